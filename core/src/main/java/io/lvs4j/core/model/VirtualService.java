@@ -1,0 +1,175 @@
+package io.lvs4j.core.model;
+
+import io.lvs4j.core.sched.Destination;
+import io.lvs4j.core.sched.DestinationSet;
+import io.lvs4j.core.sched.FlowKey;
+import io.lvs4j.core.sched.Scheduler;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A virtual service, {@code ipvsadm -A}: protocol, virtual address and port, a scheduler, and
+ * the real servers in IPVS's list order (the most recently added first).
+ *
+ * <p>Threading: the methods that change the service are the control plane's; they are
+ * synchronized and publish a new immutable {@link DestinationSet} to the scheduler.
+ * {@link #pick(FlowKey)} and {@link #destinations()} are lock-free and may be called from any
+ * event loop. The {@link ConnectionCounters} of a server are kept after its removal, so that a
+ * server removed and added again (as a health check does) finds its live connections counted.
+ */
+public final class VirtualService {
+
+    private final Protocol protocol;
+    private final InetAddress address;
+    private final int port;
+    private final Scheduler scheduler;
+    private final List<RealServer> servers = new ArrayList<>();
+    private final Map<String, ConnectionCounters> counters = new HashMap<>();
+    private volatile DestinationSet destinations = DestinationSet.EMPTY;
+    private long generation;
+
+    /**
+     * Creates a virtual service with no real server.
+     *
+     * @param protocol the protocol
+     * @param address the virtual address (VIP)
+     * @param port the virtual port, 0 to 65535
+     * @param scheduler the scheduler, used by this service alone
+     */
+    public VirtualService(Protocol protocol, InetAddress address, int port, Scheduler scheduler) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.address = Objects.requireNonNull(address, "address");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range 0-65535: " + port);
+        }
+        this.port = port;
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        scheduler.update(DestinationSet.EMPTY);
+    }
+
+    /**
+     * Adds a real server at the head of the list, as {@code ipvsadm -a} does.
+     *
+     * @param server the server
+     * @throws IllegalArgumentException if a server with the same address and port exists
+     */
+    public synchronized void addRealServer(RealServer server) {
+        if (find(server.address(), server.port()) >= 0) {
+            throw new IllegalArgumentException("real server " + server.endpoint() + " already exists");
+        }
+        servers.addFirst(server);
+        countersOf(server).thresholds(server.upperThreshold(), server.lowerThreshold());
+        publish();
+    }
+
+    /**
+     * Changes a real server in place (weight, thresholds, forwarding), as {@code ipvsadm -e}.
+     *
+     * @param server the new configuration, identified by address and port
+     * @throws IllegalArgumentException if there is no such server
+     */
+    public synchronized void editRealServer(RealServer server) {
+        int i = find(server.address(), server.port());
+        if (i < 0) {
+            throw new IllegalArgumentException("no real server " + server.endpoint());
+        }
+        servers.set(i, server);
+        countersOf(server).thresholds(server.upperThreshold(), server.lowerThreshold());
+        publish();
+    }
+
+    /**
+     * Removes a real server, as {@code ipvsadm -d}; its connections keep their counters.
+     *
+     * @param serverAddress the server's address
+     * @param serverPort the server's port
+     * @return true if the server was there
+     */
+    public synchronized boolean removeRealServer(InetAddress serverAddress, int serverPort) {
+        int i = find(serverAddress, serverPort);
+        if (i < 0) {
+            return false;
+        }
+        servers.remove(i);
+        publish();
+        return true;
+    }
+
+    /**
+     * Returns the live counters of a server, creating them if the server was never seen; they
+     * survive the server's removal.
+     *
+     * @param server the server
+     * @return its counters
+     */
+    public synchronized ConnectionCounters countersOf(RealServer server) {
+        return counters.computeIfAbsent(server.endpoint(), k -> new ConnectionCounters());
+    }
+
+    private int find(InetAddress serverAddress, int serverPort) {
+        for (int i = 0; i < servers.size(); i++) {
+            RealServer s = servers.get(i);
+            if (s.port() == serverPort && s.address().equals(serverAddress)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void publish() {
+        List<Destination> list = new ArrayList<>(servers.size());
+        for (RealServer s : servers) {
+            list.add(new Destination(s, countersOf(s)));
+        }
+        DestinationSet set = new DestinationSet(list, ++generation);
+        scheduler.update(set);
+        destinations = set;
+    }
+
+    /**
+     * Picks the real server of a new connection.
+     *
+     * @param flow the packet that opens the connection
+     * @return the destination, or {@code null} if no server can take it
+     */
+    public Destination pick(FlowKey flow) {
+        return scheduler.pick(flow);
+    }
+
+    /** @return the current destinations, first = most recently added */
+    public DestinationSet destinations() {
+        return destinations;
+    }
+
+    /** @return the protocol */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** @return the virtual address */
+    public InetAddress address() {
+        return address;
+    }
+
+    /** @return the virtual port */
+    public int port() {
+        return port;
+    }
+
+    /** @return the scheduler */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** @return {@code TCP 198.18.0.10:80 rr} as ipvsadm prints the service line */
+    @Override
+    public String toString() {
+        String host = address.getHostAddress();
+        return protocol + " " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + " "
+                + scheduler.name();
+    }
+}

@@ -1,0 +1,83 @@
+package io.lvs4j.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.lvs4j.core.sched.Destination;
+import io.lvs4j.core.sched.DestinationSet;
+import io.lvs4j.core.sched.FlowKey;
+import io.lvs4j.core.sched.Scheduler;
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+class VirtualServiceTest {
+
+    /** Picks the first destination; records what it was given. */
+    static final class FirstScheduler implements Scheduler {
+        int updates;
+        DestinationSet set = DestinationSet.EMPTY;
+
+        @Override
+        public String name() {
+            return "first";
+        }
+
+        @Override
+        public void update(DestinationSet destinations) {
+            updates++;
+            set = destinations;
+        }
+
+        @Override
+        public Destination pick(FlowKey flow) {
+            return set.isEmpty() ? null : set.get(0);
+        }
+    }
+
+    private static RealServer server(int lastOctet, int weight) throws Exception {
+        return RealServer.of(InetAddress.getByName("198.18.0." + lastOctet), 80, weight);
+    }
+
+    @Test
+    void shouldPlaceTheServerAddedLastFirstAsIpvsDoes() throws Exception {
+        FirstScheduler scheduler = new FirstScheduler();
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName("198.18.0.10"), 80, scheduler);
+        vs.addRealServer(server(11, 1));
+        vs.addRealServer(server(12, 1));
+        assertEquals("198.18.0.12:80", vs.destinations().get(0).server().endpoint());
+        assertEquals("198.18.0.11:80", vs.destinations().get(1).server().endpoint());
+        assertEquals("198.18.0.12:80", vs.pick(new FlowKey()).server().endpoint());
+        assertEquals(3, scheduler.updates, "one update at creation and one per add");
+        assertEquals("TCP 198.18.0.10:80 first", vs.toString());
+    }
+
+    @Test
+    void shouldKeepPositionOnEditAndCountersAcrossRemoval() throws Exception {
+        FirstScheduler scheduler = new FirstScheduler();
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName("198.18.0.10"), 80, scheduler);
+        vs.addRealServer(server(11, 1));
+        vs.addRealServer(server(12, 1));
+        ConnectionCounters counters = vs.destinations().get(1).counters();
+        counters.bindConnection(false);
+        vs.editRealServer(server(11, 5));
+        assertEquals(5, vs.destinations().get(1).weight());
+        vs.removeRealServer(InetAddress.getByName("198.18.0.11"), 80);
+        assertEquals(1, vs.destinations().size());
+        vs.addRealServer(server(11, 1));
+        assertSame(counters, vs.destinations().get(0).counters());
+        assertEquals(1, vs.destinations().get(0).activeConnections());
+    }
+
+    @Test
+    void shouldRefuseDuplicatesAndUnknownServers() throws Exception {
+        VirtualService vs = new VirtualService(Protocol.UDP, InetAddress.getByName("198.18.0.10"), 53,
+                new FirstScheduler());
+        vs.addRealServer(server(11, 1));
+        assertThrows(IllegalArgumentException.class, () -> vs.addRealServer(server(11, 2)));
+        assertThrows(IllegalArgumentException.class, () -> vs.editRealServer(server(13, 2)));
+        vs.removeRealServer(InetAddress.getByName("198.18.0.11"), 80);
+        assertNull(vs.pick(new FlowKey()));
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * Raw packet and IP sockets opened through the Foreign Function and Memory API and driven by
+ * Netty's epoll event loop: forwarders, ARP and VRRP I/O.
+ */
+module io.lvs4j.transport.epoll {
+    requires transitive io.lvs4j.core;
+    requires transitive io.lvs4j.schedulers;
+    requires transitive io.lvs4j.vrrp;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport;
+    requires io.netty.common;
+    requires io.netty.buffer;
+    requires org.slf4j;
+
+}
