@@ -39,6 +39,12 @@ public final class LocalityBasedLeastConnectionReplicationScheduler extends Loca
         return NAME;
     }
 
+    /** @return the size of the server set cached for a flow's destination, 0 if none (tests read it) */
+    int setSize(FlowKey flow) {
+        LocalityTable.Entry en = table.find(flow.isIpv6(), flow.destinationHi(), flow.destinationLo());
+        return en == null ? 0 : en.set.length;
+    }
+
     /** IPVS's {@code ip_vs_dest_set_min}. */
     private static Destination setMin(Slot[] set) {
         int n = set.length;

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * checks do nothing unless the table holds more than 16384 entries, in which case they drop
  * entries unused for 6 min, from a rover position on, until a third more than the excess is
  * gone (at most 8192). Checks are due by the clock and run by the pick that finds one due,
- * catching up on at most 64 missed checks.
+ * all missed checks of the last day exactly (a full check every 30 minutes within them
+ * subsumes older ones, since no entry was used meanwhile).
  *
  * <p>Thread-safe and lock-free: bucket chains are immutable lists swapped by compare-and-set.
  * A new entry allocates (as IPVS's {@code kmalloc}); lookups of known addresses allocate
@@ -30,7 +31,8 @@ final class LocalityTable {
     static final long CHECK_INTERVAL = 60_000_000_000L;
     static final long ENTRY_TIMEOUT = 6 * 60_000_000_000L;
     static final int COUNT_FOR_FULL_EXPIRATION = 30;
-    static final int MAX_CATCH_UP = 64;
+    /** Missed checks run exactly: one day of them; earlier ones only keep the full-check phase. */
+    static final int MAX_CATCH_UP = 24 * 60;
 
     /** A cached destination address with its server (lblc) or server set (lblcr). */
     static final class Entry {
@@ -179,7 +181,11 @@ final class LocalityTable {
         if (!nextCheck.compareAndSet(due, due + ticks * CHECK_INTERVAL)) {
             return;
         }
-        for (long k = Math.max(0, ticks - MAX_CATCH_UP); k < ticks; k++) {
+        long exact = Math.max(0, ticks - MAX_CATCH_UP);
+        for (long k = 0; k < exact; k++) {
+            counter = counter % COUNT_FOR_FULL_EXPIRATION == 0 ? 1 : counter + 1;
+        }
+        for (long k = exact; k < ticks; k++) {
             check(due + k * CHECK_INTERVAL);
         }
     }

@@ -87,6 +87,11 @@ public final class MaglevHashingScheduler implements Scheduler {
         return size;
     }
 
+    /** @return the lookup table in use (tests read it) */
+    Destination[] lookupTable() {
+        return lookup;
+    }
+
     static int foldAddress(InetAddress address) {
         byte[] b = address.getAddress();
         int fold = 0;
