@@ -150,7 +150,6 @@ final class LocalityTable {
      */
     Entry insert(Entry e) {
         int b = bucket(e.ipv6, e.hi, e.lo);
-        Link added = null;
         for (;;) {
             Link head = buckets.get(b);
             for (Link l = head; l != null; l = l.next) {
@@ -158,7 +157,7 @@ final class LocalityTable {
                     return l.entry;
                 }
             }
-            added = new Link(e, head);
+            Link added = new Link(e, head);
             if (buckets.compareAndSet(b, head, added)) {
                 entries.incrementAndGet();
                 return e;
@@ -238,11 +237,23 @@ final class LocalityTable {
         }
     }
 
-    private static Link keep(Link l, long now, long ttl) {
-        if (l == null) {
-            return null;
+    /** Rebuilds a chain without its expired entries, keeping the order; iterative, as chains may be long. */
+    private static Link keep(Link head, long now, long ttl) {
+        int kept = 0;
+        for (Link l = head; l != null; l = l.next) {
+            kept += now - (l.entry.lastUse + ttl) >= 0 ? 0 : 1;
         }
-        Link rest = keep(l.next, now, ttl);
-        return now - (l.entry.lastUse + ttl) >= 0 ? rest : (rest == l.next ? l : new Link(l.entry, rest));
+        Entry[] survivors = new Entry[kept];
+        int i = 0;
+        for (Link l = head; l != null; l = l.next) {
+            if (now - (l.entry.lastUse + ttl) < 0) {
+                survivors[i++] = l.entry;
+            }
+        }
+        Link rebuilt = null;
+        for (int k = survivors.length - 1; k >= 0; k--) {
+            rebuilt = new Link(survivors[k], rebuilt);
+        }
+        return rebuilt;
     }
 }
