@@ -217,43 +217,39 @@ final class LocalityTable {
         rover = j;
     }
 
+    private static boolean expired(Entry e, long now, long ttl) {
+        return now - (e.lastUse + ttl) >= 0;
+    }
+
     /** Drops the entries of a bucket unused for {@code ttl}; returns how many. */
     private int sweep(int b, long now, long ttl) {
         for (;;) {
             Link head = buckets.get(b);
-            int removed = 0;
-            for (Link l = head; l != null; l = l.next) {
-                if (now - (l.entry.lastUse + ttl) >= 0) {
-                    removed++;
-                }
+            boolean any = false;
+            for (Link l = head; l != null && !any; l = l.next) {
+                any = expired(l.entry, now, ttl);
             }
-            if (removed == 0) {
+            if (!any) {
                 return 0;
             }
-            if (buckets.compareAndSet(b, head, keep(head, now, ttl))) {
+            // one pass decides: a pick may refresh lastUse meanwhile, the decision stands
+            java.util.ArrayList<Entry> survivors = new java.util.ArrayList<>();
+            int removed = 0;
+            for (Link l = head; l != null; l = l.next) {
+                if (expired(l.entry, now, ttl)) {
+                    removed++;
+                } else {
+                    survivors.add(l.entry);
+                }
+            }
+            Link rebuilt = null;
+            for (int k = survivors.size() - 1; k >= 0; k--) {
+                rebuilt = new Link(survivors.get(k), rebuilt);
+            }
+            if (buckets.compareAndSet(b, head, rebuilt)) {
                 entries.addAndGet(-removed);
                 return removed;
             }
         }
-    }
-
-    /** Rebuilds a chain without its expired entries, keeping the order; iterative, as chains may be long. */
-    private static Link keep(Link head, long now, long ttl) {
-        int kept = 0;
-        for (Link l = head; l != null; l = l.next) {
-            kept += now - (l.entry.lastUse + ttl) >= 0 ? 0 : 1;
-        }
-        Entry[] survivors = new Entry[kept];
-        int i = 0;
-        for (Link l = head; l != null; l = l.next) {
-            if (now - (l.entry.lastUse + ttl) < 0) {
-                survivors[i++] = l.entry;
-            }
-        }
-        Link rebuilt = null;
-        for (int k = survivors.length - 1; k >= 0; k--) {
-            rebuilt = new Link(survivors[k], rebuilt);
-        }
-        return rebuilt;
     }
 }
