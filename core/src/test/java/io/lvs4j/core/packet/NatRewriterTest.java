@@ -1,0 +1,47 @@
+package io.lvs4j.core.packet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.MemorySegment;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+class NatRewriterTest {
+
+    private final FrameParser parser = new FrameParser();
+
+    @Test
+    void shouldProduceSameFrameAsBuildingTheRewrittenOneIpv4Tcp() {
+        byte[] in = new PacketBuilder().ipv4("198.18.0.1", "198.18.0.100")
+                .tcp(40000, 80, TcpHeader.ACK).sequence(5, 6).payload(new byte[] {1, 2, 3}).build();
+        byte[] expected = new PacketBuilder().ipv4("198.18.0.1", "198.18.1.7")
+                .tcp(40000, 8080, TcpHeader.ACK).sequence(5, 6).payload(new byte[] {1, 2, 3}).build();
+        assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(in), 0, in.length));
+        NatRewriter.destinationIpv4(parser, 0xC6120107, 8080);
+        assertArrayEquals(expected, in);
+    }
+
+    @Test
+    void shouldRewriteReplySourceIpv4Udp() {
+        byte[] in = new PacketBuilder().ipv4("198.18.1.7", "198.18.0.1").udp(5353, 40000)
+                .payload(new byte[] {9, 8, 7}).build();
+        byte[] expected = new PacketBuilder().ipv4("198.18.0.100", "198.18.0.1").udp(53, 40000)
+                .payload(new byte[] {9, 8, 7}).build();
+        assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(in), 0, in.length));
+        NatRewriter.sourceIpv4(parser, 0xC6120064, 53);
+        assertArrayEquals(expected, in);
+    }
+
+    @Test
+    void shouldProduceSameFrameAsBuildingTheRewrittenOneIpv6() {
+        byte[] in = new PacketBuilder().ipv6("2001:db8::1", "2001:db8::100")
+                .tcp(40000, 80, TcpHeader.SYN).build();
+        byte[] expected = new PacketBuilder().ipv6("2001:db8::1", "2001:db8:1::7")
+                .tcp(40000, 8080, TcpHeader.SYN).build();
+        byte[] address = HexFormat.of().parseHex("20010db8000100000000000000000007");
+        assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(in), 0, in.length));
+        NatRewriter.destinationIpv6(parser, MemorySegment.ofArray(address), 0, 8080);
+        assertArrayEquals(expected, in);
+    }
+}
