@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
 public class ConnectionLookupBenchmark {
 
     private static final int VIP = 0xC6120064;
@@ -39,17 +40,25 @@ public class ConnectionLookupBenchmark {
     @Param({"1000", "10000000"})
     public int entries;
 
+    /** Whether the table asks for transparent huge pages. */
+    @Param({"true"})
+    public boolean hugePages;
+
     private ConnectionTable table;
     private int[] clients;
     private int[] ports;
     private int cursor;
+    private int batchCursor;
+    private int[] vips;
+    private int[] vports;
+    private final int[] results = new int[ConnectionTable.BATCH];
 
     /** Fills the table with random client endpoints. */
     @Setup(Level.Trial)
     public void fill() {
         DestinationRegistry registry = new DestinationRegistry(1);
         registry.register(0, new ConnectionCounters(), 1);
-        table = ConnectionTable.builder().capacity(entries).registry(registry).build();
+        table = ConnectionTable.builder().capacity(entries).registry(registry).hugePages(hugePages).build();
         SplittableRandom random = new SplittableRandom(1);
         clients = new int[entries];
         ports = new int[entries];
@@ -65,6 +74,10 @@ public class ConnectionLookupBenchmark {
             table.insert(6, client, port, VIP, 80, 0xC6120107, 80, 0, ForwardingMethod.DIRECT_ROUTE,
                     ConnectionTable.MISS);
         }
+        vips = new int[entries];
+        vports = new int[entries];
+        java.util.Arrays.fill(vips, VIP);
+        java.util.Arrays.fill(vports, 80);
         // Visit the keys in an order unrelated to insertion.
         for (int i = entries - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
@@ -111,5 +124,25 @@ public class ConnectionLookupBenchmark {
     public int lookupMiss() {
         int i = next();
         return table.lookup(6, clients[i], ports[i] + 40000, VIP, 80);
+    }
+
+    /**
+     * Looks up {@link ConnectionTable#BATCH} present connections with one batch call, as a
+     * loop does for a batch of received frames; the score is per lookup.
+     *
+     * @return the last entry found
+     */
+    @Benchmark
+    @HotPath
+    @OperationsPerInvocation(ConnectionTable.BATCH)
+    public int lookupHitBatch() {
+        int from = batchCursor;
+        int n = ConnectionTable.BATCH;
+        if (from + n > entries) {
+            from = 0;
+        }
+        batchCursor = from + n;
+        table.lookupBatch(6, clients, ports, vips, vports, from, Math.min(n, entries - from), results);
+        return results[n - 1];
     }
 }

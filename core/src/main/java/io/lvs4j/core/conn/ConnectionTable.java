@@ -70,6 +70,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class ConnectionTable implements AutoCloseable {
 
+    /** How many lookups a batch overlaps at once; longer batches are cut in pieces. */
+    public static final int BATCH = 32;
+
     /** Returned by lookups that find nothing and inserts that are refused. */
     public static final int MISS = -1;
 
@@ -147,6 +150,10 @@ public final class ConnectionTable implements AutoCloseable {
     private final ConnectionTimeouts timeouts;
     private final boolean expireQuiescentTemplate;
     private final MemorySegment scratch;
+    private final MemorySegment batchKeys;
+    private final int[] batchHash = new int[BATCH];
+    private final int[] batchSlot = new int[BATCH];
+    private int batchSink;
     private final int[] wheel;
     private final int wheelMask;
     private final long tickNanos;
@@ -180,10 +187,17 @@ public final class ConnectionTable implements AutoCloseable {
         int slots = Integer.highestOneBit(Math.max(2, capacity * 2 - 1)) << 1;
         this.indexMask = slots - 1;
         this.arena = Arena.ofShared();
-        this.records = arena.allocate((long) recordSize * capacity, 64);
-        this.forwardIndex = arena.allocate((long) slots * 4, 64);
-        this.reverseIndex = arena.allocate((long) slots * 4, 64);
+        long align = b.hugePages ? HugePages.SIZE : 64;
+        this.records = arena.allocate((long) recordSize * capacity, align);
+        this.forwardIndex = arena.allocate((long) slots * 4, align);
+        this.reverseIndex = arena.allocate((long) slots * 4, align);
+        if (b.hugePages) {
+            HugePages.advise(records);
+            HugePages.advise(forwardIndex);
+            HugePages.advise(reverseIndex);
+        }
         this.scratch = arena.allocate(64, 8);
+        this.batchKeys = arena.allocate(BATCH * 8L, 8);
         this.wheel = new int[b.wheelSize];
         java.util.Arrays.fill(wheel, -1);
         this.wheelMask = b.wheelSize - 1;
@@ -308,9 +322,98 @@ public final class ConnectionTable implements AutoCloseable {
         return e;
     }
 
+    /**
+     * Looks up several connections at once, the way a loop handles a batch of received
+     * frames: the index slots of all keys are read first, then their candidate records, then
+     * the keys compared, so that the memory accesses of different lookups overlap instead of
+     * waiting for each other. Results are those {@link #lookup(int, MemorySegment, long, int,
+     * long, int)} would give one by one.
+     *
+     * @param protocols the IP protocol number of each lookup
+     * @param packets memory holding all addresses (a receive ring, for example)
+     * @param clientAddresses offsets of the client addresses
+     * @param clientPorts the client ports
+     * @param virtualAddresses offsets of the virtual addresses
+     * @param virtualPorts the virtual ports
+     * @param count how many lookups, from index 0 of each array
+     * @param results receives the entries, or {@link #MISS}
+     */
+    public void lookupBatch(int[] protocols, MemorySegment packets, long[] clientAddresses,
+            int[] clientPorts, long[] virtualAddresses, int[] virtualPorts, int count, int[] results) {
+        for (int from = 0; from < count; from += BATCH) {
+            int n = Math.min(BATCH, count - from);
+            for (int i = 0; i < n; i++) {
+                int k = from + i;
+                int hash = hash(KIND_FORWARD, protocols[k], packets, clientAddresses[k], clientPorts[k],
+                        packets, virtualAddresses[k], virtualPorts[k]);
+                batchHash[i] = hash;
+                batchSlot[i] = forwardIndex.getAtIndex(INT, hash & indexMask);
+            }
+            touchCandidates(n);
+            for (int i = 0; i < n; i++) {
+                int k = from + i;
+                results[k] = find(forwardIndex, KIND_FORWARD, batchHash[i], protocols[k], packets,
+                        clientAddresses[k], clientPorts[k], packets, virtualAddresses[k], virtualPorts[k]);
+            }
+        }
+    }
+
+    /**
+     * Looks up several IPv4 connections of one protocol at once, overlapping their memory
+     * accesses as {@link #lookupBatch(int[], MemorySegment, long[], int[], long[], int[], int,
+     * int[])} does.
+     *
+     * @param protocol the IP protocol number
+     * @param clientAddresses the client addresses
+     * @param clientPorts the client ports
+     * @param virtualAddresses the virtual addresses
+     * @param virtualPorts the virtual ports
+     * @param offset the first lookup's index in the arrays
+     * @param count how many lookups
+     * @param results receives the entries from index 0, or {@link #MISS}
+     */
+    public void lookupBatch(int protocol, int[] clientAddresses, int[] clientPorts,
+            int[] virtualAddresses, int[] virtualPorts, int offset, int count, int[] results) {
+        ipv4Only();
+        for (int from = 0; from < count; from += BATCH) {
+            int n = Math.min(BATCH, count - from);
+            for (int i = 0; i < n; i++) {
+                int k = offset + from + i;
+                batchKeys.set(NetworkOrder.U32, i * 8L, clientAddresses[k]);
+                batchKeys.set(NetworkOrder.U32, i * 8L + 4, virtualAddresses[k]);
+                int hash = hash(KIND_FORWARD, protocol, batchKeys, i * 8L, clientPorts[k], batchKeys,
+                        i * 8L + 4, virtualPorts[k]);
+                batchHash[i] = hash;
+                batchSlot[i] = forwardIndex.getAtIndex(INT, hash & indexMask);
+            }
+            touchCandidates(n);
+            for (int i = 0; i < n; i++) {
+                int k = offset + from + i;
+                results[from + i] = find(forwardIndex, KIND_FORWARD, batchHash[i], protocol, batchKeys, i * 8L,
+                        clientPorts[k], batchKeys, i * 8L + 4, virtualPorts[k]);
+            }
+        }
+    }
+
+    private void touchCandidates(int n) {
+        int sink = 0;
+        for (int i = 0; i < n; i++) {
+            int slot = batchSlot[i];
+            if (slot != 0 && (slot >>> ENTRY_BITS) == (batchHash[i] >>> ENTRY_BITS)) {
+                sink += records.get(BYTE, (long) ((slot & ENTRY_MASK) - 1) * recordSize + PROTOCOL);
+            }
+        }
+        batchSink = sink;
+    }
+
     private int find(MemorySegment index, int kind, int protocol, MemorySegment as, long a,
             int aPort, MemorySegment bs, long b, int bPort) {
-        int hash = hash(kind, protocol, as, a, aPort, bs, b, bPort);
+        return find(index, kind, hash(kind, protocol, as, a, aPort, bs, b, bPort), protocol, as, a,
+                aPort, bs, b, bPort);
+    }
+
+    private int find(MemorySegment index, int kind, int hash, int protocol, MemorySegment as, long a,
+            int aPort, MemorySegment bs, long b, int bPort) {
         int tag = hash >>> ENTRY_BITS;
         int pos = hash & indexMask;
         while (true) {
@@ -535,9 +638,15 @@ public final class ConnectionTable implements AutoCloseable {
         records.set(SHORT, r + DESTINATION_PORT, (short) dPort);
         records.set(SHORT, r + TEMPLATE_TIMEOUT, (short) 0);
         records.set(INT, r + DESTINATION, destinationId);
-        MemorySegment.copy(cs, c, records, r + CLIENT_ADDRESS, addressBytes);
-        MemorySegment.copy(vs, v, records, r + CLIENT_ADDRESS + addressBytes, addressBytes);
-        MemorySegment.copy(ds, d, records, r + CLIENT_ADDRESS + 2L * addressBytes, addressBytes);
+        if (addressBytes == 4) {
+            records.set(INT_U, r + CLIENT_ADDRESS, cs.get(INT_U, c));
+            records.set(INT_U, r + CLIENT_ADDRESS + 4, vs.get(INT_U, v));
+            records.set(INT_U, r + CLIENT_ADDRESS + 8, ds.get(INT_U, d));
+        } else {
+            MemorySegment.copy(cs, c, records, r + CLIENT_ADDRESS, addressBytes);
+            MemorySegment.copy(vs, v, records, r + CLIENT_ADDRESS + addressBytes, addressBytes);
+            MemorySegment.copy(ds, d, records, r + CLIENT_ADDRESS + 2L * addressBytes, addressBytes);
+        }
     }
 
     private void mask(MemorySegment packet, long address, int maskBits) {
@@ -1094,6 +1203,7 @@ public final class ConnectionTable implements AutoCloseable {
         private int wheelSize = 4096;
         private boolean expireQuiescentTemplate;
         private long seed = new SplittableRandom().nextLong();
+        private boolean hugePages;
 
         private Builder() {
         }
@@ -1180,6 +1290,19 @@ public final class ConnectionTable implements AutoCloseable {
          */
         public Builder expireQuiescentTemplate(boolean value) {
             this.expireQuiescentTemplate = value;
+            return this;
+        }
+
+        /**
+         * Asks Linux for transparent huge pages over the table's memory, which makes random
+         * lookups in large tables much cheaper. Best effort; needs native access for the
+         * {@code io.lvs4j.core} module ({@code --enable-native-access}), off by default.
+         *
+         * @param value true to ask
+         * @return this
+         */
+        public Builder hugePages(boolean value) {
+            this.hugePages = value;
             return this;
         }
 

@@ -49,6 +49,21 @@ class ConnectionTableIndexTest {
                     assertEquals(expected, table.lookupReply(6, 0xC6120107, port, 0xC6120000 | client, port));
                 }
             }
+            int[] clients = new int[100];
+            int[] ports = new int[100];
+            int[] vips = new int[100];
+            int[] vports = new int[100];
+            int[] results = new int[100];
+            for (int i = 0; i < 100; i++) {
+                clients[i] = 0xC6120000 | random.nextInt(64);
+                ports[i] = 1000 + random.nextInt(512);
+                vips[i] = 0xC6120064;
+                vports[i] = 80;
+            }
+            table.lookupBatch(6, clients, ports, vips, vports, 0, 100, results);
+            for (int i = 0; i < 100; i++) {
+                assertEquals(table.lookup(6, clients[i], ports[i], 0xC6120064, 80), results[i]);
+            }
             assertEquals(reference.size(), table.size());
             assertEquals(reference.size(), counters.inactiveConnections());
         }
