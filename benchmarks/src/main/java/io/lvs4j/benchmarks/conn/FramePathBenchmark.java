@@ -128,4 +128,17 @@ public class FramePathBenchmark {
         }
         return e;
     }
+
+    /**
+     * Parsing alone (copy into the ring, Ethernet/IPv4/TCP with header checksum check), for
+     * comparison with the whole paths.
+     *
+     * @return the parse result
+     */
+    @Benchmark
+    @HotPath
+    public DropReason parseOnly() {
+        MemorySegment.copy(received, 0, ring, 0, length);
+        return parser.parse(ring, 0, length);
+    }
 }

@@ -34,8 +34,10 @@ final class TcpStateMachine {
     private static final int LI = 9;
     private static final int SA = 10;
 
+    private static final int STATES = 11;
+
     /** [table][event][current state] -> next state; columns NO ES SS SR FW TW CL CW LA LI SA. */
-    private static final byte[][][] NEXT = {
+    private static final byte[][][] TABLES = {
         { // INPUT
             row(SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SR),
             row(CL, CW, SS, TW, TW, TW, CL, CW, LA, LI, TW),
@@ -56,7 +58,20 @@ final class TcpStateMachine {
         },
     };
 
+    /** The same tables flattened: index (table * 4 + event) * 11 + state. */
+    private static final byte[] NEXT = flatten();
+
     private TcpStateMachine() {
+    }
+
+    private static byte[] flatten() {
+        byte[] flat = new byte[3 * 4 * STATES];
+        for (int table = 0; table < 3; table++) {
+            for (int event = 0; event < 4; event++) {
+                System.arraycopy(TABLES[table][event], 0, flat, (table * 4 + event) * STATES, STATES);
+            }
+        }
+        return flat;
     }
 
     private static byte[] row(int... next) {
@@ -99,6 +114,6 @@ final class TcpStateMachine {
      */
     static int next(int table, int tcpFlags, int state) {
         int event = event(tcpFlags);
-        return event == EVENT_NONE ? CL : NEXT[table][event][state];
+        return event == EVENT_NONE ? CL : NEXT[(table * 4 + event) * STATES + state];
     }
 }

@@ -227,6 +227,39 @@ class ConnectionTableTest {
     }
 
     @Test
+    void shouldExpireEstablishedConnectionBeyondOneWheelTurnAtItsDeadline() {
+        int e = establish(ForwardingMethod.DIRECT_ROUTE);
+        long deadline = table.deadline(e);
+        assertEquals(clock.now + 900 * S, deadline);
+        for (int step = 0; step < 899; step++) {
+            advance(S);
+        }
+        assertEquals(e, table.lookup(TCP, CLIENT, 40000, VIP, 80));
+        advance(S - 1);
+        assertEquals(1, table.size());
+        advance(1);
+        assertEquals(0, table.size());
+        assertCounters(rs1, 0, 0);
+        assertEquals(1, table.expiredTotal());
+    }
+
+    @Test
+    void shouldExpireEverythingDueAfterALongPause() {
+        for (int i = 0; i < 20; i++) {
+            int e = insert(30000 + i, ForwardingMethod.MASQUERADE);
+            table.onTcpPacket(e, PacketDirection.INPUT, i % 2 == 0 ? SYN : RST);
+        }
+        int udp = table.insert(UDP, CLIENT, 5353, VIP, 53, RS1, 53, 1, ForwardingMethod.MASQUERADE,
+                ConnectionTable.MISS);
+        table.onPacket(udp);
+        advance(250 * S);
+        assertEquals(1, table.size());
+        advance(5_000 * S);
+        assertEquals(0, table.size());
+        assertCounters(rs1, 0, 0);
+    }
+
+    @Test
     void shouldApplyConfiguredTimeouts() {
         table.close();
         registry.register(1, rs1, 1);
