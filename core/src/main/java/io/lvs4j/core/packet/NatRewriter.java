@@ -24,17 +24,7 @@ public final class NatRewriter {
      * @param port the new destination port (ignored without TCP/UDP)
      */
     public static void destinationIpv4(FrameParser frame, int address, int port) {
-        Ipv4Header ip = frame.ipv4();
-        int old = ip.destination();
-        ip.rewriteDestination(address);
-        if (!frame.hasPorts()) {
-            return;
-        }
-        if (frame.protocol() == Ipv4Header.PROTOCOL_TCP) {
-            frame.tcp().pseudoHeaderAddressChanged(old, address).rewriteDestinationPort(port);
-        } else {
-            frame.udp().pseudoHeaderAddressChanged(old, address).rewriteDestinationPort(port);
-        }
+        rewriteIpv4(frame, address, port, Ipv4Header.DESTINATION_OFFSET, TcpHeader.DESTINATION_PORT_OFFSET);
     }
 
     /**
@@ -45,17 +35,39 @@ public final class NatRewriter {
      * @param port the new source port (ignored without TCP/UDP)
      */
     public static void sourceIpv4(FrameParser frame, int address, int port) {
-        Ipv4Header ip = frame.ipv4();
-        int old = ip.source();
-        ip.rewriteSource(address);
+        rewriteIpv4(frame, address, port, Ipv4Header.SOURCE_OFFSET, TcpHeader.SOURCE_PORT_OFFSET);
+    }
+
+    /**
+     * Rewrites one IPv4 address and the matching port, folding the address and port changes
+     * into one incremental update of the transport checksum (RFC 1624 equation 3).
+     */
+    private static void rewriteIpv4(FrameParser frame, int address, int port, int addressField,
+            int portField) {
+        MemorySegment s = frame.segment();
+        long ip = frame.l3Offset();
+        int old = s.get(NetworkOrder.U32, ip + addressField);
+        s.set(NetworkOrder.U32, ip + addressField, address);
+        long addressDelta = (~old >>> 16 & 0xFFFF) + (~old & 0xFFFF) + (address >>> 16 & 0xFFFF)
+                + (address & 0xFFFF);
+        long ipChecksum = ip + Ipv4Header.CHECKSUM_OFFSET;
+        NetworkOrder.u16(s, ipChecksum,
+                Checksums.finish((~NetworkOrder.u16(s, ipChecksum) & 0xFFFF) + addressDelta));
         if (!frame.hasPorts()) {
             return;
         }
-        if (frame.protocol() == Ipv4Header.PROTOCOL_TCP) {
-            frame.tcp().pseudoHeaderAddressChanged(old, address).rewriteSourcePort(port);
-        } else {
-            frame.udp().pseudoHeaderAddressChanged(old, address).rewriteSourcePort(port);
+        long l4 = frame.l4Offset();
+        boolean tcp = frame.protocol() == Ipv4Header.PROTOCOL_TCP;
+        long checksumAt = l4 + (tcp ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
+        int checksum = NetworkOrder.u16(s, checksumAt);
+        int oldPort = NetworkOrder.u16(s, l4 + portField);
+        NetworkOrder.u16(s, l4 + portField, port);
+        if (!tcp && checksum == 0) {
+            return;
         }
+        int updated = Checksums.finish((~checksum & 0xFFFF) + addressDelta + (~oldPort & 0xFFFF)
+                + (port & 0xFFFF));
+        NetworkOrder.u16(s, checksumAt, !tcp && updated == 0 ? 0xFFFF : updated);
     }
 
     /**

@@ -44,4 +44,16 @@ class NatRewriterTest {
         NatRewriter.destinationIpv6(parser, MemorySegment.ofArray(address), 0, 8080);
         assertArrayEquals(expected, in);
     }
+
+    @Test
+    void shouldLeaveAbsentUdpChecksumAbsent() {
+        byte[] in = new PacketBuilder().ipv4("198.18.0.1", "198.18.0.100").udp(40000, 53)
+                .noUdpChecksum().payload(new byte[] {1}).build();
+        byte[] expected = new PacketBuilder().ipv4("198.18.0.1", "198.18.1.7").udp(40000, 5353)
+                .noUdpChecksum().payload(new byte[] {1}).build();
+        assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(in), 0, in.length));
+        NatRewriter.destinationIpv4(parser, 0xC6120107, 5353);
+        assertArrayEquals(expected, in);
+        assertEquals(0, parser.udp().checksum());
+    }
 }
