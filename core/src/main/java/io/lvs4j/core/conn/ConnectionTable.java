@@ -935,6 +935,30 @@ public final class ConnectionTable implements AutoCloseable {
         return fire(entry) == 1;
     }
 
+    /**
+     * Tells whether a new SYN that matches this connection may start a fresh connection,
+     * scheduled anew, after {@link #expireNow(int)} of this one: IPVS's
+     * {@code conn_reuse_mode} test. True for a TCP connection not controlled by a template in
+     * TIME_WAIT or CLOSE, or, when bit 2 of the mode is set, in FIN_WAIT while no reply was
+     * ever seen (DR, TUN).
+     *
+     * @param entry a connection that the SYN matched
+     * @param connReuseMode IPVS's {@code conn_reuse_mode} (1 by default; 0 disables reuse)
+     * @return true if the old entry may be expired and the SYN scheduled
+     */
+    public boolean reusableByNewSyn(int entry, int connReuseMode) {
+        long r = (long) entry * recordSize;
+        int flags = records.get(SHORT, r + FLAGS);
+        if (connReuseMode == 0 || (flags & FLAG_TEMPLATE) != 0 || records.get(INT, r + CONTROL) != 0
+                || (records.get(BYTE, r + PROTOCOL) & 0xFF) != 6) {
+            return false;
+        }
+        int state = records.get(BYTE, r + STATE);
+        return state == TcpState.TIME_WAIT.ordinal() || state == TcpState.CLOSE.ordinal()
+                || ((connReuseMode & 2) != 0 && state == TcpState.FIN_WAIT.ordinal()
+                        && (flags & FLAG_NO_OUTPUT) != 0);
+    }
+
     // ---------------------------------------------------------------- accessors
 
     /**

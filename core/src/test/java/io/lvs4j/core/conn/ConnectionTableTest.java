@@ -260,6 +260,24 @@ class ConnectionTableTest {
     }
 
     @Test
+    void shouldAllowTupleReuseByNewSynAsConnReuseModeSays() {
+        int e = establish(ForwardingMethod.DIRECT_ROUTE);
+        assertFalse(table.reusableByNewSyn(e, 1));
+        table.onTcpPacket(e, PacketDirection.INPUT, FIN | ACK);
+        assertEquals(TcpState.FIN_WAIT, table.state(e));
+        assertFalse(table.reusableByNewSyn(e, 1));
+        assertTrue(table.reusableByNewSyn(e, 3));
+        table.onTcpPacket(e, PacketDirection.INPUT, RST);
+        assertTrue(table.reusableByNewSyn(e, 1));
+        assertFalse(table.reusableByNewSyn(e, 0));
+        assertTrue(table.expireNow(e));
+        assertCounters(rs1, 0, 0);
+        int udp = table.insert(UDP, CLIENT, 5353, VIP, 53, RS1, 53, 1, ForwardingMethod.DIRECT_ROUTE,
+                ConnectionTable.MISS);
+        assertFalse(table.reusableByNewSyn(udp, 3));
+    }
+
+    @Test
     void shouldApplyConfiguredTimeouts() {
         table.close();
         registry.register(1, rs1, 1);
