@@ -111,6 +111,8 @@ public final class ConnectionTable implements AutoCloseable {
     private static final int KIND_TEMPLATE = 2;
     private static final int KIND_REVERSE = 3;
     private static final long SECOND = 1_000_000_000L;
+    /** IPVS gives a new connection 3 seconds until its first packet sets a state's timeout. */
+    private static final long INITIAL_TIMEOUT = 3 * SECOND;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -510,7 +512,7 @@ public final class ConnectionTable implements AutoCloseable {
     /**
      * Inserts a new connection (IPVS's {@code ip_vs_conn_new}) after the scheduler chose its
      * real server; the caller has checked that {@link #lookup} misses. The entry starts in
-     * state NONE, counted inactive; feed it the packet that created it with
+     * state NONE with 3 seconds to live, counted inactive; feed it the packet that created it with
      * {@link #onTcpPacket} or {@link #onPacket}. When the table is full the flow is refused
      * and counted ({@link #refusedInserts()}); existing entries are untouched.
      *
@@ -541,8 +543,7 @@ public final class ConnectionTable implements AutoCloseable {
         write(r, protocol, flags, packet, clientAddress, clientPort, packet, virtualAddress,
                 virtualPort, server, serverAddress, serverPort, destinationId);
         records.set(INT, r + CONTROL, template == MISS ? 0 : template + 1);
-        long timeout = protocol == 6 ? timeouts.tcpNanos(0) : timeouts.udpNanos();
-        records.set(LONG, r + DEADLINE, now + timeout);
+        records.set(LONG, r + DEADLINE, now + INITIAL_TIMEOUT);
         indexInsert(forwardIndex, forwardHash(e), e);
         if (nat) {
             indexInsert(reverseIndex, reverseHash(e), e);

@@ -63,6 +63,7 @@ class ConnectionTableTest {
     void shouldFollowNormalOpenAndCloseInDirectRouting() {
         int e = insert(40000, ForwardingMethod.DIRECT_ROUTE);
         assertEquals(TcpState.NONE, table.state(e));
+        assertEquals(clock.now + 3 * S, table.deadline(e));
         assertCounters(rs1, 0, 1);
         table.onTcpPacket(e, PacketDirection.INPUT, SYN);
         assertEquals(TcpState.SYN_RECV, table.state(e));
@@ -275,6 +276,16 @@ class ConnectionTableTest {
         int udp = table.insert(UDP, CLIENT, 5353, VIP, 53, RS1, 53, 1, ForwardingMethod.DIRECT_ROUTE,
                 ConnectionTable.MISS);
         assertFalse(table.reusableByNewSyn(udp, 3));
+    }
+
+    @Test
+    void shouldExpireConnectionThatNeverSawAPacketAfterThreeSeconds() {
+        insert(40000, ForwardingMethod.DIRECT_ROUTE);
+        advance(3 * S - 1);
+        assertEquals(1, table.size());
+        advance(1);
+        assertEquals(0, table.size());
+        assertCounters(rs1, 0, 0);
     }
 
     @Test
