@@ -127,4 +127,53 @@ public final class NatRewriter {
         }
         MemorySegment.copy(address, addressOffset, s, fieldOffset, 16);
     }
+
+    /**
+     * Rewrites an ICMP error that a client (or a router on its side) sends about a NAT reply,
+     * as IPVS's {@code ip_vs_nat_icmp} does inbound: the outer destination (the virtual
+     * address) becomes the real server, and so do the quoted packet's source address and
+     * port; both IPv4 header checksums are updated and the ICMP checksum recomputed. Find the
+     * connection first with the quoted packet read backwards: client = quoted destination,
+     * virtual = quoted source.
+     *
+     * @param frame a parser that parsed an ICMP error with a quote ({@code quotedVersion() == 4})
+     * @param serverAddress the real server address
+     * @param serverPort the real server port
+     */
+    public static void icmpToServerIpv4(FrameParser frame, int serverAddress, int serverPort) {
+        frame.ipv4().rewriteDestination(serverAddress);
+        rewriteQuote(frame, Ipv4Header.SOURCE_OFFSET, serverAddress, TcpHeader.SOURCE_PORT_OFFSET,
+                serverPort);
+    }
+
+    /**
+     * Rewrites an ICMP error that a real server (or a router on its side) sends about a
+     * client's packet, as IPVS's {@code ip_vs_nat_icmp} does outbound: the outer source
+     * becomes the virtual address, and so do the quoted packet's destination address and
+     * port. Find the connection first with {@code lookupReply} on the quote read backwards:
+     * server = quoted destination, client = quoted source.
+     *
+     * @param frame a parser that parsed an ICMP error with a quote ({@code quotedVersion() == 4})
+     * @param virtualAddress the virtual address
+     * @param virtualPort the virtual port
+     */
+    public static void icmpToClientIpv4(FrameParser frame, int virtualAddress, int virtualPort) {
+        frame.ipv4().rewriteSource(virtualAddress);
+        rewriteQuote(frame, Ipv4Header.DESTINATION_OFFSET, virtualAddress,
+                TcpHeader.DESTINATION_PORT_OFFSET, virtualPort);
+    }
+
+    private static void rewriteQuote(FrameParser frame, int addressField, int address,
+            int portField, int port) {
+        MemorySegment s = frame.segment();
+        long quote = frame.quotedL3Offset();
+        s.set(NetworkOrder.U32, quote + addressField, address);
+        int headerLength = (NetworkOrder.u8(s, quote) & 0x0F) << 2;
+        NetworkOrder.u16(s, quote + Ipv4Header.CHECKSUM_OFFSET, Checksums.ipv4Header(s, quote, headerLength));
+        int protocol = frame.quotedProtocol();
+        if (protocol == Ipv4Header.PROTOCOL_TCP || protocol == Ipv4Header.PROTOCOL_UDP) {
+            NetworkOrder.u16(s, frame.quotedL4Offset() + portField, port);
+        }
+        frame.icmp().updateChecksum(frame.l4Length());
+    }
 }

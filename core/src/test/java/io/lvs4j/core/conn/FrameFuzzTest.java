@@ -47,6 +47,7 @@ class FrameFuzzTest {
             (byte) 198, 18, 1, 7, 0x20, 0x01, 0x0d, (byte) 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7});
         long parsedWithPorts = 0;
         long parsed = 0;
+        long quoted = 0;
         try (ConnectionTable v4 = ConnectionTable.builder().capacity(50_000).clock(clock)
                         .registry(registry).seed(1).build();
                 ConnectionTable v6 = ConnectionTable.builder().ipv6().capacity(50_000).clock(clock)
@@ -57,6 +58,10 @@ class FrameFuzzTest {
                 DropReason reason = parser.parse(frame, 0, length);
                 if (reason == DropReason.NONE) {
                     parsed++;
+                    if (parser.quotedVersion() == 4) {
+                        NatRewriter.icmpToServerIpv4(parser, 0xC6120107, 8080);
+                        quoted++;
+                    }
                     if (parser.ipVersion() != 0 && parser.hasPorts()) {
                         parsedWithPorts++;
                         reason = track(parser, parser.ipVersion() == 4 ? v4 : v6, server, i);
@@ -77,6 +82,7 @@ class FrameFuzzTest {
             assertTrue(parsed > FRAMES / 10, "mutations keep many frames valid: " + parsed);
             assertTrue(parsedWithPorts > FRAMES / 20, "many reach the table: " + parsedWithPorts);
             assertTrue(drops.totalDropped() > FRAMES / 10, "many are dropped: " + drops.totalDropped());
+            assertTrue(quoted > 1000, "ICMP errors with quotes reach the rewriter: " + quoted);
             assertTrue(drops.get(DropReason.IPV4_BAD_CHECKSUM) > 0);
             assertTrue(drops.get(DropReason.TCP_BAD_DATA_OFFSET) > 0);
             assertTrue(drops.get(DropReason.IPV6_BAD_EXTENSION_HEADER) > 0);

@@ -56,4 +56,52 @@ class NatRewriterTest {
         assertArrayEquals(expected, in);
         assertEquals(0, parser.udp().checksum());
     }
+
+    @Test
+    void shouldRewriteFragmentationNeededFromClientSideTowardsServer() {
+        // The client's router cannot forward a reply the director rewrote to come from the VIP.
+        byte[] reply = new PacketBuilder().ipv4("198.18.0.100", "198.18.0.1").dontFragment()
+                .tcp(80, 40000, TcpHeader.ACK).payload(new byte[40]).buildIpPacket();
+        byte[] replyAtServer = new PacketBuilder().ipv4("198.18.1.7", "198.18.0.1").dontFragment()
+                .tcp(8080, 40000, TcpHeader.ACK).payload(new byte[40]).buildIpPacket();
+        byte[] in = new PacketBuilder().ipv4("198.18.9.1", "198.18.0.100")
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, 1400)
+                .payload(java.util.Arrays.copyOf(reply, 28)).build();
+        byte[] expected = new PacketBuilder().ipv4("198.18.9.1", "198.18.1.7")
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, 1400)
+                .payload(java.util.Arrays.copyOf(quoteWithTcpChecksum(replyAtServer, reply), 28)).build();
+        assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(in), 0, in.length));
+        NatRewriter.icmpToServerIpv4(parser, 0xC6120107, 8080);
+        assertArrayEquals(expected, in);
+    }
+
+    @Test
+    void shouldRewriteErrorFromServerSideTowardsClient() {
+        byte[] request = new PacketBuilder().ipv4("198.18.0.1", "198.18.1.7")
+                .udp(40000, 5353).payload(new byte[20]).buildIpPacket();
+        byte[] original = new PacketBuilder().ipv4("198.18.0.1", "198.18.0.100")
+                .udp(40000, 53).payload(new byte[20]).buildIpPacket();
+        byte[] in = new PacketBuilder().ipv4("198.18.1.7", "198.18.0.1")
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, 3, 0)
+                .payload(java.util.Arrays.copyOf(request, 28)).build();
+        byte[] expected = new PacketBuilder().ipv4("198.18.0.100", "198.18.0.1")
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, 3, 0)
+                .payload(java.util.Arrays.copyOf(quoteWithUdpChecksum(original, request), 28)).build();
+        assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(in), 0, in.length));
+        NatRewriter.icmpToClientIpv4(parser, 0xC6120064, 53);
+        assertArrayEquals(expected, in);
+    }
+
+    /** The quote keeps the transport checksum it was sent with (IPVS does not update it). */
+    private static byte[] quoteWithTcpChecksum(byte[] rewritten, byte[] sent) {
+        byte[] copy = rewritten.clone();
+        System.arraycopy(sent, 20 + TcpHeader.CHECKSUM_OFFSET, copy, 20 + TcpHeader.CHECKSUM_OFFSET, 2);
+        return copy;
+    }
+
+    private static byte[] quoteWithUdpChecksum(byte[] rewritten, byte[] sent) {
+        byte[] copy = rewritten.clone();
+        System.arraycopy(sent, 20 + UdpHeader.CHECKSUM_OFFSET, copy, 20 + UdpHeader.CHECKSUM_OFFSET, 2);
+        return copy;
+    }
 }
