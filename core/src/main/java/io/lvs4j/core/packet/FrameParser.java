@@ -45,6 +45,8 @@ public final class FrameParser {
     private long quotedL3Offset;
     private int quotedProtocol;
     private long quotedL4Offset;
+    private int ports;
+    private int tcpFlags;
 
     /** Creates a parser that verifies IPv4 header checksums. */
     public FrameParser() {
@@ -80,18 +82,32 @@ public final class FrameParser {
         quotedL3Offset = -1;
         quotedProtocol = -1;
         quotedL4Offset = -1;
+        ports = 0;
+        tcpFlags = 0;
         if (length < 0 || offset < 0 || offset + length > frame.byteSize()) {
             return DropReason.ETHERNET_TRUNCATED;
         }
-        DropReason reason = ethernet.wrap(frame, offset).validate(length);
-        if (reason != DropReason.NONE) {
-            return reason;
+        ethernet.wrap(frame, offset);
+        if (length < EthernetHeader.HEADER_LENGTH) {
+            return DropReason.ETHERNET_TRUNCATED;
         }
-        etherType = ethernet.etherType();
-        int l2 = ethernet.headerLength();
+        // The checks of EthernetHeader.validate, with each field read once.
+        int type = u16(frame, offset + EthernetHeader.ETHER_TYPE_OFFSET);
+        int l2 = EthernetHeader.HEADER_LENGTH;
+        if (type == EthernetHeader.TYPE_VLAN) {
+            if (length < EthernetHeader.TAGGED_HEADER_LENGTH) {
+                return DropReason.ETHERNET_TRUNCATED;
+            }
+            type = u16(frame, offset + EthernetHeader.INNER_ETHER_TYPE_OFFSET);
+            l2 = EthernetHeader.TAGGED_HEADER_LENGTH;
+        }
+        if (type == EthernetHeader.TYPE_VLAN || type == EthernetHeader.TYPE_QINQ) {
+            return DropReason.ETHERNET_STACKED_VLAN;
+        }
+        etherType = type;
         l3Offset = offset + l2;
         long l3Available = length - l2;
-        return switch (etherType) {
+        return switch (type) {
             case EthernetHeader.TYPE_IPV4 -> parseIpv4(l3Available);
             case EthernetHeader.TYPE_IPV6 -> parseIpv6(l3Available);
             case EthernetHeader.TYPE_ARP -> arp.wrap(frame, l3Offset).validate(l3Available);
@@ -99,21 +115,52 @@ public final class FrameParser {
         };
     }
 
+    /** The checks of {@link Ipv4Header#validate}, reading the fixed header in three loads. */
     private DropReason parseIpv4(long available) {
-        DropReason reason = ipv4.wrap(segment, l3Offset).validate(available, verifyIpv4Checksum);
-        if (reason != DropReason.NONE) {
-            return reason;
+        long at = l3Offset;
+        ipv4.wrap(segment, at);
+        if (available < Ipv4Header.MIN_HEADER_LENGTH) {
+            return DropReason.IPV4_TRUNCATED;
+        }
+        long first = segment.get(NetworkOrder.U64, at);
+        int versionIhl = (int) (first >>> 56);
+        if ((versionIhl >>> 4) != 4) {
+            return DropReason.IPV4_BAD_VERSION;
+        }
+        int headerLength = (versionIhl & 0x0F) << 2;
+        int totalLength = (int) (first >>> 32) & 0xFFFF;
+        if (headerLength < Ipv4Header.MIN_HEADER_LENGTH || headerLength > totalLength) {
+            return DropReason.IPV4_BAD_HEADER_LENGTH;
+        }
+        if (totalLength > available) {
+            return DropReason.IPV4_TRUNCATED;
+        }
+        long second = segment.get(NetworkOrder.U64, at + 8);
+        if (verifyIpv4Checksum) {
+            int third = segment.get(NetworkOrder.U32, at + 16);
+            long sum = words(first) + words(second) + (third >>> 16) + (third & 0xFFFF);
+            if (headerLength > Ipv4Header.MIN_HEADER_LENGTH) {
+                sum = Checksums.add(segment, at + Ipv4Header.MIN_HEADER_LENGTH,
+                        headerLength - Ipv4Header.MIN_HEADER_LENGTH, sum);
+            }
+            if (Checksums.finish(sum) != 0) {
+                return DropReason.IPV4_BAD_CHECKSUM;
+            }
         }
         ipVersion = 4;
-        protocol = ipv4.protocol();
-        fragment = ipv4.isFragment();
-        int headerLength = ipv4.headerLength();
-        l4Length = ipv4.totalLength() - headerLength;
-        if (ipv4.fragmentOffset() != 0) {
+        protocol = (int) (second >>> 48) & 0xFF;
+        int flagsFragment = (int) first & 0xFFFF;
+        fragment = (flagsFragment & (Ipv4Header.FLAG_MF | 0x1FFF)) != 0;
+        l4Length = totalLength - headerLength;
+        if ((flagsFragment & 0x1FFF) != 0) {
             return DropReason.NONE;
         }
-        l4Offset = l3Offset + headerLength;
+        l4Offset = at + headerLength;
         return parseTransport();
+    }
+
+    private static long words(long value) {
+        return (value >>> 48) + ((value >>> 32) & 0xFFFF) + ((value >>> 16) & 0xFFFF) + (value & 0xFFFF);
     }
 
     private DropReason parseIpv6(long available) {
@@ -134,12 +181,24 @@ public final class FrameParser {
 
     private DropReason parseTransport() {
         switch (protocol) {
-            case Ipv4Header.PROTOCOL_TCP:
-                return tcp.wrap(segment, l4Offset).validate(l4Length);
-            case Ipv4Header.PROTOCOL_UDP:
-                return fragment
+            case Ipv4Header.PROTOCOL_TCP: {
+                DropReason reason = tcp.wrap(segment, l4Offset).validate(l4Length);
+                if (reason == DropReason.NONE) {
+                    ports = segment.get(NetworkOrder.U32, l4Offset);
+                    tcpFlags = NetworkOrder.u8(segment, l4Offset + TcpHeader.FLAGS_OFFSET);
+                }
+                return reason;
+            }
+            case Ipv4Header.PROTOCOL_UDP: {
+                DropReason reason = fragment
                         ? (l4Length < UdpHeader.HEADER_LENGTH ? DropReason.UDP_TRUNCATED : DropReason.NONE)
                         : udp.wrap(segment, l4Offset).validate(l4Length);
+                if (reason == DropReason.NONE) {
+                    udp.wrap(segment, l4Offset);
+                    ports = segment.get(NetworkOrder.U32, l4Offset);
+                }
+                return reason;
+            }
             case Ipv4Header.PROTOCOL_ICMP:
                 if (ipVersion != 4) {
                     return DropReason.NONE;
@@ -299,17 +358,17 @@ public final class FrameParser {
 
     /** @return the source port of TCP or UDP, 0 otherwise */
     public int sourcePort() {
-        return hasPorts() ? u16(segment, l4Offset) : 0;
+        return ports >>> 16;
     }
 
     /** @return the destination port of TCP or UDP, 0 otherwise */
     public int destinationPort() {
-        return hasPorts() ? u16(segment, l4Offset + 2) : 0;
+        return ports & 0xFFFF;
     }
 
     /** @return the TCP flags, 0 if not TCP */
     public int tcpFlags() {
-        return l4Offset >= 0 && protocol == Ipv4Header.PROTOCOL_TCP ? tcp.flags() : 0;
+        return tcpFlags;
     }
 
     /** @return 4 or 6 if an ICMP error quoted a packet, 0 otherwise */

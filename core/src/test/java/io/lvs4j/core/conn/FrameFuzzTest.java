@@ -8,8 +8,10 @@ import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.packet.ArpPacket;
 import io.lvs4j.core.packet.DropCounters;
 import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.IcmpHeader;
+import io.lvs4j.core.packet.Ipv4Header;
 import io.lvs4j.core.packet.Icmpv6Header;
 import io.lvs4j.core.packet.Ipv6Header;
 import io.lvs4j.core.packet.NatRewriter;
@@ -56,6 +58,15 @@ class FrameFuzzTest {
                 byte[] seed = corpus.get(random.nextInt(corpus.size()));
                 int length = mutate(seed, buffer, random);
                 DropReason reason = parser.parse(frame, 0, length);
+                DropReason expected = referenceLinkAndIpv4(frame, length);
+                if (expected != null) {
+                    if (expected != DropReason.NONE) {
+                        assertEquals(expected, reason, "frame " + i);
+                    } else {
+                        assertTrue(!reason.name().startsWith("IPV4") && !reason.name().startsWith("ETHERNET"),
+                                "frame " + i + ": " + reason);
+                    }
+                }
                 if (reason == DropReason.NONE) {
                     parsed++;
                     if (parser.quotedVersion() == 4) {
@@ -89,6 +100,25 @@ class FrameFuzzTest {
             assertEquals(v4.size() + v6.size(),
                     counters.activeConnections() + counters.inactiveConnections());
         }
+    }
+
+    private final EthernetHeader referenceEthernet = new EthernetHeader();
+    private final Ipv4Header referenceIpv4 = new Ipv4Header();
+
+    /**
+     * The Ethernet and IPv4 verdict of the flyweights' own validate methods, which the
+     * parser's faster inlined checks must match; null for frames that are not IPv4.
+     */
+    private DropReason referenceLinkAndIpv4(MemorySegment frame, int length) {
+        DropReason reason = referenceEthernet.wrap(frame, 0).validate(length);
+        if (reason != DropReason.NONE) {
+            return reason;
+        }
+        if (referenceEthernet.etherType() != EthernetHeader.TYPE_IPV4) {
+            return null;
+        }
+        int l2 = referenceEthernet.headerLength();
+        return referenceIpv4.wrap(frame, l2).validate(length - l2, true);
     }
 
     /** What the data path does with a parsed frame: look up, insert, move state, rewrite. */
