@@ -114,6 +114,8 @@ public final class ConnectionTable implements AutoCloseable {
     /** IPVS gives a new connection 3 seconds until its first packet sets a state's timeout. */
     private static final long INITIAL_TIMEOUT = 3 * SECOND;
 
+    private static final boolean LITTLE_ENDIAN =
+            java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT;
@@ -436,10 +438,20 @@ public final class ConnectionTable implements AutoCloseable {
     private boolean matches(int e, int kind, int protocol, MemorySegment as, long a, int aPort,
             MemorySegment bs, long b, int bPort) {
         long r = (long) e * recordSize;
-        if ((records.get(BYTE, r + PROTOCOL) & 0xFF) != protocol) {
-            return false;
+        // Protocol, state and flags in one load: protocol is the first byte in memory.
+        int head = records.get(INT, r + PROTOCOL);
+        int flags;
+        if (LITTLE_ENDIAN) {
+            if ((head & 0xFF) != protocol) {
+                return false;
+            }
+            flags = head >>> 16;
+        } else {
+            if ((head >>> 24) != protocol) {
+                return false;
+            }
+            flags = head & 0xFFFF;
         }
-        int flags = records.get(SHORT, r + FLAGS);
         long aAt;
         long bAt;
         int aPortAt;
