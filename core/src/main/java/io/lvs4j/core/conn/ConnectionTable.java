@@ -67,6 +67,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * once per loop iteration: it reads the clock, expires due entries and answers pending
  * listing requests. Per-packet methods use the time read by the last {@link #expire()} and
  * never lock, log or allocate. Failure is a return value: {@link #MISS}.
+ *
+ * <h2>Use on the data path</h2>
+ * <pre>{@code
+ * table.expire();                                   // once per loop iteration
+ * // for each frame the FrameParser accepted, from the client side:
+ * int e = table.lookup(p.protocol(), p.segment(), p.sourceAddressOffset(), p.sourcePort(),
+ *         p.destinationAddressOffset(), p.destinationPort());
+ * if (e == ConnectionTable.MISS) {                  // new flow: schedule (templates first)
+ *     e = table.insert(..., destinationId, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+ *     if (e == ConnectionTable.MISS) { drops.increment(DropReason.CONNECTION_TABLE_FULL); continue; }
+ * }
+ * table.onTcpPacket(e, PacketDirection.INPUT, p.tcpFlags());   // or onPacket(e) for UDP
+ * // forward to table.destination(e)
+ * }</pre>
+ * {@link #lookupBatch} looks up a whole receive batch with overlapping memory accesses, which
+ * matters for tables far larger than the CPU caches, as does {@link Builder#hugePages}.
  */
 public final class ConnectionTable implements AutoCloseable {
 
