@@ -53,6 +53,23 @@ class FrameParserTest {
     }
 
     @Test
+    void shouldLayOutArpAndIpv6ByteByByte() {
+        byte[] arp = new PacketBuilder().ethernet(0x020000000001L, 0xFFFFFFFFFFFFL)
+                .arp(ArpPacket.OP_REPLY, 0x020000000001L, "198.18.0.100", 0x020000000002L, "198.18.0.1")
+                .build();
+        assertEquals("ffffffffffff" + "020000000001" + "0806"
+                + "0001" + "0800" + "06" + "04" + "0002"
+                + "020000000001" + "c6120064" + "020000000002" + "c6120001", HexFormat.of().formatHex(arp));
+
+        byte[] v6 = new PacketBuilder().ipv6("2001:db8::1", "2001:db8::2").ttl(9).udp(1, 2).build();
+        String hex = HexFormat.of().formatHex(v6);
+        // Version 6, class 0, flow 0; payload 8; next header 17; hop limit 9; addresses.
+        assertEquals("86dd" + "60000000" + "0008" + "11" + "09"
+                + "20010db8000000000000000000000001" + "20010db8000000000000000000000002"
+                + "0001" + "0002" + "0008", hex.substring(24, 24 + 4 + 80 + 12));
+    }
+
+    @Test
     void shouldParseArp() {
         byte[] frame = new PacketBuilder().arp(ArpPacket.OP_REQUEST, 0x020000000001L, "198.18.0.1",
                 0, "198.18.0.100").build();
