@@ -364,10 +364,8 @@ public final class ConnectionTable implements AutoCloseable {
             int n = Math.min(BATCH, count - from);
             for (int i = 0; i < n; i++) {
                 int k = from + i;
-                int hash = hash(KIND_FORWARD, protocols[k], packets, clientAddresses[k], clientPorts[k],
-                        packets, virtualAddresses[k], virtualPorts[k]);
-                batchHash[i] = hash;
-                batchSlot[i] = forwardIndex.getAtIndex(INT, hash & indexMask);
+                batchHash[i] = hash(KIND_FORWARD, protocols[k], packets, clientAddresses[k],
+                        clientPorts[k], packets, virtualAddresses[k], virtualPorts[k]);
             }
             touchCandidates(n);
             for (int i = 0; i < n; i++) {
@@ -401,10 +399,8 @@ public final class ConnectionTable implements AutoCloseable {
                 int k = offset + from + i;
                 batchKeys.set(NetworkOrder.U32, i * 8L, clientAddresses[k]);
                 batchKeys.set(NetworkOrder.U32, i * 8L + 4, virtualAddresses[k]);
-                int hash = hash(KIND_FORWARD, protocol, batchKeys, i * 8L, clientPorts[k], batchKeys,
+                batchHash[i] = hash(KIND_FORWARD, protocol, batchKeys, i * 8L, clientPorts[k], batchKeys,
                         i * 8L + 4, virtualPorts[k]);
-                batchHash[i] = hash;
-                batchSlot[i] = forwardIndex.getAtIndex(INT, hash & indexMask);
             }
             touchCandidates(n);
             for (int i = 0; i < n; i++) {
@@ -415,7 +411,11 @@ public final class ConnectionTable implements AutoCloseable {
         }
     }
 
+    /** Loads the index slots, then the candidate records, each in a tight loop of independent loads. */
     private void touchCandidates(int n) {
+        for (int i = 0; i < n; i++) {
+            batchSlot[i] = forwardIndex.getAtIndex(INT, batchHash[i] & indexMask);
+        }
         int sink = 0;
         for (int i = 0; i < n; i++) {
             int slot = batchSlot[i];
