@@ -390,4 +390,31 @@ public final class FrameParser {
     public long quotedL4Offset() {
         return quotedL4Offset;
     }
+
+    /** @return the absolute offset of the quoted packet's source address, -1 if none */
+    public long quotedSourceAddressOffset() {
+        return quotedVersion == 4 ? quotedL3Offset + Ipv4Header.SOURCE_OFFSET
+                : quotedVersion == 6 ? quotedL3Offset + Ipv6Header.SOURCE_OFFSET : -1;
+    }
+
+    /** @return the absolute offset of the quoted packet's destination address, -1 if none */
+    public long quotedDestinationAddressOffset() {
+        return quotedVersion == 4 ? quotedL3Offset + Ipv4Header.DESTINATION_OFFSET
+                : quotedVersion == 6 ? quotedL3Offset + Ipv6Header.DESTINATION_OFFSET : -1;
+    }
+
+    private boolean quotedPorts() {
+        return quotedL4Offset >= 0
+                && (quotedProtocol == Ipv4Header.PROTOCOL_TCP || quotedProtocol == Ipv4Header.PROTOCOL_UDP);
+    }
+
+    /** @return the quoted packet's TCP or UDP source port, 0 otherwise */
+    public int quotedSourcePort() {
+        return quotedPorts() ? u16(segment, quotedL4Offset) : 0;
+    }
+
+    /** @return the quoted packet's TCP or UDP destination port, 0 otherwise */
+    public int quotedDestinationPort() {
+        return quotedPorts() ? u16(segment, quotedL4Offset + 2) : 0;
+    }
 }

@@ -126,6 +126,10 @@ class FrameParserTest {
         assertEquals(1400, parser.icmp().mtu());
         assertEquals(6, parser.quotedProtocol());
         assertEquals(14 + 20 + 8 + 20, parser.quotedL4Offset());
+        assertEquals(80, parser.quotedSourcePort());
+        assertEquals(40000, parser.quotedDestinationPort());
+        assertEquals(0xC6120064, parser.segment().get(NetworkOrder.U32, parser.quotedSourceAddressOffset()));
+        assertEquals(0xC6120001, parser.segment().get(NetworkOrder.U32, parser.quotedDestinationAddressOffset()));
         byte[] shortQuote = new PacketBuilder().ipv4("198.18.1.1", "198.18.0.100")
                 .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, 4, 1400)
                 .payload(Arrays.copyOf(original, 24)).build();
@@ -143,6 +147,8 @@ class FrameParserTest {
         assertEquals(1280, parser.icmpv6().mtu());
         assertEquals(17, parser.quotedProtocol());
         assertEquals(6, parser.quotedVersion());
+        assertEquals(53, parser.quotedSourcePort());
+        assertEquals(14 + 40 + 8 + 8, parser.quotedSourceAddressOffset());
     }
 
     @Test
