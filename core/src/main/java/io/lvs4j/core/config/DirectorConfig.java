@@ -13,7 +13,7 @@ import java.util.Set;
  * Everything a director is made of, as one keepalived.conf declares it: {@code global_defs},
  * {@code vrrp_script}s, {@code vrrp_sync_group}s, {@code vrrp_instance}s and
  * {@code virtual_server}s. Immutable; the Java builder API and the keepalived.conf parser
- * ({@code KeepalivedConfigParser}) both produce it, and equal declarations give equal objects.
+ * ({@link KeepalivedConfigParser}) both produce it, and equal declarations give equal objects.
  *
  * @param globalDefs {@code global_defs}
  * @param vrrpScripts {@code vrrp_script}s, unique by name
