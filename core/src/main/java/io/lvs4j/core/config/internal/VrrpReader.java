@@ -463,7 +463,13 @@ final class VrrpReader {
                 case "notify_fault" -> b.notifyFault(notify(s));
                 case "notify_stop" -> b.notifyStop(notify(s));
                 case "notify" -> b.notifyAny(notify(s));
-                default -> Keywords.other(s, "vrrp_sync_group", Keywords.VRRP_SYNC_GROUP, GROUP_KEYWORDS, diagnostics);
+                default -> {
+                    if (s.block() == null && s.args().isEmpty() && instanceDeclarations.containsKey(s.name())) {
+                        throw new ConfigException(s.position(), "vrrp_instance " + s.name()
+                                + " must be listed inside 'group { ... }' of vrrp_sync_group " + name);
+                    }
+                    Keywords.other(s, "vrrp_sync_group", Keywords.VRRP_SYNC_GROUP, GROUP_KEYWORDS, diagnostics);
+                }
             }
         }
         if (!hasGroup) {
