@@ -2,8 +2,12 @@ package io.lvs4j.core.config.internal;
 
 import io.lvs4j.core.config.ConfigWarning;
 import io.lvs4j.core.config.SourcePosition;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Collects the warnings of one parse, in the order they are found. Not thread-safe. */
 public final class Diagnostics {
@@ -25,11 +29,20 @@ public final class Diagnostics {
     }
 
     /**
-     * Returns the warnings so far.
+     * Returns the warnings so far, in file order: by file (files in the order their first warning was found),
+     * then line, then column.
      *
-     * @return a copy, in order
+     * @return a sorted copy
      */
     public List<ConfigWarning> warnings() {
-        return List.copyOf(warnings);
+        Map<Path, Integer> fileOrder = new HashMap<>();
+        for (ConfigWarning w : warnings) {
+            fileOrder.putIfAbsent(w.position().file(), fileOrder.size());
+        }
+        List<ConfigWarning> sorted = new ArrayList<>(warnings);
+        sorted.sort(Comparator.comparingInt((ConfigWarning w) -> fileOrder.get(w.position().file()))
+                .thenComparingInt(w -> w.position().line())
+                .thenComparingInt(w -> w.position().column()));
+        return List.copyOf(sorted);
     }
 }
