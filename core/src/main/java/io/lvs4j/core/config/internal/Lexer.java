@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * Splits keepalived.conf text into {@link Token}s, line by line, as keepalived reads it:
  * <ul>
  *   <li>{@code #} and {@code !} start a comment anywhere outside quotes;</li>
- *   <li>{@code {} and {@code }} are tokens of their own outside quotes;</li>
+ *   <li>opening and closing braces are tokens of their own outside quotes;</li>
  *   <li>quotes ({@code "} or {@code '}) keep spaces, are removed, and join adjacent text
  *       ({@code a"b c"d} is one word {@code ab cd}); escapes such as {@code \t}, {@code \x41}
  *       and {@code \101} apply inside them;</li>

@@ -17,9 +17,9 @@ public record Token(Kind kind, String text, SourcePosition position, boolean quo
     public enum Kind {
         /** A word or quoted string. */
         WORD,
-        /** {@code {}. */
+        /** An opening brace. */
         OPEN,
-        /** {@code }}. */
+        /** A closing brace. */
         CLOSE,
         /** The end of a line. */
         EOL,

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Builds the statement tree of keepalived.conf from tokens: a statement is the words of one
- * line, optionally followed by a block in braces (the {@code {} may also start the next line).
+ * line, optionally followed by a block in braces (the opening brace may also start the next line).
  * Not thread-safe.
  */
 public final class TreeParser {
