@@ -58,12 +58,17 @@ public record GarpConfig(Duration masterDelay, int masterRepeat, Duration lowerP
     }
 
     /**
-     * Starts a builder from these values, for an instance that overrides some global ones.
+     * Starts a builder from these values, for an instance that overrides some global ones. As
+     * in keepalived, the lower-priority settings stay as they are here when the master
+     * settings change (only a fresh {@link #builder()} makes them follow the master settings).
      *
      * @return a builder holding this configuration
      */
     public Builder toBuilder() {
-        return new Builder(this);
+        Builder b = new Builder(this);
+        b.lowerPrioDelaySet = true;
+        b.lowerPrioRepeatSet = true;
+        return b;
     }
 
     /** Builds a {@link GarpConfig}; not thread-safe. */
@@ -88,8 +93,6 @@ public record GarpConfig(Duration masterDelay, int masterRepeat, Duration lowerP
             masterRefreshRepeat = from.masterRefreshRepeat;
             interval = from.interval;
             gnaInterval = from.gnaInterval;
-            lowerPrioDelaySet = !from.lowerPrioDelay.equals(from.masterDelay);
-            lowerPrioRepeatSet = from.lowerPrioRepeat != from.masterRepeat;
         }
 
         /**

@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param authentication {@code authentication} with {@code auth_type PASS} (version 2 only)
  * @param virtualIpAddresses {@code virtual_ipaddress}: addresses carried in adverts
  * @param virtualIpAddressesExcluded {@code virtual_ipaddress_excluded}: owned but not advertised
- * @param unicastSrcIp {@code unicast_src_ip}: source of unicast adverts
+ * @param unicastSrcIp {@code unicast_src_ip} (or {@code mcast_src_ip}, which keepalived treats
+ *     alike): the source address of adverts; empty: the interface's primary address
  * @param unicastPeers {@code unicast_peer}: adverts go to these addresses instead of the
  *     multicast group; empty: multicast
  * @param preempt false with {@code nopreempt}: a higher priority backup does not take over

@@ -314,7 +314,7 @@ class KeepalivedFeaturesTest {
         assertEquals(List.of(TrackedScript.of("chk_haproxy"), new TrackedScript("chk_haproxy", OptionalInt.of(5),
                 false)), vi1.trackScripts());
         assertEquals(Duration.ofSeconds(10), vi1.garp().masterDelay());
-        assertEquals(Duration.ofSeconds(10), vi1.garp().lowerPrioDelay());
+        assertEquals(Duration.ofSeconds(5), vi1.garp().lowerPrioDelay(), "the global lower-priority delay");
         assertEquals(Duration.ofSeconds(60), vi1.garp().masterRefresh());
         VrrpInstanceConfig vi2 = config.vrrpInstance("VI_2").orElseThrow();
         assertEquals(3, vi2.version());
@@ -366,6 +366,38 @@ class KeepalivedFeaturesTest {
         assertEquals(List.of("4: advert_int 1.6 rounded to 2 s: VRRP version 2 counts whole seconds",
                 "7: auth_pass is longer than 8 characters; only the first 8 are used, as keepalived does"),
                 warnings(loaded));
+    }
+
+    @Test
+    void shouldInheritGarpSettingsAsKeepalivedDoes() throws ConfigException {
+        DirectorConfig config = parse("""
+                global_defs {
+                    vrrp_garp_master_delay 8
+                    vrrp_garp_master_repeat 3
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 1
+                    garp_master_repeat 1
+                }
+                vrrp_instance VI_2 {
+                    interface eth0
+                    virtual_router_id 2
+                    strict_mode
+                }
+                """).config();
+
+        GarpConfig global = config.globalDefs().garp();
+        GarpConfig vi1 = config.vrrpInstance("VI_1").orElseThrow().garp();
+        GarpConfig vi2 = config.vrrpInstance("VI_2").orElseThrow().garp();
+        assertEquals(Duration.ofSeconds(8), global.lowerPrioDelay(), "global lower-priority delay follows the master delay");
+        assertEquals(3, global.lowerPrioRepeat());
+        assertEquals(1, vi1.masterRepeat());
+        assertEquals(3, vi1.lowerPrioRepeat(), "an instance inherits the global lower-priority repeat");
+        assertEquals(Duration.ofSeconds(8), vi1.masterDelay());
+        assertEquals(0, vi2.lowerPrioRepeat(), "strict mode repeats no gratuitous ARPs");
+        assertEquals(Duration.ZERO, vi2.lowerPrioDelay());
+        assertEquals(3, vi2.masterRepeat());
     }
 
     @Test

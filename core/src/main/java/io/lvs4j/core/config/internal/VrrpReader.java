@@ -101,6 +101,8 @@ final class VrrpReader {
         VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder(name, globals);
         GarpConfig.Builder garp = globals.garp().toBuilder();
         boolean garpSet = false;
+        boolean lowerPrioSet = false;
+        boolean strict = globals.vrrpStrict();
         boolean hasInterface = false;
         boolean hasRouterId = false;
         int version = globals.vrrpVersion();
@@ -112,6 +114,7 @@ final class VrrpReader {
         for (Statement s : decl.requireBlock()) {
             if (GlobalDefsReader.garp(s, garp, "")) {
                 garpSet = true;
+                lowerPrioSet |= s.name().startsWith("garp_lower_prio_");
                 continue;
             }
             switch (s.name()) {
@@ -195,7 +198,10 @@ final class VrrpReader {
                 case "notify_stop" -> b.notifyStop(notify(s));
                 case "notify" -> b.notifyAny(notify(s));
                 case "skip_check_adv_addr" -> b.skipCheckAdvAddr(Values.optionalBool(s, 0));
-                case "strict_mode" -> b.strictMode(Values.optionalBool(s, 0));
+                case "strict_mode" -> {
+                    strict = Values.optionalBool(s, 0);
+                    b.strictMode(strict);
+                }
                 case "dont_track_primary" -> b.dontTrackPrimary(Values.optionalBool(s, 0));
                 default -> Keywords.other(s, "vrrp_instance", Keywords.VRRP_INSTANCE, INSTANCE_KEYWORDS, diagnostics);
             }
@@ -210,6 +216,11 @@ final class VrrpReader {
         b.version(version);
         for (VirtualIpAddress vip : vips) {
             b.virtualIpAddress(vip);
+        }
+        if (strict && !lowerPrioSet) {
+            // keepalived's strict mode sends no repeated gratuitous ARPs after a lower-priority advert
+            garp.lowerPrioRepeat(0).lowerPrioDelay(Duration.ZERO);
+            garpSet = true;
         }
         if (garpSet) {
             b.garp(garp.build());
