@@ -165,7 +165,8 @@ final class VirtualServerReader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(blame(e, decl, persistence, opsToken, protocolToken), e.getMessage(), e);
         }
-        String key = vs.isFwmark() ? "fwmark " + vs.fwmark() : vs.protocol() + " " + first.text() + " " + vs.port();
+        String key = vs.isFwmark() ? "fwmark " + vs.fwmark()
+                : vs.protocol() + " " + vs.address().orElseThrow().getHostAddress() + " " + vs.port();
         Statement previous = declared.putIfAbsent(key, decl);
         if (previous != null) {
             throw new ConfigException(decl.position(), "virtual_server " + vs.displayName()
