@@ -5,6 +5,7 @@
 module io.lvs4j.core {
     requires org.slf4j;
 
+    exports io.lvs4j.core.config;
     exports io.lvs4j.core.conn;
     exports io.lvs4j.core.model;
     exports io.lvs4j.core.packet;
