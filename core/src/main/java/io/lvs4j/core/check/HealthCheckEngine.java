@@ -8,6 +8,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 
 /**
  * The event loops health checks run on: Netty's epoll transport when its native library is
@@ -39,6 +40,8 @@ public final class HealthCheckEngine implements AutoCloseable {
         }
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads,
                 new DefaultThreadFactory("lvs4j-check", true), Transport.bestHandlerFactory());
+        LoggerFactory.getLogger(HealthCheckEngine.class).info("health checks on {} {} loop(s)",
+                Transport.of((EventLoop) g.next()).epoll() ? "epoll" : "NIO", threads);
         return new HealthCheckEngine(g, true, Duration.ofSeconds(10));
     }
 

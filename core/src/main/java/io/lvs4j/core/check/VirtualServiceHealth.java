@@ -84,7 +84,6 @@ public final class VirtualServiceHealth implements AutoCloseable {
         }
         sorryServer = config.sorryServer();
         quorum = new QuorumState(config.quorum(), config.hysteresis(), liveWeight());
-        LOG.info("{}: starting with quorum {}", service, quorum.up() ? "up" : "down");
         syncAll();
         if (!quorum.up()) {
             quorumNotify(false);
