@@ -41,7 +41,7 @@ public final class HealthCheckEngine implements AutoCloseable {
         EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads,
                 new DefaultThreadFactory("lvs4j-check", true), Transport.bestHandlerFactory());
         LoggerFactory.getLogger(HealthCheckEngine.class).info("health checks on {} {} loop(s)",
-                Transport.of((EventLoop) g.next()).epoll() ? "epoll" : "NIO", threads);
+                Transport.of(g.next()).epoll() ? "epoll" : "NIO", threads);
         return new HealthCheckEngine(g, true, Duration.ofSeconds(10));
     }
 
