@@ -14,6 +14,7 @@ module io.lvs4j.core {
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
 
+    exports io.lvs4j.core.config;
     exports io.lvs4j.core.model;
     exports io.lvs4j.core.sched;
     exports io.lvs4j.core.time;
