@@ -1,5 +1,7 @@
 package io.lvs4j.core.check;
 
+import io.lvs4j.core.check.internal.Endpoints;
+import io.lvs4j.core.config.DnsCheckConfig;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,49 +18,31 @@ import io.netty.handler.codec.dns.DnsSection;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * keepalived's {@code DNS_CHECK}: a query of {@code type} for {@code name} over UDP; the server
  * is up if a response with the query's ID comes back with RCODE 0 (NOERROR). Answers with
- * another ID, and queries, are ignored until the deadline, as keepalived does; an ICMP port
- * unreachable means down.
+ * another ID, and malformed datagrams, are ignored until the deadline, as keepalived does; an
+ * ICMP port unreachable means down.
  *
- * @param type the query type, such as {@code SOA} (keepalived's default) or {@code A}
- * @param name the name to query, such as {@code .} (keepalived's default)
- * @param connectTo {@code connect_ip}/{@code connect_port}, or null for the real server itself
- * @param bindTo {@code bindto}/{@code bind_port}, or null for any local address
+ * @param config the checker block: type, name, connection options and timing
  */
-public record DnsCheck(String type, String name, InetSocketAddress connectTo, InetSocketAddress bindTo)
-        implements HealthCheck {
+public record DnsCheck(DnsCheckConfig config) implements HealthCheck {
 
-    /**
-     * Checks the values.
-     *
-     * @throws IllegalArgumentException if the type is unknown
-     */
+    /** Checks the value. */
     public DnsCheck {
-        type = type.toUpperCase(Locale.ROOT);
-        Objects.requireNonNull(name, "name");
-        DnsRecordType.valueOf(type);
-    }
-
-    /**
-     * @param type the query type
-     * @param name the name
-     * @return a check of the real server itself
-     */
-    public static DnsCheck of(String type, String name) {
-        return new DnsCheck(type, name, null, null);
+        Objects.requireNonNull(config, "config");
     }
 
     @Override
     public void check(CheckAttempt attempt) {
-        InetSocketAddress remote = connectTo != null ? connectTo : attempt.target();
+        InetSocketAddress remote = Endpoints.remote(config.timing(), attempt.target());
         int id = ThreadLocalRandom.current().nextInt(1, 65536);
+        String name = config.name();
         String qname = name.endsWith(".") ? name : name + ".";
+        DnsRecordType type = DnsRecordType.valueOf(config.queryType().name());
         ChannelFuture f = attempt.udpBootstrap().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -82,11 +66,10 @@ public record DnsCheck(String type, String name, InetSocketAddress connectTo, In
                                 if (cause instanceof PortUnreachableException) {
                                     attempt.complete(CheckResult.failure("ICMP port unreachable from " + remote));
                                 }
-                                // A malformed datagram is ignored, as keepalived ignores it.
                             }
                         });
             }
-        }).connect(remote, bindTo);
+        }).connect(remote, Endpoints.local(config.timing()));
         Channel ch = f.channel();
         attempt.whenDone(ch::close);
         f.addListener(done -> {
@@ -96,7 +79,7 @@ public record DnsCheck(String type, String name, InetSocketAddress connectTo, In
             }
             DatagramDnsQuery q = new DatagramDnsQuery((InetSocketAddress) ch.localAddress(), remote, id);
             q.setRecursionDesired(true);
-            q.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(qname, DnsRecordType.valueOf(type)));
+            q.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(qname, type));
             ch.writeAndFlush(q).addListener(w -> {
                 if (!w.isSuccess()) {
                     attempt.complete(CheckResult.failure("DNS query to " + remote + " failed: " + w.cause()));

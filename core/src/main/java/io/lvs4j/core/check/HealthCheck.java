@@ -1,5 +1,6 @@
 package io.lvs4j.core.check;
 
+import io.lvs4j.core.config.CheckerTiming;
 import java.time.Duration;
 
 /**
@@ -32,7 +33,7 @@ public interface HealthCheck {
      * @param timing the checker's timing
      * @return the deadline, from the start of the attempt
      */
-    default Duration timeout(CheckTiming timing) {
+    default Duration timeout(CheckerTiming timing) {
         return timing.connectTimeout();
     }
 

@@ -1,7 +1,12 @@
 package io.lvs4j.core.check;
 
 import io.lvs4j.core.check.internal.ClientTls;
+import io.lvs4j.core.check.internal.Endpoints;
 import io.lvs4j.core.check.internal.HttpExchange;
+import io.lvs4j.core.config.CheckerTiming;
+import io.lvs4j.core.config.HttpGetCheckConfig;
+import io.lvs4j.core.config.HttpProtocolVersion;
+import io.lvs4j.core.config.HttpUrl;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -15,99 +20,35 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
  * keepalived's {@code HTTP_GET} and {@code SSL_GET}: each URL is fetched on its own connection
- * and must answer with an expected status code and, if a digest is given, a body whose MD5 is
- * the digest keepalived's {@code genhash} prints. All URLs must pass.
+ * and must answer with an accepted status code and, if a digest is given, a body whose MD5 is
+ * the digest keepalived's {@code genhash} prints (the raw bytes after the header, up to
+ * {@code Content-Length}; chunk framing is digested as sent, as keepalived does). All URLs
+ * must pass.
  *
  * <p>The request is keepalived's: {@code GET path HTTP/1.x}, {@code User-Agent: KeepAliveClient},
- * {@code Connection: close} for HTTP/1.1, and {@code Host} set to the virtual host (or the
- * address) with the port unless it is the scheme's default. With TLS, the virtual host is sent
- * as SNI; the certificate is not verified (keepalived without {@code ca}).
+ * {@code Connection: close} for HTTP/1.1 and "1.0C", and {@code Host} set to the virtual host
+ * (or the address) with the port unless it is the scheme's default. With TLS and
+ * {@code enable_sni}, the SNI name is {@code sni_name}, else the virtual host; the certificate
+ * is not verified (keepalived without {@code ca}).
  *
- * @param urls the URLs to fetch, at least one
- * @param tls true for {@code SSL_GET}
- * @param http11 true for HTTP/1.1 (keepalived's default), false for HTTP/1.0
- * @param virtualHost the {@code Host} header and SNI name, or null for the address
- * @param connectTo {@code connect_ip}/{@code connect_port}, or null for the real server itself
- * @param bindTo {@code bindto}/{@code bind_port}, or null for any local address
+ * @param config the checker block: urls, protocol, virtualhost, SNI, connection options, timing
  */
-public record HttpGetCheck(List<Url> urls, boolean tls, boolean http11, String virtualHost,
-        InetSocketAddress connectTo, InetSocketAddress bindTo) implements HealthCheck {
+public record HttpGetCheck(HttpGetCheckConfig config) implements HealthCheck {
 
-    /**
-     * One {@code url} block.
-     *
-     * @param path the path, such as {@code /health}
-     * @param statusCodes the accepted status codes; empty means 200 to 299 as in keepalived
-     * @param digest the expected MD5 of the body in hex, or null not to check it
-     * @param virtualHost this URL's virtual host, or null for the checker's
-     */
-    public record Url(String path, Set<Integer> statusCodes, String digest, String virtualHost) {
-
-        /**
-         * Checks and normalises the values.
-         *
-         * @throws IllegalArgumentException if the path does not start with {@code /} or the
-         *     digest is not 32 hex digits
-         */
-        public Url {
-            Objects.requireNonNull(path, "path");
-            if (!path.startsWith("/")) {
-                throw new IllegalArgumentException("path must start with /: " + path);
-            }
-            statusCodes = Set.copyOf(statusCodes);
-            if (digest != null) {
-                digest = digest.toLowerCase(Locale.ROOT);
-                if (!digest.matches("[0-9a-f]{32}")) {
-                    throw new IllegalArgumentException("digest must be 32 hex digits: " + digest);
-                }
-            }
-        }
-
-        /**
-         * @param path the path
-         * @return a URL that accepts any 2xx and does not check the body
-         */
-        public static Url of(String path) {
-            return new Url(path, Set.of(), null, null);
-        }
-
-        boolean accepts(int status) {
-            return statusCodes.isEmpty() ? status >= 200 && status <= 299 : statusCodes.contains(status);
-        }
-    }
-
-    /**
-     * Checks the values.
-     *
-     * @throws IllegalArgumentException if there is no URL
-     */
+    /** Checks the value. */
     public HttpGetCheck {
-        urls = List.copyOf(urls);
-        if (urls.isEmpty()) {
-            throw new IllegalArgumentException("HTTP_GET needs at least one url");
-        }
-    }
-
-    /**
-     * @param path the path
-     * @return a plain HTTP/1.1 check of one path against the real server, any 2xx accepted
-     */
-    public static HttpGetCheck of(String path) {
-        return new HttpGetCheck(List.of(Url.of(path)), false, true, null, null, null);
+        Objects.requireNonNull(config, "config");
     }
 
     /** Each URL gets the connect timeout, as each is a connection of its own in keepalived. */
     @Override
-    public Duration timeout(CheckTiming timing) {
-        return timing.connectTimeout().multipliedBy(urls.size());
+    public Duration timeout(CheckerTiming timing) {
+        return timing.connectTimeout().multipliedBy(config.urls().size());
     }
 
     @Override
@@ -117,19 +58,20 @@ public record HttpGetCheck(List<Url> urls, boolean tls, boolean http11, String v
 
     @Override
     public String name() {
-        return tls ? "SSL_GET" : "HTTP_GET";
+        return config.ssl() ? "SSL_GET" : "HTTP_GET";
     }
 
     private void fetch(CheckAttempt attempt, int index) {
         if (attempt.isDone()) {
             return;
         }
-        Url url = urls.get(index);
-        InetSocketAddress remote = connectTo != null ? connectTo : attempt.target();
-        String host = url.virtualHost != null ? url.virtualHost : virtualHost;
+        HttpUrl url = config.urls().get(index);
+        InetSocketAddress remote = Endpoints.remote(config.timing(), attempt.target());
+        String host = url.virtualhost().or(config::virtualhost).orElse(null);
+        String sni = config.enableSni() ? config.sniName().orElse(host) : null;
         HttpExchange exchange = new HttpExchange(outcome -> {
             CheckResult r = judge(url, outcome);
-            if (!r.up() || index + 1 == urls.size()) {
+            if (!r.up() || index + 1 == config.urls().size()) {
                 attempt.complete(r);
             } else {
                 attempt.eventLoop().execute(() -> fetch(attempt, index + 1));
@@ -138,14 +80,15 @@ public record HttpGetCheck(List<Url> urls, boolean tls, boolean http11, String v
         ChannelFuture f = attempt.tcpBootstrap().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) throws SSLException {
-                if (tls) {
-                    String peer = host != null ? host : remote.getAddress().getHostAddress();
+                if (config.ssl()) {
+                    // An IP literal as peer host sends no SNI; a name does.
+                    String peer = sni != null ? sni : remote.getAddress().getHostAddress();
                     SslHandler ssl = ClientTls.context().newHandler(ch.alloc(), peer, remote.getPort());
                     ch.pipeline().addLast(ssl);
                 }
                 ch.pipeline().addLast(exchange.rawTap(), new HttpClientCodec(), exchange.decoded());
             }
-        }).connect(remote, bindTo);
+        }).connect(remote, Endpoints.local(config.timing()));
         Channel ch = f.channel();
         attempt.whenDone(ch::close);
         f.addListener(done -> {
@@ -157,11 +100,13 @@ public record HttpGetCheck(List<Url> urls, boolean tls, boolean http11, String v
         });
     }
 
-    private FullHttpRequest request(Url url, String host, InetSocketAddress remote) {
-        FullHttpRequest req = new DefaultFullHttpRequest(http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0,
-                HttpMethod.GET, url.path);
+    private FullHttpRequest request(HttpUrl url, String host, InetSocketAddress remote) {
+        HttpProtocolVersion v = config.httpProtocol();
+        FullHttpRequest req = new DefaultFullHttpRequest(
+                v == HttpProtocolVersion.HTTP_1_1 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0, HttpMethod.GET,
+                url.path());
         req.headers().set(HttpHeaderNames.USER_AGENT, "KeepAliveClient");
-        if (http11) {
+        if (v != HttpProtocolVersion.HTTP_1_0) {
             req.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         String name = host;
@@ -170,20 +115,20 @@ public record HttpGetCheck(List<Url> urls, boolean tls, boolean http11, String v
             name = ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
         }
         int port = remote.getPort();
-        boolean defaultPort = tls ? port == 443 : port == 80;
+        boolean defaultPort = config.ssl() ? port == 443 : port == 80;
         req.headers().set(HttpHeaderNames.HOST, defaultPort ? name : name + ":" + port);
         return req;
     }
 
-    private static CheckResult judge(Url url, HttpExchange.Outcome o) {
+    private static CheckResult judge(HttpUrl url, HttpExchange.Outcome o) {
         if (o.error() != null) {
-            return CheckResult.failure(url.path + ": " + o.error());
+            return CheckResult.failure(url.path() + ": " + o.error());
         }
         if (!url.accepts(o.status())) {
-            return CheckResult.failure(url.path + ": HTTP status " + o.status());
+            return CheckResult.failure(url.path() + ": HTTP status " + o.status());
         }
-        if (url.digest != null && !url.digest.equals(o.digest())) {
-            return CheckResult.failure(url.path + ": MD5 digest " + o.digest() + " != " + url.digest);
+        if (url.digest().isPresent() && !url.digest().get().equals(o.digest())) {
+            return CheckResult.failure(url.path() + ": MD5 digest " + o.digest() + " != " + url.digest().get());
         }
         return CheckResult.success();
     }

@@ -1,9 +1,12 @@
 package io.lvs4j.core.check;
 
 import io.lvs4j.core.check.internal.Scripts;
+import io.lvs4j.core.config.CheckerTiming;
+import io.lvs4j.core.config.MiscCheckConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * keepalived's {@code MISC_CHECK}: an external command, killed (with everything it started) if
@@ -12,37 +15,23 @@ import java.util.List;
  * down, and 0 means up with the configured weight, as in keepalived.
  *
  * <p>The event loop only starts the process; the JDK's process reaper reports its end, so a
- * hung command blocks nothing.
+ * hung command blocks nothing. The command line is split into words as keepalived does (no
+ * shell); running it as another {@code user} is not supported.
  *
- * @param command the program and its arguments ({@code misc_path}, split into words)
- * @param miscTimeout the longest the command may run, or null for {@code delay_loop}
- *     (keepalived's default)
- * @param dynamic {@code misc_dynamic}
+ * @param config the checker block: misc_path, misc_timeout, misc_dynamic and timing
  */
-public record MiscCheck(List<String> command, Duration miscTimeout, boolean dynamic) implements HealthCheck {
+public record MiscCheck(MiscCheckConfig config) implements HealthCheck {
 
     /**
-     * Checks the values.
+     * Checks the value.
      *
-     * @throws IllegalArgumentException if the command is empty
+     * @throws IllegalArgumentException if the command line is empty or badly quoted
      */
     public MiscCheck {
-        command = List.copyOf(command);
-        if (command.isEmpty()) {
+        Objects.requireNonNull(config, "config");
+        if (Scripts.split(config.script().command()).isEmpty()) {
             throw new IllegalArgumentException("MISC_CHECK needs a command");
         }
-    }
-
-    /**
-     * A check from a keepalived {@code misc_path} line, split as keepalived splits it.
-     *
-     * @param miscPath the command line
-     * @param miscTimeout the timeout, or null for {@code delay_loop}
-     * @param dynamic {@code misc_dynamic}
-     * @return the check
-     */
-    public static MiscCheck of(String miscPath, Duration miscTimeout, boolean dynamic) {
-        return new MiscCheck(Scripts.split(miscPath), miscTimeout, dynamic);
     }
 
     /**
@@ -62,13 +51,15 @@ public record MiscCheck(List<String> command, Duration miscTimeout, boolean dyna
         return CheckResult.failure("exited with status " + status);
     }
 
+    /** The deadline of an attempt is {@code misc_timeout}, not {@code connect_timeout}. */
     @Override
-    public Duration timeout(CheckTiming timing) {
-        return miscTimeout != null ? miscTimeout : timing.delayLoop();
+    public Duration timeout(CheckerTiming timing) {
+        return config.timeout();
     }
 
     @Override
     public void check(CheckAttempt attempt) {
+        List<String> command = Scripts.split(config.script().command());
         Process p;
         try {
             p = Scripts.start(command);
@@ -77,7 +68,7 @@ public record MiscCheck(List<String> command, Duration miscTimeout, boolean dyna
             return;
         }
         attempt.whenDone(() -> Scripts.kill(p));
-        p.onExit().thenAccept(done -> attempt.complete(resultOf(done.exitValue(), dynamic)));
+        p.onExit().thenAccept(done -> attempt.complete(resultOf(done.exitValue(), config.dynamic())));
     }
 
     @Override

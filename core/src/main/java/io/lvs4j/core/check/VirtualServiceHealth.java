@@ -7,6 +7,7 @@ import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -179,6 +180,23 @@ public final class VirtualServiceHealth implements AutoCloseable {
         return n;
     }
 
+    /**
+     * @param server a managed server
+     * @return the result of the last attempt of each of its checkers (null before the first),
+     *     empty if the server is unknown
+     */
+    public synchronized List<CheckResult> lastResults(RealServer server) {
+        Member m = members.get(server.endpoint());
+        if (m == null) {
+            return List.of();
+        }
+        List<CheckResult> list = new ArrayList<>(m.runners.size());
+        for (CheckRunner r : m.runners) {
+            list.add(r.lastResult());
+        }
+        return Collections.unmodifiableList(list);
+    }
+
     /** @return the largest lateness of any checker's start against its schedule, in nanoseconds */
     public synchronized long maxLateNanos() {
         long max = 0;
@@ -251,7 +269,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
             sync(m);
         }
         if (sorryServer != null) {
-            int want = sorryActive() ? sorryServer.weight() : ABSENT;
+            int want = sorryActive() ? sorryServer.weight() : config.sorryInhibit() ? 0 : ABSENT;
             sorryApplied = apply(sorryServer, want, sorryApplied);
         }
     }

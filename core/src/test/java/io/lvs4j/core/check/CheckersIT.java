@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs4j.core.config.CheckerTiming;
+import io.lvs4j.core.config.DnsQueryType;
+import io.lvs4j.core.config.HttpGetCheckConfig;
+import io.lvs4j.core.config.HttpProtocolVersion;
+import io.lvs4j.core.config.HttpUrl;
+import io.lvs4j.core.config.StatusCodeRange;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import io.netty.channel.EventLoopGroup;
@@ -27,7 +33,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.KeyManagerFactory;
@@ -45,7 +51,7 @@ class CheckersIT {
     private static final Duration D = Duration.ofMillis(200);
     private static final Duration T = Duration.ofMillis(150);
     /** rise = fall = 2, no retry: two rounds, at least one delay_loop apart, decide a change. */
-    private static final CheckTiming TIMING = CheckTiming.of(D, T, 2, 2);
+    private static final CheckerTiming TIMING = Configs.timing(D, T, 2, 2);
     private static final Duration EARLIEST = D;
     private static final Duration LATEST = D.plus(T).multipliedBy(2);
 
@@ -66,11 +72,11 @@ class CheckersIT {
 
     /** One real server with one checker in its own virtual service. */
     private record Single(VirtualService vs, RealServer rs, VirtualServiceHealth health) implements AutoCloseable {
-        static Single of(InetSocketAddress target, HealthCheck check, CheckTiming timing) {
+        static Single of(InetSocketAddress target, Checker checker) {
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
             RealServer rs = server(target, 10);
             VirtualServiceHealth h = new VirtualServiceHealth(vs, engine,
-                    ServiceChecks.of(List.of(ServerChecks.of(rs, new Checker(check, timing)))));
+                    ServiceChecks.of(List.of(ServerChecks.of(rs, checker))));
             h.start();
             return new Single(vs, rs, h);
         }
@@ -87,6 +93,12 @@ class CheckersIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> health.attempts(rs) >= n);
         }
 
+        /** Waits for a passed attempt, so that no failure streak from a cold start is pending. */
+        void awaitPassing() {
+            await().atMost(Duration.ofSeconds(5)).until(() -> health.lastResults(rs).stream()
+                    .allMatch(r -> r != null && r.up()));
+        }
+
         @Override
         public void close() {
             health.close();
@@ -96,8 +108,8 @@ class CheckersIT {
     @Test
     void shouldDetectARefusingTcpServerAndItsReturnWithinTheWindow() {
         try (TestHttpServer srv = new TestHttpServer(servers, loopbackIp(), null);
-                Single s = Single.of(srv.address(), TcpCheck.ofRealServer(), TIMING)) {
-            s.awaitAttempts(1);
+                Single s = Single.of(srv.address(), Configs.tcp(TIMING))) {
+            s.awaitPassing();
             assertTrue(s.up());
             window(srv::refuse, s::down, EARLIEST, LATEST);
             window(srv::accept, s::up, EARLIEST, LATEST);
@@ -107,8 +119,8 @@ class CheckersIT {
     @Test
     void shouldDetectHttpErrorHangAndSlownessAndRecoverWithinTheWindow() {
         try (TestHttpServer srv = new TestHttpServer(servers, loopbackIp(), null);
-                Single s = Single.of(srv.address(), HttpGetCheck.of("/health"), TIMING)) {
-            s.awaitAttempts(1);
+                Single s = Single.of(srv.address(), Configs.http("/health", TIMING))) {
+            s.awaitPassing();
             assertTrue(s.up());
             window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, EARLIEST, LATEST);
             window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, EARLIEST, LATEST);
@@ -127,10 +139,11 @@ class CheckersIT {
     void shouldDetectABodyChangeThroughTheGenhashDigest() throws Exception {
         try (TestHttpServer srv = new TestHttpServer(servers, loopbackIp(), null)) {
             String digest = md5(srv.body());
-            HttpGetCheck check = new HttpGetCheck(List.of(new HttpGetCheck.Url("/", Set.of(200), digest, null)),
-                    false, false, "www.example.test", null, null);
-            try (Single s = Single.of(srv.address(), check, TIMING)) {
-                s.awaitAttempts(1);
+            Checker check = Checker.of(HttpGetCheckConfig.httpGet().timing(TIMING)
+                    .url(new HttpUrl("/", Optional.of(digest), List.of(StatusCodeRange.of(200)), Optional.empty()))
+                    .httpProtocol(HttpProtocolVersion.HTTP_1_0).virtualhost("www.example.test").build());
+            try (Single s = Single.of(srv.address(), check)) {
+                s.awaitPassing();
                 assertTrue(s.up());
                 window(() -> srv.body("defaced\n"), s::down, EARLIEST, LATEST);
                 window(() -> srv.body("hello from the test server\n"), s::up, EARLIEST, LATEST);
@@ -142,10 +155,12 @@ class CheckersIT {
     @Test
     void shouldCheckHttpsWithSniAndDetectAnError(@TempDir Path dir) throws Exception {
         try (TestHttpServer srv = new TestHttpServer(servers, loopbackIp(), selfSigned(dir))) {
-            HttpGetCheck check = new HttpGetCheck(List.of(new HttpGetCheck.Url("/", Set.of(), md5(srv.body()), null)),
-                    true, true, "secure.example.test", null, null);
-            try (Single s = Single.of(srv.address(), check, TIMING)) {
-                s.awaitAttempts(1);
+            Checker check = Checker.of(HttpGetCheckConfig.sslGet().timing(TIMING)
+                    .url(new HttpUrl("/", Optional.of(md5(srv.body())), List.of(StatusCodeRange.SUCCESS), Optional.empty()))
+                    .httpProtocol(HttpProtocolVersion.HTTP_1_1).virtualhost("secure.example.test").enableSni(true)
+                    .build());
+            try (Single s = Single.of(srv.address(), check)) {
+                s.awaitPassing();
                 assertTrue(s.up(), "last " + s.health.attempts(s.rs));
                 assertTrue(srv.sniNames().contains("secure.example.test"), "SNI " + srv.sniNames());
                 window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, EARLIEST, LATEST);
@@ -158,11 +173,10 @@ class CheckersIT {
     void shouldTakeAnIcmpPortUnreachableAsDownBeforeTheDeadline() {
         try (TestUdpServers.Echo echo = new TestUdpServers.Echo(servers, loopbackIp())) {
             Duration longTimeout = Duration.ofSeconds(3);
-            CheckTiming timing = CheckTiming.of(D, longTimeout, 1, 1);
-            UdpCheck check = UdpCheck.expecting("PING".getBytes(StandardCharsets.US_ASCII),
-                    "PONG:PING".getBytes(StandardCharsets.US_ASCII));
-            try (Single s = Single.of(echo.address(), check, timing)) {
-                s.awaitAttempts(1);
+            Checker check = Configs.udp("PING".getBytes(StandardCharsets.US_ASCII), true,
+                    "PONG:PING".getBytes(StandardCharsets.US_ASCII), Configs.timing(D, longTimeout, 1, 1));
+            try (Single s = Single.of(echo.address(), check)) {
+                s.awaitPassing();
                 assertTrue(s.up());
                 long ms = window(echo::closePort, s::down, Duration.ZERO, D.plus(Duration.ofMillis(100)));
                 assertTrue(ms < longTimeout.toMillis(), "ICMP, not the timeout, must decide: " + ms + " ms");
@@ -174,9 +188,9 @@ class CheckersIT {
     @Test
     void shouldFailAUdpCheckThatNeedsAReplyWhenTheServerIsSilent() {
         try (TestUdpServers.Echo echo = new TestUdpServers.Echo(servers, loopbackIp())) {
-            UdpCheck check = UdpCheck.expecting(new byte[] {1, 2}, "PONG:".getBytes(StandardCharsets.US_ASCII));
-            try (Single s = Single.of(echo.address(), check, TIMING)) {
-                s.awaitAttempts(1);
+            Checker check = Configs.udp(new byte[] {1, 2}, true, "PONG:".getBytes(StandardCharsets.US_ASCII), TIMING);
+            try (Single s = Single.of(echo.address(), check)) {
+                s.awaitPassing();
                 assertTrue(s.up());
                 window(() -> echo.silent(true), s::down, D.plus(T), LATEST);
                 window(() -> echo.silent(false), s::up, EARLIEST, LATEST);
@@ -188,7 +202,7 @@ class CheckersIT {
     void shouldPassASilentUdpServerWhenNoReplyIsRequired() {
         try (TestUdpServers.Echo echo = new TestUdpServers.Echo(servers, loopbackIp())) {
             echo.silent(true);
-            try (Single s = Single.of(echo.address(), UdpCheck.unlessUnreachable(new byte[] {0}), TIMING)) {
+            try (Single s = Single.of(echo.address(), Configs.udp(new byte[] {0}, false, null, TIMING))) {
                 s.awaitAttempts(2);
                 assertTrue(s.up());
                 window(echo::closePort, s::down, EARLIEST, LATEST);
@@ -199,8 +213,8 @@ class CheckersIT {
     @Test
     void shouldCheckDnsRcodeAndQueryTheConfiguredTypeAndName() {
         try (TestUdpServers.Dns dns = new TestUdpServers.Dns(servers, loopbackIp());
-                Single s = Single.of(dns.address(), DnsCheck.of("a", "www.example.test"), TIMING)) {
-            s.awaitAttempts(1);
+                Single s = Single.of(dns.address(), Configs.dns(DnsQueryType.A, "www.example.test", TIMING))) {
+            s.awaitPassing();
             assertTrue(s.up());
             assertTrue(dns.lastQuestion().contains("www.example.test."), dns.lastQuestion());
             assertTrue(dns.lastQuestion().contains(" A"), dns.lastQuestion());
@@ -213,10 +227,10 @@ class CheckersIT {
     void shouldRunMiscCheckAndApplyMiscDynamicWeights(@TempDir Path dir) throws Exception {
         Path status = dir.resolve("status");
         Files.writeString(status, "0");
-        MiscCheck check = new MiscCheck(List.of("/bin/sh", "-c", "exit $(cat " + status + ")"), Duration.ofSeconds(2), true);
-        try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), check,
-                CheckTiming.of(D, Duration.ofSeconds(2), 1, 1))) {
-            s.awaitAttempts(1);
+        Checker check = Configs.misc("/bin/sh -c 'exit $(cat " + status + ")'", Duration.ofSeconds(2), true,
+                Configs.timing(D, T, 1, 1));
+        try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), check)) {
+            s.awaitPassing();
             assertEquals(10, weightIn(s.vs, s.rs));
             Files.writeString(status, "7");
             await().atMost(LATEST.plus(HealthLab.SLACK)).until(() -> weightIn(s.vs, s.rs) == 5);
@@ -230,8 +244,9 @@ class CheckersIT {
     @Test
     void shouldKillAMiscCheckThatOutlivesItsTimeout(@TempDir Path dir) throws Exception {
         Path marker = dir.resolve("marker-" + System.nanoTime());
-        MiscCheck check = new MiscCheck(List.of("/bin/sh", "-c", "exec sleep 30 # " + marker), Duration.ofMillis(300), false);
-        try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), check, CheckTiming.of(D, T, 1, 1))) {
+        Checker check = Configs.misc("/bin/sh -c 'sleep 30; echo " + marker + "'", Duration.ofMillis(300), false,
+                Configs.timing(D, T, 1, 1));
+        try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), check)) {
             await().atMost(Duration.ofSeconds(5)).until(s::down);
             s.health.close();
             await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.current().descendants()
@@ -245,8 +260,8 @@ class CheckersIT {
         HealthCheck custom = attempt -> attempt.eventLoop().schedule(
                 () -> attempt.complete(healthy.get() ? CheckResult.success() : CheckResult.failure("custom says no")),
                 10, TimeUnit.MILLISECONDS);
-        try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), custom, TIMING)) {
-            s.awaitAttempts(1);
+        try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), new Checker(custom, TIMING))) {
+            s.awaitPassing();
             assertTrue(s.up());
             window(() -> healthy.set(false), s::down, EARLIEST, LATEST);
             window(() -> healthy.set(true), s::up, EARLIEST, LATEST);
@@ -257,7 +272,7 @@ class CheckersIT {
     void shouldStartDownInAlphaModeUntilRiseSuccesses() {
         try (TestHttpServer srv = new TestHttpServer(servers, loopbackIp(), null)) {
             long t0 = System.nanoTime();
-            try (Single s = Single.of(srv.address(), TcpCheck.ofRealServer(), TIMING.withAlpha(true))) {
+            try (Single s = Single.of(srv.address(), Configs.tcp(Configs.alpha(TIMING)))) {
                 assertFalse(s.health.isUp(s.rs));
                 assertEquals(-1, weightIn(s.vs, s.rs));
                 await().atMost(LATEST.plus(HealthLab.SLACK)).until(s::up);

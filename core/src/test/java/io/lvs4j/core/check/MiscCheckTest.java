@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs4j.core.config.MiscCheckConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -25,9 +26,10 @@ class MiscCheckTest {
     }
 
     @Test
-    void shouldDefaultTheTimeoutToTheDelayLoop() {
-        CheckTiming t = CheckTiming.keepalivedDefaults(Duration.ofSeconds(7));
-        assertEquals(Duration.ofSeconds(7), MiscCheck.of("/bin/true", null, false).timeout(t));
-        assertEquals(Duration.ofSeconds(2), MiscCheck.of("/bin/true", Duration.ofSeconds(2), false).timeout(t));
+    void shouldBoundAnAttemptByMiscTimeoutNotConnectTimeout() {
+        MiscCheckConfig c = MiscCheckConfig.of("/bin/true");
+        MiscCheckConfig twoSeconds = new MiscCheckConfig(c.timing(), c.script(), Duration.ofSeconds(2), false);
+        assertEquals(c.timing().delayLoop(), new MiscCheck(c).timeout(c.timing()));
+        assertEquals(Duration.ofSeconds(2), new MiscCheck(twoSeconds).timeout(c.timing()));
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs4j.core.config.CheckerTiming;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.DestinationSet;
@@ -70,8 +71,8 @@ class ServiceHealthIT {
         list.forEach(TestHttpServer::close);
     }
 
-    private static ServerChecks http(TestHttpServer s, int weight, CheckTiming timing) {
-        return ServerChecks.of(server(s.address(), weight), new Checker(HttpGetCheck.of("/"), timing));
+    private static ServerChecks http(TestHttpServer s, int weight, CheckerTiming timing) {
+        return ServerChecks.of(server(s.address(), weight), Configs.http("/", timing));
     }
 
     @Test
@@ -82,8 +83,8 @@ class ServiceHealthIT {
             srv.forEach(s -> s.plan(n -> n % 3 == 0 ? TestHttpServer.Mode.ERROR_500 : TestHttpServer.Mode.OK));
             HealthLab.Events events = new HealthLab.Events();
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
-            ServerChecks steady = http(srv.get(0), 1, CheckTiming.of(D, T, 2, 2));
-            ServerChecks jumpy = http(srv.get(1), 1, CheckTiming.of(D, T, 1, 1));
+            ServerChecks steady = http(srv.get(0), 1, Configs.timing(D, T, 2, 2));
+            ServerChecks jumpy = http(srv.get(1), 1, Configs.timing(D, T, 1, 1));
             try (VirtualServiceHealth h = new VirtualServiceHealth(vs, engine, ServiceChecks.of(List.of(steady, jumpy)))
                     .addListener(events)) {
                 h.start();
@@ -102,7 +103,7 @@ class ServiceHealthIT {
     void shouldLoseAndRegainQuorumWithHysteresis() {
         List<TestHttpServer> srv = httpServers(3);
         try {
-            CheckTiming timing = CheckTiming.of(D, T, 1, 1);
+            CheckerTiming timing = Configs.timing(D, T, 1, 1);
             List<ServerChecks> checks = srv.stream().map(s -> http(s, 1, timing)).toList();
             HealthLab.Events events = new HealthLab.Events();
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
@@ -138,7 +139,7 @@ class ServiceHealthIT {
     void shouldServeFromTheSorryServerWhileNoRealServerIsUp() throws Exception {
         List<TestHttpServer> srv = httpServers(2);
         try {
-            CheckTiming timing = CheckTiming.of(D, T, 1, 1);
+            CheckerTiming timing = Configs.timing(D, T, 1, 1);
             List<ServerChecks> checks = srv.stream().map(s -> http(s, 5, timing)).toList();
             RealServer sorry = server(new InetSocketAddress(loopbackIp(), 8080), 1);
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
@@ -167,7 +168,7 @@ class ServiceHealthIT {
     void shouldKeepAnInhibitedServerAtWeightZeroWithItsConnectionOpen() throws Exception {
         List<TestHttpServer> srv = httpServers(2);
         try {
-            CheckTiming timing = CheckTiming.of(D, T, 1, 1);
+            CheckerTiming timing = Configs.timing(D, T, 1, 1);
             ServerChecks inhibited = http(srv.get(0), 7, timing).withInhibitOnFailure(true);
             ServerChecks removed = http(srv.get(1), 7, timing);
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
@@ -206,7 +207,7 @@ class ServiceHealthIT {
             List<String> down = List.of("/bin/sh", "-c", "echo rs-down >> " + log);
             List<String> qUp = List.of("/bin/sh", "-c", "echo quorum-up >> " + log);
             List<String> qDown = List.of("/bin/sh", "-c", "echo quorum-down >> " + log);
-            ServerChecks sc = http(srv.get(0), 1, CheckTiming.of(D, T, 1, 1)).withNotify(up, down);
+            ServerChecks sc = http(srv.get(0), 1, Configs.timing(D, T, 1, 1)).withNotify(up, down);
             HealthLab.Events events = new HealthLab.Events();
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
             try (VirtualServiceHealth h = new VirtualServiceHealth(vs, engine,
@@ -234,7 +235,7 @@ class ServiceHealthIT {
     void shouldKeepTheStateOfUnchangedCheckersAcrossAReload() {
         List<TestHttpServer> srv = httpServers(3);
         try {
-            CheckTiming timing = CheckTiming.of(D, T, 2, 2);
+            CheckerTiming timing = Configs.timing(D, T, 2, 2);
             ServerChecks a = http(srv.get(0), 3, timing);
             ServerChecks b = http(srv.get(1), 3, timing);
             HealthLab.RecordingScheduler sched = new HealthLab.RecordingScheduler();
@@ -251,7 +252,7 @@ class ServiceHealthIT {
 
                 // New config: a unchanged, b unchanged but a new weight, c new in alpha mode.
                 ServerChecks b2 = new ServerChecks(b.server().withWeight(9), b.checkers(), false, List.of(), List.of());
-                ServerChecks c = http(srv.get(2), 3, timing.withAlpha(true));
+                ServerChecks c = http(srv.get(2), 3, Configs.alpha(timing));
                 h.reload(ServiceChecks.of(List.of(a, b2, c)));
 
                 assertTrue(h.isUp(a.server()));
@@ -284,14 +285,12 @@ class ServiceHealthIT {
             TestHttpServer victim = srv.get(1);
             List<ServerChecks> checks = new ArrayList<>();
             // 200 checkers (connect_ip: the hung server) each hold a connection open until their 2 s deadline.
-            CheckTiming slow = CheckTiming.of(D, Duration.ofSeconds(2), 1, 1000);
+            CheckerTiming slow = Configs.timing(D, Duration.ofSeconds(2), 1, 1000);
             for (int i = 0; i < 200; i++) {
                 RealServer rs = RealServer.of(hung.address().getAddress(), 10_000 + i, 1);
-                HttpGetCheck toHung = new HttpGetCheck(List.of(HttpGetCheck.Url.of("/")), false, true, null,
-                        hung.address(), null);
-                checks.add(ServerChecks.of(rs, new Checker(toHung, slow)));
+                checks.add(ServerChecks.of(rs, Configs.http("/", Configs.connectTo(slow, hung.address()))));
             }
-            ServerChecks v = http(victim, 1, CheckTiming.of(D, T, 1, 1));
+            ServerChecks v = http(victim, 1, Configs.timing(D, T, 1, 1));
             checks.add(v);
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
             try (VirtualServiceHealth h = new VirtualServiceHealth(vs, engine, ServiceChecks.of(checks))) {

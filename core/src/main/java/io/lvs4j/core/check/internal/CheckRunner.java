@@ -1,8 +1,8 @@
 package io.lvs4j.core.check.internal;
 
 import io.lvs4j.core.check.CheckResult;
-import io.lvs4j.core.check.CheckTiming;
 import io.lvs4j.core.check.HealthCheck;
+import io.lvs4j.core.config.CheckerTiming;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -36,7 +36,7 @@ public final class CheckRunner {
     private static final Logger LOG = LoggerFactory.getLogger(CheckRunner.class);
 
     private final HealthCheck check;
-    private final CheckTiming timing;
+    private final CheckerTiming timing;
     private final InetSocketAddress target;
     private final EventLoop loop;
     private final Transport transport;
@@ -59,7 +59,7 @@ public final class CheckRunner {
      * @param loop the loop that runs it
      * @param listener told of changes
      */
-    public CheckRunner(HealthCheck check, CheckTiming timing, InetSocketAddress target, EventLoop loop,
+    public CheckRunner(HealthCheck check, CheckerTiming timing, InetSocketAddress target, EventLoop loop,
             Listener listener) {
         this.check = Objects.requireNonNull(check, "check");
         this.timing = Objects.requireNonNull(timing, "timing");
@@ -108,7 +108,7 @@ public final class CheckRunner {
     }
 
     /** @return the timing */
-    public CheckTiming timing() {
+    public CheckerTiming timing() {
         return timing;
     }
 

@@ -6,6 +6,8 @@ package io.lvs4j.core.check.internal;
  * Between the two thresholds the state holds, so a weight wobbling around the quorum does not
  * flap the service.
  *
+ * <p>A quorum of 0 counts as 1, or the state would flip at every update with no live weight.
+ *
  * <p>Not thread-safe.
  */
 public final class QuorumState {
@@ -22,9 +24,9 @@ public final class QuorumState {
      * @param liveWeight the live weight at start
      */
     public QuorumState(int quorum, int hysteresis, long liveWeight) {
-        this.quorum = quorum;
+        this.quorum = Math.max(1, quorum);
         this.hysteresis = hysteresis;
-        this.up = liveWeight >= (long) quorum + hysteresis;
+        this.up = liveWeight >= (long) this.quorum + hysteresis;
     }
 
     /** @return true while quorum is met */
@@ -39,7 +41,7 @@ public final class QuorumState {
      * @param newHysteresis the hysteresis
      */
     public void configure(int newQuorum, int newHysteresis) {
-        this.quorum = newQuorum;
+        this.quorum = Math.max(1, newQuorum);
         this.hysteresis = newHysteresis;
     }
 
