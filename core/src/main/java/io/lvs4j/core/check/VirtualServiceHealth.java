@@ -197,12 +197,17 @@ public final class VirtualServiceHealth implements AutoCloseable {
         return Collections.unmodifiableList(list);
     }
 
-    /** @return the largest lateness of any checker's start against its schedule, in nanoseconds */
-    public synchronized long maxLateNanos() {
+    /**
+     * Returns how late, at worst, any checker started an attempt against its schedule since the
+     * last call (a measure of event-loop saturation), and starts a new measurement.
+     *
+     * @return nanoseconds
+     */
+    public synchronized long takeMaxLateNanos() {
         long max = 0;
         for (Member m : members.values()) {
             for (CheckRunner r : m.runners) {
-                max = Math.max(max, r.maxLateNanos());
+                max = Math.max(max, r.takeMaxLateNanos());
             }
         }
         return max;

@@ -132,9 +132,16 @@ public final class CheckRunner {
         return attempts;
     }
 
-    /** @return the largest delay seen between an attempt's due time and its start, in nanoseconds */
-    public long maxLateNanos() {
-        return maxLateNanos;
+    /**
+     * Returns the largest delay seen between an attempt's due time and its start, and starts a
+     * new measurement.
+     *
+     * @return nanoseconds
+     */
+    public long takeMaxLateNanos() {
+        long v = maxLateNanos;
+        maxLateNanos = 0;
+        return v;
     }
 
     private void schedule(long delayNanos) {
