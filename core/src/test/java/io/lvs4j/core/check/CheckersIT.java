@@ -117,6 +117,23 @@ class CheckersIT {
     }
 
     @Test
+    void shouldRetryAFailedCheckBeforeTakingTheServerDown() {
+        Duration retryDelay = Duration.ofMillis(150);
+        CheckerTiming t = Configs.timing(D, T, 1, 1);
+        CheckerTiming retrying = new CheckerTiming(t.connectIp(), t.connectPort(), t.bindTo(), t.bindPort(),
+                t.connectTimeout(), 2, retryDelay, t.delayLoop(), t.warmup(), false, 1, 1);
+        try (TestHttpServer srv = new TestHttpServer(servers, loopbackIp(), null);
+                Single s = Single.of(srv.address(), Configs.http("/", retrying))) {
+            s.awaitPassing();
+            long before = srv.requests();
+            // Three failed attempts (the check and two retries), delay_before_retry apart.
+            long ms = window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, retryDelay.multipliedBy(2),
+                    D.plus(retryDelay.multipliedBy(2)).plus(T.multipliedBy(3)));
+            assertTrue(srv.requests() - before >= 3, "retried: " + (srv.requests() - before) + " requests in " + ms + " ms");
+        }
+    }
+
+    @Test
     void shouldDetectHttpErrorHangAndSlownessAndRecoverWithinTheWindow() {
         try (TestHttpServer srv = new TestHttpServer(servers, loopbackIp(), null);
                 Single s = Single.of(srv.address(), Configs.http("/health", TIMING))) {

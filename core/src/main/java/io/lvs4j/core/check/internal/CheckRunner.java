@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -41,7 +42,7 @@ public final class CheckRunner {
     private final EventLoop loop;
     private final Transport transport;
     private final CheckState state;
-    private volatile Listener listener;
+    private final Listener listener;
     private volatile boolean up;
     private volatile int weight = CheckResult.KEEP_WEIGHT;
     private volatile CheckResult lastResult;
@@ -75,13 +76,13 @@ public final class CheckRunner {
     public void start() {
         long warmup = timing.warmup().toNanos();
         long delay = warmup == 0 ? 0 : ThreadLocalRandom.current().nextLong(warmup + 1);
-        loop.execute(() -> schedule(delay));
+        onLoop(() -> schedule(delay));
     }
 
     /** Stops the checker; an attempt in flight is aborted and its cleanups run. */
     public void stop() {
         stopped = true;
-        loop.execute(() -> {
+        onLoop(() -> {
             if (next != null) {
                 next.cancel(false);
                 next = null;
@@ -93,13 +94,12 @@ public final class CheckRunner {
         });
     }
 
-    /**
-     * Hands the checker to a new owner (configuration reload): state and schedule carry on.
-     *
-     * @param newListener the new listener
-     */
-    public void rebind(Listener newListener) {
-        this.listener = Objects.requireNonNull(newListener, "newListener");
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("event loop shut down; {} on {} not run", check.name(), target);
+        }
     }
 
     /** @return the probe */
