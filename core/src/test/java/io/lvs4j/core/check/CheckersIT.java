@@ -93,9 +93,12 @@ class CheckersIT {
             await().atMost(Duration.ofSeconds(5)).until(() -> health.attempts(rs) >= n);
         }
 
-        /** Waits for a passed attempt, so that no failure streak from a cold start is pending. */
+        /**
+         * Waits until the server is up and its last attempt passed, so that no failure streak from
+         * a cold start (class loading, a first TLS handshake) is pending.
+         */
         void awaitPassing() {
-            await().atMost(Duration.ofSeconds(5)).until(() -> health.lastResults(rs).stream()
+            await().atMost(Duration.ofSeconds(10)).until(() -> up() && health.lastResults(rs).stream()
                     .allMatch(r -> r != null && r.up()));
         }
 
