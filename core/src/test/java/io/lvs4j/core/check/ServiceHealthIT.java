@@ -83,8 +83,10 @@ class ServiceHealthIT {
             srv.forEach(s -> s.plan(n -> n % 3 == 0 ? TestHttpServer.Mode.ERROR_500 : TestHttpServer.Mode.OK));
             HealthLab.Events events = new HealthLab.Events();
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
-            ServerChecks steady = http(srv.get(0), 1, Configs.timing(D, T, 2, 2));
-            ServerChecks jumpy = http(srv.get(1), 1, Configs.timing(D, T, 1, 1));
+            // A generous timeout: only the planned 500s may fail a check, not a slow cold start.
+            Duration timeout = Duration.ofSeconds(1);
+            ServerChecks steady = http(srv.get(0), 1, Configs.timing(D, timeout, 2, 2));
+            ServerChecks jumpy = http(srv.get(1), 1, Configs.timing(D, timeout, 1, 1));
             try (VirtualServiceHealth h = new VirtualServiceHealth(vs, engine, ServiceChecks.of(List.of(steady, jumpy)))
                     .addListener(events)) {
                 h.start();
