@@ -42,7 +42,7 @@ final class Attempt implements CheckAttempt {
         this.loop = loop;
         this.transport = transport;
         this.target = target;
-        this.deadline = System.nanoTime() + timeoutNanos;
+        this.deadline = loop.ticker().nanoTime() + timeoutNanos;
         this.onResult = onResult;
         this.atDeadline = CheckResult.failure("timeout after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     }
@@ -77,7 +77,7 @@ final class Attempt implements CheckAttempt {
 
     @Override
     public long remainingNanos() {
-        return Math.max(0, deadline - System.nanoTime());
+        return Math.max(0, deadline - loop.ticker().nanoTime());
     }
 
     @Override

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * delay loop, and the {@link CheckState} hysteresis. No thread of its own: every step is a
  * task or a timer on the loop.
  *
+ * <p>Time is the loop's {@link io.netty.util.concurrent.Ticker}, so a test can drive a runner
+ * on an embedded loop with virtual time.
+ *
  * <p>Threading: the loop owns the state; {@link #up()}, {@link #weight()} and the counters are
  * volatile reads for other threads. {@link #start()} and {@link #stop()} may be called from any
  * thread.
@@ -148,7 +151,7 @@ public final class CheckRunner {
         if (stopped) {
             return;
         }
-        dueAt = System.nanoTime() + delayNanos;
+        dueAt = loop.ticker().nanoTime() + delayNanos;
         next = loop.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -157,7 +160,7 @@ public final class CheckRunner {
         if (stopped) {
             return;
         }
-        long late = System.nanoTime() - dueAt;
+        long late = loop.ticker().nanoTime() - dueAt;
         if (late > maxLateNanos) {
             maxLateNanos = late;
         }
