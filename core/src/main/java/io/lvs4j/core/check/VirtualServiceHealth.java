@@ -42,7 +42,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
     private final Map<String, Member> members = new LinkedHashMap<>();
     private ServiceChecks config;
     private QuorumState quorum;
-    private int sorryApplied = ABSENT;
+    private RealServer sorryApplied;
     private RealServer sorryServer;
     private boolean started;
     private boolean closed;
@@ -122,7 +122,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
         }
         if (sorryServer != null && (next.sorryServer() == null || !next.sorryServer().equals(sorryServer))) {
             apply(sorryServer, ABSENT, sorryApplied);
-            sorryApplied = ABSENT;
+            sorryApplied = null;
         }
         sorryServer = next.sorryServer();
         config = next;
@@ -291,30 +291,36 @@ public final class VirtualServiceHealth implements AutoCloseable {
         m.applied = apply(m.spec.server(), want, m.applied);
     }
 
-    private int apply(RealServer server, int want, int applied) {
-        if (want == applied) {
-            return applied;
-        }
+    /**
+     * Makes the service hold {@code server} at weight {@code want} (or not at all), given what was
+     * applied last; returns what is applied now (null: absent).
+     */
+    private RealServer apply(RealServer server, int want, RealServer applied) {
         if (want == ABSENT) {
-            service.removeRealServer(server.address(), server.port());
-            return ABSENT;
+            if (applied != null) {
+                service.removeRealServer(server.address(), server.port());
+            }
+            return null;
         }
         RealServer s = server.withWeight(want);
+        if (s.equals(applied)) {
+            return applied;
+        }
         try {
-            if (applied == ABSENT) {
+            if (applied == null) {
                 service.addRealServer(s);
             } else {
                 service.editRealServer(s);
             }
         } catch (IllegalArgumentException e) {
             // Someone else added or removed it meanwhile: do the other operation.
-            if (applied == ABSENT) {
+            if (applied == null) {
                 service.editRealServer(s);
             } else {
                 service.addRealServer(s);
             }
         }
-        return want;
+        return s;
     }
 
     private void script(List<String> command) {
@@ -338,7 +344,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
         private final List<CheckRunner> toStart = new ArrayList<>();
         private boolean alive;
         private int weight;
-        private int applied = ABSENT;
+        private RealServer applied;
 
         Member(ServerChecks spec) {
             this.spec = spec;

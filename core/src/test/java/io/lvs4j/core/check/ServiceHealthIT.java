@@ -252,10 +252,15 @@ class ServiceHealthIT {
                 long attemptsOfA = h.attempts(a.server());
                 int publishedBefore = sched.published.size();
 
-                // New config: a unchanged, b unchanged but a new weight, c new in alpha mode.
+                // New config: a's checks unchanged but a connection threshold, b's a new weight, c new in alpha mode.
+                RealServer aServer = a.server();
+                ServerChecks a2 = new ServerChecks(new RealServer(aServer.address(), aServer.port(), aServer.weight(), 100, 0,
+                        aServer.forwarding()), a.checkers(), false, List.of(), List.of());
                 ServerChecks b2 = new ServerChecks(b.server().withWeight(9), b.checkers(), false, List.of(), List.of());
                 ServerChecks c = http(srv.get(2), 3, Configs.alpha(timing));
-                h.reload(ServiceChecks.of(List.of(a, b2, c)));
+                h.reload(ServiceChecks.of(List.of(a2, b2, c)));
+                DestinationSet now = vs.destinations();
+                assertEquals(100, now.get(now.indexOf(aServer.address(), aServer.port())).server().upperThreshold());
 
                 assertTrue(h.isUp(a.server()));
                 assertFalse(h.isUp(b.server()), "b keeps its down state");
@@ -270,7 +275,7 @@ class ServiceHealthIT {
                 assertFalse(events.log.contains("down " + a.server().endpoint()), events.log.toString());
 
                 // A reload without b stops its checker and takes it out of the service.
-                h.reload(ServiceChecks.of(List.of(a, c)));
+                h.reload(ServiceChecks.of(List.of(a2, c)));
                 assertEquals(-1, weightIn(vs, b.server()));
             }
         } finally {
