@@ -34,6 +34,10 @@ public final class AdvertValidator {
     private final byte[] source = new byte[16];
     private int sourceLength;
 
+    /** Creates a validator that knows no VRID yet. */
+    public AdvertValidator() {
+    }
+
     /**
      * Registers what adverts for one VRID must look like.
      *

@@ -73,6 +73,10 @@ public final class VrrpAdvert {
     private MemorySegment segment = MemorySegment.NULL;
     private long offset;
 
+    /** Creates a flyweight pointing at nothing; call {@link #wrap} before use. */
+    public VrrpAdvert() {
+    }
+
     /**
      * Points this flyweight at an advert.
      *
