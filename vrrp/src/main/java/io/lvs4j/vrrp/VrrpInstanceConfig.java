@@ -29,6 +29,7 @@ public final class VrrpInstanceConfig {
     private final boolean lowerPriorityNoAdvert;
     private final InetAddress primaryAddress;
     private final List<InetAddress> virtualAddresses;
+    private final List<InetAddress> unicastPeers;
     private final byte[] authPass;
     private final List<TrackedInterface> trackInterfaces;
     private final List<TrackScript> trackScripts;
@@ -46,6 +47,7 @@ public final class VrrpInstanceConfig {
         lowerPriorityNoAdvert = b.lowerPriorityNoAdvert;
         primaryAddress = Objects.requireNonNull(b.primaryAddress, "primaryAddress");
         virtualAddresses = List.copyOf(b.virtualAddresses);
+        unicastPeers = List.copyOf(b.unicastPeers);
         authPass = b.authPass == null ? null : b.authPass.getBytes(StandardCharsets.US_ASCII);
         trackInterfaces = List.copyOf(b.trackInterfaces);
         trackScripts = List.copyOf(b.trackScripts);
@@ -60,6 +62,11 @@ public final class VrrpInstanceConfig {
             throw new IllegalArgumentException("no virtual address");
         }
         boolean v4 = primaryAddress instanceof Inet4Address;
+        for (InetAddress a : unicastPeers) {
+            if ((a instanceof Inet4Address) != v4) {
+                throw new IllegalArgumentException("unicast peer " + a + " not of the primary's family");
+            }
+        }
         for (InetAddress a : virtualAddresses) {
             if ((a instanceof Inet4Address) != v4) {
                 throw new IllegalArgumentException("virtual address " + a + " not of the primary's family");
@@ -147,6 +154,17 @@ public final class VrrpInstanceConfig {
         return virtualAddresses;
     }
 
+    /**
+     * Returns the unicast peers (keepalived's {@code unicast_peer}); the primary address plays
+     * {@code unicast_src_ip}. A port sends each advert to every peer instead of the multicast
+     * group, with the v3 checksum computed for that destination.
+     *
+     * @return the peers, empty for multicast
+     */
+    public List<InetAddress> unicastPeers() {
+        return unicastPeers;
+    }
+
     /** @return the v2 password bytes, or null for no authentication */
     public byte[] authPass() {
         return authPass == null ? null : authPass.clone();
@@ -185,6 +203,7 @@ public final class VrrpInstanceConfig {
         private boolean lowerPriorityNoAdvert;
         private InetAddress primaryAddress;
         private final List<InetAddress> virtualAddresses = new ArrayList<>();
+        private final List<InetAddress> unicastPeers = new ArrayList<>();
         private String authPass;
         private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
         private final List<TrackScript> trackScripts = new ArrayList<>();
@@ -301,6 +320,17 @@ public final class VrrpInstanceConfig {
          */
         public Builder virtualAddress(InetAddress value) {
             virtualAddresses.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Adds a unicast peer: adverts go to the peers instead of the multicast group.
+         *
+         * @param value a peer's address, of the primary's family
+         * @return this
+         */
+        public Builder unicastPeer(InetAddress value) {
+            unicastPeers.add(Objects.requireNonNull(value));
             return this;
         }
 

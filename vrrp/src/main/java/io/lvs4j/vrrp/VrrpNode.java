@@ -235,7 +235,8 @@ public final class VrrpNode {
      * @param packet its memory
      * @param offset where the IP header starts
      * @param length bytes received
-     * @return the validator's verdict
+     * @return the validator's verdict ({@link AdvertCheck#UNKNOWN_VRID}, uncounted, for an
+     *     interface no instance uses)
      */
     public AdvertCheck receiveIpv4(String interfaceName, MemorySegment packet, long offset, int length) {
         AdvertValidator validator = validators.get(interfaceName);

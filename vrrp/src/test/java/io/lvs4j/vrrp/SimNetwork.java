@@ -221,20 +221,30 @@ final class SimNetwork {
 
         @Override
         public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
+            if (instance.unicastPeers().isEmpty()) {
+                send(instance, advert, VrrpEncoder.multicastGroup(instance.primaryAddress()), null);
+            } else {
+                for (InetAddress peer : instance.unicastPeers()) {
+                    send(instance, advert, peer.getAddress(), peer);
+                }
+            }
+        }
+
+        private void send(VrrpInstanceConfig instance, Advertisement advert, byte[] dst, InetAddress peer) {
             InetAddress src = instance.primaryAddress();
             boolean v4 = src instanceof Inet4Address;
-            byte[] dst = VrrpEncoder.multicastGroup(src);
             int len = advert.length() + (v4 ? VrrpEncoder.IPV4_HEADER_LENGTH : 0);
             MemorySegment seg = MemorySegment.ofArray(new byte[len]);
             if (v4) {
                 VrrpEncoder.encodeIpv4Packet(advert, seg, 0, (Inet4Address) src,
-                        (Inet4Address) ip("224.0.0.18"), ++ipId);
+                        (Inet4Address) ip(peer == null ? "224.0.0.18" : peer.getHostAddress()), ++ipId);
             } else {
                 VrrpEncoder.encode(advert, seg, 0, src.getAddress(), dst);
             }
             sent++;
             for (Router to : routers) {
-                if (to == this || to.partition != partition || random.nextDouble() < loss) {
+                if (to == this || to.partition != partition || random.nextDouble() < loss
+                        || peer != null && !to.configs.getFirst().primaryAddress().equals(peer)) {
                     continue;
                 }
                 long delay = minDelay + (maxDelay > minDelay ? (long) (random.nextDouble() * (maxDelay - minDelay)) : 0);

@@ -196,6 +196,30 @@ class VrrpSimulationTest {
     }
 
     @Test
+    void shouldElectOverUnicastPeersWithV3ChecksumPerDestination() {
+        SimNetwork net = new SimNetwork(14);
+        String[][] routers = {{"a", "fe80::11", "100"}, {"b", "fe80::12", "120"}, {"c", "fe80::13", "110"}};
+        for (String[] r : routers) {
+            VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder("VI_1").interfaceName(SimNetwork.IFACE)
+                    .version(VrrpVersion.V3).vrid(9).advertIntervalCentis(20).priority(Integer.parseInt(r[2]))
+                    .primaryAddress(ip(r[1])).virtualAddress(ip("2001:db8::10"));
+            for (String[] peer : routers) {
+                if (peer != r) {
+                    b.unicastPeer(ip(peer[1]));
+                }
+            }
+            net.router(r[0], b.build()).up();
+        }
+        net.runFor(5 * SEC);
+        assertSingleMaster(net, "VI_1", "b");
+        assertTrue(net.sent > 40 && net.sent - net.delivered <= 2,
+                "each unicast advert reached its one peer (but those in flight): " + net.sent + " " + net.delivered);
+        net.router("b").crash();
+        net.runFor(5 * SEC);
+        assertSingleMaster(net, "VI_1", "c");
+    }
+
+    @Test
     void shouldMoveSyncGroupTogetherWhenOneMemberLosesItsLink() {
         SimNetwork net = new SimNetwork(12);
         for (String[] r : new String[][]{{"a", "198.18.0.11", "100"}, {"b", "198.18.0.12", "90"}}) {
