@@ -160,9 +160,6 @@ public final class VrrpNode {
         }
         started = false;
         for (Instance i : instances.values()) {
-            i.machine().gate(null);
-        }
-        for (Instance i : instances.values()) {
             i.machine().shutdown();
         }
     }

@@ -23,8 +23,8 @@ import java.util.Objects;
  * whatever its configured initial state; a master answers a lower-priority advert with an
  * advert of its own at once (unless {@code lowerPriorityNoAdvert}); a master going to fault
  * sends a priority-0 advert; {@code preempt_delay} runs from start and from the first
- * lower-priority advert seen, and a backup treats lower-priority adverts as valid until it
- * ends.
+ * lower-priority advert seen after entering backup, and a backup treats lower-priority adverts
+ * as valid until it ends.
  *
  * <p>Drive it by calling {@link #tick()} at {@link #nextDeadline()}. Not thread-safe: confine
  * each machine (and its actions) to one thread.
@@ -145,13 +145,14 @@ public final class VrrpStateMachine {
             return;
         }
         long now = clock.nanoTime();
-        preemptAt = preemptDelayNanos > 0 ? now + preemptDelayNanos : UNSET;
         if (fault) {
             transition(VrrpState.FAULT);
         } else if (priority == 255) {
             becomeMaster(now);
         } else {
             becomeBackup(now);
+            // keepalived: the preempt delay also runs from startup.
+            preemptAt = preemptDelayNanos > 0 ? now + preemptDelayNanos : UNSET;
         }
     }
 
@@ -310,12 +311,14 @@ public final class VrrpStateMachine {
     private void becomeBackup(long now) {
         masterAdvertCentis = advertCentis;
         waitingForGroup = false;
+        preemptAt = UNSET;
         downDeadline = now + masterDownNanos();
         transition(VrrpState.BACKUP);
     }
 
     private void stepDown(long now) {
         waitingForGroup = false;
+        preemptAt = UNSET;
         downDeadline = now + masterDownNanos();
         transition(VrrpState.BACKUP);
     }

@@ -119,6 +119,20 @@ class VrrpNodeTest {
     }
 
     @Test
+    void shouldRestartAfterStop() {
+        VrrpNode node = node(config(100).build());
+        node.start();
+        clock.set(node.nextDeadline());
+        node.tick();
+        node.stop();
+        assertEquals(VrrpState.INITIALIZE, node.state("VI_1"));
+        assertEquals(Long.MAX_VALUE, node.nextDeadline());
+        node.start();
+        assertEquals(VrrpState.BACKUP, node.state("VI_1"));
+        assertEquals(List.of("VI_1 advert 100", "VI_1 take", "VI_1 advert 0", "VI_1 release"), io);
+    }
+
+    @Test
     void shouldCallJavaListenersOnEveryChange() {
         List<String> seen = new ArrayList<>();
         VrrpNode node = VrrpNode.builder(port).clock(clock).instance(config(100).build())

@@ -207,6 +207,26 @@ class VrrpStateMachineTest {
     }
 
     @Test
+    void shouldRestartPreemptDelayAtFirstLowerAdvertAfterFault() {
+        VrrpStateMachine m = machine(100, b -> b.preemptDelay(Duration.ofSeconds(10)));
+        m.start();
+        clock.advanceMillis(60_000);
+        m.fault(true);
+        m.fault(false);
+        long back = clock.nanoTime();
+        for (int i = 1; i <= 30 && m.state() == VrrpState.BACKUP; i++) {
+            clock.set(back + i * 1_000 * MS);
+            m.tick();
+            if (m.state() == VrrpState.BACKUP) {
+                m.advert(50, 100, HIGHER);
+            }
+        }
+        // Delay from the first lower advert (1 s) to 11 s; the last one accepted at 10 s.
+        assertEquals(14_000 * MS, clock.nanoTime() - back);
+        assertEquals(VrrpState.MASTER, m.state());
+    }
+
+    @Test
     void shouldSendPriorityZeroAndReleaseOnShutdown() {
         VrrpStateMachine m = master(100, b -> b);
         m.shutdown();
