@@ -39,6 +39,67 @@ class VrrpRandomScheduleTest {
         assertTrue(takeovers > SCHEDULES, "takeovers: " + takeovers);
     }
 
+    @Test
+    void shouldKeepSyncGroupMembersOnOneRouterAfterTheNetworkHeals() {
+        int groupMoves = 0;
+        for (int seed = 0; seed < 300; seed++) {
+            Random rnd = new Random(0x6_0000L + seed);
+            SimNetwork net = new SimNetwork(seed);
+            int n = 2 + rnd.nextInt(2);
+            int intervalCentis = 10 + rnd.nextInt(91);
+            long interval = intervalCentis * 10 * MS;
+            net.maxDelay = 100_000 + (long) (rnd.nextDouble() * interval / 4);
+            for (int i = 0; i < n; i++) {
+                int priority = 1 + rnd.nextInt(254);
+                boolean preempt = rnd.nextInt(4) != 0;
+                InetAddress primary = ip("198.18.0." + (11 + i));
+                List<VrrpInstanceConfig> members = new ArrayList<>();
+                for (int v = 1; v <= 2; v++) {
+                    members.add(VrrpInstanceConfig.builder("VI_" + v).interfaceName(SimNetwork.IFACE)
+                            .version(VrrpVersion.V3).vrid(v).advertIntervalCentis(intervalCentis)
+                            .priority(priority).preempt(preempt).primaryAddress(primary)
+                            .virtualAddress(ip("198.18." + v + ".10")).build());
+                }
+                net.router("r" + i, members.toArray(VrrpInstanceConfig[]::new))
+                        .group(new VrrpSyncGroupConfig("G", List.of("VI_1", "VI_2"), NotifyScripts.NONE)).up();
+            }
+            long start = net.now();
+            for (int e = 0; e < 8; e++) {
+                SimNetwork.Router r = net.routers.get(rnd.nextInt(n));
+                int kind = rnd.nextInt(5);
+                int part = rnd.nextInt(2);
+                net.schedule(start + (long) (rnd.nextDouble() * 30 * interval), () -> {
+                    switch (kind) {
+                        case 0 -> r.crash();
+                        case 1 -> r.stop();
+                        case 2 -> r.partition = part;
+                        default -> {
+                            if (!r.isUp()) {
+                                r.up();
+                            }
+                        }
+                    }
+                });
+            }
+            net.runUntil(start + 30 * interval, null);
+            net.routers.forEach(r -> r.partition = 0);
+            long heal = net.now();
+            net.runUntil(heal + 6 * interval + 3 * net.maxDelay, null);
+            boolean anyUp = net.routers.stream().anyMatch(SimNetwork.Router::isUp);
+            int s = seed;
+            net.runUntil(net.now() + 20 * interval, () -> {
+                List<SimNetwork.Router> m1 = net.masters("VI_1");
+                List<SimNetwork.Router> m2 = net.masters("VI_2");
+                if (m1.size() != (anyUp ? 1 : 0) || !m1.equals(m2)) {
+                    fail("seed " + s + ": masters VI_1 " + m1.stream().map(r -> r.name).toList()
+                            + ", VI_2 " + m2.stream().map(r -> r.name).toList());
+                }
+            });
+            groupMoves += (int) net.notified.stream().filter(x -> x.endsWith("GROUP G MASTER")).count();
+        }
+        assertTrue(groupMoves > 300, "group takeovers: " + groupMoves);
+    }
+
     private record Result(boolean splitBrainDuringChaos, int takeovers) {
     }
 
