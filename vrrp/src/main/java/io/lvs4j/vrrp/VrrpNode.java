@@ -46,6 +46,7 @@ public final class VrrpNode {
     private final AtomicLong loopedBack = new AtomicLong();
     private final byte[] sender4 = new byte[4];
     private final byte[] sender6 = new byte[16];
+    private final long[] lastDropLog = new long[AdvertCheck.values().length];
     private boolean started;
 
     private VrrpNode(Builder b) {
@@ -244,6 +245,8 @@ public final class VrrpNode {
         if (verdict == AdvertCheck.ACCEPTED) {
             System.arraycopy(validator.sourceAddress(), 0, sender4, 0, 4);
             deliver(v4.get(interfaceName), validator.advert(), sender4);
+        } else {
+            logDrop(interfaceName, validator, verdict);
         }
         return verdict;
     }
@@ -270,8 +273,20 @@ public final class VrrpNode {
         if (verdict == AdvertCheck.ACCEPTED) {
             System.arraycopy(source, 0, sender6, 0, 16);
             deliver(v6.get(interfaceName), validator.advert(), sender6);
+        } else {
+            logDrop(interfaceName, validator, verdict);
         }
         return verdict;
+    }
+
+    /** Logs a dropped advert, at most once per cause every ten seconds. */
+    private void logDrop(String interfaceName, AdvertValidator validator, AdvertCheck verdict) {
+        long now = clock.nanoTime();
+        int i = verdict.ordinal();
+        if (lastDropLog[i] == 0 || now - lastDropLog[i] >= 10_000_000_000L) {
+            lastDropLog[i] = now;
+            LOG.info("VRRP advert dropped on {}: {} ({} so far)", interfaceName, verdict, validator.counter(verdict));
+        }
     }
 
     private void deliver(Instance[] table, VrrpAdvert advert, byte[] sender) {
