@@ -105,6 +105,29 @@ class VrrpNodeTest {
     }
 
     @Test
+    void shouldFaultWhileWeightlessScriptIsBad() {
+        boolean[] healthy = {true};
+        VrrpNode node = VrrpNode.builder(port).clock(clock)
+                .scriptRunner((command, timeout) -> CompletableFuture.completedFuture(
+                        new ScriptResult(healthy[0] ? 0 : 1, false)))
+                .instance(config(255).trackScript(new TrackScript("chk", List.of("check"), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), 1, 2, 0)).build())
+                .build();
+        node.start();
+        assertEquals(VrrpState.MASTER, node.state("VI_1"), "the first success (run at start) made it good");
+        healthy[0] = false;
+        for (int s = 1; s <= 2; s++) {
+            clock.advanceMillis(1000);
+            node.tick();
+            assertEquals(s == 2 ? VrrpState.FAULT : VrrpState.MASTER, node.state("VI_1"), "after " + s + " failures");
+        }
+        healthy[0] = true;
+        clock.advanceMillis(1000);
+        node.tick();
+        assertEquals(VrrpState.MASTER, node.state("VI_1"));
+    }
+
+    @Test
     void shouldRunNotifyScriptsWithKeepalivedArguments() {
         NotifyScripts notify = new NotifyScripts(List.of("/etc/m.sh"), List.of("/etc/b.sh"), List.of("/etc/f.sh"),
                 List.of("/etc/s.sh"), List.of("/etc/notify.sh", "--flag"));
