@@ -47,7 +47,7 @@ class CheckConfigTest {
         int code = run("check-config", bad.toString());
 
         assertEquals(1, code);
-        assertEquals(bad + ":2:13: error: unknown scheduler 'roundrobin'; known: dh fo lblc lblcr lc mh nq ovf rr"
+        assertEquals(bad + ":2:13: error: unknown scheduler 'roundrobin'; known: dh fo lblc lblcr lc maglev mh nq ovf rr"
                 + " sed sh twos wlc wrr\n", err.toString());
         assertEquals("", out.toString());
     }
