@@ -65,7 +65,7 @@ public final class AllocationGuard {
             try {
                 results.addAll(new Runner(options(benchmark)).run());
             } catch (RunnerException e) {
-                out.println("guard-allocation: " + benchmark + " failed to run: " + e.getMessage());
+                out.println("guard-allocation: " + benchmark + " failed to run: " + rootCause(e));
                 return 2;
             }
         }
@@ -117,6 +117,19 @@ public final class AllocationGuard {
             return false;
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("benchmark class " + className + " is listed but missing", e);
+        }
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (true) {
+            if (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            } else if (cause.getSuppressed().length > 0) {
+                cause = cause.getSuppressed()[0];
+            } else {
+                return cause.toString();
+            }
         }
     }
 
