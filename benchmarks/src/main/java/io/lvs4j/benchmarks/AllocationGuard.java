@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SortedSet;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -77,8 +78,10 @@ public final class AllocationGuard {
             double allocated = ResultTable.allocation(result);
             if (Double.isNaN(allocated) || allocated >= LIMIT_BYTES) {
                 failures++;
-                out.println("guard-allocation: ALLOCATES " + ResultTable.shortName(result.getParams()) + " "
-                        + ResultTable.params(result.getParams()) + ": " + allocated + " B/op");
+                String params = ResultTable.params(result.getParams());
+                out.println("guard-allocation: ALLOCATES " + ResultTable.shortName(result.getParams())
+                        + (params.isEmpty() ? "" : " [" + params + "]") + ": "
+                        + String.format(Locale.ROOT, "%.2f", allocated) + " B/op");
             }
         }
         out.println("guard-allocation: " + results.size() + " hot-path runs of " + hotPaths.size()
