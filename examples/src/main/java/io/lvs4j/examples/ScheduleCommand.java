@@ -3,6 +3,7 @@ package io.lvs4j.examples;
 import io.lvs4j.core.sched.Scheduler;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
+import io.lvs4j.core.time.NanoClock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -27,15 +28,20 @@ import picocli.CommandLine.Spec;
                     + "ipvsadm -a would (each new one first in IPVS's list). Each pick opens a connection "
                     + "that stays active, unless --hold closes it.",
             "Flows go from SRC_IP[:PORT] to the virtual service 198.18.0.1:80 (IPv6: [2001:db8::1]:80), "
-                    + "TCP; with no flow every connection comes from 198.19.0.1 port 0."})
+                    + "TCP; with no flow every connection comes from 198.19.0.1 port 0.",
+            "All picks happen at one instant of a fixed clock, so time-based schedulers (lblc, lblcr) "
+                    + "expire nothing and the output depends on the arguments alone."})
 final class ScheduleCommand implements Callable<Integer> {
+
+    /** The simulator's clock: one instant, so that a run depends on its arguments alone. */
+    private static final NanoClock FIXED_CLOCK = () -> 1_000_000_000_000L;
 
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--scheduler", required = true, paramLabel = "NAME",
-            description = "The scheduler: rr wrr lc wlc sed nq fo ovf twos sh dh mh lblc lblcr, or another "
-                    + "provider's name.")
+            description = "The scheduler: rr wrr lc wlc sed nq fo ovf twos sh dh mh lblc lblcr maglev, or "
+                    + "another provider's name.")
     private String scheduler;
 
     @Option(names = "--server", paramLabel = "NAME:WEIGHT", converter = ServerSpec.Converter.class,
@@ -102,7 +108,8 @@ final class ScheduleCommand implements Callable<Integer> {
     private Scheduler scheduler() {
         SchedulerOptions options;
         try {
-            options = SchedulerOptions.DEFAULTS.withFlags(Set.copyOf(flags)).withSeed(seed).withTableSize(tableSize);
+            options = SchedulerOptions.DEFAULTS.withFlags(Set.copyOf(flags)).withSeed(seed).withTableSize(tableSize)
+                    .withClock(FIXED_CLOCK);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
