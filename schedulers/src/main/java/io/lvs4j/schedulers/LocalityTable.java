@@ -150,7 +150,6 @@ final class LocalityTable {
      */
     Entry insert(Entry e) {
         int b = bucket(e.ipv6, e.hi, e.lo);
-        Link added = null;
         for (;;) {
             Link head = buckets.get(b);
             for (Link l = head; l != null; l = l.next) {
@@ -158,7 +157,7 @@ final class LocalityTable {
                     return l.entry;
                 }
             }
-            added = new Link(e, head);
+            Link added = new Link(e, head);
             if (buckets.compareAndSet(b, head, added)) {
                 entries.incrementAndGet();
                 return e;
@@ -218,31 +217,39 @@ final class LocalityTable {
         rover = j;
     }
 
+    private static boolean expired(Entry e, long now, long ttl) {
+        return now - (e.lastUse + ttl) >= 0;
+    }
+
     /** Drops the entries of a bucket unused for {@code ttl}; returns how many. */
     private int sweep(int b, long now, long ttl) {
         for (;;) {
             Link head = buckets.get(b);
-            int removed = 0;
-            for (Link l = head; l != null; l = l.next) {
-                if (now - (l.entry.lastUse + ttl) >= 0) {
-                    removed++;
-                }
+            boolean any = false;
+            for (Link l = head; l != null && !any; l = l.next) {
+                any = expired(l.entry, now, ttl);
             }
-            if (removed == 0) {
+            if (!any) {
                 return 0;
             }
-            if (buckets.compareAndSet(b, head, keep(head, now, ttl))) {
+            // one pass decides: a pick may refresh lastUse meanwhile, the decision stands
+            java.util.ArrayList<Entry> survivors = new java.util.ArrayList<>();
+            int removed = 0;
+            for (Link l = head; l != null; l = l.next) {
+                if (expired(l.entry, now, ttl)) {
+                    removed++;
+                } else {
+                    survivors.add(l.entry);
+                }
+            }
+            Link rebuilt = null;
+            for (int k = survivors.size() - 1; k >= 0; k--) {
+                rebuilt = new Link(survivors.get(k), rebuilt);
+            }
+            if (buckets.compareAndSet(b, head, rebuilt)) {
                 entries.addAndGet(-removed);
                 return removed;
             }
         }
-    }
-
-    private static Link keep(Link l, long now, long ttl) {
-        if (l == null) {
-            return null;
-        }
-        Link rest = keep(l.next, now, ttl);
-        return now - (l.entry.lastUse + ttl) >= 0 ? rest : (rest == l.next ? l : new Link(l.entry, rest));
     }
 }

@@ -166,7 +166,10 @@ public final class MaglevTable {
      */
     public static long hashFlow(FlowKey flow, boolean withPort) {
         long tail = withPort ? (long) flow.protocol() << 16 | flow.sourcePort() : 0;
-        return hash(FLOW_SEED, flow.sourceHi() ^ (flow.isIpv6() ? 0 : 1L << 63), flow.sourceLo(), tail);
+        long family = flow.isIpv6() ? 0 : 1L << 63;
+        long x = flow.sourceLo() * 0x9E37_79B9_7F4A_7C15L ^ Long.rotateLeft(flow.sourceHi(), 31)
+                ^ (tail ^ family) * 0xC2B2_AE3D_27D4_EB4FL;
+        return mix(x ^ FLOW_SEED);
     }
 
     /** @return the table size M */

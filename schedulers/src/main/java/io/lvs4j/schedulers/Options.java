@@ -25,7 +25,7 @@ final class Options {
         for (String flag : options.flags()) {
             if (!known.contains(flag)) {
                 throw new IllegalArgumentException("flag '" + flag + "' does not apply to scheduler " + scheduler
-                        + (known.isEmpty() ? "" : "; it knows " + String.join(", ", known)));
+                        + (known.isEmpty() ? "" : "; it knows " + String.join(", ", new java.util.TreeSet<>(known))));
             }
         }
         if (!tableSize && options.tableSize() != 0) {

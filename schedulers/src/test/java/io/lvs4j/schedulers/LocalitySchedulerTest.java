@@ -1,6 +1,7 @@
 package io.lvs4j.schedulers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs4j.core.sched.SchedulerOptions;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,25 @@ class LocalitySchedulerTest {
         at(25 * 60 + 40, TimeUnit.MINUTES);
         lab.pick(Lab.to("10.1.0.3"));
         assertEquals(2, lblc.cachedAddresses(), "no full check between 25:00 and 25:30");
+    }
+
+    @Test
+    void lblcShouldDropEntriesUnusedForSixMinutesOnceTheTableIsOverfull() {
+        LocalityBasedLeastConnectionScheduler lblc = new LocalityBasedLeastConnectionScheduler(options);
+        Lab lab = new Lab(lblc);
+        lab.add("A", 1);
+        at(1, TimeUnit.SECONDS);
+        for (int i = 0; i < 17_000; i++) {
+            lab.pick(new io.lvs4j.core.sched.FlowKey().ipv4(6, 0x0C000001, 1000, 0x0A000000 + i, 80));
+        }
+        assertEquals(17_000, lblc.cachedAddresses());
+        at(6, TimeUnit.MINUTES); // checks at 1..6 min find the table overfull but nothing unused 6 min
+        lab.pick(new io.lvs4j.core.sched.FlowKey().ipv4(6, 0x0C000001, 1000, 0x0A000000, 80));
+        assertEquals(17_000, lblc.cachedAddresses());
+        at(7, TimeUnit.MINUTES); // the 7 min check drops (17000 - 16384) * 4 / 3 = 821, bucket by bucket
+        lab.pick(new io.lvs4j.core.sched.FlowKey().ipv4(6, 0x0C000001, 1000, 0x0A000000, 80));
+        int removed = 17_000 - lblc.cachedAddresses();
+        assertTrue(removed >= 821 && removed < 821 + 60, "removed " + removed);
     }
 
     @Test

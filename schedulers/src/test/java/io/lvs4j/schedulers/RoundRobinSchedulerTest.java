@@ -87,6 +87,28 @@ class RoundRobinSchedulerTest {
         assertEquals(40_000, counts.get("C").get());
     }
 
+    @Test
+    void shouldLoseNoTurnWhenUpdatesArePublishedDuringConcurrentPicks() throws Exception {
+        lab.add("A", 1).add("B", 1).add("C", 1);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread control = new Thread(() -> {
+            for (int i = 0; i < 2_000 && !done.get(); i++) {
+                lab.edit("B", 1 + i % 2); // an edit keeps rr's cursor where it is
+            }
+        });
+        control.start();
+        Map<String, AtomicInteger> counts;
+        try {
+            counts = concurrentPicks(rr, lab, 3, 40_000);
+        } finally {
+            done.set(true);
+            control.join(60_000);
+        }
+        assertEquals(40_000, counts.get("A").get());
+        assertEquals(40_000, counts.get("B").get());
+        assertEquals(40_000, counts.get("C").get());
+    }
+
     /** Picks from several threads at once and counts picks per server. */
     static Map<String, AtomicInteger> concurrentPicks(io.lvs4j.core.sched.Scheduler s, Lab lab, int threads,
             int picksPerThread) throws Exception {
