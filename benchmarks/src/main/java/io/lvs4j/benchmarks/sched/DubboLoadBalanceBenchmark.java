@@ -1,5 +1,6 @@
 package io.lvs4j.benchmarks.sched;
 
+import io.lvs4j.benchmarks.AbstractBenchmark;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.dubbo.common.URL;
@@ -11,7 +12,6 @@ import org.apache.dubbo.rpc.cluster.LoadBalance;
 import org.apache.dubbo.rpc.cluster.loadbalance.ConsistentHashLoadBalance;
 import org.apache.dubbo.rpc.cluster.loadbalance.LeastActiveLoadBalance;
 import org.apache.dubbo.rpc.cluster.loadbalance.RoundRobinLoadBalance;
-import io.lvs4j.benchmarks.AbstractBenchmark;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
