@@ -34,6 +34,9 @@ public final class AllocationGuard {
     /** The smallest allocation per operation that fails the guard, in bytes. */
     public static final double LIMIT_BYTES = 1.0;
 
+    /** The length of each of the 3 warm-up and 3 measured iterations of a guarded benchmark. */
+    public static final TimeValue ITERATION = TimeValue.milliseconds(500);
+
     private AllocationGuard() {
     }
 
@@ -44,7 +47,7 @@ public final class AllocationGuard {
      *     matches one of them run
      */
     public static void main(String[] args) {
-        System.exit(run(System.out, Arrays.asList(args)));
+        System.exit(run(System.out, Arrays.asList(args), ITERATION));
     }
 
     /**
@@ -52,9 +55,10 @@ public final class AllocationGuard {
      *
      * @param out where to print the progress and the table
      * @param filters regular expressions on the benchmark's full name; empty for all
+     * @param iteration the length of each warm-up and measured iteration
      * @return the exit code: 0 pass, 1 allocation found, 2 nothing to check or a failed run
      */
-    public static int run(PrintStream out, List<String> filters) {
+    public static int run(PrintStream out, List<String> filters, TimeValue iteration) {
         List<String> hotPaths = hotPathBenchmarks(filters);
         if (hotPaths.isEmpty()) {
             out.println("guard-allocation: no @HotPath benchmark found");
@@ -64,7 +68,7 @@ public final class AllocationGuard {
         for (String benchmark : hotPaths) {
             out.println("guard-allocation: " + benchmark);
             try {
-                results.addAll(new Runner(options(benchmark)).run());
+                results.addAll(new Runner(options(benchmark, iteration)).run());
             } catch (RunnerException e) {
                 out.println("guard-allocation: " + benchmark + " failed to run: " + rootCause(e));
                 return 2;
@@ -136,15 +140,15 @@ public final class AllocationGuard {
         }
     }
 
-    private static Options options(String benchmark) {
+    private static Options options(String benchmark, TimeValue iteration) {
         return new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark) + "$")
                 .addProfiler(GCProfiler.class)
                 .forks(1)
                 .warmupIterations(3)
-                .warmupTime(TimeValue.milliseconds(500))
+                .warmupTime(iteration)
                 .measurementIterations(3)
-                .measurementTime(TimeValue.milliseconds(500))
+                .measurementTime(iteration)
                 .shouldFailOnError(true)
                 .verbosity(VerboseMode.SILENT)
                 .build();
