@@ -82,7 +82,7 @@ public final class PacketSocket implements AutoCloseable {
     private final LoopCounters counters = new LoopCounters(COUNTERS);
     private final PacketFrame frame;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Handle handle = new Handle();
+    private final Handle handle;
     private FrameHandler handler;
     private volatile IoRegistration registration;
     private int txCount;
@@ -122,6 +122,7 @@ public final class PacketSocket implements AutoCloseable {
         }
         this.generated = arena.allocate((long) GENERATED_SLOT * GENERATED_SLOTS, 64);
         this.frame = new PacketFrame(this, rxBuffer, options.vnetHeader());
+        this.handle = new Handle(fd);
     }
 
     /**
@@ -394,7 +395,11 @@ public final class PacketSocket implements AutoCloseable {
 
     /** The epoll side of the socket; called by Netty on the loop thread. */
     private final class Handle implements EpollIoHandle {
-        private final FileDescriptor descriptor = new FileDescriptor(fd);
+        private final FileDescriptor descriptor;
+
+        Handle(int fd) {
+            this.descriptor = new FileDescriptor(fd);
+        }
 
         @Override
         public FileDescriptor fd() {
