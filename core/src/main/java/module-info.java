@@ -5,7 +5,9 @@
 module io.lvs4j.core {
     requires org.slf4j;
 
+    exports io.lvs4j.core.conn;
     exports io.lvs4j.core.model;
+    exports io.lvs4j.core.packet;
     exports io.lvs4j.core.sched;
     exports io.lvs4j.core.time;
 

@@ -1,0 +1,148 @@
+package io.lvs4j.benchmarks.conn;
+
+import io.lvs4j.benchmarks.HotPath;
+import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.model.ConnectionCounters;
+import io.lvs4j.core.model.ForwardingMethod;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Lookup of random connections in a full IPv4 table of 1 thousand and 10 million entries:
+ * hits (keys present, visited in random order) and misses (same clients, other ports).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--enable-native-access=ALL-UNNAMED"})
+public class ConnectionLookupBenchmark {
+
+    private static final int VIP = 0xC6120064;
+
+    /** Entries in the table. */
+    @Param({"1000", "10000000"})
+    public int entries;
+
+    /** Whether the table asks for transparent huge pages. */
+    @Param({"true"})
+    public boolean hugePages;
+
+    private ConnectionTable table;
+    private int[] clients;
+    private int[] ports;
+    private int cursor;
+    private int batchCursor;
+    private int[] vips;
+    private int[] vports;
+    private final int[] results = new int[ConnectionTable.BATCH];
+
+    /** Fills the table with random client endpoints. */
+    @Setup(Level.Trial)
+    public void fill() {
+        DestinationRegistry registry = new DestinationRegistry(1);
+        registry.register(0, new ConnectionCounters(), 1);
+        table = ConnectionTable.builder().capacity(entries).registry(registry).hugePages(hugePages).build();
+        SplittableRandom random = new SplittableRandom(1);
+        clients = new int[entries];
+        ports = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            int client;
+            int port;
+            do {
+                client = 0x0A000000 | random.nextInt(1 << 24);
+                port = 1024 + random.nextInt(30000);
+            } while (table.lookup(6, client, port, VIP, 80) != ConnectionTable.MISS);
+            clients[i] = client;
+            ports[i] = port;
+            table.insert(6, client, port, VIP, 80, 0xC6120107, 80, 0, ForwardingMethod.DIRECT_ROUTE,
+                    ConnectionTable.MISS);
+        }
+        vips = new int[entries];
+        vports = new int[entries];
+        java.util.Arrays.fill(vips, VIP);
+        java.util.Arrays.fill(vports, 80);
+        // Visit the keys in an order unrelated to insertion.
+        for (int i = entries - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int c = clients[i];
+            clients[i] = clients[j];
+            clients[j] = c;
+            int p = ports[i];
+            ports[i] = ports[j];
+            ports[j] = p;
+        }
+    }
+
+    /** Frees the table. */
+    @TearDown(Level.Trial)
+    public void close() {
+        table.close();
+    }
+
+    private int next() {
+        int i = cursor;
+        cursor = i + 1 == entries ? 0 : i + 1;
+        return i;
+    }
+
+    /**
+     * Looks up a present connection.
+     *
+     * @return the entry
+     */
+    @Benchmark
+    @HotPath
+    public int lookupHit() {
+        int i = next();
+        return table.lookup(6, clients[i], ports[i], VIP, 80);
+    }
+
+    /**
+     * Looks up an absent connection (ports above those inserted).
+     *
+     * @return {@link ConnectionTable#MISS}
+     */
+    @Benchmark
+    @HotPath
+    public int lookupMiss() {
+        int i = next();
+        return table.lookup(6, clients[i], ports[i] + 40000, VIP, 80);
+    }
+
+    /**
+     * Looks up {@link ConnectionTable#BATCH} present connections with one batch call, as a
+     * loop does for a batch of received frames; the score is per lookup.
+     *
+     * @return the last entry found
+     */
+    @Benchmark
+    @HotPath
+    @OperationsPerInvocation(ConnectionTable.BATCH)
+    public int lookupHitBatch() {
+        int from = batchCursor;
+        int n = ConnectionTable.BATCH;
+        if (from + n > entries) {
+            from = 0;
+        }
+        batchCursor = from + n;
+        table.lookupBatch(6, clients, ports, vips, vports, from, Math.min(n, entries - from), results);
+        return results[n - 1];
+    }
+}
