@@ -179,8 +179,10 @@ public final class PacketSocket implements AutoCloseable {
         setBuffer(fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, options.receiveBufferBytes());
         setBuffer(fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, options.sendBufferBytes());
         if (fanout) {
-            int mode = Libc.PACKET_FANOUT_HASH | Libc.PACKET_FANOUT_FLAG_DEFRAG;
-            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, options.fanoutGroupId() | (mode << 16));
+            // No PACKET_FANOUT_FLAG_DEFRAG: a lone fragment would vanish in the kernel's reassembly
+            // queue instead of reaching the director, which counts and drops fragments.
+            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT,
+                    options.fanoutGroupId() | (Libc.PACKET_FANOUT_HASH << 16));
         }
     }
 
