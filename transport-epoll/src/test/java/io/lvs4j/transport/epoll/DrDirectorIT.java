@@ -200,6 +200,27 @@ class DrDirectorIT {
         }
     }
 
+    @Test
+    void shouldNeverForwardToARealServerWhoseMacIsUnresolved() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            String vip = lab.address(202);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(lab.address(250)), 80, 1)); // no such host
+            try (DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                    .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
+                    .neighbourRefresh(Duration.ofMillis(200)).build().start())) {
+                await().atMost(5, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.ARP_REQUESTS) >= 2);
+                assertTrue(!client.exec("curl", "-sS", "-m", "2", "http://" + vip + "/").ok());
+                assertTrue(dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR) >= 1);
+                assertEquals(0, dr.counter(DirectorCounter.FORWARDED));
+                assertTrue(!dr.resolved(InetAddress.getByName(lab.address(250))));
+            }
+        }
+    }
+
     private static int active(VirtualService vs) {
         int sum = 0;
         for (int i = 0; i < vs.destinations().size(); i++) {
