@@ -6,10 +6,12 @@ module io.lvs4j.transport.epoll {
     requires transitive io.lvs4j.core;
     requires transitive io.lvs4j.schedulers;
     requires transitive io.lvs4j.vrrp;
-    requires io.netty.transport.classes.epoll;
-    requires io.netty.transport;
+    requires transitive io.netty.transport.classes.epoll;
+    requires transitive io.netty.transport;
+    requires io.netty.transport.unix.common;
     requires io.netty.common;
     requires io.netty.buffer;
     requires org.slf4j;
 
+    exports io.lvs4j.transport.epoll;
 }

@@ -1,0 +1,30 @@
+package io.lvs4j.transport.epoll;
+
+/**
+ * What a {@link DrDirector} counts besides the parser's drop reasons (those are counted by
+ * {@code io.lvs4j.core.packet.DropReason}). Per loop, summed on read.
+ */
+public enum DirectorCounter {
+    /** Frames sent on to a real server. */
+    FORWARDED,
+    /** Connections created (a scheduler pick). */
+    NEW_CONNECTIONS,
+    /** Frames that were neither for a virtual service nor ARP for a VIP: left to the kernel. */
+    IGNORED,
+    /** ARP requests for an owned VIP answered. */
+    ARP_REPLIES,
+    /** Gratuitous ARPs sent for owned VIPs. */
+    GRATUITOUS_ARPS,
+    /** ARP requests sent to resolve real servers. */
+    ARP_REQUESTS,
+    /** Dropped: ARP claiming an owned VIP from another MAC. */
+    DROP_ARP_SPOOF,
+    /** Dropped: an IP fragment for a virtual service (no ports to schedule on). */
+    DROP_FRAGMENT,
+    /** Dropped: a TCP segment other than a SYN for no known connection. */
+    DROP_NO_CONNECTION,
+    /** Dropped: the scheduler had no real server for a new connection. */
+    DROP_NO_DESTINATION,
+    /** Dropped: the real server's MAC address is not (or no longer) resolved. */
+    DROP_UNRESOLVED_NEIGHBOUR
+}

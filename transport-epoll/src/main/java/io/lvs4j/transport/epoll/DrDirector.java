@@ -1,0 +1,548 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.conn.ConnectionEntry;
+import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.conn.PacketDirection;
+import io.lvs4j.core.model.ConnectionCounters;
+import io.lvs4j.core.model.ForwardingMethod;
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.packet.ArpPacket;
+import io.lvs4j.core.packet.DropCounters;
+import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.packet.EthernetHeader;
+import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.sched.Destination;
+import io.lvs4j.core.sched.DestinationSet;
+import io.lvs4j.core.sched.FlowKey;
+import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A direct-routing (LVS-DR) director in user space over a {@link PacketSocketGroup}: it owns
+ * its VIPs through ARP (answers requests, sends gratuitous ARPs), resolves its real servers'
+ * MACs by ARP and, for every frame to a virtual service, finds or creates the connection
+ * (scheduler pick), rewrites the destination MAC to the real server's and the source MAC to its
+ * own, and sends the frame on. Replies go straight from the real servers to the clients.
+ *
+ * <p>The VIPs are never put on a kernel interface, so the director's kernel never answers for
+ * them. Each loop owns its connection table (the fanout hash keeps a flow on one loop), its drop
+ * counters and its counters; reads sum them. Every drop is counted by reason; frames for
+ * neither a virtual service nor a VIP are left alone. Real servers must be in the virtual
+ * services when the director starts.
+ *
+ * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
+ * interface; the read methods are thread-safe; the data path runs on the loops.
+ */
+public final class DrDirector implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DrDirector.class);
+    private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
+    private static final int MIN_FRAME = 60;
+    /** IPVS's default {@code conn_reuse_mode}: a SYN may reuse a tuple in TIME_WAIT or CLOSE. */
+    private static final int CONN_REUSE_MODE = 1;
+
+    private final Builder config;
+    private final List<VirtualService> services;
+    private final int[] vsAddress;
+    private final int[] vsPort;
+    private final int[] vsProtocol;
+    private final List<Map<ConnectionCounters, Integer>> idsByService = new ArrayList<>();
+    private final int[] rsPort;
+    private final Neighbours neighbours;
+    private final DestinationRegistry registry;
+    private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
+    private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
+    private LinkInfo link;
+    private int directorIp;
+    private PacketSocketGroup group;
+
+    private DrDirector(Builder config) {
+        this.config = config;
+        this.services = List.copyOf(config.services);
+        int n = services.size();
+        vsAddress = new int[n];
+        vsPort = new int[n];
+        vsProtocol = new int[n];
+        List<Integer> addresses = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        List<ConnectionCounters> counters = new ArrayList<>();
+        List<Integer> weights = new ArrayList<>();
+        for (int s = 0; s < n; s++) {
+            VirtualService vs = services.get(s);
+            vsAddress[s] = ipv4(vs.address());
+            vsPort[s] = vs.port();
+            vsProtocol[s] = vs.protocol().number();
+            Map<ConnectionCounters, Integer> ids = new IdentityHashMap<>();
+            DestinationSet set = vs.destinations();
+            for (int i = 0; i < set.size(); i++) {
+                Destination d = set.get(i);
+                ids.put(d.counters(), addresses.size());
+                addresses.add(ipv4(d.server().address()));
+                ports.add(d.server().port());
+                counters.add(d.counters());
+                weights.add(d.server().weight());
+            }
+            idsByService.add(ids);
+        }
+        rsPort = ports.stream().mapToInt(Integer::intValue).toArray();
+        neighbours = new Neighbours(addresses.stream().mapToInt(Integer::intValue).toArray(),
+                config.neighbourRefresh.toNanos() * 3);
+        registry = new DestinationRegistry(Math.max(1, addresses.size()));
+        for (int id = 0; id < addresses.size(); id++) {
+            registry.register(id, counters.get(id), weights.get(id));
+        }
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the packet sockets (one per loop, in the calling thread's namespace), starts
+     * resolving the real servers and announces the VIPs with gratuitous ARPs.
+     *
+     * @return this director
+     * @throws IOException if the interface or the sockets cannot be opened
+     */
+    public DrDirector start() throws IOException {
+        link = LinkInfo.of(config.interfaceName);
+        directorIp = ipv4(config.directorAddress);
+        PacketSocketOptions options = config.options != null ? config.options
+                : PacketSocketOptions.forInterface(config.interfaceName);
+        List<PacketSocket> sockets = new ArrayList<>();
+        group = PacketSocketGroup.open(config.loops, options, socket -> {
+            LoopPath path = newPath(socket::send);
+            sockets.add(socket);
+            return frame -> {
+                if (path.onFrame(frame.buffer(), frame.offset(), frame.length())) {
+                    frame.forward();
+                }
+            };
+        });
+        for (int i = 0; i < paths.size(); i++) {
+            LoopPath path = paths.get(i);
+            path.loop = sockets.get(i).loop();
+            timers.add(path.loop.scheduleAtFixedRate(path::tick, 100, 100, TimeUnit.MILLISECONDS));
+        }
+        LoopPath first = paths.get(0);
+        long refresh = config.neighbourRefresh.toNanos();
+        timers.add(first.loop.scheduleAtFixedRate(first::resolve, 0, Math.max(1, refresh / 4),
+                TimeUnit.NANOSECONDS));
+        announce();
+        LOG.info("DR director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
+                services.size(), paths.size());
+        return this;
+    }
+
+    /** Sends the configured number of gratuitous ARPs for every VIP, at the configured interval. */
+    public void announce() {
+        LoopPath first = paths.get(0);
+        for (int i = 0; i < config.garpCount; i++) {
+            first.loop.schedule(first::gratuitous, config.garpInterval.toNanos() * i, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** @return the interface the director serves, as opened */
+    public LinkInfo link() {
+        return link;
+    }
+
+    /**
+     * Tells whether a real server's MAC address is known and fresh.
+     *
+     * @param address the real server address
+     * @return {@code true} if frames can be forwarded to it
+     */
+    public boolean resolved(InetAddress address) {
+        int ip = ipv4(address);
+        for (int id = 0; id < neighbours.size(); id++) {
+            if (neighbours.address(id) == ip && neighbours.mac(id, System.nanoTime()) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sums a counter over the loops.
+     *
+     * @param counter the counter
+     * @return its total
+     */
+    public long counter(DirectorCounter counter) {
+        long sum = 0;
+        for (LoopPath path : paths) {
+            sum += path.counters.get(counter.ordinal());
+        }
+        return sum;
+    }
+
+    /**
+     * Sums the drops of one parser reason over the loops.
+     *
+     * @param reason the reason
+     * @return the total
+     */
+    public long drops(DropReason reason) {
+        long sum = 0;
+        for (LoopPath path : paths) {
+            sum += path.drops.get(reason);
+        }
+        return sum;
+    }
+
+    /** @return the packet sockets' counters summed */
+    public PacketSocketStatistics socketStatistics() {
+        return group.statistics();
+    }
+
+    /** @return the number of connection entries over all loops */
+    public long connectionCount() {
+        long sum = 0;
+        for (LoopPath path : paths) {
+            sum += path.table.size();
+        }
+        return sum;
+    }
+
+    /**
+     * Lists the connections of every loop, as {@code ipvsadm -Lnc} would.
+     *
+     * @return the entries
+     */
+    public List<ConnectionEntry> connections() {
+        List<ConnectionEntry> all = new ArrayList<>();
+        for (LoopPath path : paths) {
+            all.addAll(path.table.requestEntries().join());
+        }
+        return all;
+    }
+
+    /** Stops the timers, closes the sockets and frees the connection tables. */
+    @Override
+    public void close() {
+        timers.forEach(t -> t.cancel(false));
+        if (group != null) {
+            group.close();
+        }
+        for (LoopPath path : paths) {
+            if (path.loop != null && !path.loop.isShuttingDown()) {
+                path.loop.submit(path::release).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            } else {
+                path.release();
+            }
+        }
+    }
+
+    /**
+     * Makes the data path of one loop; {@link #start()} makes one per socket, tests make their own.
+     *
+     * @param sender where the path's own frames (ARP) go
+     * @return the path, registered for the sums of counters
+     */
+    LoopPath newPath(FrameSender sender) {
+        LoopPath path = new LoopPath(sender);
+        paths.add(path);
+        return path;
+    }
+
+    /** Sets the interface and own address without opening sockets (for tests of the data path). */
+    void bind(LinkInfo info, InetAddress address) {
+        this.link = info;
+        this.directorIp = ipv4(address);
+    }
+
+    /** Sends a frame built by the data path. */
+    @FunctionalInterface
+    interface FrameSender {
+        boolean send(MemorySegment frame, long offset, int length);
+    }
+
+    private int service(int protocol, int address, int port) {
+        for (int s = 0; s < vsAddress.length; s++) {
+            if (vsAddress[s] == address && vsPort[s] == port && vsProtocol[s] == protocol) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    private boolean ownsVip(int ip) {
+        for (int address : vsAddress) {
+            if (address == ip) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int ipv4(InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            throw new IllegalArgumentException("the DR director handles IPv4 only: " + address);
+        }
+        byte[] b = address.getAddress();
+        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+    }
+
+    /** The data path of one loop. Not thread-safe: its loop only. */
+    final class LoopPath {
+        private final FrameSender sender;
+        private io.netty.channel.IoEventLoop loop;
+        private final FrameParser parser = new FrameParser();
+        private final DropCounters drops = new DropCounters();
+        private final LoopCounters counters = new LoopCounters(DirectorCounter.values().length);
+        private final ConnectionTable table;
+        private final FlowKey flow = new FlowKey();
+        private final Arena arena = Arena.ofShared();
+        private final MemorySegment scratch = arena.allocate(MIN_FRAME);
+        private final EthernetHeader outEthernet = new EthernetHeader();
+        private final ArpPacket outArp = new ArpPacket();
+        private long now = System.nanoTime();
+        private boolean released;
+
+        LoopPath(FrameSender sender) {
+            this.sender = sender;
+            this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry).build();
+        }
+
+        /**
+         * Handles one received frame, rewriting it in place when it is to be forwarded.
+         *
+         * @return {@code true} if the frame is to be sent on as rewritten
+         */
+        boolean onFrame(MemorySegment buffer, long offset, int length) {
+            DropReason reason = parser.parse(buffer, offset, length);
+            if (reason != DropReason.NONE) {
+                drops.increment(reason);
+                return false;
+            }
+            if (parser.etherType() == EthernetHeader.TYPE_ARP) {
+                arp();
+                return false;
+            }
+            if (parser.ipVersion() == 4) {
+                return ipv4();
+            }
+            counters.increment(DirectorCounter.IGNORED.ordinal());
+            return false;
+        }
+
+        private void arp() {
+            ArpPacket arp = parser.arp();
+            int sender = arp.senderIp();
+            long senderMac = arp.senderMac();
+            if (ownsVip(sender)) {
+                if (senderMac != link.mac()) {
+                    counters.increment(DirectorCounter.DROP_ARP_SPOOF.ordinal());
+                }
+                return;
+            }
+            neighbours.learn(sender, senderMac, now);
+            if (arp.operation() == ArpPacket.OP_REQUEST && ownsVip(arp.targetIp())) {
+                sendArp(ArpPacket.OP_REPLY, senderMac, arp.targetIp(), senderMac, sender);
+                counters.increment(DirectorCounter.ARP_REPLIES.ordinal());
+            } else {
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+            }
+        }
+
+        private boolean ipv4() {
+            EthernetHeader ethernet = parser.ethernet();
+            int protocol = parser.protocol();
+            int vip = parser.ipv4().destination();
+            int port = parser.destinationPort();
+            int s = ethernet.destination() == link.mac() ? service(protocol, vip, port) : -1;
+            if (s < 0) {
+                if (parser.fragment() && ownsVip(vip)) {
+                    counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
+                } else {
+                    counters.increment(DirectorCounter.IGNORED.ordinal());
+                }
+                return false;
+            }
+            if (parser.fragment() || !parser.hasPorts()) {
+                counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
+                return false;
+            }
+            int client = parser.ipv4().source();
+            int clientPort = parser.sourcePort();
+            boolean tcp = protocol == Protocol.TCP.number();
+            int flags = parser.tcpFlags();
+            int entry = table.lookup(protocol, client, clientPort, vip, port);
+            if (entry != ConnectionTable.MISS && tcp && (flags & 0x12) == 0x02
+                    && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
+                entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
+            }
+            if (entry == ConnectionTable.MISS) {
+                if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
+                    counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());
+                    return false;
+                }
+                Destination d = services.get(s).pick(flow.ipv4(protocol, client, clientPort, vip, port));
+                Integer id = d == null ? null : idsByService.get(s).get(d.counters());
+                if (id == null) {
+                    counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
+                    return false;
+                }
+                entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
+                        ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+                if (entry == ConnectionTable.MISS) {
+                    drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                    return false;
+                }
+                counters.increment(DirectorCounter.NEW_CONNECTIONS.ordinal());
+            }
+            if (tcp) {
+                table.onTcpPacket(entry, PacketDirection.INPUT, flags);
+            } else {
+                table.onPacket(entry);
+            }
+            long mac = neighbours.mac(table.destination(entry), now);
+            if (mac == 0) {
+                counters.increment(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR.ordinal());
+                return false;
+            }
+            ethernet.destination(mac).source(link.mac());
+            counters.increment(DirectorCounter.FORWARDED.ordinal());
+            return true;
+        }
+
+        void tick() {
+            now = System.nanoTime();
+            table.expire();
+        }
+
+        void resolve() {
+            long refresh = config.neighbourRefresh.toNanos();
+            long t = System.nanoTime();
+            for (int id = 0; id < neighbours.size(); id++) {
+                if (!neighbours.fresh(id, t, refresh)) {
+                    sendArp(ArpPacket.OP_REQUEST, BROADCAST, directorIp, 0, neighbours.address(id));
+                    counters.increment(DirectorCounter.ARP_REQUESTS.ordinal());
+                }
+            }
+        }
+
+        void gratuitous() {
+            for (int vip : vsAddress) {
+                sendArp(ArpPacket.OP_REQUEST, BROADCAST, vip, 0, vip);
+                counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
+            }
+        }
+
+        private void sendArp(int operation, long to, int senderIp, long targetMac, int targetIp) {
+            scratch.fill((byte) 0);
+            outEthernet.wrap(scratch, 0).destination(to).source(link.mac()).etherType(EthernetHeader.TYPE_ARP);
+            outArp.wrap(scratch, EthernetHeader.HEADER_LENGTH).ethernetIpv4().operation(operation)
+                    .senderMac(link.mac()).senderIp(senderIp).targetMac(targetMac).targetIp(targetIp);
+            sender.send(scratch, 0, MIN_FRAME);
+        }
+
+        void release() {
+            if (!released) {
+                released = true;
+                table.close();
+                arena.close();
+            }
+        }
+    }
+
+    /** Configures a {@link DrDirector}. Not thread-safe. */
+    public static final class Builder {
+        private String interfaceName;
+        private InetAddress directorAddress;
+        private IoEventLoopGroup loops;
+        private PacketSocketOptions options;
+        private final List<VirtualService> services = new ArrayList<>();
+        private int connectionCapacity = 1 << 20;
+        private int garpCount = 5;
+        private Duration garpInterval = Duration.ofMillis(200);
+        private Duration neighbourRefresh = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** @param name the interface facing clients and real servers @return this builder */
+        public Builder interfaceName(String name) {
+            this.interfaceName = name;
+            return this;
+        }
+
+        /** @param address the director's own address on the interface, the sender of its ARP requests @return this builder */
+        public Builder directorAddress(InetAddress address) {
+            this.directorAddress = address;
+            return this;
+        }
+
+        /** @param group the epoll event loops, one socket each @return this builder */
+        public Builder loops(IoEventLoopGroup group) {
+            this.loops = group;
+            return this;
+        }
+
+        /** @param value socket options; default {@link PacketSocketOptions#forInterface} @return this builder */
+        public Builder socketOptions(PacketSocketOptions value) {
+            this.options = value;
+            return this;
+        }
+
+        /** @param vs a virtual service forwarded by direct routing, with its real servers @return this builder */
+        public Builder virtualService(VirtualService vs) {
+            services.add(vs);
+            return this;
+        }
+
+        /** @param entries connection table capacity per loop @return this builder */
+        public Builder connectionCapacity(int entries) {
+            this.connectionCapacity = entries;
+            return this;
+        }
+
+        /**
+         * Sets the gratuitous ARPs sent on {@link #start()} and {@link #announce()} (keepalived's
+         * {@code garp_master_repeat} and {@code garp_interval}).
+         *
+         * @param count how many per VIP
+         * @param interval the time between two
+         * @return this builder
+         */
+        public Builder gratuitousArp(int count, Duration interval) {
+            this.garpCount = count;
+            this.garpInterval = interval;
+            return this;
+        }
+
+        /** @param interval how often real servers' MACs are confirmed; unconfirmed for 3 intervals they are dropped @return this builder */
+        public Builder neighbourRefresh(Duration interval) {
+            this.neighbourRefresh = interval;
+            return this;
+        }
+
+        /** @return the director, not started */
+        public DrDirector build() {
+            if (interfaceName == null || directorAddress == null || loops == null || services.isEmpty()) {
+                throw new IllegalStateException("interfaceName, directorAddress, loops and a virtual service are required");
+            }
+            return new DrDirector(this);
+        }
+    }
+}

@@ -1,0 +1,423 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.transport.epoll.internal.Libc;
+import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.lvs4j.transport.epoll.internal.NativeIoException;
+import io.lvs4j.transport.epoll.internal.PacketSocketFd;
+import io.lvs4j.transport.epoll.internal.Structs;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+/**
+ * An {@code AF_PACKET}/{@code SOCK_RAW} socket bound to one interface and driven by one Netty
+ * epoll event loop: frames are received in batches with {@code recvmmsg}, handed to a
+ * {@link FrameHandler} one by one, and those it forwards (rewritten in place, no copy) are sent
+ * in one {@code sendmmsg} after the batch.
+ *
+ * <p>Threading: {@link #open} and {@link #close} may be called from any thread but the socket's
+ * own loop ({@code open} blocks until the socket is registered); {@link #send} and everything
+ * the handler does run on the loop; {@link #statistics()} may be called from any thread. The
+ * socket is created in the network namespace of the thread calling {@code open}.
+ */
+public final class PacketSocket implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PacketSocket.class);
+
+    static final int RX_FRAMES = 0;
+    static final int RX_BYTES = 1;
+    static final int RX_TRUNCATED = 2;
+    static final int RX_ERRORS = 3;
+    static final int TX_FRAMES = 4;
+    static final int TX_BYTES = 5;
+    static final int TX_DROPPED = 6;
+    static final int TX_ERRORS = 7;
+    static final int RX_BATCHES = 8;
+    private static final int COUNTERS = 9;
+
+    /** Largest frame a slot holds: a 64 KiB GSO super-frame plus Ethernet and VLAN headers. */
+    static final int MAX_FRAME = 65536 + 64;
+    /** A receive slot: virtio-net header plus {@link #MAX_FRAME}, rounded up to a multiple of 64. */
+    private static final int SLOT = (10 + MAX_FRAME + 63) & ~63;
+    private static final int GENERATED_SLOTS = 32;
+    private static final int GENERATED_SLOT = 2048;
+    private static final int BATCHES_PER_WAKEUP = 16;
+
+    private final IoEventLoop loop;
+    private final LinkInfo link;
+    private final PacketSocketOptions options;
+    private final int fd;
+    private final int vnetLength;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment callState;
+    private final MemorySegment rxBuffer;
+    private final MemorySegment rxVec;
+    private final MemorySegment rxNames;
+    private final MemorySegment txVec;
+    private final MemorySegment txIov;
+    private final MemorySegment generated;
+    private final int batch;
+    private final int txCapacity;
+    private final LoopCounters counters = new LoopCounters(COUNTERS);
+    private final PacketFrame frame;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Handle handle;
+    private FrameHandler handler;
+    private volatile IoRegistration registration;
+    private int txCount;
+    private int generatedUsed;
+    private boolean inBatch;
+    private long kernelPackets;
+    private long kernelDrops;
+
+    private PacketSocket(IoEventLoop loop, LinkInfo link, PacketSocketOptions options, int fd) {
+        this.loop = loop;
+        this.link = link;
+        this.options = options;
+        this.fd = fd;
+        this.vnetLength = options.vnetHeader() ? (int) Structs.VIRTIO_NET_HDR.byteSize() : 0;
+        this.batch = options.batchSize();
+        this.txCapacity = batch + GENERATED_SLOTS;
+        this.callState = Libc.newCallState(arena);
+        this.rxBuffer = arena.allocate((long) SLOT * batch, 64);
+        this.rxVec = arena.allocate(Structs.MMSGHDR, batch);
+        this.rxNames = arena.allocate(Structs.SOCKADDR_LL, batch);
+        MemorySegment rxIov = arena.allocate(Structs.IOVEC, batch);
+        for (int i = 0; i < batch; i++) {
+            long iov = i * Structs.IOVEC.byteSize();
+            rxIov.set(ADDRESS, iov + Structs.IOV_BASE, rxBuffer.asSlice((long) i * SLOT));
+            rxIov.set(JAVA_LONG, iov + Structs.IOV_LEN, SLOT);
+            long m = i * Structs.MMSGHDR.byteSize();
+            rxVec.set(ADDRESS, m + Structs.MMSG_NAME, rxNames.asSlice(i * Structs.SOCKADDR_LL.byteSize()));
+            rxVec.set(ADDRESS, m + Structs.MMSG_IOV, rxIov.asSlice(iov));
+            rxVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
+        }
+        this.txVec = arena.allocate(Structs.MMSGHDR, txCapacity);
+        this.txIov = arena.allocate(Structs.IOVEC, txCapacity);
+        for (int i = 0; i < txCapacity; i++) {
+            long m = i * Structs.MMSGHDR.byteSize();
+            txVec.set(ADDRESS, m + Structs.MMSG_IOV, txIov.asSlice(i * Structs.IOVEC.byteSize()));
+            txVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
+        }
+        this.generated = arena.allocate((long) GENERATED_SLOT * GENERATED_SLOTS, 64);
+        this.frame = new PacketFrame(this, rxBuffer, options.vnetHeader());
+        this.handle = new Handle(fd);
+    }
+
+    /**
+     * Opens a packet socket on an interface of the calling thread's namespace and registers it on
+     * a loop, optionally joining a {@code PACKET_FANOUT} hash group.
+     *
+     * @param loop an epoll event loop (of a group built with {@code EpollIoHandler.newFactory()})
+     * @param options the socket options
+     * @param fanout whether to join the fanout group {@link PacketSocketOptions#fanoutGroupId()}
+     * @param handlerFactory makes the handler of this socket
+     * @return the registered socket, receiving
+     * @throws IOException if the interface does not exist or a socket call fails
+     */
+    public static PacketSocket open(IoEventLoop loop, PacketSocketOptions options, boolean fanout,
+            Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("open blocks: call it from outside the socket's event loop");
+        }
+        RawSockets.ensureAvailability();
+        Epoll.ensureAvailability();
+        LinkInfo link = LinkInfo.of(options.interfaceName());
+        int fd = PacketSocketFd.openPacket(link.index());
+        PacketSocket socket;
+        try {
+            configure(fd, options, fanout);
+            socket = new PacketSocket(loop, link, options, fd);
+        } catch (IOException | RuntimeException e) {
+            PacketSocketFd.close(fd);
+            throw e;
+        }
+        socket.handler = handlerFactory.apply(socket);
+        Future<IoRegistration> registered = loop.register(socket.handle).awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            socket.release();
+            throw new IOException("cannot register the packet socket on " + loop, registered.cause());
+        }
+        socket.registration = registered.getNow();
+        Future<?> armed = loop.submit(() -> socket.registration.submit(EpollIoOps.EPOLLIN)).awaitUninterruptibly();
+        if (!armed.isSuccess()) {
+            socket.close();
+            throw new IOException("cannot arm the packet socket on " + loop, armed.cause());
+        }
+        LOG.debug("packet socket fd {} on {} (ifindex {}) registered on {}", fd, link.name(), link.index(), loop);
+        return socket;
+    }
+
+    private static void configure(int fd, PacketSocketOptions options, boolean fanout) throws NativeIoException {
+        if (options.vnetHeader()) {
+            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, 1);
+        }
+        if (options.ignoreOutgoing()) {
+            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, 1);
+        }
+        setBuffer(fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, options.receiveBufferBytes());
+        setBuffer(fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, options.sendBufferBytes());
+        if (fanout) {
+            // No PACKET_FANOUT_FLAG_DEFRAG: a lone fragment would vanish in the kernel's reassembly
+            // queue instead of reaching the director, which counts and drops fragments.
+            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT,
+                    options.fanoutGroupId() | (Libc.PACKET_FANOUT_HASH << 16));
+        }
+    }
+
+    private static void setBuffer(int fd, int force, int plain, int bytes) throws NativeIoException {
+        if (bytes == 0) {
+            return;
+        }
+        try {
+            PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, force, bytes);
+        } catch (NativeIoException e) {
+            if (e.errno() != Libc.EPERM) {
+                throw e;
+            }
+            PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, plain, bytes);
+        }
+    }
+
+    /** @return the interface this socket is bound to, as it was when opened */
+    public LinkInfo link() {
+        return link;
+    }
+
+    /** @return the options the socket was opened with */
+    public PacketSocketOptions options() {
+        return options;
+    }
+
+    /** @return the event loop serving this socket */
+    public IoEventLoop loop() {
+        return loop;
+    }
+
+    /** @return the socket's file descriptor */
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * Sends a frame built by the caller (an ARP reply, a gratuitous ARP), copied into the
+     * socket's own transmit memory; on the loop thread only. Within a handler call the frame
+     * leaves with the batch; otherwise at once.
+     *
+     * @param source the frame's memory
+     * @param offset where the Ethernet header starts
+     * @param length the frame length, at most 2,038 bytes
+     * @return {@code true} if queued or sent, {@code false} if too long or the socket is closed
+     */
+    public boolean send(MemorySegment source, long offset, int length) {
+        if (closed.get() || length <= 0 || length + vnetLength > GENERATED_SLOT) {
+            counters.increment(TX_DROPPED);
+            return false;
+        }
+        if (generatedUsed == GENERATED_SLOTS || txCount == txCapacity) {
+            flush();
+        }
+        long base = (long) generatedUsed++ * GENERATED_SLOT;
+        if (vnetLength > 0) {
+            generated.set(JAVA_LONG_UNALIGNED, base, 0L);
+            generated.set(JAVA_SHORT_UNALIGNED, base + 8, (short) 0);
+        }
+        MemorySegment.copy(source, offset, generated, base + vnetLength, length);
+        queue(generated.address() + base, vnetLength + length);
+        if (!inBatch) {
+            flush();
+        }
+        return true;
+    }
+
+    void queueForward(long slot, int lengthWithHeader) {
+        if (txCount == txCapacity) {
+            flush();
+        }
+        queue(rxBuffer.address() + slot, lengthWithHeader);
+    }
+
+    private void queue(long address, int length) {
+        long iov = txCount * Structs.IOVEC.byteSize();
+        txIov.set(JAVA_LONG, iov + Structs.IOV_BASE, address);
+        txIov.set(JAVA_LONG, iov + Structs.IOV_LEN, length);
+        txCount++;
+    }
+
+    private void flush() {
+        int start = 0;
+        int attempts = 0;
+        while (start < txCount && attempts++ < txCount + 4) {
+            MemorySegment from = start == 0 ? txVec : txVec.asSlice(start * Structs.MMSGHDR.byteSize());
+            int sent = Libc.sendmmsg(callState, fd, from, txCount - start, Libc.MSG_DONTWAIT);
+            if (sent > 0) {
+                for (int i = start; i < start + sent; i++) {
+                    counters.add(TX_BYTES, txVec.get(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_LEN)
+                            - vnetLength);
+                }
+                counters.add(TX_FRAMES, sent);
+                start += sent;
+                continue;
+            }
+            int errno = Libc.errno(callState);
+            if (errno == Libc.EINTR) {
+                continue;
+            }
+            if (errno == Libc.EAGAIN || errno == 105 /* ENOBUFS */) {
+                counters.add(TX_DROPPED, txCount - start);
+                break;
+            }
+            counters.increment(TX_ERRORS);
+            start++;
+        }
+        txCount = 0;
+        generatedUsed = 0;
+    }
+
+    private void drain() {
+        inBatch = true;
+        try {
+            for (int round = 0; round < BATCHES_PER_WAKEUP && !closed.get(); round++) {
+                for (int i = 0; i < batch; i++) {
+                    rxVec.set(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_NAMELEN,
+                            (int) Structs.SOCKADDR_LL.byteSize());
+                }
+                int n = Libc.recvmmsg(callState, fd, rxVec, batch, Libc.MSG_DONTWAIT, MemorySegment.NULL);
+                if (n <= 0) {
+                    int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
+                    if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
+                        counters.increment(RX_ERRORS);
+                    }
+                    return;
+                }
+                counters.increment(RX_BATCHES);
+                for (int i = 0; i < n; i++) {
+                    long m = i * Structs.MMSGHDR.byteSize();
+                    int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
+                    int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
+                    if ((flags & Libc.MSG_TRUNC) != 0 || length < vnetLength + 14) {
+                        counters.increment(RX_TRUNCATED);
+                        continue;
+                    }
+                    counters.increment(RX_FRAMES);
+                    counters.add(RX_BYTES, length - vnetLength);
+                    long slot = (long) i * SLOT;
+                    int packetType = rxNames.get(JAVA_BYTE, i * Structs.SOCKADDR_LL.byteSize() + Structs.SLL_PKTTYPE)
+                            & 0xFF;
+                    frame.wrap(slot, slot + vnetLength, length - vnetLength, packetType);
+                    handler.onFrame(frame);
+                }
+                if (txCount > 0) {
+                    flush();
+                }
+                handler.onBatchEnd();
+                if (n < batch) {
+                    return;
+                }
+            }
+        } finally {
+            inBatch = false;
+        }
+    }
+
+    /**
+     * Reads this socket's counters, adding the kernel's {@code PACKET_STATISTICS} (which a read
+     * resets) to the totals kept here. Any thread.
+     *
+     * @return the totals since the socket opened
+     */
+    public synchronized PacketSocketStatistics statistics() {
+        if (!closed.get()) {
+            try {
+                long[] kernel = PacketSocketFd.readAndResetStatistics(fd);
+                kernelPackets += kernel[0];
+                kernelDrops += kernel[1];
+            } catch (NativeIoException e) {
+                LOG.debug("cannot read PACKET_STATISTICS of fd {}: {}", fd, e.getMessage());
+            }
+        }
+        return new PacketSocketStatistics(counters.get(RX_FRAMES), counters.get(RX_BYTES),
+                counters.get(RX_TRUNCATED), counters.get(RX_ERRORS), counters.get(TX_FRAMES), counters.get(TX_BYTES),
+                counters.get(TX_DROPPED), counters.get(TX_ERRORS), kernelPackets, kernelDrops);
+    }
+
+    /** Deregisters the socket from its loop and closes it; idempotent. Not from a handler. */
+    @Override
+    public void close() {
+        if (closed.get()) {
+            return;
+        }
+        if (loop.inEventLoop()) {
+            closeOnLoop();
+        } else if (!loop.isShuttingDown()) {
+            loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        if (loop.isTerminated()) {
+            release();
+        }
+    }
+
+    private void closeOnLoop() {
+        IoRegistration r = registration;
+        if (r != null && r.isValid()) {
+            r.cancel();
+        }
+        release();
+    }
+
+    private void release() {
+        if (closed.compareAndSet(false, true)) {
+            synchronized (this) {
+                PacketSocketFd.close(fd);
+                arena.close();
+            }
+        }
+    }
+
+    /** The epoll side of the socket; called by Netty on the loop thread. */
+    private final class Handle implements EpollIoHandle {
+        private final FileDescriptor descriptor;
+
+        Handle(int fd) {
+            this.descriptor = new FileDescriptor(fd);
+        }
+
+        @Override
+        public FileDescriptor fd() {
+            return descriptor;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            if (!closed.get()) {
+                drain();
+            }
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.lvs4j.transport.epoll;
+
+/**
+ * How packet sockets are opened. Immutable; build with {@link #forInterface(String)} and the
+ * {@code with*} methods.
+ *
+ * @param interfaceName the interface the sockets are bound to
+ * @param batchSize frames moved per {@code recvmmsg}/{@code sendmmsg} call
+ * @param receiveBufferBytes the socket receive buffer ({@code SO_RCVBUFFORCE}, falling back to
+ *        {@code SO_RCVBUF} without {@code CAP_NET_ADMIN}); size it for the bursts to absorb
+ * @param sendBufferBytes the socket send buffer
+ * @param fanoutGroupId the {@code PACKET_FANOUT} group id (16 bits), unique per namespace
+ * @param vnetHeader {@code PACKET_VNET_HDR}: keep offloads (partial checksums, GSO) intact
+ * @param ignoreOutgoing {@code PACKET_IGNORE_OUTGOING}: do not receive the host's own transmissions
+ */
+public record PacketSocketOptions(String interfaceName, int batchSize, int receiveBufferBytes, int sendBufferBytes,
+        int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing) {
+
+    /** Validates the options. */
+    public PacketSocketOptions {
+        if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() > 15) {
+            throw new IllegalArgumentException("interface name must have 1 to 15 characters: " + interfaceName);
+        }
+        if (batchSize < 1 || batchSize > 1024) {
+            throw new IllegalArgumentException("batchSize must be in [1, 1024]: " + batchSize);
+        }
+        if (receiveBufferBytes < 0 || sendBufferBytes < 0) {
+            throw new IllegalArgumentException("buffer sizes must not be negative");
+        }
+        if (fanoutGroupId < 0 || fanoutGroupId > 0xFFFF) {
+            throw new IllegalArgumentException("fanoutGroupId must be in [0, 65535]: " + fanoutGroupId);
+        }
+    }
+
+    /**
+     * Default options for an interface: batches of 64, 32 MiB receive and 8 MiB send buffers,
+     * a fanout group id derived from the interface name and the process id, virtio-net headers on,
+     * outgoing frames ignored.
+     *
+     * @param interfaceName the interface
+     * @return the options
+     */
+    public static PacketSocketOptions forInterface(String interfaceName) {
+        int id = (int) ((interfaceName.hashCode() * 31L + ProcessHandle.current().pid()) & 0xFFFF);
+        return new PacketSocketOptions(interfaceName, 64, 32 << 20, 8 << 20, id, true, true);
+    }
+
+    /** @param size frames per batch @return a copy with this batch size */
+    public PacketSocketOptions withBatchSize(int size) {
+        return new PacketSocketOptions(interfaceName, size, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
+                vnetHeader, ignoreOutgoing);
+    }
+
+    /** @param bytes receive buffer size @return a copy with this receive buffer */
+    public PacketSocketOptions withReceiveBufferBytes(int bytes) {
+        return new PacketSocketOptions(interfaceName, batchSize, bytes, sendBufferBytes, fanoutGroupId, vnetHeader,
+                ignoreOutgoing);
+    }
+
+    /** @param id fanout group id @return a copy with this fanout group id */
+    public PacketSocketOptions withFanoutGroupId(int id) {
+        return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, id, vnetHeader,
+                ignoreOutgoing);
+    }
+
+    /** @param on whether to use virtio-net headers @return a copy with this setting */
+    public PacketSocketOptions withVnetHeader(boolean on) {
+        return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId, on,
+                ignoreOutgoing);
+    }
+
+    /** @param on whether to ignore the host's outgoing frames @return a copy with this setting */
+    public PacketSocketOptions withIgnoreOutgoing(boolean on) {
+        return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
+                vnetHeader, on);
+    }
+}

@@ -1,0 +1,166 @@
+package io.lvs4j.transport.epoll.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Control-path socket calls (open, bind, options, interface queries), each throwing a
+ * {@link NativeIoException} on failure. Not for the hot path: every call uses a short-lived
+ * arena. Thread-safe.
+ */
+public final class PacketSocketFd {
+
+    private PacketSocketFd() {
+    }
+
+    /**
+     * Opens a non-blocking, close-on-exec socket.
+     *
+     * @param domain the address family
+     * @param type the socket type (flags are added)
+     * @param protocol the protocol, in the byte order the family wants
+     * @return the file descriptor
+     * @throws NativeIoException if {@code socket(2)} fails
+     */
+    public static int open(int domain, int type, int protocol) throws NativeIoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            int fd = Libc.socket(cs, domain, type | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, protocol);
+            if (fd < 0) {
+                throw new NativeIoException("socket(" + domain + ", " + type + ")", Libc.errno(cs));
+            }
+            return fd;
+        }
+    }
+
+    /**
+     * Opens an {@code AF_PACKET}/{@code SOCK_RAW} socket for every protocol and binds it to one
+     * interface, so that it never sees other interfaces' frames.
+     *
+     * @param ifindex the interface index
+     * @return the file descriptor
+     * @throws NativeIoException if a call fails (the socket is closed then)
+     */
+    public static int openPacket(int ifindex) throws NativeIoException {
+        // Protocol 0 first: the socket receives nothing until it is bound to the interface.
+        int fd = open(Libc.AF_PACKET, Libc.SOCK_RAW, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment sll = arena.allocate(Structs.SOCKADDR_LL);
+            sll.set(JAVA_SHORT, Structs.SLL_FAMILY, (short) Libc.AF_PACKET);
+            sll.set(JAVA_SHORT, Structs.SLL_PROTOCOL, Short.reverseBytes((short) Libc.ETH_P_ALL));
+            sll.set(JAVA_INT, Structs.SLL_IFINDEX, ifindex);
+            if (Libc.bind(cs, fd, sll, (int) sll.byteSize()) < 0) {
+                int errno = Libc.errno(cs);
+                close(fd);
+                throw new NativeIoException("bind(AF_PACKET, ifindex " + ifindex + ")", errno);
+            }
+            return fd;
+        }
+    }
+
+    /**
+     * Sets an integer socket option.
+     *
+     * @param fd the socket
+     * @param level the level
+     * @param name the option
+     * @param value the value
+     * @throws NativeIoException if {@code setsockopt(2)} fails
+     */
+    public static void setInt(int fd, int level, int name, int value) throws NativeIoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+            if (Libc.setsockopt(cs, fd, level, name, v, 4) < 0) {
+                throw new NativeIoException("setsockopt(" + level + ", " + name + ")", Libc.errno(cs));
+            }
+        }
+    }
+
+    /**
+     * Reads an integer socket option.
+     *
+     * @param fd the socket
+     * @param level the level
+     * @param name the option
+     * @return the value
+     * @throws NativeIoException if {@code getsockopt(2)} fails
+     */
+    public static int getInt(int fd, int level, int name) throws NativeIoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment v = arena.allocate(JAVA_INT);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, 4);
+            if (Libc.getsockopt(cs, fd, level, name, v, len) < 0) {
+                throw new NativeIoException("getsockopt(" + level + ", " + name + ")", Libc.errno(cs));
+            }
+            return v.get(JAVA_INT, 0);
+        }
+    }
+
+    /**
+     * Reads {@code PACKET_STATISTICS}, which the kernel resets on every read.
+     *
+     * @param fd the packet socket
+     * @return {@code {packets, drops}} since the previous read
+     * @throws NativeIoException if {@code getsockopt(2)} fails
+     */
+    public static long[] readAndResetStatistics(int fd) throws NativeIoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment v = arena.allocate(Structs.TPACKET_STATS);
+            MemorySegment len = arena.allocateFrom(JAVA_INT, (int) v.byteSize());
+            if (Libc.getsockopt(cs, fd, Libc.SOL_PACKET, Libc.PACKET_STATISTICS, v, len) < 0) {
+                throw new NativeIoException("getsockopt(PACKET_STATISTICS)", Libc.errno(cs));
+            }
+            return new long[] {Integer.toUnsignedLong(v.get(JAVA_INT, Structs.TP_PACKETS)),
+                Integer.toUnsignedLong(v.get(JAVA_INT, Structs.TP_DROPS))};
+        }
+    }
+
+    /**
+     * Closes a file descriptor, ignoring errors (there is nothing left to do with it).
+     *
+     * @param fd the file descriptor
+     * @return 0, or the {@code errno} of {@code close(2)}
+     */
+    public static int close(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            return Libc.close(cs, fd) < 0 ? Libc.errno(cs) : 0;
+        }
+    }
+
+    /**
+     * Queries an interface with an {@code ioctl} on a throw-away {@code AF_INET} datagram socket
+     * (no privilege needed).
+     *
+     * @param name the interface name
+     * @param request {@link Libc#SIOCGIFINDEX}, {@link Libc#SIOCGIFMTU} or {@link Libc#SIOCGIFHWADDR}
+     * @return the 24-byte union of the answered {@code struct ifreq}, on the heap
+     * @throws NativeIoException if the interface does not exist or the call fails
+     */
+    public static byte[] ifreq(String name, long request) throws NativeIoException {
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (bytes.length == 0 || bytes.length >= Structs.IFNAMSIZ) {
+            throw new IllegalArgumentException("interface name must have 1 to 15 characters: " + name);
+        }
+        int fd = open(Libc.AF_INET, Libc.SOCK_DGRAM, 0);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment ifr = arena.allocate(Structs.IFREQ);
+            MemorySegment.copy(bytes, 0, ifr, JAVA_BYTE, 0, bytes.length);
+            if (Libc.ioctl(cs, fd, request, ifr) < 0) {
+                throw new NativeIoException("ioctl(" + name + ", 0x" + Long.toHexString(request) + ")", Libc.errno(cs));
+            }
+            return ifr.asSlice(Structs.IFR_IFINDEX, 24).toArray(JAVA_BYTE);
+        } finally {
+            close(fd);
+        }
+    }
+}

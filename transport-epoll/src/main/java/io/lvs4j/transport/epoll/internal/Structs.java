@@ -1,0 +1,149 @@
+package io.lvs4j.transport.epoll.internal;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The C structs of the transport as FFM layouts (Linux, LP64), with their field offsets taken
+ * from the layouts rather than written by hand.
+ */
+public final class Structs {
+
+    /**
+     * {@code struct sockaddr_ll} (20 bytes).
+     * <pre>
+     * unsigned short sll_family;   unsigned short sll_protocol (network order);
+     * int sll_ifindex;             unsigned short sll_hatype;
+     * unsigned char sll_pkttype;   unsigned char sll_halen;   unsigned char sll_addr[8];
+     * </pre>
+     */
+    public static final StructLayout SOCKADDR_LL = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sll_family"),
+            JAVA_SHORT.withName("sll_protocol"),
+            JAVA_INT.withName("sll_ifindex"),
+            JAVA_SHORT.withName("sll_hatype"),
+            JAVA_BYTE.withName("sll_pkttype"),
+            JAVA_BYTE.withName("sll_halen"),
+            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sll_addr"));
+    /** Offset of {@code sll_family}. */
+    public static final long SLL_FAMILY = SOCKADDR_LL.byteOffset(groupElement("sll_family"));
+    /** Offset of {@code sll_protocol}. */
+    public static final long SLL_PROTOCOL = SOCKADDR_LL.byteOffset(groupElement("sll_protocol"));
+    /** Offset of {@code sll_ifindex}. */
+    public static final long SLL_IFINDEX = SOCKADDR_LL.byteOffset(groupElement("sll_ifindex"));
+    /** Offset of {@code sll_pkttype}. */
+    public static final long SLL_PKTTYPE = SOCKADDR_LL.byteOffset(groupElement("sll_pkttype"));
+    /** Offset of {@code sll_halen}. */
+    public static final long SLL_HALEN = SOCKADDR_LL.byteOffset(groupElement("sll_halen"));
+    /** Offset of {@code sll_addr}. */
+    public static final long SLL_ADDR = SOCKADDR_LL.byteOffset(groupElement("sll_addr"));
+
+    /**
+     * {@code struct ifreq} (40 bytes): {@code char ifr_name[IFNAMSIZ]} then a 24-byte union of
+     * which the transport reads {@code int ifr_ifindex}, {@code int ifr_mtu} and
+     * {@code struct sockaddr ifr_hwaddr} ({@code sa_family} then {@code sa_data}).
+     */
+    public static final StructLayout IFREQ = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ifr_name"),
+            MemoryLayout.unionLayout(
+                    JAVA_INT.withName("ifr_ifindex"),
+                    JAVA_INT.withName("ifr_mtu"),
+                    MemoryLayout.structLayout(
+                            JAVA_SHORT.withName("sa_family"),
+                            MemoryLayout.sequenceLayout(14, JAVA_BYTE).withName("sa_data")).withName("ifr_hwaddr"),
+                    MemoryLayout.sequenceLayout(24, JAVA_BYTE).withName("ifr_pad")).withName("ifr_ifru"));
+    /** Length of {@code ifr_name}, {@code IFNAMSIZ}, with its terminating zero. */
+    public static final int IFNAMSIZ = 16;
+    /** Offset of {@code ifr_ifindex}. */
+    public static final long IFR_IFINDEX = IFREQ.byteOffset(groupElement("ifr_ifru"), groupElement("ifr_ifindex"));
+    /** Offset of {@code ifr_mtu}. */
+    public static final long IFR_MTU = IFREQ.byteOffset(groupElement("ifr_ifru"), groupElement("ifr_mtu"));
+    /** Offset of {@code ifr_hwaddr.sa_data}. */
+    public static final long IFR_HWADDR_DATA = IFREQ.byteOffset(groupElement("ifr_ifru"), groupElement("ifr_hwaddr"),
+            groupElement("sa_data"));
+
+    /** {@code struct iovec { void *iov_base; size_t iov_len; }}. */
+    public static final StructLayout IOVEC = MemoryLayout.structLayout(
+            ADDRESS.withName("iov_base"), JAVA_LONG.withName("iov_len"));
+    /** Offset of {@code iov_base}. */
+    public static final long IOV_BASE = IOVEC.byteOffset(groupElement("iov_base"));
+    /** Offset of {@code iov_len}. */
+    public static final long IOV_LEN = IOVEC.byteOffset(groupElement("iov_len"));
+
+    /**
+     * {@code struct msghdr}: {@code void *msg_name; socklen_t msg_namelen; struct iovec *msg_iov;
+     * size_t msg_iovlen; void *msg_control; size_t msg_controllen; int msg_flags;}.
+     */
+    public static final StructLayout MSGHDR = MemoryLayout.structLayout(
+            ADDRESS.withName("msg_name"),
+            JAVA_INT.withName("msg_namelen"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("msg_iov"),
+            JAVA_LONG.withName("msg_iovlen"),
+            ADDRESS.withName("msg_control"),
+            JAVA_LONG.withName("msg_controllen"),
+            JAVA_INT.withName("msg_flags"),
+            MemoryLayout.paddingLayout(4));
+
+    /** {@code struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; }}. */
+    public static final StructLayout MMSGHDR = MemoryLayout.structLayout(
+            MSGHDR.withName("msg_hdr"), JAVA_INT.withName("msg_len"), MemoryLayout.paddingLayout(4));
+    /** Offset of {@code msg_hdr.msg_name}. */
+    public static final long MMSG_NAME = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_name"));
+    /** Offset of {@code msg_hdr.msg_namelen}. */
+    public static final long MMSG_NAMELEN = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_namelen"));
+    /** Offset of {@code msg_hdr.msg_iov}. */
+    public static final long MMSG_IOV = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_iov"));
+    /** Offset of {@code msg_hdr.msg_iovlen}. */
+    public static final long MMSG_IOVLEN = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_iovlen"));
+    /** Offset of {@code msg_hdr.msg_flags}. */
+    public static final long MMSG_FLAGS = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_flags"));
+    /** Offset of {@code msg_len}. */
+    public static final long MMSG_LEN = MMSGHDR.byteOffset(groupElement("msg_len"));
+
+    /** {@code struct tpacket_stats { unsigned int tp_packets; unsigned int tp_drops; }}. */
+    public static final StructLayout TPACKET_STATS = MemoryLayout.structLayout(
+            JAVA_INT.withName("tp_packets"), JAVA_INT.withName("tp_drops"));
+    /** Offset of {@code tp_packets}. */
+    public static final long TP_PACKETS = TPACKET_STATS.byteOffset(groupElement("tp_packets"));
+    /** Offset of {@code tp_drops}. */
+    public static final long TP_DROPS = TPACKET_STATS.byteOffset(groupElement("tp_drops"));
+
+    /**
+     * {@code struct virtio_net_hdr} (10 bytes, host byte order on little-endian hosts):
+     * {@code u8 flags; u8 gso_type; u16 hdr_len; u16 gso_size; u16 csum_start; u16 csum_offset;}.
+     */
+    public static final StructLayout VIRTIO_NET_HDR = MemoryLayout.structLayout(
+            JAVA_BYTE.withName("flags"),
+            JAVA_BYTE.withName("gso_type"),
+            JAVA_SHORT.withByteAlignment(1).withName("hdr_len"),
+            JAVA_SHORT.withByteAlignment(1).withName("gso_size"),
+            JAVA_SHORT.withByteAlignment(1).withName("csum_start"),
+            JAVA_SHORT.withByteAlignment(1).withName("csum_offset"));
+    /** Offset of {@code flags}. */
+    public static final long VNET_FLAGS = VIRTIO_NET_HDR.byteOffset(groupElement("flags"));
+    /** Offset of {@code gso_type}. */
+    public static final long VNET_GSO_TYPE = VIRTIO_NET_HDR.byteOffset(groupElement("gso_type"));
+    /** Offset of {@code hdr_len}. */
+    public static final long VNET_HDR_LEN = VIRTIO_NET_HDR.byteOffset(groupElement("hdr_len"));
+    /** Offset of {@code gso_size}. */
+    public static final long VNET_GSO_SIZE = VIRTIO_NET_HDR.byteOffset(groupElement("gso_size"));
+    /** Offset of {@code csum_start}. */
+    public static final long VNET_CSUM_START = VIRTIO_NET_HDR.byteOffset(groupElement("csum_start"));
+    /** Offset of {@code csum_offset}. */
+    public static final long VNET_CSUM_OFFSET = VIRTIO_NET_HDR.byteOffset(groupElement("csum_offset"));
+    /** {@code VIRTIO_NET_HDR_F_NEEDS_CSUM}: the L4 checksum is still to be completed. */
+    public static final int VNET_F_NEEDS_CSUM = 1;
+    /** {@code VIRTIO_NET_HDR_GSO_NONE}. */
+    public static final int VNET_GSO_NONE = 0;
+
+    private Structs() {
+    }
+}
