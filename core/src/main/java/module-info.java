@@ -1,15 +1,26 @@
 /**
- * lvs4j core: the model of virtual services and real servers, the scheduler SPI, and the
- * shared building blocks of a director.
+ * lvs4j core: the model of virtual services and real servers, the scheduler SPI, health checks,
+ * and the shared building blocks of a director.
  */
 module io.lvs4j.core {
     requires org.slf4j;
+    requires transitive io.netty.transport;
+    requires transitive io.netty.common;
+    requires io.netty.buffer;
+    requires io.netty.codec;
+    requires io.netty.handler;
+    requires io.netty.codec.http;
+    requires io.netty.codec.dns;
+    requires io.netty.transport.classes.epoll;
+    requires io.netty.transport.unix.common;
 
+    exports io.lvs4j.core.config;
     exports io.lvs4j.core.conn;
     exports io.lvs4j.core.model;
     exports io.lvs4j.core.packet;
     exports io.lvs4j.core.sched;
     exports io.lvs4j.core.time;
+    exports io.lvs4j.core.check;
 
     uses io.lvs4j.core.sched.SchedulerProvider;
 }

@@ -3,4 +3,5 @@ module io.lvs4j.vrrp {
     requires transitive io.lvs4j.core;
     requires org.slf4j;
 
+    exports io.lvs4j.vrrp;
 }

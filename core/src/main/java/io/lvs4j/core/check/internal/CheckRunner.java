@@ -1,0 +1,203 @@
+package io.lvs4j.core.check.internal;
+
+import io.lvs4j.core.check.CheckResult;
+import io.lvs4j.core.check.HealthCheck;
+import io.lvs4j.core.config.CheckerTiming;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one checker on one event loop: warmup, attempts with a hard deadline, retries, the
+ * delay loop, and the {@link CheckState} hysteresis. No thread of its own: every step is a
+ * task or a timer on the loop.
+ *
+ * <p>Time is the loop's {@link io.netty.util.concurrent.Ticker}, so a test can drive a runner
+ * on an embedded loop with virtual time.
+ *
+ * <p>Threading: the loop owns the state; {@link #up()}, {@link #weight()} and the counters are
+ * volatile reads for other threads. {@link #start()} and {@link #stop()} may be called from any
+ * thread.
+ */
+public final class CheckRunner {
+
+    /** Told, on the loop, when a checker's state or requested weight changes. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param runner the checker that changed
+         * @param result the result of the attempt that changed it
+         */
+        void changed(CheckRunner runner, CheckResult result);
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckRunner.class);
+
+    private final HealthCheck check;
+    private final CheckerTiming timing;
+    private final InetSocketAddress target;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final CheckState state;
+    private final Listener listener;
+    private volatile boolean up;
+    private volatile int weight = CheckResult.KEEP_WEIGHT;
+    private volatile CheckResult lastResult;
+    private volatile long attempts;
+    private volatile long maxLateNanos;
+    private volatile boolean stopped;
+    private Attempt current;
+    private ScheduledFuture<?> next;
+    private long dueAt;
+
+    /**
+     * @param check the probe
+     * @param timing its timing
+     * @param target the real server's address and port
+     * @param loop the loop that runs it
+     * @param listener told of changes
+     */
+    public CheckRunner(HealthCheck check, CheckerTiming timing, InetSocketAddress target, EventLoop loop,
+            Listener listener) {
+        this.check = Objects.requireNonNull(check, "check");
+        this.timing = Objects.requireNonNull(timing, "timing");
+        this.target = Objects.requireNonNull(target, "target");
+        this.loop = Objects.requireNonNull(loop, "loop");
+        this.transport = Transport.of(loop);
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.state = new CheckState(timing.retry(), timing.rise(), timing.fall(), !timing.alpha());
+        this.up = state.up();
+    }
+
+    /** Schedules the first attempt after a random warmup delay. */
+    public void start() {
+        long warmup = timing.warmup().toNanos();
+        long delay = warmup == 0 ? 0 : ThreadLocalRandom.current().nextLong(warmup + 1);
+        onLoop(() -> schedule(delay));
+    }
+
+    /** Stops the checker; an attempt in flight is aborted and its cleanups run. */
+    public void stop() {
+        stopped = true;
+        onLoop(() -> {
+            if (next != null) {
+                next.cancel(false);
+                next = null;
+            }
+            if (current != null) {
+                current.abort();
+                current = null;
+            }
+        });
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("event loop shut down; {} on {} not run", check.name(), target);
+        }
+    }
+
+    /** @return the probe */
+    public HealthCheck check() {
+        return check;
+    }
+
+    /** @return the timing */
+    public CheckerTiming timing() {
+        return timing;
+    }
+
+    /** @return true if the checker is up */
+    public boolean up() {
+        return up;
+    }
+
+    /** @return the weight the checker asks for, or {@link CheckResult#KEEP_WEIGHT} */
+    public int weight() {
+        return weight;
+    }
+
+    /** @return the result of the last attempt, null before the first */
+    public CheckResult lastResult() {
+        return lastResult;
+    }
+
+    /** @return attempts completed so far */
+    public long attempts() {
+        return attempts;
+    }
+
+    /**
+     * Returns the largest delay seen between an attempt's due time and its start, and starts a
+     * new measurement.
+     *
+     * @return nanoseconds
+     */
+    public long takeMaxLateNanos() {
+        long v = maxLateNanos;
+        maxLateNanos = 0;
+        return v;
+    }
+
+    private void schedule(long delayNanos) {
+        if (stopped) {
+            return;
+        }
+        dueAt = loop.ticker().nanoTime() + delayNanos;
+        next = loop.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void attempt() {
+        next = null;
+        if (stopped) {
+            return;
+        }
+        long late = loop.ticker().nanoTime() - dueAt;
+        if (late > maxLateNanos) {
+            maxLateNanos = late;
+        }
+        Attempt a = new Attempt(loop, transport, target, check.timeout(timing).toNanos(), this::finished);
+        current = a;
+        a.armDeadline();
+        try {
+            check.check(a);
+        } catch (RuntimeException e) {
+            a.failWith(e);
+        }
+    }
+
+    private void finished(CheckResult result) {
+        current = null;
+        if (stopped) {
+            return;
+        }
+        attempts++;
+        lastResult = result;
+        boolean weightChanged = false;
+        if (result.up() && result.weight() != weight) {
+            weight = result.weight();
+            weightChanged = true;
+        }
+        CheckState.Step step = state.onAttempt(result.up());
+        up = state.up();
+        if (step == CheckState.Step.WENT_UP || step == CheckState.Step.WENT_DOWN) {
+            LOG.info("{} on {} went {}: {}", check.name(), target, up ? "up" : "down", result.reason());
+        }
+        if (step == CheckState.Step.WENT_UP || step == CheckState.Step.WENT_DOWN || (weightChanged && up)) {
+            try {
+                listener.changed(this, result);
+            } catch (RuntimeException e) {
+                LOG.warn("health check listener failed", e);
+            }
+        }
+        schedule(step == CheckState.Step.RETRY ? timing.delayBeforeRetry().toNanos() : timing.delayLoop().toNanos());
+    }
+}

@@ -1,0 +1,169 @@
+package io.lvs4j.core.config.internal;
+
+import io.lvs4j.core.config.ConfigException;
+import io.lvs4j.core.config.DirectorConfig;
+import io.lvs4j.core.config.GlobalDefs;
+import io.lvs4j.core.config.SourcePosition;
+import io.lvs4j.core.config.TrackedScript;
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpScriptConfig;
+import io.lvs4j.core.config.VrrpSyncGroupConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the statement tree of a keepalived.conf into a {@link DirectorConfig}: reads
+ * {@code global_defs} first (instances inherit from it wherever it is written), then the other
+ * top-level blocks in order, then checks the references between them.
+ */
+public final class ConfigReader {
+
+    private static final Set<String> ROOT_KEYWORDS = Set.of("global_defs", "vrrp_script", "vrrp_instance",
+            "vrrp_sync_group", "virtual_server");
+
+    private final Diagnostics diagnostics;
+
+    /**
+     * Creates a reader.
+     *
+     * @param diagnostics where warnings go
+     */
+    public ConfigReader(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    /**
+     * Reads the configuration.
+     *
+     * @param statements the top-level statements
+     * @param file the main file, for errors about the whole configuration
+     * @return the configuration
+     * @throws ConfigException on any error, with its position
+     */
+    public DirectorConfig read(List<Statement> statements, Path file) throws ConfigException {
+        List<Statement> globals = new ArrayList<>();
+        for (Statement s : statements) {
+            if (s.name().equals("global_defs")) {
+                globals.add(s);
+            }
+        }
+        GlobalDefs globalDefs = new GlobalDefsReader(diagnostics).read(globals);
+        VrrpReader vrrp = new VrrpReader(diagnostics, globalDefs);
+        VirtualServerReader virtualServers = new VirtualServerReader(diagnostics);
+        DirectorConfig.Builder b = DirectorConfig.builder().globalDefs(globalDefs);
+        Map<String, VrrpScriptConfig> scripts = new HashMap<>();
+        Map<String, Statement> instanceDecls = new LinkedHashMap<>();
+        Map<String, VrrpInstanceConfig> instances = new HashMap<>();
+        List<Statement> groupDecls = new ArrayList<>();
+        for (Statement s : statements) {
+            switch (s.name()) {
+                case "global_defs" -> {
+                    // read above
+                }
+                case "vrrp_script" -> {
+                    VrrpScriptConfig script = vrrp.script(s);
+                    scripts.put(script.name(), script);
+                    b.vrrpScript(script);
+                }
+                case "vrrp_instance" -> {
+                    VrrpInstanceConfig instance = vrrp.instance(s);
+                    instanceDecls.put(instance.name(), s);
+                    instances.put(instance.name(), instance);
+                    b.vrrpInstance(instance);
+                }
+                case "vrrp_sync_group" -> groupDecls.add(s);
+                case "virtual_server" -> {
+                    var vs = virtualServers.read(s);
+                    if (vs.isPresent()) {
+                        b.virtualServer(vs.get());
+                    }
+                }
+                default -> Keywords.other(s, "the top level", Keywords.ROOT, ROOT_KEYWORDS, diagnostics);
+            }
+        }
+        checkInstances(instanceDecls, instances, scripts);
+        Map<String, Statement> groupNames = new HashMap<>();
+        Map<String, String> groupOf = new HashMap<>();
+        for (Statement g : groupDecls) {
+            Map<String, Token> members = new HashMap<>();
+            VrrpSyncGroupConfig group = vrrp.syncGroup(g, members);
+            Statement previous = groupNames.putIfAbsent(group.name(), g);
+            if (previous != null) {
+                throw new ConfigException(g.args().getFirst().position(), "vrrp_sync_group " + group.name()
+                        + " is already declared at " + previous.position());
+            }
+            for (String member : group.instances()) {
+                Token where = members.get(group.name() + "/" + member);
+                if (!instances.containsKey(member)) {
+                    throw new ConfigException(where.position(), "vrrp_sync_group " + group.name()
+                            + " names vrrp_instance " + member + ", which is not declared");
+                }
+                String other = groupOf.putIfAbsent(member, group.name());
+                if (other != null) {
+                    throw new ConfigException(where.position(), "vrrp_instance " + member
+                            + " is already in vrrp_sync_group " + other);
+                }
+            }
+            checkScripts(g, group.trackScripts(), scripts);
+            b.vrrpSyncGroup(group);
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SourcePosition.ofFile(file), e.getMessage(), e);
+        }
+    }
+
+    private static void checkInstances(Map<String, Statement> decls, Map<String, VrrpInstanceConfig> instances,
+            Map<String, VrrpScriptConfig> scripts) throws ConfigException {
+        Map<String, String> routerIds = new HashMap<>();
+        for (Map.Entry<String, Statement> e : decls.entrySet()) {
+            VrrpInstanceConfig i = instances.get(e.getKey());
+            String key = i.interfaceName() + " " + i.virtualRouterId();
+            String other = routerIds.putIfAbsent(key, i.name());
+            if (other != null) {
+                throw new ConfigException(where(e.getValue(), "virtual_router_id"), "vrrp_instance " + i.name()
+                        + " uses virtual_router_id " + i.virtualRouterId() + " on " + i.interfaceName()
+                        + ", as vrrp_instance " + other + " does");
+            }
+            checkScripts(e.getValue(), i.trackScripts(), scripts);
+        }
+    }
+
+    private static void checkScripts(Statement decl, List<TrackedScript> tracked, Map<String, VrrpScriptConfig> scripts)
+            throws ConfigException {
+        for (TrackedScript t : tracked) {
+            if (!scripts.containsKey(t.name())) {
+                throw new ConfigException(trackLine(decl, t.name()), decl.name() + " " + decl.args().getFirst().text()
+                        + " tracks vrrp_script " + t.name() + ", which is not declared");
+            }
+        }
+    }
+
+    private static SourcePosition where(Statement decl, String keyword) {
+        for (Statement s : decl.block().statements()) {
+            if (s.name().equals(keyword)) {
+                return s.position();
+            }
+        }
+        return decl.position();
+    }
+
+    private static SourcePosition trackLine(Statement decl, String script) {
+        for (Statement s : decl.block().statements()) {
+            if (s.name().equals("track_script") && s.block() != null) {
+                for (Statement line : s.block().statements()) {
+                    if (line.name().equals(script)) {
+                        return line.position();
+                    }
+                }
+            }
+        }
+        return decl.position();
+    }
+}

@@ -1,0 +1,109 @@
+package io.lvs4j.core.config.internal;
+
+import io.lvs4j.core.config.ConfigException;
+import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.GlobalDefs;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** Reads {@code global_defs} blocks into {@link GlobalDefs}. */
+final class GlobalDefsReader {
+
+    private static final Set<String> SUPPORTED = Set.of("router_id", "vrrp_garp_interval", "vrrp_gna_interval",
+            "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_lower_prio_delay",
+            "vrrp_garp_lower_prio_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
+            "vrrp_min_garp", "vrrp_version", "vrrp_skip_check_adv_addr", "vrrp_strict", "script_user",
+            "enable_script_security");
+
+    /** The longest delay keepalived accepts for GARP timers (2^32 microseconds). */
+    static final Duration MAX_DELAY = Duration.ofSeconds(4294);
+
+    private final Diagnostics diagnostics;
+
+    GlobalDefsReader(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+    }
+
+    GlobalDefs read(List<Statement> blocks) throws ConfigException {
+        GlobalDefs.Builder b = GlobalDefs.builder();
+        GarpConfig.Builder garp = GarpConfig.builder();
+        for (Statement block : blocks) {
+            block.maxArgs(0);
+            for (Statement s : block.requireBlock()) {
+                if (!garp(s, garp, "vrrp_")) {
+                    global(s, b);
+                }
+            }
+        }
+        return b.garp(garp.build()).build();
+    }
+
+    private void global(Statement s, GlobalDefs.Builder b) throws ConfigException {
+        switch (s.name()) {
+            case "router_id" -> b.routerId(single(s, "a name").text());
+            case "vrrp_version" -> b.vrrpVersion(Values.integer(single(s, "2 or 3"), "vrrp_version", 2, 3));
+            case "vrrp_skip_check_adv_addr" -> b.vrrpSkipCheckAdvAddr(Values.optionalBool(s, 0));
+            case "vrrp_strict" -> b.vrrpStrict(Values.optionalBool(s, 0));
+            case "script_user" -> {
+                s.noBlock();
+                s.maxArgs(2);
+                String user = s.arg(0, "a user name").text();
+                b.scriptUser(s.args().size() > 1 ? user + ":" + s.args().get(1).text().replaceFirst("^:", "") : user);
+            }
+            case "enable_script_security" -> b.enableScriptSecurity(Values.optionalBool(s, 0));
+            default -> Keywords.other(s, "global_defs", Keywords.GLOBAL_DEFS, SUPPORTED, diagnostics);
+        }
+    }
+
+    /**
+     * Applies a gratuitous ARP keyword, with or without keepalived's global {@code vrrp_} prefix.
+     *
+     * @return false if the statement is not a GARP keyword
+     */
+    static boolean garp(Statement s, GarpConfig.Builder garp, String prefix) throws ConfigException {
+        if (!s.name().startsWith(prefix)) {
+            return false;
+        }
+        String name = s.name().substring(prefix.length());
+        switch (name) {
+            case "garp_master_delay" -> garp.masterDelay(delay(s));
+            case "garp_master_repeat" -> garp.masterRepeat(count(s));
+            case "garp_lower_prio_delay" -> garp.lowerPrioDelay(delay(s));
+            case "garp_lower_prio_repeat" -> garp.lowerPrioRepeat(count(s));
+            case "garp_master_refresh" -> garp.masterRefresh(delay(s));
+            case "garp_master_refresh_repeat" -> garp.masterRefreshRepeat(count(s));
+            case "garp_interval" -> garp.interval(seconds(s));
+            case "gna_interval" -> garp.gnaInterval(seconds(s));
+            case "min_garp" -> {
+                if (Values.optionalBool(s, 0)) {
+                    garp.masterRepeat(1).masterDelay(Duration.ZERO);
+                }
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Duration delay(Statement s) throws ConfigException {
+        return Duration.ofSeconds(Values.integer(single(s, "a number of seconds"), s.name(), 0, MAX_DELAY.getSeconds()));
+    }
+
+    private static Duration seconds(Statement s) throws ConfigException {
+        return Values.seconds(single(s, "a number of seconds"), s.name(), Duration.ZERO, MAX_DELAY);
+    }
+
+    private static int count(Statement s) throws ConfigException {
+        return Values.integer(single(s, "a count"), s.name(), 0, Integer.MAX_VALUE);
+    }
+
+    /** Returns the one argument of a statement that takes exactly one. */
+    static Token single(Statement s, String what) throws ConfigException {
+        s.noBlock();
+        Token t = s.arg(0, what);
+        s.maxArgs(1);
+        return t;
+    }
+}

@@ -1,0 +1,164 @@
+package io.lvs4j.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A corpus of broken configurations, each refused with its exact file:line:column message. */
+class MalformedConfigTest {
+
+    private static final Path FILE = Path.of("bad.conf");
+
+    private static final String INSTANCE = """
+            vrrp_instance VI_1 {
+                state MASTER
+                interface eth0
+                virtual_router_id 51
+                priority 100
+                virtual_ipaddress {
+                    198.18.0.10
+                }
+            }
+            """;
+
+    private static String server(String body) {
+        return "virtual_server 198.18.0.10 80 {\n    lb_kind DR\n" + body + "}\n";
+    }
+
+    private static String check(String checker) {
+        return server("    real_server 198.18.0.11 80 {\n" + checker + "    }\n");
+    }
+
+    static Stream<Arguments> corpus() {
+        return Stream.of(
+                bad("unclosed block", "global_defs {\n    router_id A\n",
+                        "1:13: '{' is never closed: end of file reached"),
+                bad("stray closing brace", "global_defs {\n}\n}\n",
+                        "3:1: unexpected '}': no block is open"),
+                bad("block without keyword", "{\n}\n",
+                        "1:1: unexpected '{': a block must follow a keyword"),
+                bad("unterminated quote", "vrrp_script chk {\n    script \"/bin/true\n}\n",
+                        "2:12: unterminated quoted string: no closing \" on this line"),
+                bad("misspelt top-level block", "vrrp_instanse VI_1 {\n}\n",
+                        "1:1: unknown keyword 'vrrp_instanse' in the top level (did you mean 'vrrp_instance'?)"),
+                bad("misspelt instance keyword", INSTANCE.replace("priority 100", "priorty 100"),
+                        "5:5: unknown keyword 'priorty' in vrrp_instance (did you mean 'priority'?)"),
+                bad("priority out of range", INSTANCE.replace("priority 100", "priority 256"),
+                        "5:14: priority 256 is out of range 1-255"),
+                bad("priority not a number", INSTANCE.replace("priority 100", "priority high"),
+                        "5:14: priority must be an integer, not 'high'"),
+                bad("priority without value", INSTANCE.replace("priority 100", "priority"),
+                        "5:14: 'priority' needs a number 1..255"),
+                bad("priority with two values", INSTANCE.replace("priority 100", "priority 100 200"),
+                        "5:18: unexpected '200' after 'priority 100'"),
+                bad("priority with a block", INSTANCE.replace("priority 100", "priority 100 {\n}"),
+                        "5:18: 'priority' takes no block"),
+                bad("virtual router id 0", INSTANCE.replace("virtual_router_id 51", "virtual_router_id 0"),
+                        "4:23: virtual_router_id 0 is out of range 1-255"),
+                bad("unknown state", INSTANCE.replace("state MASTER", "state LEADER"),
+                        "2:11: state must be MASTER or BACKUP, not 'LEADER'"),
+                bad("no interface", INSTANCE.replace("    interface eth0\n", ""),
+                        "1:1: vrrp_instance VI_1 has no 'interface'"),
+                bad("no virtual router id", INSTANCE.replace("    virtual_router_id 51\n", ""),
+                        "1:1: vrrp_instance VI_1 has no 'virtual_router_id'"),
+                bad("advert interval not a number", INSTANCE.replace("priority 100", "advert_int fast"),
+                        "5:16: advert_int must be a number of seconds, not 'fast'"),
+                bad("advert interval too long for version 2", INSTANCE.replace("priority 100", "advert_int 300"),
+                        "5:16: advert_int 300 s is out of range 0.5-255 s"),
+                bad("AH authentication", INSTANCE.replace("priority 100",
+                        "authentication {\n        auth_type AH\n        auth_pass x\n    }"),
+                        "6:19: auth_type AH (IPsec authentication header) is not supported by lvs4j; use PASS"),
+                bad("authentication without password", INSTANCE.replace("priority 100",
+                        "authentication {\n        auth_type PASS\n    }"),
+                        "5:5: authentication has no 'auth_pass'"),
+                bad("virtual address out of range", INSTANCE.replace("198.18.0.10", "198.18.0.300"),
+                        "7:9: a virtual address must be an IPv4 or IPv6 address (optionally /prefix), not '198.18.0.300'"),
+                bad("virtual address prefix too long", INSTANCE.replace("198.18.0.10", "198.18.0.10/33"),
+                        "7:9: prefix length of 198.18.0.10/33 33 is out of range 0-32"),
+                bad("unknown virtual address option", INSTANCE.replace("198.18.0.10", "198.18.0.10 device eth0"),
+                        "7:21: unknown virtual address option 'device' (expected dev, label, brd, scope, ...)"),
+                bad("virtual addresses of two families", INSTANCE.replace("198.18.0.10", "198.18.0.10\n        2001:db8::10"),
+                        "8:9: virtual_ipaddress mixes IPv4 and IPv6; put the other family in virtual_ipaddress_excluded"),
+                bad("instance declared twice", INSTANCE + INSTANCE,
+                        "10:15: vrrp_instance VI_1 is already declared at bad.conf:1:1"),
+                bad("router id used twice on one interface", INSTANCE + INSTANCE.replace("VI_1", "VI_2"),
+                        "13:5: vrrp_instance VI_2 uses virtual_router_id 51 on eth0, as vrrp_instance VI_1 does"),
+                bad("tracked script not declared", INSTANCE.replace("priority 100",
+                        "track_script {\n        chk_nginx weight -20\n    }"),
+                        "6:9: vrrp_instance VI_1 tracks vrrp_script chk_nginx, which is not declared"),
+                bad("sync group member not declared", INSTANCE + "vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_9\n    }\n}\n",
+                        "13:9: vrrp_sync_group G1 names vrrp_instance VI_9, which is not declared"),
+                bad("vrrp script without script", "vrrp_script chk {\n    interval 2\n}\n",
+                        "1:1: vrrp_script chk has no 'script'"),
+                bad("vrrp script weight out of range", "vrrp_script chk {\n    script /bin/true\n    weight 300\n}\n",
+                        "3:12: weight 300 is out of range -253-253"),
+                bad("vrrp_strict with a bad boolean", "global_defs {\n    vrrp_strict maybe\n}\n",
+                        "2:17: 'vrrp_strict' takes on|off|true|false|yes|no, not 'maybe'"),
+                bad("host name as virtual server", "virtual_server www.example.com 80 {\n}\n",
+                        "1:16: a virtual server must be an IPv4 or IPv6 address, not 'www.example.com'"),
+                bad("virtual server port out of range", "virtual_server 198.18.0.10 70000 {\n}\n",
+                        "1:28: virtual server port 70000 is out of range 0-65535"),
+                bad("virtual server without block", "virtual_server 198.18.0.10 80\n",
+                        "1:31: 'virtual_server' needs a block: '{' expected"),
+                bad("unknown scheduler", server("    lb_algo fastest\n"),
+                        "3:13: unknown scheduler 'fastest'; known: dh fo lblc lblcr lc mh nq ovf rr sed sh twos wlc wrr"),
+                bad("unknown forwarding method", server("    lb_kind TUNN\n").replace("    lb_kind DR\n", ""),
+                        "2:13: lb_kind must be NAT, DR, TUN or FNAT (lvs4j's full-NAT), not 'TUNN'"),
+                bad("unsupported tunnel type", server("    lb_kind TUN type gue port 6080\n").replace("    lb_kind DR\n", ""),
+                        "2:22: tunnel type gue is not supported by lvs4j; only ipip"),
+                bad("unknown protocol", server("    protocol ICMP\n"),
+                        "3:14: protocol must be TCP, UDP or SCTP, not 'ICMP'"),
+                bad("port 0 without persistence", "virtual_server 198.18.0.10 {\n    lb_kind DR\n}\n",
+                        "1:1: a virtual server without port must be persistent"),
+                bad("one-packet scheduling on TCP", server("    ops\n"),
+                        "3:5: ops (one-packet scheduling) requires protocol UDP"),
+                bad("negative real server weight", server("    real_server 198.18.0.11 80 {\n        weight -1\n    }\n"),
+                        "4:16: weight -1 is out of range 0-65535"),
+                bad("real server declared twice", server("    real_server 198.18.0.11 80 {\n    }\n"
+                        + "    real_server 198.18.0.11 80 {\n    }\n"),
+                        "5:5: real_server 198.18.0.11 80 is already declared at bad.conf:3:5"),
+                bad("real server of another family", server("    real_server 2001:db8::11 80 {\n    }\n"),
+                        "3:17: real server 2001:db8:0:0:0:0:0:11 is not of the virtual server's address family"
+                                + " (only tunnelled servers may differ)"),
+                bad("virtual server declared twice", server("") + server(""),
+                        "4:1: virtual_server [198.18.0.10]:tcp:80 is already declared at bad.conf:1:1"),
+                bad("HTTP_GET without url", check("        HTTP_GET {\n            connect_timeout 3\n        }\n"),
+                        "4:9: HTTP_GET has no 'url'"),
+                bad("url path without slash", check("        HTTP_GET {\n            url {\n                path index.html\n            }\n        }\n"),
+                        "6:22: path must start with /, not 'index.html'"),
+                bad("digest not hex", check("        HTTP_GET {\n            url {\n                path /\n                digest xyz\n            }\n        }\n"),
+                        "7:24: digest must be 32 hex digits (an MD5 as genhash prints it), not 'xyz'"),
+                bad("status code out of range", check("        HTTP_GET {\n            url {\n                path /\n                status_code 200 700\n            }\n        }\n"),
+                        "7:33: status_code 700 is out of range 100-599"),
+                bad("negative connect timeout", check("        TCP_CHECK {\n            connect_timeout -1\n        }\n"),
+                        "5:29: connect_timeout must be a number of seconds, not '-1'"),
+                bad("misspelt checker option", check("        TCP_CHECK {\n            conect_timeout 3\n        }\n"),
+                        "5:13: unknown keyword 'conect_timeout' in TCP_CHECK (did you mean 'connect_timeout'?)"),
+                bad("MISC_CHECK without path", check("        MISC_CHECK {\n            misc_timeout 5\n        }\n"),
+                        "4:9: MISC_CHECK has no 'misc_path'"),
+                bad("unknown DNS query type", check("        DNS_CHECK {\n            type BOGUS\n        }\n"),
+                        "5:18: type must be one of A, NS, CNAME, SOA, MX, TXT, AAAA, not 'BOGUS'"),
+                bad("payload not hex", check("        UDP_CHECK {\n            payload 12zz\n        }\n"),
+                        "5:21: expected hex digits, not '12zz'"),
+                bad("include of nothing with includea", "includea missing-*.conf\n",
+                        "1:1: includea 'missing-*.conf' matches no file"));
+    }
+
+    private static Arguments bad(String name, String text, String expected) {
+        return Arguments.of(name, text, FILE + ":" + expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void shouldRefuseWithFileLineAndColumn(String name, String text, String expected) {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> KeepalivedConfigParser.withoutConfigId().parse(FILE, text));
+
+        assertEquals(expected, e.getMessage(), name);
+    }
+}

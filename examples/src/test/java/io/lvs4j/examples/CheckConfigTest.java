@@ -1,0 +1,67 @@
+package io.lvs4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code ./lvs4j check-config}: output and exit codes. */
+class CheckConfigTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = Lvs4j.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        return cl.execute(args);
+    }
+
+    @Test
+    void shouldAcceptTheShippedLabConfigsWithWarningsAndExitZero() {
+        int lvs1 = run("check-config", "conf/keepalived-lvs1.conf");
+        int lvs2 = run("check-config", "conf/keepalived-lvs2.conf");
+
+        assertEquals(0, lvs1);
+        assertEquals(0, lvs2);
+        assertEquals("conf/keepalived-lvs1.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
+                + " 1 virtual_server, 2 real_servers; 4 warnings)\n"
+                + "conf/keepalived-lvs2.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
+                + " 1 virtual_server, 2 real_servers; 4 warnings)\n", out.toString());
+        assertEquals("conf/keepalived-lvs1.conf:9:1: warning: 'smtp_server' in global_defs is not supported"
+                + " by lvs4j; ignored", err.toString().lines().toList().get(2));
+    }
+
+    @Test
+    void shouldPrintTheErrorWithPositionAndExitOne(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.conf");
+        Files.writeString(bad, "virtual_server 198.18.0.10 80 {\n    lb_algo roundrobin\n}\n");
+
+        int code = run("check-config", bad.toString());
+
+        assertEquals(1, code);
+        assertEquals(bad + ":2:13: error: unknown scheduler 'roundrobin'; known: dh fo lblc lblcr lc maglev mh nq ovf rr"
+                + " sed sh twos wlc wrr\n", err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void shouldUseTheGivenConfigIdForConditionalLines(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("c.conf");
+        Files.writeString(conf, "global_defs {\n@lvs1 router_id LVS1\n@lvs2 router_id BROKEN VALUE\n}\n");
+
+        int good = run("check-config", "--config-id", "lvs1", conf.toString());
+        int broken = run("check-config", "-i", "lvs2", "--quiet", conf.toString());
+
+        assertEquals(0, good);
+        assertEquals(1, broken);
+        assertEquals(conf + ":3:24: error: unexpected 'VALUE' after 'router_id BROKEN'\n", err.toString());
+    }
+}

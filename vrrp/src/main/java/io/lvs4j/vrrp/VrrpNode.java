@@ -1,0 +1,462 @@
+package io.lvs4j.vrrp;
+
+import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.vrrp.internal.Instance;
+import io.lvs4j.vrrp.internal.NotifyScriptListener;
+import io.lvs4j.vrrp.internal.ScriptTracker;
+import io.lvs4j.vrrp.internal.SyncGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A VRRP router: several instances, their sync groups, tracked interfaces and scripts, and
+ * notifications, driven by events and a clock and talking to the network through a
+ * {@link VrrpPort}. It owns no thread: the host calls {@link #tick()} at
+ * {@link #nextDeadline()} and feeds received packets and link changes in. {@link VrrpService}
+ * is such a host on a thread of its own; a raw-socket transport can drive one from its event
+ * loop instead.
+ *
+ * <p>Not thread-safe: every method must be called on one thread, which is also where script
+ * results arrive through the callback executor given to the builder.
+ */
+public final class VrrpNode {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VrrpNode.class);
+
+    private final NanoClock clock;
+    private final ScriptRunner scriptRunner;
+    private final Executor callbackExecutor;
+    private final Map<String, Instance> instances = new LinkedHashMap<>();
+    private final List<SyncGroup> groups = new ArrayList<>();
+    private final Map<String, AdvertValidator> validators = new HashMap<>();
+    private final Map<String, Instance[]> v4 = new HashMap<>();
+    private final Map<String, Instance[]> v6 = new HashMap<>();
+    private final Map<String, Boolean> linkUp = new HashMap<>();
+    private final AtomicLong loopedBack = new AtomicLong();
+    private final byte[] sender4 = new byte[4];
+    private final byte[] sender6 = new byte[16];
+    private final long[] lastDropLog = new long[AdvertCheck.values().length];
+    private boolean started;
+
+    private VrrpNode(Builder b) {
+        this.clock = b.clock;
+        this.scriptRunner = b.scriptRunner;
+        this.callbackExecutor = b.callbackExecutor;
+        List<VrrpListener> listeners = new ArrayList<>(b.listeners);
+        Map<String, NotifyScripts> instanceScripts = new HashMap<>();
+        Map<String, NotifyScripts> groupScripts = new HashMap<>();
+        for (VrrpInstanceConfig c : b.instances) {
+            if (!c.notifyScripts().equals(NotifyScripts.NONE)) {
+                instanceScripts.put(c.name(), c.notifyScripts());
+            }
+        }
+        for (VrrpSyncGroupConfig g : b.groups) {
+            if (!g.notifyScripts().equals(NotifyScripts.NONE)) {
+                groupScripts.put(g.name(), g.notifyScripts());
+            }
+        }
+        boolean needsRunner = !instanceScripts.isEmpty() || !groupScripts.isEmpty()
+                || b.instances.stream().anyMatch(c -> !c.trackScripts().isEmpty());
+        if (needsRunner && scriptRunner == null) {
+            throw new IllegalArgumentException("scripts configured but no script runner");
+        }
+        if (!instanceScripts.isEmpty() || !groupScripts.isEmpty()) {
+            listeners.add(new NotifyScriptListener(scriptRunner, instanceScripts, groupScripts));
+        }
+        VrrpListener listener = fanOut(listeners);
+        for (VrrpInstanceConfig c : b.instances) {
+            Instance inst = new Instance(c, clock, b.port, listener);
+            if (instances.putIfAbsent(c.name(), inst) != null) {
+                throw new IllegalArgumentException("duplicate instance " + c.name());
+            }
+            boolean ipv4 = c.primaryAddress() instanceof Inet4Address;
+            Instance[] table = (ipv4 ? v4 : v6).computeIfAbsent(c.interfaceName(), k -> new Instance[256]);
+            if (table[c.vrid()] != null) {
+                throw new IllegalArgumentException("vrid " + c.vrid() + " used twice on " + c.interfaceName());
+            }
+            table[c.vrid()] = inst;
+            validators.computeIfAbsent(c.interfaceName(), k -> new AdvertValidator())
+                    .expect(c.version(), c.vrid(), c.virtualAddresses(), c.advertIntervalCentis(), c.authPass());
+        }
+        for (VrrpSyncGroupConfig g : b.groups) {
+            List<Instance> members = new ArrayList<>();
+            for (String m : g.members()) {
+                Instance inst = instances.get(m);
+                if (inst == null) {
+                    throw new IllegalArgumentException("sync group " + g.name() + ": no instance " + m);
+                }
+                members.add(inst);
+            }
+            groups.add(new SyncGroup(g.name(), members, listener));
+        }
+    }
+
+    private static VrrpListener fanOut(List<VrrpListener> listeners) {
+        List<VrrpListener> all = List.copyOf(listeners);
+        return new VrrpListener() {
+            @Override
+            public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
+                for (VrrpListener l : all) {
+                    try {
+                        l.instanceStateChanged(instance, from, to, priority);
+                    } catch (RuntimeException e) {
+                        LOG.warn("VRRP listener failed on {} {}", instance, to, e);
+                    }
+                }
+            }
+
+            @Override
+            public void groupStateChanged(String group, VrrpState state) {
+                for (VrrpListener l : all) {
+                    try {
+                        l.groupStateChanged(group, state);
+                    } catch (RuntimeException e) {
+                        LOG.warn("VRRP listener failed on group {} {}", group, state, e);
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @param port the I/O boundary
+     * @return a builder using the system clock and running callbacks directly
+     */
+    public static Builder builder(VrrpPort port) {
+        return new Builder(Objects.requireNonNull(port, "port"));
+    }
+
+    /** Starts every instance (owners become master at once, the others backup). */
+    public void start() {
+        if (started) {
+            return;
+        }
+        started = true;
+        for (Instance i : instances.values()) {
+            i.refreshTracking(linkUp);
+        }
+        for (Instance i : instances.values()) {
+            i.machine().start();
+        }
+        tick();
+    }
+
+    /** Stops every instance: masters send a priority-0 advert and release their addresses. */
+    public void stop() {
+        if (!started) {
+            return;
+        }
+        started = false;
+        for (Instance i : instances.values()) {
+            i.machine().shutdown();
+        }
+    }
+
+    /** Fires the timers and starts the scripts that are due. */
+    public void tick() {
+        if (!started) {
+            return;
+        }
+        long now = clock.nanoTime();
+        for (Instance i : instances.values()) {
+            if (i.machine().nextDeadline() - now <= 0) {
+                i.machine().tick();
+            }
+            for (ScriptTracker s : i.scripts()) {
+                if (s.nextRun() - now <= 0) {
+                    runScript(i, s, now);
+                }
+            }
+        }
+    }
+
+    private void runScript(Instance instance, ScriptTracker tracker, long now) {
+        tracker.started(now);
+        TrackScript script = tracker.script();
+        scriptRunner.run(script.command(), script.timeout()).whenComplete((result, error) ->
+                callbackExecutor.execute(() -> scriptDone(instance, tracker, error == null && result.success())));
+    }
+
+    private void scriptDone(Instance instance, ScriptTracker tracker, boolean success) {
+        if (tracker.record(success)) {
+            LOG.info("VRRP script {} of {} is now {}", tracker.script().name(), instance.config().name(),
+                    tracker.good() ? "good" : "bad");
+            if (started) {
+                instance.refreshTracking(linkUp);
+            }
+        }
+    }
+
+    /** @return the earliest time {@link #tick()} is wanted, or {@link Long#MAX_VALUE} */
+    public long nextDeadline() {
+        if (!started) {
+            return Long.MAX_VALUE;
+        }
+        long next = Long.MAX_VALUE;
+        long now = clock.nanoTime();
+        for (Instance i : instances.values()) {
+            next = earlier(next, i.machine().nextDeadline(), now);
+            for (ScriptTracker s : i.scripts()) {
+                next = earlier(next, s.nextRun(), now);
+            }
+        }
+        return next;
+    }
+
+    private static long earlier(long a, long b, long now) {
+        if (a == Long.MAX_VALUE) {
+            return b;
+        }
+        if (b == Long.MAX_VALUE) {
+            return a;
+        }
+        return b - now < a - now ? b : a;
+    }
+
+    /**
+     * Handles a packet received on an IPv4 raw socket of protocol 112 (IP header included).
+     *
+     * @param interfaceName the interface it arrived on
+     * @param packet its memory
+     * @param offset where the IP header starts
+     * @param length bytes received
+     * @return the validator's verdict ({@link AdvertCheck#UNKNOWN_VRID}, uncounted, for an
+     *     interface no instance uses)
+     */
+    public AdvertCheck receiveIpv4(String interfaceName, MemorySegment packet, long offset, int length) {
+        AdvertValidator validator = validators.get(interfaceName);
+        if (validator == null) {
+            return AdvertCheck.UNKNOWN_VRID;
+        }
+        AdvertCheck verdict = validator.checkIpv4(packet, offset, length);
+        if (verdict == AdvertCheck.ACCEPTED) {
+            System.arraycopy(validator.sourceAddress(), 0, sender4, 0, 4);
+            deliver(v4.get(interfaceName), validator.advert(), sender4);
+        } else {
+            logDrop(interfaceName, validator, verdict);
+        }
+        return verdict;
+    }
+
+    /**
+     * Handles a VRRP message received on an IPv6 raw socket of protocol 112.
+     *
+     * @param interfaceName the interface it arrived on
+     * @param message its memory
+     * @param offset where the VRRP message starts
+     * @param length its length
+     * @param hopLimit the hop limit it arrived with
+     * @param source the sender, 16 bytes
+     * @param destination the destination, 16 bytes
+     * @return the validator's verdict
+     */
+    public AdvertCheck receiveIpv6(String interfaceName, MemorySegment message, long offset, int length,
+                                   int hopLimit, byte[] source, byte[] destination) {
+        AdvertValidator validator = validators.get(interfaceName);
+        if (validator == null) {
+            return AdvertCheck.UNKNOWN_VRID;
+        }
+        AdvertCheck verdict = validator.checkIpv6(message, offset, length, hopLimit, source, destination);
+        if (verdict == AdvertCheck.ACCEPTED) {
+            System.arraycopy(source, 0, sender6, 0, 16);
+            deliver(v6.get(interfaceName), validator.advert(), sender6);
+        } else {
+            logDrop(interfaceName, validator, verdict);
+        }
+        return verdict;
+    }
+
+    /** Logs a dropped advert, at most once per cause every ten seconds. */
+    private void logDrop(String interfaceName, AdvertValidator validator, AdvertCheck verdict) {
+        long now = clock.nanoTime();
+        int i = verdict.ordinal();
+        if (lastDropLog[i] == 0 || now - lastDropLog[i] >= 10_000_000_000L) {
+            lastDropLog[i] = now;
+            LOG.info("VRRP advert dropped on {}: {} ({} so far)", interfaceName, verdict, validator.counter(verdict));
+        }
+    }
+
+    private void deliver(Instance[] table, VrrpAdvert advert, byte[] sender) {
+        Instance inst = table == null ? null : table[advert.vrid()];
+        if (inst == null) {
+            return;
+        }
+        if (java.util.Arrays.equals(sender, inst.primary())) {
+            loopedBack.incrementAndGet();
+            return;
+        }
+        inst.machine().advert(advert.priority(), advert.intervalCentis(), sender);
+    }
+
+    /**
+     * Handles a link change of an interface (tracked interfaces follow it).
+     *
+     * @param interfaceName the interface
+     * @param up whether its link is up
+     */
+    public void linkChanged(String interfaceName, boolean up) {
+        Boolean old = linkUp.put(interfaceName, up);
+        if (old == null ? !up : old != up) {
+            for (Instance i : instances.values()) {
+                if (i.config().trackInterfaces().stream().anyMatch(t -> t.name().equals(interfaceName))) {
+                    i.refreshTracking(linkUp);
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns an instance's state.
+     *
+     * @param instance the instance name
+     * @return its state
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public VrrpState state(String instance) {
+        return instance(instance).machine().state();
+    }
+
+    /**
+     * Returns an instance's effective priority.
+     *
+     * @param instance the instance name
+     * @return the priority after tracking weights
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public int priority(String instance) {
+        return instance(instance).machine().priority();
+    }
+
+    /** @return the instance names, in configuration order */
+    public List<String> instanceNames() {
+        return List.copyOf(instances.keySet());
+    }
+
+    /**
+     * Returns the validator (and its counters) of an interface.
+     *
+     * @param interfaceName the interface
+     * @return its validator, or null when no instance uses it
+     */
+    public AdvertValidator validator(String interfaceName) {
+        return validators.get(interfaceName);
+    }
+
+    /** @return how many valid adverts carried this router's own address (looped back) and were ignored */
+    public long loopedBack() {
+        return loopedBack.get();
+    }
+
+    private Instance instance(String name) {
+        Instance i = instances.get(name);
+        if (i == null) {
+            throw new IllegalArgumentException("no instance " + name);
+        }
+        return i;
+    }
+
+    /** Builds a {@link VrrpNode}. Not thread-safe. */
+    public static final class Builder {
+        private final VrrpPort port;
+        private NanoClock clock = NanoClock.SYSTEM;
+        private ScriptRunner scriptRunner;
+        private Executor callbackExecutor = Runnable::run;
+        private final List<VrrpListener> listeners = new ArrayList<>();
+        private final List<VrrpInstanceConfig> instances = new ArrayList<>();
+        private final List<VrrpSyncGroupConfig> groups = new ArrayList<>();
+
+        private Builder(VrrpPort port) {
+            this.port = port;
+        }
+
+        /**
+         * Sets the clock.
+         *
+         * @param value the time source
+         * @return this
+         */
+        public Builder clock(NanoClock value) {
+            clock = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Sets the script runner (needed for tracked and notify scripts).
+         *
+         * @param value the runner
+         * @return this
+         */
+        public Builder scriptRunner(ScriptRunner value) {
+            scriptRunner = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Sets the executor that brings script results back to the node's thread.
+         *
+         * @param value an executor running tasks on the node's thread
+         * @return this
+         */
+        public Builder callbackExecutor(Executor value) {
+            callbackExecutor = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Adds a listener.
+         *
+         * @param value called on state changes
+         * @return this
+         */
+        public Builder listener(VrrpListener value) {
+            listeners.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Adds an instance.
+         *
+         * @param value its configuration
+         * @return this
+         */
+        public Builder instance(VrrpInstanceConfig value) {
+            instances.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Adds a sync group.
+         *
+         * @param value its configuration
+         * @return this
+         */
+        public Builder syncGroup(VrrpSyncGroupConfig value) {
+            groups.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Builds the node (not started).
+         *
+         * @return the node
+         * @throws IllegalArgumentException on duplicate names or VRIDs, unknown group members,
+         *     or scripts without a runner
+         */
+        public VrrpNode build() {
+            return new VrrpNode(this);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.lvs4j.vrrp.internal;
+
+import io.lvs4j.vrrp.TrackScript;
+
+/**
+ * The rise/fall hysteresis of one tracked script, as keepalived counts it: the script starts
+ * bad, one success short of good; {@code rise} successes in a row make it good, {@code fall}
+ * failures in a row make it bad. Also holds when the script runs next. Not thread-safe.
+ */
+public final class ScriptTracker {
+
+    private final TrackScript script;
+    private boolean good;
+    private int successes;
+    private int failures;
+    private long nextRun;
+    private boolean running;
+
+    /**
+     * Creates a tracker, due at once.
+     *
+     * @param script the script
+     * @param now the current time in nanoseconds
+     */
+    public ScriptTracker(TrackScript script, long now) {
+        this.script = script;
+        this.successes = script.rise() - 1;
+        this.nextRun = now;
+    }
+
+    /** @return the script */
+    public TrackScript script() {
+        return script;
+    }
+
+    /** @return whether the script is currently good */
+    public boolean good() {
+        return good;
+    }
+
+    /**
+     * Records one outcome.
+     *
+     * @param success whether the run succeeded
+     * @return true when this outcome changed good to bad or back
+     */
+    public boolean record(boolean success) {
+        running = false;
+        if (success) {
+            failures = 0;
+            if (!good && ++successes >= script.rise()) {
+                good = true;
+                return true;
+            }
+        } else {
+            successes = 0;
+            if (good && ++failures >= script.fall()) {
+                good = false;
+                failures = 0;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return when the next run is due, nanoseconds */
+    public long nextRun() {
+        return running ? Long.MAX_VALUE : nextRun;
+    }
+
+    /**
+     * Marks a run started and schedules the next one.
+     *
+     * @param now the current time in nanoseconds
+     */
+    public void started(long now) {
+        running = true;
+        nextRun = now + script.interval().toNanos();
+    }
+
+    /**
+     * Returns the priority adjustment this script contributes.
+     *
+     * @return +weight when good with a positive weight, weight when bad with a negative one, else 0
+     */
+    public int adjustment() {
+        int w = script.weight();
+        return w > 0 && good ? w : w < 0 && !good ? w : 0;
+    }
+
+    /** @return true when a weight-0 script is bad: the instance is in fault */
+    public boolean faults() {
+        return script.weight() == 0 && !good;
+    }
+}

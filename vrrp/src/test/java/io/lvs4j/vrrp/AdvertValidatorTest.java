@@ -1,0 +1,157 @@
+package io.lvs4j.vrrp;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static io.lvs4j.vrrp.SimNetwork.ip;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Each receive rule of RFC 3768 / 5798, and their order. */
+class AdvertValidatorTest {
+
+    private static final InetAddress VIP = ip("198.18.0.10");
+    private static final Inet4Address SRC = (Inet4Address) ip("198.18.0.11");
+    private static final Inet4Address GROUP = (Inet4Address) ip("224.0.0.18");
+    private static final byte[] PASS = "1111".getBytes(StandardCharsets.US_ASCII);
+
+    private final AdvertValidator validator = new AdvertValidator()
+            .expect(VrrpVersion.V2, 51, List.of(VIP), 100, PASS)
+            .expect(VrrpVersion.V3, 52, List.of(VIP), 100, null)
+            .expect(VrrpVersion.V3, 53, List.of(ip("2001:db8::10"), ip("2001:db8::11")), 100, null);
+
+    private static byte[] v4Packet(Advertisement ad) {
+        byte[] out = new byte[20 + ad.length()];
+        VrrpEncoder.encodeIpv4Packet(ad, MemorySegment.ofArray(out), 0, SRC, GROUP, 7);
+        return out;
+    }
+
+    private static Advertisement v2(int vrid, int interval, List<InetAddress> addrs, byte[] pass) {
+        return new Advertisement(VrrpVersion.V2, vrid, 100, interval, addrs, pass);
+    }
+
+    private AdvertCheck check(byte[] packet) {
+        return validator.checkIpv4(MemorySegment.ofArray(packet), 0, packet.length);
+    }
+
+    @Test
+    void shouldAcceptWellFormedAdverts() {
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(v2(51, 100, List.of(VIP), PASS))));
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(new Advertisement(VrrpVersion.V3, 52, 100, 35, List.of(VIP), null))));
+        assertEquals(2, validator.counter(AdvertCheck.ACCEPTED));
+    }
+
+    @Test
+    void shouldRejectEachBrokenRuleWithItsOwnCause() {
+        byte[] ttl = v4Packet(v2(51, 100, List.of(VIP), PASS));
+        ttl[8] = (byte) 254;
+        assertEquals(AdvertCheck.BAD_TTL, check(ttl));
+        byte[] version = v4Packet(v2(51, 100, List.of(VIP), PASS));
+        version[20] = 0x41;
+        assertEquals(AdvertCheck.BAD_VERSION, check(version));
+        byte[] type = v4Packet(v2(51, 100, List.of(VIP), PASS));
+        type[20] = 0x22;
+        assertEquals(AdvertCheck.BAD_TYPE, check(type));
+        assertEquals(AdvertCheck.UNKNOWN_VRID, check(v4Packet(v2(99, 100, List.of(VIP), PASS))));
+        assertEquals(AdvertCheck.BAD_VERSION, check(v4Packet(v2(52, 100, List.of(VIP), PASS))), "v2 advert for a v3 VRID");
+        byte[] checksum = v4Packet(v2(51, 100, List.of(VIP), PASS));
+        checksum[27] ^= 1;
+        assertEquals(AdvertCheck.BAD_CHECKSUM, check(checksum));
+        byte[] truncated = v4Packet(v2(51, 100, List.of(VIP), PASS));
+        truncated[3] -= 4;
+        assertEquals(AdvertCheck.BAD_LENGTH, check(truncated), "no room for the authentication data");
+        assertEquals(AdvertCheck.BAD_ADDRESS_COUNT, check(v4Packet(v2(51, 100, List.of(VIP, ip("198.18.0.20")), PASS))));
+        assertEquals(AdvertCheck.ADDRESS_MISMATCH, check(v4Packet(v2(51, 100, List.of(ip("198.18.0.20")), PASS))));
+        assertEquals(AdvertCheck.BAD_INTERVAL, check(v4Packet(v2(51, 200, List.of(VIP), PASS))));
+        assertEquals(AdvertCheck.BAD_AUTH_TYPE, check(v4Packet(v2(51, 100, List.of(VIP), null))));
+        assertEquals(AdvertCheck.BAD_AUTH, check(v4Packet(v2(51, 100, List.of(VIP), "2222".getBytes(StandardCharsets.US_ASCII)))));
+        byte[] notVrrp = v4Packet(v2(51, 100, List.of(VIP), PASS));
+        notVrrp[9] = 6;
+        assertEquals(AdvertCheck.MALFORMED, check(notVrrp));
+        assertEquals(AdvertCheck.MALFORMED, check(new byte[3]));
+        for (AdvertCheck c : AdvertCheck.values()) {
+            if (c != AdvertCheck.ACCEPTED) {
+                assertEquals(c == AdvertCheck.BAD_VERSION || c == AdvertCheck.MALFORMED ? 2 : 1, validator.counter(c), c.name());
+            }
+        }
+        assertEquals(14, validator.total());
+    }
+
+    @Test
+    void shouldCheckInTheRfcOrder() {
+        // Bad TTL, bad checksum, wrong password and interval at once: TTL comes first.
+        byte[] p = v4Packet(v2(51, 200, List.of(VIP), "2222".getBytes(StandardCharsets.US_ASCII)));
+        p[8] = 64;
+        p[27] ^= 1;
+        assertEquals(AdvertCheck.BAD_TTL, check(p));
+        p[8] = (byte) 255;
+        assertEquals(AdvertCheck.BAD_CHECKSUM, check(p));
+        p[27] ^= 1;
+        assertEquals(AdvertCheck.BAD_INTERVAL, check(p), "interval before authentication");
+    }
+
+    @Test
+    void shouldAdoptAnyNonZeroV3IntervalButRejectZero() {
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(new Advertisement(VrrpVersion.V3, 52, 100, 4095, List.of(VIP), null))));
+        byte[] zero = v4Packet(new Advertisement(VrrpVersion.V3, 52, 100, 1, List.of(VIP), null));
+        // Interval 1 -> 0 and checksum + 1 (one's complement arithmetic keeps the sum).
+        zero[20 + 5] = 0;
+        int sum = ((zero[26] & 0xff) << 8 | (zero[27] & 0xff)) + 1;
+        zero[26] = (byte) (sum >> 8);
+        zero[27] = (byte) sum;
+        assertEquals(AdvertCheck.BAD_INTERVAL, check(zero));
+    }
+
+    @Test
+    void shouldVerifyV3ChecksumOverTheIpv6PseudoHeader() {
+        byte[] src = ip("fe80::11").getAddress();
+        Advertisement ad = new Advertisement(VrrpVersion.V3, 53, 200, 100,
+                List.of(ip("2001:db8::11"), ip("2001:db8::10")), null);
+        byte[] msg = new byte[ad.length()];
+        assertEquals(40, VrrpEncoder.encode(ad, MemorySegment.ofArray(msg), 0, src, VrrpEncoder.MULTICAST_V6));
+        assertEquals(AdvertCheck.ACCEPTED, validator.checkIpv6(MemorySegment.ofArray(msg), 0, msg.length, 255,
+                src, VrrpEncoder.MULTICAST_V6));
+        assertEquals(independentChecksum(msg, src, VrrpEncoder.MULTICAST_V6), 0, "sums to zero with the pseudo-header");
+        assertEquals(AdvertCheck.BAD_CHECKSUM, validator.checkIpv6(MemorySegment.ofArray(msg), 0, msg.length, 255,
+                ip("fe80::12").getAddress(), VrrpEncoder.MULTICAST_V6), "another source breaks the pseudo-header sum");
+        assertEquals(AdvertCheck.BAD_TTL, validator.checkIpv6(MemorySegment.ofArray(msg), 0, msg.length, 1,
+                src, VrrpEncoder.MULTICAST_V6));
+        assertEquals(200, validator.advert().priority());
+    }
+
+    @Test
+    void shouldEncodeIpv6AdvertAsTsharkVerifiedIt() {
+        // tshark 4 decoded these bytes (fe80::11 -> ff02::12) as a VRRPv3 announcement,
+        // checksum 0x0dcb [correct], with no expert warning.
+        byte[] expected = java.util.HexFormat.of().parseHex(
+                "3135960200640dcbfe80000000000000000000000000001020010db8000000000000000000000010");
+        Advertisement ad = new Advertisement(VrrpVersion.V3, 53, 150, 100,
+                List.of(ip("fe80::10"), ip("2001:db8::10")), null);
+        byte[] msg = new byte[ad.length()];
+        VrrpEncoder.encode(ad, MemorySegment.ofArray(msg), 0, ip("fe80::11").getAddress(), VrrpEncoder.MULTICAST_V6);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, msg);
+    }
+
+    /** RFC 1071 written out plainly, as a second opinion on the encoder's arithmetic. */
+    private static int independentChecksum(byte[] msg, byte[] src, byte[] dst) {
+        byte[] all = new byte[40 + msg.length];
+        System.arraycopy(src, 0, all, 0, 16);
+        System.arraycopy(dst, 0, all, 16, 16);
+        all[34] = (byte) (msg.length >> 8);
+        all[35] = (byte) msg.length;
+        all[39] = 112;
+        System.arraycopy(msg, 0, all, 40, msg.length);
+        long sum = 0;
+        for (int i = 0; i < all.length; i += 2) {
+            sum += ((all[i] & 0xff) << 8) | (all[i + 1] & 0xff);
+        }
+        while (sum > 0xffff) {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return (int) (~sum & 0xffff);
+    }
+}

@@ -1,0 +1,285 @@
+package io.lvs4j.vrrp;
+
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A seeded, simulated LAN of VRRP routers on a virtual clock: every advert is encoded to bytes
+ * with {@link VrrpEncoder}, travels with loss, delay and partitions, and is received through
+ * {@link VrrpNode#receiveIpv4} or {@link VrrpNode#receiveIpv6}. Single-threaded.
+ */
+final class SimNetwork {
+
+    static final String IFACE = "eth0";
+    static final long MS = 1_000_000L;
+
+    /** A state change seen by a listener. */
+    record Change(long time, String router, String instance, VrrpState from, VrrpState to, int priority) {
+    }
+
+    private record Event(long time, long seq, Runnable task) {
+    }
+
+    final VirtualClock clock = new VirtualClock();
+    final Random random;
+    final List<Router> routers = new ArrayList<>();
+    final List<Change> changes = new ArrayList<>();
+    final List<String> notified = new ArrayList<>();
+    private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) -> a.time != b.time
+            ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
+    private long seq;
+    double loss;
+    long minDelay = MS;
+    long maxDelay = MS;
+    long sent;
+    long delivered;
+
+    SimNetwork(long seed) {
+        random = new Random(seed);
+    }
+
+    static InetAddress ip(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    long now() {
+        return clock.nanoTime();
+    }
+
+    void schedule(long at, Runnable task) {
+        queue.add(new Event(at, seq++, task));
+    }
+
+    Router router(String name, VrrpInstanceConfig... instances) {
+        Router r = new Router(name, List.of(instances));
+        routers.add(r);
+        return r;
+    }
+
+    Router router(String name) {
+        return routers.stream().filter(r -> r.name.equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Runs until {@code until}, calling {@code check} after every step. */
+    void runUntil(long until, Runnable check) {
+        for (int guard = 0; guard < 10_000_000; guard++) {
+            long next = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().time;
+            for (Router r : routers) {
+                if (r.node != null) {
+                    next = Math.min(next, r.node.nextDeadline());
+                }
+            }
+            if (next > until) {
+                clock.set(until);
+                return;
+            }
+            clock.set(Math.max(next, now()));
+            while (!queue.isEmpty() && queue.peek().time <= now()) {
+                queue.poll().task.run();
+            }
+            for (Router r : routers) {
+                if (r.node != null && r.node.nextDeadline() <= now()) {
+                    r.node.tick();
+                }
+            }
+            if (check != null) {
+                check.run();
+            }
+        }
+        throw new IllegalStateException("simulation did not advance");
+    }
+
+    void runFor(long nanos) {
+        runUntil(now() + nanos, null);
+    }
+
+    void runFor(long nanos, Runnable check) {
+        runUntil(now() + nanos, check);
+    }
+
+    List<Router> masters(String instance) {
+        List<Router> m = new ArrayList<>();
+        for (Router r : routers) {
+            if (r.node != null && r.node.state(instance) == VrrpState.MASTER) {
+                m.add(r);
+            }
+        }
+        return m;
+    }
+
+    /** The first change to {@code to} of an instance on a router at or after {@code since}, or -1. */
+    long firstChange(String router, String instance, VrrpState to, long since) {
+        for (Change c : changes) {
+            if (c.time >= since && c.router.equals(router) && c.instance.equals(instance) && c.to == to) {
+                return c.time;
+            }
+        }
+        return -1;
+    }
+
+    /** Scripted outcomes of tracked scripts, by router and script name (absent: success). */
+    final Map<String, Boolean> scriptOutcome = new HashMap<>();
+
+    /** One simulated router: a {@link VrrpNode} that can crash, stop and restart. */
+    final class Router implements VrrpPort {
+        final String name;
+        final List<VrrpInstanceConfig> configs;
+        final List<VrrpSyncGroupConfig> groups = new ArrayList<>();
+        final Set<String> owned = new HashSet<>();
+        final Map<String, Boolean> links = new HashMap<>();
+        VrrpNode node;
+        int partition;
+        private int ipId;
+
+        Router(String name, List<VrrpInstanceConfig> configs) {
+            this.name = name;
+            this.configs = configs;
+        }
+
+        Router group(VrrpSyncGroupConfig g) {
+            groups.add(g);
+            return this;
+        }
+
+        Router up() {
+            VrrpNode.Builder b = VrrpNode.builder(this).clock(clock)
+                    .scriptRunner((command, timeout) -> runScript(command))
+                    .listener(new VrrpListener() {
+                        @Override
+                        public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
+                            changes.add(new Change(now(), name, instance, from, to, priority));
+                        }
+
+                        @Override
+                        public void groupStateChanged(String group, VrrpState state) {
+                            notified.add(name + " GROUP " + group + " " + state);
+                        }
+                    });
+            configs.forEach(b::instance);
+            groups.forEach(b::syncGroup);
+            node = b.build();
+            links.forEach(node::linkChanged);
+            node.start();
+            return this;
+        }
+
+        private CompletableFuture<ScriptResult> runScript(List<String> command) {
+            CompletableFuture<ScriptResult> f = new CompletableFuture<>();
+            String key = name + ":" + String.join(" ", command);
+            if (command.getFirst().equals("notify")) {
+                notified.add(name + " " + String.join(" ", command.subList(1, command.size())));
+            }
+            boolean ok = scriptOutcome.getOrDefault(key, Boolean.TRUE);
+            schedule(now() + 10 * MS, () -> f.complete(new ScriptResult(ok ? 0 : 1, false)));
+            return f;
+        }
+
+        /** Dies silently: no priority-0 advert. */
+        void crash() {
+            node = null;
+            owned.clear();
+        }
+
+        /** Stops cleanly: masters send priority 0. */
+        void stop() {
+            if (node != null) {
+                node.stop();
+                node = null;
+            }
+        }
+
+        boolean isUp() {
+            return node != null;
+        }
+
+        VrrpState state(String instance) {
+            return node == null ? null : node.state(instance);
+        }
+
+        void link(String iface, boolean up) {
+            links.put(iface, up);
+            if (node != null) {
+                node.linkChanged(iface, up);
+            }
+        }
+
+        @Override
+        public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
+            if (instance.unicastPeers().isEmpty()) {
+                send(instance, advert, VrrpEncoder.multicastGroup(instance.primaryAddress()), null);
+            } else {
+                for (InetAddress peer : instance.unicastPeers()) {
+                    send(instance, advert, peer.getAddress(), peer);
+                }
+            }
+        }
+
+        private void send(VrrpInstanceConfig instance, Advertisement advert, byte[] dst, InetAddress peer) {
+            InetAddress src = instance.primaryAddress();
+            boolean v4 = src instanceof Inet4Address;
+            int len = advert.length() + (v4 ? VrrpEncoder.IPV4_HEADER_LENGTH : 0);
+            MemorySegment seg = MemorySegment.ofArray(new byte[len]);
+            if (v4) {
+                VrrpEncoder.encodeIpv4Packet(advert, seg, 0, (Inet4Address) src,
+                        (Inet4Address) ip(peer == null ? "224.0.0.18" : peer.getHostAddress()), ++ipId);
+            } else {
+                VrrpEncoder.encode(advert, seg, 0, src.getAddress(), dst);
+            }
+            sent++;
+            for (Router to : routers) {
+                if (to == this || to.partition != partition || random.nextDouble() < loss
+                        || peer != null && !to.configs.getFirst().primaryAddress().equals(peer)) {
+                    continue;
+                }
+                long delay = minDelay + (maxDelay > minDelay ? (long) (random.nextDouble() * (maxDelay - minDelay)) : 0);
+                int sender = partition;
+                schedule(now() + delay, () -> {
+                    if (to.node == null || to.partition != sender) {
+                        return;
+                    }
+                    delivered++;
+                    AdvertCheck verdict = v4
+                            ? to.node.receiveIpv4(IFACE, seg, 0, len)
+                            : to.node.receiveIpv6(IFACE, seg, 0, len, 255, src.getAddress(), dst);
+                    if (verdict != AdvertCheck.ACCEPTED) {
+                        throw new AssertionError(to.name + " rejected an advert of " + name + ": " + verdict);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void takeOver(VrrpInstanceConfig instance) {
+            owned.add(instance.name());
+        }
+
+        @Override
+        public void release(VrrpInstanceConfig instance) {
+            owned.remove(instance.name());
+        }
+    }
+
+    /** A v2 instance "VI_1", vrid 51, VIP 198.18.0.10 (the fixtures' set-up), customised. */
+    static VrrpInstanceConfig instance(String primary, int priority,
+                                       Function<VrrpInstanceConfig.Builder, VrrpInstanceConfig.Builder> more) {
+        return more.apply(VrrpInstanceConfig.builder("VI_1").interfaceName(IFACE).vrid(51)
+                .priority(priority).primaryAddress(ip(primary)).virtualAddress(ip("198.18.0.10"))
+                .authPass("1111")).build();
+    }
+}
