@@ -126,17 +126,24 @@ public final class DrDirector implements AutoCloseable {
         directorIp = ipv4(config.directorAddress);
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName);
+        List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
-            LoopPath path = new LoopPath(socket);
-            paths.add(path);
-            return path;
+            LoopPath path = newPath(socket::send);
+            sockets.add(socket);
+            return frame -> {
+                if (path.onFrame(frame.buffer(), frame.offset(), frame.length())) {
+                    frame.forward();
+                }
+            };
         });
-        for (LoopPath path : paths) {
-            timers.add(path.socket.loop().scheduleAtFixedRate(path::tick, 100, 100, TimeUnit.MILLISECONDS));
+        for (int i = 0; i < paths.size(); i++) {
+            LoopPath path = paths.get(i);
+            path.loop = sockets.get(i).loop();
+            timers.add(path.loop.scheduleAtFixedRate(path::tick, 100, 100, TimeUnit.MILLISECONDS));
         }
         LoopPath first = paths.get(0);
         long refresh = config.neighbourRefresh.toNanos();
-        timers.add(first.socket.loop().scheduleAtFixedRate(first::resolve, 0, Math.max(1, refresh / 4),
+        timers.add(first.loop.scheduleAtFixedRate(first::resolve, 0, Math.max(1, refresh / 4),
                 TimeUnit.NANOSECONDS));
         announce();
         LOG.info("DR director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
@@ -148,7 +155,7 @@ public final class DrDirector implements AutoCloseable {
     public void announce() {
         LoopPath first = paths.get(0);
         for (int i = 0; i < config.garpCount; i++) {
-            first.socket.loop().schedule(first::gratuitous, config.garpInterval.toNanos() * i, TimeUnit.NANOSECONDS);
+            first.loop.schedule(first::gratuitous, config.garpInterval.toNanos() * i, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -236,8 +243,36 @@ public final class DrDirector implements AutoCloseable {
             group.close();
         }
         for (LoopPath path : paths) {
-            path.socket.loop().submit(path::release).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            if (path.loop != null && !path.loop.isShuttingDown()) {
+                path.loop.submit(path::release).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            } else {
+                path.release();
+            }
         }
+    }
+
+    /**
+     * Makes the data path of one loop; {@link #start()} makes one per socket, tests make their own.
+     *
+     * @param sender where the path's own frames (ARP) go
+     * @return the path, registered for the sums of counters
+     */
+    LoopPath newPath(FrameSender sender) {
+        LoopPath path = new LoopPath(sender);
+        paths.add(path);
+        return path;
+    }
+
+    /** Sets the interface and own address without opening sockets (for tests of the data path). */
+    void bind(LinkInfo info, InetAddress address) {
+        this.link = info;
+        this.directorIp = ipv4(address);
+    }
+
+    /** Sends a frame built by the data path. */
+    @FunctionalInterface
+    interface FrameSender {
+        boolean send(MemorySegment frame, long offset, int length);
     }
 
     private int service(int protocol, int address, int port) {
@@ -267,8 +302,9 @@ public final class DrDirector implements AutoCloseable {
     }
 
     /** The data path of one loop. Not thread-safe: its loop only. */
-    private final class LoopPath implements FrameHandler {
-        private final PacketSocket socket;
+    final class LoopPath {
+        private final FrameSender sender;
+        private io.netty.channel.IoEventLoop loop;
         private final FrameParser parser = new FrameParser();
         private final DropCounters drops = new DropCounters();
         private final LoopCounters counters = new LoopCounters(DirectorCounter.values().length);
@@ -279,26 +315,33 @@ public final class DrDirector implements AutoCloseable {
         private final EthernetHeader outEthernet = new EthernetHeader();
         private final ArpPacket outArp = new ArpPacket();
         private long now = System.nanoTime();
+        private boolean released;
 
-        LoopPath(PacketSocket socket) {
-            this.socket = socket;
+        LoopPath(FrameSender sender) {
+            this.sender = sender;
             this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry).build();
         }
 
-        @Override
-        public void onFrame(PacketFrame frame) {
-            DropReason reason = parser.parse(frame.buffer(), frame.offset(), frame.length());
+        /**
+         * Handles one received frame, rewriting it in place when it is to be forwarded.
+         *
+         * @return {@code true} if the frame is to be sent on as rewritten
+         */
+        boolean onFrame(MemorySegment buffer, long offset, int length) {
+            DropReason reason = parser.parse(buffer, offset, length);
             if (reason != DropReason.NONE) {
                 drops.increment(reason);
-                return;
+                return false;
             }
             if (parser.etherType() == EthernetHeader.TYPE_ARP) {
                 arp();
-            } else if (parser.ipVersion() == 4) {
-                ipv4(frame);
-            } else {
-                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
             }
+            if (parser.ipVersion() == 4) {
+                return ipv4();
+            }
+            counters.increment(DirectorCounter.IGNORED.ordinal());
+            return false;
         }
 
         private void arp() {
@@ -320,7 +363,7 @@ public final class DrDirector implements AutoCloseable {
             }
         }
 
-        private void ipv4(PacketFrame frame) {
+        private boolean ipv4() {
             EthernetHeader ethernet = parser.ethernet();
             int protocol = parser.protocol();
             int vip = parser.ipv4().destination();
@@ -332,11 +375,11 @@ public final class DrDirector implements AutoCloseable {
                 } else {
                     counters.increment(DirectorCounter.IGNORED.ordinal());
                 }
-                return;
+                return false;
             }
             if (parser.fragment() || !parser.hasPorts()) {
                 counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
-                return;
+                return false;
             }
             int client = parser.ipv4().source();
             int clientPort = parser.sourcePort();
@@ -346,19 +389,19 @@ public final class DrDirector implements AutoCloseable {
             if (entry == ConnectionTable.MISS) {
                 if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
                     counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());
-                    return;
+                    return false;
                 }
                 Destination d = services.get(s).pick(flow.ipv4(protocol, client, clientPort, vip, port));
                 Integer id = d == null ? null : idsByService.get(s).get(d.counters());
                 if (id == null) {
                     counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
-                    return;
+                    return false;
                 }
                 entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
                         ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
                 if (entry == ConnectionTable.MISS) {
                     drops.increment(DropReason.CONNECTION_TABLE_FULL);
-                    return;
+                    return false;
                 }
                 counters.increment(DirectorCounter.NEW_CONNECTIONS.ordinal());
             }
@@ -370,16 +413,11 @@ public final class DrDirector implements AutoCloseable {
             long mac = neighbours.mac(table.destination(entry), now);
             if (mac == 0) {
                 counters.increment(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR.ordinal());
-                return;
+                return false;
             }
             ethernet.destination(mac).source(link.mac());
-            frame.forward();
             counters.increment(DirectorCounter.FORWARDED.ordinal());
-        }
-
-        @Override
-        public void onBatchEnd() {
-            now = System.nanoTime();
+            return true;
         }
 
         void tick() {
@@ -410,12 +448,15 @@ public final class DrDirector implements AutoCloseable {
             outEthernet.wrap(scratch, 0).destination(to).source(link.mac()).etherType(EthernetHeader.TYPE_ARP);
             outArp.wrap(scratch, EthernetHeader.HEADER_LENGTH).ethernetIpv4().operation(operation)
                     .senderMac(link.mac()).senderIp(senderIp).targetMac(targetMac).targetIp(targetIp);
-            socket.send(scratch, 0, MIN_FRAME);
+            sender.send(scratch, 0, MIN_FRAME);
         }
 
         void release() {
-            table.close();
-            arena.close();
+            if (!released) {
+                released = true;
+                table.close();
+                arena.close();
+            }
         }
     }
 

@@ -142,6 +142,85 @@ class DrDirectorIT {
         }
     }
 
+    @Test
+    void shouldSpreadConcurrentKeepAliveConnectionsEvenlyWithWlcAndKeepEachOnItsServer() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            String vip = lab.address(201);
+            lab.host("rs1").holdVipOnLoopback(vip);
+            lab.host("rs2").holdVipOnLoopback(vip);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("wlc", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(lab.host("rs1").ip()), 80, 1));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(lab.host("rs2").ip()), 80, 1));
+            try (NamedHttpServer one = NamedHttpServer.start(lab.host("rs1"), "nginx1", 80);
+                    NamedHttpServer two = NamedHttpServer.start(lab.host("rs2"), "nginx2", 80);
+                    DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                            .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
+                            .build().start())) {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(lab.host("rs1").ip()))
+                        && dr.resolved(InetAddress.getByName(lab.host("rs2").ip())));
+                List<Socket> sockets = client.netns().call(() -> {
+                    List<Socket> open = new ArrayList<>();
+                    for (int i = 0; i < 100; i++) {
+                        Socket socket = new Socket();
+                        socket.connect(new InetSocketAddress(vip, 80), 5000);
+                        socket.setSoTimeout(5000);
+                        open.add(socket);
+                    }
+                    return open;
+                });
+                try {
+                    Map<String, Integer> perServer = new HashMap<>();
+                    for (int round = 0; round < 5; round++) {
+                        Map<String, Integer> thisRound = new HashMap<>();
+                        for (int i = 0; i < sockets.size(); i++) {
+                            String name = request(sockets.get(i), vip, true);
+                            thisRound.merge(name, 1, Integer::sum);
+                            if (round == 0) {
+                                perServer.put("socket" + i, name.equals("nginx1") ? 1 : 2);
+                            } else {
+                                assertEquals(perServer.get("socket" + i), name.equals("nginx1") ? 1 : 2,
+                                        "a connection stays on its server");
+                            }
+                        }
+                        assertEquals(Map.of("nginx1", 50, "nginx2", 50), thisRound);
+                    }
+                    for (int i = 0; i < vs.destinations().size(); i++) {
+                        assertEquals(50, vs.destinations().get(i).counters().activeConnections());
+                    }
+                } finally {
+                    for (Socket socket : sockets) {
+                        socket.close();
+                    }
+                }
+                await().atMost(10, TimeUnit.SECONDS).until(() -> active(vs) == 0 && inactive(vs) == 100);
+            }
+        }
+    }
+
+    @Test
+    void shouldNeverForwardToARealServerWhoseMacIsUnresolved() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            String vip = lab.address(202);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(lab.address(250)), 80, 1)); // no such host
+            try (DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                    .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
+                    .neighbourRefresh(Duration.ofMillis(200)).build().start())) {
+                await().atMost(5, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.ARP_REQUESTS) >= 2);
+                assertTrue(!client.exec("curl", "-sS", "-m", "2", "http://" + vip + "/").ok());
+                assertTrue(dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR) >= 1);
+                assertEquals(0, dr.counter(DirectorCounter.FORWARDED));
+                assertTrue(!dr.resolved(InetAddress.getByName(lab.address(250))));
+            }
+        }
+    }
+
     private static int active(VirtualService vs) {
         int sum = 0;
         for (int i = 0; i < vs.destinations().size(); i++) {

@@ -1,0 +1,226 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.model.RealServer;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.packet.ArpPacket;
+import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.packet.EthernetHeader;
+import io.lvs4j.core.packet.PacketBuilder;
+import io.lvs4j.core.sched.SchedulerOptions;
+import io.lvs4j.core.sched.Schedulers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The DR data path of one loop, fed with frames built byte by byte; no socket, no root. */
+class DrDirectorTest {
+
+    private static final long DIRECTOR_MAC = 0x02_00_00_00_00_0AL;
+    private static final long CLIENT_MAC = 0x02_00_00_00_00_0BL;
+    private static final long RS1_MAC = 0x02_00_00_00_00_01L;
+    private static final long RS2_MAC = 0x02_00_00_00_00_02L;
+    private static final String VIP = "198.18.0.200";
+
+    private final Arena arena = Arena.ofConfined();
+    private final List<byte[]> sent = new ArrayList<>();
+    private io.netty.channel.MultiThreadIoEventLoopGroup unusedLoops;
+    private DrDirector director;
+    private DrDirector.LoopPath path;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 80, 1));
+        vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.14"), 80, 1));
+        unusedLoops = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
+        director = DrDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName("198.18.0.12"))
+                .loops(unusedLoops)
+                .virtualService(vs).connectionCapacity(1024).build();
+        director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
+        path = director.newPath((frame, offset, length) -> sent.add(frame.asSlice(offset, length)
+                .toArray(ValueLayout.JAVA_BYTE)));
+        path.tick();
+    }
+
+    @AfterEach
+    void tearDown() {
+        path.release();
+        arena.close();
+        unusedLoops.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    private boolean feed(byte[] frame) {
+        MemorySegment segment = arena.allocate(frame.length + 16);
+        MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 16, frame.length);
+        boolean forward = path.onFrame(segment, 16, frame.length);
+        if (forward) {
+            byte[] out = segment.asSlice(16, frame.length).toArray(ValueLayout.JAVA_BYTE);
+            sent.add(out);
+        }
+        return forward;
+    }
+
+    private static byte[] syn(int clientPort) {
+        return new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP)
+                .tcp(clientPort, 80, 0x02).build();
+    }
+
+    private void resolveBothServers() {
+        feed(new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC)
+                .arp(ArpPacket.OP_REPLY, RS1_MAC, "198.18.0.13", DIRECTOR_MAC, "198.18.0.12").build());
+        feed(new PacketBuilder().ethernet(RS2_MAC, DIRECTOR_MAC)
+                .arp(ArpPacket.OP_REPLY, RS2_MAC, "198.18.0.14", DIRECTOR_MAC, "198.18.0.12").build());
+        sent.clear();
+    }
+
+    private static long mac(byte[] frame, int at) {
+        long mac = 0;
+        for (int i = 0; i < 6; i++) {
+            mac = (mac << 8) | (frame[at + i] & 0xFF);
+        }
+        return mac;
+    }
+
+    @Test
+    void shouldAnswerArpRequestsForTheVipWithItsOwnMac() {
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, 0xFFFF_FFFF_FFFFL)
+                .arp(ArpPacket.OP_REQUEST, CLIENT_MAC, "198.18.0.11", 0, VIP).build());
+        assertEquals(1, sent.size());
+        MemorySegment reply = MemorySegment.ofArray(sent.get(0));
+        EthernetHeader ethernet = new EthernetHeader().wrap(reply, 0);
+        assertEquals(CLIENT_MAC, ethernet.destination());
+        assertEquals(DIRECTOR_MAC, ethernet.source());
+        assertEquals(EthernetHeader.TYPE_ARP, ethernet.etherType());
+        ArpPacket arp = new ArpPacket().wrap(reply, EthernetHeader.HEADER_LENGTH);
+        assertEquals(ArpPacket.OP_REPLY, arp.operation());
+        assertEquals(DIRECTOR_MAC, arp.senderMac());
+        assertEquals(0xC6_12_00_C8, arp.senderIp());
+        assertEquals(CLIENT_MAC, arp.targetMac());
+        assertEquals(0xC6_12_00_0B, arp.targetIp());
+        assertEquals(1, director.counter(DirectorCounter.ARP_REPLIES));
+    }
+
+    @Test
+    void shouldIgnoreArpRequestsForOtherAddresses() {
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, 0xFFFF_FFFF_FFFFL)
+                .arp(ArpPacket.OP_REQUEST, CLIENT_MAC, "198.18.0.11", 0, "198.18.0.99").build());
+        assertTrue(sent.isEmpty());
+        assertEquals(1, director.counter(DirectorCounter.IGNORED));
+    }
+
+    @Test
+    void shouldCountArpSpoofsOfTheVip() {
+        feed(new PacketBuilder().ethernet(0x02_00_00_00_00_66L, DIRECTOR_MAC)
+                .arp(ArpPacket.OP_REPLY, 0x02_00_00_00_00_66L, VIP, DIRECTOR_MAC, "198.18.0.12").build());
+        assertEquals(1, director.counter(DirectorCounter.DROP_ARP_SPOOF));
+        assertTrue(sent.isEmpty());
+    }
+
+    @Test
+    void shouldSendGratuitousArpsAndResolveRealServers() {
+        path.gratuitous();
+        path.resolve();
+        assertEquals(3, sent.size());
+        ArpPacket garp = new ArpPacket().wrap(MemorySegment.ofArray(sent.get(0)), EthernetHeader.HEADER_LENGTH);
+        assertEquals(0xFFFF_FFFF_FFFFL, mac(sent.get(0), 0));
+        assertEquals(garp.senderIp(), garp.targetIp());
+        assertEquals(0xC6_12_00_C8, garp.senderIp());
+        ArpPacket who = new ArpPacket().wrap(MemorySegment.ofArray(sent.get(1)), EthernetHeader.HEADER_LENGTH);
+        assertEquals(ArpPacket.OP_REQUEST, who.operation());
+        assertEquals(0xC6_12_00_0C, who.senderIp());
+        ArpPacket who2 = new ArpPacket().wrap(MemorySegment.ofArray(sent.get(2)), EthernetHeader.HEADER_LENGTH);
+        assertEquals(java.util.Set.of(0xC6_12_00_0D, 0xC6_12_00_0E), java.util.Set.of(who.targetIp(), who2.targetIp()));
+        assertEquals(2, director.counter(DirectorCounter.ARP_REQUESTS));
+    }
+
+    @Test
+    void shouldNotForwardBeforeTheRealServerIsResolved() {
+        assertFalse(feed(syn(40000)));
+        assertEquals(1, director.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
+        assertEquals(0, director.counter(DirectorCounter.FORWARDED));
+    }
+
+    @Test
+    void shouldRewriteBothMacsAndAlternateServersInRoundRobin() {
+        resolveBothServers();
+        assertTrue(feed(syn(40000)));
+        assertTrue(feed(syn(40001)));
+        assertEquals(RS2_MAC, mac(sent.get(0), 0), "the server added last goes first");
+        assertEquals(DIRECTOR_MAC, mac(sent.get(0), 6));
+        assertEquals(RS1_MAC, mac(sent.get(1), 0));
+        byte[] original = syn(40000);
+        for (int i = 12; i < original.length; i++) {
+            assertEquals(original[i], sent.get(0)[i], "only the MACs change, byte " + i);
+        }
+        assertEquals(2, director.counter(DirectorCounter.NEW_CONNECTIONS));
+    }
+
+    @Test
+    void shouldKeepAConnectionOnItsServer() {
+        resolveBothServers();
+        feed(syn(40000));
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP).tcp(40000, 80, 0x10)
+                .build());
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP).tcp(40000, 80, 0x18)
+                .payload(new byte[100]).build());
+        assertEquals(3, sent.size());
+        for (byte[] frame : sent) {
+            assertEquals(RS2_MAC, mac(frame, 0));
+        }
+        assertEquals(1, director.counter(DirectorCounter.NEW_CONNECTIONS));
+        assertEquals(1, director.connectionCount());
+    }
+
+    @Test
+    void shouldDropSegmentsOfUnknownConnectionsButSyns() {
+        resolveBothServers();
+        assertFalse(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP)
+                .tcp(40000, 80, 0x10).build()));
+        assertEquals(1, director.counter(DirectorCounter.DROP_NO_CONNECTION));
+    }
+
+    @Test
+    void shouldLeaveFramesForOtherServicesAlone() {
+        resolveBothServers();
+        long ignored = director.counter(DirectorCounter.IGNORED);
+        assertFalse(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP)
+                .tcp(40000, 443, 0x02).build()));
+        assertFalse(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", "198.18.0.12")
+                .tcp(40000, 80, 0x02).build()));
+        assertEquals(ignored + 2, director.counter(DirectorCounter.IGNORED));
+        assertEquals(0, director.connectionCount());
+    }
+
+    @Test
+    void shouldCountMalformedFramesByReason() {
+        resolveBothServers();
+        byte[] badChecksum = syn(40000);
+        badChecksum[24] ^= 0x01;
+        assertFalse(feed(badChecksum));
+        byte[] badIhl = syn(40000);
+        badIhl[14] = 0x44;
+        assertFalse(feed(badIhl));
+        assertFalse(feed(java.util.Arrays.copyOf(syn(40000), 20)));
+        assertFalse(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP)
+                .fragment(1480, true).udp(40000, 80).payload(new byte[16]).build()));
+        assertEquals(1, director.drops(DropReason.IPV4_BAD_CHECKSUM));
+        assertEquals(1, director.drops(DropReason.IPV4_BAD_HEADER_LENGTH));
+        assertEquals(1, director.drops(DropReason.IPV4_TRUNCATED));
+        assertEquals(1, director.counter(DirectorCounter.DROP_FRAGMENT));
+        assertEquals(0, director.connectionCount());
+        assertTrue(sent.isEmpty());
+    }
+}
