@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.transport.epoll.DrDirector;
 import io.lvs4j.vrrp.Advertisement;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpEncoder;
@@ -63,6 +64,30 @@ public final class EpollVrrpRouter implements AutoCloseable {
          * @param instance the instance
          */
         void leftMaster(VrrpInstanceConfig instance);
+
+        /**
+         * Makes a director follow mastership: it serves its VIPs (ARP, announcements,
+         * forwarding) while any instance is master and stops when one leaves master. Build
+         * the director {@code active(false)} and the router {@code ownAddresses(false)}, so that
+         * the director alone answers for the VIPs.
+         *
+         * @param director a started DR director
+         * @return the action
+         */
+        static MasterAction forwarding(DrDirector director) {
+            Objects.requireNonNull(director, "director");
+            return new MasterAction() {
+                @Override
+                public void becameMaster(VrrpInstanceConfig instance) {
+                    director.active(true);
+                }
+
+                @Override
+                public void leftMaster(VrrpInstanceConfig instance) {
+                    director.active(false);
+                }
+            };
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EpollVrrpRouter.class);
@@ -72,6 +97,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final List<VrrpInstanceConfig> instances;
     private final GarpConfig garp;
     private final List<MasterAction> actions;
+    private final boolean ownAddresses;
     private final VrrpNode node;
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
     private final Map<String, VipArp> arps = new LinkedHashMap<>();
@@ -89,6 +115,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         this.instances = List.copyOf(b.instances);
         this.garp = b.garp;
         this.actions = List.copyOf(b.actions);
+        this.ownAddresses = b.ownAddresses;
         VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime).callbackExecutor(loop::execute);
         instances.forEach(nb::instance);
         b.groups.forEach(nb::syncGroup);
@@ -127,7 +154,9 @@ public final class EpollVrrpRouter implements AutoCloseable {
                 if (!sockets.containsKey(name)) {
                     sockets.put(name, VrrpSocket.open(loop, name,
                             (segment, offset, length) -> received(name, segment, offset, length)));
-                    arps.put(name, VipArp.open(loop, name));
+                    if (ownAddresses) {
+                        arps.put(name, VipArp.open(loop, name));
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -320,9 +349,21 @@ public final class EpollVrrpRouter implements AutoCloseable {
         @Override
         public void takeOver(VrrpInstanceConfig instance) {
             VipArp arp = arps.get(instance.interfaceName());
-            if (arp == null) {
-                return;
+            if (arp != null) {
+                announce(instance, arp);
             }
+            LOG.info("VRRP {} master: owning {} on {}", instance.name(), instance.virtualAddresses(),
+                    instance.interfaceName());
+            for (MasterAction a : actions) {
+                try {
+                    a.becameMaster(instance);
+                } catch (RuntimeException e) {
+                    LOG.warn("master action failed for {}", instance.name(), e);
+                }
+            }
+        }
+
+        private void announce(VrrpInstanceConfig instance, VipArp arp) {
             int[] vips = ipv4(instance.virtualAddresses());
             arp.own(vips);
             List<ScheduledFuture<?>> timers = new ArrayList<>();
@@ -339,15 +380,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
             List<ScheduledFuture<?>> old = announcements.put(instance.name(), timers);
             if (old != null) {
                 old.forEach(t -> t.cancel(false));
-            }
-            LOG.info("VRRP {} master: owning {} on {}", instance.name(), instance.virtualAddresses(),
-                    instance.interfaceName());
-            for (MasterAction a : actions) {
-                try {
-                    a.becameMaster(instance);
-                } catch (RuntimeException e) {
-                    LOG.warn("master action failed for {}", instance.name(), e);
-                }
             }
         }
 
@@ -397,6 +429,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         private final List<MasterAction> actions = new ArrayList<>();
         private GarpConfig garp = GarpConfig.DEFAULTS;
         private ScriptRunner scriptRunner;
+        private boolean ownAddresses = true;
 
         private Builder(IoEventLoop loop) {
             this.loop = loop;
@@ -454,6 +487,19 @@ public final class EpollVrrpRouter implements AutoCloseable {
          */
         public Builder garp(GarpConfig value) {
             garp = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Sets whether the router itself answers ARP for the virtual addresses and announces
+         * them while master (default true); turn it off when a {@link MasterAction} such as
+         * {@link MasterAction#forwarding} serves them.
+         *
+         * @param value whether to own the addresses in this router
+         * @return this
+         */
+        public Builder ownAddresses(boolean value) {
+            ownAddresses = value;
             return this;
         }
 

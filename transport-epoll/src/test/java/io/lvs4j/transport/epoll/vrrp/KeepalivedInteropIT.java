@@ -1,6 +1,14 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.model.RealServer;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.sched.SchedulerOptions;
+import io.lvs4j.core.sched.Schedulers;
+import io.lvs4j.testkit.Command;
+import io.lvs4j.testkit.NamedHttpServer;
+import io.lvs4j.transport.epoll.DrDirector;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
@@ -13,6 +21,7 @@ import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +32,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -54,8 +64,8 @@ class KeepalivedInteropIT {
 
     @BeforeAll
     static void start() {
-        NetnsGuard.assumeNetns("keepalived", "ping");
-        loops = PacketSocketGroup.newEventLoopGroup(1);
+        NetnsGuard.assumeNetns("keepalived", "ping", "curl");
+        loops = PacketSocketGroup.newEventLoopGroup(2);
     }
 
     @AfterAll
@@ -159,6 +169,58 @@ class KeepalivedInteropIT {
         assertTrue(keepalived.alive(), log);
     }
 
+    @Test
+    void shouldKeepClientServedWhileDirectorFailsOverToKeepalivedAndPreemptsBack() throws Exception {
+        Keepalived.Setup setup = new Keepalived.Setup(2, true, 100, false);
+        try (Lab lab = Lab.builder().host("client").host("lvs").host("ka").host("rs1").build()) {
+            Host client = lab.host("client");
+            Host lvs = lab.host("lvs");
+            Host ka = lab.host("ka");
+            String vip = lab.address(200);
+            lab.host("rs1").holdVipOnLoopback(vip);
+            prepareClient(client);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(lab.host("rs1").ip()), 80, 1));
+            try (NamedHttpServer rs1 = NamedHttpServer.start(lab.host("rs1"), "rs1", 80);
+                    NamedHttpServer backup = NamedHttpServer.start(ka, "keepalived", 80);
+                    Keepalived keepalived = Keepalived.start(ka, dir, setup, VRID, 90, vip, List.of());
+                    DrDirector director = lvs.netns().call(() -> DrDirector.builder().interfaceName(lvs.iface())
+                            .directorAddress(InetAddress.getByName(lvs.ip())).loops(loops).virtualService(vs)
+                            .active(false).gratuitousArp(3, Duration.ofMillis(100))
+                            .neighbourRefresh(Duration.ofSeconds(1)).build().start())) {
+                assertFalse(director.active());
+                try (EpollVrrpRouter router = startRouter(lvs, setup, 100, vip, List.of(), new AtomicLong(),
+                        b -> b.ownAddresses(false).masterAction(EpollVrrpRouter.MasterAction.forwarding(director)))) {
+                    await().atMost(LONG).until(() -> router.state("VI") == VrrpState.MASTER && director.active());
+                    await().atMost(LONG).until(() -> "rs1".equals(get(client, vip)));
+
+                    long down = System.nanoTime();
+                    lvs.exec("ip", "link", "set", lvs.iface(), "down").check();
+                    await().atMost(LONG).pollInterval(Duration.ofMillis(20)).until(() -> "keepalived".equals(get(client, vip)));
+                    System.out.printf("[vrrp %s] client served again %d ms after the lvs4j director's link went down%n",
+                            setup.label(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
+                }
+                assertFalse(director.active(), "closing the router stops the director serving the VIP");
+
+                lvs.exec("ip", "link", "set", lvs.iface(), "up").check();
+                try (EpollVrrpRouter router = startRouter(lvs, setup, 100, vip, List.of(), new AtomicLong(),
+                        b -> b.ownAddresses(false).masterAction(EpollVrrpRouter.MasterAction.forwarding(director)))) {
+                    await().atMost(LONG).until(() -> router.state("VI") == VrrpState.MASTER);
+                    await().atMost(LONG).until(() -> !keepalived.holds(vip));
+                    await().atMost(LONG).until(() -> "rs1".equals(get(client, vip)));
+                    assertAcceptedByKeepalived(keepalived);
+                }
+            }
+        }
+    }
+
+    /** One HTTP GET from the client; the server's name, or "" on failure. */
+    private static String get(Host client, String vip) {
+        Command.Result r = client.exec("curl", "-sS", "-m", "1", "http://" + vip + "/");
+        return r.ok() ? r.stdout().strip() : "";
+    }
+
     static Stream<Keepalived.Setup> timedSetups() {
         return Stream.of(new Keepalived.Setup(2, true, 100, false), new Keepalived.Setup(3, false, 10, false));
     }
@@ -201,6 +263,12 @@ class KeepalivedInteropIT {
 
     private EpollVrrpRouter startRouter(Host host, Keepalived.Setup setup, int priority, String vip,
                                         List<String> peers, AtomicLong becameMaster) throws Exception {
+        return startRouter(host, setup, priority, vip, peers, becameMaster, b -> b);
+    }
+
+    private EpollVrrpRouter startRouter(Host host, Keepalived.Setup setup, int priority, String vip,
+                                        List<String> peers, AtomicLong becameMaster,
+                                        UnaryOperator<EpollVrrpRouter.Builder> extra) throws Exception {
         VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder("VI").interfaceName(host.iface())
                 .version(setup.version() == 2 ? VrrpVersion.V2 : VrrpVersion.V3).vrid(VRID).priority(priority)
                 .advertIntervalCentis(setup.advertCentis()).primaryAddress(InetAddress.getByName(host.ip()))
@@ -220,8 +288,8 @@ class KeepalivedInteropIT {
             }
         };
         GarpConfig garp = GarpConfig.builder().masterRepeat(3).masterDelay(Duration.ofSeconds(1)).build();
-        return host.netns().call(() -> EpollVrrpRouter.builder(loop).instance(b.build()).listener(listener)
-                .garp(garp).build().start());
+        return host.netns().call(() -> extra.apply(EpollVrrpRouter.builder(loop).instance(b.build())
+                .listener(listener).garp(garp)).build().start());
     }
 
     /** Lets gratuitous ARPs create neighbour entries on the client, as they update them anyway. */
