@@ -1,0 +1,379 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.check.HealthCheckEngine;
+import io.lvs4j.core.check.ServiceChecks;
+import io.lvs4j.core.check.VirtualServiceHealth;
+import io.lvs4j.core.config.DirectorConfig;
+import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.VirtualIpAddress;
+import io.lvs4j.core.config.VirtualServerConfig;
+import io.lvs4j.core.model.ForwardingMethod;
+import io.lvs4j.core.model.RealServer;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.sched.SchedulerOptions;
+import io.lvs4j.core.sched.Schedulers;
+import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
+import io.lvs4j.vrrp.VrrpInstanceConfig;
+import io.lvs4j.vrrp.VrrpListener;
+import io.lvs4j.vrrp.VrrpState;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * A whole direct-routing director, as keepalived with IPVS runs one: virtual services with
+ * their schedulers and real servers, health checks that add, remove and inhibit the real
+ * servers, the {@link DrDirector} data path, and optionally VRRP instances whose mastership
+ * starts and stops serving the VIPs (ARP and forwarding).
+ *
+ * <p>Without VRRP instances the director serves its VIPs from {@link #start()} on. With them it
+ * starts as backup and serves only while an instance is master; {@link #close()} makes a master
+ * send its priority-0 advert and release the VIPs before the sockets close.
+ *
+ * <p>Threading: build and {@link #start()} from a thread of the interface's network namespace;
+ * the read methods are thread-safe.
+ */
+public final class Director implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Director.class);
+
+    private final Builder config;
+    private final Map<String, VrrpState> states = new ConcurrentHashMap<>();
+    private final List<VirtualServiceHealth> healths = new ArrayList<>();
+    private MultiThreadIoEventLoopGroup loops;
+    private HealthCheckEngine engine;
+    private DrDirector data;
+    private EpollVrrpRouter vrrp;
+    private ScheduledFuture<?> linkWatch;
+
+    private Director(Builder config) {
+        this.config = config;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a director from a keepalived configuration: every IPv4 virtual server with
+     * {@code lb_kind DR}, its scheduler ({@code lb_algo}), real servers and checkers, and every
+     * VRRP instance, all served on one interface.
+     *
+     * @param conf the configuration
+     * @param interfaceName the interface of the data path and of every VRRP instance; null for
+     *     the interface of the first VRRP instance
+     * @return the builder, ready to {@link Builder#build()}, open to more settings
+     * @throws IllegalArgumentException if a virtual server is not IPv4 direct routing, or no
+     *     interface is given or configured
+     */
+    public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
+        String name = interfaceName;
+        if (name == null && !conf.vrrpInstances().isEmpty()) {
+            name = conf.vrrpInstances().getFirst().interfaceName();
+        }
+        if (name == null) {
+            throw new IllegalArgumentException("no interface given and no vrrp_instance names one");
+        }
+        Builder b = builder().interfaceName(name);
+        for (VirtualServerConfig vs : conf.virtualServers()) {
+            if (vs.isFwmark() || !(vs.address().orElseThrow() instanceof Inet4Address)) {
+                throw new IllegalArgumentException("virtual_server " + vs.displayName()
+                        + ": only IPv4 address virtual servers are supported");
+            }
+            if (vs.forwarding() != ForwardingMethod.DIRECT_ROUTE) {
+                throw new IllegalArgumentException("virtual_server " + vs.displayName()
+                        + ": only lb_kind DR is supported, not " + vs.forwarding());
+            }
+            VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(),
+                    Schedulers.create(vs.scheduler(),
+                            new SchedulerOptions(vs.schedulerFlags(), NanoClock.SYSTEM, 0, 0)));
+            b.virtualService(service, ServiceChecks.from(vs));
+        }
+        for (io.lvs4j.core.config.VrrpInstanceConfig c : conf.vrrpInstances()) {
+            b.vrrpInstance(vrrpInstance(c, name));
+            b.garp(c.garp());
+        }
+        return b;
+    }
+
+    private static VrrpInstanceConfig vrrpInstance(io.lvs4j.core.config.VrrpInstanceConfig c, String iface) {
+        VrrpInstanceConfig.Builder v = VrrpInstanceConfig.builder(c.name()).interfaceName(iface)
+                .version(c.version() == 3 ? io.lvs4j.vrrp.VrrpVersion.V3 : io.lvs4j.vrrp.VrrpVersion.V2)
+                .vrid(c.virtualRouterId()).priority(c.priority())
+                .advertIntervalCentis((int) (c.advertInterval().toMillis() / 10)).preempt(c.preempt())
+                .preemptDelay(c.preemptDelay());
+        c.unicastSrcIp().ifPresent(v::primaryAddress);
+        c.unicastPeers().forEach(v::unicastPeer);
+        c.authentication().ifPresent(a -> v.authPass(a.password()));
+        if (!c.dontTrackPrimary()) {
+            v.trackInterface(new io.lvs4j.vrrp.TrackedInterface(iface, 0)); // keepalived: own link down = FAULT
+        }
+        for (io.lvs4j.core.config.TrackedInterface t : c.trackInterfaces()) {
+            v.trackInterface(new io.lvs4j.vrrp.TrackedInterface(t.name(), t.weight()));
+        }
+        for (VirtualIpAddress vip : c.virtualIpAddresses()) {
+            v.virtualAddress(vip.address());
+        }
+        return v.build();
+    }
+
+    /**
+     * Starts the event loops, the data path (inactive while VRRP instances exist), the health
+     * checks and the VRRP instances.
+     *
+     * @return this director
+     * @throws IOException if a socket cannot be opened (what was started is closed again)
+     */
+    public Director start() throws IOException {
+        try {
+            InetAddress own = config.directorAddress != null ? config.directorAddress
+                    : primaryAddress(config.interfaceName);
+            loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
+            DrDirector.Builder db = DrDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
+                    .loops(loops).active(config.instances.isEmpty())
+                    .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
+            for (ServiceEntry e : config.services) {
+                db.virtualService(e.service);
+            }
+            data = db.build();
+            data.start();
+            engine = HealthCheckEngine.create(1);
+            for (ServiceEntry e : config.services) {
+                VirtualServiceHealth h = new VirtualServiceHealth(e.service, engine, e.checks);
+                healths.add(h);
+                h.start();
+            }
+            data.syncDestinations();
+            if (!config.instances.isEmpty()) {
+                IoEventLoop loop = loops.next();
+                EpollVrrpRouter.Builder rb = EpollVrrpRouter.builder(loop).garp(config.garp).ownAddresses(false)
+                        .masterAction(EpollVrrpRouter.MasterAction.forwarding(data))
+                        .listener(new StateLog());
+                config.instances.forEach(rb::instance);
+                vrrp = rb.build().start();
+                watchLinks();
+            }
+            LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s)",
+                    config.interfaceName, own.getHostAddress(), config.services.size(), config.instances.size());
+            return this;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Polls the links of the instances' tracked interfaces and tells the VRRP node of changes. */
+    private void watchLinks() {
+        Map<String, Boolean> last = new ConcurrentHashMap<>();
+        for (VrrpInstanceConfig c : config.instances) {
+            last.put(c.interfaceName(), true);
+            c.trackInterfaces().forEach(t -> last.put(t.name(), true));
+        }
+        linkWatch = loops.next().scheduleAtFixedRate(() -> {
+            for (Map.Entry<String, Boolean> e : last.entrySet()) {
+                boolean up = linkUp(e.getKey());
+                if (up != e.getValue()) {
+                    e.setValue(up);
+                    LOG.info("link {} is {}", e.getKey(), up ? "up" : "down");
+                    vrrp.linkChanged(e.getKey(), up);
+                }
+            }
+        }, 0, config.linkPoll.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static boolean linkUp(String name) {
+        try {
+            NetworkInterface ni = NetworkInterface.getByName(name);
+            return ni != null && ni.isUp();
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static Duration garpInterval(GarpConfig garp) {
+        return garp.interval().isZero() ? Duration.ofMillis(100) : garp.interval();
+    }
+
+    private static InetAddress primaryAddress(String interfaceName) throws IOException {
+        try {
+            NetworkInterface ni = NetworkInterface.getByName(interfaceName);
+            if (ni == null) {
+                throw new IOException("no interface " + interfaceName);
+            }
+            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                if (a instanceof Inet4Address) {
+                    return a;
+                }
+            }
+            throw new IOException("interface " + interfaceName + " has no IPv4 address");
+        } catch (SocketException e) {
+            throw new IOException("cannot read interface " + interfaceName, e);
+        }
+    }
+
+    /** @return the virtual services, whose real servers the health checks keep current */
+    public List<VirtualService> services() {
+        return config.services.stream().map(e -> e.service).toList();
+    }
+
+    /** @return the data path, or null before {@link #start()} */
+    public DrDirector dataPath() {
+        return data;
+    }
+
+    /**
+     * Returns a VRRP instance's last reported state.
+     *
+     * @param instance the instance name
+     * @return its state; {@link VrrpState#INITIALIZE} if it has reported none
+     */
+    public VrrpState state(String instance) {
+        return states.getOrDefault(instance, VrrpState.INITIALIZE);
+    }
+
+    /** @return the names of the VRRP instances */
+    public List<String> instances() {
+        return config.instances.stream().map(VrrpInstanceConfig::name).toList();
+    }
+
+    /** @return whether the director serves its VIPs now (answers ARP and forwards) */
+    public boolean serving() {
+        return data != null && data.active();
+    }
+
+    /**
+     * Stops: VRRP masters send their priority-0 advert and release the VIPs, health checks stop,
+     * the data path closes, the loops shut down.
+     */
+    @Override
+    public void close() {
+        if (linkWatch != null) {
+            linkWatch.cancel(false);
+        }
+        if (vrrp != null) {
+            vrrp.close();
+        }
+        if (data != null) {
+            data.active(false);
+        }
+        healths.forEach(VirtualServiceHealth::close);
+        if (engine != null) {
+            engine.close();
+        }
+        if (data != null) {
+            data.close();
+        }
+        if (loops != null) {
+            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        LOG.info("director stopped");
+    }
+
+    private final class StateLog implements VrrpListener {
+        @Override
+        public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
+            states.put(instance, to);
+            LOG.info("VRRP instance {} {} -> {} (priority {})", instance, from, to, priority);
+        }
+    }
+
+    private record ServiceEntry(VirtualService service, ServiceChecks checks) {
+    }
+
+    /** Configures a {@link Director}. Not thread-safe. */
+    public static final class Builder {
+        private String interfaceName;
+        private InetAddress directorAddress;
+        private int loops = 1;
+        private GarpConfig garp = GarpConfig.DEFAULTS;
+        private Duration linkPoll = Duration.ofMillis(200);
+        private final List<ServiceEntry> services = new ArrayList<>();
+        private final List<VrrpInstanceConfig> instances = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** @param name the interface facing clients, real servers and VRRP peers @return this builder */
+        public Builder interfaceName(String name) {
+            this.interfaceName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param address the director's own address; default the interface's first IPv4 address @return this builder */
+        public Builder directorAddress(InetAddress address) {
+            this.directorAddress = address;
+            return this;
+        }
+
+        /** @param count event loops of the data path, default 1 @return this builder */
+        public Builder loops(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("at least one loop: " + count);
+            }
+            this.loops = count;
+            return this;
+        }
+
+        /**
+         * Adds a virtual service whose real servers the checks manage (the service should have
+         * no servers of its own: the checks put them in).
+         *
+         * @param service the virtual service, forwarded by direct routing
+         * @param checks its real servers and their health checks
+         * @return this builder
+         */
+        public Builder virtualService(VirtualService service, ServiceChecks checks) {
+            services.add(new ServiceEntry(Objects.requireNonNull(service, "service"),
+                    Objects.requireNonNull(checks, "checks")));
+            return this;
+        }
+
+        /** @param instance a VRRP instance on the interface; its mastership serves the VIPs @return this builder */
+        public Builder vrrpInstance(VrrpInstanceConfig instance) {
+            instances.add(Objects.requireNonNull(instance, "instance"));
+            return this;
+        }
+
+        /** @param value gratuitous ARP settings when becoming master @return this builder */
+        public Builder garp(GarpConfig value) {
+            this.garp = Objects.requireNonNull(value, "value");
+            return this;
+        }
+
+        /** @param interval how often tracked interfaces' links are read, default 200 ms @return this builder */
+        public Builder linkPoll(Duration interval) {
+            if (interval.toMillis() < 1) {
+                throw new IllegalArgumentException("link poll interval under 1 ms: " + interval);
+            }
+            this.linkPoll = interval;
+            return this;
+        }
+
+        /** @return the director, not started */
+        public Director build() {
+            if (interfaceName == null || services.isEmpty()) {
+                throw new IllegalStateException("interfaceName and a virtual service are required");
+            }
+            return new Director(this);
+        }
+    }
+}
