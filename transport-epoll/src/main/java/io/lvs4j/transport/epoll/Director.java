@@ -109,14 +109,15 @@ public final class Director implements AutoCloseable {
             b.virtualService(service, ServiceChecks.from(vs));
         }
         for (io.lvs4j.core.config.VrrpInstanceConfig c : conf.vrrpInstances()) {
-            b.vrrpInstance(vrrpInstance(c, name));
+            b.keepalivedInstances.add(c);
             b.garp(c.garp());
         }
         return b;
     }
 
-    private static VrrpInstanceConfig vrrpInstance(io.lvs4j.core.config.VrrpInstanceConfig c, String iface) {
-        VrrpInstanceConfig.Builder v = VrrpInstanceConfig.builder(c.name()).interfaceName(iface)
+    private static VrrpInstanceConfig vrrpInstance(io.lvs4j.core.config.VrrpInstanceConfig c, String iface,
+            InetAddress own) {
+        VrrpInstanceConfig.Builder v = VrrpInstanceConfig.builder(c.name()).interfaceName(iface).primaryAddress(own)
                 .version(c.version() == 3 ? io.lvs4j.vrrp.VrrpVersion.V3 : io.lvs4j.vrrp.VrrpVersion.V2)
                 .vrid(c.virtualRouterId()).priority(c.priority())
                 .advertIntervalCentis((int) (c.advertInterval().toMillis() / 10)).preempt(c.preempt())
@@ -147,6 +148,10 @@ public final class Director implements AutoCloseable {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
                     : primaryAddress(config.interfaceName);
+            for (io.lvs4j.core.config.VrrpInstanceConfig c : config.keepalivedInstances) {
+                config.instances.add(vrrpInstance(c, config.interfaceName, own));
+            }
+            config.keepalivedInstances.clear();
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
             DrDirector.Builder db = DrDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
                     .loops(loops).active(config.instances.isEmpty())
@@ -252,7 +257,9 @@ public final class Director implements AutoCloseable {
 
     /** @return the names of the VRRP instances */
     public List<String> instances() {
-        return config.instances.stream().map(VrrpInstanceConfig::name).toList();
+        List<String> names = new ArrayList<>(config.instances.stream().map(VrrpInstanceConfig::name).toList());
+        config.keepalivedInstances.forEach(c -> names.add(c.name()));
+        return names;
     }
 
     /** @return whether the director serves its VIPs now (answers ARP and forwards) */
@@ -308,6 +315,7 @@ public final class Director implements AutoCloseable {
         private Duration linkPoll = Duration.ofMillis(200);
         private final List<ServiceEntry> services = new ArrayList<>();
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
+        private final List<io.lvs4j.core.config.VrrpInstanceConfig> keepalivedInstances = new ArrayList<>();
 
         private Builder() {
         }
