@@ -71,6 +71,7 @@ public final class LabCommand implements Callable<Integer> {
     private final List<NamedHttpServer> webServers = new ArrayList<>();
     private final Map<String, Process> directors = new LinkedHashMap<>();
     private final Map<String, Path> logs = new LinkedHashMap<>();
+    private final java.util.Set<String> stopped = new java.util.HashSet<>();
     private int step;
 
     /** Creates the command; picocli fills its fields. */
@@ -303,8 +304,27 @@ public final class LabCommand implements Callable<Integer> {
         checkAlternation(back);
         say("answers alternate: " + String.join(", ", back));
 
+        begin("stop LVS1 cleanly (SIGTERM): it sends a priority-0 advert and releases the VIP; LVS2 takes over at once");
+        Process lvs1 = directors.get("lvs1");
+        long stop = System.nanoTime();
+        stopped.add("lvs1");
+        lvs1.destroy();
+        waitForExit(lvs1);
+        waitFor("LVS2 MASTER after LVS1's clean stop", Duration.ofSeconds(20),
+                () -> "MASTER".equals(state("lvs2")));
+        double cleanTakeover = seconds(stop);
+        if (!log("lvs1").contains("VI_1 MASTER -> INITIALIZE")) {
+            throw new StepFailed("LVS1 did not leave MASTER on SIGTERM");
+        }
+        say(String.format("LVS1 exited with %d; LVS2 is MASTER %.2f s after the SIGTERM", lvs1.exitValue(),
+                cleanTakeover));
+        waitFor("the client served through LVS2", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        say(String.format("client served again %.2f s after the SIGTERM", seconds(stop)));
+
         begin("summary");
-        say(String.format("failover: LVS2 MASTER after %.2f s, client served again after %.2f s", takeover, served));
+        say(String.format("failover on link down: LVS2 MASTER after %.2f s, client served again after %.2f s",
+                takeover, served));
+        say(String.format("failover on clean stop: LVS2 MASTER after %.2f s", cleanTakeover));
     }
 
     private void keepUp(Map<String, Host> hosts, String tag) throws InterruptedException {
@@ -317,6 +337,17 @@ public final class LabCommand implements Callable<Integer> {
         new CountDownLatch(1).await();
     }
 
+    private static void waitForExit(Process p) throws StepFailed {
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                throw new StepFailed("LVS1 did not exit within 15 s of SIGTERM");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailed("interrupted");
+        }
+    }
+
     private static double seconds(long since) {
         return (System.nanoTime() - since) / 1e9;
     }
@@ -326,8 +357,8 @@ public final class LabCommand implements Callable<Integer> {
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
                     .ignoreExceptions().until(() -> {
-                        for (Process d : directors.values()) {
-                            if (!d.isAlive()) {
+                        for (Map.Entry<String, Process> d : directors.entrySet()) {
+                            if (!d.getValue().isAlive() && !stopped.contains(d.getKey())) {
                                 return true;
                             }
                         }
@@ -338,7 +369,7 @@ public final class LabCommand implements Callable<Integer> {
                     + ", LVS2 " + state("lvs2") + ")");
         }
         for (Map.Entry<String, Process> d : directors.entrySet()) {
-            if (!d.getValue().isAlive()) {
+            if (!d.getValue().isAlive() && !stopped.contains(d.getKey())) {
                 throw new StepFailed(d.getKey() + " exited with " + d.getValue().exitValue());
             }
         }
