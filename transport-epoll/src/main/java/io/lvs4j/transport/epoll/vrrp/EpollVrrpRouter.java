@@ -2,6 +2,7 @@ package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.transport.epoll.DrDirector;
+import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.vrrp.Advertisement;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpEncoder;
@@ -33,7 +34,9 @@ import java.util.function.Function;
 
 /**
  * Runs a {@link VrrpNode} on one Netty epoll event loop with real I/O: a {@link VrrpSocket} per
- * interface for the adverts (multicast or unicast peers) and, while an instance is master, its
+ * interface for the adverts (multicast or unicast peers), an rtnetlink monitor feeding the link
+ * state of the instances' and tracked interfaces to {@link VrrpNode#linkChanged} and, while an
+ * instance is master, its
  * virtual addresses owned in user space (ARP answers and gratuitous ARPs as its
  * {@link GarpConfig} says). The node's timers run on the loop's scheduler at
  * {@link VrrpNode#nextDeadline()}. This is the API to hold a floating IP with nothing else of
@@ -104,6 +107,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment packet = arena.allocate(MAX_PACKET, 8);
+    private LinkMonitor links;
+    private Map<String, Boolean> initialLinks = Map.of();
     private ScheduledFuture<?> wakeup;
     private long wakeupAt;
     private int identification;
@@ -159,11 +164,34 @@ public final class EpollVrrpRouter implements AutoCloseable {
                     }
                 }
             }
+            Map<Integer, String> watched = new HashMap<>();
+            Map<String, Boolean> initial = new LinkedHashMap<>();
+            for (VrrpInstanceConfig c : instances) {
+                List<String> names = new ArrayList<>(List.of(c.interfaceName()));
+                c.trackInterfaces().forEach(t -> names.add(t.name()));
+                for (String name : names) {
+                    if (!initial.containsKey(name)) {
+                        try {
+                            watched.put(LinkInfo.of(name).index(), name);
+                            initial.put(name, LinkMonitor.running(name));
+                        } catch (IOException e) {
+                            LOG.warn("tracked interface {} does not exist: taken as down", name);
+                            initial.put(name, false);
+                        }
+                    }
+                }
+            }
+            links = LinkMonitor.open(loop, watched, (name, up) -> {
+                node.linkChanged(name, up);
+                reschedule();
+            });
+            initialLinks = initial;
         } catch (IOException | RuntimeException e) {
             closeSockets();
             throw e;
         }
         Future<?> f = loop.submit(() -> {
+            initialLinks.forEach(node::linkChanged);
             node.start();
             reschedule();
         }).awaitUninterruptibly();
@@ -296,6 +324,9 @@ public final class EpollVrrpRouter implements AutoCloseable {
     }
 
     private void closeSockets() {
+        if (links != null) {
+            links.close();
+        }
         sockets.values().forEach(VrrpSocket::close);
         arps.values().forEach(VipArp::close);
         sockets.clear();
