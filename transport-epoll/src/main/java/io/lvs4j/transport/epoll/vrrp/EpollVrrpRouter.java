@@ -95,6 +95,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EpollVrrpRouter.class);
     private static final int MAX_PACKET = VrrpEncoder.IPV4_HEADER_LENGTH + 16 + 255 * 4 + 8;
+    private static final Inet4Address MULTICAST = multicastGroup();
 
     private final IoEventLoop loop;
     private final List<VrrpInstanceConfig> instances;
@@ -333,6 +334,14 @@ public final class EpollVrrpRouter implements AutoCloseable {
         arps.clear();
     }
 
+    private static Inet4Address multicastGroup() {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(VrrpEncoder.MULTICAST_V4);
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static int ipv4(InetAddress address) {
         byte[] b = address.getAddress();
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
@@ -357,24 +366,18 @@ public final class EpollVrrpRouter implements AutoCloseable {
             }
             Inet4Address source = (Inet4Address) instance.primaryAddress();
             if (instance.unicastPeers().isEmpty()) {
-                send(socket, advert, source, VrrpEncoder.MULTICAST_V4);
+                send(socket, advert, source, MULTICAST);
             } else {
                 for (InetAddress peer : instance.unicastPeers()) {
-                    send(socket, advert, source, peer.getAddress());
+                    send(socket, advert, source, (Inet4Address) peer);
                 }
             }
         }
 
-        private void send(VrrpSocket socket, Advertisement advert, Inet4Address source, byte[] to) {
-            Inet4Address destination;
-            try {
-                destination = (Inet4Address) InetAddress.getByAddress(to);
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalArgumentException(e);
-            }
+        private void send(VrrpSocket socket, Advertisement advert, Inet4Address source, Inet4Address destination) {
             identification = (identification + 1) & 0xFFFF;
             int length = VrrpEncoder.encodeIpv4Packet(advert, packet, 0, source, destination, identification);
-            socket.send(packet, 0, length, to);
+            socket.send(packet, 0, length, destination.getAddress());
         }
 
         @Override
