@@ -56,6 +56,8 @@ public final class DrDirector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DrDirector.class);
     private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
     private static final int MIN_FRAME = 60;
+    /** IPVS's default {@code conn_reuse_mode}: a SYN may reuse a tuple in TIME_WAIT or CLOSE. */
+    private static final int CONN_REUSE_MODE = 1;
 
     private final Builder config;
     private final List<VirtualService> services;
@@ -408,6 +410,10 @@ public final class DrDirector implements AutoCloseable {
             boolean tcp = protocol == Protocol.TCP.number();
             int flags = parser.tcpFlags();
             int entry = table.lookup(protocol, client, clientPort, vip, port);
+            if (entry != ConnectionTable.MISS && tcp && (flags & 0x12) == 0x02
+                    && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
+                entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
+            }
             if (entry == ConnectionTable.MISS) {
                 if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
                     counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());

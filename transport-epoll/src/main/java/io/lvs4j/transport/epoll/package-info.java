@@ -1,5 +1,8 @@
 /**
- * The epoll transport: raw sockets on Netty's {@code EpollIoHandler}, the direct-routing, NAT
- * and tunnel forwarders, ARP, and VRRP I/O.
+ * The epoll transport: raw packet sockets opened through FFM and driven by Netty's
+ * {@code EpollIoHandler} ({@link io.lvs4j.transport.epoll.PacketSocket},
+ * {@link io.lvs4j.transport.epoll.PacketSocketGroup} with {@code PACKET_FANOUT}), the
+ * availability probe ({@link io.lvs4j.transport.epoll.RawSockets}), and the user-space
+ * direct-routing director with its ARP ({@link io.lvs4j.transport.epoll.DrDirector}).
  */
 package io.lvs4j.transport.epoll;

@@ -185,6 +185,21 @@ class DrDirectorTest {
     }
 
     @Test
+    void shouldScheduleANewSynOnAClosedTupleAsANewConnection() {
+        resolveBothServers();
+        feed(syn(40000));
+        // a FIN in SYN_RECV moves the connection to TIME_WAIT (IPVS's input-only table); a new SYN
+        // on the same tuple is then a new connection, scheduled anew
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP).tcp(40000, 80, 0x11)
+                .build());
+        assertTrue(feed(syn(40000)));
+        assertEquals(2, director.counter(DirectorCounter.NEW_CONNECTIONS));
+        assertEquals(RS2_MAC, mac(sent.get(0), 0));
+        assertEquals(RS1_MAC, mac(sent.get(2), 0), "rescheduled: the next server in rr");
+        assertEquals(1, director.connectionCount());
+    }
+
+    @Test
     void shouldDropSegmentsOfUnknownConnectionsButSyns() {
         resolveBothServers();
         assertFalse(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP)
