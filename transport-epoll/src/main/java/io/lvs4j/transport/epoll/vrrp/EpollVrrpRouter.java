@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +44,8 @@ import java.util.function.Function;
  * lvs4j; {@link MasterAction}s (such as starting a director's forwarding) follow the
  * instances' mastership.
  *
- * <p>IPv4 only: an instance with an IPv6 primary address is refused at {@link Builder#build()}.
+ * <p>IPv4 instances use a {@link VrrpSocket} (VRRPv2 or v3) and ARP; IPv6 instances (VRRPv3,
+ * link-local primary address) a {@link VrrpSocket6} and neighbour discovery.
  *
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interfaces (the sockets are opened there), never from the loop; the node, the port, the
@@ -104,6 +106,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final boolean ownAddresses;
     private final VrrpNode node;
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
+    private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
+    private final Map<String, Inet6Address> primaries6 = new HashMap<>();
     private final Map<String, VipArp> arps = new LinkedHashMap<>();
     private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
     private final Arena arena = Arena.ofShared();
@@ -157,12 +161,23 @@ public final class EpollVrrpRouter implements AutoCloseable {
         try {
             for (VrrpInstanceConfig c : instances) {
                 String name = c.interfaceName();
-                if (!sockets.containsKey(name)) {
+                if (c.primaryAddress() instanceof Inet6Address primary) {
+                    VrrpSocket6 open = sockets6.get(name);
+                    if (open == null) {
+                        sockets6.put(name, VrrpSocket6.open(loop, name, primary,
+                                (segment, offset, length, hops, src, dst) -> received6(name, segment, offset,
+                                        length, hops, src, dst)));
+                        primaries6.put(name, primary);
+                    } else if (!primaries6.get(name).equals(primary)) {
+                        throw new IllegalArgumentException("IPv6 instances on " + name
+                                + " must share one primary address");
+                    }
+                } else if (!sockets.containsKey(name)) {
                     sockets.put(name, VrrpSocket.open(loop, name,
                             (segment, offset, length) -> received(name, segment, offset, length)));
-                    if (ownAddresses) {
-                        arps.put(name, VipArp.open(loop, name));
-                    }
+                }
+                if (ownAddresses && !arps.containsKey(name)) {
+                    arps.put(name, VipArp.open(loop, name));
                 }
             }
             Map<Integer, String> watched = new HashMap<>();
@@ -206,6 +221,12 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private void received(String interfaceName, MemorySegment segment, long offset, int length) {
         node.receiveIpv4(interfaceName, segment, offset, length);
+        reschedule();
+    }
+
+    private void received6(String interfaceName, MemorySegment segment, long offset, int length, int hopLimit,
+                           byte[] source, byte[] destination) {
+        node.receiveIpv6(interfaceName, segment, offset, length, hopLimit, source, destination);
         reschedule();
     }
 
@@ -267,7 +288,11 @@ public final class EpollVrrpRouter implements AutoCloseable {
      */
     public boolean owns(String interfaceName, InetAddress address) {
         VipArp arp = arps.get(interfaceName);
-        return arp != null && query(n -> arp.owns(ipv4(address)));
+        if (arp == null) {
+            return false;
+        }
+        return address instanceof Inet4Address ? query(n -> arp.owns(ipv4(address)))
+                : query(n -> arp.owns6(address.getAddress()));
     }
 
     /**
@@ -278,7 +303,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
      */
     public long advertsSent(String interfaceName) {
         VrrpSocket s = sockets.get(interfaceName);
-        return s == null ? 0 : s.sentPackets();
+        VrrpSocket6 s6 = sockets6.get(interfaceName);
+        return (s == null ? 0 : s.sentPackets()) + (s6 == null ? 0 : s6.sentPackets());
     }
 
     /**
@@ -289,7 +315,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
      */
     public long packetsReceived(String interfaceName) {
         VrrpSocket s = sockets.get(interfaceName);
-        return s == null ? 0 : s.receivedPackets();
+        VrrpSocket6 s6 = sockets6.get(interfaceName);
+        return (s == null ? 0 : s.receivedPackets()) + (s6 == null ? 0 : s6.receivedPackets());
     }
 
     /**
@@ -329,6 +356,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
             links.close();
         }
         sockets.values().forEach(VrrpSocket::close);
+        sockets6.values().forEach(VrrpSocket6::close);
+        sockets6.clear();
         arps.values().forEach(VipArp::close);
         sockets.clear();
         arps.clear();
@@ -347,6 +376,14 @@ public final class EpollVrrpRouter implements AutoCloseable {
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
     }
 
+    private static byte[][] ipv6(List<InetAddress> addresses) {
+        byte[][] out = new byte[addresses.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = addresses.get(i).getAddress();
+        }
+        return out;
+    }
+
     private static int[] ipv4(List<InetAddress> addresses) {
         int[] out = new int[addresses.size()];
         for (int i = 0; i < out.length; i++) {
@@ -360,6 +397,10 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
         @Override
         public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
+            if (instance.primaryAddress() instanceof Inet6Address primary) {
+                sendAdvert6(instance, advert, primary);
+                return;
+            }
             VrrpSocket socket = sockets.get(instance.interfaceName());
             if (socket == null) {
                 return;
@@ -370,6 +411,24 @@ public final class EpollVrrpRouter implements AutoCloseable {
             } else {
                 for (InetAddress peer : instance.unicastPeers()) {
                     send(socket, advert, source, (Inet4Address) peer);
+                }
+            }
+        }
+
+        private void sendAdvert6(VrrpInstanceConfig instance, Advertisement advert, Inet6Address primary) {
+            VrrpSocket6 socket = sockets6.get(instance.interfaceName());
+            if (socket == null) {
+                return;
+            }
+            byte[] source = primary.getAddress();
+            if (instance.unicastPeers().isEmpty()) {
+                int length = VrrpEncoder.encode(advert, packet, 0, source, VrrpEncoder.MULTICAST_V6);
+                socket.send(packet, 0, length, VrrpEncoder.MULTICAST_V6);
+            } else {
+                for (InetAddress peer : instance.unicastPeers()) {
+                    byte[] to = peer.getAddress();
+                    int length = VrrpEncoder.encode(advert, packet, 0, source, to);
+                    socket.send(packet, 0, length, to);
                 }
             }
         }
@@ -398,17 +457,28 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
 
         private void announce(VrrpInstanceConfig instance, VipArp arp) {
-            int[] vips = ipv4(instance.virtualAddresses());
-            arp.own(vips);
+            Runnable once;
+            long interval;
+            if (instance.primaryAddress() instanceof Inet6Address) {
+                byte[][] vips = ipv6(instance.virtualAddresses());
+                arp.own6(vips);
+                once = () -> arp.announce6(vips);
+                interval = garp.gnaInterval().toNanos();
+            } else {
+                int[] vips = ipv4(instance.virtualAddresses());
+                arp.own(vips);
+                once = () -> arp.announce(vips);
+                interval = garp.interval().toNanos();
+            }
             List<ScheduledFuture<?>> timers = new ArrayList<>();
-            burst(arp, vips, garp.masterRepeat(), 0, timers);
+            burst(once, interval, garp.masterRepeat(), 0, timers);
             long delay = garp.masterDelay().toNanos();
             if (delay > 0) {
-                burst(arp, vips, garp.masterRepeat(), delay, timers);
+                burst(once, interval, garp.masterRepeat(), delay, timers);
             }
             long refresh = garp.masterRefresh().toNanos();
             if (refresh > 0) {
-                timers.add(loop.scheduleAtFixedRate(() -> burst(arp, vips, garp.masterRefreshRepeat(), 0, null),
+                timers.add(loop.scheduleAtFixedRate(() -> burst(once, interval, garp.masterRefreshRepeat(), 0, null),
                         refresh, refresh, TimeUnit.NANOSECONDS));
             }
             List<ScheduledFuture<?>> old = announcements.put(instance.name(), timers);
@@ -417,15 +487,17 @@ public final class EpollVrrpRouter implements AutoCloseable {
             }
         }
 
-        /** Sends {@code count} gratuitous ARPs per address, {@code vrrp_garp_interval} apart. */
-        private void burst(VipArp arp, int[] vips, int count, long delayNanos, List<ScheduledFuture<?>> timers) {
-            long interval = garp.interval().toNanos();
+        /**
+         * Announces the addresses {@code count} times, {@code vrrp_garp_interval} (IPv4) or
+         * {@code vrrp_gna_interval} (IPv6) apart.
+         */
+        private void burst(Runnable once, long interval, int count, long delayNanos, List<ScheduledFuture<?>> timers) {
             for (int i = 0; i < count; i++) {
                 long at = delayNanos + interval * i;
                 if (at == 0) {
-                    arp.announce(vips);
+                    once.run();
                 } else {
-                    ScheduledFuture<?> t = loop.schedule(() -> arp.announce(vips), at, TimeUnit.NANOSECONDS);
+                    ScheduledFuture<?> t = loop.schedule(once, at, TimeUnit.NANOSECONDS);
                     if (timers != null) {
                         timers.add(t);
                     }
@@ -440,7 +512,9 @@ public final class EpollVrrpRouter implements AutoCloseable {
                 timers.forEach(t -> t.cancel(false));
             }
             VipArp arp = arps.get(instance.interfaceName());
-            if (arp != null) {
+            if (arp != null && instance.primaryAddress() instanceof Inet6Address) {
+                arp.disown6(ipv6(instance.virtualAddresses()));
+            } else if (arp != null) {
                 arp.disown(ipv4(instance.virtualAddresses()));
             }
             LOG.info("VRRP {} released {} on {}", instance.name(), instance.virtualAddresses(), instance.interfaceName());
@@ -552,7 +626,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
          * Builds the router (not started).
          *
          * @return the router
-         * @throws IllegalArgumentException with no instance, an IPv6 instance, or what
+         * @throws IllegalArgumentException with no instance, an IPv6 primary address that is
+         *     not link-local, or what
          *     {@link VrrpNode.Builder#build()} refuses
          */
         public EpollVrrpRouter build() {
@@ -560,8 +635,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
                 throw new IllegalArgumentException("no VRRP instance");
             }
             for (VrrpInstanceConfig c : instances) {
-                if (!(c.primaryAddress() instanceof Inet4Address)) {
-                    throw new IllegalArgumentException("IPv6 VRRP I/O is not available: " + c.name());
+                if (c.primaryAddress() instanceof Inet6Address a && !a.isLinkLocalAddress()) {
+                    throw new IllegalArgumentException("the IPv6 primary address must be link-local: " + c.name());
                 }
             }
             return new EpollVrrpRouter(this);

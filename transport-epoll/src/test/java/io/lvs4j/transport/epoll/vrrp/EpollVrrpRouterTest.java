@@ -30,13 +30,13 @@ class EpollVrrpRouterTest {
     }
 
     @Test
-    void shouldRefuseIpv6InstancesSinceOnlyIpv4IoExists() throws Exception {
+    void shouldRefuseAnIpv6PrimaryAddressThatIsNotLinkLocal() throws Exception {
         VrrpInstanceConfig v6 = VrrpInstanceConfig.builder("V6").interfaceName("eth0").vrid(1)
-                .version(VrrpVersion.V3).primaryAddress(InetAddress.getByName("fe80::1"))
+                .version(VrrpVersion.V3).primaryAddress(InetAddress.getByName("2001:db8::10"))
                 .virtualAddress(InetAddress.getByName("2001:db8::1")).build();
         EpollVrrpRouter.Builder builder = EpollVrrpRouter.builder((IoEventLoop) loops.next()).instance(v6);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
-        assertTrue(e.getMessage().contains("IPv6"), e.getMessage());
+        assertTrue(e.getMessage().contains("link-local"), e.getMessage());
     }
 
     @Test
