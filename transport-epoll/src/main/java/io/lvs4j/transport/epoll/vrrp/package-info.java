@@ -1,9 +1,10 @@
 /**
- * VRRP on the epoll transport: a raw IP socket of protocol 112 per interface
- * ({@link io.lvs4j.transport.epoll.vrrp.VrrpSocket}) and
+ * VRRP on the epoll transport: a raw IP socket of protocol 112 per interface and family
+ * ({@link io.lvs4j.transport.epoll.vrrp.VrrpSocket} for IPv4,
+ * {@link io.lvs4j.transport.epoll.vrrp.VrrpSocket6} for IPv6) and
  * {@link io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter}, which runs a VRRP node on a Netty event
- * loop, follows the links through rtnetlink and owns the virtual addresses in user space (ARP)
- * while master. Holding a floating IP takes a few lines, run on a thread of the interface's
+ * loop, follows the links through rtnetlink and owns the virtual addresses in user space (ARP,
+ * neighbour discovery) while master. Holding a floating IP takes a few lines, run on a thread of the interface's
  * network namespace:
  *
  * <pre>{@code
@@ -17,7 +18,5 @@
  *         .build().start();
  * // ... router.close() sends the priority-0 advert and releases the address.
  * }</pre>
- *
- * IPv4 only for now.
  */
 package io.lvs4j.transport.epoll.vrrp;

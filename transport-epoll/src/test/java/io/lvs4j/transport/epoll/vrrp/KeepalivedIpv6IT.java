@@ -109,7 +109,7 @@ class KeepalivedIpv6IT {
     }
 
     /** Waits until the host's link-local address has passed duplicate address detection. */
-    private static String linkLocal(Host host) {
+    static String linkLocal(Host host) {
         String[] found = new String[1];
         await().atMost(LONG).until(() -> {
             Matcher m = LINK_LOCAL.matcher(host.exec("ip", "-6", "-o", "addr", "show", "dev", host.iface()).stdout());
