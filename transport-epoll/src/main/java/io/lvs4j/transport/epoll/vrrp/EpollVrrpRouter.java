@@ -108,7 +108,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
     private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
     private final Map<String, Inet6Address> primaries6 = new HashMap<>();
-    private final Map<String, VipArp> arps = new LinkedHashMap<>();
+    private final Map<String, VipOwner> arps = new LinkedHashMap<>();
     private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment packet = arena.allocate(MAX_PACKET, 8);
@@ -177,7 +177,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
                             (segment, offset, length) -> received(name, segment, offset, length)));
                 }
                 if (ownAddresses && !arps.containsKey(name)) {
-                    arps.put(name, VipArp.open(loop, name));
+                    arps.put(name, VipOwner.open(loop, name));
                 }
             }
             Map<Integer, String> watched = new HashMap<>();
@@ -287,7 +287,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return {@code true} while an instance owning it is master
      */
     public boolean owns(String interfaceName, InetAddress address) {
-        VipArp arp = arps.get(interfaceName);
+        VipOwner arp = arps.get(interfaceName);
         if (arp == null) {
             return false;
         }
@@ -326,7 +326,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return gratuitous ARPs sent
      */
     public long gratuitousArpsSent(String interfaceName) {
-        VipArp arp = arps.get(interfaceName);
+        VipOwner arp = arps.get(interfaceName);
         return arp == null ? 0 : query(n -> arp.gratuitousSent());
     }
 
@@ -358,7 +358,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         sockets.values().forEach(VrrpSocket::close);
         sockets6.values().forEach(VrrpSocket6::close);
         sockets6.clear();
-        arps.values().forEach(VipArp::close);
+        arps.values().forEach(VipOwner::close);
         sockets.clear();
         arps.clear();
     }
@@ -441,7 +441,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
         @Override
         public void takeOver(VrrpInstanceConfig instance) {
-            VipArp arp = arps.get(instance.interfaceName());
+            VipOwner arp = arps.get(instance.interfaceName());
             if (arp != null) {
                 announce(instance, arp);
             }
@@ -456,7 +456,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
             }
         }
 
-        private void announce(VrrpInstanceConfig instance, VipArp arp) {
+        private void announce(VrrpInstanceConfig instance, VipOwner arp) {
             Runnable once;
             long interval;
             if (instance.primaryAddress() instanceof Inet6Address) {
@@ -511,7 +511,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
             if (timers != null) {
                 timers.forEach(t -> t.cancel(false));
             }
-            VipArp arp = arps.get(instance.interfaceName());
+            VipOwner arp = arps.get(instance.interfaceName());
             if (arp != null && instance.primaryAddress() instanceof Inet6Address) {
                 arp.disown6(ipv6(instance.virtualAddresses()));
             } else if (arp != null) {

@@ -65,8 +65,8 @@ final class Keepalived implements AutoCloseable {
             peers.forEach(p -> conf.append("    ").append(p).append('\n'));
             conf.append("  }\n");
         }
-        conf.append("  virtual_ipaddress {\n    ").append(vip).append(vip.contains(":") ? "/64 dev " : "/24 dev ").append(host.iface())
-                .append("\n  }\n}\n");
+        conf.append("  virtual_ipaddress {\n    ").append(vip).append(vip.contains(":") ? "/64 dev " : "/24 dev ")
+                .append(host.iface()).append("\n  }\n}\n");
         try {
             Path file = dir.resolve(name + ".conf");
             Files.writeString(file, conf);

@@ -30,7 +30,7 @@ import java.util.Arrays;
  * <p>Not thread-safe: every method but {@link #open} and {@link #close} runs on the socket's
  * loop.
  */
-final class VipArp implements FrameHandler, AutoCloseable {
+final class VipOwner implements FrameHandler, AutoCloseable {
 
     private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
     private static final int MIN_FRAME = 60;
@@ -57,7 +57,7 @@ final class VipArp implements FrameHandler, AutoCloseable {
     private long replies;
     private long gratuitous;
 
-    private VipArp() {
+    private VipOwner() {
     }
 
     /**
@@ -68,8 +68,8 @@ final class VipArp implements FrameHandler, AutoCloseable {
      * @return the responder, owning nothing yet
      * @throws IOException if the socket cannot be opened
      */
-    static VipArp open(IoEventLoop loop, String interfaceName) throws IOException {
-        VipArp arp = new VipArp();
+    static VipOwner open(IoEventLoop loop, String interfaceName) throws IOException {
+        VipOwner arp = new VipOwner();
         PacketSocketOptions options = new PacketSocketOptions(interfaceName, 16, 0, 0, 0, false, true);
         arp.socket = PacketSocket.open(loop, options, false, s -> arp);
         arp.mac = arp.socket.link().mac();
