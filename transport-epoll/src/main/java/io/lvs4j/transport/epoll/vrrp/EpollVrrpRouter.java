@@ -2,6 +2,7 @@ package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.transport.epoll.DrDirector;
+import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.vrrp.Advertisement;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpEncoder;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,14 +35,17 @@ import java.util.function.Function;
 
 /**
  * Runs a {@link VrrpNode} on one Netty epoll event loop with real I/O: a {@link VrrpSocket} per
- * interface for the adverts (multicast or unicast peers) and, while an instance is master, its
+ * interface for the adverts (multicast or unicast peers), an rtnetlink monitor feeding the link
+ * state of the instances' and tracked interfaces to {@link VrrpNode#linkChanged} and, while an
+ * instance is master, its
  * virtual addresses owned in user space (ARP answers and gratuitous ARPs as its
  * {@link GarpConfig} says). The node's timers run on the loop's scheduler at
  * {@link VrrpNode#nextDeadline()}. This is the API to hold a floating IP with nothing else of
  * lvs4j; {@link MasterAction}s (such as starting a director's forwarding) follow the
  * instances' mastership.
  *
- * <p>IPv4 only: an instance with an IPv6 primary address is refused at {@link Builder#build()}.
+ * <p>IPv4 instances use a {@link VrrpSocket} (VRRPv2 or v3) and ARP; IPv6 instances (VRRPv3,
+ * link-local primary address) a {@link VrrpSocket6} and neighbour discovery.
  *
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interfaces (the sockets are opened there), never from the loop; the node, the port, the
@@ -92,6 +97,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EpollVrrpRouter.class);
     private static final int MAX_PACKET = VrrpEncoder.IPV4_HEADER_LENGTH + 16 + 255 * 4 + 8;
+    private static final Inet4Address MULTICAST = multicastGroup();
 
     private final IoEventLoop loop;
     private final List<VrrpInstanceConfig> instances;
@@ -100,10 +106,14 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final boolean ownAddresses;
     private final VrrpNode node;
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
-    private final Map<String, VipArp> arps = new LinkedHashMap<>();
+    private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
+    private final Map<String, Inet6Address> primaries6 = new HashMap<>();
+    private final Map<String, VipOwner> arps = new LinkedHashMap<>();
     private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment packet = arena.allocate(MAX_PACKET, 8);
+    private LinkMonitor links;
+    private Map<String, Boolean> initialLinks = Map.of();
     private ScheduledFuture<?> wakeup;
     private long wakeupAt;
     private int identification;
@@ -151,19 +161,53 @@ public final class EpollVrrpRouter implements AutoCloseable {
         try {
             for (VrrpInstanceConfig c : instances) {
                 String name = c.interfaceName();
-                if (!sockets.containsKey(name)) {
+                if (c.primaryAddress() instanceof Inet6Address primary) {
+                    VrrpSocket6 open = sockets6.get(name);
+                    if (open == null) {
+                        sockets6.put(name, VrrpSocket6.open(loop, name, primary,
+                                (segment, offset, length, hops, src, dst) -> received6(name, segment, offset,
+                                        length, hops, src, dst)));
+                        primaries6.put(name, primary);
+                    } else if (!primaries6.get(name).equals(primary)) {
+                        throw new IllegalArgumentException("IPv6 instances on " + name
+                                + " must share one primary address");
+                    }
+                } else if (!sockets.containsKey(name)) {
                     sockets.put(name, VrrpSocket.open(loop, name,
                             (segment, offset, length) -> received(name, segment, offset, length)));
-                    if (ownAddresses) {
-                        arps.put(name, VipArp.open(loop, name));
+                }
+                if (ownAddresses && !arps.containsKey(name)) {
+                    arps.put(name, VipOwner.open(loop, name));
+                }
+            }
+            Map<Integer, String> watched = new HashMap<>();
+            Map<String, Boolean> initial = new LinkedHashMap<>();
+            for (VrrpInstanceConfig c : instances) {
+                List<String> names = new ArrayList<>(List.of(c.interfaceName()));
+                c.trackInterfaces().forEach(t -> names.add(t.name()));
+                for (String name : names) {
+                    if (!initial.containsKey(name)) {
+                        try {
+                            watched.put(LinkInfo.of(name).index(), name);
+                            initial.put(name, LinkMonitor.running(name));
+                        } catch (IOException e) {
+                            LOG.warn("tracked interface {} does not exist: taken as down", name);
+                            initial.put(name, false);
+                        }
                     }
                 }
             }
+            links = LinkMonitor.open(loop, watched, (name, up) -> {
+                node.linkChanged(name, up);
+                reschedule();
+            });
+            initialLinks = initial;
         } catch (IOException | RuntimeException e) {
             closeSockets();
             throw e;
         }
         Future<?> f = loop.submit(() -> {
+            initialLinks.forEach(node::linkChanged);
             node.start();
             reschedule();
         }).awaitUninterruptibly();
@@ -177,6 +221,12 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private void received(String interfaceName, MemorySegment segment, long offset, int length) {
         node.receiveIpv4(interfaceName, segment, offset, length);
+        reschedule();
+    }
+
+    private void received6(String interfaceName, MemorySegment segment, long offset, int length, int hopLimit,
+                           byte[] source, byte[] destination) {
+        node.receiveIpv6(interfaceName, segment, offset, length, hopLimit, source, destination);
         reschedule();
     }
 
@@ -253,8 +303,12 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return {@code true} while an instance owning it is master
      */
     public boolean owns(String interfaceName, InetAddress address) {
-        VipArp arp = arps.get(interfaceName);
-        return arp != null && query(n -> arp.owns(ipv4(address)));
+        VipOwner arp = arps.get(interfaceName);
+        if (arp == null) {
+            return false;
+        }
+        return address instanceof Inet4Address ? query(n -> arp.owns(ipv4(address)))
+                : query(n -> arp.owns6(address.getAddress()));
     }
 
     /**
@@ -265,7 +319,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
      */
     public long advertsSent(String interfaceName) {
         VrrpSocket s = sockets.get(interfaceName);
-        return s == null ? 0 : s.sentPackets();
+        VrrpSocket6 s6 = sockets6.get(interfaceName);
+        return (s == null ? 0 : s.sentPackets()) + (s6 == null ? 0 : s6.sentPackets());
     }
 
     /**
@@ -276,7 +331,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
      */
     public long packetsReceived(String interfaceName) {
         VrrpSocket s = sockets.get(interfaceName);
-        return s == null ? 0 : s.receivedPackets();
+        VrrpSocket6 s6 = sockets6.get(interfaceName);
+        return (s == null ? 0 : s.receivedPackets()) + (s6 == null ? 0 : s6.receivedPackets());
     }
 
     /**
@@ -286,7 +342,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return gratuitous ARPs sent
      */
     public long gratuitousArpsSent(String interfaceName) {
-        VipArp arp = arps.get(interfaceName);
+        VipOwner arp = arps.get(interfaceName);
         return arp == null ? 0 : query(n -> arp.gratuitousSent());
     }
 
@@ -312,15 +368,36 @@ public final class EpollVrrpRouter implements AutoCloseable {
     }
 
     private void closeSockets() {
+        if (links != null) {
+            links.close();
+        }
         sockets.values().forEach(VrrpSocket::close);
-        arps.values().forEach(VipArp::close);
+        sockets6.values().forEach(VrrpSocket6::close);
+        sockets6.clear();
+        arps.values().forEach(VipOwner::close);
         sockets.clear();
         arps.clear();
+    }
+
+    private static Inet4Address multicastGroup() {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(VrrpEncoder.MULTICAST_V4);
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static int ipv4(InetAddress address) {
         byte[] b = address.getAddress();
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+    }
+
+    private static byte[][] ipv6(List<InetAddress> addresses) {
+        byte[][] out = new byte[addresses.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = addresses.get(i).getAddress();
+        }
+        return out;
     }
 
     private static int[] ipv4(List<InetAddress> addresses) {
@@ -336,35 +413,51 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
         @Override
         public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
+            if (instance.primaryAddress() instanceof Inet6Address primary) {
+                sendAdvert6(instance, advert, primary);
+                return;
+            }
             VrrpSocket socket = sockets.get(instance.interfaceName());
             if (socket == null) {
                 return;
             }
             Inet4Address source = (Inet4Address) instance.primaryAddress();
             if (instance.unicastPeers().isEmpty()) {
-                send(socket, advert, source, VrrpEncoder.MULTICAST_V4);
+                send(socket, advert, source, MULTICAST);
             } else {
                 for (InetAddress peer : instance.unicastPeers()) {
-                    send(socket, advert, source, peer.getAddress());
+                    send(socket, advert, source, (Inet4Address) peer);
                 }
             }
         }
 
-        private void send(VrrpSocket socket, Advertisement advert, Inet4Address source, byte[] to) {
-            Inet4Address destination;
-            try {
-                destination = (Inet4Address) InetAddress.getByAddress(to);
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalArgumentException(e);
+        private void sendAdvert6(VrrpInstanceConfig instance, Advertisement advert, Inet6Address primary) {
+            VrrpSocket6 socket = sockets6.get(instance.interfaceName());
+            if (socket == null) {
+                return;
             }
+            byte[] source = primary.getAddress();
+            if (instance.unicastPeers().isEmpty()) {
+                int length = VrrpEncoder.encode(advert, packet, 0, source, VrrpEncoder.MULTICAST_V6);
+                socket.send(packet, 0, length, VrrpEncoder.MULTICAST_V6);
+            } else {
+                for (InetAddress peer : instance.unicastPeers()) {
+                    byte[] to = peer.getAddress();
+                    int length = VrrpEncoder.encode(advert, packet, 0, source, to);
+                    socket.send(packet, 0, length, to);
+                }
+            }
+        }
+
+        private void send(VrrpSocket socket, Advertisement advert, Inet4Address source, Inet4Address destination) {
             identification = (identification + 1) & 0xFFFF;
             int length = VrrpEncoder.encodeIpv4Packet(advert, packet, 0, source, destination, identification);
-            socket.send(packet, 0, length, to);
+            socket.send(packet, 0, length, destination.getAddress());
         }
 
         @Override
         public void takeOver(VrrpInstanceConfig instance) {
-            VipArp arp = arps.get(instance.interfaceName());
+            VipOwner arp = arps.get(instance.interfaceName());
             if (arp != null) {
                 announce(instance, arp);
             }
@@ -379,18 +472,29 @@ public final class EpollVrrpRouter implements AutoCloseable {
             }
         }
 
-        private void announce(VrrpInstanceConfig instance, VipArp arp) {
-            int[] vips = ipv4(instance.virtualAddresses());
-            arp.own(vips);
+        private void announce(VrrpInstanceConfig instance, VipOwner arp) {
+            Runnable once;
+            long interval;
+            if (instance.primaryAddress() instanceof Inet6Address) {
+                byte[][] vips = ipv6(instance.virtualAddresses());
+                arp.own6(vips);
+                once = () -> arp.announce6(vips);
+                interval = garp.gnaInterval().toNanos();
+            } else {
+                int[] vips = ipv4(instance.virtualAddresses());
+                arp.own(vips);
+                once = () -> arp.announce(vips);
+                interval = garp.interval().toNanos();
+            }
             List<ScheduledFuture<?>> timers = new ArrayList<>();
-            burst(arp, vips, garp.masterRepeat(), 0, timers);
+            burst(once, interval, garp.masterRepeat(), 0, timers);
             long delay = garp.masterDelay().toNanos();
             if (delay > 0) {
-                burst(arp, vips, garp.masterRepeat(), delay, timers);
+                burst(once, interval, garp.masterRepeat(), delay, timers);
             }
             long refresh = garp.masterRefresh().toNanos();
             if (refresh > 0) {
-                timers.add(loop.scheduleAtFixedRate(() -> burst(arp, vips, garp.masterRefreshRepeat(), 0, null),
+                timers.add(loop.scheduleAtFixedRate(() -> burst(once, interval, garp.masterRefreshRepeat(), 0, null),
                         refresh, refresh, TimeUnit.NANOSECONDS));
             }
             List<ScheduledFuture<?>> old = announcements.put(instance.name(), timers);
@@ -399,15 +503,17 @@ public final class EpollVrrpRouter implements AutoCloseable {
             }
         }
 
-        /** Sends {@code count} gratuitous ARPs per address, {@code vrrp_garp_interval} apart. */
-        private void burst(VipArp arp, int[] vips, int count, long delayNanos, List<ScheduledFuture<?>> timers) {
-            long interval = garp.interval().toNanos();
+        /**
+         * Announces the addresses {@code count} times, {@code vrrp_garp_interval} (IPv4) or
+         * {@code vrrp_gna_interval} (IPv6) apart.
+         */
+        private void burst(Runnable once, long interval, int count, long delayNanos, List<ScheduledFuture<?>> timers) {
             for (int i = 0; i < count; i++) {
                 long at = delayNanos + interval * i;
                 if (at == 0) {
-                    arp.announce(vips);
+                    once.run();
                 } else {
-                    ScheduledFuture<?> t = loop.schedule(() -> arp.announce(vips), at, TimeUnit.NANOSECONDS);
+                    ScheduledFuture<?> t = loop.schedule(once, at, TimeUnit.NANOSECONDS);
                     if (timers != null) {
                         timers.add(t);
                     }
@@ -421,8 +527,10 @@ public final class EpollVrrpRouter implements AutoCloseable {
             if (timers != null) {
                 timers.forEach(t -> t.cancel(false));
             }
-            VipArp arp = arps.get(instance.interfaceName());
-            if (arp != null) {
+            VipOwner arp = arps.get(instance.interfaceName());
+            if (arp != null && instance.primaryAddress() instanceof Inet6Address) {
+                arp.disown6(ipv6(instance.virtualAddresses()));
+            } else if (arp != null) {
                 arp.disown(ipv4(instance.virtualAddresses()));
             }
             LOG.info("VRRP {} released {} on {}", instance.name(), instance.virtualAddresses(), instance.interfaceName());
@@ -534,7 +642,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
          * Builds the router (not started).
          *
          * @return the router
-         * @throws IllegalArgumentException with no instance, an IPv6 instance, or what
+         * @throws IllegalArgumentException with no instance, an IPv6 primary address that is
+         *     not link-local, or what
          *     {@link VrrpNode.Builder#build()} refuses
          */
         public EpollVrrpRouter build() {
@@ -542,8 +651,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
                 throw new IllegalArgumentException("no VRRP instance");
             }
             for (VrrpInstanceConfig c : instances) {
-                if (!(c.primaryAddress() instanceof Inet4Address)) {
-                    throw new IllegalArgumentException("IPv6 VRRP I/O is not available: " + c.name());
+                if (c.primaryAddress() instanceof Inet6Address a && !a.isLinkLocalAddress()) {
+                    throw new IllegalArgumentException("the IPv6 primary address must be link-local: " + c.name());
                 }
             }
             return new EpollVrrpRouter(this);

@@ -65,8 +65,8 @@ final class Keepalived implements AutoCloseable {
             peers.forEach(p -> conf.append("    ").append(p).append('\n'));
             conf.append("  }\n");
         }
-        conf.append("  virtual_ipaddress {\n    ").append(vip).append("/24 dev ").append(host.iface())
-                .append("\n  }\n}\n");
+        conf.append("  virtual_ipaddress {\n    ").append(vip).append(vip.contains(":") ? "/64 dev " : "/24 dev ")
+                .append(host.iface()).append("\n  }\n}\n");
         try {
             Path file = dir.resolve(name + ".conf");
             Files.writeString(file, conf);
@@ -84,7 +84,7 @@ final class Keepalived implements AutoCloseable {
 
     /** @param vip the virtual address @return whether keepalived has put it on its interface */
     boolean holds(String vip) {
-        return host.exec("ip", "-o", "-4", "addr", "show", "dev", host.iface()).stdout().contains(" " + vip + "/");
+        return host.exec("ip", "-o", "addr", "show", "dev", host.iface()).stdout().contains(" " + vip + "/");
     }
 
     /** @return whether the process still runs */

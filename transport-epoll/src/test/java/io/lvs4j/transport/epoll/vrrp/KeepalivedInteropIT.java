@@ -121,6 +121,15 @@ class KeepalivedInteropIT {
                 } finally {
                     again.close();
                 }
+                // The priority-0 advert of a clean stop: keepalived takes over after its skew time,
+                // not after three intervals.
+                long stopped = System.nanoTime();
+                await().atMost(LONG).pollInterval(Duration.ofMillis(10)).until(() -> keepalived.holds(vip));
+                long takeover = System.nanoTime() - stopped;
+                System.out.printf("[vrrp %s] lvs4j master stopped cleanly -> keepalived master: %d ms%n",
+                        setup.label(), TimeUnit.NANOSECONDS.toMillis(takeover));
+                assertTrue(takeover < TimeUnit.MILLISECONDS.toNanos(setup.advertCentis() * 10L * 2),
+                        "keepalived honoured the priority-0 advert: " + takeover / 1_000_000 + " ms");
             }
         }
     }
@@ -157,6 +166,16 @@ class KeepalivedInteropIT {
                     assertFalse(router.owns(lvs.iface(), InetAddress.getByName(vip)));
                     await().atMost(LONG).until(() -> ka.mac().equals(arpOwner(client, vip)));
                     assertAcceptedByKeepalived(keepalived);
+
+                    becameMaster.set(0);
+                    long stopped = System.nanoTime();
+                    keepalived.close();
+                    await().atMost(LONG).until(() -> becameMaster.get() != 0);
+                    long takeover = becameMaster.get() - stopped;
+                    System.out.printf("[vrrp %s] keepalived master stopped cleanly -> lvs4j master: %d ms%n",
+                            setup.label(), TimeUnit.NANOSECONDS.toMillis(takeover));
+                    assertTrue(takeover < TimeUnit.MILLISECONDS.toNanos(setup.advertCentis() * 10L * 2),
+                            "lvs4j honoured keepalived's priority-0 advert: " + takeover / 1_000_000 + " ms");
                 }
             }
         }
