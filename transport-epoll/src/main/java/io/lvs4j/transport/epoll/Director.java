@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * A whole direct-routing director, as keepalived with IPVS runs one: virtual services with
@@ -62,7 +61,6 @@ public final class Director implements AutoCloseable {
     private HealthCheckEngine engine;
     private DrDirector data;
     private EpollVrrpRouter vrrp;
-    private ScheduledFuture<?> linkWatch;
 
     private Director(Builder config) {
         this.config = config;
@@ -175,7 +173,6 @@ public final class Director implements AutoCloseable {
                         .listener(new StateLog());
                 config.instances.forEach(rb::instance);
                 vrrp = rb.build().start();
-                watchLinks();
             }
             LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s)",
                     config.interfaceName, own.getHostAddress(), config.services.size(), config.instances.size());
@@ -183,34 +180,6 @@ public final class Director implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
-        }
-    }
-
-    /** Polls the links of the instances' tracked interfaces and tells the VRRP node of changes. */
-    private void watchLinks() {
-        Map<String, Boolean> last = new ConcurrentHashMap<>();
-        for (VrrpInstanceConfig c : config.instances) {
-            last.put(c.interfaceName(), true);
-            c.trackInterfaces().forEach(t -> last.put(t.name(), true));
-        }
-        linkWatch = loops.next().scheduleAtFixedRate(() -> {
-            for (Map.Entry<String, Boolean> e : last.entrySet()) {
-                boolean up = linkUp(e.getKey());
-                if (up != e.getValue()) {
-                    e.setValue(up);
-                    LOG.info("link {} is {}", e.getKey(), up ? "up" : "down");
-                    vrrp.linkChanged(e.getKey(), up);
-                }
-            }
-        }, 0, config.linkPoll.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static boolean linkUp(String name) {
-        try {
-            NetworkInterface ni = NetworkInterface.getByName(name);
-            return ni != null && ni.isUp();
-        } catch (SocketException e) {
-            return false;
         }
     }
 
@@ -273,9 +242,6 @@ public final class Director implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (linkWatch != null) {
-            linkWatch.cancel(false);
-        }
         if (vrrp != null) {
             vrrp.close();
         }
@@ -312,7 +278,6 @@ public final class Director implements AutoCloseable {
         private InetAddress directorAddress;
         private int loops = 1;
         private GarpConfig garp = GarpConfig.DEFAULTS;
-        private Duration linkPoll = Duration.ofMillis(200);
         private final List<ServiceEntry> services = new ArrayList<>();
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
         private final List<io.lvs4j.core.config.VrrpInstanceConfig> keepalivedInstances = new ArrayList<>();
@@ -364,15 +329,6 @@ public final class Director implements AutoCloseable {
         /** @param value gratuitous ARP settings when becoming master @return this builder */
         public Builder garp(GarpConfig value) {
             this.garp = Objects.requireNonNull(value, "value");
-            return this;
-        }
-
-        /** @param interval how often tracked interfaces' links are read, default 200 ms @return this builder */
-        public Builder linkPoll(Duration interval) {
-            if (interval.toMillis() < 1) {
-                throw new IllegalArgumentException("link poll interval under 1 ms: " + interval);
-            }
-            this.linkPoll = interval;
             return this;
         }
 

@@ -254,22 +254,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
     }
 
     /**
-     * Tells the node that an interface's link went up or down (tracked interfaces follow it: a
-     * weight-0 tracked interface that goes down puts its instances in FAULT). Any thread.
-     *
-     * @param interfaceName the interface
-     * @param up whether its link is up
-     */
-    public void linkChanged(String interfaceName, boolean up) {
-        loop.execute(() -> {
-            if (!closed) {
-                node.linkChanged(interfaceName, up);
-                reschedule();
-            }
-        });
-    }
-
-    /**
      * Reads something of the node, on the loop.
      *
      * @param query what to read
