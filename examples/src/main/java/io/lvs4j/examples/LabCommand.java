@@ -117,6 +117,7 @@ public final class LabCommand implements Callable<Integer> {
             ok = true;
             say("every step held");
             if (keep) {
+                startDirector("lvs1", hosts.get("lvs1"), conf);
                 keepUp(hosts, tag);
             }
             return 0;
@@ -234,24 +235,29 @@ public final class LabCommand implements Callable<Integer> {
 
     private void startDirectors(Map<String, Host> hosts, Path conf, Path logDir) {
         begin("directors: `lvs4j run` from keepalived-lvs1.conf and keepalived-lvs2.conf in LVS1 and LVS2");
+        for (String name : List.of("lvs1", "lvs2")) {
+            logs.put(name, logDir.resolve(name + ".log"));
+            startDirector(name, hosts.get(name), conf);
+        }
+    }
+
+    private void startDirector(String name, Host host, Path conf) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String name : List.of("lvs1", "lvs2")) {
-            Path config = conf.resolve("keepalived-" + name + ".conf");
-            if (!Files.isRegularFile(config)) {
-                throw new UncheckedIOException(new IOException("no " + config));
-            }
-            Path log = logDir.resolve(name + ".log");
-            logs.put(name, log);
-            ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                    "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    Lvs4j.class.getName(), "run", "--config", config.toAbsolutePath().toString(),
-                    "--interface", IFACE).redirectErrorStream(true).redirectOutput(log.toFile());
-            directors.put(name, hosts.get(name).netns().start(pb));
-            say(name.toUpperCase() + ": " + String.join(" ", "ip netns exec", hosts.get(name).netns().name(),
-                    "lvs4j run --config", config.getFileName().toString(), "--interface", IFACE)
-                    + " (log " + log + ")");
+        Path config = conf.resolve("keepalived-" + name + ".conf");
+        if (!Files.isRegularFile(config)) {
+            throw new UncheckedIOException(new IOException("no " + config));
         }
+        Path log = logs.get(name);
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
+                "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                Lvs4j.class.getName(), "run", "--config", config.toAbsolutePath().toString(),
+                "--interface", IFACE).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        directors.put(name, host.netns().start(pb));
+        stopped.remove(name);
+        say(name.toUpperCase() + ": " + String.join(" ", "ip netns exec", host.netns().name(),
+                "lvs4j run --config", config.getFileName().toString(), "--interface", IFACE) + " (log " + log + ")");
     }
 
     private void runSteps(Map<String, Host> hosts) throws StepFailed, IOException {
