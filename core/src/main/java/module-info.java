@@ -2,10 +2,12 @@
  * lvs4j core: the model of virtual services and real servers, the scheduler SPI, health checks,
  * and the shared building blocks of a director.
  *
- * <p>Micrometer is optional: only {@code io.lvs4j.core.status.LvsMetrics} needs it, and it has
- * no module descriptor of its own (hence the suppressed warning).
+ * <p>Micrometer is optional ({@code requires static}): only {@code io.lvs4j.core.status.LvsMetrics}
+ * needs it, so modules and users without Micrometer compile and run without it. Micrometer has no
+ * module descriptor of its own (hence the suppressed warning); a modular user of {@code LvsMetrics}
+ * adds {@code requires micrometer.core} itself.
  */
-@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+@SuppressWarnings("requires-automatic")
 module io.lvs4j.core {
     requires org.slf4j;
     requires transitive io.netty.transport;
@@ -17,7 +19,7 @@ module io.lvs4j.core {
     requires io.netty.codec.dns;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
-    requires static transitive micrometer.core;
+    requires static micrometer.core;
 
     exports io.lvs4j.core.config;
     exports io.lvs4j.core.conn;

@@ -63,7 +63,8 @@ public final class Status implements Callable<Integer> {
             }
             body = response.body();
         } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().printf("lvs4j status: no director answers at %s (%s)%n", uri, e);
+            spec.commandLine().getErr().printf("lvs4j status: no director answers at %s (%s)%n", uri,
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
             spec.commandLine().getErr().flush();
             return 1;
         }

@@ -38,6 +38,7 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Micrometer is an optional dependency of lvs4j core: only this class needs it.
  */
+@SuppressWarnings("exports") // Micrometer is optional: core requires it static, not transitive.
 public final class LvsMetrics implements MeterBinder {
 
     private static final String[] VRRP_STATES = {"INIT", "BACKUP", "MASTER", "FAULT"};

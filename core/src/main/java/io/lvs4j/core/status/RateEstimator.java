@@ -7,7 +7,8 @@ package io.lvs4j.core.status;
  * previous sample becomes a rate, and an exponentially weighted moving average with weight
  * 1/4 follows it: {@code avg += (rate - avg) / 4}. As in the kernel, averages are kept in fixed
  * point, connections and packets per second scaled by 2^10 and bytes per second by 2^5, the
- * division by 4 is an arithmetic shift, and reading rounds half up in that scale. A constant
+ * division by 4 is an arithmetic shift, and reading adds one less than half a unit before
+ * shifting (so 7.5 reads as 7, 7.51 as 8). A constant
  * rate is therefore reached after about eight seconds, and a burst decays over the same time.
  *
  * <p>Not thread-safe: one control-plane thread samples and reads it (see {@link RateEstimation}).

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * IPVS's estimator: two-second samples, averages with weight 1/4 in fixed point (2^10 for
- * connections and packets, 2^5 for bytes), rounded half up when read. Expected values worked
+ * connections and packets, 2^5 for bytes), read with one less than half a unit added. Expected values worked
  * out by hand from those rules.
  */
 class RateEstimationTest {
@@ -45,7 +45,7 @@ class RateEstimationTest {
 
         estimator.sample(new TrafficStats(800, 0, 0, 0, 0));
 
-        // 70000 - 70000/4 = 52500 in 2^10 fixed point: 51.27, rounded half up to 51.
+        // 70000 - 70000/4 = 52500 in 2^10 fixed point: 51.27, read as 51.
         assertEquals(51, estimator.rates().connectionsPerSecond());
     }
 
