@@ -1,7 +1,12 @@
 package io.lvs4j.core.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.lvs4j.core.conn.ConnectionEntry;
+import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
@@ -13,8 +18,10 @@ import io.lvs4j.core.sched.DestinationSet;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.sched.Scheduler;
 import io.lvs4j.core.status.IpvsadmFormat.Columns;
+import io.lvs4j.core.time.NanoClock;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The status of core's own model: services, servers, counters and drops. */
@@ -77,6 +84,30 @@ class VirtualServiceStatusSourceTest {
                 .filter(s -> s.port() == 8080).findFirst().orElseThrow().persistentConnections());
         assertEquals(ServerHealth.UNCHECKED, status.services().get(0).servers().get(0).health());
         assertEquals(2L, status.drops().get(DropReason.ETHERNET_TRUNCATED));
+    }
+
+    @Test
+    void shouldListConnectionsOfEveryLoopOnceEachLoopHasListedItsOwn() throws Exception {
+        DestinationRegistry registry = new DestinationRegistry(4);
+        registry.register(1, new ConnectionCounters(), 1);
+        NanoClock clock = () -> 1_000_000_000_000L;
+        try (ConnectionTable loop0 = ConnectionTable.builder().capacity(64).clock(clock).registry(registry).build();
+                ConnectionTable loop1 = ConnectionTable.builder().capacity(128).clock(clock).registry(registry).build()) {
+            int vip = 0xC612000A;
+            int rs = 0xC612000B;
+            loop0.insert(6, 0xC6120001, 40000, vip, 80, rs, 80, 1, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            loop1.insert(6, 0xC6120002, 40001, vip, 80, rs, 80, 1, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            VirtualServiceStatusSource source = new VirtualServiceStatusSource(List.of(loop0, loop1), List.of());
+
+            CompletableFuture<List<ConnectionEntry>> listing = source.connections().toCompletableFuture();
+            loop0.expire();
+            boolean doneBeforeSecondLoop = listing.isDone();
+            loop1.expire();
+
+            assertFalse(doneBeforeSecondLoop);
+            assertEquals(List.of(40000, 40001), listing.get().stream().map(ConnectionEntry::clientPort).sorted().toList());
+            assertEquals(192, source.connectionTableSize());
+        }
     }
 
     @Test
