@@ -289,6 +289,12 @@ public final class ConnectionTable implements AutoCloseable {
     public int lookup(int protocol, int clientAddress, int clientPort, int virtualAddress,
             int virtualPort) {
         ipv4Only();
+        if (LITTLE_ENDIAN) {
+            int client = Integer.reverseBytes(clientAddress);
+            int virtual = Integer.reverseBytes(virtualAddress);
+            return findIpv4(hashIpv4(KIND_FORWARD, protocol, client, clientPort, virtual, virtualPort),
+                    protocol, client, clientPort, virtual, virtualPort);
+        }
         scratch.set(NetworkOrder.U32, 0, clientAddress);
         scratch.set(NetworkOrder.U32, 4, virtualAddress);
         return find(forwardIndex, KIND_FORWARD, protocol, scratch, 0, clientPort, scratch, 4,
@@ -417,6 +423,21 @@ public final class ConnectionTable implements AutoCloseable {
         ipv4Only();
         for (int from = 0; from < count; from += BATCH) {
             int n = Math.min(BATCH, count - from);
+            if (LITTLE_ENDIAN) {
+                for (int i = 0; i < n; i++) {
+                    int k = offset + from + i;
+                    batchHash[i] = hashIpv4(KIND_FORWARD, protocol, Integer.reverseBytes(clientAddresses[k]),
+                            clientPorts[k], Integer.reverseBytes(virtualAddresses[k]), virtualPorts[k]);
+                }
+                touchCandidates(n);
+                for (int i = 0; i < n; i++) {
+                    int k = offset + from + i;
+                    results[from + i] = findIpv4(batchHash[i], protocol,
+                            Integer.reverseBytes(clientAddresses[k]), clientPorts[k],
+                            Integer.reverseBytes(virtualAddresses[k]), virtualPorts[k]);
+                }
+                continue;
+            }
             for (int i = 0; i < n; i++) {
                 int k = offset + from + i;
                 batchKeys.set(NetworkOrder.U32, i * 8L, clientAddresses[k]);
@@ -486,6 +507,39 @@ public final class ConnectionTable implements AutoCloseable {
         return next == indexSlots ? 0 : next;
     }
 
+    /**
+     * The forward lookup of an IPv4 key on a little-endian machine, with the addresses as
+     * read from memory in native order: two 8-byte loads of the record compare protocol,
+     * template flag, ports and both addresses.
+     */
+    private int findIpv4(int hash, int protocol, int client, int clientPort, int virtual,
+            int virtualPort) {
+        if (((protocol & ~0xFF) | ((clientPort | virtualPort) & ~0xFFFF)) != 0) {
+            return MISS; // no record holds such values
+        }
+        // Bytes 32-39: protocol, state, flags, client port, virtual port; 40-47: the addresses.
+        long head = (long) virtualPort << 48 | (long) clientPort << 32 | protocol;
+        long headMask = 0xFFFF_FFFF_0000_00FFL | (long) FLAG_TEMPLATE << 16;
+        long addresses = (long) virtual << 32 | (client & 0xFFFF_FFFFL);
+        int tag = hash & TAG_MASK;
+        int pos = home(hash);
+        while (true) {
+            int slot = forwardIndex.getAtIndex(INT, pos);
+            if (slot == 0) {
+                return MISS;
+            }
+            if ((slot >>> ENTRY_BITS) == tag) {
+                int e = (slot & ENTRY_MASK) - 1;
+                long r = (long) e * recordSize;
+                if ((records.get(LONG, r + PROTOCOL) & headMask) == head
+                        && records.get(LONG, r + CLIENT_ADDRESS) == addresses) {
+                    return e;
+                }
+            }
+            pos = following(pos);
+        }
+    }
+
     private boolean matches(int e, int kind, int protocol, MemorySegment as, long a, int aPort,
             MemorySegment bs, long b, int bPort) {
         long r = (long) e * recordSize;
@@ -536,16 +590,21 @@ public final class ConnectionTable implements AutoCloseable {
 
     private int hash(int kind, int protocol, MemorySegment as, long a, int aPort,
             MemorySegment bs, long b, int bPort) {
-        long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
         if (addressBytes == 4) {
-            h = mix(h ^ ((long) as.get(INT_U, a) << 32 | (bs.get(INT_U, b) & 0xFFFF_FFFFL)));
-        } else {
-            h = mix(h ^ as.get(LONG_U, a));
-            h = mix(h ^ as.get(LONG_U, a + 8));
-            h = mix(h ^ bs.get(LONG_U, b));
-            h = mix(h ^ bs.get(LONG_U, b + 8));
+            return hashIpv4(kind, protocol, as.get(INT_U, a), aPort, bs.get(INT_U, b), bPort);
         }
+        long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
+        h = mix(h ^ as.get(LONG_U, a));
+        h = mix(h ^ as.get(LONG_U, a + 8));
+        h = mix(h ^ bs.get(LONG_U, b));
+        h = mix(h ^ bs.get(LONG_U, b + 8));
         return (int) mix(h);
+    }
+
+    /** The IPv4 hash, of addresses read from memory in native order; {@link #hash} agrees. */
+    private int hashIpv4(int kind, int protocol, int a, int aPort, int b, int bPort) {
+        long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
+        return (int) mix(mix(h ^ ((long) a << 32 | (b & 0xFFFF_FFFFL))));
     }
 
     private static long mix(long x) {

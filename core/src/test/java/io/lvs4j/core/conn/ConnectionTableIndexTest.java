@@ -52,6 +52,22 @@ class ConnectionTableIndexTest {
         }
     }
 
+    @Test
+    void shouldMissKeysWhosePortsOrProtocolDoNotFitARecord() {
+        DestinationRegistry registry = new DestinationRegistry(1);
+        registry.register(0, new ConnectionCounters(), 1);
+        try (ConnectionTable table = ConnectionTable.builder().capacity(16).registry(registry).seed(8).build()) {
+            int e = table.insert(6, 0x0A000001, 4464, 0xC6120064, 80, 0xC6120107, 80, 0,
+                    ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            assertEquals(e, table.lookup(6, 0x0A000001, 4464, 0xC6120064, 80));
+            // 70000 and 65616 agree with 4464 and 80 in their low 16 bits.
+            assertEquals(ConnectionTable.MISS, table.lookup(6, 0x0A000001, 70000, 0xC6120064, 80));
+            assertEquals(ConnectionTable.MISS, table.lookup(6, 0x0A000001, 4464, 0xC6120064, 65616));
+            assertEquals(ConnectionTable.MISS, table.lookup(262, 0x0A000001, 4464, 0xC6120064, 80));
+            assertEquals(ConnectionTable.MISS, table.lookup(17, 0x0A000001, 4464, 0xC6120064, 80));
+        }
+    }
+
     private static void agreeWithReferenceMap(int capacity, int live, long seed) {
         DestinationRegistry registry = new DestinationRegistry(1);
         ConnectionCounters counters = new ConnectionCounters();
