@@ -72,6 +72,7 @@ public class ConnectionLookupBenchmark {
     private long floorWords;
     private int[] floorIndexes;
     private long chase;
+    private long steps;
 
     /** Fills the table with random client endpoints. */
     @Setup(Level.Trial)
@@ -182,7 +183,8 @@ public class ConnectionLookupBenchmark {
     }
 
     /**
-     * Looks up an absent connection (ports above those inserted).
+     * Looks up an absent connection: ports 33792 to 63791, above those inserted (1024 to
+     * 31023) and valid, so that every miss probes the index.
      *
      * @return {@link ConnectionTable#MISS}
      */
@@ -190,7 +192,7 @@ public class ConnectionLookupBenchmark {
     @HotPath
     public int lookupMiss() {
         int i = next();
-        return table.lookup(6, clients[i], ports[i] + 40000, VIP, 80);
+        return table.lookup(6, clients[i], ports[i] + 32768, VIP, 80);
     }
 
     /**
@@ -234,7 +236,9 @@ public class ConnectionLookupBenchmark {
      */
     @Benchmark
     public long memoryLatency() {
-        long v = floor.getAtIndex(ValueLayout.JAVA_LONG, ((chase & 0xFFFF_FFFFL) * floorWords) >>> 32);
+        // The step keeps the walk from falling into a short cycle that would fit in a cache.
+        long key = chase + (++steps) * 0x9E37_79B9_7F4A_7C15L;
+        long v = floor.getAtIndex(ValueLayout.JAVA_LONG, ((key >>> 32) * floorWords) >>> 32);
         chase = v;
         return v;
     }
