@@ -50,8 +50,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * </pre>
  * Bytes 32 to 47 hold everything a lookup compares for IPv4 (protocol, flags, ports and
  * both addresses); as IPv4 records are 48 bytes from a 64-byte aligned base, every record
- * starts at a multiple of 16 and this key never spans two cache lines. An IPv4 record is 48 bytes, an IPv6 record 88; IPv6 keeps the real
- * server address after the key (bytes 72 to 87) and leaves bytes 28 to 31 unused.
+ * starts at a multiple of 16 and this key never spans two cache lines. An IPv4 record is 48
+ * bytes, an IPv6 record 88; IPv6 keeps the real server address after the key (bytes 72 to
+ * 87) and leaves bytes 28 to 31 unused.
  *
  * <p>Two open-addressing indexes (linear probing, backward-shift deletion, no tombstones) map
  * keys to records: the forward index (client to virtual) and the reverse index of NAT entries
@@ -59,10 +60,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * 26 bits and 6 bits of the hash as a tag, so that a probe reads a record only when the tag
  * matches. Each index has exactly twice the capacity in slots (load factor 1/2 when full);
  * the home slot is the 32-bit hash scaled to the index size by a multiplication (its high
- * bits choose the slot, its low 6 bits are the tag), so the size need not be a power of two. An IPv4 entry thus costs 48 + 2 x 2 x 4 = 64 bytes
- * and an IPv6 entry 104, whatever the capacity ({@link #memoryBytes()}). A lookup hit reads
- * one index slot (and its neighbours in the same cache line when it probes) and one cache line
- * of the record.
+ * bits choose the slot, its low 6 bits are the tag), so the size need not be a power of two.
+ * An IPv4 entry thus costs 48 + 2 x 2 x 4 = 64 bytes and an IPv6 entry 104, whatever the
+ * capacity ({@link #memoryBytes()}). A lookup hit reads one index slot (and its neighbours in
+ * the same cache line when it probes) and one cache line of the record.
  *
  * <h2>Counting</h2>
  * As IPVS: a new connection is bound inactive ({@code ConnectionCounters.bindConnection(true)},
@@ -218,7 +219,8 @@ public final class ConnectionTable implements AutoCloseable {
         // IPv4 keeps the real server address before the key (in bytes 28-31), IPv6 after it.
         this.destinationAddressAt = addressBytes == 4 ? DESTINATION_ADDRESS_IPV4
                 : CLIENT_ADDRESS + 2 * addressBytes;
-        this.recordSize = (Math.max(CLIENT_ADDRESS + 2 * addressBytes, destinationAddressAt + addressBytes) + 7) & ~7;
+        int end = Math.max(CLIENT_ADDRESS + 2 * addressBytes, destinationAddressAt + addressBytes);
+        this.recordSize = (end + 7) & ~7;
         this.capacity = b.capacity;
         this.clock = b.clock;
         this.registry = b.registry;
@@ -426,8 +428,9 @@ public final class ConnectionTable implements AutoCloseable {
             if (LITTLE_ENDIAN) {
                 for (int i = 0; i < n; i++) {
                     int k = offset + from + i;
-                    batchHash[i] = hashIpv4(KIND_FORWARD, protocol, Integer.reverseBytes(clientAddresses[k]),
-                            clientPorts[k], Integer.reverseBytes(virtualAddresses[k]), virtualPorts[k]);
+                    batchHash[i] = hashIpv4(KIND_FORWARD, protocol,
+                            Integer.reverseBytes(clientAddresses[k]), clientPorts[k],
+                            Integer.reverseBytes(virtualAddresses[k]), virtualPorts[k]);
                 }
                 touchCandidates(n);
                 for (int i = 0; i < n; i++) {
