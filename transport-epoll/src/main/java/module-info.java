@@ -14,4 +14,5 @@ module io.lvs4j.transport.epoll {
     requires org.slf4j;
 
     exports io.lvs4j.transport.epoll;
+    exports io.lvs4j.transport.epoll.vrrp;
 }

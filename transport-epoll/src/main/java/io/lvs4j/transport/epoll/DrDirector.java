@@ -73,9 +73,11 @@ public final class DrDirector implements AutoCloseable {
     private LinkInfo link;
     private int directorIp;
     private PacketSocketGroup group;
+    private volatile boolean active;
 
     private DrDirector(Builder config) {
         this.config = config;
+        this.active = config.active;
         this.services = List.copyOf(config.services);
         int n = services.size();
         vsAddress = new int[n];
@@ -159,6 +161,26 @@ public final class DrDirector implements AutoCloseable {
         for (int i = 0; i < config.garpCount; i++) {
             first.loop.schedule(first::gratuitous, config.garpInterval.toNanos() * i, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * Starts or stops serving the VIPs, as a VRRP master or backup does: while inactive the
+     * director neither answers ARP for the VIPs nor announces them nor forwards their frames (it
+     * still resolves the real servers and keeps its connections); becoming active announces the
+     * VIPs. Any thread.
+     *
+     * @param on whether to serve the VIPs
+     */
+    public void active(boolean on) {
+        active = on;
+        if (on && !paths.isEmpty()) {
+            announce();
+        }
+    }
+
+    /** @return whether the director serves its VIPs now */
+    public boolean active() {
+        return active;
     }
 
     /** @return the interface the director serves, as opened */
@@ -357,7 +379,7 @@ public final class DrDirector implements AutoCloseable {
                 return;
             }
             neighbours.learn(sender, senderMac, now);
-            if (arp.operation() == ArpPacket.OP_REQUEST && ownsVip(arp.targetIp())) {
+            if (arp.operation() == ArpPacket.OP_REQUEST && active && ownsVip(arp.targetIp())) {
                 sendArp(ArpPacket.OP_REPLY, senderMac, arp.targetIp(), senderMac, sender);
                 counters.increment(DirectorCounter.ARP_REPLIES.ordinal());
             } else {
@@ -370,7 +392,7 @@ public final class DrDirector implements AutoCloseable {
             int protocol = parser.protocol();
             int vip = parser.ipv4().destination();
             int port = parser.destinationPort();
-            int s = ethernet.destination() == link.mac() ? service(protocol, vip, port) : -1;
+            int s = active && ethernet.destination() == link.mac() ? service(protocol, vip, port) : -1;
             if (s < 0) {
                 if (parser.fragment() && ownsVip(vip)) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
@@ -443,6 +465,9 @@ public final class DrDirector implements AutoCloseable {
         }
 
         void gratuitous() {
+            if (!active) {
+                return;
+            }
             for (int vip : vsAddress) {
                 sendArp(ArpPacket.OP_REQUEST, BROADCAST, vip, 0, vip);
                 counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
@@ -477,6 +502,7 @@ public final class DrDirector implements AutoCloseable {
         private int garpCount = 5;
         private Duration garpInterval = Duration.ofMillis(200);
         private Duration neighbourRefresh = Duration.ofSeconds(5);
+        private boolean active = true;
 
         private Builder() {
         }
@@ -528,6 +554,18 @@ public final class DrDirector implements AutoCloseable {
         public Builder gratuitousArp(int count, Duration interval) {
             this.garpCount = count;
             this.garpInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets whether the director serves its VIPs from {@link DrDirector#start()} on (default
+         * true); a director following VRRP starts inactive.
+         *
+         * @param initially whether to serve the VIPs at start
+         * @return this builder
+         */
+        public Builder active(boolean initially) {
+            this.active = initially;
             return this;
         }
 

@@ -1,0 +1,645 @@
+package io.lvs4j.transport.epoll.vrrp;
+
+import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.transport.epoll.DrDirector;
+import io.lvs4j.transport.epoll.LinkInfo;
+import io.lvs4j.vrrp.Advertisement;
+import io.lvs4j.vrrp.ScriptRunner;
+import io.lvs4j.vrrp.VrrpEncoder;
+import io.lvs4j.vrrp.VrrpInstanceConfig;
+import io.lvs4j.vrrp.VrrpListener;
+import io.lvs4j.vrrp.VrrpNode;
+import io.lvs4j.vrrp.VrrpPort;
+import io.lvs4j.vrrp.VrrpState;
+import io.lvs4j.vrrp.VrrpSyncGroupConfig;
+import io.netty.channel.IoEventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Runs a {@link VrrpNode} on one Netty epoll event loop with real I/O: a {@link VrrpSocket} per
+ * interface for the adverts (multicast or unicast peers), an rtnetlink monitor feeding the link
+ * state of the instances' and tracked interfaces to {@link VrrpNode#linkChanged} and, while an
+ * instance is master, its
+ * virtual addresses owned in user space (ARP answers and gratuitous ARPs as its
+ * {@link GarpConfig} says). The node's timers run on the loop's scheduler at
+ * {@link VrrpNode#nextDeadline()}. This is the API to hold a floating IP with nothing else of
+ * lvs4j; {@link MasterAction}s (such as starting a director's forwarding) follow the
+ * instances' mastership.
+ *
+ * <p>IPv4 instances use a {@link VrrpSocket} (VRRPv2 or v3) and ARP; IPv6 instances (VRRPv3,
+ * link-local primary address) a {@link VrrpSocket6} and neighbour discovery.
+ *
+ * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
+ * interfaces (the sockets are opened there), never from the loop; the node, the port, the
+ * listeners and the actions run on the loop; the read methods and {@link #close()} may be
+ * called from any other thread.
+ */
+public final class EpollVrrpRouter implements AutoCloseable {
+
+    /** Something to do when an instance becomes master or leaves master; called on the loop. */
+    public interface MasterAction {
+        /**
+         * The instance is now master (its addresses are owned and announced).
+         *
+         * @param instance the instance
+         */
+        void becameMaster(VrrpInstanceConfig instance);
+
+        /**
+         * The instance left master (its addresses are released).
+         *
+         * @param instance the instance
+         */
+        void leftMaster(VrrpInstanceConfig instance);
+
+        /**
+         * Makes a director follow mastership: it serves its VIPs (ARP, announcements,
+         * forwarding) while any instance is master and stops when one leaves master. Build
+         * the director {@code active(false)} and the router {@code ownAddresses(false)}, so that
+         * the director alone answers for the VIPs.
+         *
+         * @param director a started DR director
+         * @return the action
+         */
+        static MasterAction forwarding(DrDirector director) {
+            Objects.requireNonNull(director, "director");
+            return new MasterAction() {
+                @Override
+                public void becameMaster(VrrpInstanceConfig instance) {
+                    director.active(true);
+                }
+
+                @Override
+                public void leftMaster(VrrpInstanceConfig instance) {
+                    director.active(false);
+                }
+            };
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(EpollVrrpRouter.class);
+    private static final int MAX_PACKET = VrrpEncoder.IPV4_HEADER_LENGTH + 16 + 255 * 4 + 8;
+    private static final Inet4Address MULTICAST = multicastGroup();
+
+    private final IoEventLoop loop;
+    private final List<VrrpInstanceConfig> instances;
+    private final GarpConfig garp;
+    private final List<MasterAction> actions;
+    private final boolean ownAddresses;
+    private final VrrpNode node;
+    private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
+    private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
+    private final Map<String, Inet6Address> primaries6 = new HashMap<>();
+    private final Map<String, VipOwner> arps = new LinkedHashMap<>();
+    private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment packet = arena.allocate(MAX_PACKET, 8);
+    private LinkMonitor links;
+    private Map<String, Boolean> initialLinks = Map.of();
+    private ScheduledFuture<?> wakeup;
+    private long wakeupAt;
+    private int identification;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    private EpollVrrpRouter(Builder b) {
+        this.loop = b.loop;
+        this.instances = List.copyOf(b.instances);
+        this.garp = b.garp;
+        this.actions = List.copyOf(b.actions);
+        this.ownAddresses = b.ownAddresses;
+        VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime).callbackExecutor(loop::execute);
+        instances.forEach(nb::instance);
+        b.groups.forEach(nb::syncGroup);
+        b.listeners.forEach(nb::listener);
+        if (b.scriptRunner != null) {
+            nb.scriptRunner(b.scriptRunner);
+        }
+        this.node = nb.build();
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @param loop an epoll event loop (of a group built with {@code EpollIoHandler.newFactory()})
+     * @return a builder with keepalived's default gratuitous ARP settings
+     */
+    public static Builder builder(IoEventLoop loop) {
+        return new Builder(Objects.requireNonNull(loop, "loop"));
+    }
+
+    /**
+     * Opens the sockets of every interface the instances use (in the calling thread's network
+     * namespace) and starts the instances on the loop.
+     *
+     * @return this router
+     * @throws IOException if a socket cannot be opened (the ones opened are closed again)
+     */
+    public EpollVrrpRouter start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        try {
+            for (VrrpInstanceConfig c : instances) {
+                String name = c.interfaceName();
+                if (c.primaryAddress() instanceof Inet6Address primary) {
+                    VrrpSocket6 open = sockets6.get(name);
+                    if (open == null) {
+                        sockets6.put(name, VrrpSocket6.open(loop, name, primary,
+                                (segment, offset, length, hops, src, dst) -> received6(name, segment, offset,
+                                        length, hops, src, dst)));
+                        primaries6.put(name, primary);
+                    } else if (!primaries6.get(name).equals(primary)) {
+                        throw new IllegalArgumentException("IPv6 instances on " + name
+                                + " must share one primary address");
+                    }
+                } else if (!sockets.containsKey(name)) {
+                    sockets.put(name, VrrpSocket.open(loop, name,
+                            (segment, offset, length) -> received(name, segment, offset, length)));
+                }
+                if (ownAddresses && !arps.containsKey(name)) {
+                    arps.put(name, VipOwner.open(loop, name));
+                }
+            }
+            Map<Integer, String> watched = new HashMap<>();
+            Map<String, Boolean> initial = new LinkedHashMap<>();
+            for (VrrpInstanceConfig c : instances) {
+                List<String> names = new ArrayList<>(List.of(c.interfaceName()));
+                c.trackInterfaces().forEach(t -> names.add(t.name()));
+                for (String name : names) {
+                    if (!initial.containsKey(name)) {
+                        try {
+                            watched.put(LinkInfo.of(name).index(), name);
+                            initial.put(name, LinkMonitor.running(name));
+                        } catch (IOException e) {
+                            LOG.warn("tracked interface {} does not exist: taken as down", name);
+                            initial.put(name, false);
+                        }
+                    }
+                }
+            }
+            links = LinkMonitor.open(loop, watched, (name, up) -> {
+                node.linkChanged(name, up);
+                reschedule();
+            });
+            initialLinks = initial;
+        } catch (IOException | RuntimeException e) {
+            closeSockets();
+            throw e;
+        }
+        Future<?> f = loop.submit(() -> {
+            initialLinks.forEach(node::linkChanged);
+            node.start();
+            reschedule();
+        }).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            close();
+            throw new IOException("cannot start the VRRP node", f.cause());
+        }
+        LOG.info("VRRP router on {} running {} instance(s)", sockets.keySet(), instances.size());
+        return this;
+    }
+
+    private void received(String interfaceName, MemorySegment segment, long offset, int length) {
+        node.receiveIpv4(interfaceName, segment, offset, length);
+        reschedule();
+    }
+
+    private void received6(String interfaceName, MemorySegment segment, long offset, int length, int hopLimit,
+                           byte[] source, byte[] destination) {
+        node.receiveIpv6(interfaceName, segment, offset, length, hopLimit, source, destination);
+        reschedule();
+    }
+
+    private void tick() {
+        wakeup = null;
+        if (!closed) {
+            node.tick();
+            reschedule();
+        }
+    }
+
+    private void reschedule() {
+        long next = node.nextDeadline();
+        if (next == Long.MAX_VALUE || closed) {
+            return;
+        }
+        if (wakeup != null) {
+            if (wakeupAt == next) {
+                return;
+            }
+            wakeup.cancel(false);
+        }
+        wakeupAt = next;
+        wakeup = loop.schedule(this::tick, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Reads something of the node, on the loop.
+     *
+     * @param query what to read
+     * @param <T> the result type
+     * @return the result
+     * @throws IllegalStateException if the loop does not answer within 10 s or the query fails
+     */
+    public <T> T query(Function<VrrpNode, T> query) {
+        Future<T> f = loop.submit(() -> query.apply(node));
+        if (!f.awaitUninterruptibly(10, TimeUnit.SECONDS) || !f.isSuccess()) {
+            throw new IllegalStateException("VRRP query failed", f.cause());
+        }
+        return f.getNow();
+    }
+
+    /**
+     * Returns an instance's state.
+     *
+     * @param instance its name
+     * @return its state
+     */
+    public VrrpState state(String instance) {
+        return query(n -> n.state(instance));
+    }
+
+    /**
+     * Returns whether this router answers ARP for an address now.
+     *
+     * @param interfaceName the interface
+     * @param address an IPv4 address
+     * @return {@code true} while an instance owning it is master
+     */
+    public boolean owns(String interfaceName, InetAddress address) {
+        VipOwner arp = arps.get(interfaceName);
+        if (arp == null) {
+            return false;
+        }
+        return address instanceof Inet4Address ? query(n -> arp.owns(ipv4(address)))
+                : query(n -> arp.owns6(address.getAddress()));
+    }
+
+    /**
+     * Returns the adverts sent on an interface.
+     *
+     * @param interfaceName the interface
+     * @return adverts handed to the kernel, 0 for an unknown interface
+     */
+    public long advertsSent(String interfaceName) {
+        VrrpSocket s = sockets.get(interfaceName);
+        VrrpSocket6 s6 = sockets6.get(interfaceName);
+        return (s == null ? 0 : s.sentPackets()) + (s6 == null ? 0 : s6.sentPackets());
+    }
+
+    /**
+     * Returns the packets received on an interface's VRRP socket (valid or not).
+     *
+     * @param interfaceName the interface
+     * @return packets received, 0 for an unknown interface
+     */
+    public long packetsReceived(String interfaceName) {
+        VrrpSocket s = sockets.get(interfaceName);
+        VrrpSocket6 s6 = sockets6.get(interfaceName);
+        return (s == null ? 0 : s.receivedPackets()) + (s6 == null ? 0 : s6.receivedPackets());
+    }
+
+    /**
+     * Returns the gratuitous ARPs sent on an interface.
+     *
+     * @param interfaceName the interface
+     * @return gratuitous ARPs sent
+     */
+    public long gratuitousArpsSent(String interfaceName) {
+        VipOwner arp = arps.get(interfaceName);
+        return arp == null ? 0 : query(n -> arp.gratuitousSent());
+    }
+
+    /** Stops the instances (masters send a priority-0 advert and release) and closes the sockets. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (!loop.isShuttingDown()) {
+            loop.submit(() -> {
+                node.stop();
+                closed = true;
+                if (wakeup != null) {
+                    wakeup.cancel(false);
+                }
+                announcements.values().forEach(l -> l.forEach(t -> t.cancel(false)));
+            }).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        closed = true;
+        closeSockets();
+        arena.close();
+    }
+
+    private void closeSockets() {
+        if (links != null) {
+            links.close();
+        }
+        sockets.values().forEach(VrrpSocket::close);
+        sockets6.values().forEach(VrrpSocket6::close);
+        sockets6.clear();
+        arps.values().forEach(VipOwner::close);
+        sockets.clear();
+        arps.clear();
+    }
+
+    private static Inet4Address multicastGroup() {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(VrrpEncoder.MULTICAST_V4);
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static int ipv4(InetAddress address) {
+        byte[] b = address.getAddress();
+        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+    }
+
+    private static byte[][] ipv6(List<InetAddress> addresses) {
+        byte[][] out = new byte[addresses.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = addresses.get(i).getAddress();
+        }
+        return out;
+    }
+
+    private static int[] ipv4(List<InetAddress> addresses) {
+        int[] out = new int[addresses.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ipv4(addresses.get(i));
+        }
+        return out;
+    }
+
+    /** The node's I/O; runs on the loop. */
+    private final class Port implements VrrpPort {
+
+        @Override
+        public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
+            if (instance.primaryAddress() instanceof Inet6Address primary) {
+                sendAdvert6(instance, advert, primary);
+                return;
+            }
+            VrrpSocket socket = sockets.get(instance.interfaceName());
+            if (socket == null) {
+                return;
+            }
+            Inet4Address source = (Inet4Address) instance.primaryAddress();
+            if (instance.unicastPeers().isEmpty()) {
+                send(socket, advert, source, MULTICAST);
+            } else {
+                for (InetAddress peer : instance.unicastPeers()) {
+                    send(socket, advert, source, (Inet4Address) peer);
+                }
+            }
+        }
+
+        private void sendAdvert6(VrrpInstanceConfig instance, Advertisement advert, Inet6Address primary) {
+            VrrpSocket6 socket = sockets6.get(instance.interfaceName());
+            if (socket == null) {
+                return;
+            }
+            byte[] source = primary.getAddress();
+            if (instance.unicastPeers().isEmpty()) {
+                int length = VrrpEncoder.encode(advert, packet, 0, source, VrrpEncoder.MULTICAST_V6);
+                socket.send(packet, 0, length, VrrpEncoder.MULTICAST_V6);
+            } else {
+                for (InetAddress peer : instance.unicastPeers()) {
+                    byte[] to = peer.getAddress();
+                    int length = VrrpEncoder.encode(advert, packet, 0, source, to);
+                    socket.send(packet, 0, length, to);
+                }
+            }
+        }
+
+        private void send(VrrpSocket socket, Advertisement advert, Inet4Address source, Inet4Address destination) {
+            identification = (identification + 1) & 0xFFFF;
+            int length = VrrpEncoder.encodeIpv4Packet(advert, packet, 0, source, destination, identification);
+            socket.send(packet, 0, length, destination.getAddress());
+        }
+
+        @Override
+        public void takeOver(VrrpInstanceConfig instance) {
+            VipOwner arp = arps.get(instance.interfaceName());
+            if (arp != null) {
+                announce(instance, arp);
+            }
+            LOG.info("VRRP {} master: owning {} on {}", instance.name(), instance.virtualAddresses(),
+                    instance.interfaceName());
+            for (MasterAction a : actions) {
+                try {
+                    a.becameMaster(instance);
+                } catch (RuntimeException e) {
+                    LOG.warn("master action failed for {}", instance.name(), e);
+                }
+            }
+        }
+
+        private void announce(VrrpInstanceConfig instance, VipOwner arp) {
+            Runnable once;
+            long interval;
+            if (instance.primaryAddress() instanceof Inet6Address) {
+                byte[][] vips = ipv6(instance.virtualAddresses());
+                arp.own6(vips);
+                once = () -> arp.announce6(vips);
+                interval = garp.gnaInterval().toNanos();
+            } else {
+                int[] vips = ipv4(instance.virtualAddresses());
+                arp.own(vips);
+                once = () -> arp.announce(vips);
+                interval = garp.interval().toNanos();
+            }
+            List<ScheduledFuture<?>> timers = new ArrayList<>();
+            burst(once, interval, garp.masterRepeat(), 0, timers);
+            long delay = garp.masterDelay().toNanos();
+            if (delay > 0) {
+                burst(once, interval, garp.masterRepeat(), delay, timers);
+            }
+            long refresh = garp.masterRefresh().toNanos();
+            if (refresh > 0) {
+                timers.add(loop.scheduleAtFixedRate(() -> burst(once, interval, garp.masterRefreshRepeat(), 0, null),
+                        refresh, refresh, TimeUnit.NANOSECONDS));
+            }
+            List<ScheduledFuture<?>> old = announcements.put(instance.name(), timers);
+            if (old != null) {
+                old.forEach(t -> t.cancel(false));
+            }
+        }
+
+        /**
+         * Announces the addresses {@code count} times, {@code vrrp_garp_interval} (IPv4) or
+         * {@code vrrp_gna_interval} (IPv6) apart.
+         */
+        private void burst(Runnable once, long interval, int count, long delayNanos, List<ScheduledFuture<?>> timers) {
+            for (int i = 0; i < count; i++) {
+                long at = delayNanos + interval * i;
+                if (at == 0) {
+                    once.run();
+                } else {
+                    ScheduledFuture<?> t = loop.schedule(once, at, TimeUnit.NANOSECONDS);
+                    if (timers != null) {
+                        timers.add(t);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void release(VrrpInstanceConfig instance) {
+            List<ScheduledFuture<?>> timers = announcements.remove(instance.name());
+            if (timers != null) {
+                timers.forEach(t -> t.cancel(false));
+            }
+            VipOwner arp = arps.get(instance.interfaceName());
+            if (arp != null && instance.primaryAddress() instanceof Inet6Address) {
+                arp.disown6(ipv6(instance.virtualAddresses()));
+            } else if (arp != null) {
+                arp.disown(ipv4(instance.virtualAddresses()));
+            }
+            LOG.info("VRRP {} released {} on {}", instance.name(), instance.virtualAddresses(), instance.interfaceName());
+            for (MasterAction a : actions) {
+                try {
+                    a.leftMaster(instance);
+                } catch (RuntimeException e) {
+                    LOG.warn("master action failed for {}", instance.name(), e);
+                }
+            }
+        }
+    }
+
+    /** Configures an {@link EpollVrrpRouter}. Not thread-safe. */
+    public static final class Builder {
+        private final IoEventLoop loop;
+        private final List<VrrpInstanceConfig> instances = new ArrayList<>();
+        private final List<VrrpSyncGroupConfig> groups = new ArrayList<>();
+        private final List<VrrpListener> listeners = new ArrayList<>();
+        private final List<MasterAction> actions = new ArrayList<>();
+        private GarpConfig garp = GarpConfig.DEFAULTS;
+        private ScriptRunner scriptRunner;
+        private boolean ownAddresses = true;
+
+        private Builder(IoEventLoop loop) {
+            this.loop = loop;
+        }
+
+        /**
+         * Adds an instance.
+         *
+         * @param value an IPv4 instance
+         * @return this
+         */
+        public Builder instance(VrrpInstanceConfig value) {
+            instances.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Adds a sync group.
+         *
+         * @param value the group
+         * @return this
+         */
+        public Builder syncGroup(VrrpSyncGroupConfig value) {
+            groups.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Adds a listener of state changes (called on the loop).
+         *
+         * @param value the listener
+         * @return this
+         */
+        public Builder listener(VrrpListener value) {
+            listeners.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Adds an action that follows mastership, such as a director's forwarding.
+         *
+         * @param value the action
+         * @return this
+         */
+        public Builder masterAction(MasterAction value) {
+            actions.add(Objects.requireNonNull(value));
+            return this;
+        }
+
+        /**
+         * Sets when gratuitous ARPs are sent.
+         *
+         * @param value keepalived's {@code garp_*} settings
+         * @return this
+         */
+        public Builder garp(GarpConfig value) {
+            garp = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Sets whether the router itself answers ARP for the virtual addresses and announces
+         * them while master (default true); turn it off when a {@link MasterAction} such as
+         * {@link MasterAction#forwarding} serves them.
+         *
+         * @param value whether to own the addresses in this router
+         * @return this
+         */
+        public Builder ownAddresses(boolean value) {
+            ownAddresses = value;
+            return this;
+        }
+
+        /**
+         * Sets the runner of tracked and notify scripts.
+         *
+         * @param value the runner
+         * @return this
+         */
+        public Builder scriptRunner(ScriptRunner value) {
+            scriptRunner = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Builds the router (not started).
+         *
+         * @return the router
+         * @throws IllegalArgumentException with no instance, an IPv6 primary address that is
+         *     not link-local, or what
+         *     {@link VrrpNode.Builder#build()} refuses
+         */
+        public EpollVrrpRouter build() {
+            if (instances.isEmpty()) {
+                throw new IllegalArgumentException("no VRRP instance");
+            }
+            for (VrrpInstanceConfig c : instances) {
+                if (c.primaryAddress() instanceof Inet6Address a && !a.isLinkLocalAddress()) {
+                    throw new IllegalArgumentException("the IPv6 primary address must be link-local: " + c.name());
+                }
+            }
+            return new EpollVrrpRouter(this);
+        }
+    }
+}

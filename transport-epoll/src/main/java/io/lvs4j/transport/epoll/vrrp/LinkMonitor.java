@@ -1,0 +1,230 @@
+package io.lvs4j.transport.epoll.vrrp;
+
+import io.lvs4j.transport.epoll.internal.Libc;
+import io.lvs4j.transport.epoll.internal.NativeIoException;
+import io.lvs4j.transport.epoll.internal.PacketSocketFd;
+import io.lvs4j.transport.epoll.internal.Structs;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Follows the link state of some interfaces through an rtnetlink socket subscribed to
+ * {@code RTMGRP_LINK}, on a Netty epoll loop: every {@code RTM_NEWLINK}/{@code RTM_DELLINK}
+ * message for a watched ifindex reports the interface up ({@code IFF_RUNNING}) or down.
+ *
+ * <p>Messages read: {@code struct nlmsghdr { u32 len; u16 type; u16 flags; u32 seq; u32 pid; }}
+ * then {@code struct ifinfomsg { u8 family; u8 pad; u16 type; s32 index; u32 flags; u32 change; }}.
+ *
+ * <p>Threading: open and close off the loop; the callback runs on the loop.
+ */
+final class LinkMonitor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
+    private static final int AF_NETLINK = 16;
+    private static final int NETLINK_ROUTE = 0;
+    private static final int RTMGRP_LINK = 1;
+    private static final int SOCKADDR_NL_SIZE = 12;
+    private static final int NLMSG_HDRLEN = 16;
+    private static final int RTM_NEWLINK = 16;
+    private static final int RTM_DELLINK = 17;
+    private static final int IFF_RUNNING = 0x40;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final int SLOT = 16384;
+    private static final int BATCH = 4;
+
+    private final IoEventLoop loop;
+    private final int fd;
+    private final Map<Integer, String> names;
+    private final BiConsumer<String, Boolean> callback;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment callState;
+    private final MemorySegment rxBuffer;
+    private final MemorySegment rxVec;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile IoRegistration registration;
+
+    private LinkMonitor(IoEventLoop loop, int fd, Map<Integer, String> names, BiConsumer<String, Boolean> callback) {
+        this.loop = loop;
+        this.fd = fd;
+        this.names = Map.copyOf(names);
+        this.callback = callback;
+        this.callState = Libc.newCallState(arena);
+        this.rxBuffer = arena.allocate((long) SLOT * BATCH, 8);
+        this.rxVec = arena.allocate(Structs.MMSGHDR, BATCH);
+        MemorySegment iov = arena.allocate(Structs.IOVEC, BATCH);
+        for (int i = 0; i < BATCH; i++) {
+            long v = i * Structs.IOVEC.byteSize();
+            iov.set(ADDRESS, v + Structs.IOV_BASE, rxBuffer.asSlice((long) i * SLOT));
+            iov.set(JAVA_LONG, v + Structs.IOV_LEN, SLOT);
+            long m = i * Structs.MMSGHDR.byteSize();
+            rxVec.set(ADDRESS, m + Structs.MMSG_IOV, iov.asSlice(v));
+            rxVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
+        }
+    }
+
+    /**
+     * Opens the monitor in the calling thread's network namespace.
+     *
+     * @param loop the loop to run the callback on
+     * @param names the watched interfaces by ifindex
+     * @param callback receives (interface, up) on every link message of a watched interface
+     * @return the monitor, registered
+     * @throws IOException if the netlink socket cannot be opened
+     */
+    static LinkMonitor open(IoEventLoop loop, Map<Integer, String> names, BiConsumer<String, Boolean> callback)
+            throws IOException {
+        int fd = PacketSocketFd.open(AF_NETLINK, Libc.SOCK_RAW, NETLINK_ROUTE);
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment sa = a.allocate(SOCKADDR_NL_SIZE, 4);
+            sa.set(JAVA_SHORT, 0, (short) AF_NETLINK);
+            sa.set(JAVA_INT, 8, RTMGRP_LINK);
+            MemorySegment cs = Libc.newCallState(a);
+            if (Libc.bind(cs, fd, sa, SOCKADDR_NL_SIZE) < 0) {
+                int errno = Libc.errno(cs);
+                PacketSocketFd.close(fd);
+                throw new NativeIoException("bind(AF_NETLINK, RTMGRP_LINK)", errno);
+            }
+        }
+        LinkMonitor monitor = new LinkMonitor(loop, fd, names, callback);
+        Handle handle = monitor.new Handle(fd);
+        Future<IoRegistration> registered = loop.register(handle).awaitUninterruptibly();
+        if (!registered.isSuccess()) {
+            monitor.release();
+            throw new IOException("cannot register the link monitor on " + loop, registered.cause());
+        }
+        monitor.registration = registered.getNow();
+        Future<?> armed = loop.submit(() -> monitor.registration.submit(EpollIoOps.EPOLLIN)).awaitUninterruptibly();
+        if (!armed.isSuccess()) {
+            monitor.close();
+            throw new IOException("cannot arm the link monitor on " + loop, armed.cause());
+        }
+        return monitor;
+    }
+
+    /**
+     * Reads whether an interface's link is up now ({@code SIOCGIFFLAGS}, {@code IFF_RUNNING}).
+     *
+     * @param name the interface
+     * @return {@code true} if running
+     * @throws NativeIoException if there is no such interface
+     */
+    static boolean running(String name) throws NativeIoException {
+        byte[] ifru = PacketSocketFd.ifreq(name, SIOCGIFFLAGS);
+        int flags = (ifru[0] & 0xFF) | (ifru[1] & 0xFF) << 8; // a native (little-endian) short
+        return (flags & IFF_RUNNING) != 0;
+    }
+
+    private void drain() {
+        for (int round = 0; round < 16 && !closed.get(); round++) {
+            int n = Libc.recvmmsg(callState, fd, rxVec, BATCH, Libc.MSG_DONTWAIT, MemorySegment.NULL);
+            if (n <= 0) {
+                if (n < 0 && Libc.errno(callState) == 105 /* ENOBUFS: messages lost */) {
+                    LOG.warn("link monitor overrun; link changes may have been missed");
+                    continue;
+                }
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                int length = rxVec.get(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_LEN);
+                parse((long) i * SLOT, length);
+            }
+        }
+    }
+
+    private void parse(long base, int length) {
+        long at = 0;
+        while (at + NLMSG_HDRLEN + 16 <= length) {
+            int messageLength = rxBuffer.get(JAVA_INT, base + at);
+            int type = rxBuffer.get(JAVA_SHORT, base + at + 4) & 0xFFFF;
+            if (messageLength < NLMSG_HDRLEN || at + messageLength > length) {
+                return;
+            }
+            if (type == RTM_NEWLINK || type == RTM_DELLINK) {
+                long info = base + at + NLMSG_HDRLEN;
+                int index = rxBuffer.get(JAVA_INT, info + 4);
+                int flags = rxBuffer.get(JAVA_INT, info + 8);
+                String name = names.get(index);
+                if (name != null) {
+                    callback.accept(name, type == RTM_NEWLINK && (flags & IFF_RUNNING) != 0);
+                }
+            }
+            at += (messageLength + 3) & ~3;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.get()) {
+            return;
+        }
+        if (loop.inEventLoop()) {
+            closeOnLoop();
+        } else if (!loop.isShuttingDown()) {
+            loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+        if (loop.isTerminated()) {
+            release();
+        }
+    }
+
+    private void closeOnLoop() {
+        IoRegistration r = registration;
+        if (r != null && r.isValid()) {
+            r.cancel();
+        }
+        release();
+    }
+
+    private void release() {
+        if (closed.compareAndSet(false, true)) {
+            PacketSocketFd.close(fd);
+            arena.close();
+        }
+    }
+
+    /** The epoll side; called by Netty on the loop. */
+    private final class Handle implements EpollIoHandle {
+        private final FileDescriptor descriptor;
+
+        Handle(int fd) {
+            this.descriptor = new FileDescriptor(fd);
+        }
+
+        @Override
+        public FileDescriptor fd() {
+            return descriptor;
+        }
+
+        @Override
+        public void handle(IoRegistration registration, IoEvent event) {
+            if (!closed.get()) {
+                drain();
+            }
+        }
+
+        @Override
+        public void close() {
+            release();
+        }
+    }
+}

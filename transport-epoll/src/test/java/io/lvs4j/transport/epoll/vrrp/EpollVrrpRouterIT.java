@@ -1,0 +1,88 @@
+package io.lvs4j.transport.epoll.vrrp;
+
+import io.lvs4j.testkit.Host;
+import io.lvs4j.testkit.Lab;
+import io.lvs4j.testkit.NetnsGuard;
+import io.lvs4j.transport.epoll.PacketSocketGroup;
+import io.lvs4j.vrrp.TrackedInterface;
+import io.lvs4j.vrrp.VrrpInstanceConfig;
+import io.lvs4j.vrrp.VrrpState;
+import io.lvs4j.vrrp.VrrpVersion;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The router alone in namespaces: ARP ownership of the VIP follows mastership, link state comes from netlink. */
+class EpollVrrpRouterIT {
+
+    private static final Pattern LLADDR = Pattern.compile("lladdr ([0-9a-f:]{17})");
+    private static MultiThreadIoEventLoopGroup loops;
+
+    @BeforeAll
+    static void start() {
+        NetnsGuard.assumeNetns("ping");
+        loops = PacketSocketGroup.newEventLoopGroup(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (loops != null) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void shouldAnswerArpForTheVipOnlyWhileMasterAndFaultWhileItsTrackedLinkIsDown() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("lvs").build()) {
+            Host client = lab.host("client");
+            Host lvs = lab.host("lvs");
+            String vip = lab.address(200);
+            VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI").interfaceName(lvs.iface()).vrid(7)
+                    .version(VrrpVersion.V3).advertIntervalCentis(10).priority(150)
+                    .primaryAddress(InetAddress.getByName(lvs.ip())).virtualAddress(InetAddress.getByName(vip))
+                    .trackInterface(new TrackedInterface(lvs.iface(), 0)).build();
+            IoEventLoop loop = (IoEventLoop) loops.next();
+            EpollVrrpRouter router = lvs.netns().call(() -> EpollVrrpRouter.builder(loop).instance(config).build().start());
+            try {
+                assertEquals(VrrpState.BACKUP, router.state("VI"));
+                assertEquals("", arpOwner(client, vip), "a backup does not answer for the VIP");
+                await().atMost(Duration.ofSeconds(5)).until(() -> router.state("VI") == VrrpState.MASTER);
+                assertEquals(lvs.mac(), arpOwner(client, vip));
+                assertTrue(router.gratuitousArpsSent(lvs.iface()) >= 1);
+                assertTrue(router.advertsSent(lvs.iface()) >= 1);
+
+                lvs.exec("ip", "link", "set", lvs.iface(), "down").check();
+                await().atMost(Duration.ofSeconds(5)).until(() -> router.state("VI") == VrrpState.FAULT);
+                assertFalse(router.owns(lvs.iface(), InetAddress.getByName(vip)));
+
+                lvs.exec("ip", "link", "set", lvs.iface(), "up").check();
+                await().atMost(Duration.ofSeconds(10)).until(() -> router.state("VI") == VrrpState.MASTER);
+                assertTrue(router.owns(lvs.iface(), InetAddress.getByName(vip)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> lvs.mac().equals(arpOwner(client, vip)));
+            } finally {
+                router.close();
+            }
+            assertEquals("", arpOwner(client, vip), "a closed router no longer answers for the VIP");
+        }
+    }
+
+    private static String arpOwner(Host client, String vip) {
+        client.exec("ip", "neigh", "flush", "to", vip, "dev", client.iface());
+        client.exec("ping", "-c", "1", "-W", "0.3", vip);
+        Matcher m = LLADDR.matcher(client.exec("ip", "neigh", "show", "to", vip, "dev", client.iface()).stdout());
+        return m.find() ? m.group(1) : "";
+    }
+}

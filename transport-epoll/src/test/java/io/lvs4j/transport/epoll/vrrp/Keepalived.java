@@ -1,0 +1,116 @@
+package io.lvs4j.transport.epoll.vrrp;
+
+import io.lvs4j.testkit.Host;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real keepalived (VRRP only) running in a lab host's namespace with its own configuration,
+ * pid files and console log in a directory of the test; stopped with SIGTERM (priority-0 advert)
+ * on {@link #close()}.
+ */
+final class Keepalived implements AutoCloseable {
+
+    /** How an instance is configured on both sides of a test. */
+    record Setup(int version, boolean passAuth, int advertCentis, boolean unicast) {
+        String label() {
+            return "v" + version + (passAuth ? " PASS" : "") + (unicast ? " unicast" : "") + " advert "
+                    + advertCentis / 100.0 + " s";
+        }
+    }
+
+    private final Host host;
+    private final Path log;
+    private final Process process;
+
+    private Keepalived(Host host, Path log, Process process) {
+        this.host = host;
+        this.log = log;
+        this.process = process;
+    }
+
+    /**
+     * Starts keepalived with one instance.
+     *
+     * @param host where
+     * @param dir the test's temporary directory
+     * @param setup version, authentication, interval, unicast
+     * @param vrid the virtual router id
+     * @param priority the priority (the instance says {@code state MASTER} when it is 100 or more)
+     * @param vip the virtual address
+     * @param peers the unicast peers (used when the setup is unicast)
+     */
+    static Keepalived start(Host host, Path dir, Setup setup, int vrid, int priority, String vip, List<String> peers) {
+        String name = host.role() + "-" + vrid;
+        StringBuilder conf = new StringBuilder();
+        conf.append("global_defs {\n  router_id ").append(name).append("\n  vrrp_version ").append(setup.version())
+                .append("\n}\n");
+        conf.append("vrrp_instance VI_").append(vrid).append(" {\n")
+                .append("  state ").append(priority >= 100 ? "MASTER" : "BACKUP").append('\n')
+                .append("  interface ").append(host.iface()).append('\n')
+                .append("  virtual_router_id ").append(vrid).append('\n')
+                .append("  priority ").append(priority).append('\n')
+                .append("  advert_int ").append(setup.advertCentis() % 100 == 0 ? String.valueOf(setup.advertCentis() / 100)
+                        : String.valueOf(setup.advertCentis() / 100.0)).append('\n');
+        if (setup.passAuth()) {
+            conf.append("  authentication {\n    auth_type PASS\n    auth_pass 1111\n  }\n");
+        }
+        if (setup.unicast()) {
+            conf.append("  unicast_src_ip ").append(host.ip()).append("\n  unicast_peer {\n");
+            peers.forEach(p -> conf.append("    ").append(p).append('\n'));
+            conf.append("  }\n");
+        }
+        conf.append("  virtual_ipaddress {\n    ").append(vip).append(vip.contains(":") ? "/64 dev " : "/24 dev ")
+                .append(host.iface()).append("\n  }\n}\n");
+        try {
+            Path file = dir.resolve(name + ".conf");
+            Files.writeString(file, conf);
+            Path log = dir.resolve(name + ".log");
+            ProcessBuilder pb = new ProcessBuilder("keepalived", "-f", file.toString(),
+                    "-p", dir.resolve(name + ".pid").toString(), "-r", dir.resolve(name + "-vrrp.pid").toString(),
+                    "-c", dir.resolve(name + "-checkers.pid").toString(),
+                    "--dont-fork", "--log-console", "--log-detail", "--vrrp", "--no-syslog", "--dont-respawn")
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            return new Keepalived(host, log, host.netns().start(pb));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @param vip the virtual address @return whether keepalived has put it on its interface */
+    boolean holds(String vip) {
+        return host.exec("ip", "-o", "addr", "show", "dev", host.iface()).stdout().contains(" " + vip + "/");
+    }
+
+    /** @return whether the process still runs */
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** @return what keepalived logged so far */
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
