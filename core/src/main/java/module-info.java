@@ -1,7 +1,13 @@
 /**
  * lvs4j core: the model of virtual services and real servers, the scheduler SPI, health checks,
  * and the shared building blocks of a director.
+ *
+ * <p>Micrometer is optional ({@code requires static}): only {@code io.lvs4j.core.status.LvsMetrics}
+ * needs it, so modules and users without Micrometer compile and run without it. Micrometer has no
+ * module descriptor of its own (hence the suppressed warning); a modular user of {@code LvsMetrics}
+ * adds {@code requires micrometer.core} itself.
  */
+@SuppressWarnings("requires-automatic")
 module io.lvs4j.core {
     requires org.slf4j;
     requires transitive io.netty.transport;
@@ -13,6 +19,7 @@ module io.lvs4j.core {
     requires io.netty.codec.dns;
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.unix.common;
+    requires static micrometer.core;
 
     exports io.lvs4j.core.config;
     exports io.lvs4j.core.conn;
@@ -21,6 +28,7 @@ module io.lvs4j.core {
     exports io.lvs4j.core.sched;
     exports io.lvs4j.core.time;
     exports io.lvs4j.core.check;
+    exports io.lvs4j.core.status;
 
     uses io.lvs4j.core.sched.SchedulerProvider;
 }

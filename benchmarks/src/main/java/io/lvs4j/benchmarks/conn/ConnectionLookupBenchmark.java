@@ -5,6 +5,12 @@ import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.DestinationRegistry;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -25,6 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Lookup of random connections in a full IPv4 table of 1 thousand and 10 million entries:
  * hits (keys present, visited in random order) and misses (same clients, other ports).
+ *
+ * <p>Two floors put the lookups in proportion to this machine's memory: {@link #memoryFloor}
+ * reads 8 bytes at a random place of a segment as large as the table (records and indexes,
+ * on huge pages when the table is), one independent read per operation, as a lookup of the
+ * next key is independent of the last; {@link #memoryLatency} makes each read's address
+ * depend on the previous read's value, so that it measures the full latency of a miss.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,9 +52,12 @@ public class ConnectionLookupBenchmark {
     @Param({"1000", "10000000"})
     public int entries;
 
-    /** Whether the table asks for transparent huge pages. */
-    @Param({"true"})
-    public boolean hugePages;
+    /**
+     * Whether the table asks for transparent huge pages: {@code default} leaves it to the
+     * table (on for large tables when the core has native access), or {@code true}/{@code false}.
+     */
+    @Param({"default"})
+    public String hugePages;
 
     private ConnectionTable table;
     private int[] clients;
@@ -52,13 +67,25 @@ public class ConnectionLookupBenchmark {
     private int[] vips;
     private int[] vports;
     private final int[] results = new int[ConnectionTable.BATCH];
+    private Arena floorArena;
+    private MemorySegment floor;
+    private long floorWords;
+    private int[] floorIndexes;
+    private long chase;
+    private long steps;
 
     /** Fills the table with random client endpoints. */
     @Setup(Level.Trial)
     public void fill() {
         DestinationRegistry registry = new DestinationRegistry(1);
         registry.register(0, new ConnectionCounters(), 1);
-        table = ConnectionTable.builder().capacity(entries).registry(registry).hugePages(hugePages).build();
+        ConnectionTable.Builder builder = ConnectionTable.builder().capacity(entries).registry(registry);
+        if (!"default".equals(hugePages)) {
+            builder.hugePages(Boolean.parseBoolean(hugePages));
+        }
+        table = builder.build();
+        System.out.printf("%n%d entries: %d bytes (%.1f per entry), huge pages %s%n", entries,
+                table.memoryBytes(), (double) table.memoryBytes() / entries, table.hugePages());
         SplittableRandom random = new SplittableRandom(1);
         clients = new int[entries];
         ports = new int[entries];
@@ -78,6 +105,7 @@ public class ConnectionLookupBenchmark {
         vports = new int[entries];
         java.util.Arrays.fill(vips, VIP);
         java.util.Arrays.fill(vports, 80);
+        fillFloor(random);
         // Visit the keys in an order unrelated to insertion.
         for (int i = entries - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
@@ -90,10 +118,50 @@ public class ConnectionLookupBenchmark {
         }
     }
 
-    /** Frees the table. */
+    /**
+     * Allocates the floor segment, as large as the table's memory and on huge pages when the
+     * table asks for them, writes random words all over it (untouched pages would all read the
+     * one zero page), and draws the word indexes of the independent reads.
+     */
+    private void fillFloor(SplittableRandom random) {
+        floorArena = Arena.ofShared();
+        long bytes = table.memoryBytes() & ~7L;
+        boolean huge = table.hugePages();
+        floor = floorArena.allocate(bytes, huge ? 2L << 20 : 64);
+        if (huge) {
+            madviseHugePages(floor);
+        }
+        floorWords = bytes / 8;
+        for (long w = 0; w < floorWords; w++) {
+            floor.setAtIndex(ValueLayout.JAVA_LONG, w, random.nextLong());
+        }
+        floorIndexes = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            floorIndexes[i] = (int) random.nextLong(floorWords);
+        }
+    }
+
+    @SuppressWarnings("restricted")
+    private static void madviseHugePages(MemorySegment segment) {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT));
+        try {
+            int rc = (int) madvise.invokeExact(segment, segment.byteSize() & ~4095L, 14); // MADV_HUGEPAGE
+            if (rc != 0) {
+                System.err.println("madvise(MADV_HUGEPAGE) failed for the floor segment: " + rc);
+            }
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Frees the table and the floor segment. */
     @TearDown(Level.Trial)
     public void close() {
         table.close();
+        floorArena.close();
     }
 
     private int next() {
@@ -115,7 +183,8 @@ public class ConnectionLookupBenchmark {
     }
 
     /**
-     * Looks up an absent connection (ports above those inserted).
+     * Looks up an absent connection: ports 33792 to 63791, above those inserted (1024 to
+     * 31023) and valid, so that every miss probes the index.
      *
      * @return {@link ConnectionTable#MISS}
      */
@@ -123,7 +192,7 @@ public class ConnectionLookupBenchmark {
     @HotPath
     public int lookupMiss() {
         int i = next();
-        return table.lookup(6, clients[i], ports[i] + 40000, VIP, 80);
+        return table.lookup(6, clients[i], ports[i] + 32768, VIP, 80);
     }
 
     /**
@@ -144,5 +213,33 @@ public class ConnectionLookupBenchmark {
         batchCursor = from + n;
         table.lookupBatch(6, clients, ports, vips, vports, from, Math.min(n, entries - from), results);
         return results[n - 1];
+    }
+
+    /**
+     * The floor: one random 8-byte read from a segment as large as the table, its address
+     * independent of earlier reads (the index comes from an array read in order, as the keys
+     * of the lookups do).
+     *
+     * @return the word read
+     */
+    @Benchmark
+    public long memoryFloor() {
+        int i = next();
+        return floor.getAtIndex(ValueLayout.JAVA_LONG, floorIndexes[i]);
+    }
+
+    /**
+     * The latency floor: one random 8-byte read whose address depends on the word the
+     * previous read returned, so that no two reads overlap.
+     *
+     * @return the word read
+     */
+    @Benchmark
+    public long memoryLatency() {
+        // The step keeps the walk from falling into a short cycle that would fit in a cache.
+        long key = chase + (++steps) * 0x9E37_79B9_7F4A_7C15L;
+        long v = floor.getAtIndex(ValueLayout.JAVA_LONG, ((key >>> 32) * floorWords) >>> 32);
+        chase = v;
+        return v;
     }
 }

@@ -36,23 +36,34 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *     16    4 destination id (index into the DestinationRegistry)
  *     20    4 control: connection: 1 + its template's entry, 0 if none;
  *                      template: number of connections it controls
- *     24    1 protocol
- *     25    1 TCP state (TcpState ordinal)
- *     26    2 flags (in use, inactive, no-output, template, NAT, invalidated)
- *     28    2 client port
- *     30    2 virtual port
- *     32    2 destination port
- *     34    2 template: persistence timeout in seconds (at most 65535)
- *     36    A client address      (A = 4 for IPv4, 16 for IPv6)
- *   36+A    A virtual address
- *  36+2A    A destination address
+ *     24    2 destination port
+ *     26    2 template: persistence timeout in seconds (at most 65535)
+ *     28    4 IPv4: destination (real server) address; IPv6: unused
+ *     32    1 protocol
+ *     33    1 TCP state (TcpState ordinal)
+ *     34    2 flags (in use, inactive, no-output, template, NAT, invalidated)
+ *     36    2 client port
+ *     38    2 virtual port
+ *     40    A client address      (A = 4 for IPv4, 16 for IPv6)
+ *   40+A    A virtual address
+ *  40+2A   16 IPv6: destination address
  * </pre>
- * An IPv4 record is 48 bytes, an IPv6 record 88 (84 rounded to 8). Two open-addressing
- * indexes (linear probing, backward-shift deletion, no tombstones) map keys to records: the
- * forward index (client to virtual) and the reverse index of NAT entries (real server to
- * client, for replies). Each index slot is 4 bytes (entry number plus 6 bits of hash) and an
- * index has the next power of two at or above twice the capacity in slots; an IPv4 entry thus
- * costs 48 + 2 x 8 = 64 bytes when the capacity is a power of two (up to 80 otherwise).
+ * Bytes 32 to 47 hold everything a lookup compares for IPv4 (protocol, flags, ports and
+ * both addresses); as IPv4 records are 48 bytes from a 64-byte aligned base, every record
+ * starts at a multiple of 16 and this key never spans two cache lines. An IPv4 record is 48
+ * bytes, an IPv6 record 88; IPv6 keeps the real server address after the key (bytes 72 to
+ * 87) and leaves bytes 28 to 31 unused.
+ *
+ * <p>Two open-addressing indexes (linear probing, backward-shift deletion, no tombstones) map
+ * keys to records: the forward index (client to virtual) and the reverse index of NAT entries
+ * (real server to client, for replies). A slot is 4 bytes: the entry number plus 1 in the low
+ * 26 bits and 6 bits of the hash as a tag, so that a probe reads a record only when the tag
+ * matches. Each index has exactly twice the capacity in slots (load factor 1/2 when full);
+ * the home slot is the 32-bit hash scaled to the index size by a multiplication (its high
+ * bits choose the slot, its low 6 bits are the tag), so the size need not be a power of two.
+ * An IPv4 entry thus costs 48 + 2 x 2 x 4 = 64 bytes and an IPv6 entry 104, whatever the
+ * capacity ({@link #memoryBytes()}). A lookup hit reads one index slot (and its neighbours in
+ * the same cache line when it probes) and one cache line of the record.
  *
  * <h2>Counting</h2>
  * As IPVS: a new connection is bound inactive ({@code ConnectionCounters.bindConnection(true)},
@@ -109,18 +120,25 @@ public final class ConnectionTable implements AutoCloseable {
     private static final int PREV = 12;
     private static final int DESTINATION = 16;
     private static final int CONTROL = 20;
-    private static final int PROTOCOL = 24;
-    private static final int STATE = 25;
-    private static final int FLAGS = 26;
-    private static final int CLIENT_PORT = 28;
-    private static final int VIRTUAL_PORT = 30;
-    private static final int DESTINATION_PORT = 32;
-    private static final int TEMPLATE_TIMEOUT = 34;
-    private static final int CLIENT_ADDRESS = 36;
+    private static final int DESTINATION_PORT = 24;
+    private static final int TEMPLATE_TIMEOUT = 26;
+    private static final int DESTINATION_ADDRESS_IPV4 = 28;
+    /** The lookup key starts here: a multiple of 16, so that an IPv4 key never spans two cache lines. */
+    private static final int PROTOCOL = 32;
+    private static final int STATE = 33;
+    private static final int FLAGS = 34;
+    private static final int CLIENT_PORT = 36;
+    private static final int VIRTUAL_PORT = 38;
+    private static final int CLIENT_ADDRESS = 40;
 
     private static final int DETACHED = Integer.MIN_VALUE;
     private static final int ENTRY_BITS = 26;
     private static final int ENTRY_MASK = (1 << ENTRY_BITS) - 1;
+    private static final int TAG_MASK = (1 << (32 - ENTRY_BITS)) - 1;
+    /** Index slots per entry of capacity: the load factor of a full table is 1/2. */
+    private static final int SLOTS_PER_ENTRY = 2;
+    /** Tables with at least this many bytes of memory ask for huge pages unless told otherwise. */
+    static final long HUGE_PAGES_THRESHOLD = 64L << 20;
     /** The largest capacity a table accepts. */
     public static final int MAX_CAPACITY = ENTRY_MASK - 1;
     private static final int KIND_FORWARD = 1;
@@ -163,7 +181,9 @@ public final class ConnectionTable implements AutoCloseable {
     private final MemorySegment records;
     private final MemorySegment forwardIndex;
     private final MemorySegment reverseIndex;
-    private final int indexMask;
+    private final int indexSlots;
+    private final int destinationAddressAt;
+    private final boolean onHugePages;
     private final long seed;
     private final NanoClock clock;
     private final DestinationRegistry registry;
@@ -196,7 +216,11 @@ public final class ConnectionTable implements AutoCloseable {
 
     private ConnectionTable(Builder b) {
         this.addressBytes = b.ipv6 ? 16 : 4;
-        this.recordSize = (CLIENT_ADDRESS + 3 * addressBytes + 7) & ~7;
+        // IPv4 keeps the real server address before the key (in bytes 28-31), IPv6 after it.
+        this.destinationAddressAt = addressBytes == 4 ? DESTINATION_ADDRESS_IPV4
+                : CLIENT_ADDRESS + 2 * addressBytes;
+        int end = Math.max(CLIENT_ADDRESS + 2 * addressBytes, destinationAddressAt + addressBytes);
+        this.recordSize = (end + 7) & ~7;
         this.capacity = b.capacity;
         this.clock = b.clock;
         this.registry = b.registry;
@@ -204,18 +228,18 @@ public final class ConnectionTable implements AutoCloseable {
         this.expireQuiescentTemplate = b.expireQuiescentTemplate;
         this.seed = b.seed;
         this.tickNanos = b.tickNanos;
-        int slots = Integer.highestOneBit(Math.max(2, capacity * 2 - 1)) << 1;
-        this.indexMask = slots - 1;
+        int slots = SLOTS_PER_ENTRY * capacity;
+        this.indexSlots = slots;
+        long recordBytes = (long) recordSize * capacity;
+        boolean huge = b.hugePages != null ? b.hugePages
+                : recordBytes >= HUGE_PAGES_THRESHOLD && HugePages.permitted();
         this.arena = Arena.ofShared();
-        long align = b.hugePages ? HugePages.SIZE : 64;
-        this.records = arena.allocate((long) recordSize * capacity, align);
+        long align = huge ? HugePages.SIZE : 64;
+        this.records = arena.allocate(recordBytes, align);
         this.forwardIndex = arena.allocate((long) slots * 4, align);
         this.reverseIndex = arena.allocate((long) slots * 4, align);
-        if (b.hugePages) {
-            HugePages.advise(records);
-            HugePages.advise(forwardIndex);
-            HugePages.advise(reverseIndex);
-        }
+        this.onHugePages = huge && HugePages.advise(records) & HugePages.advise(forwardIndex)
+                & HugePages.advise(reverseIndex);
         this.scratch = arena.allocate(64, 8);
         this.batchKeys = arena.allocate(BATCH * 8L, 8);
         this.wheel = new int[b.wheelSize];
@@ -267,6 +291,12 @@ public final class ConnectionTable implements AutoCloseable {
     public int lookup(int protocol, int clientAddress, int clientPort, int virtualAddress,
             int virtualPort) {
         ipv4Only();
+        if (LITTLE_ENDIAN) {
+            int client = Integer.reverseBytes(clientAddress);
+            int virtual = Integer.reverseBytes(virtualAddress);
+            return findIpv4(hashIpv4(KIND_FORWARD, protocol, client, clientPort, virtual, virtualPort),
+                    protocol, client, clientPort, virtual, virtualPort);
+        }
         scratch.set(NetworkOrder.U32, 0, clientAddress);
         scratch.set(NetworkOrder.U32, 4, virtualAddress);
         return find(forwardIndex, KIND_FORWARD, protocol, scratch, 0, clientPort, scratch, 4,
@@ -395,6 +425,22 @@ public final class ConnectionTable implements AutoCloseable {
         ipv4Only();
         for (int from = 0; from < count; from += BATCH) {
             int n = Math.min(BATCH, count - from);
+            if (LITTLE_ENDIAN) {
+                for (int i = 0; i < n; i++) {
+                    int k = offset + from + i;
+                    batchHash[i] = hashIpv4(KIND_FORWARD, protocol,
+                            Integer.reverseBytes(clientAddresses[k]), clientPorts[k],
+                            Integer.reverseBytes(virtualAddresses[k]), virtualPorts[k]);
+                }
+                touchCandidates(n);
+                for (int i = 0; i < n; i++) {
+                    int k = offset + from + i;
+                    results[from + i] = findIpv4(batchHash[i], protocol,
+                            Integer.reverseBytes(clientAddresses[k]), clientPorts[k],
+                            Integer.reverseBytes(virtualAddresses[k]), virtualPorts[k]);
+                }
+                continue;
+            }
             for (int i = 0; i < n; i++) {
                 int k = offset + from + i;
                 batchKeys.set(NetworkOrder.U32, i * 8L, clientAddresses[k]);
@@ -414,12 +460,12 @@ public final class ConnectionTable implements AutoCloseable {
     /** Loads the index slots, then the candidate records, each in a tight loop of independent loads. */
     private void touchCandidates(int n) {
         for (int i = 0; i < n; i++) {
-            batchSlot[i] = forwardIndex.getAtIndex(INT, batchHash[i] & indexMask);
+            batchSlot[i] = forwardIndex.getAtIndex(INT, home(batchHash[i]));
         }
         int sink = 0;
         for (int i = 0; i < n; i++) {
             int slot = batchSlot[i];
-            if (slot != 0 && (slot >>> ENTRY_BITS) == (batchHash[i] >>> ENTRY_BITS)) {
+            if (slot != 0 && (slot >>> ENTRY_BITS) == (batchHash[i] & TAG_MASK)) {
                 sink += records.get(BYTE, (long) ((slot & ENTRY_MASK) - 1) * recordSize + PROTOCOL);
             }
         }
@@ -434,8 +480,8 @@ public final class ConnectionTable implements AutoCloseable {
 
     private int find(MemorySegment index, int kind, int hash, int protocol, MemorySegment as, long a,
             int aPort, MemorySegment bs, long b, int bPort) {
-        int tag = hash >>> ENTRY_BITS;
-        int pos = hash & indexMask;
+        int tag = hash & TAG_MASK;
+        int pos = home(hash);
         while (true) {
             int slot = index.getAtIndex(INT, pos);
             if (slot == 0) {
@@ -447,7 +493,53 @@ public final class ConnectionTable implements AutoCloseable {
                     return e;
                 }
             }
-            pos = (pos + 1) & indexMask;
+            pos = following(pos);
+        }
+    }
+
+    /**
+     * The home slot of a hash: its high bits scaled to the index size (multiply and shift, as
+     * the size is not a power of two); the low bits are the tag kept in the slot.
+     */
+    private int home(int hash) {
+        return (int) (((hash & 0xFFFF_FFFFL) * indexSlots) >>> 32);
+    }
+
+    private int following(int pos) {
+        int next = pos + 1;
+        return next == indexSlots ? 0 : next;
+    }
+
+    /**
+     * The forward lookup of an IPv4 key on a little-endian machine, with the addresses as
+     * read from memory in native order: two 8-byte loads of the record compare protocol,
+     * template flag, ports and both addresses.
+     */
+    private int findIpv4(int hash, int protocol, int client, int clientPort, int virtual,
+            int virtualPort) {
+        if (((protocol & ~0xFF) | ((clientPort | virtualPort) & ~0xFFFF)) != 0) {
+            return MISS; // no record holds such values
+        }
+        // Bytes 32-39: protocol, state, flags, client port, virtual port; 40-47: the addresses.
+        long head = (long) virtualPort << 48 | (long) clientPort << 32 | protocol;
+        long headMask = 0xFFFF_FFFF_0000_00FFL | (long) FLAG_TEMPLATE << 16;
+        long addresses = (long) virtual << 32 | (client & 0xFFFF_FFFFL);
+        int tag = hash & TAG_MASK;
+        int pos = home(hash);
+        while (true) {
+            int slot = forwardIndex.getAtIndex(INT, pos);
+            if (slot == 0) {
+                return MISS;
+            }
+            if ((slot >>> ENTRY_BITS) == tag) {
+                int e = (slot & ENTRY_MASK) - 1;
+                long r = (long) e * recordSize;
+                if ((records.get(LONG, r + PROTOCOL) & headMask) == head
+                        && records.get(LONG, r + CLIENT_ADDRESS) == addresses) {
+                    return e;
+                }
+            }
+            pos = following(pos);
         }
     }
 
@@ -473,7 +565,7 @@ public final class ConnectionTable implements AutoCloseable {
         int aPortAt;
         int bPortAt;
         if (kind == KIND_REVERSE) {
-            aAt = r + CLIENT_ADDRESS + 2L * addressBytes;
+            aAt = r + destinationAddressAt;
             aPortAt = DESTINATION_PORT;
             bAt = r + CLIENT_ADDRESS;
             bPortAt = CLIENT_PORT;
@@ -501,16 +593,21 @@ public final class ConnectionTable implements AutoCloseable {
 
     private int hash(int kind, int protocol, MemorySegment as, long a, int aPort,
             MemorySegment bs, long b, int bPort) {
-        long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
         if (addressBytes == 4) {
-            h = mix(h ^ ((long) as.get(INT_U, a) << 32 | (bs.get(INT_U, b) & 0xFFFF_FFFFL)));
-        } else {
-            h = mix(h ^ as.get(LONG_U, a));
-            h = mix(h ^ as.get(LONG_U, a + 8));
-            h = mix(h ^ bs.get(LONG_U, b));
-            h = mix(h ^ bs.get(LONG_U, b + 8));
+            return hashIpv4(kind, protocol, as.get(INT_U, a), aPort, bs.get(INT_U, b), bPort);
         }
+        long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
+        h = mix(h ^ as.get(LONG_U, a));
+        h = mix(h ^ as.get(LONG_U, a + 8));
+        h = mix(h ^ bs.get(LONG_U, b));
+        h = mix(h ^ bs.get(LONG_U, b + 8));
         return (int) mix(h);
+    }
+
+    /** The IPv4 hash, of addresses read from memory in native order; {@link #hash} agrees. */
+    private int hashIpv4(int kind, int protocol, int a, int aPort, int b, int bPort) {
+        long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
+        return (int) mix(mix(h ^ ((long) a << 32 | (b & 0xFFFF_FFFFL))));
     }
 
     private static long mix(long x) {
@@ -531,7 +628,7 @@ public final class ConnectionTable implements AutoCloseable {
     private int reverseHash(int e) {
         long r = (long) e * recordSize;
         return hash(KIND_REVERSE, records.get(BYTE, r + PROTOCOL) & 0xFF, records,
-                r + CLIENT_ADDRESS + 2L * addressBytes, records.get(SHORT, r + DESTINATION_PORT) & 0xFFFF,
+                r + destinationAddressAt, records.get(SHORT, r + DESTINATION_PORT) & 0xFFFF,
                 records, r + CLIENT_ADDRESS, records.get(SHORT, r + CLIENT_PORT) & 0xFFFF);
     }
 
@@ -670,11 +767,11 @@ public final class ConnectionTable implements AutoCloseable {
         if (addressBytes == 4) {
             records.set(INT_U, r + CLIENT_ADDRESS, cs.get(INT_U, c));
             records.set(INT_U, r + CLIENT_ADDRESS + 4, vs.get(INT_U, v));
-            records.set(INT_U, r + CLIENT_ADDRESS + 8, ds.get(INT_U, d));
+            records.set(INT_U, r + DESTINATION_ADDRESS_IPV4, ds.get(INT_U, d));
         } else {
             MemorySegment.copy(cs, c, records, r + CLIENT_ADDRESS, addressBytes);
             MemorySegment.copy(vs, v, records, r + CLIENT_ADDRESS + addressBytes, addressBytes);
-            MemorySegment.copy(ds, d, records, r + CLIENT_ADDRESS + 2L * addressBytes, addressBytes);
+            MemorySegment.copy(ds, d, records, r + destinationAddressAt, addressBytes);
         }
     }
 
@@ -717,15 +814,15 @@ public final class ConnectionTable implements AutoCloseable {
     // ---------------------------------------------------------------- index
 
     private void indexInsert(MemorySegment index, int hash, int e) {
-        int pos = hash & indexMask;
+        int pos = home(hash);
         while (index.getAtIndex(INT, pos) != 0) {
-            pos = (pos + 1) & indexMask;
+            pos = following(pos);
         }
-        index.setAtIndex(INT, pos, (hash & ~ENTRY_MASK) | (e + 1));
+        index.setAtIndex(INT, pos, (hash & TAG_MASK) << ENTRY_BITS | (e + 1));
     }
 
     private void indexRemove(MemorySegment index, int hash, int e, boolean reverse) {
-        int hole = hash & indexMask;
+        int hole = home(hash);
         while (true) {
             int slot = index.getAtIndex(INT, hole);
             if (slot == 0) {
@@ -734,17 +831,17 @@ public final class ConnectionTable implements AutoCloseable {
             if ((slot & ENTRY_MASK) == e + 1) {
                 break;
             }
-            hole = (hole + 1) & indexMask;
+            hole = following(hole);
         }
         int j = hole;
         while (true) {
-            j = (j + 1) & indexMask;
+            j = following(j);
             int slot = index.getAtIndex(INT, j);
             if (slot == 0) {
                 break;
             }
             int other = (slot & ENTRY_MASK) - 1;
-            int home = (reverse ? reverseHash(other) : forwardHash(other)) & indexMask;
+            int home = home(reverse ? reverseHash(other) : forwardHash(other));
             boolean movable = j > hole ? (home <= hole || home > j) : (home <= hole && home > j);
             if (movable) {
                 index.setAtIndex(INT, hole, slot);
@@ -1090,7 +1187,7 @@ public final class ConnectionTable implements AutoCloseable {
      * @return the address, high byte first
      */
     public int destinationAddressIpv4(int entry) {
-        return records.get(NetworkOrder.U32, (long) entry * recordSize + CLIENT_ADDRESS + 8);
+        return records.get(NetworkOrder.U32, (long) entry * recordSize + DESTINATION_ADDRESS_IPV4);
     }
 
     /**
@@ -1120,7 +1217,7 @@ public final class ConnectionTable implements AutoCloseable {
      * @return the offset of 4 or 16 address bytes
      */
     public long destinationAddressOffset(int entry) {
-        return (long) entry * recordSize + CLIENT_ADDRESS + 2L * addressBytes;
+        return (long) entry * recordSize + destinationAddressAt;
     }
 
     /**
@@ -1148,6 +1245,16 @@ public final class ConnectionTable implements AutoCloseable {
     /** @return bytes per record: 48 for IPv4, 88 for IPv6 */
     public int recordSize() {
         return recordSize;
+    }
+
+    /**
+     * Tells whether the kernel accepted the advice to back the table with transparent huge
+     * pages (see {@link Builder#hugePages(boolean)}).
+     *
+     * @return true if the memory was advised
+     */
+    public boolean hugePages() {
+        return onHugePages;
     }
 
     /** @return the off-heap bytes of records and both indexes */
@@ -1206,7 +1313,7 @@ public final class ConnectionTable implements AutoCloseable {
             out.add(new ConnectionEntry(records.get(BYTE, r + PROTOCOL) & 0xFF,
                     address(r + CLIENT_ADDRESS), clientPort(e),
                     address(r + CLIENT_ADDRESS + addressBytes), virtualPort(e),
-                    address(r + CLIENT_ADDRESS + 2L * addressBytes), destinationPort(e),
+                    address(r + destinationAddressAt), destinationPort(e),
                     destination(e), state(e), deadline(e) - now, template,
                     template ? records.get(INT, r + CONTROL) : 0));
         }
@@ -1256,7 +1363,7 @@ public final class ConnectionTable implements AutoCloseable {
         private int wheelSize = 4096;
         private boolean expireQuiescentTemplate;
         private long seed = new SplittableRandom().nextLong();
-        private boolean hugePages;
+        private Boolean hugePages;
 
         private Builder() {
         }
@@ -1347,11 +1454,15 @@ public final class ConnectionTable implements AutoCloseable {
         }
 
         /**
-         * Asks Linux for transparent huge pages over the table's memory, which makes random
-         * lookups in large tables much cheaper. Best effort; needs native access for the
-         * {@code io.lvs4j.core} module ({@code --enable-native-access}), off by default.
+         * Decides whether to ask Linux for transparent huge pages ({@code madvise}) over the
+         * table's memory, which makes random lookups in large tables much cheaper. By default
+         * a table whose records take 64 MiB or more (1.4 million IPv4 entries) asks when the
+         * {@code io.lvs4j.core} module has native access ({@code --enable-native-access}), and
+         * silently keeps normal pages otherwise. {@code true} asks even without native access
+         * (the JVM then warns once); {@code false} never asks. Best effort either way:
+         * {@link ConnectionTable#hugePages()} tells whether the kernel took the advice.
          *
-         * @param value true to ask
+         * @param value true to ask, false not to
          * @return this
          */
         public Builder hugePages(boolean value) {

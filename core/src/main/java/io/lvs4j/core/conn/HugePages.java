@@ -42,6 +42,17 @@ final class HugePages {
     }
 
     /**
+     * Tells whether advising needs no more permission than this module has: on Linux, with
+     * native access enabled for it, so that the call neither warns nor fails.
+     *
+     * @return true if {@link #advise} may be called silently
+     */
+    static boolean permitted() {
+        return System.getProperty("os.name", "").startsWith("Linux")
+                && HugePages.class.getModule().isNativeAccessEnabled();
+    }
+
+    /**
      * Advises huge pages for a freshly allocated, all-zero segment aligned to {@link #SIZE},
      * then drops its pages ({@code MADV_DONTNEED}, which reads back as zeros) so that they
      * fault in again as huge pages.

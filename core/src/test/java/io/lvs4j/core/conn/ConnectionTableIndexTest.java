@@ -1,6 +1,8 @@
 package io.lvs4j.core.conn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
@@ -15,16 +17,68 @@ class ConnectionTableIndexTest {
 
     @Test
     void shouldAgreeWithReferenceMapThroughInsertsAndRemovals() {
+        agreeWithReferenceMap(4096, 4000, 5);
+    }
+
+    @Test
+    void shouldAgreeWithReferenceMapWhenFullAtACapacityNotAPowerOfTwo() {
+        // 1001 entries in 2002 slots: probes wrap around the end of an index of odd size.
+        agreeWithReferenceMap(1001, 1001, 6);
+        agreeWithReferenceMap(3, 3, 7);
+    }
+
+    @Test
+    void shouldCostSixtyFourBytesPerIpv4EntryWhateverTheCapacity() {
+        DestinationRegistry registry = new DestinationRegistry(1);
+        for (int capacity : new int[] {1, 3, 1000, 4096, 10_007}) {
+            try (ConnectionTable v4 = ConnectionTable.builder().capacity(capacity).registry(registry).build();
+                    ConnectionTable v6 = ConnectionTable.builder().ipv6().capacity(capacity)
+                            .registry(registry).build()) {
+                assertEquals(64L * capacity, v4.memoryBytes());
+                assertEquals(104L * capacity, v6.memoryBytes());
+            }
+        }
+    }
+
+    @Test
+    void shouldKeepNormalPagesForSmallTablesAndWhenHugePagesAreRefused() {
+        DestinationRegistry registry = new DestinationRegistry(1);
+        try (ConnectionTable small = ConnectionTable.builder().capacity(1000).registry(registry).build();
+                ConnectionTable refused = ConnectionTable.builder().capacity(2_000_000).hugePages(false)
+                        .registry(registry).build()) {
+            assertFalse(small.hugePages());
+            assertFalse(refused.hugePages());
+            assertEquals(ConnectionTable.MISS, refused.lookup(6, 0x0A000001, 1000, 0xC6120064, 80));
+        }
+    }
+
+    @Test
+    void shouldMissKeysWhosePortsOrProtocolDoNotFitARecord() {
+        DestinationRegistry registry = new DestinationRegistry(1);
+        registry.register(0, new ConnectionCounters(), 1);
+        try (ConnectionTable table = ConnectionTable.builder().capacity(16).registry(registry).seed(8).build()) {
+            int e = table.insert(6, 0x0A000001, 4464, 0xC6120064, 80, 0xC6120107, 80, 0,
+                    ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            assertEquals(e, table.lookup(6, 0x0A000001, 4464, 0xC6120064, 80));
+            // 70000 and 65616 agree with 4464 and 80 in their low 16 bits.
+            assertEquals(ConnectionTable.MISS, table.lookup(6, 0x0A000001, 70000, 0xC6120064, 80));
+            assertEquals(ConnectionTable.MISS, table.lookup(6, 0x0A000001, 4464, 0xC6120064, 65616));
+            assertEquals(ConnectionTable.MISS, table.lookup(262, 0x0A000001, 4464, 0xC6120064, 80));
+            assertEquals(ConnectionTable.MISS, table.lookup(17, 0x0A000001, 4464, 0xC6120064, 80));
+        }
+    }
+
+    private static void agreeWithReferenceMap(int capacity, int live, long seed) {
         DestinationRegistry registry = new DestinationRegistry(1);
         ConnectionCounters counters = new ConnectionCounters();
         registry.register(0, counters, 1);
         Random random = new Random(11);
         Map<Long, Integer> reference = new HashMap<>();
         List<Long> keys = new ArrayList<>();
-        try (ConnectionTable table = ConnectionTable.builder().capacity(4096)
-                .clock(new ConnectionTableTest.ManualClock(0)).registry(registry).seed(5).build()) {
+        try (ConnectionTable table = ConnectionTable.builder().capacity(capacity)
+                .clock(new ConnectionTableTest.ManualClock(0)).registry(registry).seed(seed).build()) {
             for (int round = 0; round < 40_000; round++) {
-                if (reference.size() < 4000 && (keys.isEmpty() || random.nextInt(3) != 0)) {
+                if (reference.size() < live && (keys.isEmpty() || random.nextInt(3) != 0)) {
                     // Few distinct addresses and ports, so that keys collide in the index.
                     int client = 0xC6120000 | random.nextInt(64);
                     int port = 1000 + random.nextInt(512);
@@ -34,6 +88,7 @@ class ConnectionTableIndexTest {
                     }
                     int e = table.insert(6, client, port, 0xC6120064, 80, 0xC6120107, port, 0,
                             ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
+                    assertNotEquals(ConnectionTable.MISS, e);
                     reference.put(key, e);
                     keys.add(key);
                 } else {

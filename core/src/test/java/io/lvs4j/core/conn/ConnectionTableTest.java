@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
+import io.lvs4j.core.status.IpvsadmFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -359,8 +360,10 @@ class ConnectionTableTest {
         ConnectionEntry entry = entries.get(0);
         assertEquals(TcpState.ESTABLISHED, entry.state());
         assertEquals(table.destination(e), entry.destinationId());
-        assertEquals("TCP  15:00  ESTABLISHED 198.18.0.1:40000      198.18.0.100:80       198.18.1.7:8080",
-                entry.toIpvsadmLine());
+        assertEquals("IPVS connection entries\n"
+                + "pro expire state       source             virtual            destination\n"
+                + "TCP 15:00  ESTABLISHED 198.18.0.1:40000   198.18.0.100:80    198.18.1.7:8080\n",
+                IpvsadmFormat.connections(entries));
     }
 
     int establish(ForwardingMethod method) {

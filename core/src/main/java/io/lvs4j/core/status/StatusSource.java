@@ -1,0 +1,54 @@
+package io.lvs4j.core.status;
+
+import io.lvs4j.core.conn.ConnectionEntry;
+import io.lvs4j.core.packet.DropReason;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What a director tells about itself; the admin endpoint, {@link LvsMetrics} and
+ * {@link IpvsadmFormat} read this and nothing else.
+ *
+ * <p>Every method may be called from any thread at any time and returns a consistent-enough
+ * copy: counters summed over the event loops at the moment of the call. Methods are called on
+ * the control plane (a scrape, a status request), never per packet.
+ */
+public interface StatusSource {
+
+    /**
+     * Returns the virtual services with their real servers and counters.
+     *
+     * @return the services, in any order
+     */
+    List<ServiceStatus> services();
+
+    /**
+     * Returns the frames dropped, by reason, summed over the loops.
+     *
+     * @return counts by reason; a reason missing counts 0
+     */
+    Map<DropReason, Long> drops();
+
+    /**
+     * Returns the VRRP instances.
+     *
+     * @return the instances, empty if the director runs none
+     */
+    List<VrrpStatus> vrrp();
+
+    /**
+     * Returns the size {@code ipvsadm -Ln} prints in its header ({@code size=4096}): the
+     * capacity of the connection table.
+     *
+     * @return the connection table's capacity
+     */
+    int connectionTableSize();
+
+    /**
+     * Lists the connection entries and persistence templates ({@code ipvsadm -Lnc}).
+     *
+     * @return a stage completed with copies of the entries once every loop has listed its own
+     */
+    CompletionStage<List<ConnectionEntry>> connections();
+}

@@ -1,0 +1,147 @@
+package io.lvs4j.core.status;
+
+import io.lvs4j.core.check.VirtualServiceHealth;
+import io.lvs4j.core.conn.ConnectionEntry;
+import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.model.ConnectionCounters;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.packet.DropCounters;
+import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.sched.Destination;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A {@link StatusSource} over the parts of a director that core holds: {@link VirtualService}s
+ * with their real servers' {@link ConnectionCounters}, optional {@link VirtualServiceHealth}
+ * results, the per-loop {@link ConnectionTable}s and {@link DropCounters}.
+ *
+ * <p>What it cannot know it reports as nothing: packet and byte counters and scheduled
+ * connection totals are {@link TrafficStats#ZERO} (a data path that counts traffic implements
+ * {@link StatusSource} itself), and it runs no VRRP instance. Thread-safe: services are added
+ * from the control plane, and reading is lock-free.
+ */
+public final class VirtualServiceStatusSource implements StatusSource {
+
+    private record Entry(VirtualService service, int persistenceTimeout, int persistenceNetmask,
+            VirtualServiceHealth health) {
+    }
+
+    private final List<Entry> entries = new CopyOnWriteArrayList<>();
+    private final List<ConnectionTable> tables;
+    private final List<DropCounters> dropCounters;
+
+    /**
+     * Creates a source over the loops' connection tables and drop counters.
+     *
+     * @param tables the connection tables, one per event loop (may be empty)
+     * @param dropCounters the drop counters, one per event loop (may be empty)
+     */
+    public VirtualServiceStatusSource(List<ConnectionTable> tables, List<DropCounters> dropCounters) {
+        this.tables = List.copyOf(tables);
+        this.dropCounters = List.copyOf(dropCounters);
+    }
+
+    /**
+     * Adds a service that is not persistent and has no health checks.
+     *
+     * @param service the service
+     * @return this source
+     */
+    public VirtualServiceStatusSource add(VirtualService service) {
+        return add(service, 0, service.address().getAddress().length * 8, null);
+    }
+
+    /**
+     * Adds a service.
+     *
+     * @param service the service
+     * @param persistenceTimeout its persistence timeout in seconds, 0 if not persistent
+     * @param persistenceNetmask its persistence granularity as a prefix length
+     * @param health its health checks, or null if it has none
+     * @return this source
+     */
+    public VirtualServiceStatusSource add(VirtualService service, int persistenceTimeout,
+            int persistenceNetmask, VirtualServiceHealth health) {
+        entries.add(new Entry(service, persistenceTimeout, persistenceNetmask, health));
+        return this;
+    }
+
+    /**
+     * Removes a service.
+     *
+     * @param service the service
+     * @return true if it was there
+     */
+    public boolean remove(VirtualService service) {
+        return entries.removeIf(e -> e.service() == service);
+    }
+
+    @Override
+    public List<ServiceStatus> services() {
+        List<ServiceStatus> result = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            VirtualService service = entry.service();
+            List<ServerStatus> servers = new ArrayList<>();
+            for (Destination destination : service.destinations().asList()) {
+                ConnectionCounters counters = destination.counters();
+                ServerHealth health = entry.health() == null ? ServerHealth.UNCHECKED
+                        : entry.health().isUp(destination.server()) ? ServerHealth.UP : ServerHealth.DOWN;
+                servers.add(new ServerStatus(destination.server().address(), destination.server().port(),
+                        destination.server().forwarding(), destination.weight(),
+                        counters.activeConnections(), counters.inactiveConnections(),
+                        counters.persistentConnections(), health, TrafficStats.ZERO, TrafficRates.ZERO));
+            }
+            result.add(new ServiceStatus(service.protocol(), service.address(), service.port(),
+                    service.scheduler().name(), entry.persistenceTimeout(), entry.persistenceNetmask(),
+                    TrafficStats.ZERO, TrafficRates.ZERO, servers));
+        }
+        return result;
+    }
+
+    @Override
+    public Map<DropReason, Long> drops() {
+        Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+        for (DropReason reason : DropReason.values()) {
+            if (reason != DropReason.NONE) {
+                drops.put(reason, DropCounters.sum(dropCounters, reason));
+            }
+        }
+        return drops;
+    }
+
+    @Override
+    public List<VrrpStatus> vrrp() {
+        return List.of();
+    }
+
+    /** {@inheritDoc} The sum of the tables' capacities. */
+    @Override
+    public int connectionTableSize() {
+        long size = 0;
+        for (ConnectionTable table : tables) {
+            size += table.capacity();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
+    @Override
+    public CompletionStage<List<ConnectionEntry>> connections() {
+        List<CompletableFuture<List<ConnectionEntry>>> parts = new ArrayList<>(tables.size());
+        for (ConnectionTable table : tables) {
+            parts.add(table.requestEntries());
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<ConnectionEntry> all = new ArrayList<>();
+            for (CompletableFuture<List<ConnectionEntry>> part : parts) {
+                all.addAll(part.join());
+            }
+            return all;
+        });
+    }
+}

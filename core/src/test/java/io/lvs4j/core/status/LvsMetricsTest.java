@@ -1,0 +1,79 @@
+package io.lvs4j.core.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.lvs4j.core.model.ForwardingMethod;
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.packet.DropReason;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The Micrometer binder reads the status source and follows its changes. */
+class LvsMetricsTest {
+
+    private final TestStatusSource source = new TestStatusSource();
+    private final AtomicLong clock = new AtomicLong();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private static List<ServiceStatus> web(String server, int active, long inBytes) throws Exception {
+        return List.of(new ServiceStatus(Protocol.TCP, InetAddress.getByName("198.18.0.10"), 80, "rr", 0, 32,
+                new TrafficStats(10, 20, 0, inBytes, 0), TrafficRates.ZERO,
+                List.of(new ServerStatus(InetAddress.getByName(server), 80, ForwardingMethod.DIRECT_ROUTE, 2,
+                        active, 4, 0, ServerHealth.DOWN, new TrafficStats(7, 8, 0, inBytes, 0),
+                        TrafficRates.ZERO))));
+    }
+
+    @Test
+    void shouldExposeServiceServerDropAndVrrpMeters() throws Exception {
+        source.services = web("198.18.0.11", 3, 1500);
+        source.drops = Map.of(DropReason.ETHERNET_TRUNCATED, 5L);
+        source.vrrp = List.of(new VrrpStatus("VI_1", 51, "MASTER", 100, 2));
+
+        new LvsMetrics(source, clock::get, 1_000).bindTo(registry);
+
+        assertEquals(1500, registry.get("lvs.service.bytes").tags("vip", "198.18.0.10:80", "direction", "in")
+                .functionCounter().count());
+        assertEquals(3, registry.get("lvs.server.connections.active").tags("server", "198.18.0.11:80")
+                .gauge().value());
+        assertEquals(0, registry.get("lvs.server.up").gauge().value());
+        assertEquals(5, registry.get("lvs.drops").tags("reason", "ethernet_truncated").functionCounter().count());
+        assertEquals(1, registry.get("lvs.vrrp.state").tags("instance", "VI_1", "state", "MASTER").gauge().value());
+        assertEquals(0, registry.get("lvs.vrrp.state").tags("instance", "VI_1", "state", "BACKUP").gauge().value());
+        assertEquals(2, registry.get("lvs.vrrp.transitions").functionCounter().count());
+    }
+
+    @Test
+    void shouldReadTheSourceOncePerSnapshotAge() throws Exception {
+        source.services = web("198.18.0.11", 3, 1500);
+        new LvsMetrics(source, clock::get, 1_000).bindTo(registry);
+        int before = source.reads;
+
+        source.services = web("198.18.0.11", 9, 1500);
+        double cached = registry.get("lvs.server.connections.active").gauge().value();
+        registry.get("lvs.server.weight").gauge().value();
+        clock.addAndGet(1_000);
+        double fresh = registry.get("lvs.server.connections.active").gauge().value();
+
+        assertEquals(3, cached);
+        assertEquals(9, fresh);
+        assertEquals(before + 1, source.reads);
+    }
+
+    @Test
+    void shouldAddAndRemoveServerMetersOnRefresh() throws Exception {
+        source.services = web("198.18.0.11", 3, 1500);
+        LvsMetrics metrics = new LvsMetrics(source, clock::get, 1_000);
+        metrics.bindTo(registry);
+
+        source.services = web("198.18.0.12", 1, 1500);
+        metrics.refresh();
+
+        assertNull(registry.find("lvs.server.weight").tags("server", "198.18.0.11:80").gauge());
+        assertEquals(2, registry.get("lvs.server.weight").tags("server", "198.18.0.12:80").gauge().value());
+    }
+}

@@ -1,0 +1,89 @@
+package io.lvs4j.examples;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.lvs4j.core.conn.ConnectionEntry;
+import io.lvs4j.core.status.DirectorStatus;
+import io.lvs4j.core.status.IpvsadmFormat;
+import io.lvs4j.core.status.IpvsadmFormat.Columns;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./lvs4j status [-c] [--rate] [--stats]}: asks a running director's admin endpoint for
+ * its table and prints it as {@code ipvsadm -Ln} does; {@code -c} lists connections as
+ * {@code ipvsadm -Lnc}. As with ipvsadm, {@code --stats} wins over {@code --rate}. Exits 0, or
+ * 1 if the director cannot be asked.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Prints a running director's virtual services as ipvsadm -Ln does.",
+            "Asks the director's admin endpoint on loopback; exits 1 if it does not answer."})
+public final class Status implements Callable<Integer> {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = {"-c", "--connection"}, description = "List connections (ipvsadm -Lnc).")
+    private boolean connections;
+
+    @Option(names = "--stats", description = "Show counters: Conns InPkts OutPkts InBytes OutBytes.")
+    private boolean stats;
+
+    @Option(names = "--rate", description = "Show rates: CPS InPPS OutPPS InBPS OutBPS.")
+    private boolean rate;
+
+    @Option(names = {"-a", "--admin"}, paramLabel = "HOST:PORT",
+            description = "The director's admin endpoint (default: ${DEFAULT-VALUE}).")
+    private String admin = "127.0.0.1:" + AdminServer.DEFAULT_PORT;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        String path = connections ? "/connections" : "/status";
+        URI uri = URI.create("http://" + admin + path);
+        String body;
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                spec.commandLine().getErr().printf("lvs4j status: %s answered %d: %s%n", uri,
+                        response.statusCode(), response.body().strip());
+                spec.commandLine().getErr().flush();
+                return 1;
+            }
+            body = response.body();
+        } catch (IOException | IllegalArgumentException e) {
+            spec.commandLine().getErr().printf("lvs4j status: no director answers at %s (%s)%n", uri,
+                    e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        String text;
+        try {
+            if (connections) {
+                text = IpvsadmFormat.connections(AdminJson.mapper().readValue(body,
+                        new TypeReference<List<ConnectionEntry>>() { }));
+            } else {
+                text = IpvsadmFormat.table(AdminJson.mapper().readValue(body, DirectorStatus.class),
+                        stats ? Columns.STATS : rate ? Columns.RATE : Columns.CONNECTIONS);
+            }
+        } catch (IOException e) {
+            spec.commandLine().getErr().printf("lvs4j status: unreadable answer from %s (%s)%n", uri, e);
+            spec.commandLine().getErr().flush();
+            return 1;
+        }
+        spec.commandLine().getOut().print(text);
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
