@@ -241,9 +241,13 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
-    private void startDirector(String name, Host host, Path conf) {
-        String java = ProcessHandle.current().info().command()
+    private static String java() {
+        return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private void startDirector(String name, Host host, Path conf) {
+        String java = java();
         Path config = conf.resolve("keepalived-" + name + ".conf");
         if (!Files.isRegularFile(config)) {
             throw new UncheckedIOException(new IOException("no " + config));
@@ -296,7 +300,13 @@ public final class LabCommand implements Callable<Integer> {
             List<long[]> rows = rows("lvs2");
             return rows.size() == 2 && rows.stream().allMatch(r -> r[2] > 0);
         });
-        lastTable("lvs2").forEach(line -> say("LVS2 | " + line));
+        Command.Result status = hosts.get("lvs2").netns().exec(Duration.ofSeconds(30), java(), "-cp",
+                System.getProperty("java.class.path"), Lvs4j.class.getName(), "status");
+        if (!status.ok()) {
+            throw new StepFailed("`lvs4j status` in LVS2 failed: " + status.stdout() + status.stderr());
+        }
+        say("LVS2 # lvs4j status");
+        status.stdout().lines().forEach(line -> say("LVS2 | " + line));
 
         begin("bring LVS1's eth0 back: LVS1 (priority 100) preempts LVS2 (priority 90)");
         hosts.get("lvs1").exec("ip", "link", "set", IFACE, "up").check();

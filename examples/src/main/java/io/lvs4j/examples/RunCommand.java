@@ -4,7 +4,15 @@ import io.lvs4j.core.config.ConfigException;
 import io.lvs4j.core.config.ConfigWarning;
 import io.lvs4j.core.config.KeepalivedConfigParser;
 import io.lvs4j.core.config.LoadedConfig;
+import io.lvs4j.core.check.VirtualServiceHealth;
+import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.status.ServiceStatus;
+import io.lvs4j.core.status.StatusSource;
+import io.lvs4j.core.status.VirtualServiceStatusSource;
+import io.lvs4j.core.status.VrrpStatus;
+import io.lvs4j.vrrp.VrrpState;
 import io.lvs4j.core.sched.Destination;
 import io.lvs4j.transport.epoll.Director;
 import io.lvs4j.transport.epoll.RawSockets;
@@ -17,9 +25,16 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +64,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "The interface of the data path and of every vrrp_instance; default: the first"
                     + " vrrp_instance's interface.")
     private String interfaceName;
+
+    @Option(names = {"-a", "--admin"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9180",
+            description = "Loopback address of the admin endpoint (`lvs4j status` asks it), default ${DEFAULT-VALUE};"
+                    + " 'none' for no endpoint.")
+    private String admin;
 
     @Option(names = "--table-interval", paramLabel = "DURATION", defaultValue = "PT1S",
             description = "How often the table is checked for changes to log (ISO-8601, default ${DEFAULT-VALUE}).")
@@ -90,9 +110,26 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        AdminServer endpoint = null;
+        if (!"none".equals(admin)) {
+            try {
+                int colon = admin.lastIndexOf(':');
+                endpoint = AdminServer.start(new DirectorStatusSource(director), new InetSocketAddress(
+                        InetAddress.getByName(admin.substring(0, colon)), Integer.parseInt(admin.substring(colon + 1))));
+            } catch (IOException | RuntimeException e) {
+                director.close();
+                err.println("run: cannot open the admin endpoint " + admin + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+        AdminServer adminServer = endpoint;
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             LOG.info("stopping (signal)");
+            if (adminServer != null) {
+                adminServer.close();
+            }
             director.close();
             stopped.countDown();
         }, "lvs4j-stop");
@@ -106,6 +143,58 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The running director as the admin endpoint reads it. */
+    static final class DirectorStatusSource implements StatusSource {
+        private final Director director;
+        private final VirtualServiceStatusSource services = new VirtualServiceStatusSource(List.of(), List.of());
+
+        DirectorStatusSource(Director director) {
+            this.director = director;
+            List<VirtualService> list = director.services();
+            List<VirtualServiceHealth> healths = director.healthChecks();
+            for (int i = 0; i < list.size(); i++) {
+                VirtualService vs = list.get(i);
+                services.add(vs, 0, vs.address().getAddress().length * 8, i < healths.size() ? healths.get(i) : null);
+            }
+        }
+
+        @Override
+        public List<ServiceStatus> services() {
+            return services.services();
+        }
+
+        @Override
+        public Map<DropReason, Long> drops() {
+            Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+            for (DropReason reason : DropReason.values()) {
+                if (reason != DropReason.NONE) {
+                    drops.put(reason, director.dataPath().drops(reason));
+                }
+            }
+            return drops;
+        }
+
+        @Override
+        public List<VrrpStatus> vrrp() {
+            List<VrrpStatus> result = new ArrayList<>();
+            for (Director.InstanceState s : director.vrrpStates()) {
+                String state = s.state() == VrrpState.INITIALIZE ? "INIT" : s.state().name();
+                result.add(new VrrpStatus(s.name(), s.virtualRouterId(), state, s.priority(), s.transitions()));
+            }
+            return result;
+        }
+
+        @Override
+        public int connectionTableSize() {
+            return (int) Math.min(Integer.MAX_VALUE, director.dataPath().connectionCapacity());
+        }
+
+        @Override
+        public CompletionStage<List<ConnectionEntry>> connections() {
+            return CompletableFuture.supplyAsync(() -> director.dataPath().connections());
+        }
     }
 
     /**

@@ -32,6 +32,10 @@ class LabIT {
         assertTrue(failover.find(), text);
         double seconds = Double.parseDouble(failover.group(1));
         assertTrue(seconds > 0 && seconds < 20, "failover time " + seconds);
+        assertTrue(text.contains("LVS2 # lvs4j status"), "LVS2's table through its admin endpoint:\n" + text);
+        Matcher row = Pattern.compile("LVS2 \\|\\s+-> 198\\.18\\.0\\.1[12]:80\\s+Route\\s+1\\s+\\d+\\s+([1-9]\\d*)")
+                .matcher(text);
+        assertTrue(row.find(), "InActConn grown on LVS2:\n" + text);
         assertTrue(text.contains("LVS1 is MASTER again"), text);
         assertTrue(text.contains("every step held"), text);
         String tag = text.replaceAll("(?s).*namespace lvs4j-client-(lab[0-9a-f]{6}).*", "$1");

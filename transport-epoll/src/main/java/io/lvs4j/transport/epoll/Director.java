@@ -55,7 +55,7 @@ public final class Director implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Director.class);
 
     private final Builder config;
-    private final Map<String, VrrpState> states = new ConcurrentHashMap<>();
+    private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
     private final List<VirtualServiceHealth> healths = new ArrayList<>();
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
@@ -221,7 +221,35 @@ public final class Director implements AutoCloseable {
      * @return its state; {@link VrrpState#INITIALIZE} if it has reported none
      */
     public VrrpState state(String instance) {
-        return states.getOrDefault(instance, VrrpState.INITIALIZE);
+        InstanceState s = states.get(instance);
+        return s == null ? VrrpState.INITIALIZE : s.state();
+    }
+
+    /**
+     * A VRRP instance as last reported.
+     *
+     * @param name the instance name
+     * @param virtualRouterId its virtual router id
+     * @param state its state
+     * @param priority its effective priority at the last change
+     * @param transitions state changes since the start
+     */
+    public record InstanceState(String name, int virtualRouterId, VrrpState state, int priority, long transitions) {
+    }
+
+    /** @return the VRRP instances as last reported, in configuration order (empty before start) */
+    public List<InstanceState> vrrpStates() {
+        List<InstanceState> result = new ArrayList<>();
+        for (VrrpInstanceConfig c : config.instances) {
+            InstanceState s = states.get(c.name());
+            result.add(s != null ? s : new InstanceState(c.name(), c.vrid(), VrrpState.INITIALIZE, c.priority(), 0));
+        }
+        return result;
+    }
+
+    /** @return the health checks, one per virtual service in {@link #services()} order (empty before start) */
+    public List<VirtualServiceHealth> healthChecks() {
+        return List.copyOf(healths);
     }
 
     /** @return the names of the VRRP instances */
@@ -264,7 +292,10 @@ public final class Director implements AutoCloseable {
     private final class StateLog implements VrrpListener {
         @Override
         public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
-            states.put(instance, to);
+            int vrid = config.instances.stream().filter(c -> c.name().equals(instance)).findFirst()
+                    .map(VrrpInstanceConfig::vrid).orElse(0);
+            states.merge(instance, new InstanceState(instance, vrid, to, priority, 1),
+                    (old, now) -> new InstanceState(instance, vrid, to, priority, old.transitions() + 1));
             LOG.info("VRRP instance {} {} -> {} (priority {})", instance, from, to, priority);
         }
     }

@@ -281,6 +281,11 @@ public final class DrDirector implements AutoCloseable {
         return group.statistics();
     }
 
+    /** @return the connection tables' capacity summed over the loops ({@code ipvsadm}'s "size") */
+    public long connectionCapacity() {
+        return (long) config.connectionCapacity * paths.size();
+    }
+
     /** @return the number of connection entries over all loops */
     public long connectionCount() {
         long sum = 0;
