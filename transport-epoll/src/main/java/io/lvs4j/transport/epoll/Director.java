@@ -101,12 +101,24 @@ public final class Director implements AutoCloseable {
                 throw new IllegalArgumentException("virtual_server " + vs.displayName()
                         + ": only lb_kind DR is supported, not " + vs.forwarding());
             }
+            if (!vs.persistenceTimeout().isZero()) {
+                LOG.warn("virtual_server {}: persistence_timeout is not applied by the director yet;"
+                        + " connections are scheduled one by one", vs.displayName());
+            }
             VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(),
                     Schedulers.create(vs.scheduler(),
                             new SchedulerOptions(vs.schedulerFlags(), NanoClock.SYSTEM, 0, 0)));
             b.virtualService(service, ServiceChecks.from(vs));
         }
+        if (!conf.vrrpSyncGroups().isEmpty()) {
+            LOG.warn("vrrp_sync_group is not applied by the director yet; its instances run on their own");
+        }
         for (io.lvs4j.core.config.VrrpInstanceConfig c : conf.vrrpInstances()) {
+            if (!c.trackScripts().isEmpty() || c.notifyMaster().isPresent() || c.notifyBackup().isPresent()
+                    || c.notifyFault().isPresent() || c.notifyStop().isPresent() || c.notifyAny().isPresent()) {
+                LOG.warn("vrrp_instance {}: track_script and notify scripts are not applied by the director yet",
+                        c.name());
+            }
             b.keepalivedInstances.add(c);
             b.garp(c.garp());
         }
