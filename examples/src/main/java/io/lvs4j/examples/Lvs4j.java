@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 /** The {@code ./lvs4j} command line: the sample director and its tools. */
 @Command(name = "lvs4j", mixinStandardHelpOptions = true, version = "lvs4j 0.1.0",
         description = "Layer-4 load balancing with IPVS's schedulers and Keepalived's VRRP, in Java.",
-        subcommands = {CommandLine.HelpCommand.class, ScheduleCommand.class, CheckConfig.class,
-                Status.class})
+        subcommands = {CommandLine.HelpCommand.class, ScheduleCommand.class, CheckConfig.class, RunCommand.class,
+            Status.class, LabCommand.class})
 public final class Lvs4j implements Runnable {
 
     @Spec

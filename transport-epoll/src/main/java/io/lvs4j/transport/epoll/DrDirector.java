@@ -29,11 +29,13 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A direct-routing (LVS-DR) director in user space over a {@link PacketSocketGroup}: it owns
@@ -45,8 +47,11 @@ import java.util.concurrent.TimeUnit;
  * <p>The VIPs are never put on a kernel interface, so the director's kernel never answers for
  * them. Each loop owns its connection table (the fanout hash keeps a flow on one loop), its drop
  * counters and its counters; reads sum them. Every drop is counted by reason; frames for
- * neither a virtual service nor a VIP are left alone. Real servers must be in the virtual
- * services when the director starts.
+ * neither a virtual service nor a VIP are left alone. The data path follows the virtual services'
+ * real servers as health checks or the user change them ({@link #syncDestinations()}): a
+ * removed server gets no new connection but keeps its existing ones; a server added again gets
+ * traffic again; a server never seen before is forwarded to once the director has seen it
+ * (within 100 ms) and resolved its MAC.
  *
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interface; the read methods are thread-safe; the data path runs on the loops.
@@ -64,7 +69,8 @@ public final class DrDirector implements AutoCloseable {
     private final int[] vsAddress;
     private final int[] vsPort;
     private final int[] vsProtocol;
-    private final List<Map<ConnectionCounters, Integer>> idsByService = new ArrayList<>();
+    private final AtomicReferenceArray<Map<ConnectionCounters, Integer>> idsByService;
+    private final DestinationSet[] seenSets;
     private final int[] rsPort;
     private final Neighbours neighbours;
     private final DestinationRegistry registry;
@@ -83,34 +89,71 @@ public final class DrDirector implements AutoCloseable {
         vsAddress = new int[n];
         vsPort = new int[n];
         vsProtocol = new int[n];
-        List<Integer> addresses = new ArrayList<>();
-        List<Integer> ports = new ArrayList<>();
-        List<ConnectionCounters> counters = new ArrayList<>();
-        List<Integer> weights = new ArrayList<>();
+        idsByService = new AtomicReferenceArray<>(n);
+        seenSets = new DestinationSet[n];
         for (int s = 0; s < n; s++) {
             VirtualService vs = services.get(s);
             vsAddress[s] = ipv4(vs.address());
             vsPort[s] = vs.port();
             vsProtocol[s] = vs.protocol().number();
-            Map<ConnectionCounters, Integer> ids = new IdentityHashMap<>();
-            DestinationSet set = vs.destinations();
+            idsByService.set(s, Map.of());
+        }
+        rsPort = new int[config.maxRealServers];
+        neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
+        registry = new DestinationRegistry(config.maxRealServers);
+        syncDestinations();
+    }
+
+    /**
+     * Follows the virtual services' real servers: a server seen for the first time gets a
+     * destination id (its MAC is resolved from then on); ids of removed servers stay, so their
+     * connections go on until they end and the server gets traffic again once it is back.
+     * Control plane: called at build, every 100 ms while running, and by anyone who changed a
+     * service and wants the change forwarded at once.
+     *
+     * @return how many servers were new
+     */
+    public synchronized int syncDestinations() {
+        int added = 0;
+        for (int s = 0; s < services.size(); s++) {
+            DestinationSet set = services.get(s).destinations();
+            if (set == seenSets[s]) {
+                continue;
+            }
+            seenSets[s] = set;
+            Map<ConnectionCounters, Integer> ids = idsByService.get(s);
+            Map<ConnectionCounters, Integer> next = null;
             for (int i = 0; i < set.size(); i++) {
                 Destination d = set.get(i);
-                ids.put(d.counters(), addresses.size());
-                addresses.add(ipv4(d.server().address()));
-                ports.add(d.server().port());
-                counters.add(d.counters());
-                weights.add(d.server().weight());
+                Integer id = ids.get(d.counters());
+                if (id != null) {
+                    registry.weight(id, d.server().weight());
+                    continue;
+                }
+                if (neighbours.size() == neighbours.capacity()) {
+                    LOG.warn("no destination id left for {} (maxRealServers {})", d.server().endpoint(),
+                            neighbours.capacity());
+                    continue;
+                }
+                if (next == null) {
+                    next = new IdentityHashMap<>(ids);
+                }
+                int newId = neighbours.size();
+                rsPort[newId] = d.server().port();
+                registry.register(newId, d.counters(), d.server().weight());
+                neighbours.add(ipv4(d.server().address()));
+                next.put(d.counters(), newId);
+                added++;
             }
-            idsByService.add(ids);
+            if (next != null) {
+                idsByService.set(s, Collections.unmodifiableMap(next));
+            }
         }
-        rsPort = ports.stream().mapToInt(Integer::intValue).toArray();
-        neighbours = new Neighbours(addresses.stream().mapToInt(Integer::intValue).toArray(),
-                config.neighbourRefresh.toNanos() * 3);
-        registry = new DestinationRegistry(Math.max(1, addresses.size()));
-        for (int id = 0; id < addresses.size(); id++) {
-            registry.register(id, counters.get(id), weights.get(id));
+        if (added > 0 && !paths.isEmpty() && paths.get(0).loop != null) {
+            LoopPath first = paths.get(0);
+            first.loop.execute(first::resolve);
         }
+        return added;
     }
 
     /** @return a builder */
@@ -149,6 +192,7 @@ public final class DrDirector implements AutoCloseable {
         long refresh = config.neighbourRefresh.toNanos();
         timers.add(first.loop.scheduleAtFixedRate(first::resolve, 0, Math.max(1, refresh / 4),
                 TimeUnit.NANOSECONDS));
+        timers.add(first.loop.scheduleAtFixedRate(this::syncDestinations, 100, 100, TimeUnit.MILLISECONDS));
         announce();
         LOG.info("DR director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
@@ -235,6 +279,11 @@ public final class DrDirector implements AutoCloseable {
     /** @return the packet sockets' counters summed */
     public PacketSocketStatistics socketStatistics() {
         return group.statistics();
+    }
+
+    /** @return the connection tables' capacity summed over the loops ({@code ipvsadm}'s "size") */
+    public long connectionCapacity() {
+        return (long) config.connectionCapacity * paths.size();
     }
 
     /** @return the number of connection entries over all loops */
@@ -502,6 +551,7 @@ public final class DrDirector implements AutoCloseable {
         private int garpCount = 5;
         private Duration garpInterval = Duration.ofMillis(200);
         private Duration neighbourRefresh = Duration.ofSeconds(5);
+        private int maxRealServers = 1024;
         private boolean active = true;
 
         private Builder() {
@@ -572,6 +622,15 @@ public final class DrDirector implements AutoCloseable {
         /** @param interval how often real servers' MACs are confirmed; unconfirmed for 3 intervals they are dropped @return this builder */
         public Builder neighbourRefresh(Duration interval) {
             this.neighbourRefresh = interval;
+            return this;
+        }
+
+        /** @param count how many distinct real servers (per virtual service) the director can ever know, default 1024 @return this builder */
+        public Builder maxRealServers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxRealServers must be positive: " + count);
+            }
+            this.maxRealServers = count;
             return this;
         }
 

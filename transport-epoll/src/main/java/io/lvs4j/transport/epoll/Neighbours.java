@@ -17,16 +17,34 @@ final class Neighbours {
     private final long[] macs;
     private final long[] seen;
     private final long staleNanos;
+    private volatile int size;
 
-    Neighbours(int[] addresses, long staleNanos) {
-        this.addresses = addresses.clone();
-        this.macs = new long[addresses.length];
-        this.seen = new long[addresses.length];
+    Neighbours(int capacity, long staleNanos) {
+        this.addresses = new int[capacity];
+        this.macs = new long[capacity];
+        this.seen = new long[capacity];
         this.staleNanos = staleNanos;
     }
 
     int size() {
+        return size;
+    }
+
+    int capacity() {
         return addresses.length;
+    }
+
+    /**
+     * Adds a destination (control plane, one writer at a time); readers see it once the size
+     * is published.
+     *
+     * @return its id
+     */
+    int add(int ip) {
+        int id = size;
+        addresses[id] = ip;
+        size = id + 1;
+        return id;
     }
 
     int address(int id) {
@@ -35,7 +53,8 @@ final class Neighbours {
 
     /** Records an ARP sender if it is a real server. */
     void learn(int ip, long mac, long now) {
-        for (int id = 0; id < addresses.length; id++) {
+        int n = size;
+        for (int id = 0; id < n; id++) {
             if (addresses[id] == ip) {
                 AA.setOpaque(macs, id, mac);
                 AA.setRelease(seen, id, now);

@@ -38,10 +38,11 @@ class DrDirectorTest {
     private io.netty.channel.MultiThreadIoEventLoopGroup unusedLoops;
     private DrDirector director;
     private DrDirector.LoopPath path;
+    private VirtualService vs;
 
     @BeforeEach
     void setUp() throws Exception {
-        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
+        vs = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
                 Schedulers.create("rr", SchedulerOptions.DEFAULTS));
         vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 80, 1));
         vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.14"), 80, 1));
@@ -197,6 +198,49 @@ class DrDirectorTest {
         assertEquals(RS2_MAC, mac(sent.get(0), 0));
         assertEquals(RS1_MAC, mac(sent.get(2), 0), "rescheduled: the next server in rr");
         assertEquals(1, director.connectionCount());
+    }
+
+    private static byte[] ack(int clientPort) {
+        return new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.0.11", VIP)
+                .tcp(clientPort, 80, 0x10).build();
+    }
+
+    @Test
+    void shouldKeepConnectionsOfARemovedServerAndSendItNewOnesOnceAddedAgain() throws Exception {
+        resolveBothServers();
+        feed(syn(40000)); // rs2 (added last)
+        feed(syn(40001)); // rs1
+        InetAddress rs2 = InetAddress.getByName("198.18.0.14");
+        vs.removeRealServer(rs2, 80);
+        director.syncDestinations();
+        sent.clear();
+        assertTrue(feed(ack(40000)), "the removed server's connection goes on");
+        assertEquals(RS2_MAC, mac(sent.get(0), 0));
+        assertTrue(feed(syn(40002)));
+        assertTrue(feed(syn(40003)));
+        assertEquals(RS1_MAC, mac(sent.get(1), 0), "no new connection to the removed server");
+        assertEquals(RS1_MAC, mac(sent.get(2), 0));
+        vs.addRealServer(RealServer.of(rs2, 80, 1));
+        director.syncDestinations();
+        sent.clear();
+        feed(syn(40004));
+        feed(syn(40005));
+        assertEquals(java.util.Set.of(RS1_MAC, RS2_MAC), java.util.Set.of(mac(sent.get(0), 0), mac(sent.get(1), 0)),
+                "the server added again gets traffic again");
+    }
+
+    @Test
+    void shouldForwardToAServerFirstSeenAfterTheDirectorWasBuilt() throws Exception {
+        resolveBothServers();
+        long rs3Mac = 0x02_00_00_00_00_03L;
+        vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.15"), 80, 1));
+        assertEquals(1, director.syncDestinations());
+        assertEquals(0, director.syncDestinations(), "a second sync with no change adds nothing");
+        feed(new PacketBuilder().ethernet(rs3Mac, DIRECTOR_MAC)
+                .arp(ArpPacket.OP_REPLY, rs3Mac, "198.18.0.15", DIRECTOR_MAC, "198.18.0.12").build());
+        sent.clear();
+        assertTrue(feed(syn(40000)));
+        assertEquals(rs3Mac, mac(sent.get(0), 0), "the newest server goes first in rr");
     }
 
     @Test
