@@ -24,6 +24,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -41,13 +44,16 @@ import static org.awaitility.Awaitility.await;
  * Then, as the drain benchmark does, the director's own forwarding rate free of the sender:
  * while its loops are held the sender fills their sockets' queues, then the time to forward the
  * whole queue gives datagrams/s. The director's sockets have 512 MiB receive buffers in both
- * modes. Arguments: seconds per run, runs, event loops, flows, UDP payload bytes, most datagrams
- * per run, datagrams per burst.
+ * modes. Arguments: seconds per run, runs, event loops, flows per sender thread, UDP payload
+ * bytes, most datagrams per run, datagrams per burst, sender threads.
  */
 public final class UdpEndToEndBenchmark {
 
     private static final int PORT = 9000;
     private static final int BATCH = 64;
+
+    /** Sender threads, each with its own sockets (flows). */
+    private static int senders = 1;
 
     private UdpEndToEndBenchmark() {
     }
@@ -67,7 +73,7 @@ public final class UdpEndToEndBenchmark {
      * Runs the benchmark.
      *
      * @param args seconds per run, runs, event loops, flows, payload bytes, most datagrams per run,
-     *     datagrams per burst (defaults 5 3 1 4 64 50000000 300000)
+     *     datagrams per burst, sender threads (defaults 5 3 1 4 64 50000000 300000 1)
      * @throws Exception if the lab cannot be built
      */
     public static void main(String[] args) throws Exception {
@@ -78,6 +84,7 @@ public final class UdpEndToEndBenchmark {
         int payload = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         long most = args.length > 5 ? Long.parseLong(args[5]) : 50_000_000L;
         long burst = args.length > 6 ? Long.parseLong(args[6]) : 300_000L;
+        senders = args.length > 7 ? Integer.parseInt(args[7]) : 1;
         NetnsGuard.assumeNetns();
         MultiThreadIoEventLoopGroup loops = PacketSocketGroup.newEventLoopGroup(loopCount);
         try (Lab lab = Lab.builder().host("client").host("director").host("rs1").build()) {
@@ -103,8 +110,8 @@ public final class UdpEndToEndBenchmark {
                 client.netns().call(() -> blast(rs.ip(), 1, payload, 1, 1));
                 client.netns().call(() -> blast(vip, 1, payload, 1, 1));
                 System.out.printf(Locale.ROOT, "e2e-udp: %d s runs, %d runs each, %d loop(s), %d flows, %d-byte payload "
-                        + "(%d-byte frames), at most %d datagrams per run, sender sendmmsg batches of %d%n", seconds, runs,
-                        loopCount, flows, payload, payload + 42, most, BATCH);
+                        + "(%d-byte frames), at most %d datagrams per run, %d sender thread(s), sendmmsg batches of %d%n",
+                        seconds, runs, loopCount, flows, payload, payload + 42, most, senders, BATCH);
                 List<Run> direct = new ArrayList<>();
                 List<Run> viaDr = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
@@ -167,7 +174,7 @@ public final class UdpEndToEndBenchmark {
         long sent;
         PacketSocketStatistics queuedStats;
         try {
-            sent = client.netns().call(() -> blast(vip, flows, payload, seconds, count))[0];
+            sent = send(client, vip, flows, payload, seconds, count)[0];
             await().atMost(10, TimeUnit.SECONDS).pollInterval(20, TimeUnit.MILLISECONDS)
                     .until(() -> dr.socketStatistics().kernelPackets() - start.kernelPackets() >= sent);
             queuedStats = dr.socketStatistics();
@@ -198,7 +205,7 @@ public final class UdpEndToEndBenchmark {
             throws Exception {
         long before = udpSeen(rs);
         long start = System.nanoTime();
-        long[] sent = client.netns().call(() -> blast(to, flows, payload, seconds, most));
+        long[] sent = send(client, to, flows, payload, seconds, most);
         long[] last = {udpSeen(rs), System.nanoTime()};
         // Settled: no new datagram over 200 ms (bounded: at most 10 s).
         await().atMost(10, TimeUnit.SECONDS).pollInterval(10, TimeUnit.MILLISECONDS).until(() -> {
@@ -236,6 +243,29 @@ public final class UdpEndToEndBenchmark {
             }
         }
         throw new IllegalStateException("no Udp lines in /proc/net/snmp: " + snmp);
+    }
+
+    /** Runs the sender threads in the client's namespace; returns datagrams sent and when the last one finished. */
+    private static long[] send(Host client, String to, int flows, int payload, int seconds, long most)
+            throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(senders, client.netns().threadFactory());
+        try {
+            List<Future<long[]>> results = new ArrayList<>();
+            for (int i = 0; i < senders; i++) {
+                long share = most / senders + (i < most % senders ? 1 : 0);
+                results.add(threads.submit(() -> blast(to, flows, payload, seconds, share)));
+            }
+            long sent = 0;
+            long last = 0;
+            for (Future<long[]> result : results) {
+                long[] r = result.get(seconds + 30L, TimeUnit.SECONDS);
+                sent += r[0];
+                last = Math.max(last, r[1]);
+            }
+            return new long[] {sent, last};
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     /**
