@@ -250,7 +250,29 @@ public final class EpollVrrpRouter implements AutoCloseable {
             wakeup.cancel(false);
         }
         wakeupAt = next;
-        wakeup = loop.schedule(this::tick, Math.max(0, next - System.nanoTime()), TimeUnit.NANOSECONDS);
+        wakeup = loop.schedule(this::tick, wakeupDelay(next - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Below this, Netty's epoll loop waits on its timerfd, which the kernel fires on time. */
+    static final long PRECISE_WAIT_NANOS = 4_000_000L;
+
+    /**
+     * How long to wait before the next look at a deadline {@code remaining} nanoseconds away.
+     * Netty waits for delays of 10 ms and more with {@code epoll_wait}'s millisecond timeout,
+     * which the kernel may fire up to 0.1% late (its timer slack for poll timeouts: 3.6 ms on a
+     * 3.6 s master-down interval) and which is rounded to a millisecond; keepalived's timers do
+     * not have that slack. So a long wait ends early by {@code remaining / 256} (at least
+     * {@link #PRECISE_WAIT_NANOS}), and the last few milliseconds are waited on the timerfd;
+     * waking early costs a tick that finds nothing due.
+     *
+     * @param remaining nanoseconds to the deadline (negative when past)
+     * @return the delay to schedule the next tick with
+     */
+    static long wakeupDelay(long remaining) {
+        if (remaining <= PRECISE_WAIT_NANOS) {
+            return Math.max(0, remaining);
+        }
+        return remaining - Math.min(remaining - PRECISE_WAIT_NANOS / 2, Math.max(PRECISE_WAIT_NANOS, remaining / 256));
     }
 
     /**
