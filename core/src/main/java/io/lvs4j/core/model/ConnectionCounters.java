@@ -136,7 +136,7 @@ public final class ConnectionCounters {
     }
 
     /**
-     * Returns the active connections (ESTABLISHED TCP, and UDP).
+     * Returns the active connections (TCP and SCTP in ESTABLISHED; UDP entries count as inactive, as in IPVS).
      *
      * @return IPVS's ActiveConn
      */
@@ -145,7 +145,7 @@ public final class ConnectionCounters {
     }
 
     /**
-     * Returns the inactive connections (TCP in any state but ESTABLISHED).
+     * Returns the inactive connections (TCP in any state but ESTABLISHED, and every UDP entry).
      *
      * @return IPVS's InActConn
      */
