@@ -14,7 +14,7 @@
  *         .virtualAddress(InetAddress.getByName("192.0.2.100")).build();
  * IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
  * EpollVrrpRouter router = EpollVrrpRouter.builder((IoEventLoop) group.next()).instance(vi)
- *         .listener((name, from, to, priority) -> System.out.println(name + " is " + to))
+ *         .listener((name, from, to, priority) -> log.info("{} is {}", name, to))
  *         .build().start();
  * // ... router.close() sends the priority-0 advert and releases the address.
  * }</pre>
