@@ -5,6 +5,7 @@ import io.lvs4j.core.sched.DestinationSet;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.sched.Scheduler;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,10 +27,13 @@ public final class VirtualService {
     private final Protocol protocol;
     private final InetAddress address;
     private final int port;
+    private final int addressBits;
     private final Scheduler scheduler;
     private final List<RealServer> servers = new ArrayList<>();
     private final Map<String, ConnectionCounters> counters = new HashMap<>();
     private volatile DestinationSet destinations = DestinationSet.EMPTY;
+    /** Persistence timeout in seconds (high bits) and granularity prefix length (low 8 bits); 0: none. */
+    private volatile long persistence;
     private long generation;
 
     /**
@@ -43,6 +47,7 @@ public final class VirtualService {
     public VirtualService(Protocol protocol, InetAddress address, int port, Scheduler scheduler) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.address = Objects.requireNonNull(address, "address");
+        this.addressBits = address.getAddress().length * 8;
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range 0-65535: " + port);
         }
@@ -163,6 +168,40 @@ public final class VirtualService {
     /** @return the scheduler */
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Makes the service persistent, as {@code ipvsadm -A -p TIMEOUT -M NETMASK}: a client (its
+     * address masked to the granularity) keeps going to the real server it was first given while
+     * a persistence template lives, for the timeout after its last connection. A director that
+     * forwards the service reads this setting for every new connection.
+     *
+     * @param timeout the persistence timeout, 1 to 65535 seconds; zero turns persistence off
+     * @param granularity the prefix length of the client address the persistence keys on (32
+     *     for IPv4 and 128 for IPv6 mean the whole address)
+     * @throws IllegalArgumentException if the timeout or the prefix length is out of range
+     */
+    public void persistence(Duration timeout, int granularity) {
+        long seconds = timeout.toSeconds();
+        if (timeout.isNegative() || seconds > 65535 || (!timeout.isZero() && seconds == 0)) {
+            throw new IllegalArgumentException("persistence timeout out of range 1-65535 s: " + timeout);
+        }
+        if (granularity < 0 || granularity > addressBits) {
+            throw new IllegalArgumentException("persistence granularity out of range 0-" + addressBits + ": "
+                    + granularity);
+        }
+        persistence = seconds == 0 ? 0 : (seconds << 8) | granularity;
+    }
+
+    /** @return the persistence timeout in seconds, 0 if the service is not persistent; no allocation */
+    public int persistenceSeconds() {
+        return (int) (persistence >>> 8);
+    }
+
+    /** @return the prefix length of the client address persistence keys on (the whole address when not persistent) */
+    public int persistenceGranularity() {
+        long p = persistence;
+        return p == 0 ? addressBits : (int) (p & 0xFF);
     }
 
     /** @return {@code TCP 198.18.0.10:80 rr} as ipvsadm prints the service line */

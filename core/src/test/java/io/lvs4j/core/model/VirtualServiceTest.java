@@ -80,4 +80,25 @@ class VirtualServiceTest {
         vs.removeRealServer(InetAddress.getByName("198.18.0.11"), 80);
         assertNull(vs.pick(new FlowKey()));
     }
+
+    @Test
+    void shouldKeepPersistenceSettingsAndRefuseOutOfRangeOnes() throws Exception {
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName("198.18.0.10"), 80,
+                new FirstScheduler());
+        assertEquals(0, vs.persistenceSeconds());
+        assertEquals(32, vs.persistenceGranularity(), "the whole address when not persistent");
+        vs.persistence(java.time.Duration.ofSeconds(360), 24);
+        assertEquals(360, vs.persistenceSeconds());
+        assertEquals(24, vs.persistenceGranularity());
+        assertThrows(IllegalArgumentException.class, () -> vs.persistence(java.time.Duration.ofSeconds(65536), 24));
+        assertThrows(IllegalArgumentException.class, () -> vs.persistence(java.time.Duration.ofMillis(500), 24));
+        assertThrows(IllegalArgumentException.class, () -> vs.persistence(java.time.Duration.ofSeconds(60), 33));
+        assertEquals(360, vs.persistenceSeconds(), "a refused setting leaves the old one");
+        vs.persistence(java.time.Duration.ZERO, 24);
+        assertEquals(0, vs.persistenceSeconds());
+        VirtualService v6 = new VirtualService(Protocol.TCP, InetAddress.getByName("2001:db8::1"), 80,
+                new FirstScheduler());
+        v6.persistence(java.time.Duration.ofSeconds(60), 64);
+        assertEquals(64, v6.persistenceGranularity());
+    }
 }

@@ -101,13 +101,18 @@ public final class Director implements AutoCloseable {
                 throw new IllegalArgumentException("virtual_server " + vs.displayName()
                         + ": only lb_kind DR is supported, not " + vs.forwarding());
             }
-            if (!vs.persistenceTimeout().isZero()) {
-                LOG.warn("virtual_server {}: persistence_timeout is not applied by the director yet;"
-                        + " connections are scheduled one by one", vs.displayName());
-            }
             VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(),
                     Schedulers.create(vs.scheduler(),
                             new SchedulerOptions(vs.schedulerFlags(), NanoClock.SYSTEM, 0, 0)));
+            if (!vs.persistenceTimeout().isZero()) {
+                Duration timeout = vs.persistenceTimeout();
+                if (timeout.toSeconds() > 65535) {
+                    LOG.warn("virtual_server {}: persistence_timeout {} s cut to 65535 s", vs.displayName(),
+                            timeout.toSeconds());
+                    timeout = Duration.ofSeconds(65535);
+                }
+                service.persistence(timeout, vs.persistenceGranularity().orElse(32));
+            }
             b.virtualService(service, ServiceChecks.from(vs));
         }
         if (!conf.vrrpSyncGroups().isEmpty()) {

@@ -13,9 +13,11 @@ import io.lvs4j.core.packet.DropCounters;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.DestinationSet;
 import io.lvs4j.core.sched.FlowKey;
+import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -33,6 +35,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -52,6 +55,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * removed server gets no new connection but keeps its existing ones; a server added again gets
  * traffic again; a server never seen before is forwarded to once the director has seen it
  * (within 100 ms) and resolved its MAC.
+ *
+ * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
+ * does: a new connection first looks for a valid persistence template of its client (address
+ * masked to the granularity), virtual address and port, and goes to that template's server;
+ * only without one does the scheduler pick, and the pick becomes a new template (counted in the
+ * server's PersistConn) that lives while it controls connections and for the timeout after. A
+ * removed server's templates stop matching. Templates live in each loop's connection table.
  *
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interface; the read methods are thread-safe; the data path runs on the loops.
@@ -123,11 +133,16 @@ public final class DrDirector implements AutoCloseable {
             seenSets[s] = set;
             Map<ConnectionCounters, Integer> ids = idsByService.get(s);
             Map<ConnectionCounters, Integer> next = null;
+            for (Map.Entry<ConnectionCounters, Integer> known : ids.entrySet()) {
+                if (!contains(set, known.getKey())) {
+                    registry.unavailable(known.getValue()); // its templates stop matching, as in IPVS
+                }
+            }
             for (int i = 0; i < set.size(); i++) {
                 Destination d = set.get(i);
                 Integer id = ids.get(d.counters());
                 if (id != null) {
-                    registry.weight(id, d.server().weight());
+                    registry.register(id, d.counters(), d.server().weight());
                     continue;
                 }
                 if (neighbours.size() == neighbours.capacity()) {
@@ -154,6 +169,15 @@ public final class DrDirector implements AutoCloseable {
             first.loop.execute(first::resolve);
         }
         return added;
+    }
+
+    private static boolean contains(DestinationSet set, ConnectionCounters counters) {
+        for (int i = 0; i < set.size(); i++) {
+            if (set.get(i).counters() == counters) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return a builder */
@@ -385,6 +409,7 @@ public final class DrDirector implements AutoCloseable {
         private final FlowKey flow = new FlowKey();
         private final Arena arena = Arena.ofShared();
         private final MemorySegment scratch = arena.allocate(MIN_FRAME);
+        private final MemorySegment serverAddress = arena.allocate(4);
         private final EthernetHeader outEthernet = new EthernetHeader();
         private final ArpPacket outArp = new ArpPacket();
         private long now = System.nanoTime();
@@ -392,7 +417,8 @@ public final class DrDirector implements AutoCloseable {
 
         LoopPath(FrameSender sender) {
             this.sender = sender;
-            this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry).build();
+            this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry)
+                    .clock(config.clock).build();
         }
 
         /**
@@ -468,14 +494,37 @@ public final class DrDirector implements AutoCloseable {
                     counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());
                     return false;
                 }
-                Destination d = services.get(s).pick(flow.ipv4(protocol, client, clientPort, vip, port));
-                Integer id = d == null ? null : idsByService.get(s).get(d.counters());
-                if (id == null) {
-                    counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
-                    return false;
+                VirtualService service = services.get(s);
+                int persistence = service.persistenceSeconds();
+                int template = ConnectionTable.MISS;
+                int id;
+                if (persistence > 0) {
+                    template = table.lookupTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
+                            service.persistenceGranularity(), parser.destinationAddressOffset(), port);
+                }
+                if (template != ConnectionTable.MISS) {
+                    id = table.destination(template);
+                } else {
+                    Destination d = service.pick(flow.ipv4(protocol, client, clientPort, vip, port));
+                    Integer known = d == null ? null : idsByService.get(s).get(d.counters());
+                    if (known == null) {
+                        counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
+                        return false;
+                    }
+                    id = known;
+                    if (persistence > 0) {
+                        serverAddress.set(NetworkOrder.U32, 0, neighbours.address(id));
+                        template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
+                                service.persistenceGranularity(), parser.destinationAddressOffset(), port,
+                                serverAddress, 0, rsPort[id], id, persistence);
+                        if (template == ConnectionTable.MISS) {
+                            drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                            return false;
+                        }
+                    }
                 }
                 entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
-                        ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+                        ForwardingMethod.DIRECT_ROUTE, template);
                 if (entry == ConnectionTable.MISS) {
                     drops.increment(DropReason.CONNECTION_TABLE_FULL);
                     return false;
@@ -553,6 +602,7 @@ public final class DrDirector implements AutoCloseable {
         private Duration neighbourRefresh = Duration.ofSeconds(5);
         private int maxRealServers = 1024;
         private boolean active = true;
+        private NanoClock clock = NanoClock.SYSTEM;
 
         private Builder() {
         }
@@ -631,6 +681,17 @@ public final class DrDirector implements AutoCloseable {
                 throw new IllegalArgumentException("maxRealServers must be positive: " + count);
             }
             this.maxRealServers = count;
+            return this;
+        }
+
+        /**
+         * Sets the clock of the connection tables: connection and persistence timeouts.
+         *
+         * @param value the clock, default {@link NanoClock#SYSTEM}
+         * @return this builder
+         */
+        public Builder clock(NanoClock value) {
+            this.clock = Objects.requireNonNull(value, "value");
             return this;
         }
 

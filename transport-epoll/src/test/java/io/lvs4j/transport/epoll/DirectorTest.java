@@ -65,4 +65,30 @@ class DirectorTest {
                 """);
         assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(config, null));
     }
+
+    @Test
+    void shouldMakeAServiceWithPersistenceTimeoutPersistent() throws Exception {
+        Director d = Director.fromConfig(parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind DR
+                    persistence_timeout 120
+                    persistence_granularity 255.255.255.0
+                    real_server 198.18.0.11 80 { }
+                }
+                virtual_server 198.18.0.10 443 {
+                    lb_kind DR
+                    persistence_timeout 100000
+                    real_server 198.18.0.11 443 { }
+                }
+                virtual_server 198.18.0.10 8080 {
+                    lb_kind DR
+                    real_server 198.18.0.11 8080 { }
+                }
+                """), "eth0").build();
+        assertEquals(120, d.services().get(0).persistenceSeconds());
+        assertEquals(24, d.services().get(0).persistenceGranularity());
+        assertEquals(65535, d.services().get(1).persistenceSeconds(), "cut to the most a template holds");
+        assertEquals(32, d.services().get(1).persistenceGranularity());
+        assertEquals(0, d.services().get(2).persistenceSeconds());
+    }
 }

@@ -39,6 +39,7 @@ class DrDirectorTest {
     private DrDirector director;
     private DrDirector.LoopPath path;
     private VirtualService vs;
+    private long nanos = 1_000_000_000_000L;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,7 +50,7 @@ class DrDirectorTest {
         unusedLoops = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
         director = DrDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName("198.18.0.12"))
                 .loops(unusedLoops)
-                .virtualService(vs).connectionCapacity(1024).build();
+                .virtualService(vs).connectionCapacity(1024).clock(() -> nanos).build();
         director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
         path = director.newPath((frame, offset, length) -> sent.add(frame.asSlice(offset, length)
                 .toArray(ValueLayout.JAVA_BYTE)));
@@ -281,5 +282,105 @@ class DrDirectorTest {
         assertEquals(1, director.counter(DirectorCounter.DROP_FRAGMENT));
         assertEquals(0, director.connectionCount());
         assertTrue(sent.isEmpty());
+    }
+
+    private static byte[] syn(String client, int clientPort) {
+        return new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4(client, VIP).tcp(clientPort, 80, 0x02)
+                .build();
+    }
+
+    private io.lvs4j.core.model.ConnectionCounters countersOf(String server) throws Exception {
+        return vs.countersOf(RealServer.of(InetAddress.getByName(server), 80, 1));
+    }
+
+    /** Advances the injected clock in steps of 10 s, expiring what is due at each step. */
+    private void advanceSeconds(int seconds) {
+        for (int i = 0; i < seconds / 10; i++) {
+            nanos += 10_000_000_000L;
+            path.tick();
+        }
+    }
+
+    @Test
+    void shouldSendTwoConnectionsOfOneClientToOneServerWhenPersistent() throws Exception {
+        vs.persistence(java.time.Duration.ofSeconds(60), 32);
+        resolveBothServers();
+        assertTrue(feed(syn(40000)));
+        assertTrue(feed(syn(40001)));
+        assertEquals(RS2_MAC, mac(sent.get(0), 0));
+        assertEquals(RS2_MAC, mac(sent.get(1), 0), "the template sends the client back to its server");
+        assertEquals(1, countersOf("198.18.0.14").persistentConnections());
+        assertEquals(0, countersOf("198.18.0.13").persistentConnections());
+        assertEquals(2, countersOf("198.18.0.14").inactiveConnections());
+        assertEquals(2, director.counter(DirectorCounter.NEW_CONNECTIONS));
+        assertEquals(3, director.connectionCount(), "two connections and their template");
+    }
+
+    @Test
+    void shouldAlternateConnectionsOfOneClientWhenNotPersistent() throws Exception {
+        resolveBothServers();
+        feed(syn(40000));
+        feed(syn(40001));
+        feed(syn(40002));
+        assertEquals(List.of(RS2_MAC, RS1_MAC, RS2_MAC),
+                List.of(mac(sent.get(0), 0), mac(sent.get(1), 0), mac(sent.get(2), 0)));
+        assertEquals(0, countersOf("198.18.0.14").persistentConnections());
+        assertEquals(3, director.connectionCount(), "no template");
+    }
+
+    @Test
+    void shouldShareOneServerAmongClientsOfOneNetworkUnderA24Granularity() throws Exception {
+        vs.persistence(java.time.Duration.ofSeconds(300), 24);
+        resolveBothServers();
+        feed(syn("198.18.0.11", 40000));
+        feed(syn("198.18.0.77", 40000));
+        feed(syn("198.18.1.5", 40000));
+        feed(syn("198.18.0.200", 40001));
+        assertEquals(RS2_MAC, mac(sent.get(0), 0));
+        assertEquals(RS2_MAC, mac(sent.get(1), 0), "same /24: same template");
+        assertEquals(RS1_MAC, mac(sent.get(2), 0), "another /24 is scheduled: next in rr");
+        assertEquals(RS2_MAC, mac(sent.get(3), 0));
+        assertEquals(1, countersOf("198.18.0.14").persistentConnections());
+        assertEquals(1, countersOf("198.18.0.13").persistentConnections());
+    }
+
+    @Test
+    void shouldScheduleAgainOnceTheTemplateExpiredWithNoLiveConnection() throws Exception {
+        vs.persistence(java.time.Duration.ofSeconds(60), 32);
+        resolveBothServers();
+        feed(syn(40000));
+        advanceSeconds(30);
+        feed(syn(40001));
+        assertEquals(RS2_MAC, mac(sent.get(1), 0), "within the timeout the template holds");
+        advanceSeconds(200); // both connections (SYN_RECV, 60 s) end, then the template's 60 s run out
+        assertEquals(0, director.connectionCount());
+        assertEquals(0, countersOf("198.18.0.14").persistentConnections());
+        feed(syn(40002));
+        assertEquals(RS1_MAC, mac(sent.get(2), 0), "no template left: the scheduler picks the next server");
+        assertEquals(1, countersOf("198.18.0.13").persistentConnections());
+    }
+
+    @Test
+    void shouldKeepATemplateWhileItControlsAnEstablishedConnection() throws Exception {
+        vs.persistence(java.time.Duration.ofSeconds(60), 32);
+        resolveBothServers();
+        feed(syn(40000));
+        feed(ack(40000)); // ESTABLISHED: 900 s
+        advanceSeconds(300);
+        assertTrue(feed(syn(40001)));
+        assertEquals(RS2_MAC, mac(sent.get(2), 0), "the template outlives its timeout while it controls a connection");
+        assertEquals(1, countersOf("198.18.0.14").persistentConnections());
+    }
+
+    @Test
+    void shouldStopFollowingATemplateToARemovedServer() throws Exception {
+        vs.persistence(java.time.Duration.ofSeconds(60), 32);
+        resolveBothServers();
+        feed(syn(40000));
+        vs.removeRealServer(InetAddress.getByName("198.18.0.14"), 80);
+        director.syncDestinations();
+        assertTrue(feed(syn(40001)));
+        assertEquals(RS1_MAC, mac(sent.get(1), 0), "the removed server's template no longer matches");
+        assertEquals(1, countersOf("198.18.0.13").persistentConnections());
     }
 }
