@@ -156,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
             List<VirtualServiceHealth> healths = director.healthChecks();
             for (int i = 0; i < list.size(); i++) {
                 VirtualService vs = list.get(i);
-                services.add(vs, 0, vs.address().getAddress().length * 8, i < healths.size() ? healths.get(i) : null);
+                services.add(vs, i < healths.size() ? healths.get(i) : null);
             }
         }
 

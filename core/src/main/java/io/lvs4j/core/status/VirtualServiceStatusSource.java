@@ -28,8 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class VirtualServiceStatusSource implements StatusSource {
 
-    private record Entry(VirtualService service, int persistenceTimeout, int persistenceNetmask,
-            VirtualServiceHealth health) {
+    private record Entry(VirtualService service, VirtualServiceHealth health) {
     }
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
@@ -48,27 +47,24 @@ public final class VirtualServiceStatusSource implements StatusSource {
     }
 
     /**
-     * Adds a service that is not persistent and has no health checks.
+     * Adds a service with no health checks.
      *
      * @param service the service
      * @return this source
      */
     public VirtualServiceStatusSource add(VirtualService service) {
-        return add(service, 0, service.address().getAddress().length * 8, null);
+        return add(service, null);
     }
 
     /**
-     * Adds a service.
+     * Adds a service; its persistence is read from the service itself.
      *
      * @param service the service
-     * @param persistenceTimeout its persistence timeout in seconds, 0 if not persistent
-     * @param persistenceNetmask its persistence granularity as a prefix length
      * @param health its health checks, or null if it has none
      * @return this source
      */
-    public VirtualServiceStatusSource add(VirtualService service, int persistenceTimeout,
-            int persistenceNetmask, VirtualServiceHealth health) {
-        entries.add(new Entry(service, persistenceTimeout, persistenceNetmask, health));
+    public VirtualServiceStatusSource add(VirtualService service, VirtualServiceHealth health) {
+        entries.add(new Entry(service, health));
         return this;
     }
 
@@ -98,7 +94,7 @@ public final class VirtualServiceStatusSource implements StatusSource {
                         counters.persistentConnections(), health, TrafficStats.ZERO, TrafficRates.ZERO));
             }
             result.add(new ServiceStatus(service.protocol(), service.address(), service.port(),
-                    service.scheduler().name(), entry.persistenceTimeout(), entry.persistenceNetmask(),
+                    service.scheduler().name(), service.persistenceSeconds(), service.persistenceGranularity(),
                     TrafficStats.ZERO, TrafficRates.ZERO, servers));
         }
         return result;

@@ -20,6 +20,7 @@ import io.lvs4j.core.sched.Scheduler;
 import io.lvs4j.core.status.IpvsadmFormat.Columns;
 import io.lvs4j.core.time.NanoClock;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -67,8 +68,9 @@ class VirtualServiceStatusSourceTest {
         DropCounters loop1 = new DropCounters();
         loop0.increment(DropReason.ETHERNET_TRUNCATED);
         loop1.increment(DropReason.ETHERNET_TRUNCATED);
+        web.persistence(Duration.ofSeconds(300), 32);
         VirtualServiceStatusSource source = new VirtualServiceStatusSource(List.of(), List.of(loop0, loop1))
-                .add(web, 300, 32, null);
+                .add(web);
 
         DirectorStatus status = DirectorStatus.of(source);
 
