@@ -1,5 +1,8 @@
 package io.lvs4j.core.config;
 
+import io.lvs4j.core.check.internal.Scripts;
+
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,5 +37,15 @@ public record Script(String command, Optional<String> user) {
      */
     public static Script of(String command) {
         return new Script(command, Optional.empty());
+    }
+
+    /**
+     * Splits the command line into the program and its arguments, as keepalived does: blanks
+     * separate words, single or double quotes group them, a backslash escapes the next character.
+     *
+     * @return the words, program first
+     */
+    public List<String> words() {
+        return Scripts.split(command);
     }
 }

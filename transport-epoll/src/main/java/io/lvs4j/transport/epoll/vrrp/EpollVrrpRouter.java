@@ -126,7 +126,13 @@ public final class EpollVrrpRouter implements AutoCloseable {
         this.garp = b.garp;
         this.actions = List.copyOf(b.actions);
         this.ownAddresses = b.ownAddresses;
-        VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime).callbackExecutor(loop::execute);
+        // a script result can move a timer (leaving FAULT starts the master-down timer; a
+        // finished run makes the next one due), so the loop looks at the deadline again after it
+        VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime)
+                .callbackExecutor(task -> loop.execute(() -> {
+                    task.run();
+                    reschedule();
+                }));
         instances.forEach(nb::instance);
         b.groups.forEach(nb::syncGroup);
         b.listeners.forEach(nb::listener);
