@@ -61,7 +61,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * masked to the granularity), virtual address and port, and goes to that template's server;
  * only without one does the scheduler pick, and the pick becomes a new template (counted in the
  * server's PersistConn) that lives while it controls connections and for the timeout after. A
- * removed server's templates stop matching. Templates live in each loop's connection table.
+ * removed server's templates stop matching. Templates live in each loop's connection table,
+ * and the kernel's fanout spreads flows over loops by their 5-tuple: with more than one loop,
+ * persistence holds within a loop only, so run persistent services on one loop until the
+ * fanout is keyed on the client address.
  *
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interface; the read methods are thread-safe; the data path runs on the loops.
@@ -207,6 +210,14 @@ public final class DrDirector implements AutoCloseable {
                 }
             };
         });
+        if (sockets.size() > 1) {
+            for (VirtualService service : services) {
+                if (service.persistenceSeconds() > 0) {
+                    LOG.warn("{}: persistence holds within one event loop; with {} loops a client's"
+                            + " connections can reach different servers", service, sockets.size());
+                }
+            }
+        }
         for (int i = 0; i < paths.size(); i++) {
             LoopPath path = paths.get(i);
             path.loop = sockets.get(i).loop();
