@@ -48,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * own, and sends the frame on. Replies go straight from the real servers to the clients.
  *
  * <p>The VIPs are never put on a kernel interface, so the director's kernel never answers for
- * them. Each loop owns its connection table (the fanout hash keeps a flow on one loop), its drop
+ * them. Each loop owns its connection table (the fanout keeps a flow on one loop), its drop
  * counters and its counters; reads sum them. Every drop is counted by reason; frames for
  * neither a virtual service nor a VIP are left alone. The data path follows the virtual services'
  * real servers as health checks or the user change them ({@link #syncDestinations()}): a
@@ -61,10 +61,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * masked to the granularity), virtual address and port, and goes to that template's server;
  * only without one does the scheduler pick, and the pick becomes a new template (counted in the
  * server's PersistConn) that lives while it controls connections and for the timeout after. A
- * removed server's templates stop matching. Templates live in each loop's connection table,
- * and the kernel's fanout spreads flows over loops by their 5-tuple: with more than one loop,
- * persistence holds within a loop only, so run persistent services on one loop until the
- * fanout is keyed on the client address.
+ * removed server's templates stop matching. Templates live in each loop's connection table; by
+ * default the sockets' fanout steers by the client's IPv4 source address
+ * ({@link PacketSocketOptions.Fanout#IPV4_SOURCE}), so all of a client's connections, and its
+ * templates, are on one loop whatever the number of loops (for a granularity coarser than one
+ * address, the clients of one masked range may still reach several loops). Socket options given to the builder
+ * with {@link PacketSocketOptions.Fanout#FLOW_HASH} spread one client's connections over the
+ * loops, and persistence then holds within a loop only.
  *
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interface; the read methods are thread-safe; the data path runs on the loops.
@@ -199,7 +202,8 @@ public final class DrDirector implements AutoCloseable {
         link = LinkInfo.of(config.interfaceName);
         directorIp = ipv4(config.directorAddress);
         PacketSocketOptions options = config.options != null ? config.options
-                : PacketSocketOptions.forInterface(config.interfaceName);
+                : PacketSocketOptions.forInterface(config.interfaceName)
+                        .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
             LoopPath path = newPath(socket::send);
@@ -210,14 +214,6 @@ public final class DrDirector implements AutoCloseable {
                 }
             };
         });
-        if (sockets.size() > 1) {
-            for (VirtualService service : services) {
-                if (service.persistenceSeconds() > 0) {
-                    LOG.warn("{}: persistence holds within one event loop; with {} loops a client's"
-                            + " connections can reach different servers", service, sockets.size());
-                }
-            }
-        }
         for (int i = 0; i < paths.size(); i++) {
             LoopPath path = paths.get(i);
             path.loop = sockets.get(i).loop();
@@ -636,7 +632,11 @@ public final class DrDirector implements AutoCloseable {
             return this;
         }
 
-        /** @param value socket options; default {@link PacketSocketOptions#forInterface} @return this builder */
+        /**
+         * @param value socket options; default {@link PacketSocketOptions#forInterface} with
+         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout
+         * @return this builder
+         */
         public Builder socketOptions(PacketSocketOptions value) {
             this.options = value;
             return this;

@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.Libc;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
@@ -127,7 +128,8 @@ public final class PacketSocket implements AutoCloseable {
 
     /**
      * Opens a packet socket on an interface of the calling thread's namespace and registers it on
-     * a loop, optionally joining a {@code PACKET_FANOUT} hash group.
+     * a loop, optionally joining a {@code PACKET_FANOUT} group of the kind
+     * {@link PacketSocketOptions#fanout()} names.
      *
      * @param loop an epoll event loop (of a group built with {@code EpollIoHandler.newFactory()})
      * @param options the socket options
@@ -138,6 +140,19 @@ public final class PacketSocket implements AutoCloseable {
      */
     public static PacketSocket open(IoEventLoop loop, PacketSocketOptions options, boolean fanout,
             Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
+        // Without the group's size the program's modulo is a no-op and the kernel's (over the
+        // group's current size) picks the socket.
+        return open(loop, options, fanout ? 256 : 0, handlerFactory);
+    }
+
+    /**
+     * Opens a packet socket as {@link #open(IoEventLoop, PacketSocketOptions, boolean, Function)}
+     * does, for a group of a known size.
+     *
+     * @param fanoutSockets the number of sockets of the fanout group, or 0 not to join one
+     */
+    static PacketSocket open(IoEventLoop loop, PacketSocketOptions options, int fanoutSockets,
+            Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
         if (loop.inEventLoop()) {
             throw new IllegalStateException("open blocks: call it from outside the socket's event loop");
         }
@@ -147,7 +162,7 @@ public final class PacketSocket implements AutoCloseable {
         int fd = PacketSocketFd.openPacket(link.index());
         PacketSocket socket;
         try {
-            configure(fd, options, fanout);
+            configure(fd, options, fanoutSockets);
             socket = new PacketSocket(loop, link, options, fd);
         } catch (IOException | RuntimeException e) {
             PacketSocketFd.close(fd);
@@ -169,7 +184,7 @@ public final class PacketSocket implements AutoCloseable {
         return socket;
     }
 
-    private static void configure(int fd, PacketSocketOptions options, boolean fanout) throws NativeIoException {
+    private static void configure(int fd, PacketSocketOptions options, int fanoutSockets) throws NativeIoException {
         if (options.vnetHeader()) {
             PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, 1);
         }
@@ -178,11 +193,17 @@ public final class PacketSocket implements AutoCloseable {
         }
         setBuffer(fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, options.receiveBufferBytes());
         setBuffer(fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, options.sendBufferBytes());
-        if (fanout) {
+        if (fanoutSockets > 0) {
             // No PACKET_FANOUT_FLAG_DEFRAG: a lone fragment would vanish in the kernel's reassembly
             // queue instead of reaching the director, which counts and drops fragments.
-            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT,
-                    options.fanoutGroupId() | (Libc.PACKET_FANOUT_HASH << 16));
+            boolean bySource = options.fanout() == PacketSocketOptions.Fanout.IPV4_SOURCE;
+            int type = bySource ? Libc.PACKET_FANOUT_CBPF : Libc.PACKET_FANOUT_HASH;
+            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, options.fanoutGroupId() | (type << 16));
+            if (bySource) {
+                // The program belongs to the group; every member sets the same one, so the group
+                // steers by it as soon as its first socket has joined.
+                PacketSocketFd.setFanoutProgram(fd, FanoutProgram.ipv4Source(fanoutSockets));
+            }
         }
     }
 

@@ -13,8 +13,10 @@ import java.util.function.Function;
 
 /**
  * One {@link PacketSocket} per event loop of a group, all bound to one interface and joined in
- * one {@code PACKET_FANOUT} hash group, so the kernel spreads flows over the loops and both
- * directions of a 5-tuple meet on the same loop. Counters are kept per socket and summed on
+ * one {@code PACKET_FANOUT} group, so the kernel spreads frames over the loops: by the flow hash
+ * (both directions of a 5-tuple meet on the same loop) or by the client's IPv4 source address
+ * (all of one client's flows meet on the same loop), as {@link PacketSocketOptions#fanout()}
+ * says. Counters are kept per socket and summed on
  * read. Thread-safe.
  */
 public final class PacketSocketGroup implements AutoCloseable {
@@ -56,9 +58,13 @@ public final class PacketSocketGroup implements AutoCloseable {
     public static PacketSocketGroup open(IoEventLoopGroup group, PacketSocketOptions options,
             Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
         List<PacketSocket> sockets = new ArrayList<>();
+        int size = 0;
+        for (EventExecutor ignored : group) {
+            size++;
+        }
         try {
             for (EventExecutor executor : group) {
-                sockets.add(PacketSocket.open((IoEventLoop) executor, options, true, handlerFactory));
+                sockets.add(PacketSocket.open((IoEventLoop) executor, options, size, handlerFactory));
             }
         } catch (IOException | RuntimeException e) {
             sockets.forEach(PacketSocket::close);

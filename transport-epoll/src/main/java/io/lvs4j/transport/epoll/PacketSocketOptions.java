@@ -12,9 +12,25 @@ package io.lvs4j.transport.epoll;
  * @param fanoutGroupId the {@code PACKET_FANOUT} group id (16 bits), unique per namespace
  * @param vnetHeader {@code PACKET_VNET_HDR}: keep offloads (partial checksums, GSO) intact
  * @param ignoreOutgoing {@code PACKET_IGNORE_OUTGOING}: do not receive the host's own transmissions
+ * @param fanout how a {@link PacketSocketGroup} spreads frames over its sockets
  */
 public record PacketSocketOptions(String interfaceName, int batchSize, int receiveBufferBytes, int sendBufferBytes,
-        int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing) {
+        int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing, Fanout fanout) {
+
+    /** How the kernel picks the socket of a fanout group for a received frame. */
+    public enum Fanout {
+        /**
+         * {@code PACKET_FANOUT_HASH}: by the kernel's flow hash, the same for both directions of
+         * one 5-tuple; one client's connections spread over the sockets.
+         */
+        FLOW_HASH,
+        /**
+         * {@code PACKET_FANOUT_CBPF}: by the IPv4 source address (its four bytes folded by XOR,
+         * modulo the number of sockets), so that every frame of one client reaches one socket;
+         * frames that are not IPv4 (ARP, IPv6) go to the first socket.
+         */
+        IPV4_SOURCE
+    }
 
     /** Validates the options. */
     public PacketSocketOptions {
@@ -30,48 +46,57 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
         if (fanoutGroupId < 0 || fanoutGroupId > 0xFFFF) {
             throw new IllegalArgumentException("fanoutGroupId must be in [0, 65535]: " + fanoutGroupId);
         }
+        if (fanout == null) {
+            throw new IllegalArgumentException("fanout must not be null");
+        }
     }
 
     /**
      * Default options for an interface: batches of 64, 32 MiB receive and 8 MiB send buffers,
      * a fanout group id derived from the interface name and the process id, virtio-net headers on,
-     * outgoing frames ignored.
+     * outgoing frames ignored, fanout by {@link Fanout#FLOW_HASH}.
      *
      * @param interfaceName the interface
      * @return the options
      */
     public static PacketSocketOptions forInterface(String interfaceName) {
         int id = (int) ((interfaceName.hashCode() * 31L + ProcessHandle.current().pid()) & 0xFFFF);
-        return new PacketSocketOptions(interfaceName, 64, 32 << 20, 8 << 20, id, true, true);
+        return new PacketSocketOptions(interfaceName, 64, 32 << 20, 8 << 20, id, true, true, Fanout.FLOW_HASH);
     }
 
     /** @param size frames per batch @return a copy with this batch size */
     public PacketSocketOptions withBatchSize(int size) {
         return new PacketSocketOptions(interfaceName, size, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, ignoreOutgoing);
+                vnetHeader, ignoreOutgoing, fanout);
     }
 
     /** @param bytes receive buffer size @return a copy with this receive buffer */
     public PacketSocketOptions withReceiveBufferBytes(int bytes) {
         return new PacketSocketOptions(interfaceName, batchSize, bytes, sendBufferBytes, fanoutGroupId, vnetHeader,
-                ignoreOutgoing);
+                ignoreOutgoing, fanout);
     }
 
     /** @param id fanout group id @return a copy with this fanout group id */
     public PacketSocketOptions withFanoutGroupId(int id) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, id, vnetHeader,
-                ignoreOutgoing);
+                ignoreOutgoing, fanout);
     }
 
     /** @param on whether to use virtio-net headers @return a copy with this setting */
     public PacketSocketOptions withVnetHeader(boolean on) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId, on,
-                ignoreOutgoing);
+                ignoreOutgoing, fanout);
     }
 
     /** @param on whether to ignore the host's outgoing frames @return a copy with this setting */
     public PacketSocketOptions withIgnoreOutgoing(boolean on) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, on);
+                vnetHeader, on, fanout);
+    }
+
+    /** @param mode how a socket group spreads frames @return a copy with this fanout */
+    public PacketSocketOptions withFanout(Fanout mode) {
+        return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
+                vnetHeader, ignoreOutgoing, mode);
     }
 }

@@ -138,8 +138,25 @@ class DrDirectorIT {
                 assertTrue(dr.counter(DirectorCounter.FORWARDED) > opened * 3L);
                 assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
                 assertEquals(0, dr.socketStatistics().txErrors());
+
+                // Made persistent, the service sends every new connection of the client to one server.
+                vs.persistence(Duration.ofSeconds(60), 32);
+                List<String> sticky = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    sticky.add(client.exec("curl", "-sS", "-m", "5", "http://" + vip + "/").check().stdout().strip());
+                }
+                assertEquals(1, sticky.stream().distinct().count(), "one server for the persistent client: " + sticky);
+                assertEquals(1, persistent(vs), "one template");
             }
         }
+    }
+
+    private static int persistent(VirtualService vs) {
+        int sum = 0;
+        for (int i = 0; i < vs.destinations().size(); i++) {
+            sum += vs.destinations().get(i).counters().persistentConnections();
+        }
+        return sum;
     }
 
     @Test

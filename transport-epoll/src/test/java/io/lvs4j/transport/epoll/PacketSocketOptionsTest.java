@@ -26,6 +26,17 @@ class PacketSocketOptionsTest {
     }
 
     @Test
+    void shouldFanOutByFlowHashUnlessToldToSteerByTheSourceAddress() {
+        PacketSocketOptions options = PacketSocketOptions.forInterface("eth0").withBatchSize(8);
+        assertEquals(PacketSocketOptions.Fanout.FLOW_HASH, options.fanout());
+        PacketSocketOptions bySource = options.withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
+        assertEquals(PacketSocketOptions.Fanout.IPV4_SOURCE, bySource.fanout());
+        assertEquals(8, bySource.batchSize());
+        assertEquals(PacketSocketOptions.Fanout.IPV4_SOURCE, bySource.withBatchSize(16).fanout());
+        assertThrows(IllegalArgumentException.class, () -> options.withFanout(null));
+    }
+
+    @Test
     void shouldRejectImpossibleSettings() {
         assertThrows(IllegalArgumentException.class, () -> PacketSocketOptions.forInterface("a-name-of-16-chr"));
         assertThrows(IllegalArgumentException.class, () -> PacketSocketOptions.forInterface("eth0").withBatchSize(0));

@@ -61,6 +61,10 @@ public final class Libc {
     public static final int PACKET_IGNORE_OUTGOING = 23;
     /** {@code PACKET_FANOUT_HASH}: by the flow hash, symmetric for one 5-tuple. */
     public static final int PACKET_FANOUT_HASH = 0;
+    /** {@code PACKET_FANOUT_CBPF}: by the return value of a classic BPF program. */
+    public static final int PACKET_FANOUT_CBPF = 6;
+    /** {@code PACKET_FANOUT_DATA}: the program of a {@code PACKET_FANOUT_CBPF} group. */
+    public static final int PACKET_FANOUT_DATA = 22;
     /** {@code PACKET_FANOUT_FLAG_DEFRAG}: reassemble fragments before hashing. */
     public static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
     /** {@code SIOCGIFINDEX}. */

@@ -83,6 +83,34 @@ public final class PacketSocketFd {
     }
 
     /**
+     * Sets the classic BPF program of the socket's {@code PACKET_FANOUT_CBPF} group
+     * ({@code PACKET_FANOUT_DATA}).
+     *
+     * @param fd a packet socket that has joined a {@code PACKET_FANOUT_CBPF} group
+     * @param program the instructions, {@code {code, jt, jf, k}} each
+     * @throws NativeIoException if {@code setsockopt(2)} fails
+     */
+    public static void setFanoutProgram(int fd, int[][] program) throws NativeIoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            MemorySegment filter = arena.allocate(Structs.SOCK_FILTER, program.length);
+            for (int i = 0; i < program.length; i++) {
+                MemorySegment insn = filter.asSlice(i * Structs.SOCK_FILTER.byteSize(), Structs.SOCK_FILTER);
+                insn.set(JAVA_SHORT, Structs.FILTER_CODE, (short) program[i][0]);
+                insn.set(JAVA_BYTE, Structs.FILTER_JT, (byte) program[i][1]);
+                insn.set(JAVA_BYTE, Structs.FILTER_JF, (byte) program[i][2]);
+                insn.set(JAVA_INT, Structs.FILTER_K, program[i][3]);
+            }
+            MemorySegment fprog = arena.allocate(Structs.SOCK_FPROG);
+            fprog.set(JAVA_SHORT, Structs.FPROG_LEN, (short) program.length);
+            fprog.set(java.lang.foreign.ValueLayout.ADDRESS, Structs.FPROG_FILTER, filter);
+            if (Libc.setsockopt(cs, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, fprog, (int) fprog.byteSize()) < 0) {
+                throw new NativeIoException("setsockopt(PACKET_FANOUT_DATA)", Libc.errno(cs));
+            }
+        }
+    }
+
+    /**
      * Reads an integer socket option.
      *
      * @param fd the socket

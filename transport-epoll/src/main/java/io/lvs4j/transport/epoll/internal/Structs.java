@@ -144,6 +144,26 @@ public final class Structs {
     /** {@code VIRTIO_NET_HDR_GSO_NONE}. */
     public static final int VNET_GSO_NONE = 0;
 
+    /** {@code struct sock_filter { u16 code; u8 jt; u8 jf; u32 k; }} (8 bytes): one classic BPF instruction. */
+    public static final StructLayout SOCK_FILTER = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("code"), JAVA_BYTE.withName("jt"), JAVA_BYTE.withName("jf"), JAVA_INT.withName("k"));
+    /** Offset of {@code code}. */
+    public static final long FILTER_CODE = SOCK_FILTER.byteOffset(groupElement("code"));
+    /** Offset of {@code jt}. */
+    public static final long FILTER_JT = SOCK_FILTER.byteOffset(groupElement("jt"));
+    /** Offset of {@code jf}. */
+    public static final long FILTER_JF = SOCK_FILTER.byteOffset(groupElement("jf"));
+    /** Offset of {@code k}. */
+    public static final long FILTER_K = SOCK_FILTER.byteOffset(groupElement("k"));
+
+    /** {@code struct sock_fprog { unsigned short len; struct sock_filter *filter; }} (16 bytes). */
+    public static final StructLayout SOCK_FPROG = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("len"), MemoryLayout.paddingLayout(6), ADDRESS.withName("filter"));
+    /** Offset of {@code len}. */
+    public static final long FPROG_LEN = SOCK_FPROG.byteOffset(groupElement("len"));
+    /** Offset of {@code filter}. */
+    public static final long FPROG_FILTER = SOCK_FPROG.byteOffset(groupElement("filter"));
+
     private Structs() {
     }
 }

@@ -70,7 +70,8 @@ final class VipOwner implements FrameHandler, AutoCloseable {
      */
     static VipOwner open(IoEventLoop loop, String interfaceName) throws IOException {
         VipOwner arp = new VipOwner();
-        PacketSocketOptions options = new PacketSocketOptions(interfaceName, 16, 0, 0, 0, false, true);
+        PacketSocketOptions options = new PacketSocketOptions(interfaceName, 16, 0, 0, 0, false, true,
+                PacketSocketOptions.Fanout.FLOW_HASH);
         arp.socket = PacketSocket.open(loop, options, false, s -> arp);
         arp.mac = arp.socket.link().mac();
         return arp;

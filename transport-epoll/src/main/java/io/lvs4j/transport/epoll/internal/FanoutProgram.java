@@ -1,0 +1,72 @@
+package io.lvs4j.transport.epoll.internal;
+
+/**
+ * The classic BPF program of a {@code PACKET_FANOUT_CBPF} group that steers by the IPv4 source
+ * address: every frame of one client reaches one socket. Loads go through the kernel's
+ * ancillary protocol field and the network-header offset, so the program reads the IPv4 header
+ * wherever the frame starts (the virtio-net header is not in the program's view, and a received
+ * 802.1Q tag has been moved into the packet's metadata by then). Immutable.
+ */
+public final class FanoutProgram {
+
+    private static final int LD_W_ABS = 0x20;
+    private static final int LD_H_ABS = 0x28;
+    private static final int JEQ_K = 0x15;
+    private static final int TAX = 0x07;
+    private static final int RSH_K = 0x74;
+    private static final int XOR_X = 0xac;
+    private static final int AND_K = 0x54;
+    private static final int MOD_K = 0x94;
+    private static final int RET_A = 0x16;
+    private static final int RET_K = 0x06;
+    /** {@code SKF_AD_OFF + SKF_AD_PROTOCOL}: the frame's EtherType in host order. */
+    private static final int AD_PROTOCOL = -0x1000;
+    /** {@code SKF_NET_OFF}: offsets from the network header. */
+    private static final int NET_OFF = -0x100000;
+    private static final int ETH_P_IP = 0x0800;
+    private static final int IPV4_SOURCE_OFFSET = 12;
+
+    private FanoutProgram() {
+    }
+
+    /**
+     * Builds the program as {@code struct sock_filter} fields, one row per instruction:
+     * {@code {code, jt, jf, k}}.
+     *
+     * @param sockets the number of sockets of the group, at least 1
+     * @return the instructions
+     */
+    public static int[][] ipv4Source(int sockets) {
+        if (sockets < 1) {
+            throw new IllegalArgumentException("sockets must be at least 1: " + sockets);
+        }
+        return new int[][] {
+            {LD_H_ABS, 0, 0, AD_PROTOCOL},
+            {JEQ_K, 0, 10, ETH_P_IP},                       // not IPv4: to the last instruction
+            {LD_W_ABS, 0, 0, NET_OFF + IPV4_SOURCE_OFFSET},  // A = source address
+            {TAX, 0, 0, 0},
+            {RSH_K, 0, 0, 16},
+            {XOR_X, 0, 0, 0},                              // A ^= A >> 16
+            {TAX, 0, 0, 0},
+            {RSH_K, 0, 0, 8},
+            {XOR_X, 0, 0, 0},                              // A ^= A >> 8
+            {AND_K, 0, 0, 0xFF},                           // the four bytes folded into one
+            {MOD_K, 0, 0, sockets},
+            {RET_A, 0, 0, 0},
+            {RET_K, 0, 0, 0},
+        };
+    }
+
+    /**
+     * The socket the program picks for an IPv4 source address, for callers that need to predict it.
+     *
+     * @param source the source address as a big-endian int
+     * @param sockets the number of sockets of the group
+     * @return the socket index
+     */
+    public static int socketOf(int source, int sockets) {
+        int a = source ^ (source >>> 16);
+        a ^= a >>> 8;
+        return (a & 0xFF) % sockets;
+    }
+}
