@@ -1,0 +1,247 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.model.RealServer;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.sched.SchedulerOptions;
+import io.lvs4j.core.sched.Schedulers;
+import io.lvs4j.testkit.Host;
+import io.lvs4j.testkit.Lab;
+import io.lvs4j.testkit.NamedHttpServer;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The lab of the end-to-end benchmark: one bridge, {@code 198.18.0.0/24}, a client, the lvs4j
+ * director, a kernel router and one real server running nginx, with every requested
+ * {@link EndToEndPath} set up at once, each on its own destination address, so that one run
+ * measures them alternately on the same hosts.
+ *
+ * <ul>
+ *   <li>direct: the real server's own address;</li>
+ *   <li>DNAT: a VIP held by the router namespace, whose nftables rule rewrites it to the real
+ *       server (prerouting {@code dnat}, no masquerade); the client reaches that VIP from an
+ *       address of its own, which the real server routes back through the router, so the
+ *       router's conntrack rewrites the replies back;</li>
+ *   <li>DR: a VIP the director owns in user space; the real server holds it on {@code lo}.</li>
+ * </ul>
+ *
+ * Both directors (the user-space one and the router) see only the traffic of their own paths.
+ * New-connection runs open about 10^5 connections in seconds, so the client may use every
+ * port, the real server keeps no TIME_WAIT sockets, and the router keeps conntrack entries in
+ * TIME_WAIT for one second (all paths alike). Everything is torn down by {@link #close()}, also
+ * when the setup fails half-way.
+ */
+final class EndToEndLab implements AutoCloseable {
+
+    /** The HTTP port of the real server and of every VIP. */
+    static final int PORT = 80;
+    private static final String SERVER_NAME = "nginx1";
+
+    private final List<EndToEndPath> paths;
+    private final Map<EndToEndPath, String> targets = new EnumMap<>(EndToEndPath.class);
+    private final Lab lab;
+    private final Host client;
+    private final Host rs;
+    private Host router;
+    private NamedHttpServer server;
+    private DrDirector director;
+
+    /**
+     * Builds the lab and starts the real server, the router and the director as the paths need.
+     *
+     * @param paths the paths to set up (direct among them)
+     * @param loops the director's event loops
+     * @return the running lab
+     * @throws Exception if any part cannot be set up (what was made is torn down)
+     */
+    static EndToEndLab start(List<EndToEndPath> paths, MultiThreadIoEventLoopGroup loops) throws Exception {
+        Lab.Builder builder = Lab.builder().host("client").host("director").host("router").host("rs1");
+        EndToEndLab lab = new EndToEndLab(paths, builder.build());
+        try {
+            lab.setUp(loops);
+            return lab;
+        } catch (Exception | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private EndToEndLab(List<EndToEndPath> paths, Lab lab) {
+        this.paths = List.copyOf(paths);
+        this.lab = lab;
+        this.client = lab.host("client");
+        this.rs = lab.host("rs1");
+    }
+
+    private void setUp(MultiThreadIoEventLoopGroup loops) throws Exception {
+        client.exec("sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000").check();
+        rs.exec("sysctl", "-q", "-w", "net.ipv4.tcp_max_tw_buckets=0").check();
+        server = NamedHttpServer.start(rs, SERVER_NAME, PORT);
+        targets.put(EndToEndPath.DIRECT, rs.ip());
+        if (paths.contains(EndToEndPath.DNAT)) {
+            setUpKernelDnat();
+        }
+        if (paths.contains(EndToEndPath.DR)) {
+            String vip = lab.address(200);
+            rs.holdVipOnLoopback(vip);
+            targets.put(EndToEndPath.DR, vip);
+        }
+        if (paths.stream().anyMatch(EndToEndPath::viaDirector)) {
+            startDirector(loops);
+        }
+    }
+
+    /**
+     * The kernel reference for NAT: the router holds the VIP, DNATs it to the real server in
+     * prerouting and forwards out of the same interface (so it must send no ICMP redirects);
+     * the client talks to that VIP from its own second address, which the real server routes
+     * through the router, where conntrack rewrites the replies' source back to the VIP.
+     */
+    private void setUpKernelDnat() {
+        router = lab.host("router");
+        String vip = lab.address(205);
+        String clientSource = lab.address(101);
+        router.exec("ip", "addr", "add", vip + "/32", "dev", router.iface()).check();
+        router.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1").check();
+        for (String scope : new String[] {"all", "default", router.iface()}) {
+            router.exec("sysctl", "-q", "-w", "net.ipv4.conf." + scope + ".send_redirects=0").check();
+        }
+        String rules = """
+                table ip lvs4jbench {
+                    chain prerouting {
+                        type nat hook prerouting priority dstnat; policy accept;
+                        ip daddr %s tcp dport %d counter dnat to %s:%d
+                    }
+                }
+                """.formatted(vip, PORT, rs.ip(), PORT);
+        router.exec("nft", "-f", writeTemp(rules)).check();
+        // Loaded with the first NAT rule: new-connection runs would fill the table with TIME_WAIT entries.
+        router.exec("sysctl", "-q", "-w", "net.netfilter.nf_conntrack_tcp_timeout_time_wait=1").check();
+        client.exec("ip", "addr", "add", clientSource + "/" + Lab.PREFIX_LENGTH, "dev", client.iface()).check();
+        client.exec("ip", "route", "add", vip + "/32", "dev", client.iface(), "src", clientSource).check();
+        rs.exec("ip", "route", "add", clientSource + "/32", "via", router.ip()).check();
+        targets.put(EndToEndPath.DNAT, vip);
+    }
+
+    private void startDirector(MultiThreadIoEventLoopGroup loops) throws Exception {
+        Host host = lab.host("director");
+        InetAddress rsAddress = InetAddress.getByName(rs.ip());
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(targets.get(EndToEndPath.DR)),
+                PORT, Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        vs.addRealServer(RealServer.of(rsAddress, PORT, 1));
+        director = host.netns().call(() -> DrDirector.builder().interfaceName(host.iface())
+                .directorAddress(InetAddress.getByName(host.ip())).loops(loops).virtualService(vs).build().start());
+        await().atMost(10, TimeUnit.SECONDS).until(() -> director.resolved(rsAddress));
+    }
+
+    private static String writeTemp(String content) {
+        try {
+            Path file = Files.createTempFile("lvs4j-bench-", ".nft");
+            file.toFile().deleteOnExit();
+            Files.writeString(file, content);
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** @return the client host, where wrk runs */
+    Host client() {
+        return client;
+    }
+
+    /** @return what serves on the real server ({@code nginx} or {@code netty}) */
+    String serverKind() {
+        return server.kind();
+    }
+
+    /**
+     * Returns the address the client connects to for a path.
+     *
+     * @param path a path of this lab
+     * @return the IPv4 address
+     */
+    String target(EndToEndPath path) {
+        String target = targets.get(path);
+        if (target == null) {
+            throw new IllegalArgumentException("path not set up: " + path);
+        }
+        return target;
+    }
+
+    /**
+     * Checks that a path reaches the real server: one request with curl must return its name.
+     *
+     * @param path a path of this lab
+     */
+    void verify(EndToEndPath path) {
+        String body = client.netns().exec(Duration.ofSeconds(15), "curl", "-sS", "-m", "5",
+                "http://" + target(path) + ":" + PORT + "/").check().stdout().strip();
+        if (!body.equals(SERVER_NAME)) {
+            throw new IllegalStateException(path.label() + " answered '" + body + "', not " + SERVER_NAME);
+        }
+    }
+
+    /**
+     * Prints what the directors counted: the lvs4j director's counters and socket statistics,
+     * the router's nftables rule counter.
+     *
+     * @param out where to print
+     */
+    void report(PrintStream out) {
+        if (director != null) {
+            out.println("lvs4j director: " + director.socketStatistics() + ", table entries "
+                    + director.connectionCount());
+            StringBuilder line = new StringBuilder(" ");
+            for (DirectorCounter counter : DirectorCounter.values()) {
+                long value = director.counter(counter);
+                if (value != 0) {
+                    line.append(' ').append(counter).append('=').append(value);
+                }
+            }
+            out.println(line);
+        }
+        if (router != null) {
+            String rules = router.exec("nft", "list", "table", "ip", "lvs4jbench").check().stdout();
+            for (String ruleLine : rules.split("\n")) {
+                if (ruleLine.contains("counter")) {
+                    out.println("router nftables rule: " + ruleLine.strip());
+                }
+            }
+            String count = router.exec("sysctl", "-n", "net.netfilter.nf_conntrack_count").stdout().strip();
+            out.println("router conntrack entries now: " + count);
+        }
+    }
+
+    /** Stops the director and the real server and deletes every namespace; idempotent. */
+    @Override
+    public void close() {
+        try {
+            if (director != null) {
+                director.close();
+            }
+        } finally {
+            try {
+                if (server != null) {
+                    server.close();
+                }
+            } finally {
+                lab.close();
+            }
+        }
+    }
+}
