@@ -128,7 +128,12 @@ final class EndToEndLab implements AutoCloseable {
                     }
                 }
                 """.formatted(vip, PORT, rs.ip(), PORT);
-        router.exec("nft", "-f", writeTemp(rules)).check();
+        Path file = writeTemp(rules);
+        try {
+            router.exec("nft", "-f", file.toString()).check();
+        } finally {
+            file.toFile().delete();
+        }
         // Loaded with the first NAT rule: new-connection runs would fill the table with TIME_WAIT entries.
         router.exec("sysctl", "-q", "-w", "net.netfilter.nf_conntrack_tcp_timeout_time_wait=1").check();
         client.exec("ip", "addr", "add", clientSource + "/" + Lab.PREFIX_LENGTH, "dev", client.iface()).check();
@@ -148,12 +153,11 @@ final class EndToEndLab implements AutoCloseable {
         await().atMost(10, TimeUnit.SECONDS).until(() -> director.resolved(rsAddress));
     }
 
-    private static String writeTemp(String content) {
+    private static Path writeTemp(String content) {
         try {
             Path file = Files.createTempFile("lvs4j-bench-", ".nft");
-            file.toFile().deleteOnExit();
             Files.writeString(file, content);
-            return file.toString();
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
