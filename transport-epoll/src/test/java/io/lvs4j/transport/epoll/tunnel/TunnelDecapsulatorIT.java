@@ -168,6 +168,95 @@ class TunnelDecapsulatorIT {
         }
     }
 
+    @Test
+    void shouldDeliverIpv6InIpv6AndGueOverIpv6AndSilenceParameterProblem() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            Host rs = lab.host("rs");
+            for (Host h : lab.hosts()) {
+                h.exec("ip", "-6", "addr", "add", ipv6(h) + "/64", "dev", h.iface(), "nodad").check();
+            }
+            String vip = "2001:2::203";
+            InetAddress server = InetAddress.getByName(ipv6(rs));
+            byte[] probe = new PacketBuilder().ipv6(ipv6(client), vip).udp(40000, ECHO_PORT).buildIpPacket();
+
+            // Without a decapsulator the kernel answers next header 41 with ICMPv6 parameter problem.
+            boolean noTunnelModule = !rs.exec("ip", "link", "show", "ip6tnl0").ok();
+            long problemsBefore = snmp6(rs, "Icmp6OutParmProblems");
+            try (RawSender sender = director.netns().call(RawSender::ipv6InIpv6)) {
+                sender.send(probe, server);
+            }
+            if (noTunnelModule) {
+                await().atMost(5, TimeUnit.SECONDS).until(() -> snmp6(rs, "Icmp6OutParmProblems") == problemsBefore + 1);
+            }
+
+            String ipipTun = "t6i-" + lab.tag();
+            String gueTun = "t6g-" + lab.tag();
+            IoEventLoop loop = (IoEventLoop) loops.next();
+            try (TunnelDecapsulator ipip = rs.netns().call(() -> TunnelDecapsulator.builder().ipip().tunName(ipipTun)
+                    .families(StandardProtocolFamily.INET6).loop(loop).build().start());
+                    TunnelDecapsulator gue = rs.netns().call(() -> TunnelDecapsulator.builder().gue().tunName(gueTun)
+                    .families(StandardProtocolFamily.INET6).loop(loop).build().start())) {
+                RealServerSetup.in(rs.netns()).tunDevice(gueTun).apply();
+                try (UdpEchoServer echo = realServer(rs, ipipTun, vip);
+                        DatagramSocket socket = client.netns().call(() -> {
+                            DatagramSocket s = new DatagramSocket(new InetSocketAddress(ipv6(client), 0));
+                            s.setSoTimeout(5000);
+                            return s;
+                        });
+                        RawSender sender = director.netns().call(RawSender::ipv6InIpv6);
+                        DatagramSocket udp = director.netns().call(() -> new DatagramSocket(
+                                new InetSocketAddress(ipv6(director), 0)))) {
+                    long problems = snmp6(rs, "Icmp6OutParmProblems");
+                    InetSocketAddress target = new InetSocketAddress(vip, ECHO_PORT);
+                    InetSocketAddress gueTarget = new InetSocketAddress(server, GUE_PORT);
+                    IntFunction<byte[]> inner = i -> new PacketBuilder().ipv6(ipv6(client), vip)
+                            .udp(socket.getLocalPort(), ECHO_PORT).payload(message(i)).buildIpPacket();
+
+                    exchange(socket, target, i -> () -> sender.send(inner.apply(i), server));
+                    assertEquals(DATAGRAMS, ipip.counter(DecapCounter.DECAPSULATED));
+                    assertEquals(0, ipip.drops());
+                    assertEquals(problems, snmp6(rs, "Icmp6OutParmProblems"), "the raw socket of 41 holds");
+
+                    exchange(socket, target, i -> () -> {
+                        byte[] payload = gue0(41, inner.apply(i));
+                        udp.send(new DatagramPacket(payload, payload.length, gueTarget));
+                    });
+                    exchange(socket, target, i -> () -> {
+                        byte[] payload = inner.apply(i);
+                        udp.send(new DatagramPacket(payload, payload.length, gueTarget));
+                    });
+                    assertEquals(2 * DATAGRAMS, gue.counter(DecapCounter.DECAPSULATED));
+                    assertEquals(0, gue.drops());
+                    assertEquals(3 * DATAGRAMS, echo.received());
+
+                    // An IPv4 packet announced as IPv6 is refused.
+                    byte[] mismatch = gue0(41, new PacketBuilder().ipv4(client.ip(), lab.address(203))
+                            .udp(1, ECHO_PORT).buildIpPacket());
+                    udp.send(new DatagramPacket(mismatch, mismatch.length, gueTarget));
+                    await().atMost(5, TimeUnit.SECONDS)
+                            .until(() -> gue.counter(DecapCounter.DROP_WRONG_INNER_VERSION) == 1);
+                }
+            }
+        }
+    }
+
+    private static String ipv6(Host host) {
+        return "2001:2::" + host.ip().substring(host.ip().lastIndexOf('.') + 1);
+    }
+
+    /** Reads a counter of the host's namespace from {@code /proc/net/snmp6}. */
+    private static long snmp6(Host host, String name) {
+        for (String line : host.exec("cat", "/proc/net/snmp6").check().stdout().split("\\R")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 2 && f[0].equals(name)) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        throw new IllegalStateException("no " + name + " in /proc/net/snmp6");
+    }
+
     private static byte[] ipip(Host director, Host rs, byte[] inner) {
         return new PacketBuilder().ipv4(director.ip(), rs.ip()).rawTransport(4).payload(inner).buildIpPacket();
     }
