@@ -23,10 +23,15 @@ public enum DecapCounter {
     DROP_WRONG_INNER_VERSION,
     /** Dropped: a GUE header of version 2 or 3, or shorter than its 4 bytes. */
     DROP_GUE_VERSION,
-    /** Dropped: a GUE control message, or a GUE header with flags or optional fields. */
+    /**
+     * Dropped: a GUE control message, or a GUE header with flags or extension fields other than
+     * IPVS's remote checksum offload.
+     */
     DROP_GUE_UNSUPPORTED,
     /** Dropped: a GUE data message whose protocol is neither 4 (IPv4) nor 41 (IPv6). */
     DROP_GUE_PROTOCOL,
+    /** Dropped: the extension fields run past the datagram, or their checksum range is outside the packet. */
+    DROP_GUE_BAD_OPTION,
     /** Dropped: writing the inner packet into the TUN device failed. */
     DROP_TUN_WRITE,
     /** Receive calls that failed with an error other than "try again". */

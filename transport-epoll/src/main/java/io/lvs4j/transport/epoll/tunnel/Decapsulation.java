@@ -7,6 +7,7 @@ import io.lvs4j.core.packet.Ipv6Header;
 import java.lang.foreign.MemorySegment;
 
 import static io.lvs4j.core.packet.NetworkOrder.u16;
+import static io.lvs4j.core.packet.NetworkOrder.u32;
 import static io.lvs4j.core.packet.NetworkOrder.u8;
 
 /**
@@ -30,13 +31,17 @@ import static io.lvs4j.core.packet.NetworkOrder.u8;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |                  Extension fields (Hlen words)                |
  * </pre>
- * A data message (C = 0) with protocol 4 carries IPv4, with 41 IPv6. Control messages, flags and
- * extension fields (IPVS's remote checksum offload among them) are refused, so that no inner
- * packet is delivered with a checksum left for the receiver to complete.
+ * A data message (C = 0) with protocol 4 carries IPv4, with 41 IPv6. The one extension accepted
+ * is IPVS's remote checksum offload ({@code --tun-flags remcsum}): flag {@code PRIV} (0x0001),
+ * Hlen 2, private flags {@code REMCSUM} (0x80000000), then the 16-bit start of the checksummed
+ * range and the offset of the checksum field, both counted from the inner packet's start; the
+ * inner transport checksum is then completed here, as the kernel's {@code gue_remcsum} does.
+ * Control messages and other flags or extension fields are refused.
  *
  * <p>Each check returns {@link DecapCounter#DECAPSULATED} and sets {@link #innerOffset()} and
  * {@link #innerLength()} (the inner packet's own length; bytes after it are ignored), or returns
- * the drop reason. The inner IPv4 header checksum is verified. Not thread-safe; allocates
+ * the drop reason. The inner IPv4 header checksum is verified; the check may write the inner
+ * transport checksum (remote checksum offload) but nothing else. Not thread-safe; allocates
  * nothing.
  */
 final class Decapsulation {
@@ -47,6 +52,12 @@ final class Decapsulation {
     static final int GUE_PROTOCOL_IPV6 = 41;
     /** Length of the GUE version-0 header without extension fields. */
     static final int GUE_HEADER_LENGTH = 4;
+    /** GUE flag: a 4-byte private-flags field follows the header. */
+    static final int GUE_FLAG_PRIV = 0x0001;
+    /** Private flag: remote checksum offload, a 4-byte field of start and offset follows. */
+    static final int GUE_PFLAG_REMCSUM = 0x80000000;
+    /** Hlen of IPVS's remote checksum offload: private flags and the start/offset field. */
+    static final int REMCSUM_WORDS = 2;
 
     private long innerOffset;
     private int innerLength;
@@ -112,8 +123,18 @@ final class Decapsulation {
                 if (length < GUE_HEADER_LENGTH) {
                     return DecapCounter.DROP_GUE_VERSION;
                 }
-                // C bit, Hlen and flags must all be zero: a plain data message.
-                if (first != 0 || u16(s, offset + 2) != 0) {
+                int words = first & 0x1F;
+                int flags = u16(s, offset + 2);
+                boolean remoteChecksum = words == REMCSUM_WORDS && flags == GUE_FLAG_PRIV;
+                // A data message (C = 0) with no flags, or with exactly IPVS's remote checksum option.
+                if ((first & 0x20) != 0 || !(words == 0 && flags == 0 || remoteChecksum)) {
+                    return DecapCounter.DROP_GUE_UNSUPPORTED;
+                }
+                int header = GUE_HEADER_LENGTH + 4 * words;
+                if (length < header) {
+                    return DecapCounter.DROP_GUE_BAD_OPTION;
+                }
+                if (remoteChecksum && u32(s, offset + GUE_HEADER_LENGTH) != GUE_PFLAG_REMCSUM) {
                     return DecapCounter.DROP_GUE_UNSUPPORTED;
                 }
                 int protocol = u8(s, offset + 1);
@@ -121,7 +142,11 @@ final class Decapsulation {
                 if (version == 0) {
                     return DecapCounter.DROP_GUE_PROTOCOL;
                 }
-                return inner(s, offset + GUE_HEADER_LENGTH, length - GUE_HEADER_LENGTH, version);
+                DecapCounter result = inner(s, offset + header, length - header, version);
+                if (result != DecapCounter.DECAPSULATED || !remoteChecksum) {
+                    return result;
+                }
+                return completeChecksum(s, u16(s, offset + GUE_HEADER_LENGTH + 4), u16(s, offset + GUE_HEADER_LENGTH + 6));
             }
             case 1 -> {
                 int version = first >>> 4;
@@ -134,6 +159,21 @@ final class Decapsulation {
                 return DecapCounter.DROP_GUE_VERSION;
             }
         }
+    }
+
+    /**
+     * Completes the inner transport checksum that the director left partial (remote checksum
+     * offload): the field holds the pseudo-header sum, and the checksum of the bytes from
+     * {@code start} to the end, that field included, is the one to store there.
+     */
+    private DecapCounter completeChecksum(MemorySegment s, int start, int field) {
+        if (start >= innerLength || field < start || field + 2 > innerLength) {
+            return DecapCounter.DROP_GUE_BAD_OPTION;
+        }
+        int checksum = Checksums.finish(Checksums.add(s, innerOffset + start, innerLength - start, 0));
+        // 0 and 0xFFFF are the same in ones' complement; UDP reserves 0 for "no checksum".
+        u16(s, innerOffset + field, checksum == 0 ? 0xFFFF : checksum);
+        return DecapCounter.DECAPSULATED;
     }
 
     private DecapCounter inner(MemorySegment s, long offset, int available, int version) {

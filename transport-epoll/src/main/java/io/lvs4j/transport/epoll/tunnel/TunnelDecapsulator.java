@@ -52,7 +52,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *     problem"): it sends those only when no raw socket took the packet.
  * <li>GUE: a UDP socket per address family on the GUE port (default {@value #DEFAULT_GUE_PORT},
  *     the usual choice with IPVS's {@code --tun-type gue --tun-port}); both the GUE version-0
- *     header of IPVS and GUE "variant 1" (the inner packet right after the UDP header, as
+ *     header of IPVS (also with its remote checksum offload, the inner checksum then being
+ *     completed here) and GUE "variant 1" (the inner packet right after the UDP header, as
  *     Katran sends it) are accepted, carrying IPv4 or IPv6.
  * </ul>
  * What is checked and counted is said in {@link Decapsulation} and {@link DecapCounter}. The

@@ -8,6 +8,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The checks of {@link Decapsulation} on hand-built IPIP, IPv6-in-IPv6 and GUE packets. */
 class DecapsulationTest {
@@ -31,13 +32,6 @@ class DecapsulationTest {
 
     private static byte[] ipip(byte[] inner) {
         return new PacketBuilder().ipv4(DIRECTOR, SERVER).rawTransport(4).payload(inner).buildIpPacket();
-    }
-
-    private static byte[] gue0(int protocol, byte[] inner) {
-        byte[] b = new byte[4 + inner.length];
-        b[1] = (byte) protocol;
-        System.arraycopy(inner, 0, b, 4, inner.length);
-        return b;
     }
 
     /** Copies the packet at an offset, so that offsets are exercised too. */
@@ -123,12 +117,12 @@ class DecapsulationTest {
 
     @Test
     void shouldFindIpv4AndIpv6InTheGueHeaderOfIpvs() {
-        byte[] four = gue0(4, inner4());
+        byte[] four = GuePackets.version0(4, inner4());
         MemorySegment s = at(28, four);
         assertEquals(DecapCounter.DECAPSULATED, decap.gue(s, 28, four.length));
         assertEquals(32, decap.innerOffset());
         assertArrayEquals(inner4(), inner(s));
-        byte[] six = gue0(41, inner6());
+        byte[] six = GuePackets.version0(41, inner6());
         MemorySegment s6 = at(0, six);
         assertEquals(DecapCounter.DECAPSULATED, decap.gue(s6, 0, six.length));
         assertArrayEquals(inner6(), inner(s6));
@@ -152,29 +146,54 @@ class DecapsulationTest {
 
     @Test
     void shouldRefuseGueControlMessagesOptionsFlagsAndOtherVersions() {
-        byte[] control = gue0(4, inner4());
+        byte[] control = GuePackets.version0(4, inner4());
         control[0] = 0x20; // C bit
         assertEquals(DecapCounter.DROP_GUE_UNSUPPORTED, decap.gue(at(0, control), 0, control.length));
-        byte[] options = gue0(4, inner4());
-        options[0] = 0x02; // Hlen 2: IPVS's remote checksum offload
+        byte[] options = GuePackets.version0(4, inner4());
+        options[0] = 0x02; // Hlen 2 without the PRIV flag
         assertEquals(DecapCounter.DROP_GUE_UNSUPPORTED, decap.gue(at(0, options), 0, options.length));
-        byte[] flags = gue0(4, inner4());
+        byte[] flags = GuePackets.version0(4, inner4());
         flags[3] = 0x01;
         assertEquals(DecapCounter.DROP_GUE_UNSUPPORTED, decap.gue(at(0, flags), 0, flags.length));
-        byte[] v2 = gue0(4, inner4());
+        byte[] v2 = GuePackets.version0(4, inner4());
         v2[0] = (byte) 0x80;
         assertEquals(DecapCounter.DROP_GUE_VERSION, decap.gue(at(0, v2), 0, v2.length));
         assertEquals(DecapCounter.DROP_GUE_VERSION, decap.gue(at(0, v2), 0, 0));
-        assertEquals(DecapCounter.DROP_GUE_VERSION, decap.gue(at(0, gue0(4, inner4())), 0, 3));
+        assertEquals(DecapCounter.DROP_GUE_VERSION, decap.gue(at(0, GuePackets.version0(4, inner4())), 0, 3));
+    }
+
+    @Test
+    void shouldCompleteTheInnerChecksumLeftToTheRealServerByRemoteChecksumOffload() {
+        byte[] inner = inner4();
+        byte[] gue = GuePackets.remoteChecksum(inner, 20, 26);
+        assertFalse(Arrays.equals(inner, Arrays.copyOfRange(gue, 12, gue.length)), "the checksum is partial");
+        MemorySegment s = at(4, gue);
+        assertEquals(DecapCounter.DECAPSULATED, decap.gue(s, 4, gue.length));
+        assertEquals(16, decap.innerOffset());
+        assertArrayEquals(inner, inner(s));
+    }
+
+    @Test
+    void shouldRefuseRemoteChecksumOffloadOutsideThePacketOrWithOtherPrivateFlags() {
+        byte[] inner = inner4();
+        byte[] beyond = GuePackets.remoteChecksum(inner, 20, inner.length - 1);
+        assertEquals(DecapCounter.DROP_GUE_BAD_OPTION, decap.gue(at(0, beyond), 0, beyond.length));
+        byte[] backwards = GuePackets.remoteChecksum(inner, 28, 26);
+        assertEquals(DecapCounter.DROP_GUE_BAD_OPTION, decap.gue(at(0, backwards), 0, backwards.length));
+        byte[] cut = GuePackets.remoteChecksum(inner, 20, 26);
+        assertEquals(DecapCounter.DROP_GUE_BAD_OPTION, decap.gue(at(0, cut), 0, 10));
+        byte[] other = GuePackets.remoteChecksum(inner, 20, 26);
+        other[7] = 1;
+        assertEquals(DecapCounter.DROP_GUE_UNSUPPORTED, decap.gue(at(0, other), 0, other.length));
     }
 
     @Test
     void shouldRefuseGueProtocolsOtherThanIpAndMismatchedInnerVersions() {
-        byte[] gre = gue0(47, inner4());
+        byte[] gre = GuePackets.version0(47, inner4());
         assertEquals(DecapCounter.DROP_GUE_PROTOCOL, decap.gue(at(0, gre), 0, gre.length));
-        byte[] mismatch = gue0(41, inner4());
+        byte[] mismatch = GuePackets.version0(41, inner4());
         assertEquals(DecapCounter.DROP_WRONG_INNER_VERSION, decap.gue(at(0, mismatch), 0, mismatch.length));
-        byte[] empty = gue0(4, new byte[0]);
+        byte[] empty = GuePackets.version0(4, new byte[0]);
         assertEquals(DecapCounter.DROP_MALFORMED_INNER, decap.gue(at(0, empty), 0, empty.length));
     }
 }
