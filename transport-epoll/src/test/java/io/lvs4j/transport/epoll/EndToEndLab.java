@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -37,6 +38,10 @@ import static org.awaitility.Awaitility.await;
  *       address of its own, which the real server routes back through the router, so the
  *       router's conntrack rewrites the replies back;</li>
  *   <li>DR: a VIP the director owns in user space; the real server holds it on {@code lo}.</li>
+ *   <li>NAT: a VIP the director owns, rewritten to the real server's address; as for DNAT the
+ *       client uses an address of its own (a third one), which the real server routes back
+ *       through the director, whose kernel forwards nothing ({@code ip_forward=0}, the
+ *       namespace's default), so only the user-space director rewrites the replies.</li>
  * </ul>
  *
  * Both directors (the user-space one and the router) see only the traffic of their own paths.
@@ -58,7 +63,7 @@ final class EndToEndLab implements AutoCloseable {
     private final Host rs;
     private Host router;
     private NamedHttpServer server;
-    private DrDirector director;
+    private PacketDirector director;
 
     /**
      * Builds the lab and starts the real server, the router and the director as the paths need.
@@ -99,6 +104,16 @@ final class EndToEndLab implements AutoCloseable {
             String vip = lab.address(200);
             rs.holdVipOnLoopback(vip);
             targets.put(EndToEndPath.DR, vip);
+        }
+        if (paths.contains(EndToEndPath.NAT)) {
+            String vip = lab.address(201);
+            String clientSource = lab.address(102);
+            Host director = lab.host("director");
+            client.exec("ip", "addr", "add", clientSource + "/" + Lab.PREFIX_LENGTH, "dev", client.iface()).check();
+            client.exec("ip", "route", "add", vip + "/32", "dev", client.iface(), "src", clientSource).check();
+            rs.exec("ip", "route", "add", clientSource + "/32", "via", director.ip()).check();
+            director.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0").check();
+            targets.put(EndToEndPath.NAT, vip);
         }
         if (paths.stream().anyMatch(EndToEndPath::viaDirector)) {
             startDirector(loops);
@@ -145,11 +160,22 @@ final class EndToEndLab implements AutoCloseable {
     private void startDirector(MultiThreadIoEventLoopGroup loops) throws Exception {
         Host host = lab.host("director");
         InetAddress rsAddress = InetAddress.getByName(rs.ip());
-        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(targets.get(EndToEndPath.DR)),
-                PORT, Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-        vs.addRealServer(RealServer.of(rsAddress, PORT, 1));
-        director = host.netns().call(() -> DrDirector.builder().interfaceName(host.iface())
-                .directorAddress(InetAddress.getByName(host.ip())).loops(loops).virtualService(vs).build().start());
+        PacketDirector.Builder builder = PacketDirector.builder().interfaceName(host.iface())
+                .directorAddress(InetAddress.getByName(host.ip())).loops(loops);
+        for (EndToEndPath path : paths) {
+            Forwarding forwarding = switch (path) {
+                case DR -> Forwarding.directRoute();
+                case NAT -> Forwarding.masquerade();
+                case DIRECT, DNAT -> null;
+            };
+            if (forwarding != null) {
+                VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(targets.get(path)), PORT,
+                        Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+                vs.addRealServer(RealServer.of(rsAddress, PORT, 1));
+                builder.virtualService(vs, forwarding);
+            }
+        }
+        director = host.netns().call(() -> builder.build().start());
         await().atMost(10, TimeUnit.SECONDS).until(() -> director.resolved(rsAddress));
     }
 

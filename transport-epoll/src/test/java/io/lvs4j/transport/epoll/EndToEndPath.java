@@ -16,7 +16,9 @@ enum EndToEndPath {
     /** The kernel's NAT: a router namespace with an nftables {@code dnat} rule; replies routed back through it. */
     DNAT("dnat", "nftables DNAT (kernel)"),
     /** lvs4j direct routing: the real server holds the VIP on {@code lo} and answers the client itself. */
-    DR("dr", "lvs4j DR");
+    DR("dr", "lvs4j DR"),
+    /** lvs4j NAT: the director rewrites the destination; the real server routes replies through it. */
+    NAT("nat", "lvs4j NAT");
 
     private final String key;
     private final String label;
