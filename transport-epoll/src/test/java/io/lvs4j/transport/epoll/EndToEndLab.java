@@ -3,6 +3,7 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
+import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
@@ -46,8 +47,13 @@ import static org.awaitility.Awaitility.await;
  *
  * Both directors (the user-space one and the router) see only the traffic of their own paths.
  * New-connection runs open about 10^5 connections in seconds, so the client may use every
- * port, the real server keeps no TIME_WAIT sockets, and the router keeps conntrack entries in
- * TIME_WAIT for one second (all paths alike). Everything is torn down by {@link #close()}, also
+ * port and reuse its ports in TIME_WAIT ({@code tcp_tw_reuse=1}), the real server keeps no
+ * TIME_WAIT sockets, and the router keeps conntrack entries in TIME_WAIT for one second (all
+ * paths alike). Without {@code tcp_tw_reuse} the client's connects slow down to a crawl once its
+ * TIME_WAIT sockets towards one destination fill the port range; how many it makes depends on
+ * timing (wrk closes first when the server's FIN comes a few microseconds late, as it does
+ * through a forwarder running on another core), so that would penalise some paths and not
+ * others. Everything is torn down by {@link #close()}, also
  * when the setup fails half-way.
  */
 final class EndToEndLab implements AutoCloseable {
@@ -94,6 +100,7 @@ final class EndToEndLab implements AutoCloseable {
 
     private void setUp(MultiThreadIoEventLoopGroup loops) throws Exception {
         client.exec("sysctl", "-q", "-w", "net.ipv4.ip_local_port_range=1024 65000").check();
+        client.exec("sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1").check();
         rs.exec("sysctl", "-q", "-w", "net.ipv4.tcp_max_tw_buckets=0").check();
         server = NamedHttpServer.start(rs, SERVER_NAME, PORT);
         targets.put(EndToEndPath.DIRECT, rs.ip());
@@ -241,6 +248,12 @@ final class EndToEndLab implements AutoCloseable {
                 long value = director.counter(counter);
                 if (value != 0) {
                     line.append(' ').append(counter).append('=').append(value);
+                }
+            }
+            for (DropReason reason : DropReason.values()) {
+                long value = director.drops(reason);
+                if (value != 0) {
+                    line.append(" drop ").append(reason).append('=').append(value);
                 }
             }
             out.println(line);
