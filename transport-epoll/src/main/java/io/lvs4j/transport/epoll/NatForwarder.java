@@ -6,17 +6,35 @@ import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.Ipv4Header;
 import io.lvs4j.core.packet.NatRewriter;
+import io.lvs4j.transport.epoll.internal.LoopCounters;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * NAT (LVS-NAT) on one loop of a {@link PacketDirector}: a client's frame gets the real server's
- * address and port as destination; a real server's reply, found by the connection table's
- * reverse index, gets the virtual address and port back as source and goes to the MAC address
- * the connection's client frames last came from. Checksums are updated incrementally. Not
- * thread-safe: its loop only; allocation-free.
+ * NAT (LVS-NAT) on one loop of a {@link PacketDirector}, as IPVS's {@code ip_vs_nat_xmit},
+ * {@code handle_response} and {@code ip_vs_nat_icmp} do it:
+ * <ul>
+ * <li>a client's frame gets the real server's address and port as destination
+ *     ({@link #toServer});
+ * <li>a real server's reply, found by the connection table's reverse index, gets the virtual
+ *     address and port back as source and goes to the MAC address the connection's client
+ *     frames last came from ({@link #fromServer});
+ * <li>an ICMP error a real server (or a router on its side) sends about a client's packet is
+ *     translated for the client: outer source and quoted destination become the virtual
+ *     address and port ({@link #fromServer});
+ * <li>an ICMP error a client (or a router on its side, such as "fragmentation needed") sends
+ *     to a virtual address about a reply is translated for the real server: outer destination
+ *     and quoted source become the real server's address and port ({@link #icmpToServer}).
+ * </ul>
+ * Checksums are updated incrementally; a frame whose TCP/UDP checksum the device completes on
+ * transmit ({@code NEEDS_CSUM}, every GSO super-frame from a local sender) keeps its partial
+ * checksum valid (counted in {@link DirectorCounter#NAT_PARTIAL_CHECKSUMS}). An ICMP error with
+ * a partial checksum (never sent by Linux) is left alone, as are errors about no known
+ * connection.
+ *
+ * <p>Not thread-safe: its loop only; allocation-free.
  */
 final class NatForwarder {
 
@@ -43,23 +61,27 @@ final class NatForwarder {
         }
         EthernetHeader ethernet = parser.ethernet();
         clientMacs.setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
-        NatRewriter.destinationIpv4(parser, table.destinationAddressIpv4(entry), table.destinationPort(entry));
+        NatRewriter.destinationIpv4(parser, table.destinationAddressIpv4(entry), table.destinationPort(entry),
+                partial());
         ethernet.destination(mac).source(path.link().mac());
         path.counters().increment(DirectorCounter.FORWARDED.ordinal());
         return true;
     }
 
     /**
-     * Handles a frame to the director's MAC that is not for a virtual service: a real server's
-     * reply to a NAT'ed connection is rewritten for its client; anything else is left alone.
+     * Handles a frame to the director's MAC that is not for a virtual address: a real server's
+     * reply to a NAT'ed connection, or an ICMP error about one, is rewritten for its client;
+     * anything else is left alone.
      *
      * @return {@code true} if the frame is to be sent on
      */
     boolean fromServer() {
         FrameParser parser = path.parser();
+        if (parser.quotedVersion() == 4) {
+            return icmpToClient();
+        }
         if (parser.fragment() || !parser.hasPorts()) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
+            return ignored();
         }
         ConnectionTable table = path.table();
         int protocol = parser.protocol();
@@ -67,18 +89,90 @@ final class NatForwarder {
         int entry = table.lookupReply(protocol, ip.source(), parser.sourcePort(), ip.destination(),
                 parser.destinationPort());
         if (entry == ConnectionTable.MISS) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
+            return ignored();
         }
         if (protocol == Ipv4Header.PROTOCOL_TCP) {
             table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
         } else {
             table.onPacket(entry);
         }
-        NatRewriter.sourceIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry));
-        parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
-                .source(path.link().mac());
+        NatRewriter.sourceIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry), partial());
+        toClientMac(entry);
         path.counters().increment(DirectorCounter.REPLIES_FORWARDED.ordinal());
         return true;
+    }
+
+    /**
+     * Handles an ICMP error to a virtual address that quotes a reply of a NAT'ed connection
+     * (virtual address and port to client): it goes on to the connection's real server.
+     *
+     * @return {@code true} if the frame is to be sent on
+     */
+    boolean icmpToServer() {
+        FrameParser parser = path.parser();
+        ConnectionTable table = path.table();
+        if (!quotesPorts(parser)) {
+            return ignored();
+        }
+        // The quoted reply read backwards: its destination is the client, its source the VIP.
+        int entry = table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
+                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        if (entry == ConnectionTable.MISS || (table.flags(entry) & ConnectionTable.FLAG_NAT) == 0) {
+            return ignored();
+        }
+        long mac = path.serverMac(table.destination(entry));
+        if (mac == 0) {
+            return false;
+        }
+        NatRewriter.icmpToServerIpv4(parser, table.destinationAddressIpv4(entry), table.destinationPort(entry));
+        parser.ethernet().destination(mac).source(path.link().mac());
+        path.counters().increment(DirectorCounter.NAT_ICMP_TO_SERVER.ordinal());
+        return true;
+    }
+
+    /** An ICMP error from the servers' side quoting a client's packet (client to server). */
+    private boolean icmpToClient() {
+        FrameParser parser = path.parser();
+        ConnectionTable table = path.table();
+        if (!quotesPorts(parser)) {
+            return ignored();
+        }
+        int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
+                parser.quotedDestinationAddressOffset(), parser.quotedDestinationPort(),
+                parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        if (entry == ConnectionTable.MISS) {
+            return ignored();
+        }
+        NatRewriter.icmpToClientIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry));
+        toClientMac(entry);
+        path.counters().increment(DirectorCounter.NAT_ICMP_TO_CLIENT.ordinal());
+        return true;
+    }
+
+    /** An error this forwarder can translate: its checksum complete, quoting TCP or UDP ports. */
+    private boolean quotesPorts(FrameParser parser) {
+        int quoted = parser.quotedProtocol();
+        return !path.frame().needsChecksum()
+                && (quoted == Ipv4Header.PROTOCOL_TCP || quoted == Ipv4Header.PROTOCOL_UDP);
+    }
+
+    private void toClientMac(int entry) {
+        path.parser().ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
+                .source(path.link().mac());
+    }
+
+    /** @return whether the frame's TCP/UDP checksum is partial (counted when it is) */
+    private boolean partial() {
+        if (path.frame().needsChecksum()) {
+            path.counters().increment(DirectorCounter.NAT_PARTIAL_CHECKSUMS.ordinal());
+            return true;
+        }
+        return false;
+    }
+
+    private boolean ignored() {
+        LoopCounters counters = path.counters();
+        counters.increment(DirectorCounter.IGNORED.ordinal());
+        return false;
     }
 }

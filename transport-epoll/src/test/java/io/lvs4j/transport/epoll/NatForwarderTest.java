@@ -8,6 +8,9 @@ import io.lvs4j.core.packet.ArpPacket;
 import io.lvs4j.core.packet.Checksums;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.IcmpHeader;
+import io.lvs4j.core.packet.Ipv4Header;
+import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.packet.TcpHeader;
 import io.lvs4j.core.sched.SchedulerOptions;
@@ -22,8 +25,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -111,6 +117,119 @@ class NatForwarderTest {
                 .tcp(8080, 40001, 0x12).build()) != null);
         assertEquals(0, director.counter(DirectorCounter.REPLIES_FORWARDED));
         assertEquals(ignored + 1, director.counter(DirectorCounter.IGNORED));
+    }
+
+    /** A frame as a packet socket with virtio-net headers reports it. */
+    private record Offloaded(MemorySegment buffer, long offset, int length, boolean needsChecksum, int gsoType,
+            int gsoSize) implements ReceivedFrame {
+    }
+
+    private MemorySegment feedOffloaded(byte[] frame, int gsoSize) {
+        MemorySegment segment = arena.allocate(frame.length);
+        MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
+        return path.onFrame(new Offloaded(segment, 0, frame.length, true, gsoSize > 0 ? 1 : 0, gsoSize))
+                ? segment : null;
+    }
+
+    /** Puts the pseudo-header sum in the TCP checksum field, as a local sender leaves it. */
+    private static byte[] partial(byte[] frame) {
+        MemorySegment s = MemorySegment.ofArray(frame);
+        int l4Length = frame.length - 34;
+        long sum = Checksums.add(s, 14 + Ipv4Header.SOURCE_OFFSET, 8, 0) + Ipv4Header.PROTOCOL_TCP + l4Length;
+        NetworkOrder.u16(s, 34 + TcpHeader.CHECKSUM_OFFSET, ~Checksums.finish(sum) & 0xFFFF);
+        return frame;
+    }
+
+    /** Completes a partial TCP checksum as the device does on transmit. */
+    private static void completeAsDevice(MemorySegment frame) {
+        long l4Length = frame.byteSize() - 34;
+        NetworkOrder.u16(frame, 34 + TcpHeader.CHECKSUM_OFFSET, Checksums.finish(Checksums.add(frame, 34, l4Length, 0)));
+    }
+
+    private void assertPartial(MemorySegment frame) {
+        assertEquals(DropReason.NONE, parser.parse(frame, 0, frame.byteSize()));
+        long sum = Checksums.add(frame, 14 + Ipv4Header.SOURCE_OFFSET, 8, 0) + Ipv4Header.PROTOCOL_TCP
+                + parser.l4Length();
+        assertEquals(~Checksums.finish(sum) & 0xFFFF, parser.tcp().checksum(), "the pseudo-header sum of the new header");
+        completeAsDevice(frame);
+        assertValid(frame);
+    }
+
+    @Test
+    void shouldKeepPartialChecksumsOfOffloadedFramesValidBothWays() throws Exception {
+        MemorySegment syn = feedOffloaded(partial(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC)
+                .ipv4(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN).build()), 0);
+        assertTrue(syn != null, "the SYN is forwarded");
+        assertPartial(syn);
+        assertEquals(ip(SERVER), parser.ipv4().destination());
+        assertEquals(8080, parser.destinationPort());
+
+        byte[] data = new byte[60_000];
+        new Random(7).nextBytes(data);
+        MemorySegment superFrame = feedOffloaded(partial(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC)
+                .ipv4(SERVER, CLIENT).tcp(8080, 40000, TcpHeader.ACK).payload(data).build()), 1448);
+        assertTrue(superFrame != null, "the GSO super-frame of the reply is forwarded");
+        assertPartial(superFrame);
+        assertEquals(ip(VIP), parser.ipv4().source());
+        assertEquals(80, parser.sourcePort());
+        assertEquals(CLIENT_MAC, parser.ethernet().destination());
+        assertEquals(2, director.counter(DirectorCounter.NAT_PARTIAL_CHECKSUMS));
+    }
+
+    @Test
+    void shouldTranslateAnErrorFromTheServersSideForTheClient() throws Exception {
+        assertTrue(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4(CLIENT, VIP)
+                .tcp(40000, 80, TcpHeader.SYN).build()) != null);
+        byte[] sent = new PacketBuilder().ipv4(CLIENT, SERVER).tcp(40000, 8080, TcpHeader.SYN).buildIpPacket();
+        byte[] asClientSent = new PacketBuilder().ipv4(CLIENT, VIP).tcp(40000, 80, TcpHeader.SYN).buildIpPacket();
+        MemorySegment out = feed(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC).ipv4("198.18.0.254", CLIENT)
+                .icmp(IcmpHeader.TYPE_TIME_EXCEEDED, 0, 0).payload(Arrays.copyOf(sent, 28)).build());
+        assertTrue(out != null, "the error is sent on to the client");
+        assertEquals(DropReason.NONE, parser.parse(out, 0, out.byteSize()));
+        assertEquals(CLIENT_MAC, parser.ethernet().destination());
+        assertEquals(DIRECTOR_MAC, parser.ethernet().source());
+        assertEquals(ip(VIP), parser.ipv4().source(), "the error comes from the VIP");
+        assertEquals(ip(CLIENT), parser.ipv4().destination());
+        byte[] quote = new byte[28];
+        MemorySegment.copy(out, ValueLayout.JAVA_BYTE, parser.quotedL3Offset(), quote, 0, 28);
+        byte[] expected = Arrays.copyOf(asClientSent, 28);
+        assertArrayEquals(expected, quote, "the quote is the client's packet as the client sent it (its first 8 transport bytes)");
+        assertEquals(0, Checksums.finish(Checksums.add(out, parser.l4Offset(), parser.l4Length(), 0)), "ICMP checksum");
+        assertEquals(1, director.counter(DirectorCounter.NAT_ICMP_TO_CLIENT));
+    }
+
+    @Test
+    void shouldTranslateFragmentationNeededToTheVipForTheServer() throws Exception {
+        assertTrue(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4(CLIENT, VIP)
+                .tcp(40000, 80, TcpHeader.SYN).build()) != null);
+        byte[] reply = new PacketBuilder().ipv4(VIP, CLIENT).dontFragment().tcp(80, 40000, TcpHeader.ACK)
+                .payload(new byte[1400]).buildIpPacket();
+        MemorySegment out = feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.1.1", VIP)
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, 1300)
+                .payload(Arrays.copyOf(reply, 28)).build());
+        assertTrue(out != null, "the error is sent on to the real server");
+        assertEquals(DropReason.NONE, parser.parse(out, 0, out.byteSize()));
+        assertEquals(RS_MAC, parser.ethernet().destination());
+        assertEquals(ip(SERVER), parser.ipv4().destination());
+        assertEquals(8080, parser.quotedSourcePort());
+        assertEquals(40000, parser.quotedDestinationPort());
+        assertEquals(ip(SERVER), NetworkOrder.u32(out, parser.quotedSourceAddressOffset()));
+        assertEquals(0, Checksums.finish(Checksums.add(out, parser.l4Offset(), parser.l4Length(), 0)), "ICMP checksum");
+        assertTrue(Checksums.ipv4HeaderValid(out, parser.quotedL3Offset(), 20), "quoted header checksum");
+        assertEquals(1, director.counter(DirectorCounter.NAT_ICMP_TO_SERVER));
+    }
+
+    @Test
+    void shouldLeaveErrorsAboutUnknownConnectionsAlone() throws Exception {
+        byte[] reply = new PacketBuilder().ipv4(VIP, CLIENT).tcp(80, 40009, TcpHeader.ACK).buildIpPacket();
+        long ignored = director.counter(DirectorCounter.IGNORED);
+        assertFalse(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.1.1", VIP)
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, 1, 0).payload(Arrays.copyOf(reply, 28)).build()) != null);
+        byte[] request = new PacketBuilder().ipv4(CLIENT, SERVER).tcp(40009, 8080, TcpHeader.SYN).buildIpPacket();
+        assertFalse(feed(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC).ipv4(SERVER, CLIENT)
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, 1, 0).payload(Arrays.copyOf(request, 28)).build()) != null);
+        assertEquals(ignored + 2, director.counter(DirectorCounter.IGNORED));
+        assertEquals(0, director.counter(DirectorCounter.NAT_ICMP_TO_SERVER) + director.counter(DirectorCounter.NAT_ICMP_TO_CLIENT));
     }
 
     private static int ip(String address) throws Exception {
