@@ -744,7 +744,9 @@ public final class PacketDirector implements AutoCloseable {
 
         /**
          * @param value socket options; default {@link PacketSocketOptions#forInterface} with
-         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout
+         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout. A director with a NAT
+         *        service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS} over its
+         *        VIPs (its real servers' replies must reach the loop of their connection).
          * @return this builder
          */
         public Builder socketOptions(PacketSocketOptions value) {
