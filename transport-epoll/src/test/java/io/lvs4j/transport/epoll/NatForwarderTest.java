@@ -1,6 +1,8 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -9,6 +11,8 @@ import io.lvs4j.core.packet.Checksums;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.IcmpHeader;
+import io.lvs4j.core.packet.Icmpv6Header;
+import io.lvs4j.core.packet.Ipv6Header;
 import io.lvs4j.core.packet.Ipv4Header;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.packet.PacketBuilder;
@@ -230,6 +234,118 @@ class NatForwarderTest {
                 .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, 1, 0).payload(Arrays.copyOf(request, 28)).build()) != null);
         assertEquals(ignored + 2, director.counter(DirectorCounter.IGNORED));
         assertEquals(0, director.counter(DirectorCounter.NAT_ICMP_TO_SERVER) + director.counter(DirectorCounter.NAT_ICMP_TO_CLIENT));
+    }
+
+    private static final String CLIENT6 = "2001:db8:1::11";
+    private static final String VIP6 = "2001:db8::200";
+    private static final String SERVER6 = "2001:db8::13";
+
+    /** An IPv6 NAT connection CLIENT6:40000 -> VIP6:80 to SERVER6:8080 (destination id 0, the server's MAC). */
+    private int ipv6Connection(ConnectionTable table6, int protocol) throws Exception {
+        byte[] addresses = new byte[48];
+        System.arraycopy(InetAddress.getByName(CLIENT6).getAddress(), 0, addresses, 0, 16);
+        System.arraycopy(InetAddress.getByName(VIP6).getAddress(), 0, addresses, 16, 16);
+        System.arraycopy(InetAddress.getByName(SERVER6).getAddress(), 0, addresses, 32, 16);
+        MemorySegment a = MemorySegment.ofArray(addresses);
+        return table6.insert(protocol, a, 0, 40000, 16, 80, a, 32, 8080, 0, ForwardingMethod.MASQUERADE,
+                ConnectionTable.MISS);
+    }
+
+    /** Lets the loop parse a frame (the parser and the received frame are what NatForwarder reads). */
+    private MemorySegment parseOnLoop(byte[] frame, boolean needsChecksum) {
+        MemorySegment segment = arena.allocate(frame.length);
+        MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
+        path.onFrame(new Offloaded(segment, 0, frame.length, needsChecksum, 0, 0));
+        return segment;
+    }
+
+    private static byte[] partial6(byte[] frame, int protocol, int checksumOffset) {
+        MemorySegment s = MemorySegment.ofArray(frame);
+        int l4Length = frame.length - 54;
+        long sum = Checksums.add(s, 14 + Ipv6Header.SOURCE_OFFSET, 32, 0) + protocol + l4Length;
+        NetworkOrder.u16(s, 54 + checksumOffset, ~Checksums.finish(sum) & 0xFFFF);
+        return frame;
+    }
+
+    @Test
+    void shouldForwardIpv6ConnectionsBothWaysKeepingPartialChecksumsValid() throws Exception {
+        try (ConnectionTable table6 = ConnectionTable.builder().ipv6().capacity(64).registry(new io.lvs4j.core.conn.DestinationRegistry(4)).build()) {
+            NatForwarder nat6 = new NatForwarder(path, arena, 1024);
+            nat6.prepareIpv6(64);
+            int entry = ipv6Connection(table6, Ipv4Header.PROTOCOL_TCP);
+            MemorySegment syn = parseOnLoop(partial6(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC)
+                    .ipv6(CLIENT6, VIP6).tcp(40000, 80, TcpHeader.SYN).build(), 6, TcpHeader.CHECKSUM_OFFSET), true);
+            assertTrue(nat6.toServer(table6, entry));
+            NetworkOrder.u16(syn, 54 + TcpHeader.CHECKSUM_OFFSET,
+                    Checksums.finish(Checksums.add(syn, 54, syn.byteSize() - 54, 0)));
+            assertEquals(DropReason.NONE, parser.parse(syn, 0, syn.byteSize()));
+            assertEquals(Checksums.transportIpv6(syn, 14, 54, parser.l4Length(), 6, TcpHeader.CHECKSUM_OFFSET),
+                    parser.tcp().checksum(), "completed as the device does, the checksum is right");
+            assertArrayEquals(InetAddress.getByName(SERVER6).getAddress(), bytes(syn, 14 + Ipv6Header.DESTINATION_OFFSET));
+            assertEquals(8080, parser.destinationPort());
+            assertEquals(RS_MAC, parser.ethernet().destination());
+
+            byte[] data = new byte[30_000];
+            new Random(11).nextBytes(data);
+            MemorySegment reply = parseOnLoop(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC).ipv6(SERVER6, CLIENT6)
+                    .tcp(8080, 40000, TcpHeader.ACK).payload(data).build(), false);
+            assertTrue(nat6.fromServer(table6));
+            assertEquals(DropReason.NONE, parser.parse(reply, 0, reply.byteSize()));
+            assertEquals(Checksums.transportIpv6(reply, 14, 54, parser.l4Length(), 6, TcpHeader.CHECKSUM_OFFSET),
+                    parser.tcp().checksum(), "a full checksum updated incrementally");
+            assertArrayEquals(InetAddress.getByName(VIP6).getAddress(), bytes(reply, 14 + Ipv6Header.SOURCE_OFFSET));
+            assertEquals(80, parser.sourcePort());
+            assertEquals(CLIENT_MAC, parser.ethernet().destination());
+            assertEquals(1, director.counter(DirectorCounter.NAT_PARTIAL_CHECKSUMS));
+            assertEquals(1, director.counter(DirectorCounter.REPLIES_FORWARDED));
+        }
+    }
+
+    @Test
+    void shouldTranslateIcmpv6ErrorsAboutIpv6ConnectionsBothWays() throws Exception {
+        try (ConnectionTable table6 = ConnectionTable.builder().ipv6().capacity(64).registry(new io.lvs4j.core.conn.DestinationRegistry(4)).build()) {
+            NatForwarder nat6 = new NatForwarder(path, arena, 1024);
+            nat6.prepareIpv6(64);
+            int entry = ipv6Connection(table6, Ipv4Header.PROTOCOL_UDP);
+            parseOnLoop(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(CLIENT6, VIP6).udp(40000, 80)
+                    .build(), false);
+            assertTrue(nat6.toServer(table6, entry), "the client's MAC is remembered");
+
+            byte[] request = new PacketBuilder().ipv6(CLIENT6, SERVER6).udp(40000, 8080).payload(new byte[4])
+                    .buildIpPacket();
+            MemorySegment unreachable = parseOnLoop(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC)
+                    .ipv6(SERVER6, CLIENT6).icmpv6(Icmpv6Header.TYPE_DESTINATION_UNREACHABLE, 4, 0).payload(request)
+                    .build(), false);
+            assertTrue(nat6.fromServer(table6));
+            assertEquals(DropReason.NONE, parser.parse(unreachable, 0, unreachable.byteSize()));
+            assertArrayEquals(InetAddress.getByName(VIP6).getAddress(), bytes(unreachable, 14 + Ipv6Header.SOURCE_OFFSET));
+            assertArrayEquals(InetAddress.getByName(VIP6).getAddress(), bytes(unreachable, parser.quotedDestinationAddressOffset()));
+            assertEquals(80, parser.quotedDestinationPort());
+            assertEquals(CLIENT_MAC, parser.ethernet().destination());
+            assertEquals(Checksums.transportIpv6(unreachable, 14, 54, parser.l4Length(), Ipv6Header.NEXT_ICMPV6,
+                    Icmpv6Header.CHECKSUM_OFFSET), parser.icmpv6().checksum());
+
+            byte[] reply = new PacketBuilder().ipv6(VIP6, CLIENT6).udp(80, 40000).payload(new byte[1300]).buildIpPacket();
+            MemorySegment tooBig = parseOnLoop(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC)
+                    .ipv6("2001:db8:1::1", VIP6).icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280)
+                    .payload(Arrays.copyOf(reply, 1232)).build(), false);
+            assertTrue(nat6.icmpToServer(table6));
+            assertEquals(DropReason.NONE, parser.parse(tooBig, 0, tooBig.byteSize()));
+            assertArrayEquals(InetAddress.getByName(SERVER6).getAddress(), bytes(tooBig, 14 + Ipv6Header.DESTINATION_OFFSET));
+            assertArrayEquals(InetAddress.getByName(SERVER6).getAddress(), bytes(tooBig, parser.quotedSourceAddressOffset()));
+            assertEquals(8080, parser.quotedSourcePort());
+            assertEquals(RS_MAC, parser.ethernet().destination());
+            assertEquals(Checksums.transportIpv6(tooBig, 14, 54, parser.l4Length(), Ipv6Header.NEXT_ICMPV6,
+                    Icmpv6Header.CHECKSUM_OFFSET), parser.icmpv6().checksum());
+            assertEquals(1, director.counter(DirectorCounter.NAT_ICMP_TO_CLIENT));
+            assertEquals(1, director.counter(DirectorCounter.NAT_ICMP_TO_SERVER));
+        }
+    }
+
+    private static byte[] bytes(MemorySegment frame, long offset) {
+        byte[] b = new byte[16];
+        MemorySegment.copy(frame, ValueLayout.JAVA_BYTE, offset, b, 0, 16);
+        return b;
     }
 
     private static int ip(String address) throws Exception {
