@@ -60,9 +60,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * redirect for them. A host that must forward other traffic can leave forwarding on and drop
  * these frames in the kernel's forward path instead, which the packet sockets see before
  * netfilter does, for example with nftables: {@code nft add rule inet filter forward ip daddr
- * <VIP> drop} and, for NAT, {@code nft add rule inet filter forward ip saddr <real server> drop}
- * (in a {@code forward} base chain), and turn off {@code send_redirects}. Each loop owns its connection table (the fanout keeps a flow on one loop),
- * its drop counters and its counters; reads sum them. Every drop is counted by reason; frames
+ * <VIP> drop} and, for NAT, {@code nft add rule inet filter forward ip saddr <real server> tcp
+ * sport <port> drop} (in a {@code forward} base chain), and turn off {@code send_redirects}.
+ *
+ * <p>Each loop owns its connection table (the fanout keeps a flow on one loop), its drop
+ * counters and its counters; reads sum them. Every drop is counted by reason; frames
  * for neither a virtual service nor a VIP nor a known connection are left alone. The data path
  * follows the virtual services' real servers as health checks or the user change them
  * ({@link #syncDestinations()}): a removed server gets no new connection but keeps its existing
