@@ -5,6 +5,7 @@ import io.lvs4j.transport.epoll.PacketSocketGroup;
 import io.lvs4j.transport.epoll.tunnel.DecapCounter;
 import io.lvs4j.transport.epoll.tunnel.TunnelDecapsulator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -148,7 +149,7 @@ public final class RealServerCommand implements Callable<Integer> {
                 setup.apply();
             }
             LOG.info("real server ready: {} into {}, VIPs {}", decap == Decap.gue ? "GUE on port " + port : "IPIP",
-                    tunName, vips.stream().map(InetAddress::getHostAddress).toList());
+                    tunName, vips.stream().map(NetUtil::toAddressString).toList());
             if (started != null) {
                 started.accept(decapsulator);
             }
