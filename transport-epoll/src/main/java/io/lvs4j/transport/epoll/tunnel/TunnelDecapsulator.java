@@ -94,7 +94,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private static final int IPV6_V6ONLY = 26;
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int SOCKADDR_IN6_SIZE = 28;
-    private static final int RECEIVE_BUFFER = 4 << 20;
+    /** The default receive buffer of each tunnel socket, in bytes. */
+    public static final int DEFAULT_RECEIVE_BUFFER = 4 << 20;
     /** One slot holds the largest IP packet. */
     private static final int SLOT = 65536;
     private static final int BATCH = 8;
@@ -107,6 +108,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private final int guePort;
     private final Set<StandardProtocolFamily> families;
     private final String tunName;
+    private final int receiveBuffer;
     private final LoopCounters counters = new LoopCounters(COUNTERS.length);
     private final Decapsulation decapsulation = new Decapsulation();
     private final Arena arena = Arena.ofShared();
@@ -124,6 +126,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
         this.guePort = b.guePort;
         this.families = Collections.unmodifiableSet(EnumSet.copyOf(b.families));
         this.tunName = b.tunName;
+        this.receiveBuffer = b.receiveBuffer;
         this.callState = Libc.newCallState(arena);
         this.rxBuffer = arena.allocate((long) SLOT * BATCH, 64);
         this.rxVec = arena.allocate(Structs.MMSGHDR, BATCH);
@@ -214,12 +217,12 @@ public final class TunnelDecapsulator implements AutoCloseable {
         }
     }
 
-    private static void raiseReceiveBuffer(int fd) {
+    private void raiseReceiveBuffer(int fd) {
         try {
-            PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, RECEIVE_BUFFER);
+            PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, receiveBuffer);
         } catch (NativeIoException e) {
             try {
-                PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, RECEIVE_BUFFER);
+                PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBuffer);
             } catch (NativeIoException ignored) {
                 // the default buffer still works; bursts may overflow it
             }
@@ -452,6 +455,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
         private Set<StandardProtocolFamily> families = EnumSet.of(StandardProtocolFamily.INET,
                 StandardProtocolFamily.INET6);
         private String tunName = DEFAULT_TUN_NAME;
+        private int receiveBuffer = DEFAULT_RECEIVE_BUFFER;
 
         private Builder() {
         }
@@ -532,6 +536,22 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 throw new IllegalArgumentException("TUN name must have 1 to 15 printable ASCII characters: " + name);
             }
             this.tunName = name;
+            return this;
+        }
+
+        /**
+         * Sets the receive buffer of each tunnel socket ({@code SO_RCVBUFFORCE}, or
+         * {@code SO_RCVBUF} up to {@code net.core.rmem_max} without {@code CAP_NET_ADMIN}); the
+         * kernel counts each packet's whole buffer, about 1 KiB for a small one.
+         *
+         * @param bytes at least 64 KiB (default {@value #DEFAULT_RECEIVE_BUFFER})
+         * @return this
+         */
+        public Builder receiveBufferBytes(int bytes) {
+            if (bytes < 65536) {
+                throw new IllegalArgumentException("receive buffer must be at least 65536 bytes: " + bytes);
+            }
+            this.receiveBuffer = bytes;
             return this;
         }
 
