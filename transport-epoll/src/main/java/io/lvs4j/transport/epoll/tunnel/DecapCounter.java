@@ -32,6 +32,8 @@ public enum DecapCounter {
     DROP_GUE_PROTOCOL,
     /** Dropped: the extension fields run past the datagram, or their checksum range is outside the packet. */
     DROP_GUE_BAD_OPTION,
+    /** Dropped: from a source that is not one of the allowed directors. */
+    DROP_UNKNOWN_SOURCE,
     /** Dropped: writing the inner packet into the TUN device failed. */
     DROP_TUN_WRITE,
     /** Receive calls that failed with an error other than "try again". */

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,7 +57,10 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *     completed here) and GUE "variant 1" (the inner packet right after the UDP header, as
  *     Katran sends it) are accepted, carrying IPv4 or IPv6.
  * </ul>
- * What is checked and counted is said in {@link Decapsulation} and {@link DecapCounter}. The
+ * What is checked and counted is said in {@link Decapsulation} and {@link DecapCounter};
+ * {@link Builder#allowedSources} limits the outer sources to the directors. Every raw socket of a
+ * protocol gets its own copy of each packet, so run one IPIP decapsulator per network namespace
+ * (two would inject every packet twice). The
  * TUN device ({@code IFF_TUN | IFF_NO_PI}) is created and brought up by {@link #start()} and
  * disappears with {@link #close()}; packets the kernel routes out of it are read and discarded.
  *
@@ -115,6 +119,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private final MemorySegment callState;
     private final MemorySegment rxBuffer;
     private final MemorySegment rxVec;
+    private final MemorySegment rxNames;
+    private final SourceFilter sources;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -130,6 +136,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
         this.callState = Libc.newCallState(arena);
         this.rxBuffer = arena.allocate((long) SLOT * BATCH, 64);
         this.rxVec = arena.allocate(Structs.MMSGHDR, BATCH);
+        this.rxNames = arena.allocate((long) SourceFilter.SOCKADDR_SIZE * BATCH, 8);
+        this.sources = new SourceFilter(b.sources);
         MemorySegment iov = arena.allocate(Structs.IOVEC, BATCH);
         for (int i = 0; i < BATCH; i++) {
             long v = i * Structs.IOVEC.byteSize();
@@ -138,6 +146,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
             long m = i * Structs.MMSGHDR.byteSize();
             rxVec.set(ADDRESS, m + Structs.MMSG_IOV, iov.asSlice(v, Structs.IOVEC.byteSize()));
             rxVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
+            rxVec.set(ADDRESS, m + Structs.MMSG_NAME,
+                    rxNames.asSlice((long) i * SourceFilter.SOCKADDR_SIZE, SourceFilter.SOCKADDR_SIZE));
         }
     }
 
@@ -181,8 +191,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("decapsulating {} ({}) into TUN device {}", gue ? "GUE on UDP port " + guePort : "IPIP", families,
-                tunName);
+        LOG.info("decapsulating {} ({}) into TUN device {}{}", gue ? "GUE on UDP port " + guePort : "IPIP", families,
+                tunName, sources.allowsAny() ? ", from any source" : "");
         return this;
     }
 
@@ -323,6 +333,9 @@ public final class TunnelDecapsulator implements AutoCloseable {
             return;
         }
         for (int round = 0; round < ROUNDS && !closed.get(); round++) {
+            for (int i = 0; i < BATCH; i++) {
+                rxVec.set(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_NAMELEN, SourceFilter.SOCKADDR_SIZE);
+            }
             int n = Libc.recvmmsg(callState, fd, rxVec, BATCH, Libc.MSG_DONTWAIT, MemorySegment.NULL);
             if (n <= 0) {
                 int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
@@ -338,6 +351,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 counters.increment(DecapCounter.RECEIVED.ordinal());
                 counters.add(DecapCounter.RECEIVED_BYTES.ordinal(), length);
                 DecapCounter result = (flags & Libc.MSG_TRUNC) != 0 ? DecapCounter.DROP_TRUNCATED
+                        : !sources.allows(rxNames, (long) i * SourceFilter.SOCKADDR_SIZE) ? DecapCounter.DROP_UNKNOWN_SOURCE
                         : check(kind, (long) i * SLOT, length);
                 if (result == DecapCounter.DECAPSULATED) {
                     inject(decapsulation.innerOffset(), decapsulation.innerLength());
@@ -456,6 +470,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 StandardProtocolFamily.INET6);
         private String tunName = DEFAULT_TUN_NAME;
         private int receiveBuffer = DEFAULT_RECEIVE_BUFFER;
+        private final List<InetAddress> sources = new ArrayList<>();
 
         private Builder() {
         }
@@ -536,6 +551,21 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 throw new IllegalArgumentException("TUN name must have 1 to 15 printable ASCII characters: " + name);
             }
             this.tunName = name;
+            return this;
+        }
+
+        /**
+         * Takes tunnel packets only from these directors (outer source addresses); by default
+         * from any source. A raw IPIP socket or a GUE port otherwise lets any host that reaches
+         * it inject packets with whatever inner source it likes.
+         *
+         * @param directors the directors' addresses, IPv4 or IPv6
+         * @return this
+         */
+        public Builder allowedSources(InetAddress... directors) {
+            for (InetAddress a : directors) {
+                sources.add(Objects.requireNonNull(a, "director"));
+            }
             return this;
         }
 
