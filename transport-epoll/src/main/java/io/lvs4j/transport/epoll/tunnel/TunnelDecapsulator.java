@@ -60,9 +60,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * What is checked and counted is said in {@link Decapsulation} and {@link DecapCounter};
  * {@link Builder#allowedSources} limits the outer sources to the directors. Every raw socket of a
  * protocol gets its own copy of each packet, so run one IPIP decapsulator per network namespace
- * (two would inject every packet twice). The
- * TUN device ({@code IFF_TUN | IFF_NO_PI}) is created and brought up by {@link #start()} and
- * disappears with {@link #close()}; packets the kernel routes out of it are read and discarded.
+ * (two would inject every packet twice). The TUN device ({@code IFF_TUN | IFF_NO_PI}) is created
+ * and brought up by {@link #start()} and disappears with {@link #close()}; packets the kernel
+ * routes out of it are read and discarded.
  *
  * <p>The host needs more than this (see {@code RealServerSetup} in the testkit, used by
  * {@code lvs4j realserver}): the VIP on {@code lo} (or on the TUN device) with
@@ -89,6 +89,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
     public static final int DEFAULT_GUE_PORT = 6080;
     /** The default name of the TUN device. */
     public static final String DEFAULT_TUN_NAME = "lvs4j-tun0";
+    /** The default receive buffer of each tunnel socket, in bytes. */
+    public static final int DEFAULT_RECEIVE_BUFFER = 4 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelDecapsulator.class);
     private static final DecapCounter[] COUNTERS = DecapCounter.values();
@@ -98,8 +100,6 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private static final int IPV6_V6ONLY = 26;
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int SOCKADDR_IN6_SIZE = 28;
-    /** The default receive buffer of each tunnel socket, in bytes. */
-    public static final int DEFAULT_RECEIVE_BUFFER = 4 << 20;
     /** One slot holds the largest IP packet. */
     private static final int SLOT = 65536;
     private static final int BATCH = 8;
