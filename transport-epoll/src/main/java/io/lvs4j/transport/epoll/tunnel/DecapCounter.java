@@ -13,6 +13,11 @@ public enum DecapCounter {
     DECAPSULATED,
     /** Bytes of the inner packets written into the TUN device. */
     DECAPSULATED_BYTES,
+    /**
+     * Inner transport checksums completed before the write: GUE remote checksum offload, or TCP
+     * segments that the kernel's GRO merged before the raw IPIP socket got them.
+     */
+    CHECKSUMS_COMPLETED,
     /** Dropped: longer than a receive slot (the kernel truncated it). */
     DROP_TRUNCATED,
     /** Dropped: the outer IPv4 header is malformed or shorter than its lengths say. */

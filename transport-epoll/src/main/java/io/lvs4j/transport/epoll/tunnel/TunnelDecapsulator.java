@@ -354,6 +354,9 @@ public final class TunnelDecapsulator implements AutoCloseable {
                         : !sources.allows(rxNames, (long) i * SourceFilter.SOCKADDR_SIZE) ? DecapCounter.DROP_UNKNOWN_SOURCE
                         : check(kind, (long) i * SLOT, length);
                 if (result == DecapCounter.DECAPSULATED) {
+                    if (decapsulation.checksumCompleted()) {
+                        counters.increment(DecapCounter.CHECKSUMS_COMPLETED.ordinal());
+                    }
                     inject(decapsulation.innerOffset(), decapsulation.innerLength());
                 } else {
                     counters.increment(result.ordinal());
