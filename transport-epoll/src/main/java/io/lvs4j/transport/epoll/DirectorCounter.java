@@ -26,5 +26,13 @@ public enum DirectorCounter {
     /** Dropped: the scheduler had no real server for a new connection. */
     DROP_NO_DESTINATION,
     /** Dropped: the real server's MAC address is not (or no longer) resolved. */
-    DROP_UNRESOLVED_NEIGHBOUR
+    DROP_UNRESOLVED_NEIGHBOUR,
+    /** Neighbour solicitations for an owned IPv6 address answered (or, for a duplicate-address probe, defended). */
+    NEIGHBOUR_ADVERTISEMENTS,
+    /** Unsolicited neighbour advertisements sent for owned IPv6 addresses. */
+    UNSOLICITED_ADVERTISEMENTS,
+    /** Neighbour solicitations sent to resolve IPv6 real servers. */
+    NEIGHBOUR_SOLICITATIONS,
+    /** Dropped: a neighbour advertisement or solicitation claiming an owned IPv6 address from another MAC. */
+    DROP_NDP_SPOOF
 }
