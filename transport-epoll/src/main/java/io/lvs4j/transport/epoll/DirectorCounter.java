@@ -1,7 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 /**
- * What a {@link DrDirector} counts besides the parser's drop reasons (those are counted by
+ * What a {@link PacketDirector} counts besides the parser's drop reasons (those are counted by
  * {@code io.lvs4j.core.packet.DropReason}). Per loop, summed on read.
  */
 public enum DirectorCounter {
@@ -27,6 +27,8 @@ public enum DirectorCounter {
     DROP_NO_DESTINATION,
     /** Dropped: the real server's MAC address is not (or no longer) resolved. */
     DROP_UNRESOLVED_NEIGHBOUR,
+    /** NAT: real servers' replies rewritten and sent on to their clients. */
+    REPLIES_FORWARDED,
     /** Neighbour solicitations for an owned IPv6 address answered (or, for a duplicate-address probe, defended). */
     NEIGHBOUR_ADVERTISEMENTS,
     /** Unsolicited neighbour advertisements sent for owned IPv6 addresses. */

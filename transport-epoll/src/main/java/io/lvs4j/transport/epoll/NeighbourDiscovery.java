@@ -32,7 +32,7 @@ final class NeighbourDiscovery {
     private final Neighbours neighbours;
     private final LoopCounters counters;
     private final DropCounters drops;
-    private final DrDirector.FrameSender sender;
+    private final PacketDirector.FrameSender sender;
     private final NdpMessage message = new NdpMessage();
     private final NdpFrames frames = new NdpFrames();
     private final MemorySegment out;
@@ -54,7 +54,7 @@ final class NeighbourDiscovery {
      * @param ownedAddresses the IPv6 addresses it answers for (16 bytes each)
      */
     NeighbourDiscovery(Neighbours neighbours, LoopCounters counters, DropCounters drops,
-            DrDirector.FrameSender sender, Arena arena, byte[] selfAddress, List<byte[]> ownedAddresses) {
+            PacketDirector.FrameSender sender, Arena arena, byte[] selfAddress, List<byte[]> ownedAddresses) {
         this.neighbours = neighbours;
         this.counters = counters;
         this.drops = drops;
