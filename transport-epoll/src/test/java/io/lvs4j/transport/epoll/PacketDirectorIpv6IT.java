@@ -1,0 +1,101 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.model.RealServer;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.sched.SchedulerOptions;
+import io.lvs4j.core.sched.Schedulers;
+import io.lvs4j.testkit.Host;
+import io.lvs4j.testkit.Lab;
+import io.lvs4j.testkit.NetnsGuard;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The director's IPv6 data path end to end in namespaces: a client, the in-process director
+ * and two nginx real servers on one bridge, addressed in 2001:db8:6::/64, curl over IPv6.
+ */
+class PacketDirectorIpv6IT {
+
+    private static final int BIG = 12 << 20;
+
+    private static MultiThreadIoEventLoopGroup loops;
+
+    @BeforeAll
+    static void start() {
+        NetnsGuard.assumeNetns("curl", "nginx", "sha256sum");
+        loops = PacketSocketGroup.newEventLoopGroup(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (loops != null) {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void shouldRouteIpv6DirectlyToBothRealServersAndCarryALargeDownloadIntact() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Ipv6Lab v6 = Ipv6Lab.of(lab);
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            Host rs1 = lab.host("rs1");
+            Host rs2 = lab.host("rs2");
+            String vip = Ipv6Lab.vip(0x200);
+            Ipv6Lab.holdVipOnLoopback(rs1, vip);
+            Ipv6Lab.holdVipOnLoopback(rs2, vip);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 80, 1));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs2)), 80, 1));
+            try (DownloadServer one = DownloadServer.start(rs1, "nginx1", BIG, 6);
+                    DownloadServer two = DownloadServer.start(rs2, "nginx2", BIG, 6);
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder()
+                            .interfaceName(director.iface())
+                            .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(director)))
+                            .loops(loops).virtualService(vs).gratuitousArp(3, Duration.ofMillis(100))
+                            .neighbourRefresh(Duration.ofSeconds(2)).build().start())) {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(v6.address(rs1)))
+                        && dr.resolved(InetAddress.getByName(v6.address(rs2))));
+                await().atMost(5, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.UNSOLICITED_ADVERTISEMENTS) >= 1);
+                assertTrue(dr.counter(DirectorCounter.NEIGHBOUR_SOLICITATIONS) >= 2);
+
+                String url = "http://[" + vip + "]/";
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    names.add(client.exec("curl", "-6", "-sS", "-m", "5", "-g", url).check().stdout().strip());
+                }
+                assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), names);
+                assertTrue(dr.counter(DirectorCounter.NEIGHBOUR_ADVERTISEMENTS) >= 1,
+                        "the client resolved the VIP through the director");
+
+                // The next two connections go to each server once: each carries the whole file.
+                for (int i = 0; i < 2; i++) {
+                    String sum = client.netns().exec(Duration.ofSeconds(60), "sh", "-c",
+                            "curl -6 -sS -m 50 -g 'http://[" + vip + "]/big.bin' | sha256sum").check().stdout();
+                    assertEquals(one.sha256(), sum.split(" ")[0], "download " + i);
+                }
+                assertEquals(one.sha256(), two.sha256());
+                assertEquals(6, dr.counter(DirectorCounter.NEW_CONNECTIONS));
+                assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
+                assertTrue(dr.counter(DirectorCounter.FORWARDED) > 6 * 3);
+                assertEquals(0, dr.socketStatistics().txErrors());
+                assertEquals(6, dr.connectionCount());
+            }
+        }
+    }
+}
