@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * nginx in a lab host on port 80 of IPv4 and IPv6: {@code /} answers the server's name,
+ * nginx in a lab host on one port of IPv4 and IPv6: {@code /} answers the server's name,
  * {@code /big.bin} a file of seeded random bytes whose SHA-256 is {@link #sha256()}. Close it
  * to stop nginx and delete its directory.
  */
@@ -39,11 +39,12 @@ final class DownloadServer implements AutoCloseable {
      *
      * @param host the lab host
      * @param name the name {@code /} answers
+     * @param port the port
      * @param bytes the size of {@code /big.bin}
      * @param seed the seed of its contents (one seed, one file, on every server)
      * @return the server
      */
-    static DownloadServer start(Host host, String name, int bytes, long seed) throws IOException {
+    static DownloadServer start(Host host, String name, int port, int bytes, long seed) throws IOException {
         Path dir = Files.createTempDirectory("lvs4j-download-" + name + "-");
         byte[] data = new byte[bytes];
         new SplittableRandom(seed).nextBytes(data);
@@ -65,8 +66,8 @@ final class DownloadServer implements AutoCloseable {
                     uwsgi_temp_path %1$s/uwsgi;
                     scgi_temp_path %1$s/scgi;
                     server {
-                        listen 80;
-                        listen [::]:80;
+                        listen %3$d;
+                        listen [::]:%3$d;
                         root %1$s;
                         location = / {
                             default_type text/plain;
@@ -74,12 +75,12 @@ final class DownloadServer implements AutoCloseable {
                         }
                     }
                 }
-                """.formatted(d, name));
+                """.formatted(d, name, port));
         ProcessBuilder builder = new ProcessBuilder(List.of("nginx", "-p", d, "-c", d + "/nginx.conf", "-e",
                 d + "/error.log")).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile());
         DownloadServer server = new DownloadServer(host.netns().start(builder), dir, digest(data));
         try {
-            NamedHttpServer.awaitListening(host.netns(), 80, Duration.ofSeconds(20));
+            NamedHttpServer.awaitListening(host.netns(), port, Duration.ofSeconds(20));
         } catch (RuntimeException | Error e) {
             server.close();
             throw e;

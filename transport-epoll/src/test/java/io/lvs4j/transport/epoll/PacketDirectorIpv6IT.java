@@ -62,8 +62,8 @@ class PacketDirectorIpv6IT {
                     Schedulers.create("rr", SchedulerOptions.DEFAULTS));
             vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 80, 1));
             vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs2)), 80, 1));
-            try (DownloadServer one = DownloadServer.start(rs1, "nginx1", BIG, 6);
-                    DownloadServer two = DownloadServer.start(rs2, "nginx2", BIG, 6);
+            try (DownloadServer one = DownloadServer.start(rs1, "nginx1", 80, BIG, 6);
+                    DownloadServer two = DownloadServer.start(rs2, "nginx2", 80, BIG, 6);
                     PacketDirector dr = director.netns().call(() -> PacketDirector.builder()
                             .interfaceName(director.iface())
                             .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(director)))
