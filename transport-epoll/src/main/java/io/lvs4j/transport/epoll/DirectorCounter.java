@@ -36,5 +36,7 @@ public enum DirectorCounter {
     /** Neighbour solicitations sent to resolve IPv6 real servers. */
     NEIGHBOUR_SOLICITATIONS,
     /** Dropped: a neighbour advertisement or solicitation claiming an owned IPv6 address from another MAC. */
-    DROP_NDP_SPOOF
+    DROP_NDP_SPOOF,
+    /** ICMPv6 errors to a VIP about a direct-routing connection's reply relayed to its real server. */
+    ICMP_RELAYED
 }

@@ -650,6 +650,9 @@ public final class PacketDirector implements AutoCloseable {
             long vip = parser.destinationAddressOffset();
             int port = parser.destinationPort();
             boolean toUs = active && parser.ethernet().destination() == link.mac();
+            if (toUs && parser.quotedVersion() == 6 && ndp.owned(segment, vip) >= 0) {
+                return icmpToServer6();
+            }
             int s = toUs ? service6(protocol, segment, vip, port) : -1;
             if (s < 0) {
                 if (parser.fragment() && ndp.owned(segment, vip) >= 0) {
@@ -674,6 +677,35 @@ public final class PacketDirector implements AutoCloseable {
                 case MASQUERADE, TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
                         + forwarding[s]);
             };
+        }
+
+        /**
+         * Relays an ICMPv6 error sent to a VIP (by a router on the clients' side: packet too big,
+         * unreachable) about a reply of a direct-routing connection to that connection's real
+         * server unchanged, as IPVS does, so that the server's path MTU discovery works.
+         */
+        private boolean icmpToServer6() {
+            int quoted = parser.quotedProtocol();
+            if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
+            }
+            // The quoted reply read backwards: its destination is the client, its source the VIP.
+            int entry = table6.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int s = entry == ConnectionTable.MISS ? -1
+                    : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
+            if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
+            }
+            long mac = serverMac(table6.destination(entry));
+            if (mac == 0) {
+                return false;
+            }
+            parser.ethernet().destination(mac).source(link.mac());
+            counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+            return true;
         }
 
         /**

@@ -3,18 +3,29 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.packet.Icmpv6Header;
+import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +107,65 @@ class PacketDirectorIpv6IT {
                 assertEquals(0, dr.socketStatistics().txErrors());
                 assertEquals(6, dr.connectionCount());
             }
+        }
+    }
+
+    @Test
+    void shouldRelayAPacketTooBigToTheRealServerOfTheFlowSoItsPathMtuDrops() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").build()) {
+            Ipv6Lab v6 = Ipv6Lab.of(lab);
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            Host rs1 = lab.host("rs1");
+            String vip = Ipv6Lab.vip(0x201);
+            String clientAddress = v6.address(client);
+            Ipv6Lab.holdVipOnLoopback(rs1, vip);
+            VirtualService dns = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), 53,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            dns.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 53, 1));
+            try (UdpNameServer server = UdpNameServer.start(rs1.netns(), "udp1", vip, 53);
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder()
+                            .interfaceName(director.iface())
+                            .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(director)))
+                            .loops(loops).virtualService(dns).build().start())) {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(v6.address(rs1))));
+                int clientPort = client.netns().call(() -> {
+                    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(clientAddress, 0))) {
+                        socket.setSoTimeout(5000);
+                        byte[] question = "who".getBytes(StandardCharsets.US_ASCII);
+                        socket.send(new DatagramPacket(question, question.length, new InetSocketAddress(vip, 53)));
+                        DatagramPacket answer = new DatagramPacket(new byte[64], 64);
+                        socket.receive(answer);
+                        assertEquals("udp1", new String(answer.getData(), 0, answer.getLength(),
+                                StandardCharsets.US_ASCII));
+                        return socket.getLocalPort();
+                    }
+                });
+                assertTrue(!rs1.exec("ip", "-6", "route", "get", clientAddress).check().stdout().contains("mtu 1280"));
+
+                // A router on the client's side cannot pass a 1,400-byte reply of that flow.
+                byte[] reply = new PacketBuilder().ipv6(vip, clientAddress).udp(53, clientPort)
+                        .payload(new byte[1400]).buildIpPacket();
+                byte[] tooBig = new PacketBuilder().ethernet(client.macBits(), director.macBits())
+                        .ipv6(clientAddress, vip).icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280)
+                        .payload(Arrays.copyOf(reply, 512)).build();
+                inject(client, tooBig);
+                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.ICMP_RELAYED) == 1);
+                await().atMost(10, TimeUnit.SECONDS).until(() ->
+                        rs1.exec("ip", "-6", "route", "get", clientAddress).check().stdout().contains("mtu 1280"));
+                assertEquals(1, server.received());
+            }
+        }
+    }
+
+    /** Sends a frame built by the test from a host's interface. */
+    private static void inject(Host from, byte[] frame) throws Exception {
+        try (PacketSocket socket = from.netns().call(() -> PacketSocket.open(loops.next(),
+                PacketSocketOptions.forInterface(from.iface()), false, s -> f -> { }));
+                Arena arena = Arena.ofShared()) {
+            MemorySegment segment = arena.allocate(frame.length);
+            MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
+            assertTrue(((IoEventLoop) socket.loop()).submit(() -> socket.send(segment, 0, frame.length)).get());
         }
     }
 }

@@ -265,6 +265,31 @@ class PacketDirectorIpv6Test {
     }
 
     @Test
+    void shouldRelayAPacketTooBigAboutAConnectionsReplyToItsRealServer() throws Exception {
+        resolveBothServers();
+        assertTrue(feed(tcp(40000, TcpHeader.SYN)));
+        byte[] reply = new PacketBuilder().ipv6(VIP, CLIENT).tcp(80, 40000, TcpHeader.ACK)
+                .payload(new byte[1400]).buildIpPacket();
+        byte[] tooBig = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8::fe", VIP)
+                .icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280).payload(java.util.Arrays.copyOf(reply, 200))
+                .build();
+        assertTrue(feed(tooBig));
+        byte[] relayed = sent.get(sent.size() - 1);
+        assertEquals(RS2_MAC, mac(relayed, 0), "to the connection's server");
+        assertEquals(DIRECTOR_MAC, mac(relayed, 6));
+        for (int i = 12; i < tooBig.length; i++) {
+            assertEquals(tooBig[i], relayed[i], "unchanged but for the MACs, byte " + i);
+        }
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
+
+        byte[] unknown = new PacketBuilder().ipv6(VIP, CLIENT).tcp(80, 40999, TcpHeader.ACK).buildIpPacket();
+        assertFalse(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8::fe", VIP)
+                .icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280).payload(unknown).build()),
+                "about no known connection: left alone");
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
+    }
+
+    @Test
     void shouldRequireAnIpv6OwnAddressAndRefuseIpv6MethodsNotImplemented() throws Exception {
         PacketDirector.Builder noAddress = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
                 .directorAddress(InetAddress.getByName("198.18.0.12")).virtualService(vs);
