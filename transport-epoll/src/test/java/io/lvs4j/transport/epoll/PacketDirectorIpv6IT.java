@@ -158,6 +158,51 @@ class PacketDirectorIpv6IT {
         }
     }
 
+    @Test
+    void shouldMoveTheClientToTheNewActiveDirectorWithAnUnsolicitedAdvertisement() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("dira").host("dirb").host("rs1").build()) {
+            Ipv6Lab v6 = Ipv6Lab.of(lab);
+            Host client = lab.host("client");
+            Host rs1 = lab.host("rs1");
+            String vip = Ipv6Lab.vip(0x202);
+            Ipv6Lab.holdVipOnLoopback(rs1, vip);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 80, 1));
+            try (DownloadServer one = DownloadServer.start(rs1, "nginx1", 80, 1024, 1);
+                    PacketDirector a = director(lab.host("dira"), v6, vs, true);
+                    PacketDirector b = director(lab.host("dirb"), v6, vs, false)) {
+                await().atMost(10, TimeUnit.SECONDS).until(() -> a.resolved(InetAddress.getByName(v6.address(rs1)))
+                        && b.resolved(InetAddress.getByName(v6.address(rs1))));
+                String url = "http://[" + vip + "]/";
+                assertEquals("nginx1", client.exec("curl", "-6", "-sS", "-m", "5", "-g", url).check().stdout().strip());
+                assertTrue(neighbour(client, vip).contains(lab.host("dira").mac()), neighbour(client, vip));
+                assertEquals(0, b.counter(DirectorCounter.NEIGHBOUR_ADVERTISEMENTS), "a backup answers nothing");
+
+                // Takeover: the new active director's unsolicited advertisements (flag O) move the
+                // client's cached MAC for the VIP before it would ever probe again.
+                a.active(false);
+                b.active(true);
+                await().atMost(5, TimeUnit.SECONDS).until(() -> neighbour(client, vip).contains(lab.host("dirb").mac()));
+                assertEquals("nginx1", client.exec("curl", "-6", "-sS", "-m", "5", "-g", url).check().stdout().strip());
+                assertEquals(1, b.counter(DirectorCounter.NEW_CONNECTIONS));
+                assertEquals(1, a.counter(DirectorCounter.NEW_CONNECTIONS));
+                assertTrue(b.counter(DirectorCounter.UNSOLICITED_ADVERTISEMENTS) >= 1);
+            }
+        }
+    }
+
+    private static PacketDirector director(Host host, Ipv6Lab v6, VirtualService vs, boolean active) throws Exception {
+        return host.netns().call(() -> PacketDirector.builder().interfaceName(host.iface())
+                .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(host))).loops(loops)
+                .virtualService(vs).active(active).gratuitousArp(3, Duration.ofMillis(100))
+                .neighbourRefresh(Duration.ofSeconds(2)).build().start());
+    }
+
+    private static String neighbour(Host host, String address) {
+        return host.exec("ip", "-6", "neigh", "show", address).check().stdout();
+    }
+
     /** Sends a frame built by the test from a host's interface. */
     private static void inject(Host from, byte[] frame) throws Exception {
         try (PacketSocket socket = from.netns().call(() -> PacketSocket.open(loops.next(),
