@@ -14,6 +14,7 @@ import io.lvs4j.core.packet.DropCounters;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.Ipv6Header;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.DestinationSet;
@@ -29,9 +30,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -51,17 +54,32 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the service's forwarder.
  *
  * <p>The VIPs are never put on a kernel interface, so the director's kernel never answers for
- * them. The packet sockets see every frame the kernel sees, so the kernel must not forward them
- * either: keep IP forwarding off in the director's network namespace
- * ({@code net.ipv4.ip_forward=0}, the default), as the lab does; the kernel then drops the frames
- * the director forwards itself (the VIP's, and for NAT the real servers' replies to clients)
- * without a word. Each loop owns its connection table (the fanout keeps a flow on one loop),
- * its drop counters and its counters; reads sum them. Every drop is counted by reason; frames
+ * them (no ARP reply, no TCP reset, no ICMP port unreachable). The packet sockets see every frame
+ * the kernel sees, so the kernel must not forward them either: keep IP forwarding off in the
+ * director's network namespace ({@code net.ipv4.ip_forward=0} and
+ * {@code net.ipv6.conf.all.forwarding=0}, the defaults of a new namespace, which the lab keeps);
+ * the kernel then drops the frames the director forwards itself (the VIP's, and for NAT the real
+ * servers' replies to clients) without a word: with forwarding off it sends no ICMP error and no
+ * redirect for them. A host that must forward other traffic can leave forwarding on and drop
+ * these frames in the kernel's forward path instead, which the packet sockets see before
+ * netfilter does, for example with nftables: {@code nft add rule inet filter forward ip daddr
+ * <VIP> drop} and, for NAT, {@code nft add rule inet filter forward ip saddr <real server> tcp
+ * sport <port> drop} (in a {@code forward} base chain), and turn off {@code send_redirects}.
+ *
+ * <p>Each loop owns its connection table (the fanout keeps a flow on one loop), its drop
+ * counters and its counters; reads sum them. Every drop is counted by reason; frames
  * for neither a virtual service nor a VIP nor a known connection are left alone. The data path
  * follows the virtual services' real servers as health checks or the user change them
  * ({@link #syncDestinations()}): a removed server gets no new connection but keeps its existing
  * ones; a server added again gets traffic again; a server never seen before is forwarded to
  * once the director has seen it (within 100 ms) and resolved its MAC.
+ *
+ * <p>IPv6 virtual services are owned through Neighbor Discovery instead of ARP
+ * ({@link NeighbourDiscovery}: solicitations for the VIP answered while active, unsolicited
+ * advertisements where IPv4 VIPs get gratuitous ARPs, real servers solicited from the
+ * director's own IPv6 address, {@link Builder#directorAddress6}); their connections live in a
+ * second, IPv6 table of each loop. The default fanout steers by the IPv4 source only, so every
+ * IPv6 frame reaches the first loop.
  *
  * <p>NAT replies go back to the MAC address the connection's client frames came from (the
  * client itself or the router in front of the director), so the director needs no routing
@@ -94,6 +112,10 @@ public final class PacketDirector implements AutoCloseable {
     private final Builder config;
     private final List<VirtualService> services;
     private final int[] vsAddress;
+    /** Each service's IP version, and for IPv6 its VIP's 16 bytes at {@code 16 * s} of {@link #vsAddress6}. */
+    private final int[] vsVersion;
+    private final MemorySegment vsAddress6;
+    private final List<byte[]> vips6 = new ArrayList<>();
     private final int[] vsPort;
     private final int[] vsProtocol;
     private final Forwarding[] forwarding;
@@ -118,6 +140,8 @@ public final class PacketDirector implements AutoCloseable {
         this.forwarding = config.forwardings.toArray(Forwarding[]::new);
         int n = services.size();
         vsAddress = new int[n];
+        vsVersion = new int[n];
+        vsAddress6 = MemorySegment.ofArray(new byte[16 * Math.max(1, n)]);
         vsPort = new int[n];
         vsProtocol = new int[n];
         boolean replies = false;
@@ -125,7 +149,17 @@ public final class PacketDirector implements AutoCloseable {
         seenSets = new DestinationSet[n];
         for (int s = 0; s < n; s++) {
             VirtualService vs = services.get(s);
-            vsAddress[s] = ipv4(vs.address());
+            if (vs.address() instanceof Inet4Address) {
+                vsAddress[s] = ipv4(vs.address());
+                vsVersion[s] = 4;
+            } else {
+                vsVersion[s] = 6;
+                byte[] vip = vs.address().getAddress();
+                MemorySegment.copy(MemorySegment.ofArray(vip), 0, vsAddress6, 16L * s, 16);
+                if (vips6.stream().noneMatch(v -> Arrays.equals(v, vip))) {
+                    vips6.add(vip);
+                }
+            }
             vsPort[s] = vs.port();
             vsProtocol[s] = vs.protocol().number();
             idsByService.set(s, Map.of());
@@ -164,6 +198,11 @@ public final class PacketDirector implements AutoCloseable {
             }
             for (int i = 0; i < set.size(); i++) {
                 Destination d = set.get(i);
+                if (d.server().address().getAddress().length != services.get(s).address().getAddress().length) {
+                    LOG.warn("real server {} is not of the address family of {}: not forwarded to", d.server().endpoint(),
+                            services.get(s));
+                    continue;
+                }
                 Integer id = ids.get(d.counters());
                 if (id != null) {
                     registry.register(id, d.counters(), d.server().weight());
@@ -180,7 +219,7 @@ public final class PacketDirector implements AutoCloseable {
                 int newId = neighbours.size();
                 rsPort[newId] = d.server().port();
                 registry.register(newId, d.counters(), d.server().weight());
-                neighbours.add(ipv4(d.server().address()));
+                neighbours.add(d.server().address());
                 next.put(d.counters(), newId);
                 added++;
             }
@@ -218,10 +257,14 @@ public final class PacketDirector implements AutoCloseable {
      */
     public PacketDirector start() throws IOException {
         link = LinkInfo.of(config.interfaceName);
-        directorIp = ipv4(config.directorAddress);
+        directorIp = config.directorAddress == null ? 0 : ipv4(config.directorAddress);
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
+        if (seesReplies) {
+            // Replies must reach the loop that owns their connection: steer by the client's address.
+            options = options.withClientFanout(virtualAddresses());
+        }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
             LoopPath path = newPath(socket::send);
@@ -288,9 +331,8 @@ public final class PacketDirector implements AutoCloseable {
      * @return {@code true} if frames can be forwarded to it
      */
     public boolean resolved(InetAddress address) {
-        int ip = ipv4(address);
         for (int id = 0; id < neighbours.size(); id++) {
-            if (neighbours.address(id) == ip && neighbours.mac(id, System.nanoTime()) != 0) {
+            if (neighbours.is(id, address) && neighbours.mac(id, System.nanoTime()) != 0) {
                 return true;
             }
         }
@@ -339,7 +381,7 @@ public final class PacketDirector implements AutoCloseable {
     public long connectionCount() {
         long sum = 0;
         for (LoopPath path : paths) {
-            sum += path.table.size();
+            sum += path.table.size() + (path.table6 == null ? 0 : path.table6.size());
         }
         return sum;
     }
@@ -353,6 +395,9 @@ public final class PacketDirector implements AutoCloseable {
         List<ConnectionEntry> all = new ArrayList<>();
         for (LoopPath path : paths) {
             all.addAll(path.table.requestEntries().join());
+            if (path.table6 != null) {
+                all.addAll(path.table6.requestEntries().join());
+            }
         }
         return all;
     }
@@ -388,7 +433,7 @@ public final class PacketDirector implements AutoCloseable {
     /** Sets the interface and own address without opening sockets (for tests of the data path). */
     void bind(LinkInfo info, InetAddress address) {
         this.link = info;
-        this.directorIp = ipv4(address);
+        this.directorIp = address instanceof Inet4Address ? ipv4(address) : 0;
     }
 
     /** Sends a frame built by the data path. */
@@ -399,20 +444,39 @@ public final class PacketDirector implements AutoCloseable {
 
     private int service(int protocol, int address, int port) {
         for (int s = 0; s < vsAddress.length; s++) {
-            if (vsAddress[s] == address && vsPort[s] == port && vsProtocol[s] == protocol) {
+            if (vsAddress[s] == address && vsPort[s] == port && vsProtocol[s] == protocol && vsVersion[s] == 4) {
                 return s;
             }
         }
         return -1;
     }
 
+    /** @return the distinct virtual addresses of the services */
+    private List<InetAddress> virtualAddresses() {
+        return services.stream().map(VirtualService::address).distinct().toList();
+    }
+
     private boolean ownsVip(int ip) {
-        for (int address : vsAddress) {
-            if (address == ip) {
+        for (int s = 0; s < vsAddress.length; s++) {
+            if (vsAddress[s] == ip && vsVersion[s] == 4) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** @return the IPv6 virtual service of a protocol, 16 address bytes of a frame and a port, or -1 */
+    private int service6(int protocol, MemorySegment frame, long address, int port) {
+        long high = frame.get(NetworkOrder.U64, address);
+        long low = frame.get(NetworkOrder.U64, address + 8);
+        for (int s = 0; s < vsVersion.length; s++) {
+            if (vsVersion[s] == 6 && vsPort[s] == port && vsProtocol[s] == protocol
+                    && vsAddress6.get(NetworkOrder.U64, 16L * s + 8) == low
+                    && vsAddress6.get(NetworkOrder.U64, 16L * s) == high) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     private static int ipv4(InetAddress address) {
@@ -431,10 +495,13 @@ public final class PacketDirector implements AutoCloseable {
         private final DropCounters drops = new DropCounters();
         private final LoopCounters counters = new LoopCounters(DirectorCounter.values().length);
         private final ConnectionTable table;
+        /** The IPv6 connections, {@code null} without an IPv6 virtual service. */
+        private final ConnectionTable table6;
+        private final NeighbourDiscovery ndp;
         private final FlowKey flow = new FlowKey();
         private final Arena arena = Arena.ofShared();
         private final MemorySegment scratch = arena.allocate(MIN_FRAME);
-        private final MemorySegment serverAddress = arena.allocate(4);
+        private final MemorySegment serverAddress = arena.allocate(16);
         private final EthernetHeader outEthernet = new EthernetHeader();
         private final ArpPacket outArp = new ArpPacket();
         private final PlainFrame plain = new PlainFrame();
@@ -448,6 +515,10 @@ public final class PacketDirector implements AutoCloseable {
             this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry)
                     .clock(config.clock).build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
+            this.table6 = vips6.isEmpty() ? null : ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock).build();
+            this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
         }
 
         /**
@@ -479,6 +550,9 @@ public final class PacketDirector implements AutoCloseable {
             if (parser.ipVersion() == 4) {
                 return ipv4();
             }
+            if (parser.ipVersion() == 6) {
+                return ipv6();
+            }
             counters.increment(DirectorCounter.IGNORED.ordinal());
             return false;
         }
@@ -493,6 +567,11 @@ public final class PacketDirector implements AutoCloseable {
 
         ConnectionTable table() {
             return table;
+        }
+
+        /** @return the connection table of an IP version ({@code null} for 6 without an IPv6 service) */
+        ConnectionTable table(int ipVersion) {
+            return ipVersion == 6 ? table6 : table;
         }
 
         LinkInfo link() {
@@ -550,6 +629,9 @@ public final class PacketDirector implements AutoCloseable {
                 if (toUs && nat != null && !ownsVip(vip)) {
                     return nat.fromServer();
                 }
+                if (toUs && nat != null && parser.quotedVersion() == 4) {
+                    return nat.icmpToServer(); // an ICMP error to a VIP, about a reply
+                }
                 if (parser.fragment() && ownsVip(vip)) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
                 } else {
@@ -561,19 +643,109 @@ public final class PacketDirector implements AutoCloseable {
                 counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
                 return false;
             }
-            int client = parser.ipv4().source();
             int clientPort = parser.sourcePort();
+            int entry = track(table, table.lookup(protocol, parser.ipv4().source(), clientPort, vip, port), s,
+                    protocol, clientPort, port);
+            if (entry == ConnectionTable.MISS) {
+                return false;
+            }
+            return switch (forwarding[s].method()) {
+                case DIRECT_ROUTE -> directRoute(table, entry);
+                case MASQUERADE -> nat.toServer(entry);
+                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+            };
+        }
+
+        /**
+         * The IPv6 branch: Neighbor Discovery first, then, as for IPv4, a frame to a virtual
+         * service to the director's MAC finds or creates its connection in the IPv6 table.
+         */
+        private boolean ipv6() {
+            int protocol = parser.protocol();
+            if (protocol == Ipv6Header.NEXT_ICMPV6
+                    && ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), active, now)) {
+                return false;
+            }
+            MemorySegment segment = parser.segment();
+            long vip = parser.destinationAddressOffset();
+            int port = parser.destinationPort();
+            boolean toUs = active && parser.ethernet().destination() == link.mac();
+            if (toUs && parser.quotedVersion() == 6 && ndp.owned(segment, vip) >= 0) {
+                return icmpToServer6();
+            }
+            int s = toUs ? service6(protocol, segment, vip, port) : -1;
+            if (s < 0) {
+                if (parser.fragment() && ndp.owned(segment, vip) >= 0) {
+                    counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
+                } else {
+                    counters.increment(DirectorCounter.IGNORED.ordinal());
+                }
+                return false;
+            }
+            if (parser.fragment() || !parser.hasPorts()) {
+                counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
+                return false;
+            }
+            int clientPort = parser.sourcePort();
+            int entry = track(table6, table6.lookup(protocol, segment, parser.sourceAddressOffset(), clientPort, vip,
+                    port), s, protocol, clientPort, port);
+            if (entry == ConnectionTable.MISS) {
+                return false;
+            }
+            return switch (forwarding[s].method()) {
+                case DIRECT_ROUTE -> directRoute(table6, entry);
+                case MASQUERADE, TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
+                        + forwarding[s]);
+            };
+        }
+
+        /**
+         * Relays an ICMPv6 error sent to a VIP (by a router on the clients' side: packet too big,
+         * unreachable) about a reply of a direct-routing connection to that connection's real
+         * server unchanged, as IPVS does, so that the server's path MTU discovery works.
+         */
+        private boolean icmpToServer6() {
+            int quoted = parser.quotedProtocol();
+            if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
+            }
+            // The quoted reply read backwards: its destination is the client, its source the VIP.
+            int entry = table6.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int s = entry == ConnectionTable.MISS ? -1
+                    : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
+            if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
+            }
+            long mac = serverMac(table6.destination(entry));
+            if (mac == 0) {
+                return false;
+            }
+            parser.ethernet().destination(mac).source(link.mac());
+            counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+            return true;
+        }
+
+        /**
+         * Follows the parsed client frame's connection (a lookup's result): a new SYN on a closing
+         * tuple or a miss schedules a new connection, then the state advances.
+         *
+         * @return the entry, or {@link ConnectionTable#MISS} if the frame is dropped (counted)
+         */
+        private int track(ConnectionTable table, int found, int s, int protocol, int clientPort, int port) {
             boolean tcp = protocol == Protocol.TCP.number();
             int flags = parser.tcpFlags();
-            int entry = table.lookup(protocol, client, clientPort, vip, port);
+            int entry = found;
             if (entry != ConnectionTable.MISS && tcp && (flags & 0x12) == 0x02
                     && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
                 entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
             }
             if (entry == ConnectionTable.MISS) {
-                entry = connect(s, protocol, client, clientPort, vip, port, tcp, flags);
+                entry = connect(table, s, protocol, clientPort, port, tcp, flags);
                 if (entry == ConnectionTable.MISS) {
-                    return false;
+                    return ConnectionTable.MISS;
                 }
             }
             if (tcp) {
@@ -581,15 +753,35 @@ public final class PacketDirector implements AutoCloseable {
             } else {
                 table.onPacket(entry);
             }
-            return switch (forwarding[s].method()) {
-                case DIRECT_ROUTE -> directRoute(entry);
-                case MASQUERADE -> nat.toServer(entry);
-                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
-            };
+            return entry;
         }
 
-        /** Schedules a new connection (templates first); {@link ConnectionTable#MISS} if dropped (counted). */
-        private int connect(int s, int protocol, int client, int clientPort, int vip, int port, boolean tcp,
+        /** @return the scheduler's key of the parsed frame's flow, either family */
+        private FlowKey flowKey(int protocol, int clientPort, int port) {
+            if (parser.ipVersion() == 4) {
+                return flow.ipv4(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port);
+            }
+            MemorySegment f = parser.segment();
+            long client = parser.sourceAddressOffset();
+            long vip = parser.destinationAddressOffset();
+            return flow.ipv6(protocol, f.get(NetworkOrder.U64, client), f.get(NetworkOrder.U64, client + 8), clientPort,
+                    f.get(NetworkOrder.U64, vip), f.get(NetworkOrder.U64, vip + 8), port);
+        }
+
+        /** Puts a destination's address (4 or 16 bytes) at the start of {@code serverAddress}. */
+        private void serverAddress(int id) {
+            if (neighbours.ipv6(id)) {
+                neighbours.address6(id, serverAddress, 0);
+            } else {
+                serverAddress.set(NetworkOrder.U32, 0, neighbours.address(id));
+            }
+        }
+
+        /**
+         * Schedules a new connection of the parsed frame in the table of its family (templates
+         * first); {@link ConnectionTable#MISS} if dropped (counted).
+         */
+        private int connect(ConnectionTable table, int s, int protocol, int clientPort, int port, boolean tcp,
                 int flags) {
             if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
                 counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());
@@ -606,7 +798,7 @@ public final class PacketDirector implements AutoCloseable {
             if (template != ConnectionTable.MISS) {
                 id = table.destination(template);
             } else {
-                Destination d = service.pick(flow.ipv4(protocol, client, clientPort, vip, port));
+                Destination d = service.pick(flowKey(protocol, clientPort, port));
                 Integer known = d == null ? null : idsByService.get(s).get(d.counters());
                 if (known == null) {
                     counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
@@ -614,7 +806,7 @@ public final class PacketDirector implements AutoCloseable {
                 }
                 id = known;
                 if (persistence > 0) {
-                    serverAddress.set(NetworkOrder.U32, 0, neighbours.address(id));
+                    serverAddress(id);
                     template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
                             service.persistenceGranularity(), parser.destinationAddressOffset(), port,
                             serverAddress, 0, rsPort[id], id, persistence);
@@ -624,8 +816,10 @@ public final class PacketDirector implements AutoCloseable {
                     }
                 }
             }
-            int entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
-                    forwarding[s].method(), template);
+            serverAddress(id);
+            int entry = table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+                    parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id, forwarding[s].method(),
+                    template);
             if (entry == ConnectionTable.MISS) {
                 drops.increment(DropReason.CONNECTION_TABLE_FULL);
                 return ConnectionTable.MISS;
@@ -634,7 +828,7 @@ public final class PacketDirector implements AutoCloseable {
             return entry;
         }
 
-        private boolean directRoute(int entry) {
+        private boolean directRoute(ConnectionTable table, int entry) {
             long mac = serverMac(table.destination(entry));
             if (mac == 0) {
                 return false;
@@ -647,13 +841,21 @@ public final class PacketDirector implements AutoCloseable {
         void tick() {
             now = System.nanoTime();
             table.expire();
+            if (table6 != null) {
+                table6.expire();
+            }
         }
 
         void resolve() {
             long refresh = config.neighbourRefresh.toNanos();
             long t = System.nanoTime();
             for (int id = 0; id < neighbours.size(); id++) {
-                if (!neighbours.fresh(id, t, refresh)) {
+                if (neighbours.fresh(id, t, refresh)) {
+                    continue;
+                }
+                if (neighbours.ipv6(id)) {
+                    ndp.solicit(id, link.mac());
+                } else {
                     sendArp(ArpPacket.OP_REQUEST, BROADCAST, directorIp, 0, neighbours.address(id));
                     counters.increment(DirectorCounter.ARP_REQUESTS.ordinal());
                 }
@@ -664,10 +866,13 @@ public final class PacketDirector implements AutoCloseable {
             if (!active) {
                 return;
             }
-            for (int vip : vsAddress) {
-                sendArp(ArpPacket.OP_REQUEST, BROADCAST, vip, 0, vip);
-                counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
+            for (int s = 0; s < vsAddress.length; s++) {
+                if (vsVersion[s] == 4) {
+                    sendArp(ArpPacket.OP_REQUEST, BROADCAST, vsAddress[s], 0, vsAddress[s]);
+                    counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
+                }
             }
+            ndp.announce(link.mac());
         }
 
         private void sendArp(int operation, long to, int senderIp, long targetMac, int targetIp) {
@@ -682,6 +887,9 @@ public final class PacketDirector implements AutoCloseable {
             if (!released) {
                 released = true;
                 table.close();
+                if (table6 != null) {
+                    table6.close();
+                }
                 arena.close();
             }
         }
@@ -691,6 +899,7 @@ public final class PacketDirector implements AutoCloseable {
     public static final class Builder {
         private String interfaceName;
         private InetAddress directorAddress;
+        private Inet6Address directorAddress6;
         private IoEventLoopGroup loops;
         private PacketSocketOptions options;
         private final List<VirtualService> services = new ArrayList<>();
@@ -712,9 +921,31 @@ public final class PacketDirector implements AutoCloseable {
             return this;
         }
 
-        /** @param address the director's own address on the interface, the sender of its ARP requests @return this builder */
+        /**
+         * Sets the director's own IPv4 address on the interface, the sender of its ARP requests;
+         * required when a virtual service is IPv4.
+         *
+         * @param address an IPv4 address
+         * @return this builder
+         */
         public Builder directorAddress(InetAddress address) {
+            if (!(address instanceof Inet4Address)) {
+                throw new IllegalArgumentException("an IPv4 address (see directorAddress6): " + address);
+            }
             this.directorAddress = address;
+            return this;
+        }
+
+        /**
+         * Sets the director's own IPv6 address on the interface, the source of its neighbour
+         * solicitations for IPv6 real servers; required when a virtual service is IPv6. The
+         * interface should hold it (so that the kernel answers for it).
+         *
+         * @param address an IPv6 address
+         * @return this builder
+         */
+        public Builder directorAddress6(Inet6Address address) {
+            this.directorAddress6 = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -726,7 +957,9 @@ public final class PacketDirector implements AutoCloseable {
 
         /**
          * @param value socket options; default {@link PacketSocketOptions#forInterface} with
-         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout
+         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout. A director with a NAT
+         *        service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS} over its
+         *        VIPs (its real servers' replies must reach the loop of their connection).
          * @return this builder
          */
         public Builder socketOptions(PacketSocketOptions value) {
@@ -752,6 +985,9 @@ public final class PacketDirector implements AutoCloseable {
             Objects.requireNonNull(method, "method");
             if (method.method() == ForwardingMethod.TUNNEL || method.method() == ForwardingMethod.FULL_NAT) {
                 throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
+            }
+            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE) {
+                throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
             forwardings.add(method);
@@ -818,8 +1054,14 @@ public final class PacketDirector implements AutoCloseable {
 
         /** @return the director, not started */
         public PacketDirector build() {
-            if (interfaceName == null || directorAddress == null || loops == null || services.isEmpty()) {
-                throw new IllegalStateException("interfaceName, directorAddress, loops and a virtual service are required");
+            if (interfaceName == null || loops == null || services.isEmpty()) {
+                throw new IllegalStateException("interfaceName, loops and a virtual service are required");
+            }
+            for (VirtualService vs : services) {
+                if (vs.address() instanceof Inet4Address ? directorAddress == null : directorAddress6 == null) {
+                    throw new IllegalStateException("directorAddress"
+                            + (vs.address() instanceof Inet4Address ? "" : "6") + " is required for " + vs);
+                }
             }
             return new PacketDirector(this);
         }
