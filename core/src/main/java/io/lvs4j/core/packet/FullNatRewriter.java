@@ -1,0 +1,76 @@
+package io.lvs4j.core.packet;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The rewrite of full-NAT (DPVS's FNAT) on a parsed IPv4 frame: source and destination address
+ * and port all replaced in one pass, the IPv4 header checksum and the TCP or UDP checksum
+ * updated incrementally (RFC 1624) with one fold each.
+ *
+ * <p>A frame whose transport checksum is partial ({@code CHECKSUM_PARTIAL}: a sender on the
+ * same host, or GRO, left the checksum to be completed on transmit, as a virtio-net header
+ * says) holds in its checksum field the folded sum of the pseudo-header only, not complemented;
+ * the ports are part of the data that the kernel or the device sums later. For such a frame only
+ * the address change is folded into the field, uncomplemented. A UDP checksum of 0 (none) stays
+ * 0; a computed 0 is sent as 0xFFFF. Frames without ports (a non-first fragment, ICMP) get their
+ * addresses and the header checksum only.
+ *
+ * <p>Stateless and allocation-free; the parser must have returned {@link DropReason#NONE}.
+ */
+public final class FullNatRewriter {
+
+    private FullNatRewriter() {
+    }
+
+    /**
+     * Rewrites all four fields of an IPv4 frame.
+     *
+     * @param frame a parser positioned on an IPv4 frame
+     * @param source the new source address (high byte first)
+     * @param sourcePort the new source port (ignored without TCP/UDP)
+     * @param destination the new destination address
+     * @param destinationPort the new destination port (ignored without TCP/UDP)
+     * @param partialChecksum whether the transport checksum is partial (pseudo-header sum only)
+     */
+    public static void rewriteIpv4(FrameParser frame, int source, int sourcePort, int destination,
+            int destinationPort, boolean partialChecksum) {
+        MemorySegment s = frame.segment();
+        long ip = frame.l3Offset();
+        int oldSource = s.get(NetworkOrder.U32, ip + Ipv4Header.SOURCE_OFFSET);
+        int oldDestination = s.get(NetworkOrder.U32, ip + Ipv4Header.DESTINATION_OFFSET);
+        s.set(NetworkOrder.U32, ip + Ipv4Header.SOURCE_OFFSET, source);
+        s.set(NetworkOrder.U32, ip + Ipv4Header.DESTINATION_OFFSET, destination);
+        long addressDelta = delta32(oldSource, source) + delta32(oldDestination, destination);
+        long ipChecksum = ip + Ipv4Header.CHECKSUM_OFFSET;
+        NetworkOrder.u16(s, ipChecksum,
+                Checksums.finish((~NetworkOrder.u16(s, ipChecksum) & 0xFFFF) + addressDelta));
+        if (!frame.hasPorts()) {
+            return;
+        }
+        long l4 = frame.l4Offset();
+        boolean tcp = frame.protocol() == Ipv4Header.PROTOCOL_TCP;
+        long checksumAt = l4 + (tcp ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
+        int checksum = NetworkOrder.u16(s, checksumAt);
+        int oldSourcePort = NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET);
+        int oldDestinationPort = NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET);
+        NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET, sourcePort);
+        NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET, destinationPort);
+        if (partialChecksum) {
+            // The field is the pseudo-header sum itself: add the change, no complement.
+            NetworkOrder.u16(s, checksumAt, ~Checksums.finish(checksum + addressDelta) & 0xFFFF);
+            return;
+        }
+        if (!tcp && checksum == 0) {
+            return;
+        }
+        long portDelta = (~oldSourcePort & 0xFFFF) + (sourcePort & 0xFFFF) + (~oldDestinationPort & 0xFFFF)
+                + (destinationPort & 0xFFFF);
+        int updated = Checksums.finish((~checksum & 0xFFFF) + addressDelta + portDelta);
+        NetworkOrder.u16(s, checksumAt, !tcp && updated == 0 ? 0xFFFF : updated);
+    }
+
+    /** The one's complement difference of two 32-bit values as a sum of 16-bit words. */
+    private static long delta32(int old, int value) {
+        return (~old >>> 16 & 0xFFFF) + (~old & 0xFFFF) + (value >>> 16 & 0xFFFF) + (value & 0xFFFF);
+    }
+}
