@@ -28,5 +28,12 @@ public enum DirectorCounter {
     /** Dropped: the real server's MAC address is not (or no longer) resolved. */
     DROP_UNRESOLVED_NEIGHBOUR,
     /** NAT: real servers' replies rewritten and sent on to their clients. */
-    REPLIES_FORWARDED
+    REPLIES_FORWARDED,
+    /**
+     * Dropped: a full-NAT connection's first packet (a client's SYN) found no free local port
+     * toward its real server on any local address; no entry was made.
+     */
+    DROP_LOCAL_PORT_EXHAUSTED,
+    /** Full-NAT: real servers' replies to a local address rewritten and sent on to their clients. */
+    FULL_NAT_REPLIES_FORWARDED
 }

@@ -19,6 +19,7 @@ import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.DestinationSet;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -104,6 +105,10 @@ public final class PacketDirector implements AutoCloseable {
     private final int[] rsPort;
     private final Neighbours neighbours;
     private final DestinationRegistry registry;
+    /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
+    private final int[] localAddresses;
+    private final boolean fullNat;
+    private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private LinkInfo link;
@@ -132,6 +137,8 @@ public final class PacketDirector implements AutoCloseable {
             replies |= forwarding[s].method() == ForwardingMethod.MASQUERADE;
         }
         seesReplies = replies;
+        localAddresses = config.localAddresses.stream().mapToInt(PacketDirector::ipv4).toArray();
+        fullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -222,6 +229,12 @@ public final class PacketDirector implements AutoCloseable {
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
+        loopCount = 0;
+        config.loops.forEach(loop -> loopCount++);
+        if (fullNat && loopCount > 1 && options.fanout() != PacketSocketOptions.Fanout.IPV4_SOURCE) {
+            throw new IllegalStateException("full-NAT over " + loopCount
+                    + " loops needs the IPV4_SOURCE fanout, which steers replies by local port");
+        }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
             LoopPath path = newPath(socket::send);
@@ -232,6 +245,9 @@ public final class PacketDirector implements AutoCloseable {
                 }
             };
         });
+        if (fullNat && loopCount > 1) {
+            steerRepliesByLocalPort(sockets.get(0));
+        }
         for (int i = 0; i < paths.size(); i++) {
             LoopPath path = paths.get(i);
             path.loop = sockets.get(i).loop();
@@ -246,6 +262,19 @@ public final class PacketDirector implements AutoCloseable {
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
         return this;
+    }
+
+    /**
+     * Gives the fanout group the program that also steers real servers' replies to a local
+     * address by their destination port, the local port whose residue names the owning loop.
+     */
+    private void steerRepliesByLocalPort(PacketSocket socket) throws IOException {
+        try {
+            socket.fanoutProgram(FanoutProgram.ipv4SourceOrLocalPort(loopCount, localAddresses));
+        } catch (IOException e) {
+            group.close();
+            throw e;
+        }
     }
 
     /** Sends the configured number of gratuitous ARPs for every VIP, at the configured interval. */
@@ -335,6 +364,17 @@ public final class PacketDirector implements AutoCloseable {
         return (long) config.connectionCapacity * paths.size();
     }
 
+    /** @return full-NAT local ports handed out over all loops (one per live full-NAT connection) */
+    public long localPortsInUse() {
+        long sum = 0;
+        for (LoopPath path : paths) {
+            if (path.fullNat != null) {
+                sum += path.fullNat.ports().inUse();
+            }
+        }
+        return sum;
+    }
+
     /** @return the number of connection entries over all loops */
     public long connectionCount() {
         long sum = 0;
@@ -380,7 +420,7 @@ public final class PacketDirector implements AutoCloseable {
      * @return the path, registered for the sums of counters
      */
     LoopPath newPath(FrameSender sender) {
-        LoopPath path = new LoopPath(sender);
+        LoopPath path = new LoopPath(sender, paths.size());
         paths.add(path);
         return path;
     }
@@ -406,8 +446,14 @@ public final class PacketDirector implements AutoCloseable {
         return -1;
     }
 
+    /** Tells whether the director owns an address: a VIP or a full-NAT local address. */
     private boolean ownsVip(int ip) {
         for (int address : vsAddress) {
+            if (address == ip) {
+                return true;
+            }
+        }
+        for (int address : localAddresses) {
             if (address == ip) {
                 return true;
             }
@@ -439,14 +485,22 @@ public final class PacketDirector implements AutoCloseable {
         private final ArpPacket outArp = new ArpPacket();
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
+        private final FullNatForwarder fullNat;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
         private boolean released;
 
-        LoopPath(FrameSender sender) {
+        LoopPath(FrameSender sender, int index) {
             this.sender = sender;
-            this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry)
-                    .clock(config.clock).build();
+            this.fullNat = PacketDirector.this.fullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
+                    localAddresses, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
+                    : null;
+            ConnectionTable.Builder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock);
+            if (fullNat != null) {
+                tables.fullNat(fullNat::released);
+            }
+            this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
         }
 
@@ -511,6 +565,16 @@ public final class PacketDirector implements AutoCloseable {
             return sender;
         }
 
+        /** @return a real server's IPv4 address by destination id */
+        int serverAddress(int destinationId) {
+            return neighbours.address(destinationId);
+        }
+
+        /** @return a real server's port by destination id */
+        int serverPort(int destinationId) {
+            return rsPort[destinationId];
+        }
+
         /** @return the MAC of a destination, 0 if unresolved (counted) */
         long serverMac(int destinationId) {
             long mac = neighbours.mac(destinationId, now);
@@ -547,6 +611,9 @@ public final class PacketDirector implements AutoCloseable {
             boolean toUs = active && ethernet.destination() == link.mac();
             int s = toUs ? service(protocol, vip, port) : -1;
             if (s < 0) {
+                if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
+                    return fullNat.fromServer();
+                }
                 if (toUs && nat != null && !ownsVip(vip)) {
                     return nat.fromServer();
                 }
@@ -584,7 +651,8 @@ public final class PacketDirector implements AutoCloseable {
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(entry);
                 case MASQUERADE -> nat.toServer(entry);
-                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+                case FULL_NAT -> fullNat.toServer(entry);
+                case TUNNEL -> throw new IllegalStateException("refused at build: " + forwarding[s]);
             };
         }
 
@@ -624,11 +692,15 @@ public final class PacketDirector implements AutoCloseable {
                     }
                 }
             }
-            int entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
-                    forwarding[s].method(), template);
-            if (entry == ConnectionTable.MISS) {
-                drops.increment(DropReason.CONNECTION_TABLE_FULL);
-                return ConnectionTable.MISS;
+            int entry = forwarding[s].method() == ForwardingMethod.FULL_NAT
+                    ? fullNat.connect(protocol, client, clientPort, vip, port, id, template)
+                    : table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
+                            forwarding[s].method(), template);
+            if (entry < 0) {
+                if (entry == ConnectionTable.MISS) {
+                    drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                }
+                return ConnectionTable.MISS; // FullNatForwarder.NO_LOCAL_PORT was counted
             }
             counters.increment(DirectorCounter.NEW_CONNECTIONS.ordinal());
             return entry;
@@ -668,6 +740,10 @@ public final class PacketDirector implements AutoCloseable {
                 sendArp(ArpPacket.OP_REQUEST, BROADCAST, vip, 0, vip);
                 counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
             }
+            for (int local : localAddresses) {
+                sendArp(ArpPacket.OP_REQUEST, BROADCAST, local, 0, local);
+                counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
+            }
         }
 
         private void sendArp(int operation, long to, int senderIp, long targetMac, int targetIp) {
@@ -702,6 +778,9 @@ public final class PacketDirector implements AutoCloseable {
         private int maxRealServers = 1024;
         private boolean active = true;
         private NanoClock clock = NanoClock.SYSTEM;
+        private final List<InetAddress> localAddresses = new ArrayList<>();
+        private int firstLocalPort = io.lvs4j.core.conn.LocalPortPool.DEFAULT_FIRST_PORT;
+        private int lastLocalPort = io.lvs4j.core.conn.LocalPortPool.DEFAULT_LAST_PORT;
 
         private Builder() {
         }
@@ -750,11 +829,47 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (method.method() == ForwardingMethod.TUNNEL || method.method() == ForwardingMethod.FULL_NAT) {
+            if (method.method() == ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
             forwardings.add(method);
+            return this;
+        }
+
+        /**
+         * Sets the local addresses of full-NAT services: the sources the real servers see (DPVS's
+         * {@code laddr}). They are owned in user space as VIPs are: the director answers ARP for
+         * them and announces them; they must not be on a kernel interface, or the director's
+         * kernel would answer the real servers' replies with resets. Put them in the real servers'
+         * network, so that the real servers reach them without a route to the clients.
+         *
+         * @param addresses one or more IPv4 addresses, none of them a VIP
+         * @return this builder
+         */
+        public Builder localAddresses(InetAddress... addresses) {
+            localAddresses.clear();
+            for (InetAddress address : addresses) {
+                localAddresses.add(Objects.requireNonNull(address, "address"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the range of full-NAT local ports, default 1024-65535. Each loop hands out the
+         * ports of its residue (port modulo the number of loops), per local address and group of
+         * real servers.
+         *
+         * @param first the lowest port
+         * @param last the highest port
+         * @return this builder
+         */
+        public Builder localPortRange(int first, int last) {
+            if (first < 1 || last > 65535 || first > last) {
+                throw new IllegalArgumentException("port range must be within 1-65535: " + first + "-" + last);
+            }
+            this.firstLocalPort = first;
+            this.lastLocalPort = last;
             return this;
         }
 
@@ -821,7 +936,23 @@ public final class PacketDirector implements AutoCloseable {
             if (interfaceName == null || directorAddress == null || loops == null || services.isEmpty()) {
                 throw new IllegalStateException("interfaceName, directorAddress, loops and a virtual service are required");
             }
+            checkLocalAddresses();
             return new PacketDirector(this);
+        }
+
+        private void checkLocalAddresses() {
+            boolean fullNat = forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
+            if (fullNat && localAddresses.isEmpty()) {
+                throw new IllegalStateException("a full-NAT service needs localAddresses");
+            }
+            if (localAddresses.size() > 200) {
+                throw new IllegalStateException("at most 200 local addresses: " + localAddresses.size());
+            }
+            for (InetAddress local : localAddresses) {
+                if (services.stream().anyMatch(vs -> vs.address().equals(local))) {
+                    throw new IllegalStateException("a local address cannot be a VIP: " + local);
+                }
+            }
         }
     }
 }

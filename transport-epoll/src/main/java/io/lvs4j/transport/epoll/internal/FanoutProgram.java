@@ -19,12 +19,18 @@ public final class FanoutProgram {
     private static final int MOD_K = 0x94;
     private static final int RET_A = 0x16;
     private static final int RET_K = 0x06;
+    private static final int LD_B_ABS = 0x30;
+    private static final int LD_H_IND = 0x48;
+    private static final int LSH_K = 0x64;
     /** {@code SKF_AD_OFF + SKF_AD_PROTOCOL}: the frame's EtherType in host order. */
     private static final int AD_PROTOCOL = -0x1000;
     /** {@code SKF_NET_OFF}: offsets from the network header. */
     private static final int NET_OFF = -0x100000;
     private static final int ETH_P_IP = 0x0800;
     private static final int IPV4_SOURCE_OFFSET = 12;
+    private static final int IPV4_DESTINATION_OFFSET = 16;
+    /** Of TCP and UDP alike. */
+    private static final int DESTINATION_PORT_OFFSET = 2;
 
     private FanoutProgram() {
     }
@@ -55,6 +61,57 @@ public final class FanoutProgram {
             {RET_A, 0, 0, 0},
             {RET_K, 0, 0, 0},
         };
+    }
+
+    /**
+     * Builds the program of a full-NAT director: frames to one of its local addresses (real
+     * servers' replies) are steered by their destination port, which is the connection's local
+     * port, modulo the number of sockets; every other frame as {@link #ipv4Source(int)} does.
+     * Socket {@code i} thus receives the replies to the local ports {@code p} with
+     * {@code p % sockets == i}, the ports its loop hands out.
+     *
+     * @param sockets the number of sockets of the group, at least 1
+     * @param localAddresses the local addresses (big-endian ints), 1 to 200
+     * @return the instructions
+     */
+    public static int[][] ipv4SourceOrLocalPort(int sockets, int[] localAddresses) {
+        if (sockets < 1) {
+            throw new IllegalArgumentException("sockets must be at least 1: " + sockets);
+        }
+        int n = localAddresses.length;
+        if (n < 1 || n > 200) {
+            throw new IllegalArgumentException("1 to 200 local addresses: " + n);
+        }
+        int[][] program = new int[3 + n + 10 + 7 + 1][];
+        int pc = 0;
+        int hashAt = 3 + n;
+        int portAt = hashAt + 10;
+        int last = program.length - 1;
+        program[pc++] = new int[] {LD_H_ABS, 0, 0, AD_PROTOCOL};
+        program[pc++] = new int[] {JEQ_K, 0, last - pc, ETH_P_IP};       // not IPv4: return 0
+        program[pc++] = new int[] {LD_W_ABS, 0, 0, NET_OFF + IPV4_DESTINATION_OFFSET};
+        for (int address : localAddresses) {
+            program[pc++] = new int[] {JEQ_K, portAt - pc, 0, address};   // to a local address: by port
+        }
+        program[pc++] = new int[] {LD_W_ABS, 0, 0, NET_OFF + IPV4_SOURCE_OFFSET};
+        program[pc++] = new int[] {TAX, 0, 0, 0};
+        program[pc++] = new int[] {RSH_K, 0, 0, 16};
+        program[pc++] = new int[] {XOR_X, 0, 0, 0};
+        program[pc++] = new int[] {TAX, 0, 0, 0};
+        program[pc++] = new int[] {RSH_K, 0, 0, 8};
+        program[pc++] = new int[] {XOR_X, 0, 0, 0};
+        program[pc++] = new int[] {AND_K, 0, 0, 0xFF};
+        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
+        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF};            // version and header length
+        program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
+        program[pc++] = new int[] {LSH_K, 0, 0, 2};
+        program[pc++] = new int[] {TAX, 0, 0, 0};                       // X = IPv4 header length
+        program[pc++] = new int[] {LD_H_IND, 0, 0, NET_OFF + DESTINATION_PORT_OFFSET};
+        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
+        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        program[pc] = new int[] {RET_K, 0, 0, 0};
+        return program;
     }
 
     /**

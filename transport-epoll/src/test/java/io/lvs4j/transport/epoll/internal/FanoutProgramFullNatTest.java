@@ -1,0 +1,104 @@
+package io.lvs4j.transport.epoll.internal;
+
+import io.lvs4j.core.packet.PacketBuilder;
+import io.lvs4j.core.packet.TcpHeader;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The full-NAT fanout program run by a small classic BPF interpreter over real packets. */
+class FanoutProgramFullNatTest {
+
+    private static final int LADDR1 = 0xC61201FE;   // 198.18.1.254
+    private static final int LADDR2 = 0xC61201FD;   // 198.18.1.253
+
+    /**
+     * Runs a program the way the kernel runs a fanout program: on the IP packet, with the
+     * EtherType as ancillary protocol and {@code SKF_NET_OFF} loads from the network header.
+     */
+    static int run(int[][] program, int etherType, byte[] ip) {
+        int a = 0;
+        int x = 0;
+        for (int pc = 0; pc < program.length; pc++) {
+            int[] insn = program[pc];
+            int k = insn[3];
+            switch (insn[0]) {
+                case 0x28 -> a = k == -0x1000 ? etherType : load(ip, k, 2);
+                case 0x20 -> a = load(ip, k, 4);
+                case 0x30 -> a = load(ip, k, 1);
+                case 0x48 -> a = load(ip, x + k, 2);
+                case 0x15 -> pc += a == k ? insn[1] : insn[2];
+                case 0x07 -> x = a;
+                case 0x74 -> a = a >>> k;
+                case 0x64 -> a = a << k;
+                case 0xac -> a ^= x;
+                case 0x54 -> a &= k;
+                case 0x94 -> a = Integer.remainderUnsigned(a, k);
+                case 0x16 -> {
+                    return a;
+                }
+                case 0x06 -> {
+                    return k;
+                }
+                default -> fail("unexpected opcode " + insn[0]);
+            }
+            if (insn[1] > 255 || insn[2] > 255) {
+                fail("jump too far at " + pc);
+            }
+        }
+        return fail("ran off the end");
+    }
+
+    private static int load(byte[] ip, int k, int size) {
+        int offset = k + 0x100000;
+        int v = 0;
+        for (int i = 0; i < size; i++) {
+            v = v << 8 | (ip[offset + i] & 0xFF);
+        }
+        return v;
+    }
+
+    @Test
+    void shouldSteerRepliesToLocalAddressesByDestinationPort() {
+        int[][] program = FanoutProgram.ipv4SourceOrLocalPort(3, new int[] {LADDR1, LADDR2});
+        for (int port : new int[] {1024, 1025, 1026, 40000, 65535}) {
+            byte[] reply = new PacketBuilder().ipv4("198.18.1.7", "198.18.1.254").tcp(80, port, TcpHeader.ACK)
+                    .buildIpPacket();
+            assertEquals(port % 3, run(program, 0x0800, reply));
+            byte[] withOptions = new PacketBuilder().ipv4("198.18.1.8", "198.18.1.253")
+                    .ipv4Options(new byte[] {1, 1, 1, 0}).udp(53, port).buildIpPacket();
+            assertEquals(port % 3, run(program, 0x0800, withOptions), "past IPv4 options");
+        }
+    }
+
+    @Test
+    void shouldSteerOtherFramesByClientAddressAsBefore() {
+        int[][] program = FanoutProgram.ipv4SourceOrLocalPort(2, new int[] {LADDR1});
+        Random random = new Random(5);
+        for (int i = 0; i < 200; i++) {
+            String client = "198.18.0." + (1 + random.nextInt(254));
+            byte[] syn = new PacketBuilder().ipv4(client, "198.18.0.200").tcp(1024 + random.nextInt(60000), 80,
+                    TcpHeader.SYN).buildIpPacket();
+            int source = load(syn, -0x100000 + 12, 4);
+            assertEquals(FanoutProgram.socketOf(source, 2), run(program, 0x0800, syn));
+            assertEquals(run(FanoutProgram.ipv4Source(2), 0x0800, syn), run(program, 0x0800, syn));
+        }
+        byte[] ipv6 = new PacketBuilder().ipv6("2001:db8::1", "2001:db8::2").tcp(1, 2, TcpHeader.SYN)
+                .buildIpPacket();
+        assertEquals(0, run(program, 0x86DD, ipv6));
+    }
+
+    @Test
+    void shouldRefuseImpossiblePrograms() {
+        assertThrows(IllegalArgumentException.class, () -> FanoutProgram.ipv4SourceOrLocalPort(0, new int[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> FanoutProgram.ipv4SourceOrLocalPort(2, new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> FanoutProgram.ipv4SourceOrLocalPort(2, new int[201]));
+        int[][] largest = FanoutProgram.ipv4SourceOrLocalPort(2, new int[200]);
+        byte[] packet = new PacketBuilder().ipv4("198.18.0.1", "0.0.0.0").tcp(1, 4097, 0).buildIpPacket();
+        assertEquals(1, run(largest, 0x0800, packet), "the farthest jump still lands on the port section");
+    }
+}
