@@ -22,6 +22,7 @@ public final class FanoutProgram {
     private static final int LD_B_ABS = 0x30;
     private static final int LD_H_IND = 0x48;
     private static final int LSH_K = 0x64;
+    private static final int JA = 0x05;
     /** {@code SKF_AD_OFF + SKF_AD_PROTOCOL}: the frame's EtherType in host order. */
     private static final int AD_PROTOCOL = -0x1000;
     /** {@code SKF_NET_OFF}: offsets from the network header. */
@@ -64,17 +65,30 @@ public final class FanoutProgram {
     }
 
     /**
-     * Builds the program of a full-NAT director: frames to one of its local addresses (real
-     * servers' replies) are steered by their destination port, which is the connection's local
-     * port, modulo the number of sockets; every other frame as {@link #ipv4Source(int)} does.
-     * Socket {@code i} thus receives the replies to the local ports {@code p} with
-     * {@code p % sockets == i}, the ports its loop hands out.
+     * Builds the program of a full-NAT director over {@link #ipv4Source(int)}, as
+     * {@link #withLocalPorts} does.
      *
      * @param sockets the number of sockets of the group, at least 1
      * @param localAddresses the local addresses (big-endian ints), 1 to 200
      * @return the instructions
      */
     public static int[][] ipv4SourceOrLocalPort(int sockets, int[] localAddresses) {
+        return withLocalPorts(ipv4Source(sockets), sockets, localAddresses);
+    }
+
+    /**
+     * Puts the clause of a full-NAT director in front of a fanout program: IPv4 frames to one
+     * of its local addresses (real servers' replies) are steered by their destination port,
+     * which is the connection's local port, modulo the number of sockets; every other frame
+     * goes on to the given program. Socket {@code i} thus receives the replies to the local
+     * ports {@code p} with {@code p % sockets == i}, the ports its loop hands out.
+     *
+     * @param base the program for every other frame (its jumps are relative, so it runs as is)
+     * @param sockets the number of sockets of the group, at least 1
+     * @param localAddresses the local addresses (big-endian ints), 1 to 200
+     * @return the instructions
+     */
+    public static int[][] withLocalPorts(int[][] base, int sockets, int[] localAddresses) {
         if (sockets < 1) {
             throw new IllegalArgumentException("sockets must be at least 1: " + sockets);
         }
@@ -82,27 +96,17 @@ public final class FanoutProgram {
         if (n < 1 || n > 200) {
             throw new IllegalArgumentException("1 to 200 local addresses: " + n);
         }
-        int[][] program = new int[3 + n + 10 + 7 + 1][];
+        int portAt = 4 + n;
+        int baseAt = portAt + 7;
+        int[][] program = new int[baseAt + base.length][];
         int pc = 0;
-        int hashAt = 3 + n;
-        int portAt = hashAt + 10;
-        int last = program.length - 1;
         program[pc++] = new int[] {LD_H_ABS, 0, 0, AD_PROTOCOL};
-        program[pc++] = new int[] {JEQ_K, 0, last - pc, ETH_P_IP};       // not IPv4: return 0
+        program[pc++] = new int[] {JEQ_K, 0, baseAt - pc, ETH_P_IP};     // not IPv4: the base program
         program[pc++] = new int[] {LD_W_ABS, 0, 0, NET_OFF + IPV4_DESTINATION_OFFSET};
         for (int address : localAddresses) {
             program[pc++] = new int[] {JEQ_K, portAt - pc, 0, address};   // to a local address: by port
         }
-        program[pc++] = new int[] {LD_W_ABS, 0, 0, NET_OFF + IPV4_SOURCE_OFFSET};
-        program[pc++] = new int[] {TAX, 0, 0, 0};
-        program[pc++] = new int[] {RSH_K, 0, 0, 16};
-        program[pc++] = new int[] {XOR_X, 0, 0, 0};
-        program[pc++] = new int[] {TAX, 0, 0, 0};
-        program[pc++] = new int[] {RSH_K, 0, 0, 8};
-        program[pc++] = new int[] {XOR_X, 0, 0, 0};
-        program[pc++] = new int[] {AND_K, 0, 0, 0xFF};
-        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
-        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        program[pc++] = new int[] {JA, 0, 0, baseAt - pc};
         program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF};            // version and header length
         program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
         program[pc++] = new int[] {LSH_K, 0, 0, 2};
@@ -110,7 +114,9 @@ public final class FanoutProgram {
         program[pc++] = new int[] {LD_H_IND, 0, 0, NET_OFF + DESTINATION_PORT_OFFSET};
         program[pc++] = new int[] {MOD_K, 0, 0, sockets};
         program[pc++] = new int[] {RET_A, 0, 0, 0};
-        program[pc] = new int[] {RET_K, 0, 0, 0};
+        for (int[] insn : base) {
+            program[pc++] = insn.clone();
+        }
         return program;
     }
 

@@ -32,6 +32,7 @@ class FanoutProgramFullNatTest {
                 case 0x30 -> a = load(ip, k, 1);
                 case 0x48 -> a = load(ip, x + k, 2);
                 case 0x15 -> pc += a == k ? insn[1] : insn[2];
+                case 0x05 -> pc += k;
                 case 0x07 -> x = a;
                 case 0x74 -> a = a >>> k;
                 case 0x64 -> a = a << k;
