@@ -69,6 +69,47 @@ public final class FullNatRewriter {
         NetworkOrder.u16(s, checksumAt, !tcp && updated == 0 ? 0xFFFF : updated);
     }
 
+    /**
+     * Rewrites an ICMP error about a full-NAT connection for the other side, as IPVS's
+     * {@code ip_vs_nat_icmp} does for NAT but with both ends of the quote replaced: the outer
+     * source and destination, and the quoted packet's addresses and ports. The outer header
+     * checksum is updated incrementally, the quoted header's and the ICMP message's are
+     * recomputed. The quoted transport checksum is left as it is (a quote is usually cut short
+     * and no one checks it).
+     *
+     * @param frame a parser that parsed an IPv4 ICMP error with an IPv4 quote
+     * @param source the new outer source
+     * @param destination the new outer destination
+     * @param quotedSource the quoted packet's new source address
+     * @param quotedSourcePort its new source port (ignored without TCP/UDP)
+     * @param quotedDestination the quoted packet's new destination address
+     * @param quotedDestinationPort its new destination port (ignored without TCP/UDP)
+     */
+    public static void icmpIpv4(FrameParser frame, int source, int destination, int quotedSource,
+            int quotedSourcePort, int quotedDestination, int quotedDestinationPort) {
+        MemorySegment s = frame.segment();
+        long ip = frame.l3Offset();
+        int oldSource = s.get(NetworkOrder.U32, ip + Ipv4Header.SOURCE_OFFSET);
+        int oldDestination = s.get(NetworkOrder.U32, ip + Ipv4Header.DESTINATION_OFFSET);
+        s.set(NetworkOrder.U32, ip + Ipv4Header.SOURCE_OFFSET, source);
+        s.set(NetworkOrder.U32, ip + Ipv4Header.DESTINATION_OFFSET, destination);
+        long ipChecksum = ip + Ipv4Header.CHECKSUM_OFFSET;
+        NetworkOrder.u16(s, ipChecksum, Checksums.finish((~NetworkOrder.u16(s, ipChecksum) & 0xFFFF)
+                + delta32(oldSource, source) + delta32(oldDestination, destination)));
+        long quote = frame.quotedL3Offset();
+        s.set(NetworkOrder.U32, quote + Ipv4Header.SOURCE_OFFSET, quotedSource);
+        s.set(NetworkOrder.U32, quote + Ipv4Header.DESTINATION_OFFSET, quotedDestination);
+        int headerLength = (NetworkOrder.u8(s, quote) & 0x0F) << 2;
+        NetworkOrder.u16(s, quote + Ipv4Header.CHECKSUM_OFFSET, Checksums.ipv4Header(s, quote, headerLength));
+        int protocol = frame.quotedProtocol();
+        if (protocol == Ipv4Header.PROTOCOL_TCP || protocol == Ipv4Header.PROTOCOL_UDP) {
+            long l4 = frame.quotedL4Offset();
+            NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET, quotedSourcePort);
+            NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET, quotedDestinationPort);
+        }
+        frame.icmp().updateChecksum(frame.l4Length());
+    }
+
     /** The one's complement difference of two 32-bit values as a sum of 16-bit words. */
     private static long delta32(int old, int value) {
         return (~old >>> 16 & 0xFFFF) + (~old & 0xFFFF) + (value >>> 16 & 0xFFFF) + (value & 0xFFFF);

@@ -57,6 +57,28 @@ class FullNatRewriterTest {
                 frame);
     }
 
+    @Test
+    void shouldTranslateAnIcmpErrorWithBothEndsOfItsQuote() {
+        byte[] sent = new PacketBuilder().ipv4("198.18.1.254", "198.18.1.7").udp(5001, 53).payload(new byte[4])
+                .buildIpPacket();
+        byte[] error = new PacketBuilder().ipv4("198.18.1.7", "198.18.1.254").icmp(3, 3, 0)
+                .payload(java.util.Arrays.copyOf(sent, 28)).build();
+        MemorySegment s = MemorySegment.ofArray(error);
+        assertEquals(DropReason.NONE, parser.parse(s, 0, error.length));
+        FullNatRewriter.icmpIpv4(parser, ip("198.18.0.200"), ip("198.18.0.11"), ip("198.18.0.11"), 40000,
+                ip("198.18.0.200"), 53);
+        byte[] original = new PacketBuilder().ipv4("198.18.0.11", "198.18.0.200").udp(40000, 53).payload(new byte[4])
+                .buildIpPacket();
+        byte[] expected = new PacketBuilder().ipv4("198.18.0.200", "198.18.0.11").icmp(3, 3, 0)
+                .payload(java.util.Arrays.copyOf(original, 28)).build();
+        // The quoted UDP checksum is the one sent to the server, left alone.
+        System.arraycopy(sent, 26, expected, 14 + 20 + 8 + 26, 2);
+        FrameParser check = new FrameParser();
+        check.parse(MemorySegment.ofArray(expected), 0, expected.length);
+        check.icmp().updateChecksum(check.l4Length());
+        assertArrayEquals(expected, error);
+    }
+
     /**
      * Random tuples and payloads, TCP and UDP, full and partial checksums: the rewritten frame
      * equals the one built with the new tuple, once a partial checksum is completed as the

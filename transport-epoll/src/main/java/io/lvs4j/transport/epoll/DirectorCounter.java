@@ -35,5 +35,9 @@ public enum DirectorCounter {
      */
     DROP_LOCAL_PORT_EXHAUSTED,
     /** Full-NAT: real servers' replies to a local address rewritten and sent on to their clients. */
-    FULL_NAT_REPLIES_FORWARDED
+    FULL_NAT_REPLIES_FORWARDED,
+    /** Full-NAT: ICMP errors to a local address about a connection, translated for its client. */
+    FULL_NAT_ICMP_TO_CLIENT,
+    /** Full-NAT: ICMP errors to a VIP about a connection's reply, translated for its real server. */
+    FULL_NAT_ICMP_TO_SERVER
 }

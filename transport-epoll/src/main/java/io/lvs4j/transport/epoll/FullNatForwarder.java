@@ -40,6 +40,12 @@ final class FullNatForwarder {
     static final int SERVER_POOLS = 16;
     /** Returned by {@link #connect} when no local port was free (counted). */
     static final int NO_LOCAL_PORT = -2;
+    /** {@link #icmpToServer}: the frame is rewritten, to be sent on. */
+    static final int FORWARD = 1;
+    /** {@link #icmpToServer}: the frame is about a full-NAT connection but dropped (counted). */
+    static final int DROP = 0;
+    /** {@link #icmpToServer}: the frame is not about a full-NAT connection. */
+    static final int NOT_FULL_NAT = -1;
 
     private final PacketDirector.LoopPath path;
     private final int[] locals;
@@ -160,6 +166,9 @@ final class FullNatForwarder {
      */
     boolean fromServer() {
         FrameParser parser = path.parser();
+        if (parser.protocol() == Ipv4Header.PROTOCOL_ICMP && !parser.fragment()) {
+            return icmpToClient();
+        }
         if (parser.fragment() || !parser.hasPorts()) {
             path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
@@ -184,5 +193,75 @@ final class FullNatForwarder {
                 .source(path.link().mac());
         path.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED.ordinal());
         return true;
+    }
+
+    /** @return whether the frame is an ICMP error quoting an IPv4 TCP or UDP packet */
+    private static boolean quotesPorts(FrameParser parser) {
+        int quoted = parser.quotedProtocol();
+        return parser.quotedVersion() == 4
+                && (quoted == Ipv4Header.PROTOCOL_TCP || quoted == Ipv4Header.PROTOCOL_UDP);
+    }
+
+    /**
+     * Translates an ICMP error sent to a local address (by a real server, or a router on its
+     * side) about a packet of a full-NAT connection, for the connection's client: it then comes
+     * from the virtual address and quotes the client's own packet (client to virtual address
+     * and port).
+     */
+    private boolean icmpToClient() {
+        FrameParser parser = path.parser();
+        if (!quotesPorts(parser)) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
+            return false;
+        }
+        ConnectionTable table = path.table();
+        // The quote is the packet the director sent: local address and port to the real server.
+        int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
+                parser.quotedDestinationAddressOffset(), parser.quotedDestinationPort(),
+                parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        if (entry == ConnectionTable.MISS) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
+            return false;
+        }
+        int vip = table.virtualAddressIpv4(entry);
+        int client = table.clientAddressIpv4(entry);
+        FullNatRewriter.icmpIpv4(parser, vip, client, client, table.clientPort(entry), vip, table.virtualPort(entry));
+        parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
+                .source(path.link().mac());
+        path.counters().increment(DirectorCounter.FULL_NAT_ICMP_TO_CLIENT.ordinal());
+        return true;
+    }
+
+    /**
+     * Translates an ICMP error sent to a virtual address (by a client, or a router on its side)
+     * about a reply of a full-NAT connection, for the connection's real server: it then comes
+     * from the local address and quotes the real server's own packet (real server to local
+     * address and port).
+     *
+     * @return {@link #FORWARD}, {@link #DROP} or {@link #NOT_FULL_NAT}
+     */
+    int icmpToServer() {
+        FrameParser parser = path.parser();
+        if (!quotesPorts(parser)) {
+            return NOT_FULL_NAT;
+        }
+        ConnectionTable table = path.table();
+        // The quote is the reply the director sent: virtual address and port to the client.
+        int entry = table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
+                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        if (entry == ConnectionTable.MISS || (table.flags(entry) & ConnectionTable.FLAG_FULL_NAT) == 0) {
+            return NOT_FULL_NAT;
+        }
+        long mac = path.serverMac(table.destination(entry));
+        if (mac == 0) {
+            return DROP;
+        }
+        int local = table.localAddressIpv4(entry);
+        int server = table.destinationAddressIpv4(entry);
+        FullNatRewriter.icmpIpv4(parser, local, server, server, table.destinationPort(entry), local,
+                table.localPort(entry));
+        parser.ethernet().destination(mac).source(path.link().mac());
+        path.counters().increment(DirectorCounter.FULL_NAT_ICMP_TO_SERVER.ordinal());
+        return FORWARD;
     }
 }

@@ -68,6 +68,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * client itself or the router in front of the director), so the director needs no routing
  * table of its own.
  *
+ * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
+ * reach the real server from one of the director's local addresses
+ * ({@link Builder#localAddresses}) and a local port chosen per connection, so real servers in
+ * another network answer the director without any route to the clients; their replies are
+ * rewritten back to come from the VIP, as are ICMP errors about full-NAT connections in both
+ * directions. Local addresses are owned in user space like VIPs (ARP answered and announced,
+ * never on a kernel interface). Each loop hands out the local ports of its residue (port modulo
+ * the number of loops) and the fanout program steers frames to a local address by their
+ * destination port, so replies reach the loop owning their connection; a connection for which
+ * no local port is free is refused (its SYN dropped and counted in
+ * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}).
+ *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
  * masked to the granularity), virtual address and port, and goes to that template's server;
@@ -613,6 +625,12 @@ public final class PacketDirector implements AutoCloseable {
             if (s < 0) {
                 if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
                     return fullNat.fromServer();
+                }
+                if (toUs && fullNat != null && parser.quotedVersion() == 4 && ownsVip(vip)) {
+                    int verdict = fullNat.icmpToServer(); // an ICMP error to a VIP, about a reply
+                    if (verdict != FullNatForwarder.NOT_FULL_NAT) {
+                        return verdict == FullNatForwarder.FORWARD;
+                    }
                 }
                 if (toUs && nat != null && !ownsVip(vip)) {
                     return nat.fromServer();

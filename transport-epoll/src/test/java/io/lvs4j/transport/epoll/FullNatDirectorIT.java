@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.PortUnreachableException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -289,6 +292,55 @@ class FullNatDirectorIT {
                 assertEquals("nginx1", client.exec("curl", "-sS", "-m", "5", "http://" + vip + "/").check().stdout()
                         .strip(), "a port is free again");
                 assertEquals(1, dr.localPortsInUse());
+            }
+        }
+    }
+
+    @Test
+    void shouldCarryUdpBothWaysAndBringTheServersPortUnreachableToTheClient() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").build()) {
+            Host client = lab.host("client");
+            String rs1 = serverSide(lab.host("rs1"), 7);
+            String vip = lab.address(202);
+            VirtualService open = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), 53,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            open.addRealServer(RealServer.of(InetAddress.getByName(rs1), 53, 1));
+            VirtualService closed = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), 54,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            closed.addRealServer(RealServer.of(InetAddress.getByName(rs1), 54, 1));
+            try (UdpNameServer dns = UdpNameServer.start(lab.host("rs1").netns(), "udp1", "0.0.0.0", 53);
+                    PacketDirector dr = lab.host("director").netns().call(() -> director(lab.host("director"))
+                            .virtualService(open, Forwarding.fullNat()).virtualService(closed, Forwarding.fullNat())
+                            .build().start())) {
+                awaitResolved(dr, rs1);
+                String answer = client.netns().call(() -> {
+                    try (DatagramSocket socket = new DatagramSocket()) {
+                        socket.setSoTimeout(3000);
+                        socket.connect(new InetSocketAddress(vip, 53));
+                        socket.send(new DatagramPacket(new byte[] {1, 2, 3}, 3));
+                        DatagramPacket in = new DatagramPacket(new byte[64], 64);
+                        socket.receive(in);
+                        return new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII);
+                    }
+                });
+                assertEquals("udp1", answer);
+                assertEquals(1, dns.received());
+
+                // Nothing listens on the server's port 54: its port unreachable, sent to the local
+                // address, reaches the client as an error from the VIP about its own datagram.
+                assertThrows(PortUnreachableException.class, () -> client.netns().call(() -> {
+                    try (DatagramSocket socket = new DatagramSocket()) {
+                        socket.setSoTimeout(3000);
+                        socket.connect(new InetSocketAddress(vip, 54));
+                        socket.send(new DatagramPacket(new byte[] {4}, 1));
+                        socket.receive(new DatagramPacket(new byte[64], 64));
+                        return null;
+                    }
+                }));
+                assertEquals(1, dr.counter(DirectorCounter.FULL_NAT_ICMP_TO_CLIENT));
+                assertEquals(2, dr.localPortsInUse());
+                expireAll(dr);
+                assertEquals(0, dr.localPortsInUse());
             }
         }
     }

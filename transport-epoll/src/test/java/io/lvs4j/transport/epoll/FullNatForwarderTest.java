@@ -198,6 +198,50 @@ class FullNatForwarderTest {
     }
 
     @Test
+    void shouldTranslateIcmpErrorsAboutAConnectionForTheOtherSide() throws Exception {
+        start(1, 5000, 5009, LADDR);
+        byte[] syn = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4(CLIENT, VIP)
+                .tcp(40000, 80, TcpHeader.SYN).sequence(100, 0).build();
+        MemorySegment toServer = feed(syn);
+        assertNotNull(toServer);
+        int localPort = parser.sourcePort();
+        byte[] forwarded = toServer.asSlice(14, 28).toArray(ValueLayout.JAVA_BYTE);
+
+        // The real server's error about the forwarded SYN reaches the client about its own SYN.
+        MemorySegment toClient = feed(new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv4(RS1, LADDR)
+                .icmp(3, 3, 0).payload(forwarded).build());
+        assertNotNull(toClient, "translated for the client");
+        byte[] quote = java.util.Arrays.copyOfRange(syn, 14, 14 + 28);
+        byte[] expected = new PacketBuilder().ethernet(DIRECTOR_MAC, CLIENT_MAC).ipv4(VIP, CLIENT).icmp(3, 3, 0)
+                .payload(quote).build();
+        assertEquals(java.util.HexFormat.of().formatHex(expected),
+                java.util.HexFormat.of().formatHex(toClient.toArray(ValueLayout.JAVA_BYTE)));
+        assertEquals(1, director.counter(DirectorCounter.FULL_NAT_ICMP_TO_CLIENT));
+
+        // The client's error about the SYN-ACK it got reaches the server about the one it sent.
+        byte[] synAck = new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv4(RS1, LADDR)
+                .tcp(8080, localPort, TcpHeader.SYN | TcpHeader.ACK).sequence(500, 101).build();
+        MemorySegment reply = feed(synAck);
+        assertNotNull(reply);
+        byte[] replied = reply.asSlice(14, 28).toArray(ValueLayout.JAVA_BYTE);
+        MemorySegment toRealServer = feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4(CLIENT, VIP)
+                .icmp(3, 3, 0).payload(replied).build());
+        assertNotNull(toRealServer, "translated for the real server");
+        byte[] expectedToServer = new PacketBuilder().ethernet(DIRECTOR_MAC, RS1_MAC).ipv4(LADDR, RS1).icmp(3, 3, 0)
+                .payload(java.util.Arrays.copyOfRange(synAck, 14, 14 + 28)).build();
+        assertEquals(java.util.HexFormat.of().formatHex(expectedToServer),
+                java.util.HexFormat.of().formatHex(toRealServer.toArray(ValueLayout.JAVA_BYTE)));
+        assertEquals(1, director.counter(DirectorCounter.FULL_NAT_ICMP_TO_SERVER));
+
+        long ignored = director.counter(DirectorCounter.IGNORED);
+        byte[] otherQuote = forwarded.clone();
+        otherQuote[20] ^= 1; // another local port
+        assertNull(feed(new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv4(RS1, LADDR)
+                .icmp(3, 3, 0).payload(otherQuote).build()), "an error about no connection");
+        assertEquals(ignored + 1, director.counter(DirectorCounter.IGNORED));
+    }
+
+    @Test
     void shouldKeepPartialChecksumsPartial() throws Exception {
         start(2, 5000, 5009, LADDR);
         byte[] bytes = syn(40000);

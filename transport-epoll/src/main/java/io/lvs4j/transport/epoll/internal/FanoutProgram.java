@@ -23,6 +23,12 @@ public final class FanoutProgram {
     private static final int LD_H_IND = 0x48;
     private static final int LSH_K = 0x64;
     private static final int JA = 0x05;
+    private static final int LD_B_IND = 0x50;
+    private static final int ADD_X = 0x0c;
+    private static final int PROTOCOL_ICMP = 1;
+    private static final int IPV4_PROTOCOL_OFFSET = 9;
+    /** Where an ICMP error's quoted packet starts, after type, code, checksum and 4 bytes. */
+    private static final int ICMP_QUOTE_OFFSET = 8;
     /** {@code SKF_AD_OFF + SKF_AD_PROTOCOL}: the frame's EtherType in host order. */
     private static final int AD_PROTOCOL = -0x1000;
     /** {@code SKF_NET_OFF}: offsets from the network header. */
@@ -79,8 +85,9 @@ public final class FanoutProgram {
     /**
      * Puts the clause of a full-NAT director in front of a fanout program: IPv4 frames to one
      * of its local addresses (real servers' replies) are steered by their destination port,
-     * which is the connection's local port, modulo the number of sockets; every other frame
-     * goes on to the given program. Socket {@code i} thus receives the replies to the local
+     * which is the connection's local port, modulo the number of sockets, and ICMP errors to a
+     * local address by the source port of the packet they quote; every other frame goes on to
+     * the given program. Socket {@code i} thus receives the replies to the local
      * ports {@code p} with {@code p % sockets == i}, the ports its loop hands out.
      *
      * @param base the program for every other frame (its jumps are relative, so it runs as is)
@@ -97,7 +104,7 @@ public final class FanoutProgram {
             throw new IllegalArgumentException("1 to 200 local addresses: " + n);
         }
         int portAt = 4 + n;
-        int baseAt = portAt + 7;
+        int baseAt = portAt + 9 + 12;
         int[][] program = new int[baseAt + base.length][];
         int pc = 0;
         program[pc++] = new int[] {LD_H_ABS, 0, 0, AD_PROTOCOL};
@@ -107,11 +114,26 @@ public final class FanoutProgram {
             program[pc++] = new int[] {JEQ_K, portAt - pc, 0, address};   // to a local address: by port
         }
         program[pc++] = new int[] {JA, 0, 0, baseAt - pc};
+        program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF + IPV4_PROTOCOL_OFFSET};
+        program[pc++] = new int[] {JEQ_K, 7, 0, PROTOCOL_ICMP};
         program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF};            // version and header length
         program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
         program[pc++] = new int[] {LSH_K, 0, 0, 2};
         program[pc++] = new int[] {TAX, 0, 0, 0};                       // X = IPv4 header length
         program[pc++] = new int[] {LD_H_IND, 0, 0, NET_OFF + DESTINATION_PORT_OFFSET};
+        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
+        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        // An ICMP error about a packet sent from the local port: by the quoted source port.
+        program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF};
+        program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
+        program[pc++] = new int[] {LSH_K, 0, 0, 2};
+        program[pc++] = new int[] {TAX, 0, 0, 0};                       // X = IPv4 header length
+        program[pc++] = new int[] {LD_B_IND, 0, 0, NET_OFF + ICMP_QUOTE_OFFSET};
+        program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
+        program[pc++] = new int[] {LSH_K, 0, 0, 2};                     // A = quoted header length
+        program[pc++] = new int[] {ADD_X, 0, 0, 0};
+        program[pc++] = new int[] {TAX, 0, 0, 0};
+        program[pc++] = new int[] {LD_H_IND, 0, 0, NET_OFF + ICMP_QUOTE_OFFSET};  // quoted source port
         program[pc++] = new int[] {MOD_K, 0, 0, sockets};
         program[pc++] = new int[] {RET_A, 0, 0, 0};
         for (int[] insn : base) {

@@ -31,6 +31,8 @@ class FanoutProgramFullNatTest {
                 case 0x20 -> a = load(ip, k, 4);
                 case 0x30 -> a = load(ip, k, 1);
                 case 0x48 -> a = load(ip, x + k, 2);
+                case 0x50 -> a = load(ip, x + k, 1);
+                case 0x0c -> a += x;
                 case 0x15 -> pc += a == k ? insn[1] : insn[2];
                 case 0x05 -> pc += k;
                 case 0x07 -> x = a;
@@ -73,6 +75,18 @@ class FanoutProgramFullNatTest {
             byte[] withOptions = new PacketBuilder().ipv4("198.18.1.8", "198.18.1.253")
                     .ipv4Options(new byte[] {1, 1, 1, 0}).udp(53, port).buildIpPacket();
             assertEquals(port % 3, run(program, 0x0800, withOptions), "past IPv4 options");
+        }
+    }
+
+    @Test
+    void shouldSteerIcmpErrorsToLocalAddressesByTheQuotedLocalPort() {
+        int[][] program = FanoutProgram.ipv4SourceOrLocalPort(4, new int[] {LADDR1});
+        for (int port : new int[] {1024, 1025, 1026, 1027, 50001}) {
+            byte[] quoted = new PacketBuilder().ipv4("198.18.1.254", "198.18.1.7").ipv4Options(new byte[] {1, 1, 1, 0})
+                    .udp(port, 53).buildIpPacket();
+            byte[] error = new PacketBuilder().ipv4("198.18.1.7", "198.18.1.254").icmp(3, 3, 0)
+                    .payload(java.util.Arrays.copyOf(quoted, 24 + 8)).buildIpPacket();
+            assertEquals(port % 4, run(program, 0x0800, error));
         }
     }
 
