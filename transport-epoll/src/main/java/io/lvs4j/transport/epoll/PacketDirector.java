@@ -119,7 +119,7 @@ public final class PacketDirector implements AutoCloseable {
     private final DestinationRegistry registry;
     /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
     private final int[] localAddresses;
-    private final boolean fullNat;
+    private final boolean hasFullNat;
     private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
@@ -150,7 +150,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         seesReplies = replies;
         localAddresses = config.localAddresses.stream().mapToInt(PacketDirector::ipv4).toArray();
-        fullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
+        hasFullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -243,7 +243,7 @@ public final class PacketDirector implements AutoCloseable {
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
         loopCount = 0;
         config.loops.forEach(loop -> loopCount++);
-        if (fullNat && loopCount > 1 && options.fanout() != PacketSocketOptions.Fanout.IPV4_SOURCE) {
+        if (hasFullNat && loopCount > 1 && options.fanout() != PacketSocketOptions.Fanout.IPV4_SOURCE) {
             throw new IllegalStateException("full-NAT over " + loopCount
                     + " loops needs the IPV4_SOURCE fanout, which steers replies by local port");
         }
@@ -257,7 +257,7 @@ public final class PacketDirector implements AutoCloseable {
                 }
             };
         });
-        if (fullNat && loopCount > 1) {
+        if (hasFullNat && loopCount > 1) {
             steerRepliesByLocalPort(sockets.get(0));
         }
         for (int i = 0; i < paths.size(); i++) {
@@ -504,7 +504,7 @@ public final class PacketDirector implements AutoCloseable {
 
         LoopPath(FrameSender sender, int index) {
             this.sender = sender;
-            this.fullNat = PacketDirector.this.fullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
+            this.fullNat = hasFullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
                     localAddresses, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
                     : null;
             ConnectionTable.Builder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
