@@ -25,6 +25,7 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -316,6 +317,51 @@ class FullNatForwarderTest {
         path.release();
         assertEquals(0, director.localPortsInUse(), "closing the table hands the ports back");
         path = null;
+    }
+
+    /**
+     * Seeded mutations of client SYNs, replies to the local address and ICMP errors both ways:
+     * nothing throws, and once the clock passes every timeout no entry and no port is left.
+     */
+    @Test
+    void shouldSurviveMutatedFramesAndLeakNoPort() throws Exception {
+        start(2, 5000, 5003, LADDR, LADDR2);
+        Random random = new Random(7);
+        List<byte[]> seeds = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            seeds.add(syn(42000 + i));
+            seeds.add(new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv4(RS1, LADDR).tcp(8080, 5000 + i % 4, 0x12)
+                    .build());
+            byte[] quote = new PacketBuilder().ipv4(LADDR2, RS2).udp(5000 + i % 4, 8080).buildIpPacket();
+            seeds.add(new PacketBuilder().ethernet(RS2_MAC, DIRECTOR_MAC).ipv4(RS2, LADDR2).icmp(3, 3, 0)
+                    .payload(java.util.Arrays.copyOf(quote, 28)).build());
+            byte[] replyQuote = new PacketBuilder().ipv4(VIP, CLIENT).tcp(80, 42000 + i, 0x12).buildIpPacket();
+            seeds.add(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4(CLIENT, VIP).icmp(3, 3, 0)
+                    .payload(java.util.Arrays.copyOf(replyQuote, 28)).build());
+        }
+        for (byte[] seed : seeds) {
+            feed(seed);
+        }
+        int forwarded = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] frame = seeds.get(random.nextInt(seeds.size())).clone();
+            int flips = 1 + random.nextInt(4);
+            for (int f = 0; f < flips; f++) {
+                int at = 14 + random.nextInt(frame.length - 14);
+                frame[at] = (byte) random.nextInt(256);
+            }
+            MemorySegment segment = copy(frame);
+            if (path.onFrame(segment, 0, frame.length)) {
+                forwarded++;
+            }
+        }
+        assertTrue(forwarded > 0, "some mutated frames still make sense");
+        assertTrue(director.localPortsInUse() <= 2 * 4 * 2, "at most the ports of two servers' pools");
+        assertEquals(director.connectionCount(), director.localPortsInUse(), "one port per live connection");
+        clock[0] += 3_600 * S;
+        path.tick();
+        assertEquals(0, director.connectionCount());
+        assertEquals(0, director.localPortsInUse());
     }
 
     @Test
