@@ -70,6 +70,59 @@ public final class FullNatRewriter {
     }
 
     /**
+     * Rewrites all four fields of an IPv6 frame: the addresses (IPv6 has no header checksum)
+     * and the ports, with the TCP or UDP checksum updated as for IPv4 (partial checksums stay
+     * partial; a computed UDP checksum of 0 is sent as 0xFFFF, as IPv6 requires one).
+     *
+     * @param frame a parser positioned on an IPv6 frame
+     * @param source memory holding the new 16-byte source address
+     * @param sourceOffset where it starts
+     * @param sourcePort the new source port (ignored without TCP/UDP)
+     * @param destination memory holding the new 16-byte destination address
+     * @param destinationOffset where it starts
+     * @param destinationPort the new destination port (ignored without TCP/UDP)
+     * @param partialChecksum whether the transport checksum is partial (pseudo-header sum only)
+     */
+    public static void rewriteIpv6(FrameParser frame, MemorySegment source, long sourceOffset, int sourcePort,
+            MemorySegment destination, long destinationOffset, int destinationPort, boolean partialChecksum) {
+        MemorySegment s = frame.segment();
+        long sourceAt = frame.sourceAddressOffset();
+        long destinationAt = frame.destinationAddressOffset();
+        long addressDelta = delta128(s, sourceAt, source, sourceOffset)
+                + delta128(s, destinationAt, destination, destinationOffset);
+        MemorySegment.copy(source, sourceOffset, s, sourceAt, 16);
+        MemorySegment.copy(destination, destinationOffset, s, destinationAt, 16);
+        if (!frame.hasPorts()) {
+            return;
+        }
+        long l4 = frame.l4Offset();
+        boolean tcp = frame.protocol() == Ipv4Header.PROTOCOL_TCP;
+        long checksumAt = l4 + (tcp ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
+        int checksum = NetworkOrder.u16(s, checksumAt);
+        int oldSourcePort = NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET);
+        int oldDestinationPort = NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET);
+        NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET, sourcePort);
+        NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET, destinationPort);
+        if (partialChecksum) {
+            NetworkOrder.u16(s, checksumAt, ~Checksums.finish(checksum + addressDelta) & 0xFFFF);
+            return;
+        }
+        long portDelta = (~oldSourcePort & 0xFFFF) + (sourcePort & 0xFFFF) + (~oldDestinationPort & 0xFFFF)
+                + (destinationPort & 0xFFFF);
+        int updated = Checksums.finish((~checksum & 0xFFFF) + addressDelta + portDelta);
+        NetworkOrder.u16(s, checksumAt, !tcp && updated == 0 ? 0xFFFF : updated);
+    }
+
+    /** The one's complement difference of two 128-bit addresses as a sum of 16-bit words. */
+    private static long delta128(MemorySegment old, long oldOffset, MemorySegment value, long valueOffset) {
+        long sum = 0;
+        for (int i = 0; i < 16; i += 2) {
+            sum += (~NetworkOrder.u16(old, oldOffset + i) & 0xFFFF) + NetworkOrder.u16(value, valueOffset + i);
+        }
+        return sum;
+    }
+
+    /**
      * Rewrites an ICMP error about a full-NAT connection for the other side, as IPVS's
      * {@code ip_vs_nat_icmp} does for NAT but with both ends of the quote replaced: the outer
      * source and destination, and the quoted packet's addresses and ports. The outer header

@@ -109,6 +109,55 @@ class FullNatRewriterTest {
         }
     }
 
+    /** The same for IPv6 frames, whose only checksum is the transport's. */
+    @Test
+    void shouldAgreeWithAFreshlyBuiltIpv6FrameForRandomTuplesFullAndPartial() throws Exception {
+        Random random = new Random(43);
+        for (int i = 0; i < 300; i++) {
+            String[] a = new String[4];
+            for (int k = 0; k < 4; k++) {
+                a[k] = "2001:db8:" + Integer.toHexString(random.nextInt(65536)) + "::" + Integer.toHexString(1 + random.nextInt(65535));
+            }
+            int[] ports = {1 + random.nextInt(65535), 1 + random.nextInt(65535), 1 + random.nextInt(65535),
+                1 + random.nextInt(65535)};
+            byte[] payload = new byte[random.nextInt(40)];
+            random.nextBytes(payload);
+            boolean tcp = random.nextBoolean();
+            boolean partial = random.nextBoolean();
+            byte[] frame = build6(tcp, a[0], ports[0], a[1], ports[1], payload);
+            byte[] expected = build6(tcp, a[2], ports[2], a[3], ports[3], payload);
+            int l4 = 14 + 40;
+            MemorySegment s = MemorySegment.ofArray(frame);
+            if (partial) {
+                long sum = Checksums.add(s, 14 + 8, 32, 0) + (tcp ? 6 : 17) + (frame.length - l4);
+                NetworkOrder.u16(s, l4 + checksumOffset(tcp), ~Checksums.finish(sum) & 0xFFFF);
+            }
+            assertEquals(DropReason.NONE, parser.parse(s, 0, frame.length));
+            MemorySegment addresses = MemorySegment.ofArray(new byte[32]);
+            MemorySegment.copy(MemorySegment.ofArray(java.net.InetAddress.getByName(a[2]).getAddress()), 0,
+                    addresses, 0, 16);
+            MemorySegment.copy(MemorySegment.ofArray(java.net.InetAddress.getByName(a[3]).getAddress()), 0,
+                    addresses, 16, 16);
+            FullNatRewriter.rewriteIpv6(parser, addresses, 0, ports[2], addresses, 16, ports[3], partial);
+            if (partial) {
+                int c = Checksums.finish(Checksums.add(s, l4, frame.length - l4, 0));
+                NetworkOrder.u16(s, l4 + checksumOffset(tcp), !tcp && c == 0 ? 0xFFFF : c);
+            }
+            assertArrayEquals(expected, frame, "case " + i);
+        }
+    }
+
+    private static byte[] build6(boolean tcp, String source, int sourcePort, String destination, int destinationPort,
+            byte[] payload) {
+        PacketBuilder b = new PacketBuilder().ipv6(source, destination);
+        if (tcp) {
+            b.tcp(sourcePort, destinationPort, TcpHeader.ACK).sequence(11, 7);
+        } else {
+            b.udp(sourcePort, destinationPort);
+        }
+        return b.payload(payload).build();
+    }
+
     private static byte[] build(boolean tcp, String source, int sourcePort, String destination, int destinationPort,
             byte[] payload, int sequence) {
         PacketBuilder b = new PacketBuilder().ipv4(source, destination);
