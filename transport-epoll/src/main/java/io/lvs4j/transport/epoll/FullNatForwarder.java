@@ -98,7 +98,7 @@ final class FullNatForwarder {
      *     or {@link #NO_LOCAL_PORT} if no port was free (counted)
      */
     int connect(int protocol, int client, int clientPort, int vip, int port, int id, int template) {
-        int server = path.serverAddress(id);
+        int server = path.serverIpv4(id);
         int serverPort = path.serverPort(id);
         int group = group(server, serverPort);
         for (int i = 0; i < locals.length; i++) {
@@ -119,7 +119,7 @@ final class FullNatForwarder {
         int local = memory.get(NetworkOrder.U32, localAddress);
         for (int l = 0; l < locals.length; l++) {
             if (locals[l] == local) {
-                ports.release(l * SERVER_POOLS + group(path.serverAddress(destinationId),
+                ports.release(l * SERVER_POOLS + group(path.serverIpv4(destinationId),
                         path.serverPort(destinationId)), localPort);
                 return;
             }

@@ -578,7 +578,7 @@ public final class PacketDirector implements AutoCloseable {
         }
 
         /** @return a real server's IPv4 address by destination id */
-        int serverAddress(int destinationId) {
+        int serverIpv4(int destinationId) {
             return neighbours.address(destinationId);
         }
 
