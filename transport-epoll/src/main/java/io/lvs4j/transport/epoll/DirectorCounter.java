@@ -30,6 +30,15 @@ public enum DirectorCounter {
     /** NAT: real servers' replies rewritten and sent on to their clients. */
     REPLIES_FORWARDED,
     /**
+     * NAT: frames (either way) whose TCP/UDP checksum was partial, to be completed by the
+     * device ({@code NEEDS_CSUM}; every GSO super-frame), rewritten as such.
+     */
+    NAT_PARTIAL_CHECKSUMS,
+    /** NAT: ICMP errors to a VIP about a reply, translated and sent on to the real server. */
+    NAT_ICMP_TO_SERVER,
+    /** NAT: ICMP errors from the real servers' side about a client's packet, translated for the client. */
+    NAT_ICMP_TO_CLIENT,
+    /**
      * Dropped: a full-NAT connection's first packet (a client's SYN) found no free local port
      * toward its real server on any local address; no entry was made.
      */

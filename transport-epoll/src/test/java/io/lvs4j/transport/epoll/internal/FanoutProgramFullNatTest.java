@@ -8,52 +8,15 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
 
-/** The full-NAT fanout program run by a small classic BPF interpreter over real packets. */
+/** The full-NAT fanout clause run by the test's classic BPF interpreter over real packets. */
 class FanoutProgramFullNatTest {
 
     private static final int LADDR1 = 0xC61201FE;   // 198.18.1.254
     private static final int LADDR2 = 0xC61201FD;   // 198.18.1.253
 
-    /**
-     * Runs a program the way the kernel runs a fanout program: on the IP packet, with the
-     * EtherType as ancillary protocol and {@code SKF_NET_OFF} loads from the network header.
-     */
     static int run(int[][] program, int etherType, byte[] ip) {
-        int a = 0;
-        int x = 0;
-        for (int pc = 0; pc < program.length; pc++) {
-            int[] insn = program[pc];
-            int k = insn[3];
-            switch (insn[0]) {
-                case 0x28 -> a = k == -0x1000 ? etherType : load(ip, k, 2);
-                case 0x20 -> a = load(ip, k, 4);
-                case 0x30 -> a = load(ip, k, 1);
-                case 0x48 -> a = load(ip, x + k, 2);
-                case 0x50 -> a = load(ip, x + k, 1);
-                case 0x0c -> a += x;
-                case 0x15 -> pc += a == k ? insn[1] : insn[2];
-                case 0x05 -> pc += k;
-                case 0x07 -> x = a;
-                case 0x74 -> a = a >>> k;
-                case 0x64 -> a = a << k;
-                case 0xac -> a ^= x;
-                case 0x54 -> a &= k;
-                case 0x94 -> a = Integer.remainderUnsigned(a, k);
-                case 0x16 -> {
-                    return a;
-                }
-                case 0x06 -> {
-                    return k;
-                }
-                default -> fail("unexpected opcode " + insn[0]);
-            }
-            if (insn[1] > 255 || insn[2] > 255) {
-                fail("jump too far at " + pc);
-            }
-        }
-        return fail("ran off the end");
+        return (int) ClassicBpf.run(program, etherType, ip);
     }
 
     private static int load(byte[] ip, int k, int size) {
@@ -105,6 +68,25 @@ class FanoutProgramFullNatTest {
         byte[] ipv6 = new PacketBuilder().ipv6("2001:db8::1", "2001:db8::2").tcp(1, 2, TcpHeader.SYN)
                 .buildIpPacket();
         assertEquals(0, run(program, 0x86DD, ipv6));
+    }
+
+    @Test
+    void shouldKeepNatClientSteeringBehindTheLocalPortClause() throws Exception {
+        java.util.List<java.net.InetAddress> vips = java.util.List.of(java.net.InetAddress.getByName("198.18.0.200"));
+        int[][] base = FanoutProgram.clientAddress(2, vips);
+        int[][] program = FanoutProgram.withLocalPorts(base, 2, new int[] {LADDR1});
+        byte[] toVip = new PacketBuilder().ipv4("198.18.0.77", "198.18.0.200").tcp(40000, 80, TcpHeader.SYN)
+                .buildIpPacket();
+        byte[] natReply = new PacketBuilder().ipv4("198.18.1.7", "198.18.0.77").tcp(80, 40000, TcpHeader.ACK)
+                .buildIpPacket();
+        assertEquals(run(base, 0x0800, toVip), run(program, 0x0800, toVip));
+        assertEquals(run(base, 0x0800, natReply), run(program, 0x0800, natReply));
+        assertEquals(run(program, 0x0800, toVip), run(program, 0x0800, natReply), "NAT: both ways on one loop");
+        for (int port : new int[] {5000, 5001}) {
+            byte[] fullNatReply = new PacketBuilder().ipv4("198.18.1.7", "198.18.1.254").tcp(80, port, TcpHeader.ACK)
+                    .buildIpPacket();
+            assertEquals(port % 2, run(program, 0x0800, fullNatReply));
+        }
     }
 
     @Test
