@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,8 @@ import static org.awaitility.Awaitility.await;
  *       client uses an address of its own (a third one), which the real server routes back
  *       through the director, whose kernel forwards nothing ({@code ip_forward=0}, the
  *       namespace's default), so only the user-space director rewrites the replies.</li>
+ *   <li>full-NAT: a VIP and a local address the director owns; the real server answers the
+ *       local address, on its own network, with no route to the client.</li>
  * </ul>
  *
  * Both directors (the user-space one and the router) see only the traffic of their own paths.
@@ -122,6 +125,9 @@ final class EndToEndLab implements AutoCloseable {
             director.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0").check();
             targets.put(EndToEndPath.NAT, vip);
         }
+        if (paths.contains(EndToEndPath.FULL_NAT)) {
+            targets.put(EndToEndPath.FULL_NAT, lab.address(204));
+        }
         if (paths.stream().anyMatch(EndToEndPath::viaDirector)) {
             startDirector(loops);
         }
@@ -173,6 +179,7 @@ final class EndToEndLab implements AutoCloseable {
             Forwarding forwarding = switch (path) {
                 case DR -> Forwarding.directRoute();
                 case NAT -> Forwarding.masquerade();
+                case FULL_NAT -> Forwarding.fullNat();
                 case DIRECT, DNAT -> null;
             };
             if (forwarding != null) {
@@ -181,6 +188,9 @@ final class EndToEndLab implements AutoCloseable {
                 vs.addRealServer(RealServer.of(rsAddress, PORT, 1));
                 builder.virtualService(vs, forwarding);
             }
+        }
+        if (paths.contains(EndToEndPath.FULL_NAT)) {
+            builder.localAddresses(InetAddress.getByName(lab.address(150)));
         }
         director = host.netns().call(() -> builder.build().start());
         await().atMost(10, TimeUnit.SECONDS).until(() -> director.resolved(rsAddress));
@@ -273,18 +283,28 @@ final class EndToEndLab implements AutoCloseable {
     /** Stops the director and the real server and deletes every namespace; idempotent. */
     @Override
     public void close() {
-        try {
-            if (director != null) {
-                director.close();
-            }
-        } finally {
+        List<AutoCloseable> parts = new ArrayList<>();
+        if (director != null) {
+            parts.add(director);
+        }
+        if (server != null) {
+            parts.add(server);
+        }
+        parts.add(lab);
+        RuntimeException failure = null;
+        for (AutoCloseable part : parts) {
             try {
-                if (server != null) {
-                    server.close();
+                part.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("tear-down failed", e);
+                } else {
+                    failure.addSuppressed(e);
                 }
-            } finally {
-                lab.close();
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

@@ -18,7 +18,9 @@ enum EndToEndPath {
     /** lvs4j direct routing: the real server holds the VIP on {@code lo} and answers the client itself. */
     DR("dr", "lvs4j DR"),
     /** lvs4j NAT: the director rewrites the destination; the real server routes replies through it. */
-    NAT("nat", "lvs4j NAT");
+    NAT("nat", "lvs4j NAT"),
+    /** lvs4j full-NAT: source and destination rewritten; the real server answers the director's local address. */
+    FULL_NAT("fnat", "lvs4j full-NAT");
 
     private final String key;
     private final String label;
