@@ -28,5 +28,17 @@ public enum DirectorCounter {
     /** Dropped: the real server's MAC address is not (or no longer) resolved. */
     DROP_UNRESOLVED_NEIGHBOUR,
     /** NAT: real servers' replies rewritten and sent on to their clients. */
-    REPLIES_FORWARDED
+    REPLIES_FORWARDED,
+    /** Tunnel: packets sent encapsulated (each segment of a super-frame counts). */
+    TUNNEL_ENCAPSULATED,
+    /** Tunnel: GSO super-frames split into segments before encapsulation. */
+    TUNNEL_SUPER_FRAMES,
+    /** Tunnel: packets without DF, too big for the tunnel, sent in outer IPv4 fragments. */
+    TUNNEL_FRAGMENTED,
+    /** Tunnel: ICMP "fragmentation needed" / ICMPv6 "packet too big" sent back to clients. */
+    TUNNEL_ICMP_SENT,
+    /** Dropped: a DF (or IPv6) packet too big for the tunnel MTU (answered by ICMP, rate-limited). */
+    DROP_TUNNEL_TOO_BIG,
+    /** Dropped: a frame the tunnel cannot carry (a super-frame of a GSO type other than TCP, too long to build). */
+    DROP_TUNNEL_UNSUPPORTED
 }

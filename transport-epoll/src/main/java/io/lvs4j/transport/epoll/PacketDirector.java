@@ -439,6 +439,7 @@ public final class PacketDirector implements AutoCloseable {
         private final ArpPacket outArp = new ArpPacket();
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
+        private final TunnelForwarder tunnel;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
         private boolean released;
@@ -448,6 +449,7 @@ public final class PacketDirector implements AutoCloseable {
             this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry)
                     .clock(config.clock).build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
+            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
         }
 
         /**
@@ -509,6 +511,11 @@ public final class PacketDirector implements AutoCloseable {
 
         FrameSender sender() {
             return sender;
+        }
+
+        /** @return the director's own IPv4 address: the source of tunnel packets */
+        int directorAddress() {
+            return directorIp;
         }
 
         /** @return the MAC of a destination, 0 if unresolved (counted) */
@@ -584,7 +591,8 @@ public final class PacketDirector implements AutoCloseable {
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(entry);
                 case MASQUERADE -> nat.toServer(entry);
-                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+                case TUNNEL -> tunnel.toServer(entry, forwarding[s]);
+                case FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
             };
         }
 
@@ -750,7 +758,7 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (method.method() == ForwardingMethod.TUNNEL || method.method() == ForwardingMethod.FULL_NAT) {
+            if (method.method() == ForwardingMethod.FULL_NAT) {
                 throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
