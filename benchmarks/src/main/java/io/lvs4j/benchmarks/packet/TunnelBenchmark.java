@@ -82,7 +82,7 @@ public class TunnelBenchmark extends AbstractBenchmark {
         MemorySegment.copy(packet, ETHERNET, out, at, inner);
         return outerVersion == 4
                 ? encapsulation.ipv4(out, ETHERNET, inner, DIRECTOR, SERVER, guePort)
-                : encapsulation.ipv6(out, ETHERNET, inner, addresses, 0, 16, guePort);
+                : encapsulation.ipv6(out, ETHERNET, inner, addresses, 0, addresses, 16, guePort);
     }
 
     /**

@@ -141,15 +141,16 @@ public final class Encapsulation {
      * @param segment the memory holding both
      * @param offset where the outer header goes
      * @param innerLength the inner packet's length in bytes
-     * @param addresses memory holding the outer source and destination addresses
-     * @param sourceOffset where the 16-byte source address (the director's) starts in {@code addresses}
-     * @param destinationOffset where the 16-byte destination (the real server's) starts
+     * @param source memory holding the outer source address (the director's)
+     * @param sourceOffset where that 16-byte address starts
+     * @param destination memory holding the outer destination address (the real server's)
+     * @param destinationOffset where that 16-byte address starts
      * @param guePort the GUE destination port, or 0 for IP-in-IPv6
      * @return the outer headers' length, or -1 if the inner packet is neither IPv4 nor IPv6, or
      *         too long to encapsulate, or the memory too short
      */
-    public int ipv6(MemorySegment segment, long offset, int innerLength, MemorySegment addresses,
-            long sourceOffset, long destinationOffset, int guePort) {
+    public int ipv6(MemorySegment segment, long offset, int innerLength, MemorySegment source,
+            long sourceOffset, MemorySegment destination, long destinationOffset, int guePort) {
         boolean gue = guePort > 0;
         int overhead = overhead(6, gue);
         long inner = offset + overhead;
@@ -177,8 +178,8 @@ public final class Encapsulation {
         }
         u32(segment, offset, (6 << 28) | (encapsulateEcn(dsfield) << 20));
         u32(segment, offset + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (payloadLength << 16) | (next << 8) | hopLimit);
-        MemorySegment.copy(addresses, sourceOffset, segment, offset + Ipv6Header.SOURCE_OFFSET, 16);
-        MemorySegment.copy(addresses, destinationOffset, segment, offset + Ipv6Header.DESTINATION_OFFSET, 16);
+        MemorySegment.copy(source, sourceOffset, segment, offset + Ipv6Header.SOURCE_OFFSET, 16);
+        MemorySegment.copy(destination, destinationOffset, segment, offset + Ipv6Header.DESTINATION_OFFSET, 16);
         if (gue) {
             long udp = offset + IPV6_OVERHEAD;
             int checksum = Checksums.transportIpv6(segment, offset, udp, payloadLength,

@@ -39,7 +39,7 @@ class EncapsulationTest {
         MemorySegment s = MemorySegment.ofArray(out);
         int written = outerVersion == 4
                 ? e.ipv4(s, 0, inner.length, DIRECTOR, SERVER, guePort)
-                : e.ipv6(s, 0, inner.length, addresses(), 0, 16, guePort);
+                : e.ipv6(s, 0, inner.length, addresses(), 0, addresses(), 16, guePort);
         assertEquals(overhead, written);
         return out;
     }
@@ -185,6 +185,6 @@ class EncapsulationTest {
         huge[20] = 0x45;
         huge[52] = 0x45;
         assertEquals(-1, e.ipv4(MemorySegment.ofArray(huge), 0, 65535 - 19, DIRECTOR, SERVER, 0));
-        assertEquals(-1, e.ipv6(MemorySegment.ofArray(huge), 0, 65535 - 11, addresses(), 0, 16, 6080));
+        assertEquals(-1, e.ipv6(MemorySegment.ofArray(huge), 0, 65535 - 11, addresses(), 0, addresses(), 16, 6080));
     }
 }

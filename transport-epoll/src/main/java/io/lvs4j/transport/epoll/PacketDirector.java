@@ -518,6 +518,16 @@ public final class PacketDirector implements AutoCloseable {
             return directorIp;
         }
 
+        /** @return the loop's clock reading, advanced by every tick (100 ms) */
+        long now() {
+            return now;
+        }
+
+        /** @return the tunnel forwarder (IPv6 services call {@link TunnelForwarder#toServer6}) */
+        TunnelForwarder tunnel() {
+            return tunnel;
+        }
+
         /** @return the MAC of a destination, 0 if unresolved (counted) */
         long serverMac(int destinationId) {
             long mac = neighbours.mac(destinationId, now);

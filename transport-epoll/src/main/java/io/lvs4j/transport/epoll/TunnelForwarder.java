@@ -20,10 +20,12 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Tunnelling (LVS-TUN) on one loop of a {@link PacketDirector}: a client's packet is wrapped in
- * an outer IPv4 header from the director's own address to the real server's (IP-in-IP, or GUE:
- * UDP to the service's port), as IPVS's {@code ip_vs_tunnel_xmit} does, and sent in a new frame
- * to the real server's MAC address; the real server decapsulates it and answers the client
- * directly from the VIP.
+ * an outer IP header from the director's own address to the real server's (IP-in-IP, or GUE:
+ * UDP to the service's port), as IPVS's {@code ip_vs_tunnel_xmit} and
+ * {@code ip_vs_tunnel_xmit_v6} do, and sent in a new frame to the real server's MAC address; the
+ * real server decapsulates it and answers the client directly from the VIP. The outer header is
+ * of the inner packet's family: IPv4 in IPv4 ({@link #toServer}), IPv6 in IPv6
+ * ({@link #toServer6}).
  *
  * <p>MTU as IPVS handles it: the tunnel's MTU is the link's minus the encapsulation. A packet
  * that does not fit and carries DF (every IPv6 packet counts as DF) is dropped and answered with
@@ -41,9 +43,13 @@ import java.lang.foreign.MemorySegment;
  */
 final class TunnelForwarder {
 
-    /** ICMP errors sent per second and loop at most (bursts of up to a tenth of it). */
+    /**
+     * ICMP errors sent per second and loop at most, refilled at each tick of the loop's clock
+     * (every 100 ms), in bursts of up to a tenth of it.
+     */
     static final int ICMP_PER_SECOND = 1000;
     private static final int BUFFER = 2048;
+    private static final int IPV6_MIN_MTU = 1280;
     private static final long NANOS_PER_TOKEN = 1_000_000_000L / ICMP_PER_SECOND;
     private static final int BURST = ICMP_PER_SECOND / 10;
     private static final int GSO_ECN = 0x80;
@@ -57,19 +63,33 @@ final class TunnelForwarder {
     private final TcpSegmenter segmenter = new TcpSegmenter();
     private final EthernetHeader outEthernet = new EthernetHeader();
     private long icmpTokens = BURST;
-    private long icmpRefilled = System.nanoTime();
+    private long icmpRefilled;
+
+    // The outer header of the frame being handled, set by toServer and toServer6.
+    private int outerVersion;
+    private int guePort;
+    private int overhead;
+    private int tunnelMtu;
+    private long serverMac;
+    private int server4;
+    private MemorySegment source6;
+    private long source6Offset;
+    private MemorySegment server6;
+    private long server6Offset;
 
     TunnelForwarder(PacketDirector.LoopPath path, Arena arena, int firstIdentification) {
         this.path = path;
         this.out = arena.allocate(BUFFER, 64);
         this.encapsulation = new Encapsulation(firstIdentification);
         this.icmp = new IcmpErrors(firstIdentification);
+        this.icmpRefilled = path.now();
     }
 
     /**
-     * Encapsulates a client's frame of a connection and sends it to the connection's real server.
+     * Encapsulates the client's IPv4 frame the loop just parsed, of a connection of the IPv4 table,
+     * in IPv4 and sends it to the connection's real server.
      *
-     * @param entry the connection
+     * @param entry the connection, in {@link PacketDirector.LoopPath#table()}
      * @param forwarding the service's forwarding (IP-in-IP or GUE and its port)
      * @return {@code false} always: the received frame itself is never sent on
      */
@@ -79,24 +99,63 @@ final class TunnelForwarder {
         if (mac == 0) {
             return false;
         }
+        outer(4, forwarding, mac);
+        server4 = table.destinationAddressIpv4(entry);
+        return forward();
+    }
+
+    /**
+     * Encapsulates the client's IPv6 frame the loop just parsed in IPv6 (IPVS's IPv6-in-IPv6, or
+     * GUE over IPv6) and sends it to the connection's real server.
+     *
+     * @param entry the connection
+     * @param table the IPv6 connection table holding it
+     * @param source memory holding the director's own IPv6 address, the outer source
+     * @param sourceOffset where that address starts
+     * @param forwarding the service's forwarding (IP-in-IP or GUE and its port)
+     * @return {@code false} always: the received frame itself is never sent on
+     */
+    boolean toServer6(int entry, ConnectionTable table, MemorySegment source, long sourceOffset,
+            Forwarding forwarding) {
+        long mac = path.serverMac(table.destination(entry));
+        if (mac == 0) {
+            return false;
+        }
+        outer(6, forwarding, mac);
+        source6 = source;
+        source6Offset = sourceOffset;
+        server6 = table.memory();
+        server6Offset = table.destinationAddressOffset(entry);
+        return forward();
+    }
+
+    private void outer(int version, Forwarding forwarding, long mac) {
+        outerVersion = version;
+        guePort = forwarding.tunnelType() == TunnelType.GUE ? forwarding.tunnelPort() : 0;
+        overhead = Encapsulation.overhead(version, guePort > 0);
+        tunnelMtu = path.link().mtu() - overhead;
+        serverMac = mac;
+    }
+
+    private boolean forward() {
         FrameParser parser = path.parser();
         ReceivedFrame frame = path.frame();
         LoopCounters counters = path.counters();
-        int guePort = forwarding.tunnelType() == TunnelType.GUE ? forwarding.tunnelPort() : 0;
-        int overhead = Encapsulation.overhead(4, guePort > 0);
-        int tunnelMtu = path.link().mtu() - overhead;
-        int server = table.destinationAddressIpv4(entry);
         int gsoType = frame.gsoType() & ~GSO_ECN;
         if (gsoType != 0) {
-            return segments(gsoType, frame, parser, mac, server, guePort, tunnelMtu);
+            return segments(gsoType, frame, parser);
         }
         if (frame.needsChecksum()) {
             TransportChecksums.complete(parser);
         }
         long ip = parser.l3Offset();
-        int innerLength = innerLength(parser);
-        if (innerLength > tunnelMtu) {
-            return tooBig(parser, tunnelMtu, ip, innerLength, mac, server, guePort);
+        int innerLength = parser.ipVersion() == 4 ? parser.ipv4().totalLength()
+                : Ipv6Header.HEADER_LENGTH + parser.ipv6().payloadLength();
+        boolean fits = innerLength <= tunnelMtu;
+        if (!fits && dontFragment(parser)) {
+            counters.increment(DirectorCounter.DROP_TUNNEL_TOO_BIG.ordinal());
+            sendIcmp(parser);
+            return false;
         }
         int l2 = (int) (ip - parser.ethernet().offset());
         if (l2 + overhead + innerLength > BUFFER) {
@@ -104,13 +163,21 @@ final class TunnelForwarder {
             return false;
         }
         MemorySegment.copy(parser.segment(), ip, out, l2 + overhead, innerLength);
-        send(l2, innerLength, mac, server, guePort);
+        if (fits) {
+            send(l2, innerLength);
+        } else {
+            fragment(l2, innerLength);
+        }
         counters.increment(DirectorCounter.FORWARDED.ordinal());
         return false;
     }
 
-    private boolean segments(int gsoType, ReceivedFrame frame, FrameParser parser, long mac, int server,
-            int guePort, int tunnelMtu) {
+    /** Whether a packet too big must be refused: DF set, or IPv6 (routers never fragment it). */
+    private boolean dontFragment(FrameParser parser) {
+        return outerVersion == 6 || parser.ipVersion() == 6 || parser.ipv4().dontFragment();
+    }
+
+    private boolean segments(int gsoType, ReceivedFrame frame, FrameParser parser) {
         LoopCounters counters = path.counters();
         long ip = parser.l3Offset();
         int n = gsoType == GSO_TCPV4 || gsoType == GSO_TCPV6
@@ -120,26 +187,23 @@ final class TunnelForwarder {
             counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
             return false;
         }
-        if (segmenter.maxSegmentLength() > tunnelMtu) {
-            boolean dontFragment = parser.ipVersion() == 6 || parser.ipv4().dontFragment();
-            if (dontFragment) {
-                counters.increment(DirectorCounter.DROP_TUNNEL_TOO_BIG.ordinal());
-                sendIcmp(parser, tunnelMtu);
-                return false;
-            }
+        boolean fits = segmenter.maxSegmentLength() <= tunnelMtu;
+        if (!fits && dontFragment(parser)) {
+            counters.increment(DirectorCounter.DROP_TUNNEL_TOO_BIG.ordinal());
+            sendIcmp(parser);
+            return false;
         }
         int l2 = (int) (ip - parser.ethernet().offset());
-        int overhead = Encapsulation.overhead(4, guePort > 0);
         for (int i = 0; i < n; i++) {
             int length = segmenter.write(i, out, l2 + overhead);
             if (length == 0) {
                 counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
                 return false;
             }
-            if (length > tunnelMtu) {
-                fragment(l2, length, mac, server, guePort, tunnelMtu);
+            if (length <= tunnelMtu) {
+                send(l2, length);
             } else {
-                send(l2, length, mac, server, guePort);
+                fragment(l2, length);
             }
         }
         counters.increment(DirectorCounter.TUNNEL_SUPER_FRAMES.ordinal());
@@ -147,50 +211,38 @@ final class TunnelForwarder {
         return false;
     }
 
-    /** A packet over the tunnel MTU: ICMP back for DF (and IPv6), outer fragments otherwise. */
-    private boolean tooBig(FrameParser parser, int tunnelMtu, long ip, int innerLength, long mac, int server,
-            int guePort) {
-        if (parser.ipVersion() == 6 || parser.ipv4().dontFragment()) {
-            path.counters().increment(DirectorCounter.DROP_TUNNEL_TOO_BIG.ordinal());
-            sendIcmp(parser, tunnelMtu);
-            return false;
-        }
-        int l2 = (int) (ip - parser.ethernet().offset());
-        int overhead = Encapsulation.overhead(4, guePort > 0);
-        if (l2 + overhead + innerLength > BUFFER) {
+    /** Writes the outer headers in front of the inner packet in {@link #out}; -1 if it cannot. */
+    private int encapsulate(int l2, int innerLength) {
+        int written = outerVersion == 4
+                ? encapsulation.ipv4(out, l2, innerLength, path.directorAddress(), server4, guePort)
+                : encapsulation.ipv6(out, l2, innerLength, source6, source6Offset, server6, server6Offset, guePort);
+        if (written < 0) {
             path.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
-            return false;
+            return -1;
         }
-        MemorySegment.copy(parser.segment(), ip, out, l2 + overhead, innerLength);
-        fragment(l2, innerLength, mac, server, guePort, tunnelMtu);
-        path.counters().increment(DirectorCounter.FORWARDED.ordinal());
-        return false;
+        FrameParser parser = path.parser();
+        MemorySegment.copy(parser.segment(), parser.ethernet().offset(), out, 0, l2);
+        outEthernet.wrap(out, 0).destination(serverMac).source(path.link().mac())
+                .etherType(outerVersion == 4 ? EthernetHeader.TYPE_IPV4 : EthernetHeader.TYPE_IPV6);
+        return written;
     }
 
-    /** Writes the outer headers and the Ethernet header in front of the inner packet in {@link #out}, and sends. */
-    private void send(int l2, int innerLength, long mac, int server, int guePort) {
-        int overhead = encapsulation.ipv4(out, l2, innerLength, path.directorAddress(), server, guePort);
-        if (overhead < 0) {
-            path.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
-            return;
-        }
-        ethernet(l2, mac);
-        if (path.sender().send(out, 0, l2 + overhead + innerLength)) {
+    /** Encapsulates the inner packet in {@link #out} and sends it. */
+    private void send(int l2, int innerLength) {
+        if (encapsulate(l2, innerLength) >= 0 && path.sender().send(out, 0, l2 + overhead + innerLength)) {
             path.counters().increment(DirectorCounter.TUNNEL_ENCAPSULATED.ordinal());
         }
     }
 
     /**
-     * Encapsulates the inner packet in {@link #out} and sends the outer packet in IPv4 fragments
-     * that fit the link, as the kernel fragments a tunnel packet whose inner packet allows it.
+     * Encapsulates the inner packet in {@link #out} in IPv4 and sends the outer packet in
+     * fragments that fit the link, as the kernel fragments a tunnel packet whose inner packet
+     * allows it.
      */
-    private void fragment(int l2, int innerLength, long mac, int server, int guePort, int tunnelMtu) {
-        int overhead = encapsulation.ipv4(out, l2, innerLength, path.directorAddress(), server, guePort);
-        if (overhead < 0) {
-            path.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
+    private void fragment(int l2, int innerLength) {
+        if (encapsulate(l2, innerLength) < 0) {
             return;
         }
-        ethernet(l2, mac);
         int header = Encapsulation.IPV4_OVERHEAD;
         int payload = overhead - header + innerLength;
         int chunk = (tunnelMtu + overhead - header) & ~7;
@@ -212,14 +264,9 @@ final class TunnelForwarder {
         path.counters().increment(DirectorCounter.TUNNEL_FRAGMENTED.ordinal());
     }
 
-    private void ethernet(int l2, long mac) {
-        FrameParser parser = path.parser();
-        MemorySegment.copy(parser.segment(), parser.ethernet().offset(), out, 0, l2);
-        outEthernet.wrap(out, 0).destination(mac).source(path.link().mac()).etherType(EthernetHeader.TYPE_IPV4);
-    }
-
-    private void sendIcmp(FrameParser parser, int tunnelMtu) {
-        long t = System.nanoTime();
+    /** Sends the "too big" error back to the client, within the rate limit. */
+    private void sendIcmp(FrameParser parser) {
+        long t = path.now();
         long refill = (t - icmpRefilled) / NANOS_PER_TOKEN;
         if (refill > 0) {
             icmpTokens = Math.min(BURST, icmpTokens + refill);
@@ -230,15 +277,10 @@ final class TunnelForwarder {
         }
         int length = parser.ipVersion() == 4
                 ? icmp.fragmentationNeeded(parser, tunnelMtu, out, 0)
-                : icmp.packetTooBig(parser, Math.max(tunnelMtu, 1280), out, 0);
+                : icmp.packetTooBig(parser, Math.max(tunnelMtu, IPV6_MIN_MTU), out, 0);
         if (length > 0 && path.sender().send(out, 0, length)) {
             icmpTokens--;
             path.counters().increment(DirectorCounter.TUNNEL_ICMP_SENT.ordinal());
         }
-    }
-
-    private static int innerLength(FrameParser parser) {
-        return parser.ipVersion() == 4 ? parser.ipv4().totalLength()
-                : Ipv6Header.HEADER_LENGTH + parser.ipv6().payloadLength();
     }
 }

@@ -1,6 +1,9 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.DestinationRegistry;
 import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -9,6 +12,7 @@ import io.lvs4j.core.packet.Checksums;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.IcmpHeader;
+import io.lvs4j.core.packet.Icmpv6Header;
 import io.lvs4j.core.packet.Ipv4Header;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.packet.PacketBuilder;
@@ -251,6 +255,59 @@ class TunnelForwarderTest {
         feed(client(TcpHeader.ACK, 3000).build(), true, 5, 1000);
         assertTrue(sent.isEmpty());
         assertEquals(1, director.counter(DirectorCounter.DROP_TUNNEL_UNSUPPORTED));
+    }
+
+    @Test
+    void shouldWrapAnIpv6PacketInIpv6AndAnswerOneTooBigWithPacketTooBig() throws Exception {
+        start(Forwarding.gue(6080));
+        byte[] director6 = InetAddress.getByName("2001:db8::12").getAddress();
+        byte[] server6 = InetAddress.getByName("2001:db8::13").getAddress();
+        MemorySegment addresses = arena.allocate(32);
+        MemorySegment.copy(director6, 0, addresses, ValueLayout.JAVA_BYTE, 0, 16);
+        MemorySegment.copy(server6, 0, addresses, ValueLayout.JAVA_BYTE, 16, 16);
+        try (ConnectionTable table6 = ConnectionTable.builder().ipv6().capacity(16)
+                .registry(new DestinationRegistry(1)).build()) {
+            byte[] syn = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8:1::11", "2001:db8::200")
+                    .ttl(60).tcp(40000, 80, TcpHeader.SYN).build();
+            assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(syn), 0, syn.length));
+            MemorySegment frame = arena.allocate(syn.length);
+            MemorySegment.copy(syn, 0, frame, ValueLayout.JAVA_BYTE, 0, syn.length);
+            int entry = table6.insert(6, frame, 14 + 8, 40000, 14 + 24, 80, addresses, 16, 80, 0,
+                    ForwardingMethod.TUNNEL, ConnectionTable.MISS);
+            path.onFrame(new OffloadFrame(frame, syn.length, false, 0, 0)); // parsed (v6 left to its helper)
+            assertFalse(path.tunnel().toServer6(entry, table6, addresses, 0, Forwarding.gue(6080)));
+            FrameParser p = parseSent(0);
+            assertEquals(6, p.ipVersion());
+            assertEquals(RS_MAC, p.ethernet().destination());
+            assertEquals(60, p.ipv6().hopLimit());
+            assertEquals(6080, p.destinationPort());
+            assertEquals(Checksums.transportIpv6(p.segment(), 14, 54, p.l4Length(), 17, 6), p.udp().checksum());
+            assertArrayEquals(ipPacket(syn), Arrays.copyOfRange(sent.get(0), 14 + 40 + 12, sent.get(0).length));
+
+            sent.clear();
+            byte[] big = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8:1::11", "2001:db8::200")
+                    .tcp(40000, 80, TcpHeader.ACK).payload(new byte[1440]).build();
+            MemorySegment bigFrame = arena.allocate(big.length);
+            MemorySegment.copy(big, 0, bigFrame, ValueLayout.JAVA_BYTE, 0, big.length);
+            path.onFrame(new OffloadFrame(bigFrame, big.length, false, 0, 0));
+            path.tunnel().toServer6(entry, table6, addresses, 0, Forwarding.gue(6080));
+            FrameParser icmp = parseSent(0);
+            assertEquals(Icmpv6Header.TYPE_PACKET_TOO_BIG, icmp.icmpv6().type());
+            assertEquals(1500 - 40 - 12, icmp.icmpv6().mtu());
+            assertEquals(CLIENT_MAC, icmp.ethernet().destination());
+        }
+    }
+
+    @Test
+    void shouldKeepAnsweringTooBigPacketsWithinTheRateLimitOnly() throws Exception {
+        start(Forwarding.ipip());
+        feed(client(TcpHeader.SYN, 0).build());
+        for (int i = 0; i < 3 * TunnelForwarder.ICMP_PER_SECOND; i++) {
+            feed(client(TcpHeader.ACK, 1460).build());
+        }
+        assertEquals(3L * TunnelForwarder.ICMP_PER_SECOND, director.counter(DirectorCounter.DROP_TUNNEL_TOO_BIG));
+        assertEquals(TunnelForwarder.ICMP_PER_SECOND / 10, director.counter(DirectorCounter.TUNNEL_ICMP_SENT),
+                "one burst until the loop's clock ticks");
     }
 
     private static int ip(String address) throws Exception {
