@@ -50,7 +50,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A whole direct-routing director, as keepalived with IPVS runs one: virtual services with
  * their schedulers and real servers, health checks that add, remove and inhibit the real
- * servers, the {@link DrDirector} data path, and optionally VRRP instances whose mastership
+ * servers, the {@link PacketDirector} data path, and optionally VRRP instances whose mastership
  * starts and stops serving the VIPs (ARP and forwarding).
  *
  * <p>Without VRRP instances the director serves its VIPs from {@link #start()} on. With them it
@@ -69,7 +69,7 @@ public final class Director implements AutoCloseable {
     private final List<VirtualServiceHealth> healths = new ArrayList<>();
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
-    private DrDirector data;
+    private PacketDirector data;
     private EpollVrrpRouter vrrp;
 
     private Director(Builder config) {
@@ -244,7 +244,7 @@ public final class Director implements AutoCloseable {
             }
             config.keepalivedInstances.clear();
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
-            DrDirector.Builder db = DrDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
+            PacketDirector.Builder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
                     .loops(loops).active(config.instances.isEmpty())
                     .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
             for (ServiceEntry e : config.services) {
@@ -305,7 +305,7 @@ public final class Director implements AutoCloseable {
     }
 
     /** @return the data path, or null before {@link #start()} */
-    public DrDirector dataPath() {
+    public PacketDirector dataPath() {
         return data;
     }
 

@@ -1,7 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 /**
- * What a {@link DrDirector} counts besides the parser's drop reasons (those are counted by
+ * What a {@link PacketDirector} counts besides the parser's drop reasons (those are counted by
  * {@code io.lvs4j.core.packet.DropReason}). Per loop, summed on read.
  */
 public enum DirectorCounter {
@@ -26,5 +26,7 @@ public enum DirectorCounter {
     /** Dropped: the scheduler had no real server for a new connection. */
     DROP_NO_DESTINATION,
     /** Dropped: the real server's MAC address is not (or no longer) resolved. */
-    DROP_UNRESOLVED_NEIGHBOUR
+    DROP_UNRESOLVED_NEIGHBOUR,
+    /** NAT: real servers' replies rewritten and sent on to their clients. */
+    REPLIES_FORWARDED
 }

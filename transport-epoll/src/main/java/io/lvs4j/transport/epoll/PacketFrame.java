@@ -16,7 +16,7 @@ import java.lang.foreign.ValueLayout;
  * ({@link #gsoType()} not 0) larger than the MTU; forwarding it with its header lets the kernel
  * complete the checksum and segment it on transmit.
  */
-public final class PacketFrame {
+public final class PacketFrame implements ReceivedFrame {
 
     /** {@code PACKET_HOST}: addressed to this host's MAC. */
     public static final int PACKET_HOST = 0;

@@ -3,6 +3,7 @@
  * {@code EpollIoHandler} ({@link io.lvs4j.transport.epoll.PacketSocket},
  * {@link io.lvs4j.transport.epoll.PacketSocketGroup} with {@code PACKET_FANOUT}), the
  * availability probe ({@link io.lvs4j.transport.epoll.RawSockets}), and the user-space
- * direct-routing director with its ARP ({@link io.lvs4j.transport.epoll.DrDirector}).
+ * director (direct routing, NAT, tunnelling, full-NAT) with its ARP
+ * ({@link io.lvs4j.transport.epoll.PacketDirector}).
  */
 package io.lvs4j.transport.epoll;

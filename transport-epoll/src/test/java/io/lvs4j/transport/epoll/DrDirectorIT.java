@@ -73,7 +73,7 @@ class DrDirectorIT {
             vs.addRealServer(RealServer.of(InetAddress.getByName(lab.host("rs2").ip()), 80, 1));
             try (NamedHttpServer one = NamedHttpServer.start(lab.host("rs1"), "nginx1", 80);
                     NamedHttpServer two = NamedHttpServer.start(lab.host("rs2"), "nginx2", 80);
-                    DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
                             .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
                             .gratuitousArp(3, Duration.ofMillis(100)).neighbourRefresh(Duration.ofSeconds(2))
                             .build().start())) {
@@ -173,7 +173,7 @@ class DrDirectorIT {
             vs.addRealServer(RealServer.of(InetAddress.getByName(lab.host("rs2").ip()), 80, 1));
             try (NamedHttpServer one = NamedHttpServer.start(lab.host("rs1"), "nginx1", 80);
                     NamedHttpServer two = NamedHttpServer.start(lab.host("rs2"), "nginx2", 80);
-                    DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
                             .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
                             .build().start())) {
                 await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(lab.host("rs1").ip()))
@@ -226,7 +226,7 @@ class DrDirectorIT {
             VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
                     Schedulers.create("rr", SchedulerOptions.DEFAULTS));
             vs.addRealServer(RealServer.of(InetAddress.getByName(lab.address(250)), 80, 1)); // no such host
-            try (DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+            try (PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
                     .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
                     .neighbourRefresh(Duration.ofMillis(200)).build().start())) {
                 await().atMost(5, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.ARP_REQUESTS) >= 2);

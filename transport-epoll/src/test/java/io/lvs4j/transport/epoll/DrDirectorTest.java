@@ -36,8 +36,8 @@ class DrDirectorTest {
     private final Arena arena = Arena.ofConfined();
     private final List<byte[]> sent = new ArrayList<>();
     private io.netty.channel.MultiThreadIoEventLoopGroup unusedLoops;
-    private DrDirector director;
-    private DrDirector.LoopPath path;
+    private PacketDirector director;
+    private PacketDirector.LoopPath path;
     private VirtualService vs;
     private long nanos = 1_000_000_000_000L;
 
@@ -48,7 +48,7 @@ class DrDirectorTest {
         vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 80, 1));
         vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.14"), 80, 1));
         unusedLoops = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
-        director = DrDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName("198.18.0.12"))
+        director = PacketDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName("198.18.0.12"))
                 .loops(unusedLoops)
                 .virtualService(vs).connectionCapacity(1024).clock(() -> nanos).build();
         director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));

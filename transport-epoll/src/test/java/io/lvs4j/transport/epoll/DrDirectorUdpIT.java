@@ -73,7 +73,7 @@ class DrDirectorUdpIT {
             vs.addRealServer(RealServer.of(InetAddress.getByName(rs2.ip()), PORT, 1));
             try (UdpNameServer one = UdpNameServer.start(rs1.netns(), "udp1", vip, PORT);
                     UdpNameServer two = UdpNameServer.start(rs2.netns(), "udp2", vip, PORT);
-                    DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
                             .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
                             .build().start())) {
                 await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(rs1.ip()))

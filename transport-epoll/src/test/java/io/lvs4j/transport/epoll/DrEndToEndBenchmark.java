@@ -64,7 +64,7 @@ public final class DrEndToEndBenchmark {
                     Schedulers.create("rr", SchedulerOptions.DEFAULTS));
             vs.addRealServer(RealServer.of(InetAddress.getByName(rs.ip()), 80, 1));
             try (NamedHttpServer server = NamedHttpServer.start(rs, "nginx1", 80);
-                    DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
                             .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
                             .build().start())) {
                 await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(rs.ip())));

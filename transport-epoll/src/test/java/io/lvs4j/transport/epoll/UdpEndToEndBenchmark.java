@@ -99,7 +99,7 @@ public final class UdpEndToEndBenchmark {
             // A bound socket that nobody reads: datagrams reach it (and are counted) without an ICMP each.
             try (DatagramChannel sink = rs.netns().call(() -> DatagramChannel.open()
                     .bind(new InetSocketAddress("0.0.0.0", PORT)));
-                    DrDirector dr = director.netns().call(() -> DrDirector.builder().interfaceName(director.iface())
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
                             .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
                             .socketOptions(PacketSocketOptions.forInterface(director.iface())
                                     .withReceiveBufferBytes(1 << 29))
@@ -156,7 +156,7 @@ public final class UdpEndToEndBenchmark {
      * fills their sockets' queues (512 MiB receive buffers); then they are released and the time
      * until the director has forwarded every queued datagram gives datagrams/s.
      */
-    private static double burst(Host client, Host rs, String vip, DrDirector dr, MultiThreadIoEventLoopGroup loops,
+    private static double burst(Host client, Host rs, String vip, PacketDirector dr, MultiThreadIoEventLoopGroup loops,
             int seconds, int flows, int payload, long count, int run) throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         AtomicLong startedAt = new AtomicLong();

@@ -1,7 +1,7 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
-import io.lvs4j.transport.epoll.DrDirector;
+import io.lvs4j.transport.epoll.PacketDirector;
 import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.vrrp.Advertisement;
 import io.lvs4j.vrrp.ScriptRunner;
@@ -79,7 +79,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
          * @param director a started DR director
          * @return the action
          */
-        static MasterAction forwarding(DrDirector director) {
+        static MasterAction forwarding(PacketDirector director) {
             Objects.requireNonNull(director, "director");
             return new MasterAction() {
                 @Override

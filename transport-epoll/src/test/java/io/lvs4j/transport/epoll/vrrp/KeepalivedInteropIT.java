@@ -8,7 +8,7 @@ import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Command;
 import io.lvs4j.testkit.NamedHttpServer;
-import io.lvs4j.transport.epoll.DrDirector;
+import io.lvs4j.transport.epoll.PacketDirector;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
@@ -208,7 +208,7 @@ class KeepalivedInteropIT {
             try (NamedHttpServer rs1 = NamedHttpServer.start(lab.host("rs1"), "rs1", 80);
                     NamedHttpServer backup = NamedHttpServer.start(ka, "keepalived", 80);
                     Keepalived keepalived = Keepalived.start(ka, dir, setup, VRID, 90, vip, List.of());
-                    DrDirector director = lvs.netns().call(() -> DrDirector.builder().interfaceName(lvs.iface())
+                    PacketDirector director = lvs.netns().call(() -> PacketDirector.builder().interfaceName(lvs.iface())
                             .directorAddress(InetAddress.getByName(lvs.ip())).loops(loops).virtualService(vs)
                             .active(false).gratuitousArp(3, Duration.ofMillis(100))
                             .neighbourRefresh(Duration.ofSeconds(1)).build().start())) {

@@ -5,6 +5,7 @@ import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.DestinationRegistry;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.model.ConnectionCounters;
+import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.VirtualService;
@@ -41,20 +42,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A direct-routing (LVS-DR) director in user space over a {@link PacketSocketGroup}: it owns
- * its VIPs through ARP (answers requests, sends gratuitous ARPs), resolves its real servers'
- * MACs by ARP and, for every frame to a virtual service, finds or creates the connection
- * (scheduler pick), rewrites the destination MAC to the real server's and the source MAC to its
- * own, and sends the frame on. Replies go straight from the real servers to the clients.
+ * A layer-4 director in user space over a {@link PacketSocketGroup}, forwarding each virtual
+ * service by its {@link Forwarding} method: direct routing (LVS-DR: the destination MAC becomes
+ * the real server's), NAT (LVS-NAT: destination address and port rewritten, the real servers'
+ * replies rewritten back), tunnelling or full-NAT. It owns its VIPs through ARP (answers
+ * requests, sends gratuitous ARPs), resolves its real servers' MACs by ARP and, for every frame
+ * to a virtual service, finds or creates the connection (scheduler pick) and hands the frame to
+ * the service's forwarder.
  *
  * <p>The VIPs are never put on a kernel interface, so the director's kernel never answers for
- * them. Each loop owns its connection table (the fanout keeps a flow on one loop), its drop
- * counters and its counters; reads sum them. Every drop is counted by reason; frames for
- * neither a virtual service nor a VIP are left alone. The data path follows the virtual services'
- * real servers as health checks or the user change them ({@link #syncDestinations()}): a
- * removed server gets no new connection but keeps its existing ones; a server added again gets
- * traffic again; a server never seen before is forwarded to once the director has seen it
- * (within 100 ms) and resolved its MAC.
+ * them. The packet sockets see every frame the kernel sees, so the kernel must not forward them
+ * either: keep IP forwarding off in the director's network namespace
+ * ({@code net.ipv4.ip_forward=0}, the default), as the lab does; the kernel then drops the frames
+ * the director forwards itself (the VIP's, and for NAT the real servers' replies to clients)
+ * without a word. Each loop owns its connection table (the fanout keeps a flow on one loop),
+ * its drop counters and its counters; reads sum them. Every drop is counted by reason; frames
+ * for neither a virtual service nor a VIP nor a known connection are left alone. The data path
+ * follows the virtual services' real servers as health checks or the user change them
+ * ({@link #syncDestinations()}): a removed server gets no new connection but keeps its existing
+ * ones; a server added again gets traffic again; a server never seen before is forwarded to
+ * once the director has seen it (within 100 ms) and resolved its MAC.
+ *
+ * <p>NAT replies go back to the MAC address the connection's client frames came from (the
+ * client itself or the router in front of the director), so the director needs no routing
+ * table of its own.
  *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
@@ -72,9 +83,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interface; the read methods are thread-safe; the data path runs on the loops.
  */
-public final class DrDirector implements AutoCloseable {
+public final class PacketDirector implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DrDirector.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PacketDirector.class);
     private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
     private static final int MIN_FRAME = 60;
     /** IPVS's default {@code conn_reuse_mode}: a SYN may reuse a tuple in TIME_WAIT or CLOSE. */
@@ -85,6 +96,9 @@ public final class DrDirector implements AutoCloseable {
     private final int[] vsAddress;
     private final int[] vsPort;
     private final int[] vsProtocol;
+    private final Forwarding[] forwarding;
+    /** Whether some service sees its real servers' replies (NAT, full-NAT). */
+    private final boolean seesReplies;
     private final AtomicReferenceArray<Map<ConnectionCounters, Integer>> idsByService;
     private final DestinationSet[] seenSets;
     private final int[] rsPort;
@@ -97,14 +111,16 @@ public final class DrDirector implements AutoCloseable {
     private PacketSocketGroup group;
     private volatile boolean active;
 
-    private DrDirector(Builder config) {
+    private PacketDirector(Builder config) {
         this.config = config;
         this.active = config.active;
         this.services = List.copyOf(config.services);
+        this.forwarding = config.forwardings.toArray(Forwarding[]::new);
         int n = services.size();
         vsAddress = new int[n];
         vsPort = new int[n];
         vsProtocol = new int[n];
+        boolean replies = false;
         idsByService = new AtomicReferenceArray<>(n);
         seenSets = new DestinationSet[n];
         for (int s = 0; s < n; s++) {
@@ -113,7 +129,9 @@ public final class DrDirector implements AutoCloseable {
             vsPort[s] = vs.port();
             vsProtocol[s] = vs.protocol().number();
             idsByService.set(s, Map.of());
+            replies |= forwarding[s].method() == ForwardingMethod.MASQUERADE;
         }
+        seesReplies = replies;
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -198,7 +216,7 @@ public final class DrDirector implements AutoCloseable {
      * @return this director
      * @throws IOException if the interface or the sockets cannot be opened
      */
-    public DrDirector start() throws IOException {
+    public PacketDirector start() throws IOException {
         link = LinkInfo.of(config.interfaceName);
         directorIp = ipv4(config.directorAddress);
         PacketSocketOptions options = config.options != null ? config.options
@@ -209,7 +227,7 @@ public final class DrDirector implements AutoCloseable {
             LoopPath path = newPath(socket::send);
             sockets.add(socket);
             return frame -> {
-                if (path.onFrame(frame.buffer(), frame.offset(), frame.length())) {
+                if (path.onFrame(frame)) {
                     frame.forward();
                 }
             };
@@ -225,7 +243,7 @@ public final class DrDirector implements AutoCloseable {
                 TimeUnit.NANOSECONDS));
         timers.add(first.loop.scheduleAtFixedRate(this::syncDestinations, 100, 100, TimeUnit.MILLISECONDS));
         announce();
-        LOG.info("DR director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
+        LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
         return this;
     }
@@ -399,7 +417,7 @@ public final class DrDirector implements AutoCloseable {
 
     private static int ipv4(InetAddress address) {
         if (!(address instanceof Inet4Address)) {
-            throw new IllegalArgumentException("the DR director handles IPv4 only: " + address);
+            throw new IllegalArgumentException("the director handles IPv4 only: " + address);
         }
         byte[] b = address.getAddress();
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
@@ -419,6 +437,9 @@ public final class DrDirector implements AutoCloseable {
         private final MemorySegment serverAddress = arena.allocate(4);
         private final EthernetHeader outEthernet = new EthernetHeader();
         private final ArpPacket outArp = new ArpPacket();
+        private final PlainFrame plain = new PlainFrame();
+        private final NatForwarder nat;
+        private ReceivedFrame frame;
         private long now = System.nanoTime();
         private boolean released;
 
@@ -426,6 +447,17 @@ public final class DrDirector implements AutoCloseable {
             this.sender = sender;
             this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry)
                     .clock(config.clock).build();
+            this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
+        }
+
+        /**
+         * Handles one frame given by its memory alone (no offload state), rewriting it in place
+         * when it is to be forwarded.
+         *
+         * @return {@code true} if the frame is to be sent on as rewritten
+         */
+        boolean onFrame(MemorySegment buffer, long offset, int length) {
+            return onFrame(plain.wrap(buffer, offset, length));
         }
 
         /**
@@ -433,8 +465,9 @@ public final class DrDirector implements AutoCloseable {
          *
          * @return {@code true} if the frame is to be sent on as rewritten
          */
-        boolean onFrame(MemorySegment buffer, long offset, int length) {
-            DropReason reason = parser.parse(buffer, offset, length);
+        boolean onFrame(ReceivedFrame received) {
+            frame = received;
+            DropReason reason = parser.parse(received.buffer(), received.offset(), received.length());
             if (reason != DropReason.NONE) {
                 drops.increment(reason);
                 return false;
@@ -448,6 +481,43 @@ public final class DrDirector implements AutoCloseable {
             }
             counters.increment(DirectorCounter.IGNORED.ordinal());
             return false;
+        }
+
+        FrameParser parser() {
+            return parser;
+        }
+
+        ReceivedFrame frame() {
+            return frame;
+        }
+
+        ConnectionTable table() {
+            return table;
+        }
+
+        LinkInfo link() {
+            return link;
+        }
+
+        LoopCounters counters() {
+            return counters;
+        }
+
+        DropCounters drops() {
+            return drops;
+        }
+
+        FrameSender sender() {
+            return sender;
+        }
+
+        /** @return the MAC of a destination, 0 if unresolved (counted) */
+        long serverMac(int destinationId) {
+            long mac = neighbours.mac(destinationId, now);
+            if (mac == 0) {
+                counters.increment(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR.ordinal());
+            }
+            return mac;
         }
 
         private void arp() {
@@ -474,8 +544,12 @@ public final class DrDirector implements AutoCloseable {
             int protocol = parser.protocol();
             int vip = parser.ipv4().destination();
             int port = parser.destinationPort();
-            int s = active && ethernet.destination() == link.mac() ? service(protocol, vip, port) : -1;
+            boolean toUs = active && ethernet.destination() == link.mac();
+            int s = toUs ? service(protocol, vip, port) : -1;
             if (s < 0) {
+                if (toUs && nat != null && !ownsVip(vip)) {
+                    return nat.fromServer();
+                }
                 if (parser.fragment() && ownsVip(vip)) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
                 } else {
@@ -497,58 +571,75 @@ public final class DrDirector implements AutoCloseable {
                 entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
             }
             if (entry == ConnectionTable.MISS) {
-                if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
-                    counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());
-                    return false;
-                }
-                VirtualService service = services.get(s);
-                int persistence = service.persistenceSeconds();
-                int template = ConnectionTable.MISS;
-                int id;
-                if (persistence > 0) {
-                    template = table.lookupTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
-                            service.persistenceGranularity(), parser.destinationAddressOffset(), port);
-                }
-                if (template != ConnectionTable.MISS) {
-                    id = table.destination(template);
-                } else {
-                    Destination d = service.pick(flow.ipv4(protocol, client, clientPort, vip, port));
-                    Integer known = d == null ? null : idsByService.get(s).get(d.counters());
-                    if (known == null) {
-                        counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
-                        return false;
-                    }
-                    id = known;
-                    if (persistence > 0) {
-                        serverAddress.set(NetworkOrder.U32, 0, neighbours.address(id));
-                        template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
-                                service.persistenceGranularity(), parser.destinationAddressOffset(), port,
-                                serverAddress, 0, rsPort[id], id, persistence);
-                        if (template == ConnectionTable.MISS) {
-                            drops.increment(DropReason.CONNECTION_TABLE_FULL);
-                            return false;
-                        }
-                    }
-                }
-                entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
-                        ForwardingMethod.DIRECT_ROUTE, template);
+                entry = connect(s, protocol, client, clientPort, vip, port, tcp, flags);
                 if (entry == ConnectionTable.MISS) {
-                    drops.increment(DropReason.CONNECTION_TABLE_FULL);
                     return false;
                 }
-                counters.increment(DirectorCounter.NEW_CONNECTIONS.ordinal());
             }
             if (tcp) {
                 table.onTcpPacket(entry, PacketDirection.INPUT, flags);
             } else {
                 table.onPacket(entry);
             }
-            long mac = neighbours.mac(table.destination(entry), now);
+            return switch (forwarding[s].method()) {
+                case DIRECT_ROUTE -> directRoute(entry);
+                case MASQUERADE -> nat.toServer(entry);
+                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+            };
+        }
+
+        /** Schedules a new connection (templates first); {@link ConnectionTable#MISS} if dropped (counted). */
+        private int connect(int s, int protocol, int client, int clientPort, int vip, int port, boolean tcp,
+                int flags) {
+            if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
+                counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());
+                return ConnectionTable.MISS;
+            }
+            VirtualService service = services.get(s);
+            int persistence = service.persistenceSeconds();
+            int template = ConnectionTable.MISS;
+            int id;
+            if (persistence > 0) {
+                template = table.lookupTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
+                        service.persistenceGranularity(), parser.destinationAddressOffset(), port);
+            }
+            if (template != ConnectionTable.MISS) {
+                id = table.destination(template);
+            } else {
+                Destination d = service.pick(flow.ipv4(protocol, client, clientPort, vip, port));
+                Integer known = d == null ? null : idsByService.get(s).get(d.counters());
+                if (known == null) {
+                    counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
+                    return ConnectionTable.MISS;
+                }
+                id = known;
+                if (persistence > 0) {
+                    serverAddress.set(NetworkOrder.U32, 0, neighbours.address(id));
+                    template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
+                            service.persistenceGranularity(), parser.destinationAddressOffset(), port,
+                            serverAddress, 0, rsPort[id], id, persistence);
+                    if (template == ConnectionTable.MISS) {
+                        drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                        return ConnectionTable.MISS;
+                    }
+                }
+            }
+            int entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
+                    forwarding[s].method(), template);
+            if (entry == ConnectionTable.MISS) {
+                drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                return ConnectionTable.MISS;
+            }
+            counters.increment(DirectorCounter.NEW_CONNECTIONS.ordinal());
+            return entry;
+        }
+
+        private boolean directRoute(int entry) {
+            long mac = serverMac(table.destination(entry));
             if (mac == 0) {
-                counters.increment(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR.ordinal());
                 return false;
             }
-            ethernet.destination(mac).source(link.mac());
+            parser.ethernet().destination(mac).source(link.mac());
             counters.increment(DirectorCounter.FORWARDED.ordinal());
             return true;
         }
@@ -596,13 +687,14 @@ public final class DrDirector implements AutoCloseable {
         }
     }
 
-    /** Configures a {@link DrDirector}. Not thread-safe. */
+    /** Configures a {@link PacketDirector}. Not thread-safe. */
     public static final class Builder {
         private String interfaceName;
         private InetAddress directorAddress;
         private IoEventLoopGroup loops;
         private PacketSocketOptions options;
         private final List<VirtualService> services = new ArrayList<>();
+        private final List<Forwarding> forwardings = new ArrayList<>();
         private int connectionCapacity = 1 << 20;
         private int garpCount = 5;
         private Duration garpInterval = Duration.ofMillis(200);
@@ -644,7 +736,25 @@ public final class DrDirector implements AutoCloseable {
 
         /** @param vs a virtual service forwarded by direct routing, with its real servers @return this builder */
         public Builder virtualService(VirtualService vs) {
+            return virtualService(vs, Forwarding.directRoute());
+        }
+
+        /**
+         * Adds a virtual service forwarded by the given method (IPVS applies the method per real
+         * server; lvs4j per virtual service, as keepalived's {@code lb_kind}).
+         *
+         * @param vs the virtual service, with its real servers
+         * @param method how its packets reach the real servers
+         * @return this builder
+         */
+        public Builder virtualService(VirtualService vs, Forwarding method) {
+            Objects.requireNonNull(vs, "vs");
+            Objects.requireNonNull(method, "method");
+            if (method.method() == ForwardingMethod.TUNNEL || method.method() == ForwardingMethod.FULL_NAT) {
+                throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
+            }
             services.add(vs);
+            forwardings.add(method);
             return this;
         }
 
@@ -669,7 +779,7 @@ public final class DrDirector implements AutoCloseable {
         }
 
         /**
-         * Sets whether the director serves its VIPs from {@link DrDirector#start()} on (default
+         * Sets whether the director serves its VIPs from {@link PacketDirector#start()} on (default
          * true); a director following VRRP starts inactive.
          *
          * @param initially whether to serve the VIPs at start
@@ -707,11 +817,11 @@ public final class DrDirector implements AutoCloseable {
         }
 
         /** @return the director, not started */
-        public DrDirector build() {
+        public PacketDirector build() {
             if (interfaceName == null || directorAddress == null || loops == null || services.isEmpty()) {
                 throw new IllegalStateException("interfaceName, directorAddress, loops and a virtual service are required");
             }
-            return new DrDirector(this);
+            return new PacketDirector(this);
         }
     }
 }
