@@ -41,7 +41,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./lvs4j run --config FILE [--interface IF]}: runs a director from a keepalived.conf
- * (VRRP, health checks, direct-routing forwarding) until SIGTERM or Ctrl-C; then a VRRP master
+ * (VRRP, health checks, forwarding by each virtual server's lb_kind) until SIGTERM or Ctrl-C; then a VRRP master
  * sends its priority-0 advert and releases the VIP. Logs the VRRP states and, whenever it
  * changes, the table in {@code ipvsadm -Ln} layout.
  */

@@ -10,7 +10,7 @@ import io.lvs4j.core.config.TrackedScript;
 import io.lvs4j.core.config.VrrpScriptConfig;
 import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VirtualServerConfig;
-import io.lvs4j.core.model.ForwardingMethod;
+import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.SchedulerOptions;
@@ -48,8 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A whole direct-routing director, as keepalived with IPVS runs one: virtual services with
- * their schedulers and real servers, health checks that add, remove and inhibit the real
+ * A whole director, as keepalived with IPVS runs one: virtual services with their schedulers,
+ * forwarding methods and real servers, health checks that add, remove and inhibit the real
  * servers, the {@link PacketDirector} data path, and optionally VRRP instances whose mastership
  * starts and stops serving the VIPs (ARP and forwarding).
  *
@@ -82,8 +82,10 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Builds a director from a keepalived configuration: every IPv4 virtual server with
-     * {@code lb_kind DR}, its scheduler ({@code lb_algo}), real servers and checkers, and every
+     * Builds a director from a keepalived configuration: every IPv4 virtual server with its
+     * forwarding method ({@code lb_kind DR}, {@code NAT} with the real servers' ports,
+     * {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT}: each as far as the data
+     * path offers it), its scheduler ({@code lb_algo}), real servers and checkers, and every
      * VRRP instance, all served on one interface. The instances keep their
      * {@code track_interface}, {@code track_script} (the {@code vrrp_script}'s command, interval,
      * timeout, rise, fall and weight, or the weight the {@code track_script} line gives) and
@@ -97,7 +99,8 @@ public final class Director implements AutoCloseable {
      * @param interfaceName the interface of the data path and of every VRRP instance; null for
      *     the interface of the first VRRP instance
      * @return the builder, ready to {@link Builder#build()}, open to more settings
-     * @throws IllegalArgumentException if a virtual server is not IPv4 direct routing, or no
+     * @throws IllegalArgumentException if a virtual server is not an IPv4 address service, its
+     *     servers use different methods, its method is one the data path refuses, or no
      *     interface is given or configured
      */
     public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
@@ -112,11 +115,8 @@ public final class Director implements AutoCloseable {
         for (VirtualServerConfig vs : conf.virtualServers()) {
             if (vs.isFwmark() || !(vs.address().orElseThrow() instanceof Inet4Address)) {
                 throw new IllegalArgumentException("virtual_server " + vs.displayName()
-                        + ": only IPv4 address virtual servers are supported");
-            }
-            if (vs.forwarding() != ForwardingMethod.DIRECT_ROUTE) {
-                throw new IllegalArgumentException("virtual_server " + vs.displayName()
-                        + ": only lb_kind DR is supported, not " + vs.forwarding());
+                        + ": only IPv4 address virtual servers are supported (no fwmark; IPv6 waits for the"
+                        + " data path's IPv6 support)");
             }
             VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(),
                     Schedulers.create(vs.scheduler(),
@@ -130,7 +130,7 @@ public final class Director implements AutoCloseable {
                 }
                 service.persistence(timeout, vs.persistenceGranularity().orElse(32));
             }
-            b.virtualService(service, ServiceChecks.from(vs));
+            b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.of(vs, service));
         }
         Map<String, List<TrackScript>> groupScripts = new HashMap<>();
         Map<String, List<io.lvs4j.core.config.TrackedInterface>> groupInterfaces = new HashMap<>();
@@ -248,7 +248,7 @@ public final class Director implements AutoCloseable {
                     .loops(loops).active(config.instances.isEmpty())
                     .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
             for (ServiceEntry e : config.services) {
-                db.virtualService(e.service);
+                db.virtualService(e.service, e.forwarding);
             }
             data = db.build();
             data.start();
@@ -302,6 +302,19 @@ public final class Director implements AutoCloseable {
     /** @return the virtual services, whose real servers the health checks keep current */
     public List<VirtualService> services() {
         return config.services.stream().map(e -> e.service).toList();
+    }
+
+    /**
+     * Returns how a virtual service of this director is forwarded.
+     *
+     * @param service one of {@link #services()}
+     * @return its forwarding
+     * @throws IllegalArgumentException if the service is not this director's
+     */
+    public Forwarding forwardingOf(VirtualService service) {
+        return config.services.stream().filter(e -> e.service == service).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a service of this director: " + service))
+                .forwarding;
     }
 
     /** @return the data path, or null before {@link #start()} */
@@ -446,7 +459,7 @@ public final class Director implements AutoCloseable {
             NotifyScripts notifyScripts) {
     }
 
-    private record ServiceEntry(VirtualService service, ServiceChecks checks) {
+    private record ServiceEntry(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
     }
 
     /** Configures a {@link Director}. Not thread-safe. */
@@ -494,8 +507,20 @@ public final class Director implements AutoCloseable {
          * @return this builder
          */
         public Builder virtualService(VirtualService service, ServiceChecks checks) {
+            return virtualService(service, checks, Forwarding.directRoute());
+        }
+
+        /**
+         * Adds a virtual service whose real servers the checks manage, forwarded by a method.
+         *
+         * @param service the virtual service
+         * @param checks its real servers and their health checks
+         * @param forwarding how its packets reach the real servers
+         * @return this builder
+         */
+        public Builder virtualService(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
             services.add(new ServiceEntry(Objects.requireNonNull(service, "service"),
-                    Objects.requireNonNull(checks, "checks")));
+                    Objects.requireNonNull(checks, "checks"), Objects.requireNonNull(forwarding, "forwarding")));
             return this;
         }
 

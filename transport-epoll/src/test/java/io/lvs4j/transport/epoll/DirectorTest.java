@@ -2,6 +2,7 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.KeepalivedConfigParser;
+import io.lvs4j.core.model.Forwarding;
 import org.junit.jupiter.api.Test;
 
 import io.lvs4j.vrrp.NotifyScripts;
@@ -51,16 +52,86 @@ class DirectorTest {
     }
 
     @Test
-    void shouldRefuseVirtualServersThatAreNotDirectRouting() throws Exception {
-        DirectorConfig nat = parse("""
+    void shouldForwardEachVirtualServerByItsLbKindWithNatPortMapping() throws Exception {
+        Director d = Director.fromConfig(parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind NAT
+                    real_server 198.18.0.11 8080 { }
+                }
+                virtual_server 198.18.0.10 443 {
+                    lb_kind DR
+                    real_server 198.18.0.11 443 { }
+                }
+                """), "eth0").build();
+
+        assertEquals(Forwarding.masquerade(), d.forwardingOf(d.services().get(0)));
+        assertEquals(Forwarding.directRoute(), d.forwardingOf(d.services().get(1)));
+    }
+
+    @Test
+    void shouldMapTunnelAndFullNatMethodsToTheirForwarding() throws Exception {
+        DirectorConfig conf = parse("""
+                local_address_group laddr_g1 {
+                    198.18.0.50-51
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind TUN type gue port 6080
+                    real_server 198.18.0.11 80 { }
+                }
+                virtual_server 198.18.0.10 81 {
+                    lb_kind TUN
+                    real_server 198.18.0.11 81 { lvs_method TUN type ipip }
+                }
+                virtual_server 198.18.0.10 82 {
+                    lb_kind FNAT
+                    laddr_group_name laddr_g1
+                    real_server 198.18.0.11 8082 { }
+                }
+                """);
+
+        assertEquals(List.of(Forwarding.gue(6080), Forwarding.ipip(), Forwarding.fullNat()),
+                conf.virtualServers().stream().map(ConfigForwarding::map).toList());
+    }
+
+    @Test
+    void shouldRefuseWhatOneForwardingPerServiceCannotExpress() throws Exception {
+        DirectorConfig mixed = parse("""
                 virtual_server 198.18.0.10 80 {
                     lb_kind NAT
                     real_server 198.18.0.11 80 { }
+                    real_server 198.18.0.12 80 { lvs_method DR }
                 }
                 """);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Director.fromConfig(nat, "eth0"));
-        assertTrue(e.getMessage().contains("only lb_kind DR"), e.getMessage());
+        DirectorConfig checksum = parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind TUN type gue port 6080 csum
+                    real_server 198.18.0.11 80 { }
+                }
+                """);
+        DirectorConfig families = parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind TUN
+                    real_server 2001:db8::11 80 { }
+                }
+                """);
+        DirectorConfig v6 = parse("""
+                virtual_server 2001:db8::10 80 {
+                    lb_kind NAT
+                    real_server 2001:db8::11 8080 { }
+                }
+                """);
+
+        assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 198.18.0.12 uses lvs_method DR and the"
+                + " virtual server NAT; lvs4j forwards all servers of a virtual server by one method",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(mixed, "eth0")).getMessage());
+        assertEquals("virtual_server [198.18.0.10]:tcp:80: the GUE option csum is not supported by lvs4j; its GUE"
+                + " packets carry no outer UDP checksum (nocsum)",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(checksum, "eth0")).getMessage());
+        assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 2001:db8:0:0:0:0:0:11 is of another address"
+                + " family; lvs4j does not tunnel between IPv4 and IPv6",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(families, "eth0")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(v6, "eth0")).getMessage()
+                .startsWith("virtual_server [2001:db8:0:0:0:0:0:10]:tcp:80: only IPv4 address virtual servers"));
     }
 
     @Test
