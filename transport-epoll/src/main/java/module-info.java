@@ -14,5 +14,6 @@ module io.lvs4j.transport.epoll {
     requires org.slf4j;
 
     exports io.lvs4j.transport.epoll;
+    exports io.lvs4j.transport.epoll.tunnel;
     exports io.lvs4j.transport.epoll.vrrp;
 }

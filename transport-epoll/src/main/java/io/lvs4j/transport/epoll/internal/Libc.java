@@ -123,7 +123,15 @@ public final class Libc {
     private Libc() {
     }
 
-    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
+    /**
+     * Links a C library function with {@code errno} captured (the call state comes first).
+     *
+     * @param name the symbol
+     * @param descriptor its signature, without the call state
+     * @param extra further linker options, such as {@code firstVariadicArg}
+     * @return the downcall handle
+     */
+    static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = ERRNO_OPTION;
         System.arraycopy(extra, 0, options, 1, extra.length);
@@ -255,7 +263,7 @@ public final class Libc {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             return r;
         }
