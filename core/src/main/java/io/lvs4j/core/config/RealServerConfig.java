@@ -30,8 +30,8 @@ import java.util.Optional;
  * @param checkers the checkers; none: the server is always up
  */
 public record RealServerConfig(InetAddress address, int port, int weight, Optional<ForwardingMethod> forwarding,
-        Optional<TunnelConfig> tunnel, int upperThreshold, int lowerThreshold, boolean inhibitOnFailure, Optional<Script> notifyUp,
-        Optional<Script> notifyDown, List<CheckerConfig> checkers) {
+        Optional<TunnelConfig> tunnel, int upperThreshold, int lowerThreshold, boolean inhibitOnFailure,
+        Optional<Script> notifyUp, Optional<Script> notifyDown, List<CheckerConfig> checkers) {
 
     /**
      * Checks the values.

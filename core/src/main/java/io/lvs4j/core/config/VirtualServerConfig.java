@@ -486,8 +486,8 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
         public VirtualServerConfig build() {
             return new VirtualServerConfig(address, port, fwmark, protocol, scheduler, schedulerFlags, forwarding,
                     tunnel, localAddressGroup, persistenceTimeout, persistenceGranularity, delayLoop, quorum,
-                    hysteresis, quorumUp, quorumDown, sorryServer, inhibitOnFailure, alpha, omega, haSuspend, onePacketScheduling, virtualhost,
-                    realServers);
+                    hysteresis, quorumUp, quorumDown, sorryServer, inhibitOnFailure, alpha, omega, haSuspend,
+                    onePacketScheduling, virtualhost, realServers);
         }
     }
 }

@@ -89,7 +89,8 @@ final class ConfigForwarding {
     }
 
     private static void sameFamily(String name, String what, InetAddress server, VirtualServerConfig vs) {
-        if (vs.address().isPresent() && (server instanceof Inet4Address) != (vs.address().get() instanceof Inet4Address)) {
+        if (vs.address().isPresent()
+                && (server instanceof Inet4Address) != (vs.address().get() instanceof Inet4Address)) {
             throw new IllegalArgumentException(name + ": " + what + " " + server.getHostAddress()
                     + " is of another address family; lvs4j does not tunnel between IPv4 and IPv6");
         }

@@ -1,8 +1,8 @@
 package io.lvs4j.core.config.internal;
 
 import io.lvs4j.core.config.ConfigException;
-import io.lvs4j.core.config.RealServerConfig;
 import io.lvs4j.core.config.LocalAddressGroupConfig;
+import io.lvs4j.core.config.RealServerConfig;
 import io.lvs4j.core.config.SorryServerConfig;
 import io.lvs4j.core.config.TunnelConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
@@ -179,7 +179,8 @@ final class VirtualServerReader {
             sorry.maxArgs(2);
             Method effective = sorryMethod != null ? sorryMethod : method;
             checkFamily(vip, address, addressToken, effective.method(), "sorry server");
-            port = checkPort(first.is("fwmark"), vsPort, effective.method(), "sorry_server " + address.getHostAddress(), port, portToken);
+            port = checkPort(first.is("fwmark"), vsPort, effective.method(), "sorry_server " + address.getHostAddress(),
+                    port, portToken);
             b.sorryServer(new SorryServerConfig(address, port, Optional.ofNullable(sorryMethod).map(Method::method),
                     Optional.ofNullable(sorryMethod).flatMap(Method::tunnel), sorryInhibit));
         }
@@ -289,13 +290,17 @@ final class VirtualServerReader {
             return new Method(method, Optional.empty(), t);
         }
         Token type = null;
+        Token portWord = null;
         Token port = null;
         Token checksum = null;
         for (int i = 1; i < s.args().size(); i++) {
             Token option = s.args().get(i);
             switch (option.text()) {
                 case "type" -> type = s.arg(++i, "a tunnel type (ipip, gue or gre) after 'type'");
-                case "port" -> port = s.arg(++i, "a port after 'port'");
+                case "port" -> {
+                    portWord = option;
+                    port = s.arg(++i, "a port after 'port'");
+                }
                 case "nocsum", "csum", "remcsum" -> checksum = option;
                 default -> throw new ConfigException(option.position(), "unknown tunnel option "
                         + option.describe() + "; expected type ipip|gue|gre, port N, nocsum, csum or remcsum");
@@ -316,8 +321,7 @@ final class VirtualServerReader {
             throw new ConfigException(type.position(), "a gue tunnel needs 'port N': the real servers' GUE port");
         }
         if (kind != TunnelConfig.Type.GUE && port != null) {
-            throw new ConfigException(s.args().get(s.args().indexOf(port) - 1).position(),
-                    "'port' goes with 'type gue' only");
+            throw new ConfigException(portWord.position(), "'port' goes with 'type gue' only");
         }
         TunnelConfig.Checksum sum = checksum == null ? TunnelConfig.Checksum.NOCSUM
                 : TunnelConfig.Checksum.valueOf(checksum.text().toUpperCase(java.util.Locale.ROOT));
@@ -402,49 +406,11 @@ final class VirtualServerReader {
         decl.maxArgs(2);
         CheckerReader.Inherited defaults = vsDefaults.copy();
         List<Statement> checkerBlocks = new ArrayList<>();
-        Method own = null;
-        List<java.util.function.Consumer<RealServerConfig.Builder>> settings = new ArrayList<>();
         List<Statement> body = decl.block() == null ? List.of() : decl.block().statements();
+        Method own = null;
         for (Statement s : body) {
-            if (defaults.read(s)) {
-                continue;
-            }
-            switch (s.name()) {
-                case "weight" -> {
-                    int weight = Values.integer(GlobalDefsReader.single(s, "a weight"), "weight", 0,
-                            io.lvs4j.core.model.RealServer.MAX_WEIGHT);
-                    settings.add(b -> b.weight(weight));
-                }
-                case "lvs_method" -> own = forwarding(s);
-                case "uthreshold" -> {
-                    int value = Values.integer(GlobalDefsReader.single(s, "a count"), "uthreshold", 0,
-                            Integer.MAX_VALUE);
-                    settings.add(b -> b.upperThreshold(value));
-                }
-                case "lthreshold" -> {
-                    int value = Values.integer(GlobalDefsReader.single(s, "a count"), "lthreshold", 0,
-                            Integer.MAX_VALUE);
-                    settings.add(b -> b.lowerThreshold(value));
-                }
-                case "inhibit_on_failure" -> {
-                    boolean value = Values.optionalBool(s, 0);
-                    settings.add(b -> b.inhibitOnFailure(value));
-                }
-                case "notify_up" -> {
-                    var script = VrrpReader.notify(s);
-                    settings.add(b -> b.notifyUp(script));
-                }
-                case "notify_down" -> {
-                    var script = VrrpReader.notify(s);
-                    settings.add(b -> b.notifyDown(script));
-                }
-                default -> {
-                    if (CheckerReader.CHECKERS.contains(s.name())) {
-                        checkerBlocks.add(s);
-                    } else {
-                        Keywords.other(s, "real_server", Keywords.REAL_SERVER, RS_KEYWORDS, diagnostics);
-                    }
-                }
+            if (s.name().equals("lvs_method")) {
+                own = forwarding(s);
             }
         }
         ForwardingMethod effective = own != null ? own.method() : vsMethod.method();
@@ -456,7 +422,32 @@ final class VirtualServerReader {
             b.forwarding(own.method());
             own.tunnel().ifPresent(b::tunnel);
         }
-        settings.forEach(setting -> setting.accept(b));
+        for (Statement s : body) {
+            if (defaults.read(s)) {
+                continue;
+            }
+            switch (s.name()) {
+                case "weight" -> b.weight(Values.integer(GlobalDefsReader.single(s, "a weight"), "weight", 0,
+                        io.lvs4j.core.model.RealServer.MAX_WEIGHT));
+                case "lvs_method" -> {
+                    // read above: the method decides the port
+                }
+                case "uthreshold" -> b.upperThreshold(Values.integer(GlobalDefsReader.single(s, "a count"),
+                        "uthreshold", 0, Integer.MAX_VALUE));
+                case "lthreshold" -> b.lowerThreshold(Values.integer(GlobalDefsReader.single(s, "a count"),
+                        "lthreshold", 0, Integer.MAX_VALUE));
+                case "inhibit_on_failure" -> b.inhibitOnFailure(Values.optionalBool(s, 0));
+                case "notify_up" -> b.notifyUp(VrrpReader.notify(s));
+                case "notify_down" -> b.notifyDown(VrrpReader.notify(s));
+                default -> {
+                    if (CheckerReader.CHECKERS.contains(s.name())) {
+                        checkerBlocks.add(s);
+                    } else {
+                        Keywords.other(s, "real_server", Keywords.REAL_SERVER, RS_KEYWORDS, diagnostics);
+                    }
+                }
+            }
+        }
         for (Statement c : checkerBlocks) {
             b.checker(checkers.read(c, defaults));
         }
