@@ -35,8 +35,8 @@ import java.util.Set;
  *     server or one of its real servers uses FNAT
  * @param persistenceTimeout {@code persistence_timeout}; 0: not persistent (keepalived's value
  *     when the keyword has no argument is 360 s)
- * @param persistenceGranularity {@code persistence_granularity} as a prefix length; empty: the
- *     whole client address
+ * @param persistenceGranularity {@code persistence_granularity} as a prefix length (at most 32
+ *     for an IPv4 service, 128 for IPv6); empty: the whole client address
  * @param delayLoop {@code delay_loop}: the checkers' default interval, default 60 s
  * @param quorum {@code quorum}: the least total weight of live servers, default 1
  * @param hysteresis {@code hysteresis}: weight units tolerated around the quorum, default 0
@@ -100,7 +100,8 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
         }
         Objects.requireNonNull(persistenceGranularity, "persistenceGranularity");
         if (persistenceGranularity.isPresent()) {
-            Require.range("persistence_granularity", persistenceGranularity.getAsInt(), 0, 128);
+            boolean ipv4 = address.isPresent() && address.get() instanceof java.net.Inet4Address;
+            Require.range("persistence_granularity", persistenceGranularity.getAsInt(), 0, ipv4 ? 32 : 128);
         }
         Require.positive("delay_loop", delayLoop);
         Require.range("quorum", quorum, 0, Integer.MAX_VALUE);

@@ -441,6 +441,8 @@ class KeepalivedFeaturesTest {
         LoadedConfig loaded = parse("""
                 virtual_server 2001:db8::10 80 {
                     lb_kind NAT
+                    persistence_timeout 60
+                    persistence_granularity 64
                     real_server 2001:db8::11 8080 {
                     }
                     real_server 2001:db8::12 8080 {
@@ -459,14 +461,15 @@ class KeepalivedFeaturesTest {
 
         VirtualServerConfig v6 = loaded.config().virtualServers().get(0);
         assertEquals(ip("2001:db8::10"), v6.address().orElseThrow());
+        assertEquals(OptionalInt.of(64), v6.persistenceGranularity(), "an IPv6 service takes a prefix up to 128");
         assertEquals(List.of(8080, 80, 80), v6.realServers().stream().map(RealServerConfig::port).toList());
         assertEquals(0, loaded.config().virtualServers().get(1).realServers().getFirst().port());
         assertEquals(List.of(
-                "5: real_server 2001:db8:0:0:0:0:0:12 port 8080 does not match the virtual server's port 80; 80 is"
+                "7: real_server 2001:db8:0:0:0:0:0:12 port 8080 does not match the virtual server's port 80; 80 is"
                         + " used: DR cannot map ports (IPVS ignores the port of a DR or TUN server)",
-                "8: real_server 2001:db8:0:0:0:0:0:13 port 8080 does not match the virtual server's port 80; 80 is"
+                "10: real_server 2001:db8:0:0:0:0:0:13 port 8080 does not match the virtual server's port 80; 80 is"
                         + " used: TUN cannot map ports (IPVS ignores the port of a DR or TUN server)",
-                "14: real_server 198.18.0.11 port 443 is cleared: DR cannot map ports (IPVS ignores the port of a DR"
+                "16: real_server 198.18.0.11 port 443 is cleared: DR cannot map ports (IPVS ignores the port of a DR"
                         + " or TUN server)"), warnings(loaded));
     }
 

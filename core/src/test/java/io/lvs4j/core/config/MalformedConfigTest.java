@@ -168,6 +168,8 @@ class MalformedConfigTest {
                 bad("IPv4 real server with a colon port", server("    real_server 198.18.0.11:80 {\n    }\n"),
                         "3:17: a real server is written as two words, address then port (for example"
                                 + " 2001:db8::10 80), not '198.18.0.11:80'"),
+                bad("IPv4 persistence granularity beyond 32 bits", server("    persistence_granularity 64\n"),
+                        "3:29: persistence_granularity 64 is longer than an IPv4 address (at most 32)"),
                 bad("sorry server of another family", server("    sorry_server 2001:db8::99 80\n"),
                         "3:18: sorry server 2001:db8:0:0:0:0:0:99 is not of the virtual server's address family"
                                 + " (only tunnelled servers may differ)"),

@@ -128,7 +128,8 @@ public final class Director implements AutoCloseable {
                             timeout.toSeconds());
                     timeout = Duration.ofSeconds(65535);
                 }
-                service.persistence(timeout, vs.persistenceGranularity().orElse(32));
+                service.persistence(timeout, vs.persistenceGranularity()
+                        .orElse(vs.address().orElseThrow() instanceof Inet4Address ? 32 : 128));
             }
             b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.of(vs, service));
         }

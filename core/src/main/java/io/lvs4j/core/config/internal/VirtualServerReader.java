@@ -129,8 +129,15 @@ final class VirtualServerReader {
                             : Duration.ofSeconds(Values.integer(s.args().getFirst(), "persistence_timeout", 0,
                                     MAX_PERSISTENCE_SECONDS)));
                 }
-                case "persistence_granularity" -> b.persistenceGranularity(Values.prefixLength(
-                        GlobalDefsReader.single(s, "a netmask"), "persistence_granularity"));
+                case "persistence_granularity" -> {
+                    Token mask = GlobalDefsReader.single(s, "a netmask");
+                    int length = Values.prefixLength(mask, "persistence_granularity");
+                    if (length > 32 && vip.isPresent() && vip.get() instanceof Inet4Address) {
+                        throw new ConfigException(mask.position(), "persistence_granularity " + mask.text()
+                                + " is longer than an IPv4 address (at most 32)");
+                    }
+                    b.persistenceGranularity(length);
+                }
                 case "protocol" -> {
                     protocolToken = GlobalDefsReader.single(s, "TCP, UDP or SCTP");
                     b.protocol(switch (protocolToken.text()) {
