@@ -120,7 +120,7 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
      *
      * @return the message, or null if every full-NAT real server has a local address
      */
-    static String missingLocalFamily(VirtualServerConfig vs, LocalAddressGroupConfig group) {
+    private static String missingLocalFamily(VirtualServerConfig vs, LocalAddressGroupConfig group) {
         for (RealServerConfig rs : vs.realServers()) {
             if (vs.forwardingOf(rs) == ForwardingMethod.FULL_NAT
                     && group.addresses(rs.address() instanceof Inet4Address).isEmpty()) {
