@@ -47,7 +47,15 @@ public enum DropReason {
     /** An ICMP or ICMPv6 error whose quoted packet is too short or malformed. */
     ICMP_BAD_QUOTE,
     /** A new flow refused because the connection table is full. */
-    CONNECTION_TABLE_FULL;
+    CONNECTION_TABLE_FULL,
+    /** A Neighbor Discovery message whose hop limit is not 255 (it may come from off-link). */
+    NDP_BAD_HOP_LIMIT,
+    /** A Neighbor Discovery message whose ICMPv6 checksum does not verify. */
+    NDP_BAD_CHECKSUM,
+    /** A Neighbor Discovery message with a non-zero code, shorter than 24 bytes, or with an option of length 0 or past its end. */
+    NDP_MALFORMED,
+    /** A Neighbor Discovery message breaking RFC 4861's address rules (multicast target, a bad duplicate-address probe, a solicited advertisement to multicast). */
+    NDP_INVALID;
 
     private static final DropReason[] VALUES = values();
 

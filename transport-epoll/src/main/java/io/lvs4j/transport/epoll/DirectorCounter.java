@@ -28,5 +28,35 @@ public enum DirectorCounter {
     /** Dropped: the real server's MAC address is not (or no longer) resolved. */
     DROP_UNRESOLVED_NEIGHBOUR,
     /** NAT: real servers' replies rewritten and sent on to their clients. */
-    REPLIES_FORWARDED
+    REPLIES_FORWARDED,
+    /**
+     * NAT: frames (either way) whose TCP/UDP checksum was partial, to be completed by the
+     * device ({@code NEEDS_CSUM}; every GSO super-frame), rewritten as such.
+     */
+    NAT_PARTIAL_CHECKSUMS,
+    /** NAT: ICMP errors to a VIP about a reply, translated and sent on to the real server. */
+    NAT_ICMP_TO_SERVER,
+    /** NAT: ICMP errors from the real servers' side about a client's packet, translated for the client. */
+    NAT_ICMP_TO_CLIENT,
+    /** Neighbour solicitations for an owned IPv6 address answered (or, for a duplicate-address probe, defended). */
+    NEIGHBOUR_ADVERTISEMENTS,
+    /** Unsolicited neighbour advertisements sent for owned IPv6 addresses. */
+    UNSOLICITED_ADVERTISEMENTS,
+    /** Neighbour solicitations sent to resolve IPv6 real servers. */
+    NEIGHBOUR_SOLICITATIONS,
+    /** Dropped: a neighbour advertisement or solicitation claiming an owned IPv6 address from another MAC. */
+    DROP_NDP_SPOOF,
+    /** ICMPv6 errors to a VIP about a direct-routing connection's reply relayed to its real server. */
+    ICMP_RELAYED,
+    /**
+     * Dropped: a full-NAT connection's first packet (a client's SYN) found no free local port
+     * toward its real server on any local address; no entry was made.
+     */
+    DROP_LOCAL_PORT_EXHAUSTED,
+    /** Full-NAT: real servers' replies to a local address rewritten and sent on to their clients. */
+    FULL_NAT_REPLIES_FORWARDED,
+    /** Full-NAT: ICMP errors to a local address about a connection, translated for its client. */
+    FULL_NAT_ICMP_TO_CLIENT,
+    /** Full-NAT: ICMP errors to a VIP about a connection's reply, translated for its real server. */
+    FULL_NAT_ICMP_TO_SERVER
 }

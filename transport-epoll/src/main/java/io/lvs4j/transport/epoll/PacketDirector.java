@@ -14,11 +14,13 @@ import io.lvs4j.core.packet.DropCounters;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.Ipv6Header;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.DestinationSet;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -29,9 +31,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -51,21 +55,48 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the service's forwarder.
  *
  * <p>The VIPs are never put on a kernel interface, so the director's kernel never answers for
- * them. The packet sockets see every frame the kernel sees, so the kernel must not forward them
- * either: keep IP forwarding off in the director's network namespace
- * ({@code net.ipv4.ip_forward=0}, the default), as the lab does; the kernel then drops the frames
- * the director forwards itself (the VIP's, and for NAT the real servers' replies to clients)
- * without a word. Each loop owns its connection table (the fanout keeps a flow on one loop),
- * its drop counters and its counters; reads sum them. Every drop is counted by reason; frames
+ * them (no ARP reply, no TCP reset, no ICMP port unreachable). The packet sockets see every frame
+ * the kernel sees, so the kernel must not forward them either: keep IP forwarding off in the
+ * director's network namespace ({@code net.ipv4.ip_forward=0} and
+ * {@code net.ipv6.conf.all.forwarding=0}, the defaults of a new namespace, which the lab keeps);
+ * the kernel then drops the frames the director forwards itself (the VIP's, and for NAT the real
+ * servers' replies to clients) without a word: with forwarding off it sends no ICMP error and no
+ * redirect for them. A host that must forward other traffic can leave forwarding on and drop
+ * these frames in the kernel's forward path instead, which the packet sockets see before
+ * netfilter does, for example with nftables: {@code nft add rule inet filter forward ip daddr
+ * <VIP> drop} and, for NAT, {@code nft add rule inet filter forward ip saddr <real server> tcp
+ * sport <port> drop} (in a {@code forward} base chain), and turn off {@code send_redirects}.
+ *
+ * <p>Each loop owns its connection table (the fanout keeps a flow on one loop), its drop
+ * counters and its counters; reads sum them. Every drop is counted by reason; frames
  * for neither a virtual service nor a VIP nor a known connection are left alone. The data path
  * follows the virtual services' real servers as health checks or the user change them
  * ({@link #syncDestinations()}): a removed server gets no new connection but keeps its existing
  * ones; a server added again gets traffic again; a server never seen before is forwarded to
  * once the director has seen it (within 100 ms) and resolved its MAC.
  *
+ * <p>IPv6 virtual services are owned through Neighbor Discovery instead of ARP
+ * ({@link NeighbourDiscovery}: solicitations for the VIP answered while active, unsolicited
+ * advertisements where IPv4 VIPs get gratuitous ARPs, real servers solicited from the
+ * director's own IPv6 address, {@link Builder#directorAddress6}); their connections live in a
+ * second, IPv6 table of each loop. The default fanout steers by the IPv4 source only, so every
+ * IPv6 frame reaches the first loop.
+ *
  * <p>NAT replies go back to the MAC address the connection's client frames came from (the
  * client itself or the router in front of the director), so the director needs no routing
  * table of its own.
+ *
+ * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
+ * reach the real server from one of the director's local addresses
+ * ({@link Builder#localAddresses}) and a local port chosen per connection, so real servers in
+ * another network answer the director without any route to the clients; their replies are
+ * rewritten back to come from the VIP, as are ICMP errors about full-NAT connections in both
+ * directions. Local addresses are owned in user space like VIPs (ARP answered and announced,
+ * never on a kernel interface). Each loop hands out the local ports of its residue (port modulo
+ * the number of loops) and the fanout program steers frames to a local address by their
+ * destination port, so replies reach the loop owning their connection; a connection for which
+ * no local port is free is refused (its SYN dropped and counted in
+ * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}).
  *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
@@ -94,6 +125,10 @@ public final class PacketDirector implements AutoCloseable {
     private final Builder config;
     private final List<VirtualService> services;
     private final int[] vsAddress;
+    /** Each service's IP version, and for IPv6 its VIP's 16 bytes at {@code 16 * s} of {@link #vsAddress6}. */
+    private final int[] vsVersion;
+    private final MemorySegment vsAddress6;
+    private final List<byte[]> vips6 = new ArrayList<>();
     private final int[] vsPort;
     private final int[] vsProtocol;
     private final Forwarding[] forwarding;
@@ -104,6 +139,10 @@ public final class PacketDirector implements AutoCloseable {
     private final int[] rsPort;
     private final Neighbours neighbours;
     private final DestinationRegistry registry;
+    /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
+    private final int[] localAddresses;
+    private final boolean hasFullNat;
+    private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private LinkInfo link;
@@ -118,6 +157,8 @@ public final class PacketDirector implements AutoCloseable {
         this.forwarding = config.forwardings.toArray(Forwarding[]::new);
         int n = services.size();
         vsAddress = new int[n];
+        vsVersion = new int[n];
+        vsAddress6 = MemorySegment.ofArray(new byte[16 * Math.max(1, n)]);
         vsPort = new int[n];
         vsProtocol = new int[n];
         boolean replies = false;
@@ -125,13 +166,25 @@ public final class PacketDirector implements AutoCloseable {
         seenSets = new DestinationSet[n];
         for (int s = 0; s < n; s++) {
             VirtualService vs = services.get(s);
-            vsAddress[s] = ipv4(vs.address());
+            if (vs.address() instanceof Inet4Address) {
+                vsAddress[s] = ipv4(vs.address());
+                vsVersion[s] = 4;
+            } else {
+                vsVersion[s] = 6;
+                byte[] vip = vs.address().getAddress();
+                MemorySegment.copy(MemorySegment.ofArray(vip), 0, vsAddress6, 16L * s, 16);
+                if (vips6.stream().noneMatch(v -> Arrays.equals(v, vip))) {
+                    vips6.add(vip);
+                }
+            }
             vsPort[s] = vs.port();
             vsProtocol[s] = vs.protocol().number();
             idsByService.set(s, Map.of());
             replies |= forwarding[s].method() == ForwardingMethod.MASQUERADE;
         }
         seesReplies = replies;
+        localAddresses = config.localAddresses.stream().mapToInt(PacketDirector::ipv4).toArray();
+        hasFullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -164,6 +217,11 @@ public final class PacketDirector implements AutoCloseable {
             }
             for (int i = 0; i < set.size(); i++) {
                 Destination d = set.get(i);
+                if (d.server().address().getAddress().length != services.get(s).address().getAddress().length) {
+                    LOG.warn("real server {} is not of the address family of {}: not forwarded to", d.server().endpoint(),
+                            services.get(s));
+                    continue;
+                }
                 Integer id = ids.get(d.counters());
                 if (id != null) {
                     registry.register(id, d.counters(), d.server().weight());
@@ -180,7 +238,7 @@ public final class PacketDirector implements AutoCloseable {
                 int newId = neighbours.size();
                 rsPort[newId] = d.server().port();
                 registry.register(newId, d.counters(), d.server().weight());
-                neighbours.add(ipv4(d.server().address()));
+                neighbours.add(d.server().address());
                 next.put(d.counters(), newId);
                 added++;
             }
@@ -218,10 +276,20 @@ public final class PacketDirector implements AutoCloseable {
      */
     public PacketDirector start() throws IOException {
         link = LinkInfo.of(config.interfaceName);
-        directorIp = ipv4(config.directorAddress);
+        directorIp = config.directorAddress == null ? 0 : ipv4(config.directorAddress);
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
+        if (seesReplies) {
+            // Replies must reach the loop that owns their connection: steer by the client's address.
+            options = options.withClientFanout(virtualAddresses());
+        }
+        loopCount = 0;
+        config.loops.forEach(loop -> loopCount++);
+        if (hasFullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
+            throw new IllegalStateException("full-NAT over " + loopCount
+                    + " loops needs a classic BPF fanout, which steers replies by local port");
+        }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
             LoopPath path = newPath(socket::send);
@@ -232,6 +300,9 @@ public final class PacketDirector implements AutoCloseable {
                 }
             };
         });
+        if (hasFullNat && loopCount > 1) {
+            steerRepliesByLocalPort(sockets.get(0), options);
+        }
         for (int i = 0; i < paths.size(); i++) {
             LoopPath path = paths.get(i);
             path.loop = sockets.get(i).loop();
@@ -246,6 +317,22 @@ public final class PacketDirector implements AutoCloseable {
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
         return this;
+    }
+
+    /**
+     * Gives the fanout group the program that also steers real servers' replies to a local
+     * address by their destination port, the local port whose residue names the owning loop.
+     */
+    private void steerRepliesByLocalPort(PacketSocket socket, PacketSocketOptions options) throws IOException {
+        int[][] base = options.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
+                ? FanoutProgram.clientAddress(loopCount, options.fanoutVirtualAddresses())
+                : FanoutProgram.ipv4Source(loopCount);
+        try {
+            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, localAddresses));
+        } catch (IOException e) {
+            group.close();
+            throw e;
+        }
     }
 
     /** Sends the configured number of gratuitous ARPs for every VIP, at the configured interval. */
@@ -288,9 +375,8 @@ public final class PacketDirector implements AutoCloseable {
      * @return {@code true} if frames can be forwarded to it
      */
     public boolean resolved(InetAddress address) {
-        int ip = ipv4(address);
         for (int id = 0; id < neighbours.size(); id++) {
-            if (neighbours.address(id) == ip && neighbours.mac(id, System.nanoTime()) != 0) {
+            if (neighbours.is(id, address) && neighbours.mac(id, System.nanoTime()) != 0) {
                 return true;
             }
         }
@@ -335,11 +421,22 @@ public final class PacketDirector implements AutoCloseable {
         return (long) config.connectionCapacity * paths.size();
     }
 
+    /** @return full-NAT local ports handed out over all loops (one per live full-NAT connection) */
+    public long localPortsInUse() {
+        long sum = 0;
+        for (LoopPath path : paths) {
+            if (path.fullNat != null) {
+                sum += path.fullNat.ports().inUse();
+            }
+        }
+        return sum;
+    }
+
     /** @return the number of connection entries over all loops */
     public long connectionCount() {
         long sum = 0;
         for (LoopPath path : paths) {
-            sum += path.table.size();
+            sum += path.table.size() + (path.table6 == null ? 0 : path.table6.size());
         }
         return sum;
     }
@@ -353,6 +450,9 @@ public final class PacketDirector implements AutoCloseable {
         List<ConnectionEntry> all = new ArrayList<>();
         for (LoopPath path : paths) {
             all.addAll(path.table.requestEntries().join());
+            if (path.table6 != null) {
+                all.addAll(path.table6.requestEntries().join());
+            }
         }
         return all;
     }
@@ -380,7 +480,7 @@ public final class PacketDirector implements AutoCloseable {
      * @return the path, registered for the sums of counters
      */
     LoopPath newPath(FrameSender sender) {
-        LoopPath path = new LoopPath(sender);
+        LoopPath path = new LoopPath(sender, paths.size());
         paths.add(path);
         return path;
     }
@@ -388,7 +488,7 @@ public final class PacketDirector implements AutoCloseable {
     /** Sets the interface and own address without opening sockets (for tests of the data path). */
     void bind(LinkInfo info, InetAddress address) {
         this.link = info;
-        this.directorIp = ipv4(address);
+        this.directorIp = address instanceof Inet4Address ? ipv4(address) : 0;
     }
 
     /** Sends a frame built by the data path. */
@@ -399,20 +499,45 @@ public final class PacketDirector implements AutoCloseable {
 
     private int service(int protocol, int address, int port) {
         for (int s = 0; s < vsAddress.length; s++) {
-            if (vsAddress[s] == address && vsPort[s] == port && vsProtocol[s] == protocol) {
+            if (vsAddress[s] == address && vsPort[s] == port && vsProtocol[s] == protocol && vsVersion[s] == 4) {
                 return s;
             }
         }
         return -1;
     }
 
+    /** @return the distinct virtual addresses of the services */
+    private List<InetAddress> virtualAddresses() {
+        return services.stream().map(VirtualService::address).distinct().toList();
+    }
+
+    /** Tells whether the director owns an address: a VIP or a full-NAT local address. */
     private boolean ownsVip(int ip) {
-        for (int address : vsAddress) {
+        for (int s = 0; s < vsAddress.length; s++) {
+            if (vsAddress[s] == ip && vsVersion[s] == 4) {
+                return true;
+            }
+        }
+        for (int address : localAddresses) {
             if (address == ip) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** @return the IPv6 virtual service of a protocol, 16 address bytes of a frame and a port, or -1 */
+    private int service6(int protocol, MemorySegment frame, long address, int port) {
+        long high = frame.get(NetworkOrder.U64, address);
+        long low = frame.get(NetworkOrder.U64, address + 8);
+        for (int s = 0; s < vsVersion.length; s++) {
+            if (vsVersion[s] == 6 && vsPort[s] == port && vsProtocol[s] == protocol
+                    && vsAddress6.get(NetworkOrder.U64, 16L * s + 8) == low
+                    && vsAddress6.get(NetworkOrder.U64, 16L * s) == high) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     private static int ipv4(InetAddress address) {
@@ -431,23 +556,38 @@ public final class PacketDirector implements AutoCloseable {
         private final DropCounters drops = new DropCounters();
         private final LoopCounters counters = new LoopCounters(DirectorCounter.values().length);
         private final ConnectionTable table;
+        /** The IPv6 connections, {@code null} without an IPv6 virtual service. */
+        private final ConnectionTable table6;
+        private final NeighbourDiscovery ndp;
         private final FlowKey flow = new FlowKey();
         private final Arena arena = Arena.ofShared();
         private final MemorySegment scratch = arena.allocate(MIN_FRAME);
-        private final MemorySegment serverAddress = arena.allocate(4);
+        private final MemorySegment serverAddress = arena.allocate(16);
         private final EthernetHeader outEthernet = new EthernetHeader();
         private final ArpPacket outArp = new ArpPacket();
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
+        private final FullNatForwarder fullNat;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
         private boolean released;
 
-        LoopPath(FrameSender sender) {
+        LoopPath(FrameSender sender, int index) {
             this.sender = sender;
-            this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry)
-                    .clock(config.clock).build();
+            this.fullNat = hasFullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
+                    localAddresses, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
+                    : null;
+            ConnectionTable.Builder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock);
+            if (fullNat != null) {
+                tables.fullNat(fullNat::released);
+            }
+            this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
+            this.table6 = vips6.isEmpty() ? null : ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock).build();
+            this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
         }
 
         /**
@@ -479,6 +619,9 @@ public final class PacketDirector implements AutoCloseable {
             if (parser.ipVersion() == 4) {
                 return ipv4();
             }
+            if (parser.ipVersion() == 6) {
+                return ipv6();
+            }
             counters.increment(DirectorCounter.IGNORED.ordinal());
             return false;
         }
@@ -495,6 +638,11 @@ public final class PacketDirector implements AutoCloseable {
             return table;
         }
 
+        /** @return the connection table of an IP version ({@code null} for 6 without an IPv6 service) */
+        ConnectionTable table(int ipVersion) {
+            return ipVersion == 6 ? table6 : table;
+        }
+
         LinkInfo link() {
             return link;
         }
@@ -509,6 +657,16 @@ public final class PacketDirector implements AutoCloseable {
 
         FrameSender sender() {
             return sender;
+        }
+
+        /** @return a real server's IPv4 address by destination id */
+        int serverIpv4(int destinationId) {
+            return neighbours.address(destinationId);
+        }
+
+        /** @return a real server's port by destination id */
+        int serverPort(int destinationId) {
+            return rsPort[destinationId];
         }
 
         /** @return the MAC of a destination, 0 if unresolved (counted) */
@@ -547,8 +705,20 @@ public final class PacketDirector implements AutoCloseable {
             boolean toUs = active && ethernet.destination() == link.mac();
             int s = toUs ? service(protocol, vip, port) : -1;
             if (s < 0) {
+                if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
+                    return fullNat.fromServer();
+                }
+                if (toUs && fullNat != null && parser.quotedVersion() == 4 && ownsVip(vip)) {
+                    int verdict = fullNat.icmpToServer(); // an ICMP error to a VIP, about a reply
+                    if (verdict != FullNatForwarder.NOT_FULL_NAT) {
+                        return verdict == FullNatForwarder.FORWARD;
+                    }
+                }
                 if (toUs && nat != null && !ownsVip(vip)) {
                     return nat.fromServer();
+                }
+                if (toUs && nat != null && parser.quotedVersion() == 4) {
+                    return nat.icmpToServer(); // an ICMP error to a VIP, about a reply
                 }
                 if (parser.fragment() && ownsVip(vip)) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
@@ -561,19 +731,110 @@ public final class PacketDirector implements AutoCloseable {
                 counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
                 return false;
             }
-            int client = parser.ipv4().source();
             int clientPort = parser.sourcePort();
+            int entry = track(table, table.lookup(protocol, parser.ipv4().source(), clientPort, vip, port), s,
+                    protocol, clientPort, port);
+            if (entry == ConnectionTable.MISS) {
+                return false;
+            }
+            return switch (forwarding[s].method()) {
+                case DIRECT_ROUTE -> directRoute(table, entry);
+                case MASQUERADE -> nat.toServer(entry);
+                case FULL_NAT -> fullNat.toServer(entry);
+                case TUNNEL -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+            };
+        }
+
+        /**
+         * The IPv6 branch: Neighbor Discovery first, then, as for IPv4, a frame to a virtual
+         * service to the director's MAC finds or creates its connection in the IPv6 table.
+         */
+        private boolean ipv6() {
+            int protocol = parser.protocol();
+            if (protocol == Ipv6Header.NEXT_ICMPV6
+                    && ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), active, now)) {
+                return false;
+            }
+            MemorySegment segment = parser.segment();
+            long vip = parser.destinationAddressOffset();
+            int port = parser.destinationPort();
+            boolean toUs = active && parser.ethernet().destination() == link.mac();
+            if (toUs && parser.quotedVersion() == 6 && ndp.owned(segment, vip) >= 0) {
+                return icmpToServer6();
+            }
+            int s = toUs ? service6(protocol, segment, vip, port) : -1;
+            if (s < 0) {
+                if (parser.fragment() && ndp.owned(segment, vip) >= 0) {
+                    counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
+                } else {
+                    counters.increment(DirectorCounter.IGNORED.ordinal());
+                }
+                return false;
+            }
+            if (parser.fragment() || !parser.hasPorts()) {
+                counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
+                return false;
+            }
+            int clientPort = parser.sourcePort();
+            int entry = track(table6, table6.lookup(protocol, segment, parser.sourceAddressOffset(), clientPort, vip,
+                    port), s, protocol, clientPort, port);
+            if (entry == ConnectionTable.MISS) {
+                return false;
+            }
+            return switch (forwarding[s].method()) {
+                case DIRECT_ROUTE -> directRoute(table6, entry);
+                case MASQUERADE, TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
+                        + forwarding[s]);
+            };
+        }
+
+        /**
+         * Relays an ICMPv6 error sent to a VIP (by a router on the clients' side: packet too big,
+         * unreachable) about a reply of a direct-routing connection to that connection's real
+         * server unchanged, as IPVS does, so that the server's path MTU discovery works.
+         */
+        private boolean icmpToServer6() {
+            int quoted = parser.quotedProtocol();
+            if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
+            }
+            // The quoted reply read backwards: its destination is the client, its source the VIP.
+            int entry = table6.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int s = entry == ConnectionTable.MISS ? -1
+                    : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
+            if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
+            }
+            long mac = serverMac(table6.destination(entry));
+            if (mac == 0) {
+                return false;
+            }
+            parser.ethernet().destination(mac).source(link.mac());
+            counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+            return true;
+        }
+
+        /**
+         * Follows the parsed client frame's connection (a lookup's result): a new SYN on a closing
+         * tuple or a miss schedules a new connection, then the state advances.
+         *
+         * @return the entry, or {@link ConnectionTable#MISS} if the frame is dropped (counted)
+         */
+        private int track(ConnectionTable table, int found, int s, int protocol, int clientPort, int port) {
             boolean tcp = protocol == Protocol.TCP.number();
             int flags = parser.tcpFlags();
-            int entry = table.lookup(protocol, client, clientPort, vip, port);
+            int entry = found;
             if (entry != ConnectionTable.MISS && tcp && (flags & 0x12) == 0x02
                     && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
                 entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
             }
             if (entry == ConnectionTable.MISS) {
-                entry = connect(s, protocol, client, clientPort, vip, port, tcp, flags);
+                entry = connect(table, s, protocol, clientPort, port, tcp, flags);
                 if (entry == ConnectionTable.MISS) {
-                    return false;
+                    return ConnectionTable.MISS;
                 }
             }
             if (tcp) {
@@ -581,15 +842,35 @@ public final class PacketDirector implements AutoCloseable {
             } else {
                 table.onPacket(entry);
             }
-            return switch (forwarding[s].method()) {
-                case DIRECT_ROUTE -> directRoute(entry);
-                case MASQUERADE -> nat.toServer(entry);
-                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
-            };
+            return entry;
         }
 
-        /** Schedules a new connection (templates first); {@link ConnectionTable#MISS} if dropped (counted). */
-        private int connect(int s, int protocol, int client, int clientPort, int vip, int port, boolean tcp,
+        /** @return the scheduler's key of the parsed frame's flow, either family */
+        private FlowKey flowKey(int protocol, int clientPort, int port) {
+            if (parser.ipVersion() == 4) {
+                return flow.ipv4(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port);
+            }
+            MemorySegment f = parser.segment();
+            long client = parser.sourceAddressOffset();
+            long vip = parser.destinationAddressOffset();
+            return flow.ipv6(protocol, f.get(NetworkOrder.U64, client), f.get(NetworkOrder.U64, client + 8), clientPort,
+                    f.get(NetworkOrder.U64, vip), f.get(NetworkOrder.U64, vip + 8), port);
+        }
+
+        /** Puts a destination's address (4 or 16 bytes) at the start of {@code serverAddress}. */
+        private void serverAddress(int id) {
+            if (neighbours.ipv6(id)) {
+                neighbours.address6(id, serverAddress, 0);
+            } else {
+                serverAddress.set(NetworkOrder.U32, 0, neighbours.address(id));
+            }
+        }
+
+        /**
+         * Schedules a new connection of the parsed frame in the table of its family (templates
+         * first); {@link ConnectionTable#MISS} if dropped (counted).
+         */
+        private int connect(ConnectionTable table, int s, int protocol, int clientPort, int port, boolean tcp,
                 int flags) {
             if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
                 counters.increment(DirectorCounter.DROP_NO_CONNECTION.ordinal());
@@ -606,7 +887,7 @@ public final class PacketDirector implements AutoCloseable {
             if (template != ConnectionTable.MISS) {
                 id = table.destination(template);
             } else {
-                Destination d = service.pick(flow.ipv4(protocol, client, clientPort, vip, port));
+                Destination d = service.pick(flowKey(protocol, clientPort, port));
                 Integer known = d == null ? null : idsByService.get(s).get(d.counters());
                 if (known == null) {
                     counters.increment(DirectorCounter.DROP_NO_DESTINATION.ordinal());
@@ -614,7 +895,7 @@ public final class PacketDirector implements AutoCloseable {
                 }
                 id = known;
                 if (persistence > 0) {
-                    serverAddress.set(NetworkOrder.U32, 0, neighbours.address(id));
+                    serverAddress(id);
                     template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
                             service.persistenceGranularity(), parser.destinationAddressOffset(), port,
                             serverAddress, 0, rsPort[id], id, persistence);
@@ -624,17 +905,24 @@ public final class PacketDirector implements AutoCloseable {
                     }
                 }
             }
-            int entry = table.insert(protocol, client, clientPort, vip, port, neighbours.address(id), rsPort[id], id,
-                    forwarding[s].method(), template);
-            if (entry == ConnectionTable.MISS) {
-                drops.increment(DropReason.CONNECTION_TABLE_FULL);
-                return ConnectionTable.MISS;
+            serverAddress(id);
+            int entry = forwarding[s].method() == ForwardingMethod.FULL_NAT
+                    ? fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
+                            id, template)
+                    : table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+                            parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id,
+                            forwarding[s].method(), template);
+            if (entry < 0) {
+                if (entry == ConnectionTable.MISS) {
+                    drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                }
+                return ConnectionTable.MISS; // FullNatForwarder.NO_LOCAL_PORT was counted
             }
             counters.increment(DirectorCounter.NEW_CONNECTIONS.ordinal());
             return entry;
         }
 
-        private boolean directRoute(int entry) {
+        private boolean directRoute(ConnectionTable table, int entry) {
             long mac = serverMac(table.destination(entry));
             if (mac == 0) {
                 return false;
@@ -647,13 +935,21 @@ public final class PacketDirector implements AutoCloseable {
         void tick() {
             now = System.nanoTime();
             table.expire();
+            if (table6 != null) {
+                table6.expire();
+            }
         }
 
         void resolve() {
             long refresh = config.neighbourRefresh.toNanos();
             long t = System.nanoTime();
             for (int id = 0; id < neighbours.size(); id++) {
-                if (!neighbours.fresh(id, t, refresh)) {
+                if (neighbours.fresh(id, t, refresh)) {
+                    continue;
+                }
+                if (neighbours.ipv6(id)) {
+                    ndp.solicit(id, link.mac());
+                } else {
                     sendArp(ArpPacket.OP_REQUEST, BROADCAST, directorIp, 0, neighbours.address(id));
                     counters.increment(DirectorCounter.ARP_REQUESTS.ordinal());
                 }
@@ -664,10 +960,17 @@ public final class PacketDirector implements AutoCloseable {
             if (!active) {
                 return;
             }
-            for (int vip : vsAddress) {
-                sendArp(ArpPacket.OP_REQUEST, BROADCAST, vip, 0, vip);
+            for (int s = 0; s < vsAddress.length; s++) {
+                if (vsVersion[s] == 4) {
+                    sendArp(ArpPacket.OP_REQUEST, BROADCAST, vsAddress[s], 0, vsAddress[s]);
+                    counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
+                }
+            }
+            for (int local : localAddresses) {
+                sendArp(ArpPacket.OP_REQUEST, BROADCAST, local, 0, local);
                 counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
             }
+            ndp.announce(link.mac());
         }
 
         private void sendArp(int operation, long to, int senderIp, long targetMac, int targetIp) {
@@ -682,6 +985,9 @@ public final class PacketDirector implements AutoCloseable {
             if (!released) {
                 released = true;
                 table.close();
+                if (table6 != null) {
+                    table6.close();
+                }
                 arena.close();
             }
         }
@@ -691,6 +997,7 @@ public final class PacketDirector implements AutoCloseable {
     public static final class Builder {
         private String interfaceName;
         private InetAddress directorAddress;
+        private Inet6Address directorAddress6;
         private IoEventLoopGroup loops;
         private PacketSocketOptions options;
         private final List<VirtualService> services = new ArrayList<>();
@@ -702,6 +1009,9 @@ public final class PacketDirector implements AutoCloseable {
         private int maxRealServers = 1024;
         private boolean active = true;
         private NanoClock clock = NanoClock.SYSTEM;
+        private final List<InetAddress> localAddresses = new ArrayList<>();
+        private int firstLocalPort = io.lvs4j.core.conn.LocalPortPool.DEFAULT_FIRST_PORT;
+        private int lastLocalPort = io.lvs4j.core.conn.LocalPortPool.DEFAULT_LAST_PORT;
 
         private Builder() {
         }
@@ -712,9 +1022,31 @@ public final class PacketDirector implements AutoCloseable {
             return this;
         }
 
-        /** @param address the director's own address on the interface, the sender of its ARP requests @return this builder */
+        /**
+         * Sets the director's own IPv4 address on the interface, the sender of its ARP requests;
+         * required when a virtual service is IPv4.
+         *
+         * @param address an IPv4 address
+         * @return this builder
+         */
         public Builder directorAddress(InetAddress address) {
+            if (!(address instanceof Inet4Address)) {
+                throw new IllegalArgumentException("an IPv4 address (see directorAddress6): " + address);
+            }
             this.directorAddress = address;
+            return this;
+        }
+
+        /**
+         * Sets the director's own IPv6 address on the interface, the source of its neighbour
+         * solicitations for IPv6 real servers; required when a virtual service is IPv6. The
+         * interface should hold it (so that the kernel answers for it).
+         *
+         * @param address an IPv6 address
+         * @return this builder
+         */
+        public Builder directorAddress6(Inet6Address address) {
+            this.directorAddress6 = Objects.requireNonNull(address, "address");
             return this;
         }
 
@@ -726,7 +1058,9 @@ public final class PacketDirector implements AutoCloseable {
 
         /**
          * @param value socket options; default {@link PacketSocketOptions#forInterface} with
-         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout
+         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout. A director with a NAT
+         *        service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS} over its
+         *        VIPs (its real servers' replies must reach the loop of their connection).
          * @return this builder
          */
         public Builder socketOptions(PacketSocketOptions value) {
@@ -750,11 +1084,52 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (method.method() == ForwardingMethod.TUNNEL || method.method() == ForwardingMethod.FULL_NAT) {
+            if (method.method() == ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
+            }
+            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE) {
+                throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
             forwardings.add(method);
+            return this;
+        }
+
+        /**
+         * Sets the local addresses of full-NAT services: the sources the real servers see (DPVS's
+         * {@code laddr}). They are owned in user space as VIPs are: the director answers ARP for
+         * them and announces them; they must not be on a kernel interface, or the director's
+         * kernel would answer the real servers' replies with resets. Put them in the real servers'
+         * network, so that the real servers reach them without a route to the clients. Each local
+         * address offers its ports once per group of real servers (16 groups by endpoint), and
+         * costs about 2 MiB of local port pools over all loops with the default port range.
+         *
+         * @param addresses one or more IPv4 addresses, none of them a VIP
+         * @return this builder
+         */
+        public Builder localAddresses(InetAddress... addresses) {
+            localAddresses.clear();
+            for (InetAddress address : addresses) {
+                localAddresses.add(Objects.requireNonNull(address, "address"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the range of full-NAT local ports, default 1024-65535. Each loop hands out the
+         * ports of its residue (port modulo the number of loops), per local address and group of
+         * real servers.
+         *
+         * @param first the lowest port
+         * @param last the highest port
+         * @return this builder
+         */
+        public Builder localPortRange(int first, int last) {
+            if (first < 1 || last > 65535 || first > last) {
+                throw new IllegalArgumentException("port range must be within 1-65535: " + first + "-" + last);
+            }
+            this.firstLocalPort = first;
+            this.lastLocalPort = last;
             return this;
         }
 
@@ -818,10 +1193,32 @@ public final class PacketDirector implements AutoCloseable {
 
         /** @return the director, not started */
         public PacketDirector build() {
-            if (interfaceName == null || directorAddress == null || loops == null || services.isEmpty()) {
-                throw new IllegalStateException("interfaceName, directorAddress, loops and a virtual service are required");
+            if (interfaceName == null || loops == null || services.isEmpty()) {
+                throw new IllegalStateException("interfaceName, loops and a virtual service are required");
             }
+            for (VirtualService vs : services) {
+                if (vs.address() instanceof Inet4Address ? directorAddress == null : directorAddress6 == null) {
+                    throw new IllegalStateException("directorAddress"
+                            + (vs.address() instanceof Inet4Address ? "" : "6") + " is required for " + vs);
+                }
+            }
+            checkLocalAddresses();
             return new PacketDirector(this);
+        }
+
+        private void checkLocalAddresses() {
+            boolean fullNat = forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
+            if (fullNat && localAddresses.isEmpty()) {
+                throw new IllegalStateException("a full-NAT service needs localAddresses");
+            }
+            if (localAddresses.size() > 200) {
+                throw new IllegalStateException("at most 200 local addresses: " + localAddresses.size());
+            }
+            for (InetAddress local : localAddresses) {
+                if (services.stream().anyMatch(vs -> vs.address().equals(local))) {
+                    throw new IllegalStateException("a local address cannot be a VIP: " + local);
+                }
+            }
         }
     }
 }

@@ -1,16 +1,11 @@
 package io.lvs4j.transport.epoll.vrrp;
 
+import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.Libc;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +13,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -52,7 +45,6 @@ final class LinkMonitor implements AutoCloseable {
     private static final int SLOT = 16384;
     private static final int BATCH = 4;
 
-    private final IoEventLoop loop;
     private final int fd;
     private final Map<Integer, String> names;
     private final BiConsumer<String, Boolean> callback;
@@ -60,14 +52,13 @@ final class LinkMonitor implements AutoCloseable {
     private final MemorySegment callState;
     private final MemorySegment rxBuffer;
     private final MemorySegment rxVec;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile IoRegistration registration;
+    private final EpollDescriptor descriptor;
 
     private LinkMonitor(IoEventLoop loop, int fd, Map<Integer, String> names, BiConsumer<String, Boolean> callback) {
-        this.loop = loop;
         this.fd = fd;
         this.names = Map.copyOf(names);
         this.callback = callback;
+        this.descriptor = new EpollDescriptor(loop, fd, this::drain, arena::close);
         this.callState = Libc.newCallState(arena);
         this.rxBuffer = arena.allocate((long) SLOT * BATCH, 8);
         this.rxVec = arena.allocate(Structs.MMSGHDR, BATCH);
@@ -106,18 +97,7 @@ final class LinkMonitor implements AutoCloseable {
             }
         }
         LinkMonitor monitor = new LinkMonitor(loop, fd, names, callback);
-        Handle handle = monitor.new Handle(fd);
-        Future<IoRegistration> registered = loop.register(handle).awaitUninterruptibly();
-        if (!registered.isSuccess()) {
-            monitor.release();
-            throw new IOException("cannot register the link monitor on " + loop, registered.cause());
-        }
-        monitor.registration = registered.getNow();
-        Future<?> armed = loop.submit(() -> monitor.registration.submit(EpollIoOps.EPOLLIN)).awaitUninterruptibly();
-        if (!armed.isSuccess()) {
-            monitor.close();
-            throw new IOException("cannot arm the link monitor on " + loop, armed.cause());
-        }
+        monitor.descriptor.register("the link monitor");
         return monitor;
     }
 
@@ -135,7 +115,7 @@ final class LinkMonitor implements AutoCloseable {
     }
 
     private void drain() {
-        for (int round = 0; round < 16 && !closed.get(); round++) {
+        for (int round = 0; round < 16 && !descriptor.released(); round++) {
             int n = Libc.recvmmsg(callState, fd, rxVec, BATCH, Libc.MSG_DONTWAIT, MemorySegment.NULL);
             if (n <= 0) {
                 if (n < 0 && Libc.errno(callState) == 105 /* ENOBUFS: messages lost */) {
@@ -174,57 +154,6 @@ final class LinkMonitor implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed.get()) {
-            return;
-        }
-        if (loop.inEventLoop()) {
-            closeOnLoop();
-        } else if (!loop.isShuttingDown()) {
-            loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-        if (loop.isTerminated()) {
-            release();
-        }
-    }
-
-    private void closeOnLoop() {
-        IoRegistration r = registration;
-        if (r != null && r.isValid()) {
-            r.cancel();
-        }
-        release();
-    }
-
-    private void release() {
-        if (closed.compareAndSet(false, true)) {
-            PacketSocketFd.close(fd);
-            arena.close();
-        }
-    }
-
-    /** The epoll side; called by Netty on the loop. */
-    private final class Handle implements EpollIoHandle {
-        private final FileDescriptor descriptor;
-
-        Handle(int fd) {
-            this.descriptor = new FileDescriptor(fd);
-        }
-
-        @Override
-        public FileDescriptor fd() {
-            return descriptor;
-        }
-
-        @Override
-        public void handle(IoRegistration registration, IoEvent event) {
-            if (!closed.get()) {
-                drain();
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
-        }
+        descriptor.close();
     }
 }

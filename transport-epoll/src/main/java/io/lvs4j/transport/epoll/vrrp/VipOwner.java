@@ -1,12 +1,12 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.packet.ArpPacket;
-import io.lvs4j.core.packet.Checksums;
-import io.lvs4j.core.packet.Icmpv6Header;
-import io.lvs4j.core.packet.Ipv6Header;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.Ipv6Header;
+import io.lvs4j.core.packet.NdpFrames;
+import io.lvs4j.core.packet.NdpMessage;
 import io.lvs4j.transport.epoll.FrameHandler;
 import io.lvs4j.transport.epoll.PacketFrame;
 import io.lvs4j.transport.epoll.PacketSocket;
@@ -16,8 +16,6 @@ import io.netty.channel.IoEventLoop;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -34,22 +32,15 @@ final class VipOwner implements FrameHandler, AutoCloseable {
 
     private static final long BROADCAST = 0xFFFF_FFFF_FFFFL;
     private static final int MIN_FRAME = 60;
-    private static final int NA_FRAME = EthernetHeader.HEADER_LENGTH + Ipv6Header.HEADER_LENGTH + 32;
-    private static final long ALL_NODES_MAC = 0x3333_0000_0001L;
-    private static final byte[] ALL_NODES = {(byte) 0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-    private static final int ICMPV6 = 58;
-    private static final int NA_SOLICITED = 0x4000_0000;
-    private static final int NA_OVERRIDE = 0x2000_0000;
-    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final FrameParser parser = new FrameParser();
+    private final NdpMessage ndp = new NdpMessage();
+    private final NdpFrames ndpFrames = new NdpFrames();
     private final EthernetHeader outEthernet = new EthernetHeader();
     private final ArpPacket outArp = new ArpPacket();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment scratch = arena.allocate(MIN_FRAME);
-    private final MemorySegment na = arena.allocate(NA_FRAME);
-    private final Ipv6Header outIpv6 = new Ipv6Header();
+    private final MemorySegment na = arena.allocate(NdpFrames.FRAME_LENGTH);
     private byte[][] owned6 = new byte[0][];
     private PacketSocket socket;
     private long mac;
@@ -170,8 +161,7 @@ final class VipOwner implements FrameHandler, AutoCloseable {
         for (byte[] a : addresses) {
             int i = find6(a);
             if (i >= 0) {
-                MemorySegment target = MemorySegment.ofArray(owned6[i]);
-                sendNa(ALL_NODES_MAC, MemorySegment.ofArray(ALL_NODES), 0, target, 0, NA_OVERRIDE);
+                socket.send(na, 0, ndpFrames.unsolicitedAdvertisement(na, 0, mac, MemorySegment.ofArray(owned6[i]), 0));
                 gratuitous++;
             }
         }
@@ -192,7 +182,7 @@ final class VipOwner implements FrameHandler, AutoCloseable {
             return;
         }
         if (parser.ipVersion() == 6) {
-            solicitation(frame.buffer());
+            solicitation(frame);
             return;
         }
         if (parser.etherType() != EthernetHeader.TYPE_ARP) {
@@ -205,54 +195,34 @@ final class VipOwner implements FrameHandler, AutoCloseable {
         }
     }
 
-    /** Answers a neighbour solicitation (type 135, hop limit 255) for an owned address. */
-    private void solicitation(MemorySegment buffer) {
-        if (parser.protocol() != ICMPV6 || parser.l4Length() < 24 || parser.ipv6().hopLimit() != 255) {
+    /** Answers a valid neighbour solicitation (RFC 4861 section 7.1.1) for an owned address. */
+    private void solicitation(PacketFrame frame) {
+        if (parser.protocol() != Ipv6Header.NEXT_ICMPV6 || parser.l4Offset() < 0) {
             return;
         }
-        long icmp = parser.l4Offset();
-        if ((buffer.get(ValueLayout.JAVA_BYTE, icmp) & 0xFF) != Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION) {
+        MemorySegment buffer = frame.buffer();
+        if (ndp.wrap(buffer, parser.l4Offset()).validate(parser.ipv6(), parser.l4Length(), !frame.needsChecksum())
+                != DropReason.NONE || !ndp.isSolicitation()) {
             return;
         }
-        long target = icmp + 8;
+        long target = ndp.targetOffset();
         for (byte[] a : owned6) {
             if (MemorySegment.mismatch(buffer, target, target + 16, MemorySegment.ofArray(a), 0, 16) == -1) {
-                long ip = parser.ipv6().offset();
-                boolean dad = true;
-                for (int i = 0; i < 16; i++) {
-                    dad &= buffer.get(ValueLayout.JAVA_BYTE, ip + Ipv6Header.SOURCE_OFFSET + i) == 0;
-                }
-                if (dad) {
+                long source = parser.ipv6().sourceOffset();
+                int length;
+                if (NdpMessage.isUnspecified(buffer, source)) {
                     // A duplicate-address probe for our address: defend it to all nodes.
-                    sendNa(ALL_NODES_MAC, MemorySegment.ofArray(ALL_NODES), 0, buffer, target, NA_OVERRIDE);
+                    length = ndpFrames.unsolicitedAdvertisement(na, 0, mac, buffer, target);
                 } else {
-                    sendNa(parser.ethernet().source(), buffer, ip + Ipv6Header.SOURCE_OFFSET, buffer, target,
-                            NA_SOLICITED | NA_OVERRIDE);
+                    long to = ndp.sourceLinkLayer() != NdpMessage.NO_ADDRESS ? ndp.sourceLinkLayer()
+                            : parser.ethernet().source();
+                    length = ndpFrames.solicitedAdvertisement(na, 0, mac, to, buffer, source, buffer, target);
                 }
+                socket.send(na, 0, length);
                 replies++;
                 return;
             }
         }
-    }
-
-    private void sendNa(long toMac, MemorySegment to, long toOffset, MemorySegment target, long targetOffset,
-                        int flags) {
-        na.fill((byte) 0);
-        outEthernet.wrap(na, 0).destination(toMac).source(mac).etherType(EthernetHeader.TYPE_IPV6);
-        long ip = EthernetHeader.HEADER_LENGTH;
-        outIpv6.wrap(na, ip).versionClassFlow(0, 0).payloadLength(32).nextHeader(ICMPV6).hopLimit(255)
-                .source(target, targetOffset).destination(to, toOffset);
-        long icmp = ip + Ipv6Header.HEADER_LENGTH;
-        na.set(ValueLayout.JAVA_BYTE, icmp, (byte) Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT);
-        na.set(U32, icmp + 4, flags);
-        MemorySegment.copy(target, targetOffset, na, icmp + 8, 16);
-        na.set(ValueLayout.JAVA_BYTE, icmp + 24, (byte) 2); // target link-layer address option
-        na.set(ValueLayout.JAVA_BYTE, icmp + 25, (byte) 1); // its length in units of 8 bytes
-        for (int i = 0; i < 6; i++) {
-            na.set(ValueLayout.JAVA_BYTE, icmp + 26 + i, (byte) (mac >>> (40 - 8 * i)));
-        }
-        na.set(U16, icmp + 2, (short) Checksums.transportIpv6(na, ip, icmp, 32, ICMPV6, 2));
-        socket.send(na, 0, NA_FRAME);
     }
 
     private void send(int operation, long to, int senderIp, long targetMac, int targetIp) {

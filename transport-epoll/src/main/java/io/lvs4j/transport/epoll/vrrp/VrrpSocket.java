@@ -2,20 +2,15 @@ package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.transport.epoll.RawSockets;
+import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.Libc;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
 import io.lvs4j.vrrp.VrrpEncoder;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +19,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -96,15 +89,14 @@ public final class VrrpSocket implements AutoCloseable {
     private final MemorySegment rxVec;
     private final MemorySegment destination;
     private final LoopCounters counters = new LoopCounters(5);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Handle handle;
-    private volatile IoRegistration registration;
+    private final EpollDescriptor descriptor;
 
     private VrrpSocket(IoEventLoop loop, LinkInfo link, int fd, Handler handler) {
         this.loop = loop;
         this.link = link;
         this.fd = fd;
         this.handler = handler;
+        this.descriptor = new EpollDescriptor(loop, fd, this::drain, arena::close);
         this.callState = Libc.newCallState(arena);
         this.rxBuffer = arena.allocate((long) SLOT * BATCH, 64);
         this.rxVec = arena.allocate(Structs.MMSGHDR, BATCH);
@@ -118,7 +110,6 @@ public final class VrrpSocket implements AutoCloseable {
             rxVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
         }
         this.destination = arena.allocate(SOCKADDR_IN_SIZE, 8);
-        this.handle = new Handle(fd);
     }
 
     /**
@@ -147,17 +138,7 @@ public final class VrrpSocket implements AutoCloseable {
             PacketSocketFd.close(fd);
             throw e;
         }
-        Future<IoRegistration> registered = loop.register(socket.handle).awaitUninterruptibly();
-        if (!registered.isSuccess()) {
-            socket.release();
-            throw new IOException("cannot register the VRRP socket on " + loop, registered.cause());
-        }
-        socket.registration = registered.getNow();
-        Future<?> armed = loop.submit(() -> socket.registration.submit(EpollIoOps.EPOLLIN)).awaitUninterruptibly();
-        if (!armed.isSuccess()) {
-            socket.close();
-            throw new IOException("cannot arm the VRRP socket on " + loop, armed.cause());
-        }
+        socket.descriptor.register("the VRRP socket");
         LOG.debug("VRRP socket fd {} on {} (ifindex {}) registered on {}", fd, link.name(), link.index(), loop);
         return socket;
     }
@@ -209,7 +190,7 @@ public final class VrrpSocket implements AutoCloseable {
      * @return {@code true} if the kernel took it, {@code false} if it failed (counted)
      */
     public boolean send(MemorySegment packet, long offset, int length, byte[] to) {
-        if (closed.get()) {
+        if (descriptor.released()) {
             counters.increment(TX_ERRORS);
             return false;
         }
@@ -264,7 +245,7 @@ public final class VrrpSocket implements AutoCloseable {
     }
 
     private void drain() {
-        for (int round = 0; round < ROUNDS && !closed.get(); round++) {
+        for (int round = 0; round < ROUNDS && !descriptor.released(); round++) {
             int n = Libc.recvmmsg(callState, fd, rxVec, BATCH, Libc.MSG_DONTWAIT, MemorySegment.NULL);
             if (n <= 0) {
                 int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
@@ -298,57 +279,6 @@ public final class VrrpSocket implements AutoCloseable {
     /** Deregisters and closes the socket; idempotent. */
     @Override
     public void close() {
-        if (closed.get()) {
-            return;
-        }
-        if (loop.inEventLoop()) {
-            closeOnLoop();
-        } else if (!loop.isShuttingDown()) {
-            loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-        if (loop.isTerminated()) {
-            release();
-        }
-    }
-
-    private void closeOnLoop() {
-        IoRegistration r = registration;
-        if (r != null && r.isValid()) {
-            r.cancel();
-        }
-        release();
-    }
-
-    private void release() {
-        if (closed.compareAndSet(false, true)) {
-            PacketSocketFd.close(fd);
-            arena.close();
-        }
-    }
-
-    /** The epoll side of the socket; called by Netty on the loop thread. */
-    private final class Handle implements EpollIoHandle {
-        private final FileDescriptor descriptor;
-
-        Handle(int fd) {
-            this.descriptor = new FileDescriptor(fd);
-        }
-
-        @Override
-        public FileDescriptor fd() {
-            return descriptor;
-        }
-
-        @Override
-        public void handle(IoRegistration registration, IoEvent event) {
-            if (!closed.get()) {
-                drain();
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
-        }
+        descriptor.close();
     }
 }

@@ -2,20 +2,15 @@ package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.transport.epoll.RawSockets;
+import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.Libc;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
 import io.lvs4j.vrrp.VrrpEncoder;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +21,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet6Address;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -112,14 +105,14 @@ public final class VrrpSocket6 implements AutoCloseable {
     private final byte[] source = new byte[16];
     private final byte[] target = new byte[16];
     private final LoopCounters counters = new LoopCounters(4);
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile IoRegistration registration;
+    private final EpollDescriptor descriptor;
 
     private VrrpSocket6(IoEventLoop loop, LinkInfo link, int fd, Handler handler) {
         this.loop = loop;
         this.link = link;
         this.fd = fd;
         this.handler = handler;
+        this.descriptor = new EpollDescriptor(loop, fd, this::drain, arena::close);
         this.callState = Libc.newCallState(arena);
         this.rxBuffer = arena.allocate((long) SLOT * BATCH, 64);
         this.rxNames = arena.allocate((long) SOCKADDR_IN6_SIZE * BATCH, 8);
@@ -167,17 +160,7 @@ public final class VrrpSocket6 implements AutoCloseable {
             PacketSocketFd.close(fd);
             throw e;
         }
-        Future<IoRegistration> registered = loop.register(socket.new Handle(fd)).awaitUninterruptibly();
-        if (!registered.isSuccess()) {
-            socket.release();
-            throw new IOException("cannot register the VRRP socket on " + loop, registered.cause());
-        }
-        socket.registration = registered.getNow();
-        Future<?> armed = loop.submit(() -> socket.registration.submit(EpollIoOps.EPOLLIN)).awaitUninterruptibly();
-        if (!armed.isSuccess()) {
-            socket.close();
-            throw new IOException("cannot arm the VRRP socket on " + loop, armed.cause());
-        }
+        socket.descriptor.register("the VRRP socket");
         LOG.debug("VRRP IPv6 socket fd {} on {} (ifindex {}) registered on {}", fd, link.name(), link.index(), loop);
         return socket;
     }
@@ -238,7 +221,7 @@ public final class VrrpSocket6 implements AutoCloseable {
      * @return {@code true} if the kernel took it, {@code false} if it failed (counted)
      */
     public boolean send(MemorySegment message, long offset, int length, byte[] to) {
-        if (closed.get()) {
+        if (descriptor.released()) {
             counters.increment(TX_ERRORS);
             return false;
         }
@@ -274,7 +257,7 @@ public final class VrrpSocket6 implements AutoCloseable {
     }
 
     private void drain() {
-        for (int round = 0; round < 16 && !closed.get(); round++) {
+        for (int round = 0; round < 16 && !descriptor.released(); round++) {
             for (int i = 0; i < BATCH; i++) {
                 long m = i * Structs.MMSGHDR.byteSize();
                 rxVec.set(JAVA_INT, m + Structs.MMSG_NAMELEN, SOCKADDR_IN6_SIZE);
@@ -342,57 +325,6 @@ public final class VrrpSocket6 implements AutoCloseable {
     /** Deregisters and closes the socket; idempotent. */
     @Override
     public void close() {
-        if (closed.get()) {
-            return;
-        }
-        if (loop.inEventLoop()) {
-            closeOnLoop();
-        } else if (!loop.isShuttingDown()) {
-            loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-        if (loop.isTerminated()) {
-            release();
-        }
-    }
-
-    private void closeOnLoop() {
-        IoRegistration r = registration;
-        if (r != null && r.isValid()) {
-            r.cancel();
-        }
-        release();
-    }
-
-    private void release() {
-        if (closed.compareAndSet(false, true)) {
-            PacketSocketFd.close(fd);
-            arena.close();
-        }
-    }
-
-    /** The epoll side of the socket; called by Netty on the loop thread. */
-    private final class Handle implements EpollIoHandle {
-        private final FileDescriptor descriptor;
-
-        Handle(int fd) {
-            this.descriptor = new FileDescriptor(fd);
-        }
-
-        @Override
-        public FileDescriptor fd() {
-            return descriptor;
-        }
-
-        @Override
-        public void handle(IoRegistration registration, IoEvent event) {
-            if (!closed.get()) {
-                drain();
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
-        }
+        descriptor.close();
     }
 }

@@ -51,7 +51,7 @@ class EpollVrrpRouterIT {
             Host lvs = lab.host("lvs");
             String vip = lab.address(200);
             VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI").interfaceName(lvs.iface()).vrid(7)
-                    .version(VrrpVersion.V3).advertIntervalCentis(10).priority(150)
+                    .version(VrrpVersion.V3).advertIntervalCentis(100).priority(150) // backup for ~3.4 s: time to probe ARP
                     .primaryAddress(InetAddress.getByName(lvs.ip())).virtualAddress(InetAddress.getByName(vip))
                     .trackInterface(new TrackedInterface(lvs.iface(), 0)).build();
             IoEventLoop loop = (IoEventLoop) loops.next();
