@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.RealServerConfig;
 import io.lvs4j.core.config.SorryServerConfig;
 import io.lvs4j.core.config.TunnelConfig;
@@ -9,13 +10,18 @@ import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.VirtualService;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Forwarding} of a keepalived virtual server, as {@link Director#fromConfig} gives it
  * to the data path, with a refusal naming the virtual server for what the data path cannot do.
  */
 final class ConfigForwarding {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigForwarding.class);
 
     private ConfigForwarding() {
     }
@@ -68,6 +74,45 @@ final class ConfigForwarding {
             case FULL_NAT -> Forwarding.fullNat();
             case TUNNEL -> tunnel(name, vs.tunnel().orElse(TunnelConfig.IPIP));
         };
+    }
+
+    /**
+     * Returns the local addresses of the configuration's full-NAT virtual servers: the IPv4
+     * addresses of the {@code local_address_group} they name (the data path sends from one set
+     * of local addresses for all its full-NAT services, and from IPv4 ones only).
+     *
+     * @param conf the configuration
+     * @return the addresses; empty if no virtual server is full-NAT
+     * @throws IllegalArgumentException if two full-NAT virtual servers name groups with different
+     *     addresses
+     */
+    static List<InetAddress> localAddresses(DirectorConfig conf) {
+        List<InetAddress> chosen = null;
+        VirtualServerConfig first = null;
+        for (VirtualServerConfig vs : conf.virtualServers()) {
+            if (!vs.usesFullNat()) {
+                continue;
+            }
+            List<InetAddress> addresses = conf.localAddressesOf(vs);
+            if (chosen == null) {
+                chosen = addresses;
+                first = vs;
+            } else if (!chosen.equals(addresses)) {
+                throw new IllegalArgumentException("virtual_server " + vs.displayName() + " names local_address_group "
+                        + vs.localAddressGroup().orElse("") + " and virtual_server " + first.displayName() + " "
+                        + first.localAddressGroup().orElse("") + ", with other addresses; lvs4j's full-NAT sends"
+                        + " from one set of local addresses for the whole director");
+            }
+        }
+        if (chosen == null) {
+            return List.of();
+        }
+        List<InetAddress> ipv4 = chosen.stream().filter(a -> a instanceof Inet4Address).toList();
+        if (ipv4.size() < chosen.size()) {
+            LOG.warn("local_address_group {}: its IPv6 addresses are left out (full-NAT sends from IPv4 local"
+                    + " addresses)", first.localAddressGroup().orElse(""));
+        }
+        return ipv4;
     }
 
     private static Forwarding tunnel(String name, TunnelConfig t) {

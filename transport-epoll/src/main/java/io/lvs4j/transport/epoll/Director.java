@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -82,10 +83,11 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Builds a director from a keepalived configuration: every IPv4 virtual server with its
-     * forwarding method ({@code lb_kind DR}, {@code NAT} with the real servers' ports,
-     * {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT}: each as far as the data
-     * path offers it), its scheduler ({@code lb_algo}), real servers and checkers, and every
+     * Builds a director from a keepalived configuration: every address virtual server (IPv4 or
+     * IPv6) with its forwarding method ({@code lb_kind DR}, {@code NAT} with the real servers'
+     * ports, {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT} with the
+     * addresses of its {@code local_address_group}: each as far as the data path offers it), its
+     * scheduler ({@code lb_algo}), real servers and checkers, and every
      * VRRP instance, all served on one interface. The instances keep their
      * {@code track_interface}, {@code track_script} (the {@code vrrp_script}'s command, interval,
      * timeout, rise, fall and weight, or the weight the {@code track_script} line gives) and
@@ -99,9 +101,9 @@ public final class Director implements AutoCloseable {
      * @param interfaceName the interface of the data path and of every VRRP instance; null for
      *     the interface of the first VRRP instance
      * @return the builder, ready to {@link Builder#build()}, open to more settings
-     * @throws IllegalArgumentException if a virtual server is not an IPv4 address service, its
-     *     servers use different methods, its method is one the data path refuses, or no
-     *     interface is given or configured
+     * @throws IllegalArgumentException if a virtual server is a fwmark service, its servers use
+     *     different methods, its method is one the data path refuses, full-NAT services name
+     *     different local addresses, or no interface is given or configured
      */
     public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
         String name = interfaceName;
@@ -113,10 +115,9 @@ public final class Director implements AutoCloseable {
         }
         Builder b = builder().interfaceName(name);
         for (VirtualServerConfig vs : conf.virtualServers()) {
-            if (vs.isFwmark() || !(vs.address().orElseThrow() instanceof Inet4Address)) {
+            if (vs.isFwmark()) {
                 throw new IllegalArgumentException("virtual_server " + vs.displayName()
-                        + ": only IPv4 address virtual servers are supported (no fwmark; IPv6 waits for the"
-                        + " data path's IPv6 support)");
+                        + ": fwmark virtual servers are not supported, only address and port");
             }
             VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(),
                     Schedulers.create(vs.scheduler(),
@@ -133,6 +134,7 @@ public final class Director implements AutoCloseable {
             }
             b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.of(vs, service));
         }
+        b.localAddresses(ConfigForwarding.localAddresses(conf));
         Map<String, List<TrackScript>> groupScripts = new HashMap<>();
         Map<String, List<io.lvs4j.core.config.TrackedInterface>> groupInterfaces = new HashMap<>();
         for (io.lvs4j.core.config.VrrpSyncGroupConfig g : conf.vrrpSyncGroups()) {
@@ -251,6 +253,13 @@ public final class Director implements AutoCloseable {
             for (ServiceEntry e : config.services) {
                 db.virtualService(e.service, e.forwarding);
             }
+            if (config.services.stream().anyMatch(e -> e.service.address() instanceof Inet6Address)) {
+                db.directorAddress6(config.directorAddress6 != null ? config.directorAddress6
+                        : primaryAddress6(config.interfaceName));
+            }
+            if (!config.localAddresses.isEmpty()) {
+                db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
+            }
             data = db.build();
             data.start();
             engine = HealthCheckEngine.create(1);
@@ -298,6 +307,35 @@ public final class Director implements AutoCloseable {
         } catch (SocketException e) {
             throw new IOException("cannot read interface " + interfaceName, e);
         }
+    }
+
+    private static Inet6Address primaryAddress6(String interfaceName) throws IOException {
+        try {
+            NetworkInterface ni = NetworkInterface.getByName(interfaceName);
+            if (ni == null) {
+                throw new IOException("no interface " + interfaceName);
+            }
+            Inet6Address linkLocal = null;
+            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                if (a instanceof Inet6Address v6 && !v6.isLinkLocalAddress()) {
+                    return v6;
+                }
+                if (a instanceof Inet6Address v6 && linkLocal == null) {
+                    linkLocal = v6;
+                }
+            }
+            if (linkLocal == null) {
+                throw new IOException("interface " + interfaceName + " has no IPv6 address for the IPv6 services");
+            }
+            return linkLocal;
+        } catch (SocketException e) {
+            throw new IOException("cannot read interface " + interfaceName, e);
+        }
+    }
+
+    /** @return the full-NAT local addresses (DPVS's {@code laddr}) the data path sends from */
+    public List<InetAddress> localAddresses() {
+        return List.copyOf(config.localAddresses);
     }
 
     /** @return the virtual services, whose real servers the health checks keep current */
@@ -467,6 +505,8 @@ public final class Director implements AutoCloseable {
     public static final class Builder {
         private String interfaceName;
         private InetAddress directorAddress;
+        private Inet6Address directorAddress6;
+        private final List<InetAddress> localAddresses = new ArrayList<>();
         private int loops = 1;
         private GarpConfig garp = GarpConfig.DEFAULTS;
         private final List<ServiceEntry> services = new ArrayList<>();
@@ -487,6 +527,32 @@ public final class Director implements AutoCloseable {
         /** @param address the director's own address; default the interface's first IPv4 address @return this builder */
         public Builder directorAddress(InetAddress address) {
             this.directorAddress = address;
+            return this;
+        }
+
+        /**
+         * Sets the director's own IPv6 address, the source of its neighbour solicitations; used
+         * when a virtual service is IPv6.
+         *
+         * @param address an address of the interface; default its first global IPv6 address,
+         *     else its link-local one
+         * @return this builder
+         */
+        public Builder directorAddress6(Inet6Address address) {
+            this.directorAddress6 = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * Sets the local addresses of the full-NAT services (see
+         * {@link PacketDirector.Builder#localAddresses}).
+         *
+         * @param addresses the addresses; none if no service is full-NAT
+         * @return this builder
+         */
+        public Builder localAddresses(List<InetAddress> addresses) {
+            localAddresses.clear();
+            localAddresses.addAll(List.copyOf(addresses));
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.KeepalivedConfigParser;
 import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.VirtualService;
 import org.junit.jupiter.api.Test;
 
 import io.lvs4j.vrrp.NotifyScripts;
@@ -114,12 +115,6 @@ class DirectorTest {
                     real_server 2001:db8::11 80 { }
                 }
                 """);
-        DirectorConfig v6 = parse("""
-                virtual_server 2001:db8::10 80 {
-                    lb_kind NAT
-                    real_server 2001:db8::11 8080 { }
-                }
-                """);
 
         assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 198.18.0.12 uses lvs_method DR and the"
                 + " virtual server NAT; lvs4j forwards all servers of a virtual server by one method",
@@ -130,8 +125,77 @@ class DirectorTest {
         assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 2001:db8:0:0:0:0:0:11 is of another address"
                 + " family; lvs4j does not tunnel between IPv4 and IPv6",
                 assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(families, "eth0")).getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(v6, "eth0")).getMessage()
-                .startsWith("virtual_server [2001:db8:0:0:0:0:0:10]:tcp:80: only IPv4 address virtual servers"));
+    }
+
+    @Test
+    void shouldServeIpv6VirtualServersWithAWholeAddressPersistenceByDefault() throws Exception {
+        Director d = Director.fromConfig(parse("""
+                virtual_server 2001:db8::10 80 {
+                    lb_kind DR
+                    persistence_timeout 60
+                    real_server 2001:db8::11 80 { }
+                }
+                """), "eth0").build();
+
+        VirtualService service = d.services().getFirst();
+        assertEquals(InetAddress.ofLiteral("2001:db8::10"), service.address());
+        assertEquals(Forwarding.directRoute(), d.forwardingOf(service));
+        assertEquals(128, service.persistenceGranularity());
+    }
+
+    @Test
+    void shouldGiveFullNatTheIpv4AddressesOfItsLocalAddressGroup() throws Exception {
+        Director d = Director.fromConfig(parse("""
+                local_address_group laddr_g1 {
+                    198.18.1.50-51
+                    2001:db8::50
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind FNAT
+                    laddr_group_name laddr_g1
+                    real_server 198.18.1.11 8080 { }
+                }
+                virtual_server 198.18.0.10 443 {
+                    lb_kind FNAT
+                    laddr_group_name laddr_g1
+                    real_server 198.18.1.11 8443 { }
+                }
+                virtual_server 198.18.0.10 8080 {
+                    lb_kind DR
+                    real_server 198.18.0.12 8080 { }
+                }
+                """), "eth0").build();
+
+        assertEquals(Forwarding.fullNat(), d.forwardingOf(d.services().getFirst()));
+        assertEquals(List.of(InetAddress.ofLiteral("198.18.1.50"), InetAddress.ofLiteral("198.18.1.51")),
+                d.localAddresses());
+    }
+
+    @Test
+    void shouldRefuseFullNatServicesWithDifferentLocalAddresses() throws Exception {
+        DirectorConfig conf = parse("""
+                local_address_group g1 {
+                    198.18.1.50
+                }
+                local_address_group g2 {
+                    198.18.2.50
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind FNAT
+                    laddr_group_name g1
+                    real_server 198.18.1.11 8080 { }
+                }
+                virtual_server 198.18.0.10 443 {
+                    lb_kind FNAT
+                    laddr_group_name g2
+                    real_server 198.18.2.11 8443 { }
+                }
+                """);
+
+        assertEquals("virtual_server [198.18.0.10]:tcp:443 names local_address_group g2 and virtual_server"
+                + " [198.18.0.10]:tcp:80 g1, with other addresses; lvs4j's full-NAT sends from one set of local"
+                + " addresses for the whole director",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(conf, "eth0")).getMessage());
     }
 
     @Test
