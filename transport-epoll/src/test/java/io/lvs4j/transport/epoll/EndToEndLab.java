@@ -10,12 +10,16 @@ import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NamedHttpServer;
+import io.lvs4j.testkit.RealServerSetup;
+import io.lvs4j.transport.epoll.tunnel.TunnelDecapsulator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +48,9 @@ import static org.awaitility.Awaitility.await;
  *       client uses an address of its own (a third one), which the real server routes back
  *       through the director, whose kernel forwards nothing ({@code ip_forward=0}, the
  *       namespace's default), so only the user-space director rewrites the replies.</li>
+ *   <li>TUN (IPIP, GUE): a VIP each, held by the real server on {@code lo}; the real server runs
+ *       the user-space decapsulator ({@link TunnelDecapsulator}, one per encapsulation, each
+ *       with its TUN device, on an event loop of its own) and answers the client directly.</li>
  *   <li>full-NAT: a VIP and a local address the director owns; the real server answers the
  *       local address, on its own network, with no route to the client.</li>
  * </ul>
@@ -63,6 +70,8 @@ final class EndToEndLab implements AutoCloseable {
 
     /** The HTTP port of the real server and of every VIP. */
     static final int PORT = 80;
+    /** The real server's GUE port. */
+    static final int GUE_PORT = 6080;
     private static final String SERVER_NAME = "nginx1";
 
     private final List<EndToEndPath> paths;
@@ -73,6 +82,8 @@ final class EndToEndLab implements AutoCloseable {
     private Host router;
     private NamedHttpServer server;
     private PacketDirector director;
+    private MultiThreadIoEventLoopGroup decapLoops;
+    private final List<TunnelDecapsulator> decapsulators = new ArrayList<>();
 
     /**
      * Builds the lab and starts the real server, the router and the director as the paths need.
@@ -125,6 +136,12 @@ final class EndToEndLab implements AutoCloseable {
             director.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0").check();
             targets.put(EndToEndPath.NAT, vip);
         }
+        if (paths.contains(EndToEndPath.IPIP)) {
+            startDecapsulator(EndToEndPath.IPIP, lab.address(202), "lvs4j-ipip");
+        }
+        if (paths.contains(EndToEndPath.GUE)) {
+            startDecapsulator(EndToEndPath.GUE, lab.address(203), "lvs4j-gue");
+        }
         if (paths.contains(EndToEndPath.FULL_NAT)) {
             targets.put(EndToEndPath.FULL_NAT, lab.address(204));
         }
@@ -170,6 +187,24 @@ final class EndToEndLab implements AutoCloseable {
         targets.put(EndToEndPath.DNAT, vip);
     }
 
+    /** The real server's side of a tunnel: a decapsulator into its own TUN device, the VIP on {@code lo}. */
+    private void startDecapsulator(EndToEndPath path, String vip, String tun) throws Exception {
+        if (decapLoops == null) {
+            decapLoops = PacketSocketGroup.newEventLoopGroup(1);
+        }
+        IoEventLoop loop = (IoEventLoop) decapLoops.next();
+        TunnelDecapsulator.Builder builder = TunnelDecapsulator.builder().tunName(tun)
+                .families(StandardProtocolFamily.INET).loop(loop);
+        if (path == EndToEndPath.GUE) {
+            builder.gue(GUE_PORT);
+        } else {
+            builder.ipip();
+        }
+        decapsulators.add(rs.netns().call(() -> builder.build().start()));
+        RealServerSetup.in(rs.netns()).tunDevice(tun).vip(vip).apply();
+        targets.put(path, vip);
+    }
+
     private void startDirector(MultiThreadIoEventLoopGroup loops) throws Exception {
         Host host = lab.host("director");
         InetAddress rsAddress = InetAddress.getByName(rs.ip());
@@ -179,6 +214,8 @@ final class EndToEndLab implements AutoCloseable {
             Forwarding forwarding = switch (path) {
                 case DR -> Forwarding.directRoute();
                 case NAT -> Forwarding.masquerade();
+                case IPIP -> Forwarding.ipip();
+                case GUE -> Forwarding.gue(GUE_PORT);
                 case FULL_NAT -> Forwarding.fullNat();
                 case DIRECT, DNAT -> null;
             };
@@ -268,6 +305,9 @@ final class EndToEndLab implements AutoCloseable {
             }
             out.println(line);
         }
+        for (TunnelDecapsulator decap : decapsulators) {
+            out.println("real server's decapsulator " + decap.tunName() + ": " + nonZero(decap.counters()));
+        }
         if (router != null) {
             String rules = router.exec("nft", "list", "table", "ip", "lvs4jbench").check().stdout();
             for (String ruleLine : rules.split("\n")) {
@@ -280,15 +320,29 @@ final class EndToEndLab implements AutoCloseable {
         }
     }
 
-    /** Stops the director and the real server and deletes every namespace; idempotent. */
+    private static String nonZero(Map<?, Long> counters) {
+        StringBuilder line = new StringBuilder();
+        counters.forEach((name, value) -> {
+            if (value != 0) {
+                line.append(line.isEmpty() ? "" : " ").append(name).append('=').append(value);
+            }
+        });
+        return line.toString();
+    }
+
+    /** Stops the director, the decapsulators and the real server and deletes every namespace; idempotent. */
     @Override
     public void close() {
         List<AutoCloseable> parts = new ArrayList<>();
         if (director != null) {
             parts.add(director);
         }
+        parts.addAll(decapsulators);
         if (server != null) {
             parts.add(server);
+        }
+        if (decapLoops != null) {
+            parts.add(() -> decapLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         }
         parts.add(lab);
         RuntimeException failure = null;

@@ -19,6 +19,10 @@ enum EndToEndPath {
     DR("dr", "lvs4j DR"),
     /** lvs4j NAT: the director rewrites the destination; the real server routes replies through it. */
     NAT("nat", "lvs4j NAT"),
+    /** lvs4j tunnelling in IP-in-IP; the real server's user-space decapsulator unwraps, it answers the client itself. */
+    IPIP("ipip", "lvs4j TUN (IPIP)"),
+    /** lvs4j tunnelling in GUE (UDP port {@link EndToEndLab#GUE_PORT}), unwrapped as for IPIP. */
+    GUE("gue", "lvs4j TUN (GUE)"),
     /** lvs4j full-NAT: source and destination rewritten; the real server answers the director's local address. */
     FULL_NAT("fnat", "lvs4j full-NAT");
 
