@@ -52,7 +52,7 @@ import static org.awaitility.Awaitility.await;
  *       the user-space decapsulator ({@link TunnelDecapsulator}, one per encapsulation, each
  *       with its TUN device, on an event loop of its own) and answers the client directly.</li>
  *   <li>full-NAT: a VIP and a local address the director owns; the real server answers the
- *       local address, on its own network, with no route to the client.</li>
+ *       local address, on its own network, and needs no route back through the director.</li>
  * </ul>
  *
  * Both directors (the user-space one and the router) see only the traffic of their own paths.
