@@ -589,7 +589,8 @@ public final class PacketDirector implements AutoCloseable {
                     .registry(registry).clock(config.clock).build();
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
                     config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
-            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
+            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12,
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress());
         }
 
         /**
@@ -679,11 +680,6 @@ public final class PacketDirector implements AutoCloseable {
         /** @return the loop's clock reading, advanced by every tick (100 ms) */
         long now() {
             return now;
-        }
-
-        /** @return the tunnel forwarder (IPv6 services call {@link TunnelForwarder#toServer6}) */
-        TunnelForwarder tunnel() {
-            return tunnel;
         }
 
         /** @return the MAC of a destination, 0 if unresolved (counted) */
@@ -800,7 +796,8 @@ public final class PacketDirector implements AutoCloseable {
             }
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
-                case MASQUERADE, TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
+                case TUNNEL -> tunnel.toServer6(entry, table6, forwarding[s]);
+                case MASQUERADE, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
                         + forwarding[s]);
             };
         }
@@ -1101,7 +1098,8 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE) {
+            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
+                    && method.method() != ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
