@@ -721,6 +721,9 @@ public final class PacketDirector implements AutoCloseable {
                 if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
                     return fullNat.fromServer();
                 }
+                if (toUs && parser.quotedVersion() == 4 && ownsVip(vip) && tunnelIcmp()) {
+                    return false; // an ICMP error to a VIP about a tunnelled connection's reply: tunnelled on
+                }
                 if (toUs && fullNat != null && parser.quotedVersion() == 4 && ownsVip(vip)) {
                     int verdict = fullNat.icmpToServer(); // an ICMP error to a VIP, about a reply
                     if (verdict != FullNatForwarder.NOT_FULL_NAT) {
@@ -803,6 +806,31 @@ public final class PacketDirector implements AutoCloseable {
         }
 
         /**
+         * Tunnels an ICMP error sent to a VIP (by a router on the clients' side) about a reply of a
+         * tunnelled connection to that connection's real server, as IPVS does, so that the
+         * server's path MTU discovery works.
+         *
+         * @return {@code false} if the error is not about a tunnelled connection
+         */
+        private boolean tunnelIcmp() {
+            int quoted = parser.quotedProtocol();
+            if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+                return false;
+            }
+            // The quoted reply read backwards: its destination is the client, its source the VIP.
+            int entry = table.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int s = entry == ConnectionTable.MISS ? -1
+                    : service(quoted, table.virtualAddressIpv4(entry), table.virtualPort(entry));
+            if (s < 0 || forwarding[s].method() != ForwardingMethod.TUNNEL) {
+                return false;
+            }
+            counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+            tunnel.toServer(entry, forwarding[s]);
+            return true;
+        }
+
+        /**
          * Relays an ICMPv6 error sent to a VIP (by a router on the clients' side: packet too big,
          * unreachable) about a reply of a direct-routing connection to that connection's real
          * server unchanged, as IPVS does, so that the server's path MTU discovery works.
@@ -818,6 +846,10 @@ public final class PacketDirector implements AutoCloseable {
                     parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
             int s = entry == ConnectionTable.MISS ? -1
                     : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
+            if (s >= 0 && forwarding[s].method() == ForwardingMethod.TUNNEL) {
+                counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+                return tunnel.toServer6(entry, table6, forwarding[s]);
+            }
             if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
                 counters.increment(DirectorCounter.IGNORED.ordinal());
                 return false;

@@ -314,6 +314,46 @@ class TunnelForwarderTest {
                 "from the VIP");
         assertEquals(Checksums.transportIpv6(icmp.segment(), 14, 54, icmp.l4Length(), 58, 2), icmp.icmpv6().checksum());
         assertEquals(1, director.counter(DirectorCounter.DROP_TUNNEL_TOO_BIG));
+
+        sent.clear();
+        byte[] reply = new PacketBuilder().ipv6(vip6, client6).tcp(80, 40000, TcpHeader.ACK).payload(new byte[40])
+                .buildIpPacket();
+        byte[] error = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8:9::1", vip6)
+                .icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1400).payload(reply).build();
+        assertFalse(feed(error));
+        assertEquals(1, sent.size());
+        FrameParser tunnelled = parseSent(0);
+        assertEquals(Ipv4Header.PROTOCOL_UDP, tunnelled.protocol());
+        assertArrayEquals(ipPacket(error), Arrays.copyOfRange(sent.get(0), 14 + 40 + 12, sent.get(0).length));
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
+    }
+
+    @Test
+    void shouldTunnelAnIcmpErrorAboutAReplyToTheConnectionsRealServer() throws Exception {
+        start(Forwarding.ipip());
+        feed(client(TcpHeader.SYN, 0).build());
+        sent.clear();
+        // A router on the client's side cannot forward the server's reply (sent from the VIP).
+        byte[] reply = new PacketBuilder().ipv4(VIP, CLIENT).dontFragment().tcp(80, 40000, TcpHeader.ACK)
+                .payload(new byte[40]).buildIpPacket();
+        byte[] error = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.9.1", VIP)
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, 1400)
+                .payload(Arrays.copyOf(reply, 28)).build();
+        assertFalse(feed(error));
+        assertEquals(1, sent.size());
+        FrameParser p = parseSent(0);
+        assertEquals(Ipv4Header.PROTOCOL_IPIP, p.protocol());
+        assertEquals(ip(SERVER), p.ipv4().destination());
+        assertArrayEquals(ipPacket(error), Arrays.copyOfRange(sent.get(0), 34, sent.get(0).length));
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
+
+        sent.clear();
+        byte[] otherConnection = new PacketBuilder().ipv4(VIP, CLIENT).tcp(80, 40001, TcpHeader.ACK).buildIpPacket();
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.9.1", VIP)
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, 1400)
+                .payload(Arrays.copyOf(otherConnection, 28)).build());
+        assertTrue(sent.isEmpty(), "no connection, nothing tunnelled");
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
     }
 
     @Test
