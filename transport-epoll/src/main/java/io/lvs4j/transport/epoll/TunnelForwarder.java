@@ -26,7 +26,8 @@ import java.lang.foreign.ValueLayout;
  * {@code ip_vs_tunnel_xmit_v6} do, and sent in a new frame to the real server's MAC address; the
  * real server decapsulates it and answers the client directly from the VIP. The outer header is
  * of the inner packet's family: IPv4 in IPv4 ({@link #toServer}), IPv6 in IPv6
- * ({@link #toServer6}).
+ * ({@link #toServer6}). ICMP errors that routers on the clients' side send to a VIP about a
+ * server's reply take the same way to the connection's server, as in IPVS.
  *
  * <p>MTU as IPVS handles it: the tunnel's MTU is the link's minus the encapsulation. A packet
  * that does not fit and carries DF (every IPv6 packet counts as DF) is dropped and answered with
