@@ -589,7 +589,8 @@ public final class PacketDirector implements AutoCloseable {
                     .registry(registry).clock(config.clock).build();
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
                     config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
-            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
+            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12,
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress());
         }
 
         /**
@@ -681,11 +682,6 @@ public final class PacketDirector implements AutoCloseable {
             return now;
         }
 
-        /** @return the tunnel forwarder (IPv6 services call {@link TunnelForwarder#toServer6}) */
-        TunnelForwarder tunnel() {
-            return tunnel;
-        }
-
         /** @return the MAC of a destination, 0 if unresolved (counted) */
         long serverMac(int destinationId) {
             long mac = neighbours.mac(destinationId, now);
@@ -724,6 +720,9 @@ public final class PacketDirector implements AutoCloseable {
             if (s < 0) {
                 if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
                     return fullNat.fromServer();
+                }
+                if (toUs && parser.quotedVersion() == 4 && ownsVip(vip) && tunnelIcmp()) {
+                    return false; // an ICMP error to a VIP about a tunnelled connection's reply: tunnelled on
                 }
                 if (toUs && fullNat != null && parser.quotedVersion() == 4 && ownsVip(vip)) {
                     int verdict = fullNat.icmpToServer(); // an ICMP error to a VIP, about a reply
@@ -800,9 +799,35 @@ public final class PacketDirector implements AutoCloseable {
             }
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
-                case MASQUERADE, TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
+                case TUNNEL -> tunnel.toServer6(entry, table6, forwarding[s]);
+                case MASQUERADE, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
                         + forwarding[s]);
             };
+        }
+
+        /**
+         * Tunnels an ICMP error sent to a VIP (by a router on the clients' side) about a reply of a
+         * tunnelled connection to that connection's real server, as IPVS does, so that the
+         * server's path MTU discovery works.
+         *
+         * @return {@code false} if the error is not about a tunnelled connection
+         */
+        private boolean tunnelIcmp() {
+            int quoted = parser.quotedProtocol();
+            if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+                return false;
+            }
+            // The quoted reply read backwards: its destination is the client, its source the VIP.
+            int entry = table.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int s = entry == ConnectionTable.MISS ? -1
+                    : service(quoted, table.virtualAddressIpv4(entry), table.virtualPort(entry));
+            if (s < 0 || forwarding[s].method() != ForwardingMethod.TUNNEL) {
+                return false;
+            }
+            counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+            tunnel.toServer(entry, forwarding[s]);
+            return true;
         }
 
         /**
@@ -821,6 +846,10 @@ public final class PacketDirector implements AutoCloseable {
                     parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
             int s = entry == ConnectionTable.MISS ? -1
                     : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
+            if (s >= 0 && forwarding[s].method() == ForwardingMethod.TUNNEL) {
+                counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+                return tunnel.toServer6(entry, table6, forwarding[s]);
+            }
             if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
                 counters.increment(DirectorCounter.IGNORED.ordinal());
                 return false;
@@ -1101,7 +1130,8 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE) {
+            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
+                    && method.method() != ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
