@@ -381,10 +381,35 @@ class NatDirectorIT {
                 }
                 assertEquals(one.sha256(), two.sha256());
                 assertTrue(dr.counter(DirectorCounter.NAT_PARTIAL_CHECKSUMS) > 0);
-                assertEquals(6, dr.counter(DirectorCounter.NEW_CONNECTIONS));
-                assertTrue(dr.counter(DirectorCounter.REPLIES_FORWARDED) > 6 * 2);
+
+                // 8 more client addresses, steered to both loops by their low 32 bits: 80 connections.
+                List<String> clients = new ArrayList<>();
+                Set<Integer> loopsUsed = new HashSet<>();
+                for (int n = 0x150; n < 0x158; n++) {
+                    String address = "2001:db8:7::" + Integer.toHexString(n);
+                    client.exec("ip", "-6", "addr", "add", address + "/64", "dev", client.iface(), "nodad").check();
+                    clients.add(address);
+                    loopsUsed.add(FanoutProgram.socketOf(n, 2));
+                }
+                assertEquals(Set.of(0, 1), loopsUsed);
+                Map<String, Integer> answers = client.netns().call(() -> {
+                    Map<String, Integer> count = new HashMap<>();
+                    for (int i = 0; i < 80; i++) {
+                        try (Socket s = new Socket()) {
+                            s.bind(new InetSocketAddress(clients.get(i % clients.size()), 0));
+                            s.connect(new InetSocketAddress(vip, 80), 5000);
+                            s.setSoTimeout(5000);
+                            count.merge(request(s, "[" + vip + "]"), 1, Integer::sum);
+                        }
+                    }
+                    return count;
+                });
+                assertEquals(Map.of("nginx1", 40, "nginx2", 40), answers);
+
+                assertEquals(6 + 80, dr.counter(DirectorCounter.NEW_CONNECTIONS));
+                assertTrue(dr.counter(DirectorCounter.REPLIES_FORWARDED) > 86 * 2);
                 for (ConnectionEntry e : dr.connections()) {
-                    assertEquals(InetAddress.getByName(CLIENT6), e.client());
+                    assertTrue(e.client().getHostAddress().startsWith("2001:db8:7:"), e.toString());
                     assertEquals(8080, e.destinationPort());
                 }
                 assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
