@@ -82,9 +82,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * second, IPv6 table of each loop. The default fanout steers by the IPv4 source only, so every
  * IPv6 frame reaches the first loop.
  *
- * <p>NAT replies go back to the MAC address the connection's client frames came from (the
- * client itself or the router in front of the director), so the director needs no routing
- * table of its own.
+ * <p>NAT ({@link NatForwarder}, IPv4 and IPv6) replies go back to the MAC address the
+ * connection's client frames came from (the client itself or the router in front of the
+ * director), so the director needs no routing table of its own. A director with a NAT service
+ * steers frames by the client's address in both directions
+ * ({@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}, IPv6 too), so that a real server's reply
+ * reaches the loop that owns its connection.
  *
  * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
  * reach the real server from one of the director's local addresses
@@ -587,6 +590,9 @@ public final class PacketDirector implements AutoCloseable {
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
             this.table6 = vips6.isEmpty() ? null : ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock).build();
+            if (nat != null && table6 != null) {
+                nat.prepareIpv6(config.connectionCapacity);
+            }
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
                     config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
             this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12,
@@ -780,6 +786,9 @@ public final class PacketDirector implements AutoCloseable {
             }
             int s = toUs ? service6(protocol, segment, vip, port) : -1;
             if (s < 0) {
+                if (toUs && nat != null && table6 != null && ndp.owned(segment, vip) < 0) {
+                    return nat.fromServer(table6); // a real server's reply, or an error about a client's packet
+                }
                 if (parser.fragment() && ndp.owned(segment, vip) >= 0) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
                 } else {
@@ -800,7 +809,8 @@ public final class PacketDirector implements AutoCloseable {
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
                 case TUNNEL -> tunnel.toServer6(entry, table6, forwarding[s]);
-                case MASQUERADE, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
+                case MASQUERADE -> nat.toServer(table6, entry);
+                case FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
                         + forwarding[s]);
             };
         }
@@ -849,6 +859,9 @@ public final class PacketDirector implements AutoCloseable {
             if (s >= 0 && forwarding[s].method() == ForwardingMethod.TUNNEL) {
                 counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
                 return tunnel.toServer6(entry, table6, forwarding[s]);
+            }
+            if (s >= 0 && forwarding[s].method() == ForwardingMethod.MASQUERADE) {
+                return nat.icmpToServer(table6); // translated for the real server, not relayed
             }
             if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
                 counters.increment(DirectorCounter.IGNORED.ordinal());
@@ -1131,7 +1144,7 @@ public final class PacketDirector implements AutoCloseable {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
             if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
-                    && method.method() != ForwardingMethod.TUNNEL) {
+                    && method.method() != ForwardingMethod.TUNNEL && method.method() != ForwardingMethod.MASQUERADE) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);

@@ -297,6 +297,6 @@ class PacketDirectorIpv6Test {
         assertThrows(IllegalArgumentException.class,
                 () -> PacketDirector.builder().directorAddress(InetAddress.getByName(DIRECTOR)));
         assertThrows(IllegalArgumentException.class,
-                () -> PacketDirector.builder().virtualService(vs, Forwarding.masquerade()));
+                () -> PacketDirector.builder().virtualService(vs, Forwarding.fullNat()));
     }
 }
