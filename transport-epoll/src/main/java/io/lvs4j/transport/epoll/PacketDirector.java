@@ -139,9 +139,14 @@ public final class PacketDirector implements AutoCloseable {
     private final int[] rsPort;
     private final Neighbours neighbours;
     private final DestinationRegistry registry;
-    /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
+    /** Full-NAT IPv4 local addresses, owned in user space as VIPs are; empty without full-NAT. */
     private final int[] localAddresses;
+    /** Full-NAT IPv6 local addresses (16 bytes each), owned through Neighbor Discovery. */
+    private final List<byte[]> localAddresses6;
+    /** Whether an IPv4 service is full-NAT. */
     private final boolean hasFullNat;
+    /** Whether an IPv6 service is full-NAT. */
+    private final boolean hasFullNat6;
     private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
@@ -183,8 +188,20 @@ public final class PacketDirector implements AutoCloseable {
             replies |= forwarding[s].method() == ForwardingMethod.MASQUERADE;
         }
         seesReplies = replies;
-        localAddresses = config.localAddresses.stream().mapToInt(PacketDirector::ipv4).toArray();
-        hasFullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
+        localAddresses = config.localAddresses.stream().filter(a -> a instanceof Inet4Address)
+                .mapToInt(PacketDirector::ipv4).toArray();
+        localAddresses6 = config.localAddresses.stream().filter(a -> a instanceof Inet6Address)
+                .map(InetAddress::getAddress).toList();
+        boolean fullNat4 = false;
+        boolean fullNat6 = false;
+        for (int s = 0; s < n; s++) {
+            if (forwarding[s].method() == ForwardingMethod.FULL_NAT) {
+                fullNat4 |= vsVersion[s] == 4;
+                fullNat6 |= vsVersion[s] == 6;
+            }
+        }
+        hasFullNat = fullNat4;
+        hasFullNat6 = fullNat6;
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -289,6 +306,9 @@ public final class PacketDirector implements AutoCloseable {
         if (hasFullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
             throw new IllegalStateException("full-NAT over " + loopCount
                     + " loops needs a classic BPF fanout, which steers replies by local port");
+        }
+        if (hasFullNat6 && loopCount > 1) {
+            throw new IllegalStateException("IPv6 full-NAT runs on one event loop, not " + loopCount);
         }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
@@ -427,6 +447,9 @@ public final class PacketDirector implements AutoCloseable {
         for (LoopPath path : paths) {
             if (path.fullNat != null) {
                 sum += path.fullNat.ports().inUse();
+            }
+            if (path.fullNat6 != null) {
+                sum += path.fullNat6.ports().inUse();
             }
         }
         return sum;
@@ -568,6 +591,7 @@ public final class PacketDirector implements AutoCloseable {
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
         private final FullNatForwarder fullNat;
+        private final FullNatForwarder fullNat6;
         private final TunnelForwarder tunnel;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
@@ -585,10 +609,18 @@ public final class PacketDirector implements AutoCloseable {
             }
             this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
-            this.table6 = vips6.isEmpty() ? null : ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
-                    .registry(registry).clock(config.clock).build();
+            this.fullNat6 = hasFullNat6 ? FullNatForwarder.ipv6(this, arena, config.connectionCapacity,
+                    localAddresses6, config.firstLocalPort, config.lastLocalPort) : null;
+            ConnectionTable.Builder tables6 = ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock);
+            if (fullNat6 != null) {
+                tables6.fullNat(fullNat6::released);
+            }
+            this.table6 = vips6.isEmpty() ? null : tables6.build();
+            List<byte[]> owned6 = new ArrayList<>(vips6);
+            owned6.addAll(localAddresses6);
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
-                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), owned6);
             this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
         }
 
@@ -664,6 +696,11 @@ public final class PacketDirector implements AutoCloseable {
         /** @return a real server's IPv4 address by destination id */
         int serverIpv4(int destinationId) {
             return neighbours.address(destinationId);
+        }
+
+        /** Copies a real server's IPv6 address (by destination id) into memory. */
+        void serverIpv6(int destinationId, MemorySegment into, long offset) {
+            neighbours.address6(destinationId, into, offset);
         }
 
         /** @return a real server's port by destination id */
@@ -776,6 +813,9 @@ public final class PacketDirector implements AutoCloseable {
             long vip = parser.destinationAddressOffset();
             int port = parser.destinationPort();
             boolean toUs = active && parser.ethernet().destination() == link.mac();
+            if (toUs && fullNat6 != null && fullNat6.ownsLocal6(segment, vip) >= 0) {
+                return fullNat6.fromServer(); // a real server's reply to an IPv6 local address
+            }
             if (toUs && parser.quotedVersion() == 6 && ndp.owned(segment, vip) >= 0) {
                 return icmpToServer6();
             }
@@ -800,7 +840,8 @@ public final class PacketDirector implements AutoCloseable {
             }
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
-                case MASQUERADE, TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
+                case FULL_NAT -> fullNat6.toServer(entry);
+                case MASQUERADE, TUNNEL -> throw new IllegalStateException("refused at build: IPv6 "
                         + forwarding[s]);
             };
         }
@@ -923,12 +964,13 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             serverAddress(id);
-            int entry = forwarding[s].method() == ForwardingMethod.FULL_NAT
-                    ? fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
-                            id, template)
-                    : table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+            int entry = forwarding[s].method() != ForwardingMethod.FULL_NAT
+                    ? table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
                             parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id,
-                            forwarding[s].method(), template);
+                            forwarding[s].method(), template)
+                    : parser.ipVersion() == 6 ? fullNat6.connect6(protocol, clientPort, port, id, template)
+                    : fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
+                            id, template);
             if (entry < 0) {
                 if (entry == ConnectionTable.MISS) {
                     drops.increment(DropReason.CONNECTION_TABLE_FULL);
@@ -1101,7 +1143,8 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE) {
+            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
+                    && method.method() != ForwardingMethod.FULL_NAT) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
@@ -1118,7 +1161,8 @@ public final class PacketDirector implements AutoCloseable {
          * address offers its ports once per group of real servers (16 groups by endpoint), and
          * costs about 2 MiB of local port pools over all loops with the default port range.
          *
-         * @param addresses one or more IPv4 addresses, none of them a VIP
+         * @param addresses one or more addresses, none of them a VIP: IPv4 ones for IPv4 services,
+         *        IPv6 ones (answered by Neighbor Discovery) for IPv6 services
          * @return this builder
          */
         public Builder localAddresses(InetAddress... addresses) {
@@ -1221,9 +1265,13 @@ public final class PacketDirector implements AutoCloseable {
         }
 
         private void checkLocalAddresses() {
-            boolean fullNat = forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
-            if (fullNat && localAddresses.isEmpty()) {
-                throw new IllegalStateException("a full-NAT service needs localAddresses");
+            for (int s = 0; s < services.size(); s++) {
+                Class<?> family = services.get(s).address().getClass();
+                if (forwardings.get(s).method() == ForwardingMethod.FULL_NAT
+                        && localAddresses.stream().noneMatch(family::isInstance)) {
+                    throw new IllegalStateException("a full-NAT service needs localAddresses of its family: "
+                            + services.get(s));
+                }
             }
             if (localAddresses.size() > 200) {
                 throw new IllegalStateException("at most 200 local addresses: " + localAddresses.size());
