@@ -33,6 +33,9 @@ import java.util.List;
  * ({@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}), no entry is made. The table hands every
  * port back as its entry is freed ({@link #released}).
  *
+ * <p>One instance serves the IPv4 table, another (made by {@link #ipv6}) the IPv6 table with
+ * IPv6 local addresses; ICMP errors are translated for IPv4 only.
+ *
  * <p>Not thread-safe: its loop only; allocation-free on the data path.
  */
 final class FullNatForwarder {

@@ -96,7 +96,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the number of loops) and the fanout program steers frames to a local address by their
  * destination port, so replies reach the loop owning their connection; a connection for which
  * no local port is free is refused (its SYN dropped and counted in
- * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}).
+ * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}). IPv6 services get IPv6 local addresses,
+ * owned through Neighbor Discovery; IPv6 full-NAT runs on one event loop (the fanout has no
+ * IPv6 local-port clause) and translates no ICMPv6 errors.
  *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
