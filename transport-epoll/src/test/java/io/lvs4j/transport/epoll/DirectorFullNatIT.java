@@ -1,0 +1,107 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.config.DirectorConfig;
+import io.lvs4j.core.config.KeepalivedConfigParser;
+import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.testkit.Host;
+import io.lvs4j.testkit.Lab;
+import io.lvs4j.testkit.NamedHttpServer;
+import io.lvs4j.testkit.NetnsGuard;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A full-NAT {@link Director} from a keepalived.conf in DPVS's words ({@code lb_kind FNAT},
+ * {@code laddr_group_name}, {@code local_address_group}) in namespaces: VIP port 80 maps to the
+ * real servers' port 8080, and the real servers live in their own network (198.18.1.0/24) with
+ * no route to the client, so only the local address from the configuration brings their replies
+ * back.
+ */
+class DirectorFullNatIT {
+
+    private static final String LADDR = "198.18.1.254";
+    private static final String DIRECTOR_SERVER_SIDE = "198.18.1.2";
+
+    /** Moves a host into the real servers' network: its only address and route are 198.18.1.n/24. */
+    private static String serverSide(Host host, int n) {
+        host.exec("ip", "addr", "flush", "dev", host.iface()).check();
+        String ip = "198.18.1." + n;
+        host.exec("ip", "addr", "add", ip + "/24", "dev", host.iface()).check();
+        return ip;
+    }
+
+    @Test
+    void shouldServeAFullNatVirtualServerWithItsPortMappingFromKeepalivedConf() throws Exception {
+        NetnsGuard.assumeNetns("curl");
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            String rs1 = serverSide(lab.host("rs1"), 7);
+            String rs2 = serverSide(lab.host("rs2"), 8);
+            assertFalse(lab.host("rs1").exec("ip", "route", "get", client.ip()).ok(), "rs1 has no route to the client");
+            director.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0").check();
+            director.exec("ip", "addr", "add", DIRECTOR_SERVER_SIDE + "/24", "dev", director.iface()).check();
+            String vip = lab.address(200);
+            String conf = """
+                    local_address_group laddr_g1 {
+                        %4$s dpdk0
+                    }
+                    virtual_server %1$s 80 {
+                        delay_loop 1
+                        lb_algo rr
+                        lb_kind FNAT
+                        laddr_group_name laddr_g1
+                        protocol TCP
+                        real_server %2$s 8080 {
+                            TCP_CHECK {
+                                connect_timeout 1
+                                retry 0
+                            }
+                        }
+                        real_server %3$s 8080 {
+                            TCP_CHECK {
+                                connect_timeout 1
+                                retry 0
+                            }
+                        }
+                    }
+                    """.formatted(vip, rs1, rs2, LADDR);
+            DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("fnat.conf"), conf).config();
+            try (NamedHttpServer one = NamedHttpServer.start(lab.host("rs1"), "nginx1", 8080);
+                    NamedHttpServer two = NamedHttpServer.start(lab.host("rs2"), "nginx2", 8080);
+                    Director d = director.netns().call(() -> Director.fromConfig(config, director.iface())
+                            .directorAddress(InetAddress.getByName(DIRECTOR_SERVER_SIDE)).build().start())) {
+                VirtualService vs = d.services().getFirst();
+                assertEquals(Forwarding.fullNat(), d.forwardingOf(vs));
+                assertEquals(List.of(InetAddress.getByName(LADDR)), d.localAddresses());
+                await().atMost(15, TimeUnit.SECONDS).until(() -> vs.destinations().size() == 2
+                        && d.dataPath().resolved(InetAddress.getByName(rs1))
+                        && d.dataPath().resolved(InetAddress.getByName(rs2)));
+
+                assertEquals(Set.of("nginx1", "nginx2"), answers(client, vip, 4));
+                assertTrue(d.dataPath().counter(DirectorCounter.FULL_NAT_REPLIES_FORWARDED) > 0, "replies rewritten");
+            }
+        }
+    }
+
+    private static Set<String> answers(Host client, String vip, int n) {
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(client.exec("curl", "-sS", "-m", "5", "http://" + vip + "/").check().stdout().strip());
+        }
+        return new HashSet<>(all);
+    }
+}
