@@ -24,13 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A full-NAT {@link Director} from a keepalived.conf in DPVS's words ({@code lb_kind FNAT},
- * {@code laddr_group_name}, {@code local_address_group}) in namespaces: VIP port 80 maps to the
- * real servers' port 8080, and the real servers live in their own network (198.18.1.0/24) with
- * no route to the client, so only the local address from the configuration brings their replies
- * back.
+ * Whole {@link Director}s from keepalived.conf files in namespaces, one per forwarding keyword
+ * the data path offers beyond IPv4 direct routing (which {@link DirectorIT} covers): full-NAT in
+ * DPVS's words, and an IPv6 virtual server.
  */
-class DirectorFullNatIT {
+class DirectorForwardingIT {
 
     private static final String LADDR = "198.18.1.254";
     private static final String DIRECTOR_SERVER_SIDE = "198.18.1.2";
@@ -43,6 +41,12 @@ class DirectorFullNatIT {
         return ip;
     }
 
+    /**
+     * {@code lb_kind FNAT} with {@code laddr_group_name} and {@code local_address_group}: VIP port
+     * 80 maps to the real servers' port 8080, and the real servers live in their own network
+     * (198.18.1.0/24) with no route to the client, so only the local address from the
+     * configuration brings their replies back.
+     */
     @Test
     void shouldServeAFullNatVirtualServerWithItsPortMappingFromKeepalivedConf() throws Exception {
         NetnsGuard.assumeNetns("curl");
@@ -97,10 +101,64 @@ class DirectorFullNatIT {
         }
     }
 
-    private static Set<String> answers(Host client, String vip, int n) {
+    /**
+     * {@code virtual_server 2001:db8:6::210 80} with {@code lb_kind DR} and IPv6 TCP checks: the
+     * director finds its own IPv6 address on the interface for its neighbour solicitations.
+     */
+    @Test
+    void shouldServeAnIpv6DirectRoutingVirtualServerFromKeepalivedConf() throws Exception {
+        NetnsGuard.assumeNetns("curl", "nginx");
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Ipv6Lab v6 = Ipv6Lab.of(lab);
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            String vip = Ipv6Lab.vip(0x210);
+            Ipv6Lab.holdVipOnLoopback(lab.host("rs1"), vip);
+            Ipv6Lab.holdVipOnLoopback(lab.host("rs2"), vip);
+            String rs1 = v6.address(lab.host("rs1"));
+            String rs2 = v6.address(lab.host("rs2"));
+            String conf = """
+                    virtual_server %1$s 80 {
+                        delay_loop 1
+                        lb_algo rr
+                        lb_kind DR
+                        protocol TCP
+                        real_server %2$s 80 {
+                            TCP_CHECK {
+                                connect_timeout 1
+                                retry 0
+                            }
+                        }
+                        real_server %3$s 80 {
+                            TCP_CHECK {
+                                connect_timeout 1
+                                retry 0
+                            }
+                        }
+                    }
+                    """.formatted(vip, rs1, rs2);
+            DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("v6.conf"), conf).config();
+            try (DownloadServer one = DownloadServer.start(lab.host("rs1"), "nginx1", 80, 1024, 1);
+                    DownloadServer two = DownloadServer.start(lab.host("rs2"), "nginx2", 80, 1024, 2);
+                    Director d = director.netns().call(() -> Director.fromConfig(config, director.iface()).build()
+                            .start())) {
+                VirtualService vs = d.services().getFirst();
+                assertEquals(InetAddress.getByName(vip), vs.address());
+                await().atMost(15, TimeUnit.SECONDS).until(() -> vs.destinations().size() == 2
+                        && d.dataPath().resolved(InetAddress.getByName(rs1))
+                        && d.dataPath().resolved(InetAddress.getByName(rs2)));
+
+                assertEquals(Set.of("nginx1", "nginx2"), answers(client, "[" + vip + "]", 4));
+                assertTrue(d.dataPath().counter(DirectorCounter.NEIGHBOUR_SOLICITATIONS) >= 2,
+                        "the director solicited its real servers from its own IPv6 address");
+            }
+        }
+    }
+
+    private static Set<String> answers(Host client, String host, int n) {
         List<String> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            all.add(client.exec("curl", "-sS", "-m", "5", "http://" + vip + "/").check().stdout().strip());
+            all.add(client.exec("curl", "-sS", "-g", "-m", "5", "http://" + host + "/").check().stdout().strip());
         }
         return new HashSet<>(all);
     }
