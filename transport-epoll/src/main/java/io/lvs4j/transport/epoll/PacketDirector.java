@@ -568,6 +568,7 @@ public final class PacketDirector implements AutoCloseable {
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
         private final FullNatForwarder fullNat;
+        private final TunnelForwarder tunnel;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
         private boolean released;
@@ -588,6 +589,7 @@ public final class PacketDirector implements AutoCloseable {
                     .registry(registry).clock(config.clock).build();
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
                     config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
+            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
         }
 
         /**
@@ -669,6 +671,21 @@ public final class PacketDirector implements AutoCloseable {
             return rsPort[destinationId];
         }
 
+        /** @return the director's own IPv4 address: the source of tunnel packets */
+        int directorAddress() {
+            return directorIp;
+        }
+
+        /** @return the loop's clock reading, advanced by every tick (100 ms) */
+        long now() {
+            return now;
+        }
+
+        /** @return the tunnel forwarder (IPv6 services call {@link TunnelForwarder#toServer6}) */
+        TunnelForwarder tunnel() {
+            return tunnel;
+        }
+
         /** @return the MAC of a destination, 0 if unresolved (counted) */
         long serverMac(int destinationId) {
             long mac = neighbours.mac(destinationId, now);
@@ -741,7 +758,7 @@ public final class PacketDirector implements AutoCloseable {
                 case DIRECT_ROUTE -> directRoute(table, entry);
                 case MASQUERADE -> nat.toServer(entry);
                 case FULL_NAT -> fullNat.toServer(entry);
-                case TUNNEL -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+                case TUNNEL -> tunnel.toServer(entry, forwarding[s]);
             };
         }
 
@@ -1084,9 +1101,6 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (method.method() == ForwardingMethod.TUNNEL) {
-                throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
-            }
             if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
