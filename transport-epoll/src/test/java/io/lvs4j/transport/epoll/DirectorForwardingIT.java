@@ -8,9 +8,14 @@ import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NamedHttpServer;
 import io.lvs4j.testkit.NetnsGuard;
+import io.lvs4j.testkit.RealServerSetup;
+import io.lvs4j.transport.epoll.tunnel.TunnelDecapsulator;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Whole {@link Director}s from keepalived.conf files in namespaces, one per forwarding keyword
- * the data path offers beyond IPv4 direct routing (which {@link DirectorIT} covers): full-NAT in
- * DPVS's words, and an IPv6 virtual server.
+ * the data path offers beyond IPv4 direct routing (which {@link DirectorIT} covers): keepalived
+ * 2.x's GUE tunnel, full-NAT in DPVS's words, and an IPv6 virtual server.
  */
 class DirectorForwardingIT {
 
@@ -152,6 +157,70 @@ class DirectorForwardingIT {
                 assertTrue(d.dataPath().counter(DirectorCounter.NEIGHBOUR_SOLICITATIONS) >= 2,
                         "the director solicited its real servers from its own IPv6 address");
             }
+        }
+    }
+
+    /**
+     * {@code lvs_method TUN type gue port 6080}: the real servers run the user-space GUE
+     * decapsulator and answer the client directly from the VIP.
+     */
+    @Test
+    void shouldServeAGueTunnelVirtualServerFromKeepalivedConf() throws Exception {
+        NetnsGuard.assumeNetns("curl");
+        MultiThreadIoEventLoopGroup decapLoops = PacketSocketGroup.newEventLoopGroup(1);
+        List<AutoCloseable> resources = new ArrayList<>();
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            String vip = lab.address(222);
+            int n = 0;
+            for (Host rs : List.of(lab.host("rs1"), lab.host("rs2"))) {
+                n++;
+                String tun = "tg" + lab.tag() + n;
+                IoEventLoop loop = (IoEventLoop) decapLoops.next();
+                resources.add(rs.netns().call(() -> TunnelDecapsulator.builder().gue(6080).tunName(tun)
+                        .families(StandardProtocolFamily.INET).loop(loop).build().start()));
+                RealServerSetup.in(rs.netns()).tunDevice(tun).vip(vip).apply();
+                resources.add(NamedHttpServer.start(rs, "nginx" + n, 80));
+            }
+            String conf = """
+                    virtual_server %1$s 80 {
+                        delay_loop 1
+                        lb_algo rr
+                        lvs_method TUN type gue port 6080
+                        protocol TCP
+                        real_server %2$s 80 {
+                            TCP_CHECK {
+                                connect_timeout 1
+                                retry 0
+                            }
+                        }
+                        real_server %3$s 80 {
+                            lvs_method TUN port 6080 type gue nocsum
+                            TCP_CHECK {
+                                connect_timeout 1
+                                retry 0
+                            }
+                        }
+                    }
+                    """.formatted(vip, lab.host("rs1").ip(), lab.host("rs2").ip());
+            DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("gue.conf"), conf).config();
+            try (Director d = director.netns().call(() -> Director.fromConfig(config, director.iface()).build()
+                    .start())) {
+                VirtualService vs = d.services().getFirst();
+                assertEquals(Forwarding.gue(6080), d.forwardingOf(vs));
+                await().atMost(15, TimeUnit.SECONDS).until(() -> vs.destinations().size() == 2
+                        && d.dataPath().resolved(InetAddress.getByName(lab.host("rs1").ip()))
+                        && d.dataPath().resolved(InetAddress.getByName(lab.host("rs2").ip())));
+
+                assertEquals(Set.of("nginx1", "nginx2"), answers(client, vip, 4));
+                assertTrue(d.dataPath().counter(DirectorCounter.TUNNEL_ENCAPSULATED) > 0, "packets encapsulated");
+            }
+        } finally {
+            for (int i = resources.size() - 1; i >= 0; i--) {
+                resources.get(i).close();
+            }
+            decapLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
