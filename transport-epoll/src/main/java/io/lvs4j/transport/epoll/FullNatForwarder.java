@@ -12,6 +12,7 @@ import io.lvs4j.core.packet.NetworkOrder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 
 /**
  * Full-NAT (DPVS's FNAT) on one loop of a {@link PacketDirector}: a new connection gets one of
@@ -32,6 +33,9 @@ import java.lang.foreign.ValueLayout;
  * ({@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}), no entry is made. The table hands every
  * port back as its entry is freed ({@link #released}).
  *
+ * <p>One instance serves the IPv4 table, another (made by {@link #ipv6}) the IPv6 table with
+ * IPv6 local addresses; ICMP errors are translated for IPv4 only.
+ *
  * <p>Not thread-safe: its loop only; allocation-free on the data path.
  */
 final class FullNatForwarder {
@@ -48,7 +52,14 @@ final class FullNatForwarder {
     static final int NOT_FULL_NAT = -1;
 
     private final PacketDirector.LoopPath path;
+    /** Whether this forwarder serves the IPv6 table (its local addresses are IPv6). */
+    private final boolean ipv6;
     private final int[] locals;
+    /** IPv6 local addresses, 16 bytes each; empty for IPv4. */
+    private final MemorySegment locals6;
+    private final int localCount;
+    /** Scratch for an IPv6 real server address. */
+    private final MemorySegment server6;
     private final LocalPortPool ports;
     /** The Ethernet source of each connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
@@ -68,11 +79,63 @@ final class FullNatForwarder {
      */
     FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, int[] locals, int firstPort,
             int lastPort, int loop, int loops) {
+        this(path, arena, capacity, false, locals, List.of(), firstPort, lastPort, loop, loops);
+    }
+
+    private FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, boolean ipv6, int[] locals,
+            List<byte[]> locals6, int firstPort, int lastPort, int loop, int loops) {
         this.path = path;
+        this.ipv6 = ipv6;
         this.locals = locals.clone();
-        this.ports = LocalPortPool.builder().pools(locals.length * SERVER_POOLS).range(firstPort, lastPort)
+        this.localCount = ipv6 ? locals6.size() : locals.length;
+        this.locals6 = arena.allocate(Math.max(1, locals6.size()) * 16L, 8);
+        for (int i = 0; i < locals6.size(); i++) {
+            MemorySegment.copy(MemorySegment.ofArray(locals6.get(i)), 0, this.locals6, 16L * i, 16);
+        }
+        this.server6 = arena.allocate(16, 8);
+        this.ports = LocalPortPool.builder().pools(localCount * SERVER_POOLS).range(firstPort, lastPort)
                 .residue(loop, loops).build();
         this.clientMacs = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
+    }
+
+    /**
+     * Makes the IPv6 forwarder of a loop: connections of the IPv6 table, from IPv6 local
+     * addresses, all ports of the range (IPv6 full-NAT runs on one loop).
+     *
+     * @param path the loop's data path
+     * @param arena where the per-entry state lives
+     * @param capacity the IPv6 connection table's capacity
+     * @param locals the IPv6 local addresses (16 bytes each)
+     * @param firstPort the lowest local port
+     * @param lastPort the highest local port
+     * @return the forwarder
+     */
+    static FullNatForwarder ipv6(PacketDirector.LoopPath path, Arena arena, int capacity, List<byte[]> locals,
+            int firstPort, int lastPort) {
+        return new FullNatForwarder(path, arena, capacity, true, new int[0], locals, firstPort, lastPort, 0, 1);
+    }
+
+    /** @return the connection table of this forwarder's family */
+    private ConnectionTable table() {
+        return path.table(ipv6 ? 6 : 4);
+    }
+
+    /**
+     * Tells whether an IPv6 address is one of the local addresses.
+     *
+     * @param memory memory holding the address
+     * @param offset where its 16 bytes start
+     * @return the local address's index, or -1
+     */
+    int ownsLocal6(MemorySegment memory, long offset) {
+        long high = memory.get(NetworkOrder.U64, offset);
+        long low = memory.get(NetworkOrder.U64, offset + 8);
+        for (int l = 0; l < localCount; l++) {
+            if (locals6.get(NetworkOrder.U64, 16L * l) == high && locals6.get(NetworkOrder.U64, 16L * l + 8) == low) {
+                return l;
+            }
+        }
+        return -1;
     }
 
     /** @return the local ports of this loop */
@@ -114,8 +177,50 @@ final class FullNatForwarder {
         return NO_LOCAL_PORT;
     }
 
+    /**
+     * Inserts a new IPv6 full-NAT connection for the parsed client frame, as {@link #connect}
+     * does for IPv4.
+     *
+     * @return the entry, {@link ConnectionTable#MISS} if the table is full (the port went back),
+     *     or {@link #NO_LOCAL_PORT} if no port was free (counted)
+     */
+    int connect6(int protocol, int clientPort, int port, int id, int template) {
+        FrameParser parser = path.parser();
+        path.serverIpv6(id, server6, 0);
+        int serverPort = path.serverPort(id);
+        int group = group6(serverPort);
+        for (int i = 0; i < localCount; i++) {
+            int l = nextLocal;
+            nextLocal = l + 1 == localCount ? 0 : l + 1;
+            int localPort = ports.allocate(l * SERVER_POOLS + group);
+            if (localPort != LocalPortPool.EXHAUSTED) {
+                return table().insertFullNat(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+                        parser.destinationAddressOffset(), port, server6, 0, serverPort, id, locals6, 16L * l,
+                        localPort, template);
+            }
+        }
+        path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
+        return NO_LOCAL_PORT;
+    }
+
+    /** The pool group of the IPv6 real server endpoint in {@link #server6}. */
+    private int group6(int port) {
+        long high = server6.get(NetworkOrder.U64, 0);
+        long low = server6.get(NetworkOrder.U64, 8);
+        long folded = high ^ Long.rotateLeft(low, 29);
+        return group((int) (folded ^ (folded >>> 32)), port);
+    }
+
     /** The connection table's {@link ConnectionTable.FullNatListener}: a port is free again. */
     void released(MemorySegment memory, long localAddress, int localPort, int destinationId) {
+        if (ipv6) {
+            int l = ownsLocal6(memory, localAddress);
+            if (l >= 0) {
+                path.serverIpv6(destinationId, server6, 0);
+                ports.release(l * SERVER_POOLS + group6(path.serverPort(destinationId)), localPort);
+            }
+            return;
+        }
         int local = memory.get(NetworkOrder.U32, localAddress);
         for (int l = 0; l < locals.length; l++) {
             if (locals[l] == local) {
@@ -142,7 +247,7 @@ final class FullNatForwarder {
      * @return {@code true} if the frame is to be sent on
      */
     boolean toServer(int entry) {
-        ConnectionTable table = path.table();
+        ConnectionTable table = table();
         FrameParser parser = path.parser();
         long mac = path.serverMac(table.destination(entry));
         if (mac == 0) {
@@ -150,8 +255,14 @@ final class FullNatForwarder {
         }
         EthernetHeader ethernet = parser.ethernet();
         clientMacs.setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
-        FullNatRewriter.rewriteIpv4(parser, table.localAddressIpv4(entry), table.localPort(entry),
-                table.destinationAddressIpv4(entry), table.destinationPort(entry), path.frame().needsChecksum());
+        if (ipv6) {
+            FullNatRewriter.rewriteIpv6(parser, table.memory(), table.localAddressOffset(entry), table.localPort(entry),
+                    table.memory(), table.destinationAddressOffset(entry), table.destinationPort(entry),
+                    path.frame().needsChecksum());
+        } else {
+            FullNatRewriter.rewriteIpv4(parser, table.localAddressIpv4(entry), table.localPort(entry),
+                    table.destinationAddressIpv4(entry), table.destinationPort(entry), path.frame().needsChecksum());
+        }
         ethernet.destination(mac).source(path.link().mac());
         path.counters().increment(DirectorCounter.FORWARDED.ordinal());
         return true;
@@ -166,18 +277,17 @@ final class FullNatForwarder {
      */
     boolean fromServer() {
         FrameParser parser = path.parser();
-        if (parser.protocol() == Ipv4Header.PROTOCOL_ICMP && !parser.fragment()) {
+        if (!ipv6 && parser.protocol() == Ipv4Header.PROTOCOL_ICMP && !parser.fragment()) {
             return icmpToClient();
         }
         if (parser.fragment() || !parser.hasPorts()) {
             path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
         }
-        ConnectionTable table = path.table();
+        ConnectionTable table = table();
         int protocol = parser.protocol();
-        Ipv4Header ip = parser.ipv4();
-        int entry = table.lookupReply(protocol, ip.source(), parser.sourcePort(), ip.destination(),
-                parser.destinationPort());
+        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
+                parser.destinationAddressOffset(), parser.destinationPort());
         if (entry == ConnectionTable.MISS) {
             path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
@@ -187,8 +297,14 @@ final class FullNatForwarder {
         } else {
             table.onPacket(entry);
         }
-        FullNatRewriter.rewriteIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry),
-                table.clientAddressIpv4(entry), table.clientPort(entry), path.frame().needsChecksum());
+        if (ipv6) {
+            FullNatRewriter.rewriteIpv6(parser, table.memory(), table.virtualAddressOffset(entry), table.virtualPort(entry),
+                    table.memory(), table.clientAddressOffset(entry), table.clientPort(entry),
+                    path.frame().needsChecksum());
+        } else {
+            FullNatRewriter.rewriteIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry),
+                    table.clientAddressIpv4(entry), table.clientPort(entry), path.frame().needsChecksum());
+        }
         parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
                 .source(path.link().mac());
         path.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED.ordinal());

@@ -99,7 +99,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the number of loops) and the fanout program steers frames to a local address by their
  * destination port, so replies reach the loop owning their connection; a connection for which
  * no local port is free is refused (its SYN dropped and counted in
- * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}).
+ * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}). IPv6 services get IPv6 local addresses,
+ * owned through Neighbor Discovery; IPv6 full-NAT runs on one event loop (the fanout has no
+ * IPv6 local-port clause) and translates no ICMPv6 errors.
  *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
@@ -142,9 +144,14 @@ public final class PacketDirector implements AutoCloseable {
     private final int[] rsPort;
     private final Neighbours neighbours;
     private final DestinationRegistry registry;
-    /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
+    /** Full-NAT IPv4 local addresses, owned in user space as VIPs are; empty without full-NAT. */
     private final int[] localAddresses;
+    /** Full-NAT IPv6 local addresses (16 bytes each), owned through Neighbor Discovery. */
+    private final List<byte[]> localAddresses6;
+    /** Whether an IPv4 service is full-NAT. */
     private final boolean hasFullNat;
+    /** Whether an IPv6 service is full-NAT. */
+    private final boolean hasFullNat6;
     private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
@@ -186,8 +193,20 @@ public final class PacketDirector implements AutoCloseable {
             replies |= forwarding[s].method() == ForwardingMethod.MASQUERADE;
         }
         seesReplies = replies;
-        localAddresses = config.localAddresses.stream().mapToInt(PacketDirector::ipv4).toArray();
-        hasFullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
+        localAddresses = config.localAddresses.stream().filter(a -> a instanceof Inet4Address)
+                .mapToInt(PacketDirector::ipv4).toArray();
+        localAddresses6 = config.localAddresses.stream().filter(a -> a instanceof Inet6Address)
+                .map(InetAddress::getAddress).toList();
+        boolean fullNat4 = false;
+        boolean fullNat6 = false;
+        for (int s = 0; s < n; s++) {
+            if (forwarding[s].method() == ForwardingMethod.FULL_NAT) {
+                fullNat4 |= vsVersion[s] == 4;
+                fullNat6 |= vsVersion[s] == 6;
+            }
+        }
+        hasFullNat = fullNat4;
+        hasFullNat6 = fullNat6;
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -292,6 +311,9 @@ public final class PacketDirector implements AutoCloseable {
         if (hasFullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
             throw new IllegalStateException("full-NAT over " + loopCount
                     + " loops needs a classic BPF fanout, which steers replies by local port");
+        }
+        if (hasFullNat6 && loopCount > 1) {
+            throw new IllegalStateException("IPv6 full-NAT runs on one event loop, not " + loopCount);
         }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
@@ -430,6 +452,9 @@ public final class PacketDirector implements AutoCloseable {
         for (LoopPath path : paths) {
             if (path.fullNat != null) {
                 sum += path.fullNat.ports().inUse();
+            }
+            if (path.fullNat6 != null) {
+                sum += path.fullNat6.ports().inUse();
             }
         }
         return sum;
@@ -571,6 +596,7 @@ public final class PacketDirector implements AutoCloseable {
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
         private final FullNatForwarder fullNat;
+        private final FullNatForwarder fullNat6;
         private final TunnelForwarder tunnel;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
@@ -588,14 +614,23 @@ public final class PacketDirector implements AutoCloseable {
             }
             this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
-            this.table6 = vips6.isEmpty() ? null : ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
-                    .registry(registry).clock(config.clock).build();
+            this.fullNat6 = hasFullNat6 ? FullNatForwarder.ipv6(this, arena, config.connectionCapacity,
+                    localAddresses6, config.firstLocalPort, config.lastLocalPort) : null;
+            ConnectionTable.Builder tables6 = ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock);
+            if (fullNat6 != null) {
+                tables6.fullNat(fullNat6::released);
+            }
+            this.table6 = vips6.isEmpty() ? null : tables6.build();
             if (nat != null && table6 != null) {
                 nat.prepareIpv6(config.connectionCapacity);
             }
+            List<byte[]> owned6 = new ArrayList<>(vips6);
+            owned6.addAll(localAddresses6);
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
-                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
-            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), owned6);
+            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12,
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress());
         }
 
         /**
@@ -672,6 +707,11 @@ public final class PacketDirector implements AutoCloseable {
             return neighbours.address(destinationId);
         }
 
+        /** Copies a real server's IPv6 address (by destination id) into memory. */
+        void serverIpv6(int destinationId, MemorySegment into, long offset) {
+            neighbours.address6(destinationId, into, offset);
+        }
+
         /** @return a real server's port by destination id */
         int serverPort(int destinationId) {
             return rsPort[destinationId];
@@ -685,11 +725,6 @@ public final class PacketDirector implements AutoCloseable {
         /** @return the loop's clock reading, advanced by every tick (100 ms) */
         long now() {
             return now;
-        }
-
-        /** @return the tunnel forwarder (IPv6 services call {@link TunnelForwarder#toServer6}) */
-        TunnelForwarder tunnel() {
-            return tunnel;
         }
 
         /** @return the MAC of a destination, 0 if unresolved (counted) */
@@ -730,6 +765,9 @@ public final class PacketDirector implements AutoCloseable {
             if (s < 0) {
                 if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
                     return fullNat.fromServer();
+                }
+                if (toUs && parser.quotedVersion() == 4 && ownsVip(vip) && tunnelIcmp()) {
+                    return false; // an ICMP error to a VIP about a tunnelled connection's reply: tunnelled on
                 }
                 if (toUs && fullNat != null && parser.quotedVersion() == 4 && ownsVip(vip)) {
                     int verdict = fullNat.icmpToServer(); // an ICMP error to a VIP, about a reply
@@ -782,6 +820,9 @@ public final class PacketDirector implements AutoCloseable {
             long vip = parser.destinationAddressOffset();
             int port = parser.destinationPort();
             boolean toUs = active && parser.ethernet().destination() == link.mac();
+            if (toUs && fullNat6 != null && fullNat6.ownsLocal6(segment, vip) >= 0) {
+                return fullNat6.fromServer(); // a real server's reply to an IPv6 local address
+            }
             if (toUs && parser.quotedVersion() == 6 && ndp.owned(segment, vip) >= 0) {
                 return icmpToServer6();
             }
@@ -809,10 +850,35 @@ public final class PacketDirector implements AutoCloseable {
             }
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
+                case TUNNEL -> tunnel.toServer6(entry, table6, forwarding[s]);
                 case MASQUERADE -> nat.toServer(table6, entry);
-                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
-                        + forwarding[s]);
+                case FULL_NAT -> fullNat6.toServer(entry);
             };
+        }
+
+        /**
+         * Tunnels an ICMP error sent to a VIP (by a router on the clients' side) about a reply of a
+         * tunnelled connection to that connection's real server, as IPVS does, so that the
+         * server's path MTU discovery works.
+         *
+         * @return {@code false} if the error is not about a tunnelled connection
+         */
+        private boolean tunnelIcmp() {
+            int quoted = parser.quotedProtocol();
+            if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+                return false;
+            }
+            // The quoted reply read backwards: its destination is the client, its source the VIP.
+            int entry = table.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int s = entry == ConnectionTable.MISS ? -1
+                    : service(quoted, table.virtualAddressIpv4(entry), table.virtualPort(entry));
+            if (s < 0 || forwarding[s].method() != ForwardingMethod.TUNNEL) {
+                return false;
+            }
+            counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+            tunnel.toServer(entry, forwarding[s]);
+            return true;
         }
 
         /**
@@ -831,6 +897,10 @@ public final class PacketDirector implements AutoCloseable {
                     parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
             int s = entry == ConnectionTable.MISS ? -1
                     : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
+            if (s >= 0 && forwarding[s].method() == ForwardingMethod.TUNNEL) {
+                counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+                return tunnel.toServer6(entry, table6, forwarding[s]);
+            }
             if (s >= 0 && forwarding[s].method() == ForwardingMethod.MASQUERADE) {
                 return nat.icmpToServer(table6); // translated for the real server, not relayed
             }
@@ -936,12 +1006,13 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             serverAddress(id);
-            int entry = forwarding[s].method() == ForwardingMethod.FULL_NAT
-                    ? fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
-                            id, template)
-                    : table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+            int entry = forwarding[s].method() != ForwardingMethod.FULL_NAT
+                    ? table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
                             parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id,
-                            forwarding[s].method(), template);
+                            forwarding[s].method(), template)
+                    : parser.ipVersion() == 6 ? fullNat6.connect6(protocol, clientPort, port, id, template)
+                    : fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
+                            id, template);
             if (entry < 0) {
                 if (entry == ConnectionTable.MISS) {
                     drops.increment(DropReason.CONNECTION_TABLE_FULL);
@@ -1114,10 +1185,6 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
-                    && method.method() != ForwardingMethod.MASQUERADE) {
-                throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
-            }
             services.add(vs);
             forwardings.add(method);
             return this;
@@ -1132,7 +1199,8 @@ public final class PacketDirector implements AutoCloseable {
          * address offers its ports once per group of real servers (16 groups by endpoint), and
          * costs about 2 MiB of local port pools over all loops with the default port range.
          *
-         * @param addresses one or more IPv4 addresses, none of them a VIP
+         * @param addresses one or more addresses, none of them a VIP: IPv4 ones for IPv4 services,
+         *        IPv6 ones (answered by Neighbor Discovery) for IPv6 services
          * @return this builder
          */
         public Builder localAddresses(InetAddress... addresses) {
@@ -1235,9 +1303,13 @@ public final class PacketDirector implements AutoCloseable {
         }
 
         private void checkLocalAddresses() {
-            boolean fullNat = forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
-            if (fullNat && localAddresses.isEmpty()) {
-                throw new IllegalStateException("a full-NAT service needs localAddresses");
+            for (int s = 0; s < services.size(); s++) {
+                Class<?> family = services.get(s).address().getClass();
+                if (forwardings.get(s).method() == ForwardingMethod.FULL_NAT
+                        && localAddresses.stream().noneMatch(family::isInstance)) {
+                    throw new IllegalStateException("a full-NAT service needs localAddresses of its family: "
+                            + services.get(s));
+                }
             }
             if (localAddresses.size() > 200) {
                 throw new IllegalStateException("at most 200 local addresses: " + localAddresses.size());
