@@ -23,7 +23,10 @@ import java.util.concurrent.TimeUnit;
  * and the lvs4j director's methods. Within a round every path runs once for a fixed time, in an
  * order rotated from round to round; each path's rate is divided by the direct path's rate of
  * the same round, and the results are the medians over rounds of the rates and of these ratios.
- * Two modes: keep-alive requests/s, and new connections/s ({@code Connection: close}).
+ * Two modes: keep-alive requests/s, and new connections/s ({@code Connection: close}). For the
+ * lvs4j paths it also reports the CPU time the director's event loops (and, for TUN, the real
+ * server's decapsulator loop) used per request, a cost that depends less on the machine's other
+ * load than the rates do.
  *
  * <p>Arguments: seconds per run, rounds, event loops of the director, wrk connections, the
  * comma-separated paths ({@code all} or names of {@link EndToEndPath}; direct is always
@@ -87,8 +90,9 @@ public final class EndToEndBenchmark {
                     load());
             lab.report(System.out);
             System.out.println();
-            System.out.println("| mode | path | median rate | median ratio to direct | ratios per round |");
-            System.out.println("|---|---|---|---|---|");
+            System.out.println("| mode | path | median rate | median ratio to direct | ratios per round "
+                    + "| lvs4j CPU per request, µs (median) |");
+            System.out.println("|---|---|---|---|---|---|");
             table.forEach(System.out::println);
         } finally {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -102,16 +106,27 @@ public final class EndToEndBenchmark {
         String unit = keepAlive ? "req/s" : "conn/s";
         Map<EndToEndPath, List<Double>> rates = new EnumMap<>(EndToEndPath.class);
         Map<EndToEndPath, List<Double>> ratios = new EnumMap<>(EndToEndPath.class);
+        Map<EndToEndPath, List<Double>> cpu = new EnumMap<>(EndToEndPath.class);
+        Map<EndToEndPath, List<Double>> decapCpu = new EnumMap<>(EndToEndPath.class);
         for (EndToEndPath path : paths) {
             rates.put(path, new ArrayList<>());
             ratios.put(path, new ArrayList<>());
+            cpu.put(path, new ArrayList<>());
+            decapCpu.put(path, new ArrayList<>());
         }
         for (int round = 0; round < rounds; round++) {
             Map<EndToEndPath, Wrk.Result> results = new EnumMap<>(EndToEndPath.class);
             List<EndToEndPath> order = new ArrayList<>(paths);
             Collections.rotate(order, -round);
             for (EndToEndPath path : order) {
-                results.put(path, Wrk.run(lab.client(), url(lab, path), seconds, connections, keepAlive));
+                long director = lab.directorCpuNanos();
+                long decap = lab.decapsulatorCpuNanos();
+                Wrk.Result result = Wrk.run(lab.client(), url(lab, path), seconds, connections, keepAlive);
+                results.put(path, result);
+                if (path.viaDirector() && result.requests() > 0) {
+                    cpu.get(path).add((lab.directorCpuNanos() - director) / 1e3 / result.requests());
+                    decapCpu.get(path).add((lab.decapsulatorCpuNanos() - decap) / 1e3 / result.requests());
+                }
             }
             double direct = results.get(EndToEndPath.DIRECT).rate();
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s round %d (load %s):", mode,
@@ -134,8 +149,15 @@ public final class EndToEndBenchmark {
             for (double ratio : ratios.get(path)) {
                 perRound.add(String.format(Locale.ROOT, "%.3f", ratio));
             }
-            String row = String.format(Locale.ROOT, "| %s | %s | %,.0f %s | %.3f | %s |", mode, path.label(),
-                    median(rates.get(path)), unit, median(ratios.get(path)), String.join(", ", perRound));
+            String costs = "";
+            if (!cpu.get(path).isEmpty()) {
+                costs = String.format(Locale.ROOT, "%.2f", median(cpu.get(path)));
+                if (path == EndToEndPath.IPIP || path == EndToEndPath.GUE) {
+                    costs += String.format(Locale.ROOT, " + decapsulator %.2f", median(decapCpu.get(path)));
+                }
+            }
+            String row = String.format(Locale.ROOT, "| %s | %s | %,.0f %s | %.3f | %s | %s |", mode, path.label(),
+                    median(rates.get(path)), unit, median(ratios.get(path)), String.join(", ", perRound), costs);
             System.out.println(row);
             rows.add(row);
         }

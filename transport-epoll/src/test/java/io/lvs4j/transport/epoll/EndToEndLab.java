@@ -3,8 +3,8 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
-import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Host;
@@ -14,6 +14,7 @@ import io.lvs4j.testkit.RealServerSetup;
 import io.lvs4j.transport.epoll.tunnel.TunnelDecapsulator;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -82,6 +83,9 @@ final class EndToEndLab implements AutoCloseable {
     private Host router;
     private NamedHttpServer server;
     private PacketDirector director;
+    /** The director's and the decapsulators' event loop threads, whose CPU time the benchmark reads. */
+    private final List<Path> directorThreads = new ArrayList<>();
+    private final List<Path> decapThreads = new ArrayList<>();
     private MultiThreadIoEventLoopGroup decapLoops;
     private final List<TunnelDecapsulator> decapsulators = new ArrayList<>();
 
@@ -201,6 +205,9 @@ final class EndToEndLab implements AutoCloseable {
             builder.ipip();
         }
         decapsulators.add(rs.netns().call(() -> builder.build().start()));
+        if (decapThreads.isEmpty()) {
+            decapThreads.addAll(threads(decapLoops));
+        }
         RealServerSetup.in(rs.netns()).tunDevice(tun).vip(vip).apply();
         targets.put(path, vip);
     }
@@ -230,7 +237,46 @@ final class EndToEndLab implements AutoCloseable {
             builder.localAddresses(InetAddress.getByName(lab.address(150)));
         }
         director = host.netns().call(() -> builder.build().start());
+        directorThreads.addAll(threads(loops));
         await().atMost(10, TimeUnit.SECONDS).until(() -> director.resolved(rsAddress));
+    }
+
+    /** The {@code /proc} directories of a group's threads ({@code /proc/PID/task/TID}), asked of each thread. */
+    private static List<Path> threads(MultiThreadIoEventLoopGroup group) throws Exception {
+        List<Path> threads = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            threads.add(loop.submit(() -> Path.of("/proc/thread-self").toRealPath()).get(10, TimeUnit.SECONDS));
+        }
+        return threads;
+    }
+
+    /**
+     * Returns the CPU time the director's event loops have used so far, in user space and in the
+     * kernel (which includes the receiving namespace's work that each send carries in that thread).
+     *
+     * @return nanoseconds, or 0 without a director
+     */
+    long directorCpuNanos() {
+        return cpuNanos(directorThreads);
+    }
+
+    /** @return the CPU time the real server's decapsulator loop has used so far, in nanoseconds (0 without one) */
+    long decapsulatorCpuNanos() {
+        return cpuNanos(decapThreads);
+    }
+
+    /** Sums the threads' time on a CPU ({@code schedstat}'s first field, nanoseconds). */
+    private static long cpuNanos(List<Path> threads) {
+        long sum = 0;
+        for (Path thread : threads) {
+            try {
+                String schedstat = Files.readString(thread.resolve("schedstat")).strip();
+                sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return sum;
     }
 
     private static Path writeTemp(String content) {

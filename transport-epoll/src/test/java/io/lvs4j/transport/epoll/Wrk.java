@@ -18,15 +18,17 @@ final class Wrk {
     private static final Pattern RPS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern SOCKET_ERRORS = Pattern.compile(
             "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern REQUESTS = Pattern.compile("(\\d+) requests in");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     /**
      * One wrk run.
      *
      * @param rate requests per second
+     * @param requests requests completed
      * @param errors wrk's socket errors (connect, read, write, timeout) plus non-2xx responses
      */
-    record Result(double rate, long errors) {
+    record Result(double rate, long requests, long errors) {
     }
 
     private Wrk() {
@@ -65,6 +67,10 @@ final class Wrk {
         if (n.find()) {
             errors += Long.parseLong(n.group(1));
         }
-        return new Result(Double.parseDouble(m.group(1)), errors);
+        Matcher r = REQUESTS.matcher(out);
+        if (!r.find()) {
+            throw new IllegalStateException("no request count in wrk output: " + out);
+        }
+        return new Result(Double.parseDouble(m.group(1)), Long.parseLong(r.group(1)), errors);
     }
 }
