@@ -5,6 +5,7 @@ import io.lvs4j.transport.epoll.PacketSocketGroup;
 import io.lvs4j.transport.epoll.tunnel.DecapCounter;
 import io.lvs4j.transport.epoll.tunnel.TunnelDecapsulator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.NetUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -25,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ./lvs4j realserver --decap ipip|gue [--port N] [--vip ADDR]... [--tun-name NAME]}: the
+ * {@code ./lvs4j realserver --decap ipip|gue [--port N] [--vip ADDR]... [--director ADDR]...
+ * [--tun-name NAME]}: the
  * real server of LVS tunnelling on a kernel without the {@code ipip}/{@code fou} modules. Runs a
  * {@link TunnelDecapsulator} (raw IPIP and IPv6-in-IPv6 sockets, or GUE on a UDP port) into a
  * TUN device, prepares the host with {@link RealServerSetup} (VIPs on {@code lo},
@@ -64,6 +66,10 @@ public final class RealServerCommand implements Callable<Integer> {
     @Option(names = "--vip", paramLabel = "ADDR",
             description = "A VIP this server answers for, IPv4 or IPv6 (repeatable); held on lo while running.")
     private List<InetAddress> vips = new ArrayList<>();
+
+    @Option(names = "--director", paramLabel = "ADDR",
+            description = "Take tunnel packets only from this director (repeatable); default: from any source.")
+    private List<InetAddress> directors = new ArrayList<>();
 
     @Option(names = "--tun-name", paramLabel = "NAME", defaultValue = TunnelDecapsulator.DEFAULT_TUN_NAME,
             description = "The TUN device to create (default ${DEFAULT-VALUE}).")
@@ -124,7 +130,8 @@ public final class RealServerCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         TunnelDecapsulator.Builder builder;
         try {
-            builder = TunnelDecapsulator.builder().tunName(tunName).families(families());
+            builder = TunnelDecapsulator.builder().tunName(tunName).families(families())
+                    .allowedSources(directors.toArray(InetAddress[]::new));
             if (decap == Decap.gue) {
                 builder.gue(port);
             } else {
@@ -148,7 +155,7 @@ public final class RealServerCommand implements Callable<Integer> {
                 setup.apply();
             }
             LOG.info("real server ready: {} into {}, VIPs {}", decap == Decap.gue ? "GUE on port " + port : "IPIP",
-                    tunName, vips.stream().map(InetAddress::getHostAddress).toList());
+                    tunName, vips.stream().map(NetUtil::toAddressString).toList());
             if (started != null) {
                 started.accept(decapsulator);
             }

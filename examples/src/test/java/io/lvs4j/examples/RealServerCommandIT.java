@@ -47,7 +47,8 @@ class RealServerCommandIT {
             CommandLine cl = Lvs4j.commandLine();
             StringWriter err = new StringWriter();
             cl.setErr(new PrintWriter(err));
-            cl.parseArgs("realserver", "--decap", "gue", "--port", "6081", "--vip", vip, "--tun-name", tun);
+            cl.parseArgs("realserver", "--decap", "gue", "--port", "6081", "--vip", vip, "--tun-name", tun,
+                    "--director", director.ip());
             RealServerCommand command = cl.getSubcommands().get("realserver").getCommand();
             CountDownLatch stop = new CountDownLatch(1);
             CompletableFuture<TunnelDecapsulator> started = new CompletableFuture<>();

@@ -1,5 +1,7 @@
 package io.lvs4j.testkit;
 
+import io.netty.util.NetUtil;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -153,7 +155,7 @@ public final class RealServerSetup {
     private List<String> address(String verb, InetAddress vip) {
         String device = vipOnTun ? tunName : "lo";
         if (vip instanceof Inet6Address) {
-            List<String> line = new ArrayList<>(List.of("ip", "-6", "addr", verb, vip.getHostAddress() + "/128",
+            List<String> line = new ArrayList<>(List.of("ip", "-6", "addr", verb, NetUtil.toAddressString(vip) + "/128",
                     "dev", device));
             if (!"del".equals(verb)) {
                 line.add("nodad");

@@ -29,6 +29,15 @@ public enum DirectorCounter {
     DROP_UNRESOLVED_NEIGHBOUR,
     /** NAT: real servers' replies rewritten and sent on to their clients. */
     REPLIES_FORWARDED,
+    /**
+     * NAT: frames (either way) whose TCP/UDP checksum was partial, to be completed by the
+     * device ({@code NEEDS_CSUM}; every GSO super-frame), rewritten as such.
+     */
+    NAT_PARTIAL_CHECKSUMS,
+    /** NAT: ICMP errors to a VIP about a reply, translated and sent on to the real server. */
+    NAT_ICMP_TO_SERVER,
+    /** NAT: ICMP errors from the real servers' side about a client's packet, translated for the client. */
+    NAT_ICMP_TO_CLIENT,
     /** Neighbour solicitations for an owned IPv6 address answered (or, for a duplicate-address probe, defended). */
     NEIGHBOUR_ADVERTISEMENTS,
     /** Unsolicited neighbour advertisements sent for owned IPv6 addresses. */

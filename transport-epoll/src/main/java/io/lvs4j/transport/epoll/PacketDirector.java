@@ -54,12 +54,20 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the service's forwarder.
  *
  * <p>The VIPs are never put on a kernel interface, so the director's kernel never answers for
- * them. The packet sockets see every frame the kernel sees, so the kernel must not forward them
- * either: keep IP forwarding off in the director's network namespace
- * ({@code net.ipv4.ip_forward=0}, the default), as the lab does; the kernel then drops the frames
- * the director forwards itself (the VIP's, and for NAT the real servers' replies to clients)
- * without a word. Each loop owns its connection table (the fanout keeps a flow on one loop),
- * its drop counters and its counters; reads sum them. Every drop is counted by reason; frames
+ * them (no ARP reply, no TCP reset, no ICMP port unreachable). The packet sockets see every frame
+ * the kernel sees, so the kernel must not forward them either: keep IP forwarding off in the
+ * director's network namespace ({@code net.ipv4.ip_forward=0} and
+ * {@code net.ipv6.conf.all.forwarding=0}, the defaults of a new namespace, which the lab keeps);
+ * the kernel then drops the frames the director forwards itself (the VIP's, and for NAT the real
+ * servers' replies to clients) without a word: with forwarding off it sends no ICMP error and no
+ * redirect for them. A host that must forward other traffic can leave forwarding on and drop
+ * these frames in the kernel's forward path instead, which the packet sockets see before
+ * netfilter does, for example with nftables: {@code nft add rule inet filter forward ip daddr
+ * <VIP> drop} and, for NAT, {@code nft add rule inet filter forward ip saddr <real server> tcp
+ * sport <port> drop} (in a {@code forward} base chain), and turn off {@code send_redirects}.
+ *
+ * <p>Each loop owns its connection table (the fanout keeps a flow on one loop), its drop
+ * counters and its counters; reads sum them. Every drop is counted by reason; frames
  * for neither a virtual service nor a VIP nor a known connection are left alone. The data path
  * follows the virtual services' real servers as health checks or the user change them
  * ({@link #syncDestinations()}): a removed server gets no new connection but keeps its existing
@@ -253,6 +261,10 @@ public final class PacketDirector implements AutoCloseable {
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
+        if (seesReplies) {
+            // Replies must reach the loop that owns their connection: steer by the client's address.
+            options = options.withClientFanout(virtualAddresses());
+        }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
             LoopPath path = newPath(socket::send);
@@ -439,6 +451,11 @@ public final class PacketDirector implements AutoCloseable {
         return -1;
     }
 
+    /** @return the distinct virtual addresses of the services */
+    private List<InetAddress> virtualAddresses() {
+        return services.stream().map(VirtualService::address).distinct().toList();
+    }
+
     private boolean ownsVip(int ip) {
         for (int s = 0; s < vsAddress.length; s++) {
             if (vsAddress[s] == ip && vsVersion[s] == 4) {
@@ -611,6 +628,9 @@ public final class PacketDirector implements AutoCloseable {
             if (s < 0) {
                 if (toUs && nat != null && !ownsVip(vip)) {
                     return nat.fromServer();
+                }
+                if (toUs && nat != null && parser.quotedVersion() == 4) {
+                    return nat.icmpToServer(); // an ICMP error to a VIP, about a reply
                 }
                 if (parser.fragment() && ownsVip(vip)) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
@@ -937,7 +957,9 @@ public final class PacketDirector implements AutoCloseable {
 
         /**
          * @param value socket options; default {@link PacketSocketOptions#forInterface} with
-         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout
+         *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout. A director with a NAT
+         *        service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS} over its
+         *        VIPs (its real servers' replies must reach the loop of their connection).
          * @return this builder
          */
         public Builder socketOptions(PacketSocketOptions value) {

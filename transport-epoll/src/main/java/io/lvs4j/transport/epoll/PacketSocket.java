@@ -196,13 +196,17 @@ public final class PacketSocket implements AutoCloseable {
         if (fanoutSockets > 0) {
             // No PACKET_FANOUT_FLAG_DEFRAG: a lone fragment would vanish in the kernel's reassembly
             // queue instead of reaching the director, which counts and drops fragments.
-            boolean bySource = options.fanout() == PacketSocketOptions.Fanout.IPV4_SOURCE;
-            int type = bySource ? Libc.PACKET_FANOUT_CBPF : Libc.PACKET_FANOUT_HASH;
+            int[][] program = switch (options.fanout()) {
+                case FLOW_HASH -> null;
+                case IPV4_SOURCE -> FanoutProgram.ipv4Source(fanoutSockets);
+                case CLIENT_ADDRESS -> FanoutProgram.clientAddress(fanoutSockets, options.fanoutVirtualAddresses());
+            };
+            int type = program != null ? Libc.PACKET_FANOUT_CBPF : Libc.PACKET_FANOUT_HASH;
             PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT, options.fanoutGroupId() | (type << 16));
-            if (bySource) {
+            if (program != null) {
                 // The program belongs to the group; every member sets the same one, so the group
                 // steers by it as soon as its first socket has joined.
-                PacketSocketFd.setFanoutProgram(fd, FanoutProgram.ipv4Source(fanoutSockets));
+                PacketSocketFd.setFanoutProgram(fd, program);
             }
         }
     }

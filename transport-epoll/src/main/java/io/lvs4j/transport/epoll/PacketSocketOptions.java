@@ -1,5 +1,9 @@
 package io.lvs4j.transport.epoll;
 
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.List;
+
 /**
  * How packet sockets are opened. Immutable; build with {@link #forInterface(String)} and the
  * {@code with*} methods.
@@ -13,9 +17,12 @@ package io.lvs4j.transport.epoll;
  * @param vnetHeader {@code PACKET_VNET_HDR}: keep offloads (partial checksums, GSO) intact
  * @param ignoreOutgoing {@code PACKET_IGNORE_OUTGOING}: do not receive the host's own transmissions
  * @param fanout how a {@link PacketSocketGroup} spreads frames over its sockets
+ * @param fanoutVirtualAddresses the director's virtual addresses, which
+ *        {@link Fanout#CLIENT_ADDRESS} tells apart from clients' addresses (empty otherwise)
  */
 public record PacketSocketOptions(String interfaceName, int batchSize, int receiveBufferBytes, int sendBufferBytes,
-        int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing, Fanout fanout) {
+        int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing, Fanout fanout,
+        List<InetAddress> fanoutVirtualAddresses) {
 
     /** How the kernel picks the socket of a fanout group for a received frame. */
     public enum Fanout {
@@ -29,7 +36,34 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
          * modulo the number of sockets), so that every frame of one client reaches one socket;
          * frames that are not IPv4 (ARP, IPv6) go to the first socket.
          */
-        IPV4_SOURCE
+        IPV4_SOURCE,
+        /**
+         * {@code PACKET_FANOUT_CBPF}: by the client's address in both directions, for NAT: a
+         * frame to one of {@link #fanoutVirtualAddresses()} is keyed on its source, any other
+         * frame (a real server's reply) on its destination, and an ICMP error to a virtual
+         * address on the destination of the packet it quotes; IPv4, and IPv6 by the low 32
+         * bits of the address. An IPv4 client gets the same socket as with {@link #IPV4_SOURCE}.
+         * Frames that are not IP (ARP) go to the first socket.
+         */
+        CLIENT_ADDRESS
+    }
+
+    /**
+     * Options without virtual addresses (for fanouts other than {@link Fanout#CLIENT_ADDRESS}).
+     *
+     * @param interfaceName the interface the sockets are bound to
+     * @param batchSize frames moved per call
+     * @param receiveBufferBytes the socket receive buffer
+     * @param sendBufferBytes the socket send buffer
+     * @param fanoutGroupId the {@code PACKET_FANOUT} group id
+     * @param vnetHeader {@code PACKET_VNET_HDR}
+     * @param ignoreOutgoing {@code PACKET_IGNORE_OUTGOING}
+     * @param fanout how a group spreads frames
+     */
+    public PacketSocketOptions(String interfaceName, int batchSize, int receiveBufferBytes, int sendBufferBytes,
+            int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing, Fanout fanout) {
+        this(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId, vnetHeader, ignoreOutgoing,
+                fanout, List.of());
     }
 
     /** Validates the options. */
@@ -49,6 +83,10 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
         if (fanout == null) {
             throw new IllegalArgumentException("fanout must not be null");
         }
+        if (fanoutVirtualAddresses == null) {
+            throw new IllegalArgumentException("fanoutVirtualAddresses must not be null");
+        }
+        fanoutVirtualAddresses = List.copyOf(fanoutVirtualAddresses);
     }
 
     /**
@@ -67,36 +105,47 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
     /** @param size frames per batch @return a copy with this batch size */
     public PacketSocketOptions withBatchSize(int size) {
         return new PacketSocketOptions(interfaceName, size, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, ignoreOutgoing, fanout);
+                vnetHeader, ignoreOutgoing, fanout, fanoutVirtualAddresses);
     }
 
     /** @param bytes receive buffer size @return a copy with this receive buffer */
     public PacketSocketOptions withReceiveBufferBytes(int bytes) {
         return new PacketSocketOptions(interfaceName, batchSize, bytes, sendBufferBytes, fanoutGroupId, vnetHeader,
-                ignoreOutgoing, fanout);
+                ignoreOutgoing, fanout, fanoutVirtualAddresses);
     }
 
     /** @param id fanout group id @return a copy with this fanout group id */
     public PacketSocketOptions withFanoutGroupId(int id) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, id, vnetHeader,
-                ignoreOutgoing, fanout);
+                ignoreOutgoing, fanout, fanoutVirtualAddresses);
     }
 
     /** @param on whether to use virtio-net headers @return a copy with this setting */
     public PacketSocketOptions withVnetHeader(boolean on) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId, on,
-                ignoreOutgoing, fanout);
+                ignoreOutgoing, fanout, fanoutVirtualAddresses);
     }
 
     /** @param on whether to ignore the host's outgoing frames @return a copy with this setting */
     public PacketSocketOptions withIgnoreOutgoing(boolean on) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, on, fanout);
+                vnetHeader, on, fanout, fanoutVirtualAddresses);
     }
 
     /** @param mode how a socket group spreads frames @return a copy with this fanout */
     public PacketSocketOptions withFanout(Fanout mode) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, ignoreOutgoing, mode);
+                vnetHeader, ignoreOutgoing, mode, fanoutVirtualAddresses);
+    }
+
+    /**
+     * Steers by the client's address in both directions ({@link Fanout#CLIENT_ADDRESS}).
+     *
+     * @param virtualAddresses the director's virtual addresses, IPv4 and IPv6
+     * @return a copy with this fanout
+     */
+    public PacketSocketOptions withClientFanout(Collection<? extends InetAddress> virtualAddresses) {
+        return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
+                vnetHeader, ignoreOutgoing, Fanout.CLIENT_ADDRESS, List.copyOf(virtualAddresses));
     }
 }

@@ -37,6 +37,16 @@ class PacketSocketOptionsTest {
     }
 
     @Test
+    void shouldCarryTheVirtualAddressesOfAClientFanoutThroughEveryCopy() throws Exception {
+        java.net.InetAddress vip = java.net.InetAddress.getByName("198.18.0.200");
+        java.net.InetAddress vip6 = java.net.InetAddress.getByName("2001:db8::200");
+        PacketSocketOptions options = PacketSocketOptions.forInterface("eth0").withClientFanout(java.util.List.of(vip, vip6));
+        assertEquals(PacketSocketOptions.Fanout.CLIENT_ADDRESS, options.fanout());
+        assertEquals(java.util.List.of(vip, vip6), options.withBatchSize(4).withFanoutGroupId(9).fanoutVirtualAddresses());
+        assertEquals(java.util.List.of(), PacketSocketOptions.forInterface("eth0").fanoutVirtualAddresses());
+    }
+
+    @Test
     void shouldRejectImpossibleSettings() {
         assertThrows(IllegalArgumentException.class, () -> PacketSocketOptions.forInterface("a-name-of-16-chr"));
         assertThrows(IllegalArgumentException.class, () -> PacketSocketOptions.forInterface("eth0").withBatchSize(0));

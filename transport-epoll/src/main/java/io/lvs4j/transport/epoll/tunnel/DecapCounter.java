@@ -13,6 +13,11 @@ public enum DecapCounter {
     DECAPSULATED,
     /** Bytes of the inner packets written into the TUN device. */
     DECAPSULATED_BYTES,
+    /**
+     * Inner transport checksums completed before the write: GUE remote checksum offload, or TCP
+     * segments that the kernel's GRO merged before the raw IPIP socket got them.
+     */
+    CHECKSUMS_COMPLETED,
     /** Dropped: longer than a receive slot (the kernel truncated it). */
     DROP_TRUNCATED,
     /** Dropped: the outer IPv4 header is malformed or shorter than its lengths say. */
@@ -32,6 +37,8 @@ public enum DecapCounter {
     DROP_GUE_PROTOCOL,
     /** Dropped: the extension fields run past the datagram, or their checksum range is outside the packet. */
     DROP_GUE_BAD_OPTION,
+    /** Dropped: from a source that is not one of the allowed directors. */
+    DROP_UNKNOWN_SOURCE,
     /** Dropped: writing the inner packet into the TUN device failed. */
     DROP_TUN_WRITE,
     /** Receive calls that failed with an error other than "try again". */

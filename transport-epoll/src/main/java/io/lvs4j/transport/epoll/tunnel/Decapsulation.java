@@ -41,7 +41,8 @@ import static io.lvs4j.core.packet.NetworkOrder.u8;
  * <p>Each check returns {@link DecapCounter#DECAPSULATED} and sets {@link #innerOffset()} and
  * {@link #innerLength()} (the inner packet's own length; bytes after it are ignored), or returns
  * the drop reason. The inner IPv4 header checksum is verified; the check may write the inner
- * transport checksum (remote checksum offload) but nothing else. Not thread-safe; allocates
+ * transport checksum (remote checksum offload, or a TCP segment merged by GRO: see
+ * {@link #checksumCompleted()}) but nothing else. Not thread-safe; allocates
  * nothing.
  */
 final class Decapsulation {
@@ -52,6 +53,8 @@ final class Decapsulation {
     static final int GUE_PROTOCOL_IPV6 = 41;
     /** Length of the GUE version-0 header without extension fields. */
     static final int GUE_HEADER_LENGTH = 4;
+    private static final int TCP_MIN_HEADER_LENGTH = 20;
+    private static final int TCP_CHECKSUM_OFFSET = 16;
     /** GUE flag: a 4-byte private-flags field follows the header. */
     static final int GUE_FLAG_PRIV = 0x0001;
     /** Private flag: remote checksum offload, a 4-byte field of start and offset follows. */
@@ -61,6 +64,7 @@ final class Decapsulation {
 
     private long innerOffset;
     private int innerLength;
+    private boolean checksumCompleted;
 
     /** @return where the inner packet starts, after a successful check */
     long innerOffset() {
@@ -72,6 +76,11 @@ final class Decapsulation {
         return innerLength;
     }
 
+    /** @return whether the last successful check completed the inner transport checksum */
+    boolean checksumCompleted() {
+        return checksumCompleted;
+    }
+
     /**
      * Checks an IPv4 packet of protocol 4 as a raw IPv4 socket returns it, outer header included.
      *
@@ -81,6 +90,7 @@ final class Decapsulation {
      * @return {@link DecapCounter#DECAPSULATED} or the drop reason
      */
     DecapCounter ipip(MemorySegment s, long offset, int length) {
+        checksumCompleted = false;
         if (length < Ipv4Header.MIN_HEADER_LENGTH || u8(s, offset) >>> 4 != 4) {
             return DecapCounter.DROP_MALFORMED_OUTER;
         }
@@ -90,7 +100,11 @@ final class Decapsulation {
                 || u8(s, offset + Ipv4Header.PROTOCOL_OFFSET) != Ipv4Header.PROTOCOL_IPIP) {
             return DecapCounter.DROP_MALFORMED_OUTER;
         }
-        return inner(s, offset + headerLength, totalLength - headerLength, 4);
+        DecapCounter result = inner(s, offset + headerLength, totalLength - headerLength, 4);
+        if (result == DecapCounter.DECAPSULATED) {
+            completeMergedTcp(s, 4);
+        }
+        return result;
     }
 
     /**
@@ -102,7 +116,12 @@ final class Decapsulation {
      * @return {@link DecapCounter#DECAPSULATED} or the drop reason
      */
     DecapCounter ip6ip6(MemorySegment s, long offset, int length) {
-        return inner(s, offset, length, 6);
+        checksumCompleted = false;
+        DecapCounter result = inner(s, offset, length, 6);
+        if (result == DecapCounter.DECAPSULATED) {
+            completeMergedTcp(s, 6);
+        }
+        return result;
     }
 
     /**
@@ -114,6 +133,7 @@ final class Decapsulation {
      * @return {@link DecapCounter#DECAPSULATED} or the drop reason
      */
     DecapCounter gue(MemorySegment s, long offset, int length) {
+        checksumCompleted = false;
         if (length < 1) {
             return DecapCounter.DROP_GUE_VERSION;
         }
@@ -173,7 +193,54 @@ final class Decapsulation {
         int checksum = Checksums.finish(Checksums.add(s, innerOffset + start, innerLength - start, 0));
         // 0 and 0xFFFF are the same in ones' complement; UDP reserves 0 for "no checksum".
         u16(s, innerOffset + field, checksum == 0 ? 0xFFFF : checksum);
+        checksumCompleted = true;
         return DecapCounter.DECAPSULATED;
+    }
+
+    /**
+     * Completes the TCP checksum of an inner segment that the kernel's GRO merged from several
+     * (it does so for IP-in-IP even without the tunnel modules): such a super-segment reaches the
+     * raw socket with only the pseudo-header sum in its checksum field, as for a checksum offload,
+     * and a TUN device would hand it to TCP as it is, to be dropped. A segment whose checksum
+     * verifies is left alone; one that fails and holds exactly its pseudo-header sum gets the
+     * checksum computed; any other is left for the kernel to drop and count. Only TCP right after
+     * the IP header, and no fragment, is considered.
+     */
+    private void completeMergedTcp(MemorySegment s, int version) {
+        long tcp;
+        int tcpLength;
+        long pseudo;
+        if (version == 4) {
+            int headerLength = (u8(s, innerOffset) & 0x0F) << 2;
+            if (u8(s, innerOffset + Ipv4Header.PROTOCOL_OFFSET) != Ipv4Header.PROTOCOL_TCP
+                    || (u16(s, innerOffset + Ipv4Header.FLAGS_FRAGMENT_OFFSET) & 0x3FFF) != 0) {
+                return;
+            }
+            tcp = innerOffset + headerLength;
+            tcpLength = innerLength - headerLength;
+            pseudo = Checksums.add(s, innerOffset + Ipv4Header.SOURCE_OFFSET, 8, 0);
+        } else {
+            if (u8(s, innerOffset + Ipv6Header.NEXT_HEADER_OFFSET) != Ipv4Header.PROTOCOL_TCP) {
+                return;
+            }
+            tcp = innerOffset + Ipv6Header.HEADER_LENGTH;
+            tcpLength = innerLength - Ipv6Header.HEADER_LENGTH;
+            pseudo = Checksums.add(s, innerOffset + Ipv6Header.SOURCE_OFFSET, 32, 0);
+        }
+        if (tcpLength < TCP_MIN_HEADER_LENGTH) {
+            return;
+        }
+        pseudo += Ipv4Header.PROTOCOL_TCP + tcpLength;
+        long sum = Checksums.add(s, tcp, tcpLength, pseudo);
+        if (Checksums.finish(sum) == 0) {
+            return;
+        }
+        int field = u16(s, tcp + TCP_CHECKSUM_OFFSET);
+        if (field != (~Checksums.finish(pseudo) & 0xFFFF)) {
+            return;
+        }
+        u16(s, tcp + TCP_CHECKSUM_OFFSET, Checksums.finish(sum - field));
+        checksumCompleted = true;
     }
 
     private DecapCounter inner(MemorySegment s, long offset, int available, int version) {

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,9 +57,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  *     completed here) and GUE "variant 1" (the inner packet right after the UDP header, as
  *     Katran sends it) are accepted, carrying IPv4 or IPv6.
  * </ul>
- * What is checked and counted is said in {@link Decapsulation} and {@link DecapCounter}. The
- * TUN device ({@code IFF_TUN | IFF_NO_PI}) is created and brought up by {@link #start()} and
- * disappears with {@link #close()}; packets the kernel routes out of it are read and discarded.
+ * What is checked and counted is said in {@link Decapsulation} and {@link DecapCounter};
+ * {@link Builder#allowedSources} limits the outer sources to the directors. Every raw socket of a
+ * protocol gets its own copy of each packet, so run one IPIP decapsulator per network namespace
+ * (two would inject every packet twice). The TUN device ({@code IFF_TUN | IFF_NO_PI}) is created
+ * and brought up by {@link #start()} and disappears with {@link #close()}; packets the kernel
+ * routes out of it are read and discarded.
  *
  * <p>The host needs more than this (see {@code RealServerSetup} in the testkit, used by
  * {@code lvs4j realserver}): the VIP on {@code lo} (or on the TUN device) with
@@ -85,6 +89,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
     public static final int DEFAULT_GUE_PORT = 6080;
     /** The default name of the TUN device. */
     public static final String DEFAULT_TUN_NAME = "lvs4j-tun0";
+    /** The default receive buffer of each tunnel socket, in bytes. */
+    public static final int DEFAULT_RECEIVE_BUFFER = 4 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(TunnelDecapsulator.class);
     private static final DecapCounter[] COUNTERS = DecapCounter.values();
@@ -94,7 +100,6 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private static final int IPV6_V6ONLY = 26;
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int SOCKADDR_IN6_SIZE = 28;
-    private static final int RECEIVE_BUFFER = 4 << 20;
     /** One slot holds the largest IP packet. */
     private static final int SLOT = 65536;
     private static final int BATCH = 8;
@@ -107,12 +112,15 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private final int guePort;
     private final Set<StandardProtocolFamily> families;
     private final String tunName;
+    private final int receiveBuffer;
     private final LoopCounters counters = new LoopCounters(COUNTERS.length);
     private final Decapsulation decapsulation = new Decapsulation();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState;
     private final MemorySegment rxBuffer;
     private final MemorySegment rxVec;
+    private final MemorySegment rxNames;
+    private final SourceFilter sources;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -124,9 +132,12 @@ public final class TunnelDecapsulator implements AutoCloseable {
         this.guePort = b.guePort;
         this.families = Collections.unmodifiableSet(EnumSet.copyOf(b.families));
         this.tunName = b.tunName;
+        this.receiveBuffer = b.receiveBuffer;
         this.callState = Libc.newCallState(arena);
         this.rxBuffer = arena.allocate((long) SLOT * BATCH, 64);
         this.rxVec = arena.allocate(Structs.MMSGHDR, BATCH);
+        this.rxNames = arena.allocate((long) SourceFilter.SOCKADDR_SIZE * BATCH, 8);
+        this.sources = new SourceFilter(b.sources);
         MemorySegment iov = arena.allocate(Structs.IOVEC, BATCH);
         for (int i = 0; i < BATCH; i++) {
             long v = i * Structs.IOVEC.byteSize();
@@ -135,6 +146,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
             long m = i * Structs.MMSGHDR.byteSize();
             rxVec.set(ADDRESS, m + Structs.MMSG_IOV, iov.asSlice(v, Structs.IOVEC.byteSize()));
             rxVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
+            rxVec.set(ADDRESS, m + Structs.MMSG_NAME,
+                    rxNames.asSlice((long) i * SourceFilter.SOCKADDR_SIZE, SourceFilter.SOCKADDR_SIZE));
         }
     }
 
@@ -178,8 +191,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("decapsulating {} ({}) into TUN device {}", gue ? "GUE on UDP port " + guePort : "IPIP", families,
-                tunName);
+        LOG.info("decapsulating {} ({}) into TUN device {}{}", gue ? "GUE on UDP port " + guePort : "IPIP", families,
+                tunName, sources.allowsAny() ? ", from any source" : "");
         return this;
     }
 
@@ -214,12 +227,12 @@ public final class TunnelDecapsulator implements AutoCloseable {
         }
     }
 
-    private static void raiseReceiveBuffer(int fd) {
+    private void raiseReceiveBuffer(int fd) {
         try {
-            PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, RECEIVE_BUFFER);
+            PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, receiveBuffer);
         } catch (NativeIoException e) {
             try {
-                PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, RECEIVE_BUFFER);
+                PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBuffer);
             } catch (NativeIoException ignored) {
                 // the default buffer still works; bursts may overflow it
             }
@@ -320,6 +333,9 @@ public final class TunnelDecapsulator implements AutoCloseable {
             return;
         }
         for (int round = 0; round < ROUNDS && !closed.get(); round++) {
+            for (int i = 0; i < BATCH; i++) {
+                rxVec.set(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_NAMELEN, SourceFilter.SOCKADDR_SIZE);
+            }
             int n = Libc.recvmmsg(callState, fd, rxVec, BATCH, Libc.MSG_DONTWAIT, MemorySegment.NULL);
             if (n <= 0) {
                 int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
@@ -335,8 +351,12 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 counters.increment(DecapCounter.RECEIVED.ordinal());
                 counters.add(DecapCounter.RECEIVED_BYTES.ordinal(), length);
                 DecapCounter result = (flags & Libc.MSG_TRUNC) != 0 ? DecapCounter.DROP_TRUNCATED
+                        : !sources.allows(rxNames, (long) i * SourceFilter.SOCKADDR_SIZE) ? DecapCounter.DROP_UNKNOWN_SOURCE
                         : check(kind, (long) i * SLOT, length);
                 if (result == DecapCounter.DECAPSULATED) {
+                    if (decapsulation.checksumCompleted()) {
+                        counters.increment(DecapCounter.CHECKSUMS_COMPLETED.ordinal());
+                    }
                     inject(decapsulation.innerOffset(), decapsulation.innerLength());
                 } else {
                     counters.increment(result.ordinal());
@@ -452,6 +472,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
         private Set<StandardProtocolFamily> families = EnumSet.of(StandardProtocolFamily.INET,
                 StandardProtocolFamily.INET6);
         private String tunName = DEFAULT_TUN_NAME;
+        private int receiveBuffer = DEFAULT_RECEIVE_BUFFER;
+        private final List<InetAddress> sources = new ArrayList<>();
 
         private Builder() {
         }
@@ -532,6 +554,37 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 throw new IllegalArgumentException("TUN name must have 1 to 15 printable ASCII characters: " + name);
             }
             this.tunName = name;
+            return this;
+        }
+
+        /**
+         * Takes tunnel packets only from these directors (outer source addresses); by default
+         * from any source. A raw IPIP socket or a GUE port otherwise lets any host that reaches
+         * it inject packets with whatever inner source it likes.
+         *
+         * @param directors the directors' addresses, IPv4 or IPv6
+         * @return this
+         */
+        public Builder allowedSources(InetAddress... directors) {
+            for (InetAddress a : directors) {
+                sources.add(Objects.requireNonNull(a, "director"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the receive buffer of each tunnel socket ({@code SO_RCVBUFFORCE}, or
+         * {@code SO_RCVBUF} up to {@code net.core.rmem_max} without {@code CAP_NET_ADMIN}); the
+         * kernel counts each packet's whole buffer, about 1 KiB for a small one.
+         *
+         * @param bytes at least 64 KiB (default {@value #DEFAULT_RECEIVE_BUFFER})
+         * @return this
+         */
+        public Builder receiveBufferBytes(int bytes) {
+            if (bytes < 65536) {
+                throw new IllegalArgumentException("receive buffer must be at least 65536 bytes: " + bytes);
+            }
+            this.receiveBuffer = bytes;
             return this;
         }
 

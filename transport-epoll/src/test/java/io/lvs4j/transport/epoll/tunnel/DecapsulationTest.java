@@ -1,6 +1,8 @@
 package io.lvs4j.transport.epoll.tunnel;
 
+import io.lvs4j.core.packet.Checksums;
 import io.lvs4j.core.packet.PacketBuilder;
+import io.lvs4j.core.packet.TcpHeader;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -9,6 +11,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The checks of {@link Decapsulation} on hand-built IPIP, IPv6-in-IPv6 and GUE packets. */
 class DecapsulationTest {
@@ -104,6 +107,66 @@ class DecapsulationTest {
         assertEquals(DecapCounter.DROP_MALFORMED_INNER, decap.ipip(at(0, empty), 0, empty.length));
     }
 
+    /** A TCP segment as GRO leaves it: 3000 bytes of data, only the pseudo-header sum in its checksum. */
+    private static byte[] merged(byte[] segment, int ipHeaderLength, int addressesOffset, int addressesLength) {
+        byte[] b = segment.clone();
+        MemorySegment m = MemorySegment.ofArray(b);
+        int tcpLength = b.length - ipHeaderLength;
+        long pseudo = Checksums.add(m, addressesOffset, addressesLength, 0) + 6 + tcpLength;
+        int folded = ~Checksums.finish(pseudo) & 0xFFFF;
+        b[ipHeaderLength + 16] = (byte) (folded >>> 8);
+        b[ipHeaderLength + 17] = (byte) folded;
+        return b;
+    }
+
+    private static byte[] tcp4() {
+        byte[] data = new byte[3000];
+        new java.util.Random(8).nextBytes(data);
+        return new PacketBuilder().ipv4(CLIENT, VIP).dontFragment().tcp(40000, 80, TcpHeader.ACK).sequence(1, 1)
+                .payload(data).buildIpPacket();
+    }
+
+    @Test
+    void shouldCompleteTheTcpChecksumOfASegmentThatGroMergedInIpip() {
+        byte[] segment = tcp4();
+        byte[] partial = merged(segment, 20, 12, 8);
+        byte[] outer = ipip(partial);
+        MemorySegment s = at(0, outer);
+        assertEquals(DecapCounter.DECAPSULATED, decap.ipip(s, 0, outer.length));
+        assertTrue(decap.checksumCompleted());
+        assertArrayEquals(segment, inner(s));
+    }
+
+    @Test
+    void shouldCompleteTheTcpChecksumOfASegmentThatGroMergedInIpv6InIpv6() {
+        byte[] data = new byte[2000];
+        new java.util.Random(6).nextBytes(data);
+        byte[] segment = new PacketBuilder().ipv6(CLIENT6, VIP6).tcp(40000, 80, TcpHeader.ACK).sequence(7, 9)
+                .payload(data).buildIpPacket();
+        byte[] partial = merged(segment, 40, 8, 32);
+        MemorySegment s = at(0, partial);
+        assertEquals(DecapCounter.DECAPSULATED, decap.ip6ip6(s, 0, partial.length));
+        assertTrue(decap.checksumCompleted());
+        assertArrayEquals(segment, inner(s));
+    }
+
+    @Test
+    void shouldLeaveVerifiedAndCorruptTcpSegmentsAsTheyAre() {
+        byte[] segment = tcp4();
+        byte[] outer = ipip(segment);
+        MemorySegment s = at(0, outer);
+        assertEquals(DecapCounter.DECAPSULATED, decap.ipip(s, 0, outer.length));
+        assertFalse(decap.checksumCompleted());
+        assertArrayEquals(segment, inner(s));
+        byte[] corrupt = segment.clone();
+        corrupt[1000] ^= 0x5A;
+        byte[] outer2 = ipip(corrupt);
+        MemorySegment s2 = at(0, outer2);
+        assertEquals(DecapCounter.DECAPSULATED, decap.ipip(s2, 0, outer2.length));
+        assertFalse(decap.checksumCompleted(), "left for the kernel to drop and count");
+        assertArrayEquals(corrupt, inner(s2));
+    }
+
     @Test
     void shouldFindTheInnerPacketOfIpv6InIpv6() {
         byte[] inner = inner6();
@@ -169,6 +232,7 @@ class DecapsulationTest {
         assertFalse(Arrays.equals(inner, Arrays.copyOfRange(gue, 12, gue.length)), "the checksum is partial");
         MemorySegment s = at(4, gue);
         assertEquals(DecapCounter.DECAPSULATED, decap.gue(s, 4, gue.length));
+        assertTrue(decap.checksumCompleted());
         assertEquals(16, decap.innerOffset());
         assertArrayEquals(inner, inner(s));
     }

@@ -175,6 +175,41 @@ class TunnelDecapsulatorIT {
     }
 
     @Test
+    void shouldTakeTunnelPacketsOnlyFromTheAllowedDirector() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            Host rs = lab.host("rs");
+            String vip = lab.address(203);
+            String tun = "tun-" + lab.tag();
+            IoEventLoop loop = (IoEventLoop) loops.next();
+            InetSocketAddress gueTarget = new InetSocketAddress(rs.ip(), GUE_PORT);
+            try (TunnelDecapsulator decap = rs.netns().call(() -> TunnelDecapsulator.builder().gue(GUE_PORT)
+                    .tunName(tun).allowedSources(InetAddress.getByName(director.ip())).loop(loop).build().start());
+                    UdpEchoServer echo = realServer(rs, tun, vip);
+                    DatagramSocket socket = clientSocket(client);
+                    DatagramSocket fromDirector = director.netns().call(() -> new DatagramSocket(
+                            new InetSocketAddress(director.ip(), 0)));
+                    DatagramSocket fromClient = client.netns().call(() -> new DatagramSocket(
+                            new InetSocketAddress(client.ip(), 0)))) {
+                IntFunction<byte[]> inner = i -> GuePackets.version0(4, new PacketBuilder().ipv4(client.ip(), vip)
+                        .udp(socket.getLocalPort(), ECHO_PORT).payload(message(i)).buildIpPacket());
+                // The client itself forges a tunnel packet: refused.
+                byte[] forged = inner.apply(0);
+                fromClient.send(new DatagramPacket(forged, forged.length, gueTarget));
+                await().atMost(5, TimeUnit.SECONDS).until(() -> decap.counter(DecapCounter.DROP_UNKNOWN_SOURCE) == 1);
+                exchange(socket, new InetSocketAddress(vip, ECHO_PORT), i -> () -> {
+                    byte[] payload = inner.apply(i);
+                    fromDirector.send(new DatagramPacket(payload, payload.length, gueTarget));
+                });
+                awaitCount(decap, DecapCounter.DECAPSULATED, DATAGRAMS);
+                assertEquals(DATAGRAMS, echo.received(), "the forged datagram never reached the service");
+                assertEquals(1, decap.drops());
+            }
+        }
+    }
+
+    @Test
     void shouldDeliverIpv6InIpv6AndGueOverIpv6AndSilenceParameterProblem() throws Exception {
         try (Lab lab = Lab.builder().host("client").host("director").host("rs").build()) {
             Host client = lab.host("client");
