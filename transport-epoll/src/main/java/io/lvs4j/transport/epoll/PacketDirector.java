@@ -519,6 +519,9 @@ public final class PacketDirector implements AutoCloseable {
                     .registry(registry).clock(config.clock).build();
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
                     config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
+            if (nat != null && table6 != null) {
+                nat.prepareIpv6(config.connectionCapacity);
+            }
         }
 
         /**
@@ -675,6 +678,9 @@ public final class PacketDirector implements AutoCloseable {
             }
             int s = toUs ? service6(protocol, segment, vip, port) : -1;
             if (s < 0) {
+                if (toUs && nat != null && ndp.owned(segment, vip) < 0) {
+                    return nat.fromServer(table6);
+                }
                 if (parser.fragment() && ndp.owned(segment, vip) >= 0) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
                 } else {
@@ -694,15 +700,16 @@ public final class PacketDirector implements AutoCloseable {
             }
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
-                case MASQUERADE, TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 "
-                        + forwarding[s]);
+                case MASQUERADE -> nat.toServer(table6, entry);
+                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 " + forwarding[s]);
             };
         }
 
         /**
          * Relays an ICMPv6 error sent to a VIP (by a router on the clients' side: packet too big,
-         * unreachable) about a reply of a direct-routing connection to that connection's real
-         * server unchanged, as IPVS does, so that the server's path MTU discovery works.
+         * unreachable) about a reply of a connection to that connection's real server, as IPVS
+         * does, so that the server's path MTU discovery works: unchanged for direct routing,
+         * translated by the NAT forwarder for NAT.
          */
         private boolean icmpToServer6() {
             int quoted = parser.quotedProtocol();
@@ -715,6 +722,9 @@ public final class PacketDirector implements AutoCloseable {
                     parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
             int s = entry == ConnectionTable.MISS ? -1
                     : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
+            if (s >= 0 && forwarding[s].method() == ForwardingMethod.MASQUERADE) {
+                return nat.icmpToServer(table6);
+            }
             if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
                 counters.increment(DirectorCounter.IGNORED.ordinal());
                 return false;
@@ -986,7 +996,8 @@ public final class PacketDirector implements AutoCloseable {
             if (method.method() == ForwardingMethod.TUNNEL || method.method() == ForwardingMethod.FULL_NAT) {
                 throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
             }
-            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE) {
+            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
+                    && method.method() != ForwardingMethod.MASQUERADE) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
