@@ -78,8 +78,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link NeighbourDiscovery}: solicitations for the VIP answered while active, unsolicited
  * advertisements where IPv4 VIPs get gratuitous ARPs, real servers solicited from the
  * director's own IPv6 address, {@link Builder#directorAddress6}); their connections live in a
- * second, IPv6 table of each loop. The default fanout steers by the IPv4 source only, so every
- * IPv6 frame reaches the first loop.
+ * second, IPv6 table of each loop. A director with an IPv6 service steers its frames to the
+ * loops by the client's address of either family, as for NAT
+ * ({@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}).
  *
  * <p>NAT replies go back to the MAC address the connection's client frames came from (the
  * client itself or the router in front of the director), so the director needs no routing
@@ -261,8 +262,10 @@ public final class PacketDirector implements AutoCloseable {
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
-        if (seesReplies) {
-            // Replies must reach the loop that owns their connection: steer by the client's address.
+        if (seesReplies || !vips6.isEmpty()) {
+            // Replies must reach the loop that owns their connection, and IPv6 clients must spread
+            // over the loops (the IPv4 source program sends every IPv6 frame to the first):
+            // steer by the client's address.
             options = options.withClientFanout(virtualAddresses());
         }
         List<PacketSocket> sockets = new ArrayList<>();
@@ -968,8 +971,9 @@ public final class PacketDirector implements AutoCloseable {
         /**
          * @param value socket options; default {@link PacketSocketOptions#forInterface} with
          *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout. A director with a NAT
-         *        service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS} over its
-         *        VIPs (its real servers' replies must reach the loop of their connection).
+         *        or an IPv6 service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}
+         *        over its VIPs (its real servers' replies must reach the loop of their connection;
+         *        IPv6 clients spread over the loops).
          * @return this builder
          */
         public Builder socketOptions(PacketSocketOptions value) {

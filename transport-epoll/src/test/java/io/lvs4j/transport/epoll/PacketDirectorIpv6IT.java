@@ -10,6 +10,7 @@ import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
+import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
@@ -28,7 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -101,11 +106,28 @@ class PacketDirectorIpv6IT {
                     assertEquals(one.sha256(), sum.split(" ")[0], "download " + i);
                 }
                 assertEquals(one.sha256(), two.sha256());
-                assertEquals(6, dr.counter(DirectorCounter.NEW_CONNECTIONS));
+
+                // Eight more client addresses, which the fanout steers to both loops: all answered.
+                Set<Integer> loopsUsed = new HashSet<>();
+                Map<String, Integer> answers = new HashMap<>();
+                for (int n = 0x150; n < 0x158; n++) {
+                    String address = Ipv6Lab.vip(n);
+                    client.exec("ip", "-6", "addr", "add", address + "/64", "dev", client.iface(), "nodad").check();
+                    loopsUsed.add(FanoutProgram.socketOf(n, 2));
+                    for (int i = 0; i < 2; i++) {
+                        answers.merge(client.exec("curl", "-6", "-sS", "-m", "5", "-g", "--interface", address, url)
+                                .check().stdout().strip(), 1, Integer::sum);
+                    }
+                }
+                assertEquals(Set.of(0, 1), loopsUsed, "the clients' addresses steer to both loops");
+                assertEquals(Map.of("nginx1", 8, "nginx2", 8), answers);
+
+                int opened = 4 + 2 + 16;
+                assertEquals(opened, dr.counter(DirectorCounter.NEW_CONNECTIONS));
                 assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
-                assertTrue(dr.counter(DirectorCounter.FORWARDED) > 6 * 3);
+                assertTrue(dr.counter(DirectorCounter.FORWARDED) > opened * 3);
                 assertEquals(0, dr.socketStatistics().txErrors());
-                assertEquals(6, dr.connectionCount());
+                assertEquals(opened, dr.connectionCount());
             }
         }
     }
