@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * nginx running in the foreground inside a lab host, answering every request with its name,
+ * nginx running in the foreground inside a lab host, answering every request with its name
+ * (but those under {@code /files/}, served from {@link #files()}),
  * with its own configuration, pid file, logs and temporary directories in a fresh temporary
  * directory (deleted on close). Thread-safe.
  */
@@ -70,10 +71,15 @@ public final class NginxServer implements NamedHttpServer {
                             default_type text/plain;
                             return 200 "%3$s\\n";
                         }
+                        location /files/ {
+                            alias %1$s/files/;
+                            default_type application/octet-stream;
+                        }
                     }
                 }
                 """.formatted(d, port, name);
         Files.writeString(dir.resolve("nginx.conf"), conf);
+        Files.createDirectories(dir.resolve("files"));
         ProcessBuilder builder = new ProcessBuilder(List.of("nginx", "-p", d, "-c", d + "/nginx.conf", "-e",
                 d + "/error.log")).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile());
         return new NginxServer(name, port, host.netns().start(builder), dir);
@@ -97,6 +103,11 @@ public final class NginxServer implements NamedHttpServer {
     /** @return the directory holding the configuration, pid file and logs */
     public Path directory() {
         return dir;
+    }
+
+    /** @return the directory whose files nginx serves under {@code /files/} (for large downloads) */
+    public Path files() {
+        return dir.resolve("files");
     }
 
     @Override

@@ -37,7 +37,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *     20    4 control: connection: 1 + its template's entry, 0 if none;
  *                      template: number of connections it controls
  *     24    2 destination port
- *     26    2 template: persistence timeout in seconds (at most 65535)
+ *     26    2 template: persistence timeout in seconds (at most 65535);
+ *              full-NAT connection: local port
  *     28    4 IPv4: destination (real server) address; IPv6: unused
  *     32    1 protocol
  *     33    1 TCP state (TcpState ordinal)
@@ -47,6 +48,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *     40    A client address      (A = 4 for IPv4, 16 for IPv6)
  *   40+A    A virtual address
  *  40+2A   16 IPv6: destination address
+ *  48/88    A full-NAT tables only: local address (IPv4 at 48, IPv6 at 88)
  * </pre>
  * Bytes 32 to 47 hold everything a lookup compares for IPv4 (protocol, flags, ports and
  * both addresses); as IPv4 records are 48 bytes from a 64-byte aligned base, every record
@@ -54,16 +56,35 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * bytes, an IPv6 record 88; IPv6 keeps the real server address after the key (bytes 72 to
  * 87) and leaves bytes 28 to 31 unused.
  *
+ * <p>A table built with {@link Builder#fullNat} also holds full-NAT connections (DPVS's FNAT):
+ * the director replaces the client's address and port by one of its local addresses and a
+ * local port, so each such record keeps the local port in the bytes a template uses for its
+ * timeout and the local address after the rest. Its IPv4 records are 64 bytes (52 would do,
+ * but 64 keeps every record in one cache line, so that both the forward and the reverse key
+ * of a record are read with one line), its IPv6 records 104. Tables without full-NAT keep the
+ * layout above and its sizes; nothing on their paths changes.
+ *
  * <p>Two open-addressing indexes (linear probing, backward-shift deletion, no tombstones) map
  * keys to records: the forward index (client to virtual) and the reverse index of NAT entries
- * (real server to client, for replies). A slot is 4 bytes: the entry number plus 1 in the low
+ * (real server to client, for replies; for a full-NAT entry real server to local address and
+ * port, which is where its replies go). A slot is 4 bytes: the entry number plus 1 in the low
  * 26 bits and 6 bits of the hash as a tag, so that a probe reads a record only when the tag
  * matches. Each index has exactly twice the capacity in slots (load factor 1/2 when full);
  * the home slot is the 32-bit hash scaled to the index size by a multiplication (its high
  * bits choose the slot, its low 6 bits are the tag), so the size need not be a power of two.
  * An IPv4 entry thus costs 48 + 2 x 2 x 4 = 64 bytes and an IPv6 entry 104, whatever the
- * capacity ({@link #memoryBytes()}). A lookup hit reads one index slot (and its neighbours in
+ * capacity ({@link #memoryBytes()}); in a full-NAT table 80 and 120. A lookup hit reads one index slot (and its neighbours in
  * the same cache line when it probes) and one cache line of the record.
+ *
+ * <h2>Full-NAT</h2>
+ * A full-NAT connection ({@link #insertFullNat}) is found from the client side as any other
+ * ({@link #lookup}) and from the real server side by {@link #lookupReply} with the local
+ * address and port in place of the client's. Its local port belongs to the owner (a
+ * {@link LocalPortPool}, for example): every port given to {@code insertFullNat} comes back
+ * exactly once through the {@link FullNatListener} registered at build, on the owning thread,
+ * when the entry is freed by expiry or {@link #expireNow}, when {@link #close()} frees the
+ * table with the entry still in it, or at once when the insert is refused because the table is
+ * full.
  *
  * <h2>Counting</h2>
  * As IPVS: a new connection is bound inactive ({@code ConnectionCounters.bindConnection(true)},
@@ -113,6 +134,8 @@ public final class ConnectionTable implements AutoCloseable {
     public static final int FLAG_NAT = 0x0008;
     /** Flag: the template was invalidated and no longer matches lookups. */
     public static final int FLAG_INVALIDATED = 0x0010;
+    /** Flag: a full-NAT connection; its reverse key is (server, local address and port). */
+    public static final int FLAG_FULL_NAT = 0x0020;
     private static final int FLAG_USED = 0x8000;
 
     private static final int DEADLINE = 0;
@@ -122,6 +145,8 @@ public final class ConnectionTable implements AutoCloseable {
     private static final int CONTROL = 20;
     private static final int DESTINATION_PORT = 24;
     private static final int TEMPLATE_TIMEOUT = 26;
+    /** A full-NAT connection keeps its local port where a template keeps its timeout. */
+    private static final int LOCAL_PORT = 26;
     private static final int DESTINATION_ADDRESS_IPV4 = 28;
     /** The lookup key starts here: a multiple of 16, so that an IPv4 key never spans two cache lines. */
     private static final int PROTOCOL = 32;
@@ -183,6 +208,9 @@ public final class ConnectionTable implements AutoCloseable {
     private final MemorySegment reverseIndex;
     private final int indexSlots;
     private final int destinationAddressAt;
+    /** Where a full-NAT record keeps its local address; -1 in a table without full-NAT. */
+    private final int localAddressAt;
+    private final FullNatListener fullNatListener;
     private final boolean onHugePages;
     private final long seed;
     private final NanoClock clock;
@@ -204,6 +232,7 @@ public final class ConnectionTable implements AutoCloseable {
     private int neverUsed;
     private long currentTick;
     private long now;
+    private boolean closed;
 
     @SuppressWarnings("unused") // accessed through VarHandles
     private long size;
@@ -220,7 +249,13 @@ public final class ConnectionTable implements AutoCloseable {
         this.destinationAddressAt = addressBytes == 4 ? DESTINATION_ADDRESS_IPV4
                 : CLIENT_ADDRESS + 2 * addressBytes;
         int end = Math.max(CLIENT_ADDRESS + 2 * addressBytes, destinationAddressAt + addressBytes);
-        this.recordSize = (end + 7) & ~7;
+        this.fullNatListener = b.fullNatListener;
+        this.localAddressAt = fullNatListener == null ? -1 : end;
+        if (fullNatListener != null) {
+            end += addressBytes;
+        }
+        // A full-NAT IPv4 record (52 bytes) is padded to a whole cache line.
+        this.recordSize = fullNatListener != null && addressBytes == 4 ? 64 : (end + 7) & ~7;
         this.capacity = b.capacity;
         this.clock = b.clock;
         this.registry = b.registry;
@@ -304,15 +339,17 @@ public final class ConnectionTable implements AutoCloseable {
     }
 
     /**
-     * Finds the NAT connection of a reply from a real server (IPVS's
-     * {@code ip_vs_conn_out_get}).
+     * Finds the NAT or full-NAT connection of a reply from a real server (IPVS's
+     * {@code ip_vs_conn_out_get}): a NAT reply goes to the client, a full-NAT reply to the
+     * entry's local address and port; one probe finds either.
      *
      * @param protocol the IP protocol number
      * @param packet memory holding the addresses
      * @param serverAddress offset of the real server (source) address
      * @param serverPort the real server port
-     * @param clientAddress offset of the client (destination) address
-     * @param clientPort the client port
+     * @param clientAddress offset of the reply's destination address: the client's (NAT) or
+     *     the local address (full-NAT)
+     * @param clientPort the reply's destination port: the client's or the local port
      * @return the entry, or {@link #MISS}
      */
     public int lookupReply(int protocol, MemorySegment packet, long serverAddress, int serverPort,
@@ -322,13 +359,13 @@ public final class ConnectionTable implements AutoCloseable {
     }
 
     /**
-     * Finds the NAT connection of an IPv4 reply from a real server.
+     * Finds the NAT or full-NAT connection of an IPv4 reply from a real server.
      *
      * @param protocol the IP protocol number
      * @param serverAddress the real server address
      * @param serverPort the real server port
-     * @param clientAddress the client address
-     * @param clientPort the client port
+     * @param clientAddress the reply's destination: the client (NAT) or local address (full-NAT)
+     * @param clientPort the reply's destination port: the client's or the local port
      * @return the entry, or {@link #MISS}
      */
     public int lookupReply(int protocol, int serverAddress, int serverPort, int clientAddress,
@@ -567,8 +604,13 @@ public final class ConnectionTable implements AutoCloseable {
         if (kind == KIND_REVERSE) {
             aAt = r + destinationAddressAt;
             aPortAt = DESTINATION_PORT;
-            bAt = r + CLIENT_ADDRESS;
-            bPortAt = CLIENT_PORT;
+            if ((flags & FLAG_FULL_NAT) != 0) {
+                bAt = r + localAddressAt;
+                bPortAt = LOCAL_PORT;
+            } else {
+                bAt = r + CLIENT_ADDRESS;
+                bPortAt = CLIENT_PORT;
+            }
         } else {
             if (((flags & FLAG_TEMPLATE) != 0) != (kind == KIND_TEMPLATE)) {
                 return false;
@@ -627,9 +669,11 @@ public final class ConnectionTable implements AutoCloseable {
 
     private int reverseHash(int e) {
         long r = (long) e * recordSize;
+        boolean full = (records.get(SHORT, r + FLAGS) & FLAG_FULL_NAT) != 0;
         return hash(KIND_REVERSE, records.get(BYTE, r + PROTOCOL) & 0xFF, records,
                 r + destinationAddressAt, records.get(SHORT, r + DESTINATION_PORT) & 0xFFFF,
-                records, r + CLIENT_ADDRESS, records.get(SHORT, r + CLIENT_PORT) & 0xFFFF);
+                records, full ? r + localAddressAt : r + CLIENT_ADDRESS,
+                records.get(SHORT, r + (full ? LOCAL_PORT : CLIENT_PORT)) & 0xFFFF);
     }
 
     // ---------------------------------------------------------------- inserts
@@ -651,22 +695,113 @@ public final class ConnectionTable implements AutoCloseable {
      * @param serverAddress offset of the real server address
      * @param serverPort the real server port
      * @param destinationId the real server's id in the registry
-     * @param forwarding how packets reach the server: NAT entries are also indexed for replies
+     * @param forwarding how packets reach the server: NAT entries are also indexed for replies;
+     *     full-NAT entries are inserted with {@link #insertFullNat} instead
      * @param template the template that chose the server, or {@link #MISS}
      * @return the new entry, or {@link #MISS} if the table is full
+     * @throws IllegalArgumentException for {@link ForwardingMethod#FULL_NAT}
      */
     public int insert(int protocol, MemorySegment packet, long clientAddress, int clientPort,
             long virtualAddress, int virtualPort, MemorySegment server, long serverAddress,
             int serverPort, int destinationId, ForwardingMethod forwarding, int template) {
+        if (forwarding == ForwardingMethod.FULL_NAT) {
+            throw new IllegalArgumentException("a full-NAT connection needs insertFullNat");
+        }
         int e = allocate();
         if (e == MISS) {
             return MISS;
         }
-        long r = (long) e * recordSize;
-        boolean nat = forwarding == ForwardingMethod.MASQUERADE || forwarding == ForwardingMethod.FULL_NAT;
+        boolean nat = forwarding == ForwardingMethod.MASQUERADE;
         int flags = FLAG_USED | FLAG_INACTIVE | (nat ? FLAG_NAT : FLAG_NO_OUTPUT);
-        write(r, protocol, flags, packet, clientAddress, clientPort, packet, virtualAddress,
-                virtualPort, server, serverAddress, serverPort, destinationId);
+        write((long) e * recordSize, protocol, flags, packet, clientAddress, clientPort, packet,
+                virtualAddress, virtualPort, server, serverAddress, serverPort, destinationId);
+        return bind(e, nat, destinationId, template);
+    }
+
+    /**
+     * Inserts a new full-NAT connection (DPVS's FNAT): as {@link #insert} for NAT, but the
+     * director sends the client's packets to the real server from a local address and port
+     * of its own, so the reverse index keys the entry by (real server, local address and port)
+     * and {@link #lookupReply} finds it from the real server's replies. The local port is
+     * handed back through the table's {@link FullNatListener} when the entry is freed, or at
+     * once if the table is full and the insert refused. The caller guarantees that no live
+     * entry has the same real server address and port, local address and port (a
+     * {@link LocalPortPool} per local address and real server does). Owning thread only.
+     *
+     * @param protocol the IP protocol number
+     * @param packet memory holding the client and virtual addresses
+     * @param clientAddress offset of the client address
+     * @param clientPort the client port
+     * @param virtualAddress offset of the virtual address
+     * @param virtualPort the virtual port
+     * @param server memory holding the real server address
+     * @param serverAddress offset of the real server address
+     * @param serverPort the real server port
+     * @param destinationId the real server's id in the registry
+     * @param local memory holding the local address
+     * @param localAddress offset of the local address
+     * @param localPort the local port
+     * @param template the template that chose the server, or {@link #MISS}
+     * @return the new entry, or {@link #MISS} if the table is full
+     * @throws IllegalStateException if the table was not built with {@link Builder#fullNat}
+     */
+    public int insertFullNat(int protocol, MemorySegment packet, long clientAddress, int clientPort,
+            long virtualAddress, int virtualPort, MemorySegment server, long serverAddress,
+            int serverPort, int destinationId, MemorySegment local, long localAddress, int localPort,
+            int template) {
+        if (fullNatListener == null) {
+            throw new IllegalStateException("the table was not built for full-NAT");
+        }
+        int e = allocate();
+        if (e == MISS) {
+            fullNatListener.released(local, localAddress, localPort, destinationId);
+            return MISS;
+        }
+        long r = (long) e * recordSize;
+        write(r, protocol, FLAG_USED | FLAG_INACTIVE | FLAG_NAT | FLAG_FULL_NAT, packet, clientAddress,
+                clientPort, packet, virtualAddress, virtualPort, server, serverAddress, serverPort,
+                destinationId);
+        records.set(SHORT, r + LOCAL_PORT, (short) localPort);
+        if (addressBytes == 4) {
+            records.set(INT_U, r + localAddressAt, local.get(INT_U, localAddress));
+        } else {
+            MemorySegment.copy(local, localAddress, records, r + localAddressAt, addressBytes);
+        }
+        return bind(e, true, destinationId, template);
+    }
+
+    /**
+     * Inserts a new IPv4 full-NAT connection, as {@link #insertFullNat(int, MemorySegment, long,
+     * int, long, int, MemorySegment, long, int, int, MemorySegment, long, int, int)}.
+     *
+     * @param protocol the IP protocol number
+     * @param clientAddress the client address
+     * @param clientPort the client port
+     * @param virtualAddress the virtual address
+     * @param virtualPort the virtual port
+     * @param serverAddress the real server address
+     * @param serverPort the real server port
+     * @param destinationId the real server's id in the registry
+     * @param localAddress the local address
+     * @param localPort the local port
+     * @param template the template that chose the server, or {@link #MISS}
+     * @return the new entry, or {@link #MISS} if the table is full
+     */
+    public int insertFullNat(int protocol, int clientAddress, int clientPort, int virtualAddress,
+            int virtualPort, int serverAddress, int serverPort, int destinationId, int localAddress,
+            int localPort, int template) {
+        ipv4Only();
+        scratch.set(NetworkOrder.U32, 0, clientAddress);
+        scratch.set(NetworkOrder.U32, 4, virtualAddress);
+        scratch.set(NetworkOrder.U32, 8, serverAddress);
+        scratch.set(NetworkOrder.U32, 12, localAddress);
+        return insertFullNat(protocol, scratch, 0, clientPort, 4, virtualPort, scratch, 8, serverPort,
+                destinationId, scratch, 12, localPort, template);
+    }
+
+    /** Indexes, arms and counts a connection whose record is written. */
+    private int bind(int e, boolean nat, int destinationId, int template) {
+        long r = (long) e * recordSize;
         records.set(INT, r + CONTROL, template == MISS ? 0 : template + 1);
         records.set(LONG, r + DEADLINE, now + INITIAL_TIMEOUT);
         indexInsert(forwardIndex, forwardHash(e), e);
@@ -1042,6 +1177,10 @@ public final class ConnectionTable implements AutoCloseable {
             if (counters != null) {
                 counters.unbindConnection((flags & FLAG_INACTIVE) != 0);
             }
+            if ((flags & FLAG_FULL_NAT) != 0) {
+                fullNatListener.released(records, r + localAddressAt,
+                        records.get(SHORT, r + LOCAL_PORT) & 0xFFFF, destination);
+            }
         }
         release(e);
         EXPIRED.setOpaque(this, (long) EXPIRED.getOpaque(this) + 1);
@@ -1201,6 +1340,37 @@ public final class ConnectionTable implements AutoCloseable {
     }
 
     /**
+     * Returns the IPv4 client address of an entry (for rewriting full-NAT replies).
+     *
+     * @param entry the entry
+     * @return the address, high byte first
+     */
+    public int clientAddressIpv4(int entry) {
+        return records.get(NetworkOrder.U32, (long) entry * recordSize + CLIENT_ADDRESS);
+    }
+
+    /**
+     * Returns a full-NAT entry's local port.
+     *
+     * @param entry a full-NAT entry ({@link #FLAG_FULL_NAT})
+     * @return the port
+     */
+    public int localPort(int entry) {
+        return records.get(SHORT, (long) entry * recordSize + LOCAL_PORT) & 0xFFFF;
+    }
+
+    /**
+     * Returns a full-NAT entry's IPv4 local address.
+     *
+     * @param entry a full-NAT entry of an IPv4 table
+     * @return the address, high byte first
+     * @throws IllegalStateException if the table was not built with {@link Builder#fullNat}
+     */
+    public int localAddressIpv4(int entry) {
+        return records.get(NetworkOrder.U32, localAddressOffset(entry));
+    }
+
+    /**
      * Returns the table's memory, so that addresses can be copied out of it without
      * allocating (with {@link #destinationAddressOffset(int)} and friends).
      *
@@ -1218,6 +1388,30 @@ public final class ConnectionTable implements AutoCloseable {
      */
     public long destinationAddressOffset(int entry) {
         return (long) entry * recordSize + destinationAddressAt;
+    }
+
+    /**
+     * Returns where an entry's client address lies in {@link #memory()}.
+     *
+     * @param entry the entry
+     * @return the offset of 4 or 16 address bytes
+     */
+    public long clientAddressOffset(int entry) {
+        return (long) entry * recordSize + CLIENT_ADDRESS;
+    }
+
+    /**
+     * Returns where a full-NAT entry's local address lies in {@link #memory()}.
+     *
+     * @param entry a full-NAT entry ({@link #FLAG_FULL_NAT})
+     * @return the offset of 4 or 16 address bytes
+     * @throws IllegalStateException if the table was not built with {@link Builder#fullNat}
+     */
+    public long localAddressOffset(int entry) {
+        if (localAddressAt < 0) {
+            throw new IllegalStateException("the table was not built for full-NAT");
+        }
+        return (long) entry * recordSize + localAddressAt;
     }
 
     /**
@@ -1242,7 +1436,7 @@ public final class ConnectionTable implements AutoCloseable {
         return capacity;
     }
 
-    /** @return bytes per record: 48 for IPv4, 88 for IPv6 */
+    /** @return bytes per record: 48 for IPv4, 88 for IPv6; with full-NAT 64 and 104 */
     public int recordSize() {
         return recordSize;
     }
@@ -1255,6 +1449,11 @@ public final class ConnectionTable implements AutoCloseable {
      */
     public boolean hugePages() {
         return onHugePages;
+    }
+
+    /** @return whether the table holds full-NAT connections ({@link Builder#fullNat}) */
+    public boolean fullNat() {
+        return fullNatListener != null;
     }
 
     /** @return the off-heap bytes of records and both indexes */
@@ -1346,10 +1545,51 @@ public final class ConnectionTable implements AutoCloseable {
         }
     }
 
-    /** Frees the table's memory; no method may be called afterwards. */
+    /**
+     * Frees the table's memory; no method may be called afterwards. The local port of every
+     * full-NAT entry still in the table goes back through the {@link FullNatListener} first.
+     * Owning thread; a second call does nothing.
+     */
     @Override
     public void close() {
-        arena.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (fullNatListener != null) {
+                for (int e = 0; e < neverUsed; e++) {
+                    long r = (long) e * recordSize;
+                    int flags = records.get(SHORT, r + FLAGS);
+                    if ((flags & FLAG_USED) != 0 && (flags & FLAG_FULL_NAT) != 0) {
+                        fullNatListener.released(records, r + localAddressAt,
+                                records.get(SHORT, r + LOCAL_PORT) & 0xFFFF, destination(e));
+                    }
+                }
+            }
+        } finally {
+            arena.close();
+        }
+    }
+
+    /**
+     * Receives the local ports of full-NAT entries as they are freed, so that they go back to
+     * their pool ({@link Builder#fullNat}). Called on the table's owning thread, from
+     * {@link ConnectionTable#expire()}, {@link ConnectionTable#expireNow}, {@link ConnectionTable#close()}
+     * or a refused {@link ConnectionTable#insertFullNat}; it must not call back into the table.
+     */
+    @FunctionalInterface
+    public interface FullNatListener {
+        /**
+         * A full-NAT entry's local port is free again.
+         *
+         * @param memory memory holding the local address, valid during the call only (the
+         *     table's records, or the memory given to a refused insert)
+         * @param localAddress offset of the local address (4 or 16 bytes, network order)
+         * @param localPort the local port
+         * @param destinationId the real server the port was used toward
+         */
+        void released(MemorySegment memory, long localAddress, int localPort, int destinationId);
     }
 
     /** Describes a table; not thread-safe. */
@@ -1364,6 +1604,7 @@ public final class ConnectionTable implements AutoCloseable {
         private boolean expireQuiescentTemplate;
         private long seed = new SplittableRandom().nextLong();
         private Boolean hugePages;
+        private FullNatListener fullNatListener;
 
         private Builder() {
         }
@@ -1467,6 +1708,19 @@ public final class ConnectionTable implements AutoCloseable {
          */
         public Builder hugePages(boolean value) {
             this.hugePages = value;
+            return this;
+        }
+
+        /**
+         * Lets the table hold full-NAT connections ({@link ConnectionTable#insertFullNat}):
+         * records grow by a local address (IPv4 records to 64 bytes, IPv6 to 104), so only
+         * tables that need it should ask.
+         *
+         * @param listener receives every local port back as its entry is freed
+         * @return this
+         */
+        public Builder fullNat(FullNatListener listener) {
+            this.fullNatListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -47,5 +47,16 @@ public enum DirectorCounter {
     /** Dropped: a neighbour advertisement or solicitation claiming an owned IPv6 address from another MAC. */
     DROP_NDP_SPOOF,
     /** ICMPv6 errors to a VIP about a direct-routing connection's reply relayed to its real server. */
-    ICMP_RELAYED
+    ICMP_RELAYED,
+    /**
+     * Dropped: a full-NAT connection's first packet (a client's SYN) found no free local port
+     * toward its real server on any local address; no entry was made.
+     */
+    DROP_LOCAL_PORT_EXHAUSTED,
+    /** Full-NAT: real servers' replies to a local address rewritten and sent on to their clients. */
+    FULL_NAT_REPLIES_FORWARDED,
+    /** Full-NAT: ICMP errors to a local address about a connection, translated for its client. */
+    FULL_NAT_ICMP_TO_CLIENT,
+    /** Full-NAT: ICMP errors to a VIP about a connection's reply, translated for its real server. */
+    FULL_NAT_ICMP_TO_SERVER
 }

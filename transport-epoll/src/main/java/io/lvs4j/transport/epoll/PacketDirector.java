@@ -20,6 +20,7 @@ import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.DestinationSet;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -86,6 +87,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * client itself or the router in front of the director), so the director needs no routing
  * table of its own.
  *
+ * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
+ * reach the real server from one of the director's local addresses
+ * ({@link Builder#localAddresses}) and a local port chosen per connection, so real servers in
+ * another network answer the director without any route to the clients; their replies are
+ * rewritten back to come from the VIP, as are ICMP errors about full-NAT connections in both
+ * directions. Local addresses are owned in user space like VIPs (ARP answered and announced,
+ * never on a kernel interface). Each loop hands out the local ports of its residue (port modulo
+ * the number of loops) and the fanout program steers frames to a local address by their
+ * destination port, so replies reach the loop owning their connection; a connection for which
+ * no local port is free is refused (its SYN dropped and counted in
+ * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}).
+ *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
  * masked to the granularity), virtual address and port, and goes to that template's server;
@@ -127,6 +140,10 @@ public final class PacketDirector implements AutoCloseable {
     private final int[] rsPort;
     private final Neighbours neighbours;
     private final DestinationRegistry registry;
+    /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
+    private final int[] localAddresses;
+    private final boolean hasFullNat;
+    private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private LinkInfo link;
@@ -167,6 +184,8 @@ public final class PacketDirector implements AutoCloseable {
             replies |= forwarding[s].method() == ForwardingMethod.MASQUERADE;
         }
         seesReplies = replies;
+        localAddresses = config.localAddresses.stream().mapToInt(PacketDirector::ipv4).toArray();
+        hasFullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -268,6 +287,12 @@ public final class PacketDirector implements AutoCloseable {
             // steer by the client's address.
             options = options.withClientFanout(virtualAddresses());
         }
+        loopCount = 0;
+        config.loops.forEach(loop -> loopCount++);
+        if (hasFullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
+            throw new IllegalStateException("full-NAT over " + loopCount
+                    + " loops needs a classic BPF fanout, which steers replies by local port");
+        }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
             LoopPath path = newPath(socket::send);
@@ -278,6 +303,9 @@ public final class PacketDirector implements AutoCloseable {
                 }
             };
         });
+        if (hasFullNat && loopCount > 1) {
+            steerRepliesByLocalPort(sockets.get(0), options);
+        }
         for (int i = 0; i < paths.size(); i++) {
             LoopPath path = paths.get(i);
             path.loop = sockets.get(i).loop();
@@ -292,6 +320,22 @@ public final class PacketDirector implements AutoCloseable {
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
         return this;
+    }
+
+    /**
+     * Gives the fanout group the program that also steers real servers' replies to a local
+     * address by their destination port, the local port whose residue names the owning loop.
+     */
+    private void steerRepliesByLocalPort(PacketSocket socket, PacketSocketOptions options) throws IOException {
+        int[][] base = options.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
+                ? FanoutProgram.clientAddress(loopCount, options.fanoutVirtualAddresses())
+                : FanoutProgram.ipv4Source(loopCount);
+        try {
+            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, localAddresses));
+        } catch (IOException e) {
+            group.close();
+            throw e;
+        }
     }
 
     /** Sends the configured number of gratuitous ARPs for every VIP, at the configured interval. */
@@ -380,6 +424,17 @@ public final class PacketDirector implements AutoCloseable {
         return (long) config.connectionCapacity * paths.size();
     }
 
+    /** @return full-NAT local ports handed out over all loops (one per live full-NAT connection) */
+    public long localPortsInUse() {
+        long sum = 0;
+        for (LoopPath path : paths) {
+            if (path.fullNat != null) {
+                sum += path.fullNat.ports().inUse();
+            }
+        }
+        return sum;
+    }
+
     /** @return the number of connection entries over all loops */
     public long connectionCount() {
         long sum = 0;
@@ -428,7 +483,7 @@ public final class PacketDirector implements AutoCloseable {
      * @return the path, registered for the sums of counters
      */
     LoopPath newPath(FrameSender sender) {
-        LoopPath path = new LoopPath(sender);
+        LoopPath path = new LoopPath(sender, paths.size());
         paths.add(path);
         return path;
     }
@@ -459,9 +514,15 @@ public final class PacketDirector implements AutoCloseable {
         return services.stream().map(VirtualService::address).distinct().toList();
     }
 
+    /** Tells whether the director owns an address: a VIP or a full-NAT local address. */
     private boolean ownsVip(int ip) {
         for (int s = 0; s < vsAddress.length; s++) {
             if (vsAddress[s] == ip && vsVersion[s] == 4) {
+                return true;
+            }
+        }
+        for (int address : localAddresses) {
+            if (address == ip) {
                 return true;
             }
         }
@@ -509,14 +570,22 @@ public final class PacketDirector implements AutoCloseable {
         private final ArpPacket outArp = new ArpPacket();
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
+        private final FullNatForwarder fullNat;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
         private boolean released;
 
-        LoopPath(FrameSender sender) {
+        LoopPath(FrameSender sender, int index) {
             this.sender = sender;
-            this.table = ConnectionTable.builder().capacity(config.connectionCapacity).registry(registry)
-                    .clock(config.clock).build();
+            this.fullNat = hasFullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
+                    localAddresses, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
+                    : null;
+            ConnectionTable.Builder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock);
+            if (fullNat != null) {
+                tables.fullNat(fullNat::released);
+            }
+            this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
             this.table6 = vips6.isEmpty() ? null : ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock).build();
@@ -596,6 +665,16 @@ public final class PacketDirector implements AutoCloseable {
             return sender;
         }
 
+        /** @return a real server's IPv4 address by destination id */
+        int serverIpv4(int destinationId) {
+            return neighbours.address(destinationId);
+        }
+
+        /** @return a real server's port by destination id */
+        int serverPort(int destinationId) {
+            return rsPort[destinationId];
+        }
+
         /** @return the MAC of a destination, 0 if unresolved (counted) */
         long serverMac(int destinationId) {
             long mac = neighbours.mac(destinationId, now);
@@ -632,6 +711,15 @@ public final class PacketDirector implements AutoCloseable {
             boolean toUs = active && ethernet.destination() == link.mac();
             int s = toUs ? service(protocol, vip, port) : -1;
             if (s < 0) {
+                if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
+                    return fullNat.fromServer();
+                }
+                if (toUs && fullNat != null && parser.quotedVersion() == 4 && ownsVip(vip)) {
+                    int verdict = fullNat.icmpToServer(); // an ICMP error to a VIP, about a reply
+                    if (verdict != FullNatForwarder.NOT_FULL_NAT) {
+                        return verdict == FullNatForwarder.FORWARD;
+                    }
+                }
                 if (toUs && nat != null && !ownsVip(vip)) {
                     return nat.fromServer();
                 }
@@ -658,7 +746,8 @@ public final class PacketDirector implements AutoCloseable {
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table, entry);
                 case MASQUERADE -> nat.toServer(entry);
-                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+                case FULL_NAT -> fullNat.toServer(entry);
+                case TUNNEL -> throw new IllegalStateException("refused at build: " + forwarding[s]);
             };
         }
 
@@ -830,12 +919,17 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             serverAddress(id);
-            int entry = table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
-                    parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id, forwarding[s].method(),
-                    template);
-            if (entry == ConnectionTable.MISS) {
-                drops.increment(DropReason.CONNECTION_TABLE_FULL);
-                return ConnectionTable.MISS;
+            int entry = forwarding[s].method() == ForwardingMethod.FULL_NAT
+                    ? fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
+                            id, template)
+                    : table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+                            parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id,
+                            forwarding[s].method(), template);
+            if (entry < 0) {
+                if (entry == ConnectionTable.MISS) {
+                    drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                }
+                return ConnectionTable.MISS; // FullNatForwarder.NO_LOCAL_PORT was counted
             }
             counters.increment(DirectorCounter.NEW_CONNECTIONS.ordinal());
             return entry;
@@ -885,6 +979,10 @@ public final class PacketDirector implements AutoCloseable {
                     counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
                 }
             }
+            for (int local : localAddresses) {
+                sendArp(ArpPacket.OP_REQUEST, BROADCAST, local, 0, local);
+                counters.increment(DirectorCounter.GRATUITOUS_ARPS.ordinal());
+            }
             ndp.announce(link.mac());
         }
 
@@ -924,6 +1022,9 @@ public final class PacketDirector implements AutoCloseable {
         private int maxRealServers = 1024;
         private boolean active = true;
         private NanoClock clock = NanoClock.SYSTEM;
+        private final List<InetAddress> localAddresses = new ArrayList<>();
+        private int firstLocalPort = io.lvs4j.core.conn.LocalPortPool.DEFAULT_FIRST_PORT;
+        private int lastLocalPort = io.lvs4j.core.conn.LocalPortPool.DEFAULT_LAST_PORT;
 
         private Builder() {
         }
@@ -997,7 +1098,7 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (method.method() == ForwardingMethod.TUNNEL || method.method() == ForwardingMethod.FULL_NAT) {
+            if (method.method() == ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
             }
             if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
@@ -1006,6 +1107,44 @@ public final class PacketDirector implements AutoCloseable {
             }
             services.add(vs);
             forwardings.add(method);
+            return this;
+        }
+
+        /**
+         * Sets the local addresses of full-NAT services: the sources the real servers see (DPVS's
+         * {@code laddr}). They are owned in user space as VIPs are: the director answers ARP for
+         * them and announces them; they must not be on a kernel interface, or the director's
+         * kernel would answer the real servers' replies with resets. Put them in the real servers'
+         * network, so that the real servers reach them without a route to the clients. Each local
+         * address offers its ports once per group of real servers (16 groups by endpoint), and
+         * costs about 2 MiB of local port pools over all loops with the default port range.
+         *
+         * @param addresses one or more IPv4 addresses, none of them a VIP
+         * @return this builder
+         */
+        public Builder localAddresses(InetAddress... addresses) {
+            localAddresses.clear();
+            for (InetAddress address : addresses) {
+                localAddresses.add(Objects.requireNonNull(address, "address"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the range of full-NAT local ports, default 1024-65535. Each loop hands out the
+         * ports of its residue (port modulo the number of loops), per local address and group of
+         * real servers.
+         *
+         * @param first the lowest port
+         * @param last the highest port
+         * @return this builder
+         */
+        public Builder localPortRange(int first, int last) {
+            if (first < 1 || last > 65535 || first > last) {
+                throw new IllegalArgumentException("port range must be within 1-65535: " + first + "-" + last);
+            }
+            this.firstLocalPort = first;
+            this.lastLocalPort = last;
             return this;
         }
 
@@ -1078,7 +1217,23 @@ public final class PacketDirector implements AutoCloseable {
                             + (vs.address() instanceof Inet4Address ? "" : "6") + " is required for " + vs);
                 }
             }
+            checkLocalAddresses();
             return new PacketDirector(this);
+        }
+
+        private void checkLocalAddresses() {
+            boolean fullNat = forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
+            if (fullNat && localAddresses.isEmpty()) {
+                throw new IllegalStateException("a full-NAT service needs localAddresses");
+            }
+            if (localAddresses.size() > 200) {
+                throw new IllegalStateException("at most 200 local addresses: " + localAddresses.size());
+            }
+            for (InetAddress local : localAddresses) {
+                if (services.stream().anyMatch(vs -> vs.address().equals(local))) {
+                    throw new IllegalStateException("a local address cannot be a VIP: " + local);
+                }
+            }
         }
     }
 }

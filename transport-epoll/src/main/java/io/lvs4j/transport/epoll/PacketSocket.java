@@ -225,6 +225,17 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the classic BPF program of the socket's {@code PACKET_FANOUT_CBPF} group: the
+     * program is the group's, so one member's call steers every member's frames.
+     *
+     * @param program the instructions, {@code {code, jt, jf, k}} each
+     * @throws IOException if the socket is in no such group or the program is refused
+     */
+    void fanoutProgram(int[][] program) throws IOException {
+        PacketSocketFd.setFanoutProgram(fd, program);
+    }
+
     /** @return the interface this socket is bound to, as it was when opened */
     public LinkInfo link() {
         return link;

@@ -19,6 +19,9 @@ import java.util.List;
  *     virtual address (a router on the client's side complaining about a reply) is keyed on
  *     the destination of the packet it quotes: the client again. IPv4 and IPv6; an IPv6
  *     address is keyed on its low 32 bits.
+ * <li>{@link #withLocalPorts}: a full-NAT director's clause in front of either: a frame to one
+ *     of its IPv4 local addresses (a real server's reply) by its destination port, the local
+ *     port whose residue names the loop that owns the connection.
  * </ul>
  *
  * Both fold the 32-bit key the same way ({@link #socketOf}), so an IPv4 client lands on the
@@ -48,6 +51,8 @@ public final class FanoutProgram {
     private static final int MOD_K = 0x94;
     private static final int RET_A = 0x16;
     private static final int RET_K = 0x06;
+    private static final int LD_H_IND = 0x48;
+    private static final int ADD_X = 0x0c;
     /** {@code SKF_AD_OFF + SKF_AD_PROTOCOL}: the frame's EtherType in host order. */
     private static final int AD_PROTOCOL = -0x1000;
     /** {@code SKF_NET_OFF}: offsets from the network header. */
@@ -57,6 +62,8 @@ public final class FanoutProgram {
     private static final int IPV4_PROTOCOL_OFFSET = 9;
     private static final int IPV4_SOURCE_OFFSET = 12;
     private static final int IPV4_DESTINATION_OFFSET = 16;
+    /** Of TCP and UDP alike. */
+    private static final int DESTINATION_PORT_OFFSET = 2;
     private static final int IPV6_NEXT_HEADER_OFFSET = 6;
     private static final int IPV6_SOURCE_OFFSET = 8;
     private static final int IPV6_DESTINATION_OFFSET = 24;
@@ -96,6 +103,81 @@ public final class FanoutProgram {
             {RET_A, 0, 0, 0},
             {RET_K, 0, 0, 0},
         };
+    }
+
+    /**
+     * Builds the program of a full-NAT director over {@link #ipv4Source(int)}, as
+     * {@link #withLocalPorts} does.
+     *
+     * @param sockets the number of sockets of the group, at least 1
+     * @param localAddresses the local addresses (big-endian ints), 1 to 200
+     * @return the instructions
+     */
+    public static int[][] ipv4SourceOrLocalPort(int sockets, int[] localAddresses) {
+        return withLocalPorts(ipv4Source(sockets), sockets, localAddresses);
+    }
+
+    /**
+     * Puts the clause of a full-NAT director in front of a fanout program: IPv4 frames to one
+     * of its local addresses (real servers' replies) are steered by their destination port,
+     * which is the connection's local port, modulo the number of sockets, and ICMP errors to a
+     * local address by the source port of the packet they quote; every other frame goes on to
+     * the given program. Socket {@code i} thus receives the replies to the local
+     * ports {@code p} with {@code p % sockets == i}, the ports its loop hands out.
+     *
+     * @param base the program for every other frame (its jumps are relative, so it runs as is)
+     * @param sockets the number of sockets of the group, at least 1
+     * @param localAddresses the local addresses (big-endian ints), 1 to 200
+     * @return the instructions
+     */
+    public static int[][] withLocalPorts(int[][] base, int sockets, int[] localAddresses) {
+        if (sockets < 1) {
+            throw new IllegalArgumentException("sockets must be at least 1: " + sockets);
+        }
+        int n = localAddresses.length;
+        if (n < 1 || n > 200) {
+            throw new IllegalArgumentException("1 to 200 local addresses: " + n);
+        }
+        int portAt = 4 + n;
+        int baseAt = portAt + 9 + 12;
+        if (baseAt + base.length > MAX_INSTRUCTIONS) {
+            throw new IllegalArgumentException("program too long: " + (baseAt + base.length) + " instructions");
+        }
+        int[][] program = new int[baseAt + base.length][];
+        int pc = 0;
+        program[pc++] = new int[] {LD_H_ABS, 0, 0, AD_PROTOCOL};
+        program[pc++] = new int[] {JEQ_K, 0, baseAt - pc, ETH_P_IP};     // not IPv4: the base program
+        program[pc++] = new int[] {LD_W_ABS, 0, 0, NET_OFF + IPV4_DESTINATION_OFFSET};
+        for (int address : localAddresses) {
+            program[pc++] = new int[] {JEQ_K, portAt - pc, 0, address};   // to a local address: by port
+        }
+        program[pc++] = new int[] {JA, 0, 0, baseAt - pc};
+        program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF + IPV4_PROTOCOL_OFFSET};
+        program[pc++] = new int[] {JEQ_K, 7, 0, PROTOCOL_ICMP};
+        program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF};            // version and header length
+        program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
+        program[pc++] = new int[] {LSH_K, 0, 0, 2};
+        program[pc++] = new int[] {TAX, 0, 0, 0};                       // X = IPv4 header length
+        program[pc++] = new int[] {LD_H_IND, 0, 0, NET_OFF + DESTINATION_PORT_OFFSET};
+        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
+        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        // An ICMP error about a packet sent from the local port: by the quoted source port.
+        program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF};
+        program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
+        program[pc++] = new int[] {LSH_K, 0, 0, 2};
+        program[pc++] = new int[] {TAX, 0, 0, 0};                       // X = IPv4 header length
+        program[pc++] = new int[] {LD_B_IND, 0, 0, NET_OFF + ICMP_HEADER_LENGTH};
+        program[pc++] = new int[] {AND_K, 0, 0, 0x0F};
+        program[pc++] = new int[] {LSH_K, 0, 0, 2};                     // A = quoted header length
+        program[pc++] = new int[] {ADD_X, 0, 0, 0};
+        program[pc++] = new int[] {TAX, 0, 0, 0};
+        program[pc++] = new int[] {LD_H_IND, 0, 0, NET_OFF + ICMP_HEADER_LENGTH};  // quoted source port
+        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
+        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        for (int[] insn : base) {
+            program[pc++] = insn.clone();
+        }
+        return program;
     }
 
     /**
