@@ -12,6 +12,7 @@ import io.lvs4j.core.packet.NetworkOrder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.List;
 
 /**
  * Full-NAT (DPVS's FNAT) on one loop of a {@link PacketDirector}: a new connection gets one of
@@ -32,6 +33,11 @@ import java.lang.foreign.ValueLayout;
  * ({@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}), no entry is made. The table hands every
  * port back as its entry is freed ({@link #released}).
  *
+ * <p>IPv6 connections ({@link #connect6}, {@link #toServer6}, {@link #fromServer6}) take IPv6
+ * local addresses, whose pools follow those of the IPv4 ones; their entries live in the loop's
+ * IPv6 table, which hands their ports back through {@link #released6}. ICMPv6 errors about them
+ * are not translated (they are left alone and counted as ignored).
+ *
  * <p>Not thread-safe: its loop only; allocation-free on the data path.
  */
 final class FullNatForwarder {
@@ -49,10 +55,17 @@ final class FullNatForwarder {
 
     private final PacketDirector.LoopPath path;
     private final int[] locals;
+    /** The IPv6 local addresses, 16 bytes each. */
+    private final MemorySegment locals6;
+    private final int locals6Count;
+    private final Arena arena;
     private final LocalPortPool ports;
     /** The Ethernet source of each connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
+    /** The same for the IPv6 table, whose entries are numbered on their own; empty until prepared. */
+    private MemorySegment clientMacs6 = MemorySegment.NULL;
     private int nextLocal;
+    private int nextLocal6;
 
     /**
      * Makes the forwarder of one loop.
@@ -61,18 +74,35 @@ final class FullNatForwarder {
      * @param arena where the per-entry state lives
      * @param capacity the connection table's capacity
      * @param locals the local addresses
+     * @param locals6 the IPv6 local addresses, 16 bytes each
      * @param firstPort the lowest local port
      * @param lastPort the highest local port
      * @param loop this loop's index in the fanout group
      * @param loops the number of loops
      */
-    FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, int[] locals, int firstPort,
-            int lastPort, int loop, int loops) {
+    FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, int[] locals, List<byte[]> locals6,
+            int firstPort, int lastPort, int loop, int loops) {
         this.path = path;
+        this.arena = arena;
         this.locals = locals.clone();
-        this.ports = LocalPortPool.builder().pools(locals.length * SERVER_POOLS).range(firstPort, lastPort)
-                .residue(loop, loops).build();
+        this.locals6Count = locals6.size();
+        this.locals6 = arena.allocate(Math.max(1, locals6Count) * 16L);
+        for (int l = 0; l < locals6Count; l++) {
+            MemorySegment.copy(MemorySegment.ofArray(locals6.get(l)), 0, this.locals6, 16L * l, 16);
+        }
+        this.ports = LocalPortPool.builder().pools((locals.length + locals6Count) * SERVER_POOLS)
+                .range(firstPort, lastPort).residue(loop, loops).build();
         this.clientMacs = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
+    }
+
+    /**
+     * Makes room for the client MACs of the IPv6 connection table; call once, before its first
+     * frame.
+     *
+     * @param capacity the IPv6 table's capacity
+     */
+    void prepareIpv6(int capacity) {
+        clientMacs6 = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
     }
 
     /** @return the local ports of this loop */
@@ -124,6 +154,115 @@ final class FullNatForwarder {
                 return;
             }
         }
+    }
+
+    /** @return the index of the IPv6 local address equal to 16 bytes of a frame, or -1 */
+    int ownsLocal6(MemorySegment frame, long offset) {
+        long high = frame.get(NetworkOrder.U64, offset);
+        long low = frame.get(NetworkOrder.U64, offset + 8);
+        for (int l = 0; l < locals6Count; l++) {
+            if (locals6.get(NetworkOrder.U64, 16L * l + 8) == low && locals6.get(NetworkOrder.U64, 16L * l) == high) {
+                return l;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Inserts a new IPv6 full-NAT connection of the parsed frame with an IPv6 local address and a
+     * free local port toward its real server. The pool group is chosen by the destination id
+     * and port, so that one server endpoint always draws from one pool.
+     *
+     * @param table the loop's IPv6 table
+     * @param server memory holding the real server's 16-byte address at offset 0
+     * @return the entry, {@link ConnectionTable#MISS} if the table is full (the port went back),
+     *     or {@link #NO_LOCAL_PORT} if no port was free (counted)
+     */
+    int connect6(ConnectionTable table, int protocol, int clientPort, int port, MemorySegment server, int id,
+            int template) {
+        FrameParser parser = path.parser();
+        int serverPort = path.serverPort(id);
+        int group = group(id, serverPort);
+        for (int i = 0; i < locals6Count; i++) {
+            int l = nextLocal6;
+            nextLocal6 = l + 1 == locals6Count ? 0 : l + 1;
+            int localPort = ports.allocate((locals.length + l) * SERVER_POOLS + group);
+            if (localPort != LocalPortPool.EXHAUSTED) {
+                return table.insertFullNat(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+                        parser.destinationAddressOffset(), port, server, 0, serverPort, id, locals6, 16L * l,
+                        localPort, template);
+            }
+        }
+        path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
+        return NO_LOCAL_PORT;
+    }
+
+    /** The IPv6 table's {@link ConnectionTable.FullNatListener}: a port is free again. */
+    void released6(MemorySegment memory, long localAddress, int localPort, int destinationId) {
+        int l = ownsLocal6(memory, localAddress);
+        if (l >= 0) {
+            ports.release((locals.length + l) * SERVER_POOLS + group(destinationId, path.serverPort(destinationId)),
+                    localPort);
+        }
+    }
+
+    /**
+     * Rewrites a client's IPv6 frame of a connection for its real server: source the local
+     * address and port, destination the real server's.
+     *
+     * @param table the loop's IPv6 table
+     * @param entry the connection
+     * @return {@code true} if the frame is to be sent on
+     */
+    boolean toServer6(ConnectionTable table, int entry) {
+        FrameParser parser = path.parser();
+        long mac = path.serverMac(table.destination(entry));
+        if (mac == 0) {
+            return false;
+        }
+        EthernetHeader ethernet = parser.ethernet();
+        clientMacs6.setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
+        MemorySegment m = table.memory();
+        FullNatRewriter.rewriteIpv6(parser, m, table.localAddressOffset(entry), table.localPort(entry), m,
+                table.destinationAddressOffset(entry), table.destinationPort(entry), path.frame().needsChecksum());
+        ethernet.destination(mac).source(path.link().mac());
+        path.counters().increment(DirectorCounter.FORWARDED.ordinal());
+        return true;
+    }
+
+    /**
+     * Handles an IPv6 frame to a local address: a real server's reply to a full-NAT connection
+     * is rewritten for its client (source the virtual address and port, destination the
+     * client's); anything else is left alone.
+     *
+     * @param table the loop's IPv6 table
+     * @return {@code true} if the frame is to be sent on
+     */
+    boolean fromServer6(ConnectionTable table) {
+        FrameParser parser = path.parser();
+        if (parser.fragment() || !parser.hasPorts()) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
+            return false;
+        }
+        int protocol = parser.protocol();
+        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
+                parser.destinationAddressOffset(), parser.destinationPort());
+        if (entry == ConnectionTable.MISS) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
+            return false;
+        }
+        if (protocol == Ipv4Header.PROTOCOL_TCP) {
+            table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
+        } else {
+            table.onPacket(entry);
+        }
+        MemorySegment m = table.memory();
+        FullNatRewriter.rewriteIpv6(parser, m, table.virtualAddressOffset(entry), table.virtualPort(entry), m,
+                table.clientAddressOffset(entry), table.clientPort(entry), path.frame().needsChecksum());
+        parser.ethernet().destination(clientMacs6.getAtIndex(ValueLayout.JAVA_LONG, entry))
+                .source(path.link().mac());
+        path.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED.ordinal());
+        return true;
     }
 
     /** The pool group of a real server endpoint. */

@@ -142,6 +142,8 @@ public final class PacketDirector implements AutoCloseable {
     private final DestinationRegistry registry;
     /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
     private final int[] localAddresses;
+    /** The IPv6 full-NAT local addresses, 16 bytes each. */
+    private final List<byte[]> localAddresses6;
     private final boolean hasFullNat;
     private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
@@ -184,7 +186,10 @@ public final class PacketDirector implements AutoCloseable {
             replies |= forwarding[s].method() == ForwardingMethod.MASQUERADE;
         }
         seesReplies = replies;
-        localAddresses = config.localAddresses.stream().mapToInt(PacketDirector::ipv4).toArray();
+        localAddresses = config.localAddresses.stream().filter(a -> a instanceof Inet4Address)
+                .mapToInt(PacketDirector::ipv4).toArray();
+        localAddresses6 = config.localAddresses.stream().filter(a -> a instanceof Inet6Address)
+                .map(InetAddress::getAddress).toList();
         hasFullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
@@ -331,7 +336,7 @@ public final class PacketDirector implements AutoCloseable {
                 ? FanoutProgram.clientAddress(loopCount, options.fanoutVirtualAddresses())
                 : FanoutProgram.ipv4Source(loopCount);
         try {
-            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, localAddresses));
+            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, localAddresses, localAddresses6));
         } catch (IOException e) {
             group.close();
             throw e;
@@ -578,7 +583,7 @@ public final class PacketDirector implements AutoCloseable {
         LoopPath(FrameSender sender, int index) {
             this.sender = sender;
             this.fullNat = hasFullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
-                    localAddresses, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
+                    localAddresses, localAddresses6, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
                     : null;
             ConnectionTable.Builder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock);
@@ -587,10 +592,17 @@ public final class PacketDirector implements AutoCloseable {
             }
             this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
-            this.table6 = vips6.isEmpty() ? null : ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
-                    .registry(registry).clock(config.clock).build();
+            ConnectionTable.Builder tables6 = ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
+                    .registry(registry).clock(config.clock);
+            if (fullNat != null && !localAddresses6.isEmpty()) {
+                tables6.fullNat(fullNat::released6);
+                fullNat.prepareIpv6(config.connectionCapacity);
+            }
+            this.table6 = vips6.isEmpty() ? null : tables6.build();
+            List<byte[]> owned6 = new ArrayList<>(vips6);
+            owned6.addAll(localAddresses6);
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
-                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), vips6);
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), owned6);
             if (nat != null && table6 != null) {
                 nat.prepareIpv6(config.connectionCapacity);
             }
@@ -761,6 +773,10 @@ public final class PacketDirector implements AutoCloseable {
                     && ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), active, now)) {
                 return false;
             }
+            if (table6 == null) { // no IPv6 service: nothing to forward
+                counters.increment(DirectorCounter.IGNORED.ordinal());
+                return false;
+            }
             MemorySegment segment = parser.segment();
             long vip = parser.destinationAddressOffset();
             int port = parser.destinationPort();
@@ -770,6 +786,9 @@ public final class PacketDirector implements AutoCloseable {
             }
             int s = toUs ? service6(protocol, segment, vip, port) : -1;
             if (s < 0) {
+                if (toUs && fullNat != null && fullNat.ownsLocal6(segment, vip) >= 0) {
+                    return fullNat.fromServer6(table6);
+                }
                 if (toUs && nat != null && ndp.owned(segment, vip) < 0) {
                     return nat.fromServer(table6);
                 }
@@ -793,7 +812,8 @@ public final class PacketDirector implements AutoCloseable {
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
                 case MASQUERADE -> nat.toServer(table6, entry);
-                case TUNNEL, FULL_NAT -> throw new IllegalStateException("refused at build: IPv6 " + forwarding[s]);
+                case FULL_NAT -> fullNat.toServer6(table6, entry);
+                case TUNNEL -> throw new IllegalStateException("refused at build: IPv6 " + forwarding[s]);
             };
         }
 
@@ -919,12 +939,14 @@ public final class PacketDirector implements AutoCloseable {
                 }
             }
             serverAddress(id);
-            int entry = forwarding[s].method() == ForwardingMethod.FULL_NAT
-                    ? fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
-                            id, template)
-                    : table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+            int entry = forwarding[s].method() != ForwardingMethod.FULL_NAT
+                    ? table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
                             parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id,
-                            forwarding[s].method(), template);
+                            forwarding[s].method(), template)
+                    : parser.ipVersion() == 6 ? fullNat.connect6(table, protocol, clientPort, port, serverAddress, id,
+                            template)
+                    : fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
+                            id, template);
             if (entry < 0) {
                 if (entry == ConnectionTable.MISS) {
                     drops.increment(DropReason.CONNECTION_TABLE_FULL);
@@ -1101,8 +1123,7 @@ public final class PacketDirector implements AutoCloseable {
             if (method.method() == ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
             }
-            if (vs.address() instanceof Inet6Address && method.method() != ForwardingMethod.DIRECT_ROUTE
-                    && method.method() != ForwardingMethod.MASQUERADE) {
+            if (vs.address() instanceof Inet6Address && method.method() == ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }
             services.add(vs);
@@ -1119,7 +1140,8 @@ public final class PacketDirector implements AutoCloseable {
          * address offers its ports once per group of real servers (16 groups by endpoint), and
          * costs about 2 MiB of local port pools over all loops with the default port range.
          *
-         * @param addresses one or more IPv4 addresses, none of them a VIP
+         * @param addresses one or more IPv4 or IPv6 addresses (IPv6 ones for IPv6 services, owned
+         *        through Neighbor Discovery), none of them a VIP
          * @return this builder
          */
         public Builder localAddresses(InetAddress... addresses) {
@@ -1222,9 +1244,13 @@ public final class PacketDirector implements AutoCloseable {
         }
 
         private void checkLocalAddresses() {
-            boolean fullNat = forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
-            if (fullNat && localAddresses.isEmpty()) {
-                throw new IllegalStateException("a full-NAT service needs localAddresses");
+            for (int s = 0; s < services.size(); s++) {
+                boolean v4 = services.get(s).address() instanceof Inet4Address;
+                if (forwardings.get(s).method() == ForwardingMethod.FULL_NAT
+                        && localAddresses.stream().noneMatch(a -> a instanceof Inet4Address == v4)) {
+                    throw new IllegalStateException("a full-NAT service needs localAddresses of its address family: "
+                            + services.get(s));
+                }
             }
             if (localAddresses.size() > 200) {
                 throw new IllegalStateException("at most 200 local addresses: " + localAddresses.size());

@@ -344,6 +344,64 @@ class PacketDirectorIpv6Test {
         }
     }
 
+    @Test
+    void shouldFullNatIpv6BothWaysFromALocalAddressItOwns() throws Exception {
+        String vip = "2001:db8::300";
+        String local = "2001:db8::fe";
+        VirtualService web = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        web.addRealServer(RealServer.of(InetAddress.getByName(RS1), 8080, 1));
+        PacketDirector fnat = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+                .directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR))
+                .virtualService(web, Forwarding.fullNat()).localAddresses(InetAddress.getByName(local))
+                .connectionCapacity(1024).build();
+        fnat.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName(DIRECTOR));
+        PacketDirector.LoopPath loop = fnat.newPath((frame, offset, length) -> sent.add(frame.asSlice(offset, length)
+                .toArray(ValueLayout.JAVA_BYTE)));
+        try {
+            loop.tick();
+            feed(loop, ndp(RS1_MAC, DIRECTOR_MAC, RS1, DIRECTOR, Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,
+                    NdpMessage.FLAG_SOLICITED, RS1, NdpMessage.OPTION_TARGET_LINK_LAYER, RS1_MAC));
+            // The real server resolves the local address: the director answers for it.
+            assertFalse(feed(loop, ndp(RS1_MAC, 0x3333_FF00_00FEL, RS1, "ff02::1:ff00:fe",
+                    Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION, 0, local, NdpMessage.OPTION_SOURCE_LINK_LAYER, RS1_MAC)));
+            assertEquals(1, fnat.counter(DirectorCounter.NEIGHBOUR_ADVERTISEMENTS));
+            sent.clear();
+
+            assertTrue(feed(loop, new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(CLIENT, vip)
+                    .tcp(40000, 80, TcpHeader.SYN).build()));
+            MemorySegment in = MemorySegment.ofArray(sent.get(0));
+            assertEquals(DropReason.NONE, parser.parse(in, 0, in.byteSize()));
+            assertEquals(RS1_MAC, parser.ethernet().destination());
+            assertEquals(InetAddress.getByName(local), address(in, parser.ipv6().sourceOffset()));
+            assertEquals(InetAddress.getByName(RS1), address(in, parser.ipv6().destinationOffset()));
+            assertEquals(8080, parser.destinationPort());
+            int localPort = parser.sourcePort();
+            assertChecksumValid(in);
+
+            assertTrue(feed(loop, new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv6(RS1, local)
+                    .tcp(8080, localPort, TcpHeader.SYN | TcpHeader.ACK).build()));
+            MemorySegment out = MemorySegment.ofArray(sent.get(1));
+            assertEquals(DropReason.NONE, parser.parse(out, 0, out.byteSize()));
+            assertEquals(CLIENT_MAC, parser.ethernet().destination());
+            assertEquals(InetAddress.getByName(vip), address(out, parser.ipv6().sourceOffset()));
+            assertEquals(InetAddress.getByName(CLIENT), address(out, parser.ipv6().destinationOffset()));
+            assertEquals(80, parser.sourcePort());
+            assertEquals(40000, parser.destinationPort());
+            assertChecksumValid(out);
+            assertEquals(1, fnat.counter(DirectorCounter.FULL_NAT_REPLIES_FORWARDED));
+
+            assertFalse(feed(loop, new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv6(RS1, local)
+                    .tcp(8080, localPort + 1, TcpHeader.ACK).build()), "a reply to no connection is left alone");
+        } finally {
+            loop.release();
+        }
+        assertThrows(IllegalStateException.class, () -> PacketDirector.builder().interfaceName("eth0")
+                .loops(unusedLoops).directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR))
+                .virtualService(web, Forwarding.fullNat()).localAddresses(InetAddress.getByName("198.18.0.250"))
+                .build(), "an IPv6 full-NAT service needs an IPv6 local address");
+    }
+
     private static InetAddress address(MemorySegment frame, long offset) throws Exception {
         return InetAddress.getByAddress(frame.asSlice(offset, 16).toArray(ValueLayout.JAVA_BYTE));
     }
