@@ -86,7 +86,9 @@ public final class CheckConfig implements Callable<Integer> {
                 + count(c.vrrpSyncGroups().size(), "vrrp_sync_group") + ", "
                 + count(c.vrrpScripts().size(), "vrrp_script") + ", "
                 + count(c.virtualServers().size(), "virtual_server") + ", "
-                + count(realServers, "real_server");
+                + count(realServers, "real_server")
+                + (c.localAddressGroups().isEmpty() ? "" : ", " + count(c.localAddressGroups().size(),
+                        "local_address_group"));
     }
 
     private static String count(int n, String what) {

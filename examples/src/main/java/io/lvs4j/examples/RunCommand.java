@@ -41,8 +41,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./lvs4j run --config FILE [--interface IF]}: runs a director from a keepalived.conf
- * (VRRP, health checks, direct-routing forwarding) until SIGTERM or Ctrl-C; then a VRRP master
- * sends its priority-0 advert and releases the VIP. Logs the VRRP states and, whenever it
+ * (VRRP, health checks, forwarding by each virtual server's {@code lb_kind}) until SIGTERM or
+ * Ctrl-C; then a VRRP master sends its priority-0 advert and releases the VIP. Logs the VRRP states and, whenever it
  * changes, the table in {@code ipvsadm -Ln} layout.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,

@@ -7,6 +7,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.lvs4j.core.config.KeepalivedConfigParser;
+import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.transport.epoll.Director;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -63,5 +66,31 @@ class CheckConfigTest {
         assertEquals(0, good);
         assertEquals(1, broken);
         assertEquals(conf + ":3:24: error: unexpected 'VALUE' after 'router_id BROKEN'\n", err.toString());
+    }
+
+    @Test
+    void shouldAcceptTheNatSampleAndMapItToNatForwarding() throws Exception {
+        int code = run("check-config", "conf/keepalived-nat.conf");
+
+        assertEquals(0, code);
+        assertEquals("conf/keepalived-nat.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
+                + " 1 virtual_server, 2 real_servers; 0 warnings)\n", out.toString());
+        Director director = Director.fromConfig(KeepalivedConfigParser.withoutConfigId()
+                .load(Path.of("conf/keepalived-nat.conf")).config(), null).build();
+        assertEquals(Forwarding.masquerade(), director.forwardingOf(director.services().getFirst()));
+    }
+
+    @Test
+    void shouldCountLocalAddressGroups(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("fnat.conf");
+        Files.writeString(conf, "local_address_group g1 {\n    198.18.0.50-55\n}\n"
+                + "virtual_server 198.18.0.10 80 {\n    lb_kind FNAT\n    laddr_group_name g1\n"
+                + "    real_server 198.18.0.11 8080 {\n    }\n}\n");
+
+        int code = run("check-config", conf.toString());
+
+        assertEquals(0, code);
+        assertEquals(conf + ": OK (0 vrrp_instances, 0 vrrp_sync_groups, 0 vrrp_scripts, 1 virtual_server,"
+                + " 1 real_server, 1 local_address_group; 0 warnings)\n", out.toString());
     }
 }

@@ -1,5 +1,8 @@
 package io.lvs4j.core.config;
 
+import io.lvs4j.core.model.ForwardingMethod;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,18 +23,20 @@ import java.util.Set;
  * @param vrrpSyncGroups {@code vrrp_sync_group}s, unique by name
  * @param vrrpInstances {@code vrrp_instance}s, unique by name
  * @param virtualServers {@code virtual_server}s, unique by protocol, address and port (or fwmark)
+ * @param localAddressGroups {@code local_address_group}s, unique by name
  */
 public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpScripts,
         List<VrrpSyncGroupConfig> vrrpSyncGroups, List<VrrpInstanceConfig> vrrpInstances,
-        List<VirtualServerConfig> virtualServers) {
+        List<VirtualServerConfig> virtualServers, List<LocalAddressGroupConfig> localAddressGroups) {
 
     /**
      * Checks the values and the references between them.
      *
      * @throws IllegalArgumentException if two items share a name or key, a
      *     {@code track_script} names no {@code vrrp_script}, a sync group names no instance or
-     *     shares one with another group, or two instances use the same virtual router id on
-     *     one interface
+     *     shares one with another group, two instances use the same virtual router id on one
+     *     interface, a {@code laddr_group_name} names no {@code local_address_group}, or a
+     *     full-NAT real server has no local address of its family
      * @throws NullPointerException if a component is null
      */
     public DirectorConfig {
@@ -40,6 +45,7 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
         vrrpSyncGroups = Require.list("vrrpSyncGroups", vrrpSyncGroups);
         vrrpInstances = Require.list("vrrpInstances", vrrpInstances);
         virtualServers = Require.list("virtualServers", virtualServers);
+        localAddressGroups = Require.list("localAddressGroups", localAddressGroups);
         Set<String> scripts = new HashSet<>();
         for (VrrpScriptConfig s : vrrpScripts) {
             if (!scripts.add(s.name())) {
@@ -87,6 +93,66 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
                 throw new IllegalArgumentException("virtual_server " + vs.displayName() + " is declared twice");
             }
         }
+        Map<String, LocalAddressGroupConfig> laddrs = new HashMap<>();
+        for (LocalAddressGroupConfig g : localAddressGroups) {
+            if (laddrs.putIfAbsent(g.name(), g) != null) {
+                throw new IllegalArgumentException("local_address_group " + g.name() + " is declared twice");
+            }
+        }
+        for (VirtualServerConfig vs : virtualServers) {
+            if (vs.localAddressGroup().isEmpty()) {
+                continue;
+            }
+            LocalAddressGroupConfig g = laddrs.get(vs.localAddressGroup().get());
+            if (g == null) {
+                throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": laddr_group_name "
+                        + vs.localAddressGroup().get() + " names no local_address_group");
+            }
+            String missing = missingLocalFamily(vs, g);
+            if (missing != null) {
+                throw new IllegalArgumentException(missing);
+            }
+        }
+    }
+
+    /**
+     * Finds a full-NAT real server whose family the group has no address of.
+     *
+     * @return the message, or null if every full-NAT real server has a local address
+     */
+    private static String missingLocalFamily(VirtualServerConfig vs, LocalAddressGroupConfig group) {
+        for (RealServerConfig rs : vs.realServers()) {
+            if (vs.forwardingOf(rs) == ForwardingMethod.FULL_NAT
+                    && group.addresses(rs.address() instanceof Inet4Address).isEmpty()) {
+                return "local_address_group " + group.name() + " has no "
+                        + (rs.address() instanceof Inet4Address ? "IPv4" : "IPv6")
+                        + " address for full-NAT real server " + rs.address().getHostAddress() + " of virtual_server "
+                        + vs.displayName();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Finds a {@code local_address_group} by name.
+     *
+     * @param name the group's name
+     * @return the group, if declared
+     */
+    public Optional<LocalAddressGroupConfig> localAddressGroup(String name) {
+        return localAddressGroups.stream().filter(g -> g.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Returns the local addresses full-NAT uses for a virtual server: those of the group its
+     * {@code laddr_group_name} names.
+     *
+     * @param virtualServer one of this configuration's virtual servers
+     * @return the addresses; empty if the virtual server names no group
+     */
+    public List<InetAddress> localAddressesOf(VirtualServerConfig virtualServer) {
+        return virtualServer.localAddressGroup().flatMap(this::localAddressGroup)
+                .map(LocalAddressGroupConfig::addresses).orElse(List.of());
     }
 
     private static void checkTrackedScripts(String owner, List<TrackedScript> tracked, Set<String> scripts) {
@@ -144,6 +210,7 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
         private final List<VrrpSyncGroupConfig> vrrpSyncGroups = new ArrayList<>();
         private final List<VrrpInstanceConfig> vrrpInstances = new ArrayList<>();
         private final List<VirtualServerConfig> virtualServers = new ArrayList<>();
+        private final List<LocalAddressGroupConfig> localAddressGroups = new ArrayList<>();
 
         private Builder() {
         }
@@ -204,13 +271,25 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
         }
 
         /**
+         * Adds a {@code local_address_group}.
+         *
+         * @param value the group
+         * @return this builder
+         */
+        public Builder localAddressGroup(LocalAddressGroupConfig value) {
+            localAddressGroups.add(Objects.requireNonNull(value, "local_address_group"));
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @return the configuration
          * @throws IllegalArgumentException if names clash or references dangle
          */
         public DirectorConfig build() {
-            return new DirectorConfig(globalDefs, vrrpScripts, vrrpSyncGroups, vrrpInstances, virtualServers);
+            return new DirectorConfig(globalDefs, vrrpScripts, vrrpSyncGroups, vrrpInstances, virtualServers,
+                    localAddressGroups);
         }
     }
 }

@@ -15,7 +15,11 @@ import java.util.Optional;
  * @param address the server's address
  * @param port the server's port; 0: the virtual server's port
  * @param weight {@code weight}, 0 to 65535, default 1
- * @param forwarding {@code lvs_method}; empty: the virtual server's
+ * @param forwarding {@code lvs_method} (keepalived allows a real server its own method); empty:
+ *     the virtual server's
+ * @param tunnel the options of the real server's own {@code lvs_method TUN}; present exactly when
+ *     {@code forwarding} is TUN (IPIP when none is written); see
+ *     {@link VirtualServerConfig#tunnelOf(RealServerConfig)} for the options in effect
  * @param upperThreshold {@code uthreshold}: most connections, 0 for no limit
  * @param lowerThreshold {@code lthreshold}: connections below which an overloaded server takes
  *     new ones again, 0 for none
@@ -26,13 +30,14 @@ import java.util.Optional;
  * @param checkers the checkers; none: the server is always up
  */
 public record RealServerConfig(InetAddress address, int port, int weight, Optional<ForwardingMethod> forwarding,
-        int upperThreshold, int lowerThreshold, boolean inhibitOnFailure, Optional<Script> notifyUp,
-        Optional<Script> notifyDown, List<CheckerConfig> checkers) {
+        Optional<TunnelConfig> tunnel, int upperThreshold, int lowerThreshold, boolean inhibitOnFailure,
+        Optional<Script> notifyUp, Optional<Script> notifyDown, List<CheckerConfig> checkers) {
 
     /**
      * Checks the values.
      *
-     * @throws IllegalArgumentException if a value is out of range
+     * @throws IllegalArgumentException if a value is out of range, or tunnel options are given
+     *     without TUN
      * @throws NullPointerException if a component is null
      */
     public RealServerConfig {
@@ -40,6 +45,7 @@ public record RealServerConfig(InetAddress address, int port, int weight, Option
         Require.port("port", port);
         Require.range("weight", weight, 0, RealServer.MAX_WEIGHT);
         Objects.requireNonNull(forwarding, "forwarding");
+        tunnel = TunnelConfig.of(forwarding, tunnel);
         Require.range("uthreshold", upperThreshold, 0, Integer.MAX_VALUE);
         Require.range("lthreshold", lowerThreshold, 0, Integer.MAX_VALUE);
         Objects.requireNonNull(notifyUp, "notifyUp");
@@ -75,6 +81,7 @@ public record RealServerConfig(InetAddress address, int port, int weight, Option
         private final int port;
         private int weight = 1;
         private Optional<ForwardingMethod> forwarding = Optional.empty();
+        private Optional<TunnelConfig> tunnel = Optional.empty();
         private int upperThreshold;
         private int lowerThreshold;
         private boolean inhibitOnFailure;
@@ -106,6 +113,21 @@ public record RealServerConfig(InetAddress address, int port, int weight, Option
          */
         public Builder forwarding(ForwardingMethod value) {
             forwarding = Optional.of(value);
+            if (value != ForwardingMethod.TUNNEL) {
+                tunnel = Optional.empty();
+            }
+            return this;
+        }
+
+        /**
+         * Sets {@code lvs_method TUN} with tunnel options.
+         *
+         * @param value the tunnel options
+         * @return this builder
+         */
+        public Builder tunnel(TunnelConfig value) {
+            forwarding = Optional.of(ForwardingMethod.TUNNEL);
+            tunnel = Optional.of(value);
             return this;
         }
 
@@ -182,7 +204,7 @@ public record RealServerConfig(InetAddress address, int port, int weight, Option
          * @throws IllegalArgumentException if a value is out of range
          */
         public RealServerConfig build() {
-            return new RealServerConfig(address, port, weight, forwarding, upperThreshold, lowerThreshold,
+            return new RealServerConfig(address, port, weight, forwarding, tunnel, upperThreshold, lowerThreshold,
                     inhibitOnFailure, notifyUp, notifyDown, checkers);
         }
     }

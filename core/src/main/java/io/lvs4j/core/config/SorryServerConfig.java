@@ -12,21 +12,25 @@ import java.util.Optional;
  * @param address its address
  * @param port its port; 0: the virtual server's port
  * @param forwarding {@code sorry_server_lvs_method}; empty: the virtual server's
+ * @param tunnel the options of {@code sorry_server_lvs_method TUN}; present exactly when
+ *     {@code forwarding} is TUN
  * @param inhibit {@code sorry_server_inhibit}: kept with weight 0 instead of being removed
  */
 public record SorryServerConfig(InetAddress address, int port, Optional<ForwardingMethod> forwarding,
-        boolean inhibit) {
+        Optional<TunnelConfig> tunnel, boolean inhibit) {
 
     /**
      * Checks the values.
      *
-     * @throws IllegalArgumentException if the port is out of range
+     * @throws IllegalArgumentException if the port is out of range, or tunnel options are given
+     *     without TUN
      * @throws NullPointerException if a component is null
      */
     public SorryServerConfig {
         Objects.requireNonNull(address, "address");
         Require.port("port", port);
         Objects.requireNonNull(forwarding, "forwarding");
+        tunnel = TunnelConfig.of(forwarding, tunnel);
     }
 
     /**
@@ -37,6 +41,6 @@ public record SorryServerConfig(InetAddress address, int port, Optional<Forwardi
      * @return the sorry server
      */
     public static SorryServerConfig of(InetAddress address, int port) {
-        return new SorryServerConfig(address, port, Optional.empty(), false);
+        return new SorryServerConfig(address, port, Optional.empty(), Optional.empty(), false);
     }
 }

@@ -25,12 +25,18 @@ import java.util.Set;
  *     {@code rr} or another registered scheduler, default {@code wlc}
  * @param schedulerFlags scheduler flags by ipvsadm name ({@code sh-port}, {@code mh-fallback},
  *     {@code flag-1}, ...)
- * @param forwarding {@code lb_kind} (or {@code lvs_method}): DR, NAT, TUN, or lvs4j's FNAT;
- *     default NAT
+ * @param forwarding {@code lb_kind} (or {@code lvs_method}): DR, NAT, TUN, or FNAT (full-NAT, as
+ *     DPVS's keepalived writes it); default NAT. It is also the default of the real servers
+ *     without their own {@code lvs_method}.
+ * @param tunnel the options of {@code lvs_method TUN} ({@code type ipip}, or {@code type gue port
+ *     N}); present exactly when {@code forwarding} is TUN (IPIP when none is written)
+ * @param localAddressGroup {@code laddr_group_name} (DPVS): the {@code local_address_group} whose
+ *     addresses full-NAT uses as source towards the real servers; required when this virtual
+ *     server or one of its real servers uses FNAT
  * @param persistenceTimeout {@code persistence_timeout}; 0: not persistent (keepalived's value
  *     when the keyword has no argument is 360 s)
- * @param persistenceGranularity {@code persistence_granularity} as a prefix length; empty: the
- *     whole client address
+ * @param persistenceGranularity {@code persistence_granularity} as a prefix length (at most 32
+ *     for an IPv4 service, 128 for IPv6); empty: the whole client address
  * @param delayLoop {@code delay_loop}: the checkers' default interval, default 60 s
  * @param quorum {@code quorum}: the least total weight of live servers, default 1
  * @param hysteresis {@code hysteresis}: weight units tolerated around the quorum, default 0
@@ -46,7 +52,8 @@ import java.util.Set;
  * @param realServers the {@code real_server}s, unique by address and port
  */
 public record VirtualServerConfig(Optional<InetAddress> address, int port, int fwmark, Protocol protocol,
-        String scheduler, Set<String> schedulerFlags, ForwardingMethod forwarding, Duration persistenceTimeout,
+        String scheduler, Set<String> schedulerFlags, ForwardingMethod forwarding, Optional<TunnelConfig> tunnel,
+        Optional<String> localAddressGroup, Duration persistenceTimeout,
         OptionalInt persistenceGranularity, Duration delayLoop, int quorum, int hysteresis,
         Optional<Script> quorumUp, Optional<Script> quorumDown, Optional<SorryServerConfig> sorryServer,
         boolean inhibitOnFailure, boolean alpha, boolean omega, boolean haSuspend, boolean onePacketScheduling,
@@ -66,7 +73,8 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
      *
      * @throws IllegalArgumentException if a value is out of range or the values contradict
      *     each other (address and fwmark, port 0 without persistence, {@code ops} without UDP,
-     *     two real servers with the same address and port)
+     *     two real servers with the same address and port, tunnel options without TUN, full-NAT
+     *     without {@code laddr_group_name})
      * @throws NullPointerException if a component is null
      */
     public VirtualServerConfig {
@@ -83,13 +91,17 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
         Require.name("lb_algo", scheduler);
         schedulerFlags = Set.copyOf(Objects.requireNonNull(schedulerFlags, "schedulerFlags"));
         Objects.requireNonNull(forwarding, "forwarding");
+        tunnel = TunnelConfig.of(Optional.of(forwarding), tunnel);
+        Objects.requireNonNull(localAddressGroup, "localAddressGroup");
+        localAddressGroup.ifPresent(name -> Require.name("laddr_group_name", name));
         Require.nonNegative("persistence_timeout", persistenceTimeout);
         if (address.isPresent() && port == 0 && persistenceTimeout.isZero()) {
             throw new IllegalArgumentException("a virtual server without port must be persistent");
         }
         Objects.requireNonNull(persistenceGranularity, "persistenceGranularity");
         if (persistenceGranularity.isPresent()) {
-            Require.range("persistence_granularity", persistenceGranularity.getAsInt(), 0, 128);
+            boolean ipv4 = address.isPresent() && address.get() instanceof java.net.Inet4Address;
+            Require.range("persistence_granularity", persistenceGranularity.getAsInt(), 0, ipv4 ? 32 : 128);
         }
         Require.positive("delay_loop", delayLoop);
         Require.range("quorum", quorum, 0, Integer.MAX_VALUE);
@@ -109,6 +121,14 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
                 throw new IllegalArgumentException("real server " + rs.address().getHostAddress() + " port "
                         + rs.port() + " is declared twice");
             }
+            if (localAddressGroup.isEmpty() && rs.forwarding().orElse(forwarding) == ForwardingMethod.FULL_NAT) {
+                throw new IllegalArgumentException("full-NAT (lb_kind FNAT) needs laddr_group_name: the"
+                        + " local_address_group of the director's source addresses towards the real servers");
+            }
+        }
+        if (localAddressGroup.isEmpty() && forwarding == ForwardingMethod.FULL_NAT && realServers.isEmpty()) {
+            throw new IllegalArgumentException("full-NAT (lb_kind FNAT) needs laddr_group_name: the"
+                    + " local_address_group of the director's source addresses towards the real servers");
         }
     }
 
@@ -120,6 +140,31 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
      */
     public ForwardingMethod forwardingOf(RealServerConfig realServer) {
         return realServer.forwarding().orElse(forwarding);
+    }
+
+    /**
+     * Returns the tunnel options of one of the real servers, as keepalived gives them: a real
+     * server with its own {@code lvs_method} has its own options, the others take this virtual
+     * server's.
+     *
+     * @param realServer a real server of this virtual server
+     * @return its tunnel options; empty if it is not tunnelled
+     */
+    public Optional<TunnelConfig> tunnelOf(RealServerConfig realServer) {
+        return realServer.forwarding().isPresent() ? realServer.tunnel() : tunnel;
+    }
+
+    /**
+     * Tells whether this virtual server or one of its real servers uses full-NAT, and so needs
+     * local addresses.
+     *
+     * @return true if any server is reached by full-NAT
+     */
+    public boolean usesFullNat() {
+        if (forwarding == ForwardingMethod.FULL_NAT && realServers.isEmpty()) {
+            return true;
+        }
+        return realServers.stream().anyMatch(rs -> forwardingOf(rs) == ForwardingMethod.FULL_NAT);
     }
 
     /**
@@ -174,6 +219,8 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
         private String scheduler = DEFAULT_SCHEDULER;
         private final Set<String> schedulerFlags = new LinkedHashSet<>();
         private ForwardingMethod forwarding = DEFAULT_FORWARDING;
+        private Optional<TunnelConfig> tunnel = Optional.empty();
+        private Optional<String> localAddressGroup = Optional.empty();
         private Duration persistenceTimeout = Duration.ZERO;
         private OptionalInt persistenceGranularity = OptionalInt.empty();
         private Duration delayLoop = CheckerTiming.DEFAULT_DELAY_LOOP;
@@ -237,6 +284,32 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
          */
         public Builder forwarding(ForwardingMethod value) {
             forwarding = value;
+            if (value != ForwardingMethod.TUNNEL) {
+                tunnel = Optional.empty();
+            }
+            return this;
+        }
+
+        /**
+         * Sets {@code lb_kind TUN} with tunnel options.
+         *
+         * @param value the tunnel options
+         * @return this builder
+         */
+        public Builder tunnel(TunnelConfig value) {
+            forwarding = ForwardingMethod.TUNNEL;
+            tunnel = Optional.of(value);
+            return this;
+        }
+
+        /**
+         * Sets {@code laddr_group_name}.
+         *
+         * @param value the name of a {@code local_address_group}
+         * @return this builder
+         */
+        public Builder localAddressGroup(String value) {
+            localAddressGroup = Optional.of(value);
             return this;
         }
 
@@ -413,9 +486,9 @@ public record VirtualServerConfig(Optional<InetAddress> address, int port, int f
          */
         public VirtualServerConfig build() {
             return new VirtualServerConfig(address, port, fwmark, protocol, scheduler, schedulerFlags, forwarding,
-                    persistenceTimeout, persistenceGranularity, delayLoop, quorum, hysteresis, quorumUp, quorumDown,
-                    sorryServer, inhibitOnFailure, alpha, omega, haSuspend, onePacketScheduling, virtualhost,
-                    realServers);
+                    tunnel, localAddressGroup, persistenceTimeout, persistenceGranularity, delayLoop, quorum,
+                    hysteresis, quorumUp, quorumDown, sorryServer, inhibitOnFailure, alpha, omega, haSuspend,
+                    onePacketScheduling, virtualhost, realServers);
         }
     }
 }

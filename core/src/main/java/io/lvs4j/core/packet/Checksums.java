@@ -30,10 +30,11 @@ public final class Checksums {
      */
     public static long add(MemorySegment segment, long offset, long length, long sum) {
         long i = 0;
+        // 32-bit halves rather than 16-bit words (RFC 1071 2(B)): congruent modulo 0xFFFF, as
+        // 2^16 is 1 there, and a 64-bit sum of 2^32 halves cannot overflow for any IP packet.
         for (; i + 8 <= length; i += 8) {
             long word = segment.get(NetworkOrder.U64, offset + i);
-            sum += (word >>> 48) + ((word >>> 32) & 0xFFFF) + ((word >>> 16) & 0xFFFF)
-                    + (word & 0xFFFF);
+            sum += (word >>> 32) + (word & 0xFFFF_FFFFL);
         }
         for (; i + 2 <= length; i += 2) {
             sum += u16(segment, offset + i);

@@ -69,9 +69,9 @@ class BuilderParserEqualityTest {
                 hysteresis 1
                 sorry_server 198.18.0.99 443
                 connect_timeout 2
-                real_server 198.18.0.11 8443 {
+                real_server 198.18.0.11 443 {
                     weight 10
-                    lvs_method DR
+                    lvs_method TUN type gue port 6080
                     inhibit_on_failure
                     notify_down /usr/local/bin/rs-down
                     SSL_GET {
@@ -117,8 +117,8 @@ class BuilderParserEqualityTest {
                 .forwarding(ForwardingMethod.MASQUERADE).persistenceTimeout(Duration.ofSeconds(600))
                 .persistenceGranularity(24).protocol(Protocol.TCP).quorum(2).hysteresis(1)
                 .sorryServer(SorryServerConfig.of(ip("198.18.0.99"), 443))
-                .realServer(RealServerConfig.builder(ip("198.18.0.11"), 8443).weight(10)
-                        .forwarding(ForwardingMethod.DIRECT_ROUTE).inhibitOnFailure(true)
+                .realServer(RealServerConfig.builder(ip("198.18.0.11"), 443).weight(10)
+                        .tunnel(TunnelConfig.gue(6080)).inhibitOnFailure(true)
                         .notifyDown(Script.of("/usr/local/bin/rs-down")).checker(ssl).build())
                 .build();
         return DirectorConfig.builder().globalDefs(globals).vrrpScript(chk).vrrpInstance(vi)

@@ -8,6 +8,8 @@ import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.RealServer;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The configuration records check their values and apply keepalived's defaults. */
@@ -132,5 +134,48 @@ class ConfigModelTest {
         assertThrows(IllegalArgumentException.class, () -> HttpUrl.of("health"));
         assertThrows(IllegalArgumentException.class, () -> new StatusCodeRange(300, 200));
         assertThrows(IllegalArgumentException.class, () -> HttpGetCheckConfig.httpGet().build());
+    }
+
+    @Test
+    void shouldGiveTunnelMethodsIpipByDefaultAndRefuseStrayTunnelOptions() {
+        VirtualServerConfig tun = VirtualServerConfig.builder(VIP, 80).forwarding(ForwardingMethod.TUNNEL).build();
+        assertEquals(Optional.of(TunnelConfig.IPIP), tun.tunnel());
+
+        VirtualServerConfig back = VirtualServerConfig.builder(VIP, 80).tunnel(TunnelConfig.gue(6080))
+                .forwarding(ForwardingMethod.DIRECT_ROUTE).build();
+        assertEquals(Optional.empty(), back.tunnel(), "another method drops the tunnel options");
+
+        InetAddress rs = InetAddress.ofLiteral("198.18.0.11");
+        assertThrows(IllegalArgumentException.class, () -> new RealServerConfig(rs, 80, 1,
+                Optional.of(ForwardingMethod.MASQUERADE), Optional.of(TunnelConfig.IPIP), 0, 0, false,
+                Optional.empty(), Optional.empty(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new TunnelConfig(TunnelConfig.Type.GUE, 0,
+                TunnelConfig.Checksum.NOCSUM));
+        assertThrows(IllegalArgumentException.class, () -> new TunnelConfig(TunnelConfig.Type.IPIP, 0,
+                TunnelConfig.Checksum.CSUM));
+        assertThrows(IllegalArgumentException.class, () -> new TunnelConfig(TunnelConfig.Type.IPIP, 6080,
+                TunnelConfig.Checksum.NOCSUM));
+    }
+
+    @Test
+    void shouldRequireDeclaredLocalAddressesOfTheRealServersFamilyForFullNat() {
+        RealServerConfig v6 = RealServerConfig.builder(InetAddress.ofLiteral("2001:db8::11"), 8080)
+                .forwarding(ForwardingMethod.FULL_NAT).build();
+        assertThrows(IllegalArgumentException.class, () -> VirtualServerConfig.builder(VIP, 80).realServer(v6)
+                .build(), "full-NAT without laddr_group_name");
+        VirtualServerConfig vs = VirtualServerConfig.builder(InetAddress.ofLiteral("2001:db8::10"), 80)
+                .localAddressGroup("g1").realServer(v6).build();
+        LocalAddressGroupConfig v4Only = new LocalAddressGroupConfig("g1", List.of(InetAddress.ofLiteral("198.18.0.50")));
+        LocalAddressGroupConfig both = new LocalAddressGroupConfig("g1", List.of(InetAddress.ofLiteral("198.18.0.50"),
+                InetAddress.ofLiteral("2001:db8::50")));
+
+        assertThrows(IllegalArgumentException.class, () -> DirectorConfig.builder().virtualServer(vs).build(),
+                "no such group");
+        assertThrows(IllegalArgumentException.class, () -> DirectorConfig.builder().virtualServer(vs)
+                .localAddressGroup(v4Only).build(), "no IPv6 local address");
+        DirectorConfig ok = DirectorConfig.builder().virtualServer(vs).localAddressGroup(both).build();
+        assertEquals(both.addresses(), ok.localAddressesOf(vs));
+        assertEquals(List.of(InetAddress.ofLiteral("2001:db8::50")), both.addresses(false));
+        assertThrows(IllegalArgumentException.class, () -> new LocalAddressGroupConfig("g2", List.of()));
     }
 }

@@ -20,7 +20,9 @@ class ConfigMutationTest {
 
     private static final String[] PIECES = {"{", "}", "\"", "'", "#", "!", " ", "\n", "0", "-1", "256", "999999999999",
         "1.5", "x", "@", "$", "${", "weight", "TCP_CHECK", "real_server", "198.18.0.", "::", "/", "\\", "include",
-        "HTTP_GET {", "url {", "auth_type", "virtual_ipaddress {", "lb_kind", "FNAT", "version 3", "\t"};
+        "HTTP_GET {", "url {", "auth_type", "virtual_ipaddress {", "lb_kind", "FNAT", "version 3", "\t",
+        "lvs_method TUN type gue port 6080 ", "laddr_group_name g1\n", "local_address_group g1 {\n198.18.0.50-52\n}\n",
+        "[", "2001:db8::"};
 
     @Test
     void shouldOnlyEverThrowConfigExceptionsWithPositions() throws IOException {

@@ -137,8 +137,9 @@ class KeepalivedFeaturesTest {
         assertEquals(Optional.of(Script.of("/usr/local/sbin/quorum-up.sh")), vs.quorumUp());
         assertEquals(Optional.of(new Script("/usr/local/sbin/quorum-down.sh now", Optional.of("nobody"))),
                 vs.quorumDown());
-        assertEquals(Optional.of(new SorryServerConfig(ip("10.0.0.99"), 8080,
-                Optional.of(ForwardingMethod.DIRECT_ROUTE), false)), vs.sorryServer());
+        assertEquals(Optional.of(new SorryServerConfig(ip("10.0.0.99"), 80,
+                Optional.of(ForwardingMethod.DIRECT_ROUTE), Optional.empty(), false)), vs.sorryServer(),
+                "as keepalived does, a DR sorry server gets the virtual server's port");
         assertTrue(vs.realServers().get(0).inhibitOnFailure());
         assertFalse(vs.realServers().get(1).inhibitOnFailure());
         assertTrue(vs.realServers().get(0).checkers().getFirst().timing().alpha(), "alpha is inherited");
@@ -401,12 +402,123 @@ class KeepalivedFeaturesTest {
     }
 
     @Test
-    void shouldAcceptLvs4jFullNatExtension() throws ConfigException {
-        VirtualServerConfig vs = parse("virtual_server 198.18.0.10 80 {\n    lb_kind FNAT\n    protocol SCTP\n}\n")
-                .config().virtualServers().getFirst();
+    void shouldReadKeepalived2TunnelOptionsAndPerServerMethods() throws ConfigException {
+        VirtualServerConfig vs = parse("""
+                virtual_server 198.18.0.10 80 {
+                    lvs_method TUN type gue port 6080 csum
+                    real_server 198.18.0.11 80 {
+                    }
+                    real_server 198.18.0.12 80 {
+                        lvs_method TUN
+                    }
+                    real_server 198.18.0.13 80 {
+                        lvs_method TUN port 5555 remcsum type gue
+                    }
+                    real_server 2001:db8::14 80 {
+                    }
+                    real_server 198.18.0.15 80 {
+                        lvs_method DR
+                    }
+                }
+                """).config().virtualServers().getFirst();
 
+        assertEquals(ForwardingMethod.TUNNEL, vs.forwarding());
+        assertEquals(Optional.of(new TunnelConfig(TunnelConfig.Type.GUE, 6080, TunnelConfig.Checksum.CSUM)),
+                vs.tunnel());
+        List<RealServerConfig> rs = vs.realServers();
+        assertEquals(vs.tunnel(), vs.tunnelOf(rs.get(0)), "a server without lvs_method takes the virtual server's");
+        assertEquals(Optional.of(TunnelConfig.IPIP), vs.tunnelOf(rs.get(1)), "its own lvs_method TUN is ipip");
+        assertEquals(Optional.of(new TunnelConfig(TunnelConfig.Type.GUE, 5555, TunnelConfig.Checksum.REMCSUM)),
+                vs.tunnelOf(rs.get(2)), "options in any order");
+        assertEquals(ForwardingMethod.TUNNEL, vs.forwardingOf(rs.get(3)), "a tunnelled server may be IPv6");
+        assertEquals(ForwardingMethod.DIRECT_ROUTE, vs.forwardingOf(rs.get(4)));
+        assertEquals(Optional.empty(), vs.tunnelOf(rs.get(4)));
+        assertEquals("type gue port 6080 csum", vs.tunnel().orElseThrow().toString());
+    }
+
+    @Test
+    void shouldMapNatPortsAndResetDirectRoutePortsAsKeepalivedDoes() throws ConfigException {
+        LoadedConfig loaded = parse("""
+                virtual_server 2001:db8::10 80 {
+                    lb_kind NAT
+                    persistence_timeout 60
+                    persistence_granularity 64
+                    real_server 2001:db8::11 8080 {
+                    }
+                    real_server 2001:db8::12 8080 {
+                        lvs_method DR
+                    }
+                    real_server 2001:db8::13 8080 {
+                        lvs_method TUN
+                    }
+                }
+                virtual_server fwmark 7 {
+                    lb_kind DR
+                    real_server 198.18.0.11 443 {
+                    }
+                }
+                """);
+
+        VirtualServerConfig v6 = loaded.config().virtualServers().get(0);
+        assertEquals(ip("2001:db8::10"), v6.address().orElseThrow());
+        assertEquals(OptionalInt.of(64), v6.persistenceGranularity(), "an IPv6 service takes a prefix up to 128");
+        assertEquals(List.of(8080, 80, 80), v6.realServers().stream().map(RealServerConfig::port).toList());
+        assertEquals(0, loaded.config().virtualServers().get(1).realServers().getFirst().port());
+        assertEquals(List.of(
+                "7: real_server 2001:db8:0:0:0:0:0:12 port 8080 does not match the virtual server's port 80; 80 is"
+                        + " used: DR cannot map ports (IPVS ignores the port of a DR or TUN server)",
+                "10: real_server 2001:db8:0:0:0:0:0:13 port 8080 does not match the virtual server's port 80; 80 is"
+                        + " used: TUN cannot map ports (IPVS ignores the port of a DR or TUN server)",
+                "16: real_server 198.18.0.11 port 443 is cleared: DR cannot map ports (IPVS ignores the port of a DR"
+                        + " or TUN server)"), warnings(loaded));
+    }
+
+    @Test
+    void shouldIgnoreLocalAddressGroupNameWithoutFullNat() throws ConfigException {
+        LoadedConfig loaded = parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind DR
+                    laddr_group_name nowhere
+                }
+                """);
+
+        assertEquals(Optional.empty(), loaded.config().virtualServers().getFirst().localAddressGroup());
+        assertEquals(List.of("3: laddr_group_name nowhere is ignored: only full-NAT (lb_kind FNAT) uses local"
+                + " addresses"), warnings(loaded));
+    }
+
+    @Test
+    void shouldAcceptFullNatWithDpvsLocalAddressGroups() throws ConfigException {
+        LoadedConfig loaded = parse("""
+                local_address_group laddr_g1 {
+                    198.18.0.50 dpdk0
+                    198.18.0.51-53 dpdk0
+                    2001:db8::50-52
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind FNAT
+                    protocol SCTP
+                    laddr_group_name laddr_g1
+                    syn_proxy
+                    real_server 198.18.0.11 8080 {
+                    }
+                }
+                """);
+
+        DirectorConfig config = loaded.config();
+        VirtualServerConfig vs = config.virtualServers().getFirst();
         assertEquals(ForwardingMethod.FULL_NAT, vs.forwarding());
         assertEquals(Protocol.SCTP, vs.protocol());
+        assertEquals(Optional.of("laddr_g1"), vs.localAddressGroup());
+        assertEquals(8080, vs.realServers().getFirst().port(), "full-NAT maps ports as NAT does");
+        assertEquals(List.of(ip("198.18.0.50"), ip("198.18.0.51"), ip("198.18.0.52"), ip("198.18.0.53"),
+                ip("2001:db8::50"), ip("2001:db8::51"), ip("2001:db8::52")), config.localAddressesOf(vs));
+        assertEquals(List.of(ip("2001:db8::50"), ip("2001:db8::51"), ip("2001:db8::52")),
+                config.localAddressGroup("laddr_g1").orElseThrow().addresses(false));
+        assertEquals(List.of(
+                "2: the interface 'dpdk0' of local_address_group laddr_g1 is ignored: lvs4j sends full-NAT packets"
+                        + " on the director's interface",
+                "10: 'syn_proxy' in virtual_server is not supported by lvs4j; ignored"), warnings(loaded));
     }
 
     @Test

@@ -30,6 +30,10 @@ class MalformedConfigTest {
         return "virtual_server 198.18.0.10 80 {\n    lb_kind DR\n" + body + "}\n";
     }
 
+    private static String method(String line) {
+        return "virtual_server 198.18.0.10 80 {\n    " + line + "\n}\n";
+    }
+
     private static String check(String checker) {
         return server("    real_server 198.18.0.11 80 {\n" + checker + "    }\n");
     }
@@ -108,9 +112,67 @@ class MalformedConfigTest {
                 bad("unknown scheduler", server("    lb_algo fastest\n"),
                         "3:13: unknown scheduler 'fastest'; known: dh fo lblc lblcr lc mh nq ovf rr sed sh twos wlc wrr"),
                 bad("unknown forwarding method", server("    lb_kind TUNN\n").replace("    lb_kind DR\n", ""),
-                        "2:13: lb_kind must be NAT, DR, TUN or FNAT (lvs4j's full-NAT), not 'TUNN'"),
-                bad("unsupported tunnel type", server("    lb_kind TUN type gue port 6080\n").replace("    lb_kind DR\n", ""),
-                        "2:22: tunnel type gue is not supported by lvs4j; only ipip"),
+                        "2:13: lb_kind must be NAT, DR, TUN or FNAT (full-NAT), not 'TUNN'"),
+                bad("GRE tunnel", method("lb_kind TUN type gre"),
+                        "2:22: tunnel type gre is not supported by lvs4j; use ipip or gue"),
+                bad("unknown tunnel type", method("lb_kind TUN type vxlan"),
+                        "2:22: tunnel type must be ipip, gue or gre, not 'vxlan'"),
+                bad("tunnel type missing", method("lb_kind TUN type"),
+                        "2:22: 'lb_kind' needs a tunnel type (ipip, gue or gre) after 'type'"),
+                bad("GUE without port", method("lvs_method TUN type gue"),
+                        "2:25: a gue tunnel needs 'port N': the real servers' GUE port"),
+                bad("port without GUE", method("lb_kind TUN port 6080"),
+                        "2:17: 'port' goes with 'type gue' only"),
+                bad("GUE port out of range", method("lb_kind TUN type gue port 0"),
+                        "2:31: gue tunnel port 0 is out of range 1-65535"),
+                bad("checksum on IPIP", method("lb_kind TUN type ipip csum"),
+                        "2:27: ipip tunnels take no checksum option, not 'csum'"),
+                bad("unknown tunnel option", method("lb_kind TUN type gue port 6080 nochecksum"),
+                        "2:36: unknown tunnel option 'nochecksum'; expected type ipip|gue|gre, port N, nocsum, csum"
+                                + " or remcsum"),
+                bad("tunnel options on DR", method("lb_kind DR type ipip"),
+                        "2:16: unexpected 'type' after 'lb_kind DR': tunnel options go with TUN only"),
+                bad("tunnel options on a real server's NAT", server("    real_server 198.18.0.11 80 {\n"
+                        + "        lvs_method NAT port 6080\n    }\n"),
+                        "4:24: unexpected 'port' after 'lvs_method NAT': tunnel options go with TUN only"),
+                bad("full-NAT without local addresses", method("lb_kind FNAT"),
+                        "2:13: full-NAT (lb_kind FNAT) needs laddr_group_name: the local_address_group of the"
+                                + " director's source addresses towards the real servers"),
+                bad("real server's full-NAT without local addresses", server("    real_server 198.18.0.11 80 {\n"
+                        + "        lvs_method FNAT\n    }\n"),
+                        "4:20: full-NAT (lb_kind FNAT) needs laddr_group_name: the local_address_group of the"
+                                + " director's source addresses towards the real servers"),
+                bad("undeclared local address group", method("lb_kind FNAT\n    laddr_group_name g1"),
+                        "3:22: laddr_group_name g1 names no local_address_group"),
+                bad("local addresses of the wrong family", "local_address_group g1 {\n    198.18.0.50\n}\n"
+                        + method("lb_kind FNAT\n    laddr_group_name g1\n    real_server 2001:db8::11 80 {\n    }")
+                                .replace("198.18.0.10", "2001:db8::10"),
+                        "7:17: full-NAT real server 2001:db8:0:0:0:0:0:11 needs an IPv6 local address, and"
+                                + " local_address_group g1 has none"),
+                bad("empty local address group", "local_address_group g1 {\n}\n",
+                        "1:1: local_address_group g1 has no address"),
+                bad("local address range backwards", "local_address_group g1 {\n    198.18.0.55-51\n}\n",
+                        "2:5: range '198.18.0.55-51' ends before it starts"),
+                bad("local address range end not a byte", "local_address_group g1 {\n    198.18.0.51-256\n}\n",
+                        "2:5: the end of range '198.18.0.51-256' must be the last byte of an IPv4 address (0-255)"),
+                bad("local address listed twice", "local_address_group g1 {\n    198.18.0.50-52\n    198.18.0.51\n}\n",
+                        "3:5: local address 198.18.0.51 is already listed at bad.conf:2:5"),
+                bad("local address not an address", "local_address_group g1 {\n    eth0\n}\n",
+                        "2:5: a local address must be an IPv4 or IPv6 address, not 'eth0'"),
+                bad("local address group declared twice", "local_address_group g1 {\n    198.18.0.50\n}\n"
+                        + "local_address_group g1 {\n    198.18.0.51\n}\n",
+                        "4:21: local_address_group g1 is already declared at bad.conf:1:1"),
+                bad("bracketed IPv6 virtual server", "virtual_server [2001:db8::10]:80 {\n}\n",
+                        "1:16: a virtual server is written as two words, address then port (for example"
+                                + " 2001:db8::10 80), not '[2001:db8::10]:80'"),
+                bad("IPv4 real server with a colon port", server("    real_server 198.18.0.11:80 {\n    }\n"),
+                        "3:17: a real server is written as two words, address then port (for example"
+                                + " 2001:db8::10 80), not '198.18.0.11:80'"),
+                bad("IPv4 persistence granularity beyond 32 bits", server("    persistence_granularity 64\n"),
+                        "3:29: persistence_granularity 64 is longer than an IPv4 address (at most 32)"),
+                bad("sorry server of another family", server("    sorry_server 2001:db8::99 80\n"),
+                        "3:18: sorry server 2001:db8:0:0:0:0:0:99 is not of the virtual server's address family"
+                                + " (only tunnelled servers may differ)"),
                 bad("unknown protocol", server("    protocol ICMP\n"),
                         "3:14: protocol must be TCP, UDP or SCTP, not 'ICMP'"),
                 bad("port 0 without persistence", "virtual_server 198.18.0.10 {\n    lb_kind DR\n}\n",

@@ -47,6 +47,40 @@ class ChecksumsTest {
     }
 
     @Test
+    void shouldMatchReferenceSumOverTheLargestPackets() {
+        Random random = new Random(11);
+        for (byte[] data : new byte[][] {filled(65535, (byte) 0xFF), filled(65536, (byte) 0xFF), random(65535, random),
+                random(1500, random)}) {
+            long reference = 0;
+            for (int i = 0; i < data.length; i += 2) {
+                reference += ((data[i] & 0xFF) << 8) | (i + 1 < data.length ? data[i + 1] & 0xFF : 0);
+            }
+            for (int start = 0; start < 3; start++) {
+                long shifted = 0;
+                for (int i = start; i < data.length; i += 2) {
+                    shifted += ((data[i] & 0xFF) << 8) | (i + 1 < data.length ? data[i + 1] & 0xFF : 0);
+                }
+                assertEquals(Checksums.finish(shifted), Checksums.finish(
+                        Checksums.add(MemorySegment.ofArray(data), start, data.length - start, 0)));
+            }
+            assertEquals(Checksums.finish(reference),
+                    Checksums.finish(Checksums.add(MemorySegment.ofArray(data), 0, data.length, 0)));
+        }
+    }
+
+    private static byte[] filled(int length, byte value) {
+        byte[] data = new byte[length];
+        java.util.Arrays.fill(data, value);
+        return data;
+    }
+
+    private static byte[] random(int length, Random random) {
+        byte[] data = new byte[length];
+        random.nextBytes(data);
+        return data;
+    }
+
+    @Test
     void shouldVerifyTcpAndUdpChecksumsOfBuiltPackets() {
         byte[] tcp4 = new PacketBuilder().ipv4("198.18.0.1", "198.18.0.2")
                 .tcp(1234, 80, TcpHeader.SYN).payload(new byte[] {1, 2, 3}).buildIpPacket();

@@ -10,7 +10,7 @@ import io.lvs4j.core.config.TrackedScript;
 import io.lvs4j.core.config.VrrpScriptConfig;
 import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VirtualServerConfig;
-import io.lvs4j.core.model.ForwardingMethod;
+import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.SchedulerOptions;
@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -48,8 +49,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A whole direct-routing director, as keepalived with IPVS runs one: virtual services with
- * their schedulers and real servers, health checks that add, remove and inhibit the real
+ * A whole director, as keepalived with IPVS runs one: virtual services with their schedulers,
+ * forwarding methods and real servers, health checks that add, remove and inhibit the real
  * servers, the {@link PacketDirector} data path, and optionally VRRP instances whose mastership
  * starts and stops serving the VIPs (ARP and forwarding).
  *
@@ -82,8 +83,11 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Builds a director from a keepalived configuration: every IPv4 virtual server with
-     * {@code lb_kind DR}, its scheduler ({@code lb_algo}), real servers and checkers, and every
+     * Builds a director from a keepalived configuration: every address virtual server (IPv4 or
+     * IPv6) with its forwarding method ({@code lb_kind DR}, {@code NAT} with the real servers'
+     * ports, {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT} with the
+     * addresses of its {@code local_address_group}: each as far as the data path offers it), its
+     * scheduler ({@code lb_algo}), real servers and checkers, and every
      * VRRP instance, all served on one interface. The instances keep their
      * {@code track_interface}, {@code track_script} (the {@code vrrp_script}'s command, interval,
      * timeout, rise, fall and weight, or the weight the {@code track_script} line gives) and
@@ -97,8 +101,9 @@ public final class Director implements AutoCloseable {
      * @param interfaceName the interface of the data path and of every VRRP instance; null for
      *     the interface of the first VRRP instance
      * @return the builder, ready to {@link Builder#build()}, open to more settings
-     * @throws IllegalArgumentException if a virtual server is not IPv4 direct routing, or no
-     *     interface is given or configured
+     * @throws IllegalArgumentException if a virtual server is a fwmark service, its servers use
+     *     different methods, its method is one the data path refuses, full-NAT services name
+     *     different local addresses, or no interface is given or configured
      */
     public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
         String name = interfaceName;
@@ -110,13 +115,9 @@ public final class Director implements AutoCloseable {
         }
         Builder b = builder().interfaceName(name);
         for (VirtualServerConfig vs : conf.virtualServers()) {
-            if (vs.isFwmark() || !(vs.address().orElseThrow() instanceof Inet4Address)) {
+            if (vs.isFwmark()) {
                 throw new IllegalArgumentException("virtual_server " + vs.displayName()
-                        + ": only IPv4 address virtual servers are supported");
-            }
-            if (vs.forwarding() != ForwardingMethod.DIRECT_ROUTE) {
-                throw new IllegalArgumentException("virtual_server " + vs.displayName()
-                        + ": only lb_kind DR is supported, not " + vs.forwarding());
+                        + ": fwmark virtual servers are not supported, only address and port");
             }
             VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(),
                     Schedulers.create(vs.scheduler(),
@@ -128,10 +129,12 @@ public final class Director implements AutoCloseable {
                             timeout.toSeconds());
                     timeout = Duration.ofSeconds(65535);
                 }
-                service.persistence(timeout, vs.persistenceGranularity().orElse(32));
+                service.persistence(timeout, vs.persistenceGranularity()
+                        .orElse(vs.address().orElseThrow() instanceof Inet4Address ? 32 : 128));
             }
-            b.virtualService(service, ServiceChecks.from(vs));
+            b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.of(vs, service));
         }
+        b.localAddresses(ConfigForwarding.localAddresses(conf));
         Map<String, List<TrackScript>> groupScripts = new HashMap<>();
         Map<String, List<io.lvs4j.core.config.TrackedInterface>> groupInterfaces = new HashMap<>();
         for (io.lvs4j.core.config.VrrpSyncGroupConfig g : conf.vrrpSyncGroups()) {
@@ -248,7 +251,14 @@ public final class Director implements AutoCloseable {
                     .loops(loops).active(config.instances.isEmpty())
                     .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
             for (ServiceEntry e : config.services) {
-                db.virtualService(e.service);
+                db.virtualService(e.service, e.forwarding);
+            }
+            if (config.services.stream().anyMatch(e -> e.service.address() instanceof Inet6Address)) {
+                db.directorAddress6(config.directorAddress6 != null ? config.directorAddress6
+                        : primaryAddress6(config.interfaceName));
+            }
+            if (!config.localAddresses.isEmpty()) {
+                db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
             }
             data = db.build();
             data.start();
@@ -299,9 +309,51 @@ public final class Director implements AutoCloseable {
         }
     }
 
+    private static Inet6Address primaryAddress6(String interfaceName) throws IOException {
+        try {
+            NetworkInterface ni = NetworkInterface.getByName(interfaceName);
+            if (ni == null) {
+                throw new IOException("no interface " + interfaceName);
+            }
+            Inet6Address linkLocal = null;
+            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                if (a instanceof Inet6Address v6 && !v6.isLinkLocalAddress()) {
+                    return v6;
+                }
+                if (a instanceof Inet6Address v6 && linkLocal == null) {
+                    linkLocal = v6;
+                }
+            }
+            if (linkLocal == null) {
+                throw new IOException("interface " + interfaceName + " has no IPv6 address for the IPv6 services");
+            }
+            return linkLocal;
+        } catch (SocketException e) {
+            throw new IOException("cannot read interface " + interfaceName, e);
+        }
+    }
+
+    /** @return the full-NAT local addresses (DPVS's {@code laddr}) the data path sends from */
+    public List<InetAddress> localAddresses() {
+        return List.copyOf(config.localAddresses);
+    }
+
     /** @return the virtual services, whose real servers the health checks keep current */
     public List<VirtualService> services() {
         return config.services.stream().map(e -> e.service).toList();
+    }
+
+    /**
+     * Returns how a virtual service of this director is forwarded.
+     *
+     * @param service one of {@link #services()}
+     * @return its forwarding
+     * @throws IllegalArgumentException if the service is not this director's
+     */
+    public Forwarding forwardingOf(VirtualService service) {
+        return config.services.stream().filter(e -> e.service == service).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not a service of this director: " + service))
+                .forwarding;
     }
 
     /** @return the data path, or null before {@link #start()} */
@@ -446,13 +498,15 @@ public final class Director implements AutoCloseable {
             NotifyScripts notifyScripts) {
     }
 
-    private record ServiceEntry(VirtualService service, ServiceChecks checks) {
+    private record ServiceEntry(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
     }
 
     /** Configures a {@link Director}. Not thread-safe. */
     public static final class Builder {
         private String interfaceName;
         private InetAddress directorAddress;
+        private Inet6Address directorAddress6;
+        private final List<InetAddress> localAddresses = new ArrayList<>();
         private int loops = 1;
         private GarpConfig garp = GarpConfig.DEFAULTS;
         private final List<ServiceEntry> services = new ArrayList<>();
@@ -476,6 +530,32 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Sets the director's own IPv6 address, the source of its neighbour solicitations; used
+         * when a virtual service is IPv6.
+         *
+         * @param address an address of the interface; default its first global IPv6 address,
+         *     else its link-local one
+         * @return this builder
+         */
+        public Builder directorAddress6(Inet6Address address) {
+            this.directorAddress6 = Objects.requireNonNull(address, "address");
+            return this;
+        }
+
+        /**
+         * Sets the local addresses of the full-NAT services (see
+         * {@link PacketDirector.Builder#localAddresses}).
+         *
+         * @param addresses the addresses; none if no service is full-NAT
+         * @return this builder
+         */
+        public Builder localAddresses(List<InetAddress> addresses) {
+            localAddresses.clear();
+            localAddresses.addAll(List.copyOf(addresses));
+            return this;
+        }
+
         /** @param count event loops of the data path, default 1 @return this builder */
         public Builder loops(int count) {
             if (count < 1) {
@@ -494,8 +574,20 @@ public final class Director implements AutoCloseable {
          * @return this builder
          */
         public Builder virtualService(VirtualService service, ServiceChecks checks) {
+            return virtualService(service, checks, Forwarding.directRoute());
+        }
+
+        /**
+         * Adds a virtual service whose real servers the checks manage, forwarded by a method.
+         *
+         * @param service the virtual service
+         * @param checks its real servers and their health checks
+         * @param forwarding how its packets reach the real servers
+         * @return this builder
+         */
+        public Builder virtualService(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
             services.add(new ServiceEntry(Objects.requireNonNull(service, "service"),
-                    Objects.requireNonNull(checks, "checks")));
+                    Objects.requireNonNull(checks, "checks"), Objects.requireNonNull(forwarding, "forwarding")));
             return this;
         }
 

@@ -58,5 +58,17 @@ public enum DirectorCounter {
     /** Full-NAT: ICMP errors to a local address about a connection, translated for its client. */
     FULL_NAT_ICMP_TO_CLIENT,
     /** Full-NAT: ICMP errors to a VIP about a connection's reply, translated for its real server. */
-    FULL_NAT_ICMP_TO_SERVER
+    FULL_NAT_ICMP_TO_SERVER,
+    /** Tunnel: packets sent encapsulated (each segment of a super-frame counts). */
+    TUNNEL_ENCAPSULATED,
+    /** Tunnel: GSO super-frames split into segments before encapsulation. */
+    TUNNEL_SUPER_FRAMES,
+    /** Tunnel: packets without DF, too big for the tunnel, sent in outer IPv4 fragments. */
+    TUNNEL_FRAGMENTED,
+    /** Tunnel: ICMP "fragmentation needed" / ICMPv6 "packet too big" sent back to clients. */
+    TUNNEL_ICMP_SENT,
+    /** Dropped: a DF (or IPv6) packet too big for the tunnel MTU (answered by ICMP, rate-limited). */
+    DROP_TUNNEL_TOO_BIG,
+    /** Dropped: a frame the tunnel cannot carry (a super-frame of a GSO type other than TCP, too long to build). */
+    DROP_TUNNEL_UNSUPPORTED
 }

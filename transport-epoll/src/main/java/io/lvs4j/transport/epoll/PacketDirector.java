@@ -576,6 +576,7 @@ public final class PacketDirector implements AutoCloseable {
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
         private final FullNatForwarder fullNat;
+        private final TunnelForwarder tunnel;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
         private boolean released;
@@ -606,6 +607,7 @@ public final class PacketDirector implements AutoCloseable {
             if (nat != null && table6 != null) {
                 nat.prepareIpv6(config.connectionCapacity);
             }
+            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
         }
 
         /**
@@ -687,6 +689,21 @@ public final class PacketDirector implements AutoCloseable {
             return rsPort[destinationId];
         }
 
+        /** @return the director's own IPv4 address: the source of tunnel packets */
+        int directorAddress() {
+            return directorIp;
+        }
+
+        /** @return the loop's clock reading, advanced by every tick (100 ms) */
+        long now() {
+            return now;
+        }
+
+        /** @return the tunnel forwarder (IPv6 services call {@link TunnelForwarder#toServer6}) */
+        TunnelForwarder tunnel() {
+            return tunnel;
+        }
+
         /** @return the MAC of a destination, 0 if unresolved (counted) */
         long serverMac(int destinationId) {
             long mac = neighbours.mac(destinationId, now);
@@ -759,7 +776,7 @@ public final class PacketDirector implements AutoCloseable {
                 case DIRECT_ROUTE -> directRoute(table, entry);
                 case MASQUERADE -> nat.toServer(entry);
                 case FULL_NAT -> fullNat.toServer(entry);
-                case TUNNEL -> throw new IllegalStateException("refused at build: " + forwarding[s]);
+                case TUNNEL -> tunnel.toServer(entry, forwarding[s]);
             };
         }
 
@@ -1120,9 +1137,6 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (method.method() == ForwardingMethod.TUNNEL) {
-                throw new IllegalArgumentException(method.method() + " is not supported yet: " + vs);
-            }
             if (vs.address() instanceof Inet6Address && method.method() == ForwardingMethod.TUNNEL) {
                 throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
             }

@@ -1,27 +1,20 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.Libc;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -82,10 +75,8 @@ public final class PacketSocket implements AutoCloseable {
     private final int txCapacity;
     private final LoopCounters counters = new LoopCounters(COUNTERS);
     private final PacketFrame frame;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final Handle handle;
+    private final EpollDescriptor descriptor;
     private FrameHandler handler;
-    private volatile IoRegistration registration;
     private int txCount;
     private int generatedUsed;
     private boolean inBatch;
@@ -123,7 +114,7 @@ public final class PacketSocket implements AutoCloseable {
         }
         this.generated = arena.allocate((long) GENERATED_SLOT * GENERATED_SLOTS, 64);
         this.frame = new PacketFrame(this, rxBuffer, options.vnetHeader());
-        this.handle = new Handle(fd);
+        this.descriptor = new EpollDescriptor(loop, fd, this::drain, arena::close);
     }
 
     /**
@@ -169,17 +160,7 @@ public final class PacketSocket implements AutoCloseable {
             throw e;
         }
         socket.handler = handlerFactory.apply(socket);
-        Future<IoRegistration> registered = loop.register(socket.handle).awaitUninterruptibly();
-        if (!registered.isSuccess()) {
-            socket.release();
-            throw new IOException("cannot register the packet socket on " + loop, registered.cause());
-        }
-        socket.registration = registered.getNow();
-        Future<?> armed = loop.submit(() -> socket.registration.submit(EpollIoOps.EPOLLIN)).awaitUninterruptibly();
-        if (!armed.isSuccess()) {
-            socket.close();
-            throw new IOException("cannot arm the packet socket on " + loop, armed.cause());
-        }
+        socket.descriptor.register("the packet socket");
         LOG.debug("packet socket fd {} on {} (ifindex {}) registered on {}", fd, link.name(), link.index(), loop);
         return socket;
     }
@@ -267,7 +248,7 @@ public final class PacketSocket implements AutoCloseable {
      * @return {@code true} if queued or sent, {@code false} if too long or the socket is closed
      */
     public boolean send(MemorySegment source, long offset, int length) {
-        if (closed.get() || length <= 0 || length + vnetLength > GENERATED_SLOT) {
+        if (descriptor.released() || length <= 0 || length + vnetLength > GENERATED_SLOT) {
             counters.increment(TX_DROPPED);
             return false;
         }
@@ -334,7 +315,7 @@ public final class PacketSocket implements AutoCloseable {
     private void drain() {
         inBatch = true;
         try {
-            for (int round = 0; round < BATCHES_PER_WAKEUP && !closed.get(); round++) {
+            for (int round = 0; round < BATCHES_PER_WAKEUP && !descriptor.released(); round++) {
                 for (int i = 0; i < batch; i++) {
                     rxVec.set(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_NAMELEN,
                             (int) Structs.SOCKADDR_LL.byteSize());
@@ -383,77 +364,26 @@ public final class PacketSocket implements AutoCloseable {
      *
      * @return the totals since the socket opened
      */
-    public synchronized PacketSocketStatistics statistics() {
-        if (!closed.get()) {
-            try {
-                long[] kernel = PacketSocketFd.readAndResetStatistics(fd);
-                kernelPackets += kernel[0];
-                kernelDrops += kernel[1];
-            } catch (NativeIoException e) {
-                LOG.debug("cannot read PACKET_STATISTICS of fd {}: {}", fd, e.getMessage());
+    public PacketSocketStatistics statistics() {
+        synchronized (descriptor) {
+            if (!descriptor.released()) {
+                try {
+                    long[] kernel = PacketSocketFd.readAndResetStatistics(fd);
+                    kernelPackets += kernel[0];
+                    kernelDrops += kernel[1];
+                } catch (NativeIoException e) {
+                    LOG.debug("cannot read PACKET_STATISTICS of fd {}: {}", fd, e.getMessage());
+                }
             }
+            return new PacketSocketStatistics(counters.get(RX_FRAMES), counters.get(RX_BYTES),
+                    counters.get(RX_TRUNCATED), counters.get(RX_ERRORS), counters.get(TX_FRAMES), counters.get(TX_BYTES),
+                    counters.get(TX_DROPPED), counters.get(TX_ERRORS), kernelPackets, kernelDrops);
         }
-        return new PacketSocketStatistics(counters.get(RX_FRAMES), counters.get(RX_BYTES),
-                counters.get(RX_TRUNCATED), counters.get(RX_ERRORS), counters.get(TX_FRAMES), counters.get(TX_BYTES),
-                counters.get(TX_DROPPED), counters.get(TX_ERRORS), kernelPackets, kernelDrops);
     }
 
     /** Deregisters the socket from its loop and closes it; idempotent. Not from a handler. */
     @Override
     public void close() {
-        if (closed.get()) {
-            return;
-        }
-        if (loop.inEventLoop()) {
-            closeOnLoop();
-        } else if (!loop.isShuttingDown()) {
-            loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
-        if (loop.isTerminated()) {
-            release();
-        }
-    }
-
-    private void closeOnLoop() {
-        IoRegistration r = registration;
-        if (r != null && r.isValid()) {
-            r.cancel();
-        }
-        release();
-    }
-
-    private void release() {
-        if (closed.compareAndSet(false, true)) {
-            synchronized (this) {
-                PacketSocketFd.close(fd);
-                arena.close();
-            }
-        }
-    }
-
-    /** The epoll side of the socket; called by Netty on the loop thread. */
-    private final class Handle implements EpollIoHandle {
-        private final FileDescriptor descriptor;
-
-        Handle(int fd) {
-            this.descriptor = new FileDescriptor(fd);
-        }
-
-        @Override
-        public FileDescriptor fd() {
-            return descriptor;
-        }
-
-        @Override
-        public void handle(IoRegistration registration, IoEvent event) {
-            if (!closed.get()) {
-                drain();
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
-        }
+        descriptor.close();
     }
 }

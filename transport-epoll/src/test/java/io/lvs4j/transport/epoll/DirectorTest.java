@@ -2,6 +2,8 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.KeepalivedConfigParser;
+import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.VirtualService;
 import org.junit.jupiter.api.Test;
 
 import io.lvs4j.vrrp.NotifyScripts;
@@ -51,16 +53,149 @@ class DirectorTest {
     }
 
     @Test
-    void shouldRefuseVirtualServersThatAreNotDirectRouting() throws Exception {
-        DirectorConfig nat = parse("""
+    void shouldForwardEachVirtualServerByItsLbKindWithNatPortMapping() throws Exception {
+        Director d = Director.fromConfig(parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind NAT
+                    real_server 198.18.0.11 8080 { }
+                }
+                virtual_server 198.18.0.10 443 {
+                    lb_kind DR
+                    real_server 198.18.0.11 443 { }
+                }
+                """), "eth0").build();
+
+        assertEquals(Forwarding.masquerade(), d.forwardingOf(d.services().get(0)));
+        assertEquals(Forwarding.directRoute(), d.forwardingOf(d.services().get(1)));
+    }
+
+    @Test
+    void shouldMapTunnelAndFullNatMethodsToTheirForwarding() throws Exception {
+        DirectorConfig conf = parse("""
+                local_address_group laddr_g1 {
+                    198.18.0.50-51
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind TUN type gue port 6080
+                    real_server 198.18.0.11 80 { }
+                }
+                virtual_server 198.18.0.10 81 {
+                    lb_kind TUN
+                    real_server 198.18.0.11 81 { lvs_method TUN type ipip }
+                }
+                virtual_server 198.18.0.10 82 {
+                    lb_kind FNAT
+                    laddr_group_name laddr_g1
+                    real_server 198.18.0.11 8082 { }
+                }
+                """);
+
+        assertEquals(List.of(Forwarding.gue(6080), Forwarding.ipip(), Forwarding.fullNat()),
+                conf.virtualServers().stream().map(ConfigForwarding::map).toList());
+    }
+
+    @Test
+    void shouldRefuseWhatOneForwardingPerServiceCannotExpress() throws Exception {
+        DirectorConfig mixed = parse("""
                 virtual_server 198.18.0.10 80 {
                     lb_kind NAT
                     real_server 198.18.0.11 80 { }
+                    real_server 198.18.0.12 80 { lvs_method DR }
                 }
                 """);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Director.fromConfig(nat, "eth0"));
-        assertTrue(e.getMessage().contains("only lb_kind DR"), e.getMessage());
+        DirectorConfig checksum = parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind TUN type gue port 6080 csum
+                    real_server 198.18.0.11 80 { }
+                }
+                """);
+        DirectorConfig families = parse("""
+                virtual_server 198.18.0.10 80 {
+                    lb_kind TUN
+                    real_server 2001:db8::11 80 { }
+                }
+                """);
+
+        assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 198.18.0.12 uses lvs_method DR and the"
+                + " virtual server NAT; lvs4j forwards all servers of a virtual server by one method",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(mixed, "eth0")).getMessage());
+        assertEquals("virtual_server [198.18.0.10]:tcp:80: the GUE option csum is not supported by lvs4j; its GUE"
+                + " packets carry no outer UDP checksum (nocsum)",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(checksum, "eth0")).getMessage());
+        assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 2001:db8:0:0:0:0:0:11 is of another address"
+                + " family; lvs4j does not tunnel between IPv4 and IPv6",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(families, "eth0")).getMessage());
+    }
+
+    @Test
+    void shouldServeIpv6VirtualServersWithAWholeAddressPersistenceByDefault() throws Exception {
+        Director d = Director.fromConfig(parse("""
+                virtual_server 2001:db8::10 80 {
+                    lb_kind DR
+                    persistence_timeout 60
+                    real_server 2001:db8::11 80 { }
+                }
+                """), "eth0").build();
+
+        VirtualService service = d.services().getFirst();
+        assertEquals(InetAddress.ofLiteral("2001:db8::10"), service.address());
+        assertEquals(Forwarding.directRoute(), d.forwardingOf(service));
+        assertEquals(128, service.persistenceGranularity());
+    }
+
+    @Test
+    void shouldGiveFullNatTheIpv4AddressesOfItsLocalAddressGroup() throws Exception {
+        Director d = Director.fromConfig(parse("""
+                local_address_group laddr_g1 {
+                    198.18.1.50-51
+                    2001:db8::50
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind FNAT
+                    laddr_group_name laddr_g1
+                    real_server 198.18.1.11 8080 { }
+                }
+                virtual_server 198.18.0.10 443 {
+                    lb_kind FNAT
+                    laddr_group_name laddr_g1
+                    real_server 198.18.1.11 8443 { }
+                }
+                virtual_server 198.18.0.10 8080 {
+                    lb_kind DR
+                    real_server 198.18.0.12 8080 { }
+                }
+                """), "eth0").build();
+
+        assertEquals(Forwarding.fullNat(), d.forwardingOf(d.services().getFirst()));
+        assertEquals(List.of(InetAddress.ofLiteral("198.18.1.50"), InetAddress.ofLiteral("198.18.1.51")),
+                d.localAddresses());
+    }
+
+    @Test
+    void shouldRefuseFullNatServicesWithDifferentLocalAddresses() throws Exception {
+        DirectorConfig conf = parse("""
+                local_address_group g1 {
+                    198.18.1.50
+                }
+                local_address_group g2 {
+                    198.18.2.50
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind FNAT
+                    laddr_group_name g1
+                    real_server 198.18.1.11 8080 { }
+                }
+                virtual_server 198.18.0.10 443 {
+                    lb_kind FNAT
+                    laddr_group_name g2
+                    real_server 198.18.2.11 8443 { }
+                }
+                """);
+
+        assertEquals("virtual_server [198.18.0.10]:tcp:443 names local_address_group g2 and virtual_server"
+                + " [198.18.0.10]:tcp:80 g1, with other addresses; lvs4j's full-NAT sends from one set of local"
+                + " addresses for the whole director",
+                assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(conf, "eth0")).getMessage());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.lvs4j.core.config.internal;
 import io.lvs4j.core.config.ConfigException;
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.GlobalDefs;
+import io.lvs4j.core.config.LocalAddressGroupConfig;
 import io.lvs4j.core.config.SourcePosition;
 import io.lvs4j.core.config.TrackedScript;
 import io.lvs4j.core.config.VrrpInstanceConfig;
@@ -24,7 +25,7 @@ import java.util.Set;
 public final class ConfigReader {
 
     private static final Set<String> ROOT_KEYWORDS = Set.of("global_defs", "vrrp_script", "vrrp_instance",
-            "vrrp_sync_group", "virtual_server");
+            "vrrp_sync_group", "virtual_server", "local_address_group");
 
     private final Diagnostics diagnostics;
 
@@ -60,6 +61,9 @@ public final class ConfigReader {
         Map<String, Statement> instanceDecls = new LinkedHashMap<>();
         Map<String, VrrpInstanceConfig> instances = new HashMap<>();
         List<Statement> groupDecls = new ArrayList<>();
+        LocalAddressGroupReader localAddresses = new LocalAddressGroupReader(diagnostics);
+        Map<String, LocalAddressGroupConfig> localGroups = new HashMap<>();
+        Map<String, Statement> localGroupDecls = new HashMap<>();
         for (Statement s : statements) {
             switch (s.name()) {
                 case "global_defs" -> {
@@ -83,10 +87,21 @@ public final class ConfigReader {
                         b.virtualServer(vs.get());
                     }
                 }
+                case "local_address_group" -> {
+                    LocalAddressGroupConfig group = localAddresses.read(s);
+                    Statement previous = localGroupDecls.putIfAbsent(group.name(), s);
+                    if (previous != null) {
+                        throw new ConfigException(s.args().getFirst().position(), "local_address_group "
+                                + group.name() + " is already declared at " + previous.position());
+                    }
+                    localGroups.put(group.name(), group);
+                    b.localAddressGroup(group);
+                }
                 default -> Keywords.other(s, "the top level", Keywords.ROOT, ROOT_KEYWORDS, diagnostics);
             }
         }
         checkInstances(instanceDecls, instances, scripts);
+        virtualServers.checkLocalAddresses(localGroups);
         Map<String, Statement> groupNames = new HashMap<>();
         Map<String, String> groupOf = new HashMap<>();
         for (Statement g : groupDecls) {

@@ -68,9 +68,9 @@ public final class Keywords {
     /** {@code vrrp_script}: every keyword is supported. */
     public static final Set<String> VRRP_SCRIPT = Set.of();
 
-    /** {@code virtual_server}. */
+    /** {@code virtual_server} ({@code syn_proxy} is DPVS's). */
     public static final Set<String> VIRTUAL_SERVER = Set.of("ip_family", "hashed", "persistence_engine",
-            "smtp_alert", "snmp_name", "weight");
+            "smtp_alert", "snmp_name", "weight", "syn_proxy");
 
     /** {@code real_server}, including the checkers lvs4j does not run. */
     public static final Set<String> REAL_SERVER = Set.of("smtp_alert", "snmp_name", "SMTP_CHECK", "PING_CHECK",

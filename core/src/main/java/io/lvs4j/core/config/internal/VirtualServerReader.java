@@ -1,8 +1,10 @@
 package io.lvs4j.core.config.internal;
 
 import io.lvs4j.core.config.ConfigException;
+import io.lvs4j.core.config.LocalAddressGroupConfig;
 import io.lvs4j.core.config.RealServerConfig;
 import io.lvs4j.core.config.SorryServerConfig;
+import io.lvs4j.core.config.TunnelConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
@@ -32,7 +34,7 @@ final class VirtualServerReader {
             "quorum_up", "quorum_down", "sorry_server", "sorry_server_inhibit", "sorry_server_lvs_method",
             "inhibit_on_failure", "alpha", "omega", "ha_suspend", "ops", "flag-1", "flag-2", "flag-3", "sh-port",
             "sh-fallback", "mh-port", "mh-fallback", "virtualhost", "retry", "delay_before_retry", "warmup",
-            "connect_timeout", "real_server");
+            "connect_timeout", "real_server", "laddr_group_name");
     private static final Set<String> RS_KEYWORDS = Set.of("weight", "lvs_method", "uthreshold", "lthreshold",
             "inhibit_on_failure", "notify_up", "notify_down", "alpha", "retry", "delay_before_retry", "warmup",
             "connect_timeout", "delay_loop", "virtualhost", "TCP_CHECK", "HTTP_GET", "SSL_GET", "UDP_CHECK",
@@ -42,6 +44,22 @@ final class VirtualServerReader {
     private final Diagnostics diagnostics;
     private final CheckerReader checkers;
     private final Map<String, Statement> declared = new HashMap<>();
+    private final List<LocalAddressUse> localAddressUses = new ArrayList<>();
+
+    /**
+     * A forwarding method as {@code lb_kind}, {@code lvs_method} or {@code sorry_server_lvs_method}
+     * give it.
+     *
+     * @param method the method
+     * @param tunnel its tunnel options (TUN only)
+     * @param token the method's word, for messages
+     */
+    record Method(ForwardingMethod method, Optional<TunnelConfig> tunnel, Token token) {
+    }
+
+    /** A virtual server's {@code laddr_group_name}, kept to check it once every group is read. */
+    private record LocalAddressUse(VirtualServerConfig vs, Token name, Map<RealServerConfig, Token> servers) {
+    }
 
     VirtualServerReader(Diagnostics diagnostics) {
         this.diagnostics = diagnostics;
@@ -53,6 +71,7 @@ final class VirtualServerReader {
         Token first = decl.arg(0, "an address and port, 'fwmark N' or 'group NAME'");
         VirtualServerConfig.Builder b;
         Optional<InetAddress> vip = Optional.empty();
+        int vsPort = 0;
         if (first.is("group")) {
             decl.arg(1, "a virtual_server_group name");
             decl.maxArgs(2);
@@ -65,11 +84,12 @@ final class VirtualServerReader {
             decl.maxArgs(2);
             b = VirtualServerConfig.fwmarkBuilder(mark);
         } else {
-            InetAddress address = Values.address(first, "a virtual server");
+            InetAddress address = endpoint(first, "a virtual server");
             int port = decl.args().size() > 1 ? Values.port(decl.args().get(1), "virtual server port") : 0;
             decl.maxArgs(2);
             b = VirtualServerConfig.builder(address, port);
             vip = Optional.of(address);
+            vsPort = port;
         }
         CheckerReader.Inherited defaults = new CheckerReader.Inherited();
         boolean inhibit = false;
@@ -77,7 +97,9 @@ final class VirtualServerReader {
         Token protocolToken = null;
         Token opsToken = null;
         Statement sorry = null;
-        ForwardingMethod sorryMethod = null;
+        Method sorryMethod = null;
+        Method method = new Method(VirtualServerConfig.DEFAULT_FORWARDING, Optional.empty(), null);
+        Token laddr = null;
         boolean sorryInhibit = false;
         List<Statement> realServers = new ArrayList<>();
         for (Statement s : decl.requireBlock()) {
@@ -93,7 +115,12 @@ final class VirtualServerReader {
             }
             switch (s.name()) {
                 case "lb_algo", "lvs_sched" -> b.scheduler(scheduler(GlobalDefsReader.single(s, "a scheduler")));
-                case "lb_kind", "lvs_method" -> b.forwarding(forwarding(s));
+                case "lb_kind", "lvs_method" -> {
+                    method = forwarding(s);
+                    b.forwarding(method.method());
+                    method.tunnel().ifPresent(b::tunnel);
+                }
+                case "laddr_group_name" -> laddr = GlobalDefsReader.single(s, "a local_address_group name");
                 case "persistence_timeout" -> {
                     s.noBlock();
                     s.maxArgs(1);
@@ -102,8 +129,15 @@ final class VirtualServerReader {
                             : Duration.ofSeconds(Values.integer(s.args().getFirst(), "persistence_timeout", 0,
                                     MAX_PERSISTENCE_SECONDS)));
                 }
-                case "persistence_granularity" -> b.persistenceGranularity(Values.prefixLength(
-                        GlobalDefsReader.single(s, "a netmask"), "persistence_granularity"));
+                case "persistence_granularity" -> {
+                    Token mask = GlobalDefsReader.single(s, "a netmask");
+                    int length = Values.prefixLength(mask, "persistence_granularity");
+                    if (length > 32 && vip.isPresent() && vip.get() instanceof Inet4Address) {
+                        throw new ConfigException(mask.position(), "persistence_granularity " + mask.text()
+                                + " is longer than an IPv4 address (at most 32)");
+                    }
+                    b.persistenceGranularity(length);
+                }
                 case "protocol" -> {
                     protocolToken = GlobalDefsReader.single(s, "TCP, UDP or SCTP");
                     b.protocol(switch (protocolToken.text()) {
@@ -142,16 +176,27 @@ final class VirtualServerReader {
                 default -> Keywords.other(s, "virtual_server", Keywords.VIRTUAL_SERVER, VS_KEYWORDS, diagnostics);
             }
         }
+        boolean fullNat = method.method() == ForwardingMethod.FULL_NAT;
         if (sorry != null) {
             sorry.noBlock();
-            InetAddress address = Values.address(sorry.arg(0, "an address"), "sorry_server");
-            int port = sorry.args().size() > 1 ? Values.port(sorry.args().get(1), "sorry_server port") : 0;
+            Token addressToken = sorry.arg(0, "an address");
+            InetAddress address = endpoint(addressToken, "sorry_server");
+            Token portToken = sorry.args().size() > 1 ? sorry.args().get(1) : null;
+            int port = portToken != null ? Values.port(portToken, "sorry_server port") : 0;
             sorry.maxArgs(2);
-            b.sorryServer(new SorryServerConfig(address, port, Optional.ofNullable(sorryMethod), sorryInhibit));
+            Method effective = sorryMethod != null ? sorryMethod : method;
+            checkFamily(vip, address, addressToken, effective.method(), "sorry server");
+            port = checkPort(first.is("fwmark"), vsPort, effective.method(), "sorry_server " + address.getHostAddress(),
+                    port, portToken);
+            b.sorryServer(new SorryServerConfig(address, port, Optional.ofNullable(sorryMethod).map(Method::method),
+                    Optional.ofNullable(sorryMethod).flatMap(Method::tunnel), sorryInhibit));
         }
         Map<String, Statement> servers = new HashMap<>();
+        Map<RealServerConfig, Token> serverTokens = new HashMap<>();
         for (Statement rs : realServers) {
-            RealServerConfig server = realServer(rs, defaults, inhibit, vip);
+            RealServerConfig server = realServer(rs, defaults, inhibit, vip, method, first.is("fwmark"), vsPort);
+            fullNat |= (server.forwarding().orElse(method.method()) == ForwardingMethod.FULL_NAT);
+            serverTokens.put(server, rs.args().getFirst());
             Statement previous = servers.putIfAbsent(server.address().getHostAddress() + " " + server.port(), rs);
             if (previous != null) {
                 throw new ConfigException(rs.position(), "real_server " + server.address().getHostAddress() + " "
@@ -159,11 +204,23 @@ final class VirtualServerReader {
             }
             b.realServer(server);
         }
+        if (laddr != null && !fullNat) {
+            diagnostics.warn(laddr.position(), "laddr_group_name " + laddr.text() + " is ignored: only full-NAT"
+                    + " (lb_kind FNAT) uses local addresses");
+        } else if (laddr != null) {
+            b.localAddressGroup(laddr.text());
+        }
         VirtualServerConfig vs;
         try {
             vs = b.build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(blame(e, decl, persistence, opsToken, protocolToken), e.getMessage(), e);
+            String m = String.valueOf(e.getMessage());
+            throw new ConfigException(m.contains("laddr_group_name")
+                    ? fullNatPosition(method, realServers, decl) : blame(e, decl, persistence, opsToken, protocolToken),
+                    m, e);
+        }
+        if (laddr != null && fullNat) {
+            localAddressUses.add(new LocalAddressUse(vs, laddr, serverTokens));
         }
         String key = vs.isFwmark() ? "fwmark " + vs.fwmark()
                 : vs.protocol() + " " + vs.address().orElseThrow().getHostAddress() + " " + vs.port();
@@ -173,6 +230,22 @@ final class VirtualServerReader {
                     + " is already declared at " + previous.position());
         }
         return Optional.of(vs);
+    }
+
+    /** Where full-NAT is asked for: the virtual server's method, or the first real server's. */
+    private static io.lvs4j.core.config.SourcePosition fullNatPosition(Method method, List<Statement> realServers,
+            Statement decl) {
+        if (method.method() == ForwardingMethod.FULL_NAT && method.token() != null) {
+            return method.token().position();
+        }
+        for (Statement rs : realServers) {
+            for (Statement s : rs.block() == null ? List.<Statement>of() : rs.block().statements()) {
+                if (s.name().equals("lvs_method") && !s.args().isEmpty() && s.args().getFirst().is("FNAT")) {
+                    return s.args().getFirst().position();
+                }
+            }
+        }
+        return decl.position();
     }
 
     private static io.lvs4j.core.config.SourcePosition blame(IllegalArgumentException e, Statement decl,
@@ -200,8 +273,11 @@ final class VirtualServerReader {
                 + String.join(" ", known));
     }
 
-    /** Reads {@code lb_kind NAT|DR|TUN [type ipip]|FNAT}. */
-    static ForwardingMethod forwarding(Statement s) throws ConfigException {
+    /**
+     * Reads {@code lb_kind NAT|DR|FNAT} or {@code lb_kind TUN [type ipip|gue|gre] [port N]
+     * [nocsum|csum|remcsum]}, the options in any order as keepalived 2.x reads them.
+     */
+    static Method forwarding(Statement s) throws ConfigException {
         s.noBlock();
         Token t = s.arg(0, "NAT, DR, TUN or FNAT");
         ForwardingMethod method = switch (t.text()) {
@@ -209,42 +285,150 @@ final class VirtualServerReader {
             case "DR" -> ForwardingMethod.DIRECT_ROUTE;
             case "TUN" -> ForwardingMethod.TUNNEL;
             case "FNAT" -> ForwardingMethod.FULL_NAT;
-            default -> throw new ConfigException(t.position(), s.name() + " must be NAT, DR, TUN or FNAT (lvs4j's"
-                    + " full-NAT), not " + t.describe());
+            default -> throw new ConfigException(t.position(), s.name() + " must be NAT, DR, TUN or FNAT"
+                    + " (full-NAT), not " + t.describe());
         };
-        if (method == ForwardingMethod.TUNNEL && s.args().size() > 1) {
-            Token type = s.args().get(1);
-            if (!type.is("type")) {
-                throw new ConfigException(type.position(), "expected 'type' after TUN, not " + type.describe());
+        if (method != ForwardingMethod.TUNNEL) {
+            if (s.args().size() > 1) {
+                Token extra = s.args().get(1);
+                throw new ConfigException(extra.position(), "unexpected " + extra.describe() + " after '"
+                        + s.name() + " " + t.text() + "': tunnel options go with TUN only");
             }
-            Token kind = s.arg(2, "a tunnel type");
-            if (kind.is("gue") || kind.is("gre")) {
-                throw new ConfigException(kind.position(), "tunnel type " + kind.text()
-                        + " is not supported by lvs4j; only ipip");
-            }
-            if (!kind.is("ipip")) {
-                throw new ConfigException(kind.position(), "tunnel type must be ipip, gue or gre, not "
-                        + kind.describe());
-            }
-            s.maxArgs(3);
-        } else {
-            s.maxArgs(1);
+            return new Method(method, Optional.empty(), t);
         }
-        return method;
+        Token type = null;
+        Token portWord = null;
+        Token port = null;
+        Token checksum = null;
+        for (int i = 1; i < s.args().size(); i++) {
+            Token option = s.args().get(i);
+            switch (option.text()) {
+                case "type" -> type = s.arg(++i, "a tunnel type (ipip, gue or gre) after 'type'");
+                case "port" -> {
+                    portWord = option;
+                    port = s.arg(++i, "a port after 'port'");
+                }
+                case "nocsum", "csum", "remcsum" -> checksum = option;
+                default -> throw new ConfigException(option.position(), "unknown tunnel option "
+                        + option.describe() + "; expected type ipip|gue|gre, port N, nocsum, csum or remcsum");
+            }
+        }
+        TunnelConfig.Type kind = TunnelConfig.Type.IPIP;
+        if (type != null) {
+            kind = switch (type.text()) {
+                case "ipip" -> TunnelConfig.Type.IPIP;
+                case "gue" -> TunnelConfig.Type.GUE;
+                case "gre" -> throw new ConfigException(type.position(), "tunnel type gre is not supported by"
+                        + " lvs4j; use ipip or gue");
+                default -> throw new ConfigException(type.position(), "tunnel type must be ipip, gue or gre, not "
+                        + type.describe());
+            };
+        }
+        if (kind == TunnelConfig.Type.GUE && port == null) {
+            throw new ConfigException(type.position(), "a gue tunnel needs 'port N': the real servers' GUE port");
+        }
+        if (kind != TunnelConfig.Type.GUE && port != null) {
+            throw new ConfigException(portWord.position(), "'port' goes with 'type gue' only");
+        }
+        TunnelConfig.Checksum sum = checksum == null ? TunnelConfig.Checksum.NOCSUM
+                : TunnelConfig.Checksum.valueOf(checksum.text().toUpperCase(java.util.Locale.ROOT));
+        if (kind == TunnelConfig.Type.IPIP && sum != TunnelConfig.Checksum.NOCSUM) {
+            throw new ConfigException(checksum.position(), "ipip tunnels take no checksum option, not "
+                    + checksum.describe());
+        }
+        int number = port == null ? 0 : Values.integer(port, "gue tunnel port", 1, 65535);
+        return new Method(method, Optional.of(new TunnelConfig(kind, number, sum)), t);
+    }
+
+    /**
+     * Checks local_address_group references once every group is read: the group exists, and has
+     * an address of each full-NAT real server's family.
+     *
+     * @param groups the groups by name
+     * @throws ConfigException at the {@code laddr_group_name} or the real server
+     */
+    void checkLocalAddresses(Map<String, LocalAddressGroupConfig> groups) throws ConfigException {
+        for (LocalAddressUse use : localAddressUses) {
+            LocalAddressGroupConfig group = groups.get(use.name().text());
+            if (group == null) {
+                throw new ConfigException(use.name().position(), "laddr_group_name " + use.name().text()
+                        + " names no local_address_group");
+            }
+            for (RealServerConfig rs : use.vs().realServers()) {
+                boolean ipv4 = rs.address() instanceof Inet4Address;
+                if (use.vs().forwardingOf(rs) == ForwardingMethod.FULL_NAT && group.addresses(ipv4).isEmpty()) {
+                    throw new ConfigException(use.servers().get(rs).position(), "full-NAT real server "
+                            + rs.address().getHostAddress() + " needs an " + (ipv4 ? "IPv4" : "IPv6")
+                            + " local address, and local_address_group " + group.name() + " has none");
+                }
+            }
+        }
+    }
+
+    /** Reads the address of a virtual, real or sorry server, with a hint for the forms keepalived refuses. */
+    static InetAddress endpoint(Token token, String what) throws ConfigException {
+        String text = token.text();
+        int colon = text.lastIndexOf(':');
+        if (text.startsWith("[") || (colon > 0 && text.indexOf(':') == colon && text.indexOf('.') > 0)) {
+            throw new ConfigException(token.position(), what + " is written as two words, address then port"
+                    + " (for example 2001:db8::10 80), not " + token.describe());
+        }
+        return Values.address(token, what);
+    }
+
+    /** Refuses a server of another family than the virtual server's, unless it is tunnelled. */
+    private static void checkFamily(Optional<InetAddress> vip, InetAddress address, Token token,
+            ForwardingMethod method, String what) throws ConfigException {
+        if (vip.isPresent() && method != ForwardingMethod.TUNNEL
+                && (vip.get() instanceof Inet4Address) != (address instanceof Inet4Address)) {
+            throw new ConfigException(token.position(), what + " " + address.getHostAddress()
+                    + " is not of the virtual server's address family (only tunnelled servers may differ)");
+        }
+    }
+
+    /**
+     * Does what keepalived does with the port of a server that is not reached by NAT or
+     * full-NAT: IPVS keeps the packet's destination port, so the port is reset to the virtual
+     * server's (cleared for a fwmark service) with a warning.
+     */
+    private int checkPort(boolean fwmark, int vsPort, ForwardingMethod method, String what, int port,
+            Token portToken) {
+        if (method == ForwardingMethod.MASQUERADE || method == ForwardingMethod.FULL_NAT || port == 0
+                || port == vsPort) {
+            return port;
+        }
+        String name = method == ForwardingMethod.DIRECT_ROUTE ? "DR" : "TUN";
+        diagnostics.warn(portToken.position(), what + " port " + port + (fwmark ? " is cleared"
+                : " does not match the virtual server's port " + vsPort + "; " + vsPort + " is used")
+                + ": " + name + " cannot map ports (IPVS ignores the port of a DR or TUN server)");
+        return vsPort;
     }
 
     private RealServerConfig realServer(Statement decl, CheckerReader.Inherited vsDefaults, boolean vsInhibit,
-            Optional<InetAddress> vip) throws ConfigException {
+            Optional<InetAddress> vip, Method vsMethod, boolean fwmark, int vsPort) throws ConfigException {
         Token addressToken = decl.arg(0, "an address");
-        InetAddress address = Values.address(addressToken, "a real server");
-        int port = decl.args().size() > 1 ? Values.port(decl.args().get(1), "real server port") : 0;
+        InetAddress address = endpoint(addressToken, "a real server");
+        Token portToken = decl.args().size() > 1 ? decl.args().get(1) : null;
+        int port = portToken != null ? Values.port(portToken, "real server port") : 0;
         decl.maxArgs(2);
-        RealServerConfig.Builder b = RealServerConfig.builder(address, port);
         CheckerReader.Inherited defaults = vsDefaults.copy();
-        b.inhibitOnFailure(vsInhibit);
         List<Statement> checkerBlocks = new ArrayList<>();
-        boolean tunnel = false;
         List<Statement> body = decl.block() == null ? List.of() : decl.block().statements();
+        Method own = null;
+        for (Statement s : body) {
+            if (s.name().equals("lvs_method")) {
+                own = forwarding(s);
+            }
+        }
+        ForwardingMethod effective = own != null ? own.method() : vsMethod.method();
+        checkFamily(vip, address, addressToken, effective, "real server");
+        port = checkPort(fwmark, vsPort, effective, "real_server " + address.getHostAddress(), port, portToken);
+        RealServerConfig.Builder b = RealServerConfig.builder(address, port);
+        b.inhibitOnFailure(vsInhibit);
+        if (own != null) {
+            b.forwarding(own.method());
+            own.tunnel().ifPresent(b::tunnel);
+        }
         for (Statement s : body) {
             if (defaults.read(s)) {
                 continue;
@@ -253,9 +437,7 @@ final class VirtualServerReader {
                 case "weight" -> b.weight(Values.integer(GlobalDefsReader.single(s, "a weight"), "weight", 0,
                         io.lvs4j.core.model.RealServer.MAX_WEIGHT));
                 case "lvs_method" -> {
-                    ForwardingMethod m = forwarding(s);
-                    tunnel = m == ForwardingMethod.TUNNEL;
-                    b.forwarding(m);
+                    // read above: the method decides the port
                 }
                 case "uthreshold" -> b.upperThreshold(Values.integer(GlobalDefsReader.single(s, "a count"),
                         "uthreshold", 0, Integer.MAX_VALUE));
@@ -272,10 +454,6 @@ final class VirtualServerReader {
                     }
                 }
             }
-        }
-        if (vip.isPresent() && !tunnel && (vip.get() instanceof Inet4Address) != (address instanceof Inet4Address)) {
-            throw new ConfigException(addressToken.position(), "real server " + address.getHostAddress()
-                    + " is not of the virtual server's address family (only tunnelled servers may differ)");
         }
         for (Statement c : checkerBlocks) {
             b.checker(checkers.read(c, defaults));

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A file descriptor opened through FFM and watched for reading on a Netty epoll loop: it
  * registers the descriptor, arms {@code EPOLLIN}, calls the owner when it is readable, and
  * closes it exactly once, on the loop while the loop runs (or directly once it has
- * terminated), then lets the owner free its memory. Thread-safe.
+ * terminated), then lets the owner free its memory. Thread-safe. Code that uses the descriptor
+ * off its loop synchronizes on this object and checks {@link #released()} first: the close
+ * happens under the same lock.
  */
 public final class EpollDescriptor {
 
@@ -110,8 +112,10 @@ public final class EpollDescriptor {
 
     private void release() {
         if (released.compareAndSet(false, true)) {
-            PacketSocketFd.close(fd);
-            onRelease.run();
+            synchronized (this) {
+                PacketSocketFd.close(fd);
+                onRelease.run();
+            }
         }
     }
 
