@@ -830,7 +830,7 @@ public final class PacketDirector implements AutoCloseable {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
                 case MASQUERADE -> nat.toServer(table6, entry);
                 case FULL_NAT -> fullNat.toServer6(table6, entry);
-                case TUNNEL -> throw new IllegalStateException("refused at build: IPv6 " + forwarding[s]);
+                case TUNNEL -> tunnel.toServer6(entry, table6, ndp.self(), 0, forwarding[s]);
             };
         }
 
@@ -838,7 +838,7 @@ public final class PacketDirector implements AutoCloseable {
          * Relays an ICMPv6 error sent to a VIP (by a router on the clients' side: packet too big,
          * unreachable) about a reply of a connection to that connection's real server, as IPVS
          * does, so that the server's path MTU discovery works: unchanged for direct routing,
-         * translated by the NAT forwarder for NAT.
+         * translated by the NAT forwarder for NAT, encapsulated for tunnelling.
          */
         private boolean icmpToServer6() {
             int quoted = parser.quotedProtocol();
@@ -853,6 +853,9 @@ public final class PacketDirector implements AutoCloseable {
                     : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
             if (s >= 0 && forwarding[s].method() == ForwardingMethod.MASQUERADE) {
                 return nat.icmpToServer(table6);
+            }
+            if (s >= 0 && forwarding[s].method() == ForwardingMethod.TUNNEL) {
+                return tunnel.toServer6(entry, table6, ndp.self(), 0, forwarding[s]); // the error, encapsulated
             }
             if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
                 counters.increment(DirectorCounter.IGNORED.ordinal());
@@ -1137,9 +1140,6 @@ public final class PacketDirector implements AutoCloseable {
         public Builder virtualService(VirtualService vs, Forwarding method) {
             Objects.requireNonNull(vs, "vs");
             Objects.requireNonNull(method, "method");
-            if (vs.address() instanceof Inet6Address && method.method() == ForwardingMethod.TUNNEL) {
-                throw new IllegalArgumentException("IPv6 " + method.method() + " is not supported yet: " + vs);
-            }
             services.add(vs);
             forwardings.add(method);
             return this;

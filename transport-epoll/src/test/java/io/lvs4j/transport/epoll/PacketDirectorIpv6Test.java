@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -400,6 +401,56 @@ class PacketDirectorIpv6Test {
                 .loops(unusedLoops).directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR))
                 .virtualService(web, Forwarding.fullNat()).localAddresses(InetAddress.getByName("198.18.0.250"))
                 .build(), "an IPv6 full-NAT service needs an IPv6 local address");
+    }
+
+    @Test
+    void shouldTunnelIpv6InIpv6FromItsOwnAddressAndRelayPacketTooBigTheSameWay() throws Exception {
+        String vip = "2001:db8::400";
+        VirtualService web = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        web.addRealServer(RealServer.of(InetAddress.getByName(RS1), 80, 1));
+        PacketDirector tun = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+                .directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR))
+                .virtualService(web, Forwarding.ipip()).connectionCapacity(1024).build();
+        tun.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName(DIRECTOR));
+        PacketDirector.LoopPath loop = tun.newPath((frame, offset, length) -> sent.add(frame.asSlice(offset, length)
+                .toArray(ValueLayout.JAVA_BYTE)));
+        try {
+            loop.tick();
+            feed(loop, ndp(RS1_MAC, DIRECTOR_MAC, RS1, DIRECTOR, Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,
+                    NdpMessage.FLAG_SOLICITED, RS1, NdpMessage.OPTION_TARGET_LINK_LAYER, RS1_MAC));
+            sent.clear();
+            byte[] syn = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(CLIENT, vip)
+                    .tcp(40000, 80, TcpHeader.SYN).build();
+            assertFalse(feed(loop, syn), "the received frame itself is not sent on");
+            assertEquals(1, sent.size());
+            assertEncapsulated(sent.get(0), syn);
+
+            byte[] reply = new PacketBuilder().ipv6(vip, CLIENT).tcp(80, 40000, TcpHeader.ACK)
+                    .payload(new byte[1400]).buildIpPacket();
+            byte[] tooBig = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8::fe", vip)
+                    .icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280).payload(java.util.Arrays.copyOf(reply, 200))
+                    .build();
+            assertFalse(feed(loop, tooBig));
+            assertEquals(2, sent.size());
+            assertEncapsulated(sent.get(1), tooBig);
+            assertEquals(2, tun.counter(DirectorCounter.TUNNEL_ENCAPSULATED));
+        } finally {
+            loop.release();
+        }
+    }
+
+    /** An IPv6-in-IPv6 frame from the director to RS1 around the IP packet of a frame. */
+    private void assertEncapsulated(byte[] sentFrame, byte[] inner) throws Exception {
+        MemorySegment out = MemorySegment.ofArray(sentFrame);
+        assertEquals(DropReason.NONE, parser.parse(out, 0, out.byteSize()));
+        assertEquals(RS1_MAC, parser.ethernet().destination());
+        assertEquals(DIRECTOR_MAC, parser.ethernet().source());
+        assertEquals(41, parser.protocol(), "IPv6 in IPv6");
+        assertEquals(InetAddress.getByName(DIRECTOR), address(out, parser.ipv6().sourceOffset()));
+        assertEquals(InetAddress.getByName(RS1), address(out, parser.ipv6().destinationOffset()));
+        byte[] packet = java.util.Arrays.copyOfRange(inner, 14, inner.length);
+        assertArrayEquals(packet, out.asSlice(parser.l4Offset(), packet.length).toArray(ValueLayout.JAVA_BYTE));
     }
 
     private static InetAddress address(MemorySegment frame, long offset) throws Exception {
