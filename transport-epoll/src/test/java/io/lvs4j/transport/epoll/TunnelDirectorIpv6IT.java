@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,13 +34,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * IPv6 tunnelling end to end in namespaces: a client, the in-process director and two nginx
  * real servers on one bridge (2001:db8:6::/64); the director wraps the client's IPv6 packets in
- * IPv6 (IPv6-in-IPv6, as IPVS's TUN for an IPv6 service) to the real servers, whose user-space
+ * IPv6 (IPv6-in-IPv6, as IPVS's TUN for an IPv6 service, or GUE over IPv6) to the real servers,
+ * whose user-space
  * {@link TunnelDecapsulator} injects them into a TUN device; the real servers, holding the VIP on
  * {@code lo}, answer the client directly.
  */
 class TunnelDirectorIpv6IT {
 
     private static final int BIG = 12 << 20;
+    private static final int GUE_PORT = 6080;
 
     private static MultiThreadIoEventLoopGroup loops;
 
@@ -58,6 +61,16 @@ class TunnelDirectorIpv6IT {
 
     @Test
     void shouldTunnelIpv6InIpv6ToBothDecapsulatingRealServersAndCarryALargeDownload() throws Exception {
+        tunnelThrough(Forwarding.ipip(), () -> TunnelDecapsulator.builder().ipip());
+    }
+
+    @Test
+    void shouldTunnelGueOverIpv6ToBothDecapsulatingRealServersAndCarryALargeDownload() throws Exception {
+        tunnelThrough(Forwarding.gue(GUE_PORT), () -> TunnelDecapsulator.builder().gue(GUE_PORT));
+    }
+
+    private void tunnelThrough(Forwarding forwarding, Supplier<TunnelDecapsulator.Builder> decapsulator)
+            throws Exception {
         try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
             Ipv6Lab v6 = Ipv6Lab.of(lab);
             Host client = lab.host("client");
@@ -75,14 +88,14 @@ class TunnelDirectorIpv6IT {
                     DownloadServer two = DownloadServer.start(rs2, "nginx2", 80, BIG, 8)) {
                 for (Host rs : List.of(rs1, rs2)) {
                     IoEventLoop loop = (IoEventLoop) loops.next();
-                    decaps.add(rs.netns().call(() -> TunnelDecapsulator.builder().ipip().tunName(tun)
+                    decaps.add(rs.netns().call(() -> decapsulator.get().tunName(tun)
                             .families(StandardProtocolFamily.INET6).loop(loop).build().start()));
                     RealServerSetup.in(rs.netns()).tunDevice(tun).vip(vip).apply();
                 }
                 try (PacketDirector dr = director.netns().call(() -> PacketDirector.builder()
                         .interfaceName(director.iface())
                         .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(director)))
-                        .loops(loops).virtualService(vs, Forwarding.ipip())
+                        .loops(loops).virtualService(vs, forwarding)
                         .gratuitousArp(3, Duration.ofMillis(100)).neighbourRefresh(Duration.ofSeconds(2))
                         .build().start())) {
                     await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(v6.address(rs1)))
