@@ -240,21 +240,9 @@ final class FullNatForwarder {
      */
     boolean fromServer6(ConnectionTable table) {
         FrameParser parser = path.parser();
-        if (parser.fragment() || !parser.hasPorts()) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
-        }
-        int protocol = parser.protocol();
-        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int entry = reply(table);
         if (entry == ConnectionTable.MISS) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
-        }
-        if (protocol == Ipv4Header.PROTOCOL_TCP) {
-            table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
-        } else {
-            table.onPacket(entry);
         }
         MemorySegment m = table.memory();
         FullNatRewriter.rewriteIpv6(parser, m, table.virtualAddressOffset(entry), table.virtualPort(entry), m,
@@ -263,6 +251,34 @@ final class FullNatForwarder {
                 .source(path.link().mac());
         path.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED.ordinal());
         return true;
+    }
+
+    /**
+     * Finds the full-NAT connection of the parsed reply (real server to local address and port)
+     * and feeds its state.
+     *
+     * @return the entry, or {@link ConnectionTable#MISS} if the frame is none of theirs (counted
+     *     as ignored)
+     */
+    private int reply(ConnectionTable table) {
+        FrameParser parser = path.parser();
+        if (parser.fragment() || !parser.hasPorts()) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
+            return ConnectionTable.MISS;
+        }
+        int protocol = parser.protocol();
+        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
+                parser.destinationAddressOffset(), parser.destinationPort());
+        if (entry == ConnectionTable.MISS) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
+            return ConnectionTable.MISS;
+        }
+        if (protocol == Ipv4Header.PROTOCOL_TCP) {
+            table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
+        } else {
+            table.onPacket(entry);
+        }
+        return entry;
     }
 
     /** The pool group of a real server endpoint. */
@@ -308,23 +324,10 @@ final class FullNatForwarder {
         if (parser.protocol() == Ipv4Header.PROTOCOL_ICMP && !parser.fragment()) {
             return icmpToClient();
         }
-        if (parser.fragment() || !parser.hasPorts()) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
-        }
         ConnectionTable table = path.table();
-        int protocol = parser.protocol();
-        Ipv4Header ip = parser.ipv4();
-        int entry = table.lookupReply(protocol, ip.source(), parser.sourcePort(), ip.destination(),
-                parser.destinationPort());
+        int entry = reply(table);
         if (entry == ConnectionTable.MISS) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
-        }
-        if (protocol == Ipv4Header.PROTOCOL_TCP) {
-            table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
-        } else {
-            table.onPacket(entry);
         }
         FullNatRewriter.rewriteIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry),
                 table.clientAddressIpv4(entry), table.clientPort(entry), path.frame().needsChecksum());

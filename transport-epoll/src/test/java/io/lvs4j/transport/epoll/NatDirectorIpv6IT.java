@@ -12,15 +12,11 @@ import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -29,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -46,8 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NatDirectorIpv6IT {
 
-    private static final String CLIENT = "2001:db8:7::11";
-    private static final String CLIENT_GATEWAY = "2001:db8:7::1";
+    private static final String CLIENT = Ipv6Lab.CLIENT_PREFIX + "11";
     private static final int BIG = 12 << 20;
 
     private static MultiThreadIoEventLoopGroup loops;
@@ -73,20 +67,12 @@ class NatDirectorIpv6IT {
             Host director = lab.host("director");
             Host rs1 = lab.host("rs1");
             Host rs2 = lab.host("rs2");
-            client.exec("ip", "-6", "addr", "flush", "dev", client.iface(), "scope", "global").check();
-            client.exec("ip", "-6", "addr", "add", CLIENT + "/64", "dev", client.iface(), "nodad").check();
-            client.exec("ip", "-6", "route", "add", "default", "via", CLIENT_GATEWAY).check();
-            director.exec("ip", "-6", "addr", "add", CLIENT_GATEWAY + "/64", "dev", director.iface(), "nodad").check();
+            assertEquals(CLIENT, Ipv6Lab.routeClientThroughDirector(client, director));
             for (Host rs : List.of(rs1, rs2)) {
                 rs.exec("ip", "-6", "route", "add", "default", "via", v6.address(director)).check();
             }
-            assertEquals("0", director.exec("sysctl", "-n", "net.ipv6.conf.all.forwarding").check().stdout().strip(),
-                    "the director's kernel forwards nothing itself");
             String vip = Ipv6Lab.vip(0x200);
-            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
-                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 8080, 1));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs2)), 8080, 1));
+            VirtualService vs = Ipv6Lab.service(Protocol.TCP, vip, 80, 8080, v6.addresses(rs1, rs2));
             VirtualService dns = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), 53,
                     Schedulers.create("rr", SchedulerOptions.DEFAULTS));
             dns.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 5353, 1));
@@ -99,15 +85,9 @@ class NatDirectorIpv6IT {
                             .loops(loops).virtualService(vs, Forwarding.masquerade()).virtualService(dns, Forwarding.masquerade())
                             .gratuitousArp(1, Duration.ofMillis(100)).neighbourRefresh(Duration.ofSeconds(2))
                             .build().start())) {
-                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(v6.address(rs1)))
-                        && dr.resolved(InetAddress.getByName(v6.address(rs2))));
+                Ipv6Lab.awaitResolved(dr, v6.addresses(rs1, rs2));
 
-                String url = "http://[" + vip + "]/";
-                List<String> names = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    names.add(client.exec("curl", "-6", "-sS", "-m", "5", "-g", url).check().stdout().strip());
-                }
-                assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), names);
+                assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), Ipv6Lab.names(client, vip, 4));
 
                 // One download from each server, the second with the director's transmit checksum
                 // offload off, so that the client verifies every checksum the director completed.
@@ -147,9 +127,10 @@ class NatDirectorIpv6IT {
                 assertTrue(!rs1.exec("ip", "-6", "route", "get", CLIENT).check().stdout().contains("mtu 1280"));
                 byte[] reply = new PacketBuilder().ipv6(vip, CLIENT).udp(53, clientPort).payload(new byte[1400])
                         .buildIpPacket();
-                inject(client, new PacketBuilder().ethernet(client.macBits(), director.macBits())
-                        .ipv6(CLIENT_GATEWAY.replace("::1", "::fe"), vip)
-                        .icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280).payload(Arrays.copyOf(reply, 512)).build());
+                Ipv6Lab.inject(client, new PacketBuilder().ethernet(client.macBits(), director.macBits())
+                        .ipv6(Ipv6Lab.CLIENT_PREFIX + "fe", vip)
+                        .icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280).payload(Arrays.copyOf(reply, 512)).build(),
+                        loops);
                 await().atMost(10, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.NAT_ICMP_TO_SERVER) == 1);
                 await().atMost(10, TimeUnit.SECONDS).until(() ->
                         rs1.exec("ip", "-6", "route", "get", CLIENT).check().stdout().contains("mtu 1280"));
@@ -157,17 +138,6 @@ class NatDirectorIpv6IT {
                 assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
                 assertEquals(0, dr.socketStatistics().txErrors());
             }
-        }
-    }
-
-    /** Sends a frame built by the test from a host's interface. */
-    private static void inject(Host from, byte[] frame) throws Exception {
-        try (PacketSocket socket = from.netns().call(() -> PacketSocket.open(loops.next(),
-                PacketSocketOptions.forInterface(from.iface()), false, s -> f -> { }));
-                Arena arena = Arena.ofShared()) {
-            MemorySegment segment = arena.allocate(frame.length);
-            MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
-            assertTrue(((IoEventLoop) socket.loop()).submit(() -> socket.send(segment, 0, frame.length)).get());
         }
     }
 }

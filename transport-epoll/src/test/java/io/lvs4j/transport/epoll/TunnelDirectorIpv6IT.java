@@ -2,10 +2,7 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
-import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
-import io.lvs4j.core.sched.SchedulerOptions;
-import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
@@ -27,7 +24,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -79,10 +75,7 @@ class TunnelDirectorIpv6IT {
             Host rs2 = lab.host("rs2");
             String vip = Ipv6Lab.vip(0x200);
             String tun = "tun-" + lab.tag();
-            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
-                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 80, 1));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs2)), 80, 1));
+            VirtualService vs = Ipv6Lab.service(Protocol.TCP, vip, 80, 80, v6.addresses(rs1, rs2));
             List<TunnelDecapsulator> decaps = new ArrayList<>();
             try (DownloadServer one = DownloadServer.start(rs1, "nginx1", 80, BIG, 8);
                     DownloadServer two = DownloadServer.start(rs2, "nginx2", 80, BIG, 8)) {
@@ -98,19 +91,11 @@ class TunnelDirectorIpv6IT {
                         .loops(loops).virtualService(vs, forwarding)
                         .gratuitousArp(3, Duration.ofMillis(100)).neighbourRefresh(Duration.ofSeconds(2))
                         .build().start())) {
-                    await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(v6.address(rs1)))
-                            && dr.resolved(InetAddress.getByName(v6.address(rs2))));
+                    Ipv6Lab.awaitResolved(dr, v6.addresses(rs1, rs2));
 
-                    String url = "http://[" + vip + "]/";
-                    List<String> names = new ArrayList<>();
-                    for (int i = 0; i < 4; i++) {
-                        names.add(client.exec("curl", "-6", "-sS", "-m", "5", "-g", url).check().stdout().strip());
-                    }
-                    assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), names);
+                    assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), Ipv6Lab.names(client, vip, 4));
                     for (int i = 0; i < 2; i++) {
-                        String sum = client.netns().exec(Duration.ofSeconds(60), "sh", "-c",
-                                "curl -6 -sS -m 50 -g 'http://[" + vip + "]/big.bin' | sha256sum").check().stdout();
-                        assertEquals(one.sha256(), sum.split(" ")[0], "download " + i);
+                        Ipv6Lab.download(client, vip, one.sha256(), "download " + i);
                     }
                     assertEquals(one.sha256(), two.sha256());
                     assertEquals(6, dr.counter(DirectorCounter.NEW_CONNECTIONS));
