@@ -36,9 +36,9 @@ import java.util.concurrent.TimeUnit;
  * Needs root (or {@code CAP_NET_ADMIN} and {@code CAP_NET_RAW}).
  */
 @Command(name = "realserver", mixinStandardHelpOptions = true,
-        description = {"Runs the real-server side of LVS tunnelling in user space until SIGTERM (as root):",
-            "receives IPIP / IPv6-in-IPv6 or GUE packets and injects the inner packets into a TUN device,",
-            "with the VIPs on lo, arp_ignore=1, arp_announce=2 and rp_filter off for the TUN device.",
+        description = {"Runs the real server of LVS tunnelling in user space until SIGTERM (root):",
+            "IPIP / IPv6-in-IPv6 or GUE packets in, their inner packets into a TUN device;",
+            "VIPs on lo, arp_ignore=1, arp_announce=2, rp_filter off for the TUN device.",
             "Logs the counters (packets, bytes, drops by reason) at exit."})
 public final class RealServerCommand implements Callable<Integer> {
 

@@ -69,15 +69,26 @@ class CheckConfigTest {
     }
 
     @Test
-    void shouldAcceptTheNatSampleAndMapItToNatForwarding() throws Exception {
-        int code = run("check-config", "conf/keepalived-nat.conf");
+    void shouldAcceptTheForwardingSamplesAndMapThemToTheirForwarding() throws Exception {
+        assertEquals(0, run("check-config", "conf/keepalived-nat.conf"));
+        assertEquals(0, run("check-config", "conf/keepalived-gue.conf"));
+        assertEquals(0, run("check-config", "conf/keepalived-fnat.conf"));
 
-        assertEquals(0, code);
         assertEquals("conf/keepalived-nat.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
-                + " 1 virtual_server, 2 real_servers; 0 warnings)\n", out.toString());
-        Director director = Director.fromConfig(KeepalivedConfigParser.withoutConfigId()
-                .load(Path.of("conf/keepalived-nat.conf")).config(), null).build();
-        assertEquals(Forwarding.masquerade(), director.forwardingOf(director.services().getFirst()));
+                + " 1 virtual_server, 2 real_servers; 0 warnings)\n"
+                + "conf/keepalived-gue.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
+                + " 1 virtual_server, 2 real_servers; 0 warnings)\n"
+                + "conf/keepalived-fnat.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
+                + " 1 virtual_server, 2 real_servers, 1 local_address_group; 0 warnings)\n", out.toString());
+        assertEquals(Forwarding.masquerade(), forwarding("conf/keepalived-nat.conf"));
+        assertEquals(Forwarding.gue(6080), forwarding("conf/keepalived-gue.conf"));
+        assertEquals(Forwarding.fullNat(), forwarding("conf/keepalived-fnat.conf"));
+    }
+
+    private static Forwarding forwarding(String file) throws Exception {
+        Director director = Director.fromConfig(KeepalivedConfigParser.withoutConfigId().load(Path.of(file)).config(),
+                null).build();
+        return director.forwardingOf(director.services().getFirst());
     }
 
     @Test

@@ -118,8 +118,8 @@ final class ConfigForwarding {
     private static Forwarding tunnel(String name, TunnelConfig t) {
         if (t.checksum() != TunnelConfig.Checksum.NOCSUM) {
             throw new IllegalArgumentException(name + ": the GUE option " + t.checksum().name().toLowerCase(
-                    java.util.Locale.ROOT) + " is not supported by lvs4j; its GUE packets carry no outer UDP"
-                    + " checksum (nocsum)");
+                    java.util.Locale.ROOT) + " is not supported by lvs4j; it sends GUE over IPv4 without an outer"
+                    + " UDP checksum (nocsum)");
         }
         return t.type() == TunnelConfig.Type.GUE ? Forwarding.gue(t.port()) : Forwarding.ipip();
     }

@@ -37,10 +37,13 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -309,28 +312,31 @@ public final class Director implements AutoCloseable {
         }
     }
 
+    /**
+     * Finds the interface's IPv6 address, global before link-local, in
+     * {@code /proc/thread-self/net/if_inet6}: the calling thread's network namespace, which
+     * {@link NetworkInterface} does not read for IPv6 (it reads the process's).
+     */
     private static Inet6Address primaryAddress6(String interfaceName) throws IOException {
-        try {
-            NetworkInterface ni = NetworkInterface.getByName(interfaceName);
-            if (ni == null) {
-                throw new IOException("no interface " + interfaceName);
+        Path table = Path.of("/proc/thread-self/net/if_inet6");
+        Inet6Address linkLocal = null;
+        for (String line : Files.readAllLines(Files.exists(table) ? table : Path.of("/proc/net/if_inet6"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 6 || !f[5].equals(interfaceName) || f[0].length() != 32) {
+                continue;
             }
-            Inet6Address linkLocal = null;
-            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                if (a instanceof Inet6Address v6 && !v6.isLinkLocalAddress()) {
-                    return v6;
-                }
-                if (a instanceof Inet6Address v6 && linkLocal == null) {
-                    linkLocal = v6;
-                }
+            Inet6Address address = (Inet6Address) InetAddress.getByAddress(HexFormat.of().parseHex(f[0]));
+            if (!address.isLinkLocalAddress()) {
+                return address;
             }
             if (linkLocal == null) {
-                throw new IOException("interface " + interfaceName + " has no IPv6 address for the IPv6 services");
+                linkLocal = address;
             }
-            return linkLocal;
-        } catch (SocketException e) {
-            throw new IOException("cannot read interface " + interfaceName, e);
         }
+        if (linkLocal == null) {
+            throw new IOException("interface " + interfaceName + " has no IPv6 address for the IPv6 services");
+        }
+        return linkLocal;
     }
 
     /** @return the full-NAT local addresses (DPVS's {@code laddr}) the data path sends from */

@@ -46,7 +46,10 @@ public enum DirectorCounter {
     NEIGHBOUR_SOLICITATIONS,
     /** Dropped: a neighbour advertisement or solicitation claiming an owned IPv6 address from another MAC. */
     DROP_NDP_SPOOF,
-    /** ICMPv6 errors to a VIP about a direct-routing connection's reply relayed to its real server. */
+    /**
+     * ICMPv6 errors to a VIP about a direct-routing connection's reply relayed to its real server;
+     * ICMP and ICMPv6 errors about a tunnelled connection's reply tunnelled to its real server.
+     */
     ICMP_RELAYED,
     /**
      * Dropped: a full-NAT connection's first packet (a client's SYN) found no free local port

@@ -33,10 +33,8 @@ import java.util.List;
  * ({@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}), no entry is made. The table hands every
  * port back as its entry is freed ({@link #released}).
  *
- * <p>IPv6 connections ({@link #connect6}, {@link #toServer6}, {@link #fromServer6}) take IPv6
- * local addresses, whose pools follow those of the IPv4 ones; their entries live in the loop's
- * IPv6 table, which hands their ports back through {@link #released6}. ICMPv6 errors about them
- * are not translated (they are left alone and counted as ignored).
+ * <p>One instance serves the IPv4 table, another (made by {@link #ipv6}) the IPv6 table with
+ * IPv6 local addresses; ICMP errors are translated for IPv4 only.
  *
  * <p>Not thread-safe: its loop only; allocation-free on the data path.
  */
@@ -54,18 +52,18 @@ final class FullNatForwarder {
     static final int NOT_FULL_NAT = -1;
 
     private final PacketDirector.LoopPath path;
+    /** Whether this forwarder serves the IPv6 table (its local addresses are IPv6). */
+    private final boolean ipv6;
     private final int[] locals;
-    /** The IPv6 local addresses, 16 bytes each. */
+    /** IPv6 local addresses, 16 bytes each; empty for IPv4. */
     private final MemorySegment locals6;
-    private final int locals6Count;
-    private final Arena arena;
+    private final int localCount;
+    /** Scratch for an IPv6 real server address. */
+    private final MemorySegment server6;
     private final LocalPortPool ports;
     /** The Ethernet source of each connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
-    /** The same for the IPv6 table, whose entries are numbered on their own; empty until prepared. */
-    private MemorySegment clientMacs6 = MemorySegment.NULL;
     private int nextLocal;
-    private int nextLocal6;
 
     /**
      * Makes the forwarder of one loop.
@@ -74,35 +72,70 @@ final class FullNatForwarder {
      * @param arena where the per-entry state lives
      * @param capacity the connection table's capacity
      * @param locals the local addresses
-     * @param locals6 the IPv6 local addresses, 16 bytes each
      * @param firstPort the lowest local port
      * @param lastPort the highest local port
      * @param loop this loop's index in the fanout group
      * @param loops the number of loops
      */
-    FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, int[] locals, List<byte[]> locals6,
-            int firstPort, int lastPort, int loop, int loops) {
+    FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, int[] locals, int firstPort,
+            int lastPort, int loop, int loops) {
+        this(path, arena, capacity, false, locals, List.of(), firstPort, lastPort, loop, loops);
+    }
+
+    private FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, boolean ipv6, int[] locals,
+            List<byte[]> locals6, int firstPort, int lastPort, int loop, int loops) {
         this.path = path;
-        this.arena = arena;
+        this.ipv6 = ipv6;
         this.locals = locals.clone();
-        this.locals6Count = locals6.size();
-        this.locals6 = arena.allocate(Math.max(1, locals6Count) * 16L);
-        for (int l = 0; l < locals6Count; l++) {
-            MemorySegment.copy(MemorySegment.ofArray(locals6.get(l)), 0, this.locals6, 16L * l, 16);
+        this.localCount = ipv6 ? locals6.size() : locals.length;
+        this.locals6 = arena.allocate(Math.max(1, locals6.size()) * 16L, 8);
+        for (int i = 0; i < locals6.size(); i++) {
+            MemorySegment.copy(MemorySegment.ofArray(locals6.get(i)), 0, this.locals6, 16L * i, 16);
         }
-        this.ports = LocalPortPool.builder().pools((locals.length + locals6Count) * SERVER_POOLS)
-                .range(firstPort, lastPort).residue(loop, loops).build();
+        this.server6 = arena.allocate(16, 8);
+        this.ports = LocalPortPool.builder().pools(localCount * SERVER_POOLS).range(firstPort, lastPort)
+                .residue(loop, loops).build();
         this.clientMacs = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
     }
 
     /**
-     * Makes room for the client MACs of the IPv6 connection table; call once, before its first
-     * frame.
+     * Makes the IPv6 forwarder of a loop: connections of the IPv6 table, from IPv6 local
+     * addresses, all ports of the range (IPv6 full-NAT runs on one loop).
      *
-     * @param capacity the IPv6 table's capacity
+     * @param path the loop's data path
+     * @param arena where the per-entry state lives
+     * @param capacity the IPv6 connection table's capacity
+     * @param locals the IPv6 local addresses (16 bytes each)
+     * @param firstPort the lowest local port
+     * @param lastPort the highest local port
+     * @return the forwarder
      */
-    void prepareIpv6(int capacity) {
-        clientMacs6 = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
+    static FullNatForwarder ipv6(PacketDirector.LoopPath path, Arena arena, int capacity, List<byte[]> locals,
+            int firstPort, int lastPort) {
+        return new FullNatForwarder(path, arena, capacity, true, new int[0], locals, firstPort, lastPort, 0, 1);
+    }
+
+    /** @return the connection table of this forwarder's family */
+    private ConnectionTable table() {
+        return path.table(ipv6 ? 6 : 4);
+    }
+
+    /**
+     * Tells whether an IPv6 address is one of the local addresses.
+     *
+     * @param memory memory holding the address
+     * @param offset where its 16 bytes start
+     * @return the local address's index, or -1
+     */
+    int ownsLocal6(MemorySegment memory, long offset) {
+        long high = memory.get(NetworkOrder.U64, offset);
+        long low = memory.get(NetworkOrder.U64, offset + 8);
+        for (int l = 0; l < localCount; l++) {
+            if (locals6.get(NetworkOrder.U64, 16L * l) == high && locals6.get(NetworkOrder.U64, 16L * l + 8) == low) {
+                return l;
+            }
+        }
+        return -1;
     }
 
     /** @return the local ports of this loop */
@@ -144,8 +177,50 @@ final class FullNatForwarder {
         return NO_LOCAL_PORT;
     }
 
+    /**
+     * Inserts a new IPv6 full-NAT connection for the parsed client frame, as {@link #connect}
+     * does for IPv4.
+     *
+     * @return the entry, {@link ConnectionTable#MISS} if the table is full (the port went back),
+     *     or {@link #NO_LOCAL_PORT} if no port was free (counted)
+     */
+    int connect6(int protocol, int clientPort, int port, int id, int template) {
+        FrameParser parser = path.parser();
+        path.serverIpv6(id, server6, 0);
+        int serverPort = path.serverPort(id);
+        int group = group6(serverPort);
+        for (int i = 0; i < localCount; i++) {
+            int l = nextLocal;
+            nextLocal = l + 1 == localCount ? 0 : l + 1;
+            int localPort = ports.allocate(l * SERVER_POOLS + group);
+            if (localPort != LocalPortPool.EXHAUSTED) {
+                return table().insertFullNat(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
+                        parser.destinationAddressOffset(), port, server6, 0, serverPort, id, locals6, 16L * l,
+                        localPort, template);
+            }
+        }
+        path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
+        return NO_LOCAL_PORT;
+    }
+
+    /** The pool group of the IPv6 real server endpoint in {@link #server6}. */
+    private int group6(int port) {
+        long high = server6.get(NetworkOrder.U64, 0);
+        long low = server6.get(NetworkOrder.U64, 8);
+        long folded = high ^ Long.rotateLeft(low, 29);
+        return group((int) (folded ^ (folded >>> 32)), port);
+    }
+
     /** The connection table's {@link ConnectionTable.FullNatListener}: a port is free again. */
     void released(MemorySegment memory, long localAddress, int localPort, int destinationId) {
+        if (ipv6) {
+            int l = ownsLocal6(memory, localAddress);
+            if (l >= 0) {
+                path.serverIpv6(destinationId, server6, 0);
+                ports.release(l * SERVER_POOLS + group6(path.serverPort(destinationId)), localPort);
+            }
+            return;
+        }
         int local = memory.get(NetworkOrder.U32, localAddress);
         for (int l = 0; l < locals.length; l++) {
             if (locals[l] == local) {
@@ -154,131 +229,6 @@ final class FullNatForwarder {
                 return;
             }
         }
-    }
-
-    /** @return the index of the IPv6 local address equal to 16 bytes of a frame, or -1 */
-    int ownsLocal6(MemorySegment frame, long offset) {
-        long high = frame.get(NetworkOrder.U64, offset);
-        long low = frame.get(NetworkOrder.U64, offset + 8);
-        for (int l = 0; l < locals6Count; l++) {
-            if (locals6.get(NetworkOrder.U64, 16L * l + 8) == low && locals6.get(NetworkOrder.U64, 16L * l) == high) {
-                return l;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Inserts a new IPv6 full-NAT connection of the parsed frame with an IPv6 local address and a
-     * free local port toward its real server. The pool group is chosen by the destination id
-     * and port, so that one server endpoint always draws from one pool.
-     *
-     * @param table the loop's IPv6 table
-     * @param server memory holding the real server's 16-byte address at offset 0
-     * @return the entry, {@link ConnectionTable#MISS} if the table is full (the port went back),
-     *     or {@link #NO_LOCAL_PORT} if no port was free (counted)
-     */
-    int connect6(ConnectionTable table, int protocol, int clientPort, int port, MemorySegment server, int id,
-            int template) {
-        FrameParser parser = path.parser();
-        int serverPort = path.serverPort(id);
-        int group = group(id, serverPort);
-        for (int i = 0; i < locals6Count; i++) {
-            int l = nextLocal6;
-            nextLocal6 = l + 1 == locals6Count ? 0 : l + 1;
-            int localPort = ports.allocate((locals.length + l) * SERVER_POOLS + group);
-            if (localPort != LocalPortPool.EXHAUSTED) {
-                return table.insertFullNat(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
-                        parser.destinationAddressOffset(), port, server, 0, serverPort, id, locals6, 16L * l,
-                        localPort, template);
-            }
-        }
-        path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
-        return NO_LOCAL_PORT;
-    }
-
-    /** The IPv6 table's {@link ConnectionTable.FullNatListener}: a port is free again. */
-    void released6(MemorySegment memory, long localAddress, int localPort, int destinationId) {
-        int l = ownsLocal6(memory, localAddress);
-        if (l >= 0) {
-            ports.release((locals.length + l) * SERVER_POOLS + group(destinationId, path.serverPort(destinationId)),
-                    localPort);
-        }
-    }
-
-    /**
-     * Rewrites a client's IPv6 frame of a connection for its real server: source the local
-     * address and port, destination the real server's.
-     *
-     * @param table the loop's IPv6 table
-     * @param entry the connection
-     * @return {@code true} if the frame is to be sent on
-     */
-    boolean toServer6(ConnectionTable table, int entry) {
-        FrameParser parser = path.parser();
-        long mac = path.serverMac(table.destination(entry));
-        if (mac == 0) {
-            return false;
-        }
-        EthernetHeader ethernet = parser.ethernet();
-        clientMacs6.setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
-        MemorySegment m = table.memory();
-        FullNatRewriter.rewriteIpv6(parser, m, table.localAddressOffset(entry), table.localPort(entry), m,
-                table.destinationAddressOffset(entry), table.destinationPort(entry), path.frame().needsChecksum());
-        ethernet.destination(mac).source(path.link().mac());
-        path.counters().increment(DirectorCounter.FORWARDED.ordinal());
-        return true;
-    }
-
-    /**
-     * Handles an IPv6 frame to a local address: a real server's reply to a full-NAT connection
-     * is rewritten for its client (source the virtual address and port, destination the
-     * client's); anything else is left alone.
-     *
-     * @param table the loop's IPv6 table
-     * @return {@code true} if the frame is to be sent on
-     */
-    boolean fromServer6(ConnectionTable table) {
-        FrameParser parser = path.parser();
-        int entry = reply(table);
-        if (entry == ConnectionTable.MISS) {
-            return false;
-        }
-        MemorySegment m = table.memory();
-        FullNatRewriter.rewriteIpv6(parser, m, table.virtualAddressOffset(entry), table.virtualPort(entry), m,
-                table.clientAddressOffset(entry), table.clientPort(entry), path.frame().needsChecksum());
-        parser.ethernet().destination(clientMacs6.getAtIndex(ValueLayout.JAVA_LONG, entry))
-                .source(path.link().mac());
-        path.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED.ordinal());
-        return true;
-    }
-
-    /**
-     * Finds the full-NAT connection of the parsed reply (real server to local address and port)
-     * and feeds its state.
-     *
-     * @return the entry, or {@link ConnectionTable#MISS} if the frame is none of theirs (counted
-     *     as ignored)
-     */
-    private int reply(ConnectionTable table) {
-        FrameParser parser = path.parser();
-        if (parser.fragment() || !parser.hasPorts()) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return ConnectionTable.MISS;
-        }
-        int protocol = parser.protocol();
-        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
-        if (entry == ConnectionTable.MISS) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return ConnectionTable.MISS;
-        }
-        if (protocol == Ipv4Header.PROTOCOL_TCP) {
-            table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
-        } else {
-            table.onPacket(entry);
-        }
-        return entry;
     }
 
     /** The pool group of a real server endpoint. */
@@ -297,7 +247,7 @@ final class FullNatForwarder {
      * @return {@code true} if the frame is to be sent on
      */
     boolean toServer(int entry) {
-        ConnectionTable table = path.table();
+        ConnectionTable table = table();
         FrameParser parser = path.parser();
         long mac = path.serverMac(table.destination(entry));
         if (mac == 0) {
@@ -305,8 +255,14 @@ final class FullNatForwarder {
         }
         EthernetHeader ethernet = parser.ethernet();
         clientMacs.setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
-        FullNatRewriter.rewriteIpv4(parser, table.localAddressIpv4(entry), table.localPort(entry),
-                table.destinationAddressIpv4(entry), table.destinationPort(entry), path.frame().needsChecksum());
+        if (ipv6) {
+            FullNatRewriter.rewriteIpv6(parser, table.memory(), table.localAddressOffset(entry), table.localPort(entry),
+                    table.memory(), table.destinationAddressOffset(entry), table.destinationPort(entry),
+                    path.frame().needsChecksum());
+        } else {
+            FullNatRewriter.rewriteIpv4(parser, table.localAddressIpv4(entry), table.localPort(entry),
+                    table.destinationAddressIpv4(entry), table.destinationPort(entry), path.frame().needsChecksum());
+        }
         ethernet.destination(mac).source(path.link().mac());
         path.counters().increment(DirectorCounter.FORWARDED.ordinal());
         return true;
@@ -321,16 +277,34 @@ final class FullNatForwarder {
      */
     boolean fromServer() {
         FrameParser parser = path.parser();
-        if (parser.protocol() == Ipv4Header.PROTOCOL_ICMP && !parser.fragment()) {
+        if (!ipv6 && parser.protocol() == Ipv4Header.PROTOCOL_ICMP && !parser.fragment()) {
             return icmpToClient();
         }
-        ConnectionTable table = path.table();
-        int entry = reply(table);
-        if (entry == ConnectionTable.MISS) {
+        if (parser.fragment() || !parser.hasPorts()) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
         }
-        FullNatRewriter.rewriteIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry),
-                table.clientAddressIpv4(entry), table.clientPort(entry), path.frame().needsChecksum());
+        ConnectionTable table = table();
+        int protocol = parser.protocol();
+        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
+                parser.destinationAddressOffset(), parser.destinationPort());
+        if (entry == ConnectionTable.MISS) {
+            path.counters().increment(DirectorCounter.IGNORED.ordinal());
+            return false;
+        }
+        if (protocol == Ipv4Header.PROTOCOL_TCP) {
+            table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
+        } else {
+            table.onPacket(entry);
+        }
+        if (ipv6) {
+            FullNatRewriter.rewriteIpv6(parser, table.memory(), table.virtualAddressOffset(entry), table.virtualPort(entry),
+                    table.memory(), table.clientAddressOffset(entry), table.clientPort(entry),
+                    path.frame().needsChecksum());
+        } else {
+            FullNatRewriter.rewriteIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry),
+                    table.clientAddressIpv4(entry), table.clientPort(entry), path.frame().needsChecksum());
+        }
         parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
                 .source(path.link().mac());
         path.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED.ordinal());

@@ -79,13 +79,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link NeighbourDiscovery}: solicitations for the VIP answered while active, unsolicited
  * advertisements where IPv4 VIPs get gratuitous ARPs, real servers solicited from the
  * director's own IPv6 address, {@link Builder#directorAddress6}); their connections live in a
- * second, IPv6 table of each loop. A director with an IPv6 service steers its frames to the
- * loops by the client's address of either family, as for NAT
- * ({@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}).
+ * second, IPv6 table of each loop. The default fanout steers by the IPv4 source only, so every
+ * IPv6 frame reaches the first loop.
  *
- * <p>NAT replies go back to the MAC address the connection's client frames came from (the
- * client itself or the router in front of the director), so the director needs no routing
- * table of its own.
+ * <p>NAT ({@link NatForwarder}, IPv4 and IPv6) replies go back to the MAC address the
+ * connection's client frames came from (the client itself or the router in front of the
+ * director), so the director needs no routing table of its own. A director with a NAT service
+ * steers frames by the client's address in both directions
+ * ({@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}, IPv6 too), so that a real server's reply
+ * reaches the loop that owns its connection.
  *
  * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
  * reach the real server from one of the director's local addresses
@@ -97,7 +99,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the number of loops) and the fanout program steers frames to a local address by their
  * destination port, so replies reach the loop owning their connection; a connection for which
  * no local port is free is refused (its SYN dropped and counted in
- * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}).
+ * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}). IPv6 services get IPv6 local addresses,
+ * owned through Neighbor Discovery; IPv6 full-NAT runs on one event loop (the fanout has no
+ * IPv6 local-port clause) and translates no ICMPv6 errors.
  *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
@@ -140,11 +144,14 @@ public final class PacketDirector implements AutoCloseable {
     private final int[] rsPort;
     private final Neighbours neighbours;
     private final DestinationRegistry registry;
-    /** Full-NAT local addresses, owned in user space as VIPs are; empty without full-NAT. */
+    /** Full-NAT IPv4 local addresses, owned in user space as VIPs are; empty without full-NAT. */
     private final int[] localAddresses;
-    /** The IPv6 full-NAT local addresses, 16 bytes each. */
+    /** Full-NAT IPv6 local addresses (16 bytes each), owned through Neighbor Discovery. */
     private final List<byte[]> localAddresses6;
+    /** Whether an IPv4 service is full-NAT. */
     private final boolean hasFullNat;
+    /** Whether an IPv6 service is full-NAT. */
+    private final boolean hasFullNat6;
     private int loopCount = 1;
     private final List<LoopPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
@@ -190,7 +197,16 @@ public final class PacketDirector implements AutoCloseable {
                 .mapToInt(PacketDirector::ipv4).toArray();
         localAddresses6 = config.localAddresses.stream().filter(a -> a instanceof Inet6Address)
                 .map(InetAddress::getAddress).toList();
-        hasFullNat = config.forwardings.stream().anyMatch(f -> f.method() == ForwardingMethod.FULL_NAT);
+        boolean fullNat4 = false;
+        boolean fullNat6 = false;
+        for (int s = 0; s < n; s++) {
+            if (forwarding[s].method() == ForwardingMethod.FULL_NAT) {
+                fullNat4 |= vsVersion[s] == 4;
+                fullNat6 |= vsVersion[s] == 6;
+            }
+        }
+        hasFullNat = fullNat4;
+        hasFullNat6 = fullNat6;
         rsPort = new int[config.maxRealServers];
         neighbours = new Neighbours(config.maxRealServers, config.neighbourRefresh.toNanos() * 3);
         registry = new DestinationRegistry(config.maxRealServers);
@@ -286,10 +302,8 @@ public final class PacketDirector implements AutoCloseable {
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
-        if (seesReplies || !vips6.isEmpty()) {
-            // Replies must reach the loop that owns their connection, and IPv6 clients must spread
-            // over the loops (the IPv4 source program sends every IPv6 frame to the first):
-            // steer by the client's address.
+        if (seesReplies) {
+            // Replies must reach the loop that owns their connection: steer by the client's address.
             options = options.withClientFanout(virtualAddresses());
         }
         loopCount = 0;
@@ -297,6 +311,9 @@ public final class PacketDirector implements AutoCloseable {
         if (hasFullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
             throw new IllegalStateException("full-NAT over " + loopCount
                     + " loops needs a classic BPF fanout, which steers replies by local port");
+        }
+        if (hasFullNat6 && loopCount > 1) {
+            throw new IllegalStateException("IPv6 full-NAT runs on one event loop, not " + loopCount);
         }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
@@ -336,7 +353,7 @@ public final class PacketDirector implements AutoCloseable {
                 ? FanoutProgram.clientAddress(loopCount, options.fanoutVirtualAddresses())
                 : FanoutProgram.ipv4Source(loopCount);
         try {
-            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, localAddresses, localAddresses6));
+            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, localAddresses));
         } catch (IOException e) {
             group.close();
             throw e;
@@ -435,6 +452,9 @@ public final class PacketDirector implements AutoCloseable {
         for (LoopPath path : paths) {
             if (path.fullNat != null) {
                 sum += path.fullNat.ports().inUse();
+            }
+            if (path.fullNat6 != null) {
+                sum += path.fullNat6.ports().inUse();
             }
         }
         return sum;
@@ -576,6 +596,7 @@ public final class PacketDirector implements AutoCloseable {
         private final PlainFrame plain = new PlainFrame();
         private final NatForwarder nat;
         private final FullNatForwarder fullNat;
+        private final FullNatForwarder fullNat6;
         private final TunnelForwarder tunnel;
         private ReceivedFrame frame;
         private long now = System.nanoTime();
@@ -584,7 +605,7 @@ public final class PacketDirector implements AutoCloseable {
         LoopPath(FrameSender sender, int index) {
             this.sender = sender;
             this.fullNat = hasFullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
-                    localAddresses, localAddresses6, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
+                    localAddresses, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
                     : null;
             ConnectionTable.Builder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock);
@@ -593,21 +614,23 @@ public final class PacketDirector implements AutoCloseable {
             }
             this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
+            this.fullNat6 = hasFullNat6 ? FullNatForwarder.ipv6(this, arena, config.connectionCapacity,
+                    localAddresses6, config.firstLocalPort, config.lastLocalPort) : null;
             ConnectionTable.Builder tables6 = ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock);
-            if (fullNat != null && !localAddresses6.isEmpty()) {
-                tables6.fullNat(fullNat::released6);
-                fullNat.prepareIpv6(config.connectionCapacity);
+            if (fullNat6 != null) {
+                tables6.fullNat(fullNat6::released);
             }
             this.table6 = vips6.isEmpty() ? null : tables6.build();
+            if (nat != null && table6 != null) {
+                nat.prepareIpv6(config.connectionCapacity);
+            }
             List<byte[]> owned6 = new ArrayList<>(vips6);
             owned6.addAll(localAddresses6);
             this.ndp = new NeighbourDiscovery(neighbours, counters, drops, sender, arena,
                     config.directorAddress6 == null ? null : config.directorAddress6.getAddress(), owned6);
-            if (nat != null && table6 != null) {
-                nat.prepareIpv6(config.connectionCapacity);
-            }
-            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12);
+            this.tunnel = new TunnelForwarder(this, arena, paths.size() << 12,
+                    config.directorAddress6 == null ? null : config.directorAddress6.getAddress());
         }
 
         /**
@@ -684,6 +707,11 @@ public final class PacketDirector implements AutoCloseable {
             return neighbours.address(destinationId);
         }
 
+        /** Copies a real server's IPv6 address (by destination id) into memory. */
+        void serverIpv6(int destinationId, MemorySegment into, long offset) {
+            neighbours.address6(destinationId, into, offset);
+        }
+
         /** @return a real server's port by destination id */
         int serverPort(int destinationId) {
             return rsPort[destinationId];
@@ -697,11 +725,6 @@ public final class PacketDirector implements AutoCloseable {
         /** @return the loop's clock reading, advanced by every tick (100 ms) */
         long now() {
             return now;
-        }
-
-        /** @return the tunnel forwarder (IPv6 services call {@link TunnelForwarder#toServer6}) */
-        TunnelForwarder tunnel() {
-            return tunnel;
         }
 
         /** @return the MAC of a destination, 0 if unresolved (counted) */
@@ -742,6 +765,9 @@ public final class PacketDirector implements AutoCloseable {
             if (s < 0) {
                 if (toUs && fullNat != null && fullNat.ownsLocal(vip)) {
                     return fullNat.fromServer();
+                }
+                if (toUs && parser.quotedVersion() == 4 && ownsVip(vip) && tunnelIcmp()) {
+                    return false; // an ICMP error to a VIP about a tunnelled connection's reply: tunnelled on
                 }
                 if (toUs && fullNat != null && parser.quotedVersion() == 4 && ownsVip(vip)) {
                     int verdict = fullNat.icmpToServer(); // an ICMP error to a VIP, about a reply
@@ -790,24 +816,20 @@ public final class PacketDirector implements AutoCloseable {
                     && ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), active, now)) {
                 return false;
             }
-            if (table6 == null) { // no IPv6 service: nothing to forward
-                counters.increment(DirectorCounter.IGNORED.ordinal());
-                return false;
-            }
             MemorySegment segment = parser.segment();
             long vip = parser.destinationAddressOffset();
             int port = parser.destinationPort();
             boolean toUs = active && parser.ethernet().destination() == link.mac();
+            if (toUs && fullNat6 != null && fullNat6.ownsLocal6(segment, vip) >= 0) {
+                return fullNat6.fromServer(); // a real server's reply to an IPv6 local address
+            }
             if (toUs && parser.quotedVersion() == 6 && ndp.owned(segment, vip) >= 0) {
                 return icmpToServer6();
             }
             int s = toUs ? service6(protocol, segment, vip, port) : -1;
             if (s < 0) {
-                if (toUs && fullNat != null && fullNat.ownsLocal6(segment, vip) >= 0) {
-                    return fullNat.fromServer6(table6);
-                }
-                if (toUs && nat != null && ndp.owned(segment, vip) < 0) {
-                    return nat.fromServer(table6);
+                if (toUs && nat != null && table6 != null && ndp.owned(segment, vip) < 0) {
+                    return nat.fromServer(table6); // a real server's reply, or an error about a client's packet
                 }
                 if (parser.fragment() && ndp.owned(segment, vip) >= 0) {
                     counters.increment(DirectorCounter.DROP_FRAGMENT.ordinal());
@@ -828,17 +850,41 @@ public final class PacketDirector implements AutoCloseable {
             }
             return switch (forwarding[s].method()) {
                 case DIRECT_ROUTE -> directRoute(table6, entry);
+                case TUNNEL -> tunnel.toServer6(entry, table6, forwarding[s]);
                 case MASQUERADE -> nat.toServer(table6, entry);
-                case FULL_NAT -> fullNat.toServer6(table6, entry);
-                case TUNNEL -> tunnel.toServer6(entry, table6, ndp.self(), 0, forwarding[s]);
+                case FULL_NAT -> fullNat6.toServer(entry);
             };
         }
 
         /**
+         * Tunnels an ICMP error sent to a VIP (by a router on the clients' side) about a reply of a
+         * tunnelled connection to that connection's real server, as IPVS does, so that the
+         * server's path MTU discovery works.
+         *
+         * @return {@code false} if the error is not about a tunnelled connection
+         */
+        private boolean tunnelIcmp() {
+            int quoted = parser.quotedProtocol();
+            if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+                return false;
+            }
+            // The quoted reply read backwards: its destination is the client, its source the VIP.
+            int entry = table.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int s = entry == ConnectionTable.MISS ? -1
+                    : service(quoted, table.virtualAddressIpv4(entry), table.virtualPort(entry));
+            if (s < 0 || forwarding[s].method() != ForwardingMethod.TUNNEL) {
+                return false;
+            }
+            counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+            tunnel.toServer(entry, forwarding[s]);
+            return true;
+        }
+
+        /**
          * Relays an ICMPv6 error sent to a VIP (by a router on the clients' side: packet too big,
-         * unreachable) about a reply of a connection to that connection's real server, as IPVS
-         * does, so that the server's path MTU discovery works: unchanged for direct routing,
-         * translated by the NAT forwarder for NAT, encapsulated for tunnelling.
+         * unreachable) about a reply of a direct-routing connection to that connection's real
+         * server unchanged, as IPVS does, so that the server's path MTU discovery works.
          */
         private boolean icmpToServer6() {
             int quoted = parser.quotedProtocol();
@@ -851,11 +897,12 @@ public final class PacketDirector implements AutoCloseable {
                     parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
             int s = entry == ConnectionTable.MISS ? -1
                     : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
-            if (s >= 0 && forwarding[s].method() == ForwardingMethod.MASQUERADE) {
-                return nat.icmpToServer(table6);
-            }
             if (s >= 0 && forwarding[s].method() == ForwardingMethod.TUNNEL) {
-                return tunnel.toServer6(entry, table6, ndp.self(), 0, forwarding[s]); // the error, encapsulated
+                counters.increment(DirectorCounter.ICMP_RELAYED.ordinal());
+                return tunnel.toServer6(entry, table6, forwarding[s]);
+            }
+            if (s >= 0 && forwarding[s].method() == ForwardingMethod.MASQUERADE) {
+                return nat.icmpToServer(table6); // translated for the real server, not relayed
             }
             if (s < 0 || forwarding[s].method() != ForwardingMethod.DIRECT_ROUTE) {
                 counters.increment(DirectorCounter.IGNORED.ordinal());
@@ -963,8 +1010,7 @@ public final class PacketDirector implements AutoCloseable {
                     ? table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
                             parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id,
                             forwarding[s].method(), template)
-                    : parser.ipVersion() == 6 ? fullNat.connect6(table, protocol, clientPort, port, serverAddress, id,
-                            template)
+                    : parser.ipVersion() == 6 ? fullNat6.connect6(protocol, clientPort, port, id, template)
                     : fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
                             id, template);
             if (entry < 0) {
@@ -1114,9 +1160,8 @@ public final class PacketDirector implements AutoCloseable {
         /**
          * @param value socket options; default {@link PacketSocketOptions#forInterface} with
          *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout. A director with a NAT
-         *        or an IPv6 service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}
-         *        over its VIPs (its real servers' replies must reach the loop of their connection;
-         *        IPv6 clients spread over the loops).
+         *        service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS} over its
+         *        VIPs (its real servers' replies must reach the loop of their connection).
          * @return this builder
          */
         public Builder socketOptions(PacketSocketOptions value) {
@@ -1154,8 +1199,8 @@ public final class PacketDirector implements AutoCloseable {
          * address offers its ports once per group of real servers (16 groups by endpoint), and
          * costs about 2 MiB of local port pools over all loops with the default port range.
          *
-         * @param addresses one or more IPv4 or IPv6 addresses (IPv6 ones for IPv6 services, owned
-         *        through Neighbor Discovery), none of them a VIP
+         * @param addresses one or more addresses, none of them a VIP: IPv4 ones for IPv4 services,
+         *        IPv6 ones (answered by Neighbor Discovery) for IPv6 services
          * @return this builder
          */
         public Builder localAddresses(InetAddress... addresses) {
@@ -1259,10 +1304,10 @@ public final class PacketDirector implements AutoCloseable {
 
         private void checkLocalAddresses() {
             for (int s = 0; s < services.size(); s++) {
-                boolean v4 = services.get(s).address() instanceof Inet4Address;
+                Class<?> family = services.get(s).address().getClass();
                 if (forwardings.get(s).method() == ForwardingMethod.FULL_NAT
-                        && localAddresses.stream().noneMatch(a -> a instanceof Inet4Address == v4)) {
-                    throw new IllegalStateException("a full-NAT service needs localAddresses of its address family: "
+                        && localAddresses.stream().noneMatch(family::isInstance)) {
+                    throw new IllegalStateException("a full-NAT service needs localAddresses of its family: "
                             + services.get(s));
                 }
             }

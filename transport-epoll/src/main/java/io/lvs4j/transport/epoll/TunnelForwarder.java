@@ -17,6 +17,7 @@ import io.lvs4j.transport.epoll.internal.LoopCounters;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Tunnelling (LVS-TUN) on one loop of a {@link PacketDirector}: a client's packet is wrapped in
@@ -25,7 +26,8 @@ import java.lang.foreign.MemorySegment;
  * {@code ip_vs_tunnel_xmit_v6} do, and sent in a new frame to the real server's MAC address; the
  * real server decapsulates it and answers the client directly from the VIP. The outer header is
  * of the inner packet's family: IPv4 in IPv4 ({@link #toServer}), IPv6 in IPv6
- * ({@link #toServer6}).
+ * ({@link #toServer6}). ICMP errors that routers on the clients' side send to a VIP about a
+ * server's reply take the same way to the connection's server, as in IPVS.
  *
  * <p>MTU as IPVS handles it: the tunnel's MTU is the link's minus the encapsulation. A packet
  * that does not fit and carries DF (every IPv6 packet counts as DF) is dropped and answered with
@@ -77,9 +79,16 @@ final class TunnelForwarder {
     private MemorySegment server6;
     private long server6Offset;
 
-    TunnelForwarder(PacketDirector.LoopPath path, Arena arena, int firstIdentification) {
+    /** The director's own IPv6 address, the outer source of IPv6 tunnels; {@code null} without one. */
+    private final MemorySegment director6;
+
+    TunnelForwarder(PacketDirector.LoopPath path, Arena arena, int firstIdentification, byte[] directorAddress6) {
         this.path = path;
         this.out = arena.allocate(BUFFER, 64);
+        this.director6 = directorAddress6 == null ? null : arena.allocate(16);
+        if (director6 != null) {
+            MemorySegment.copy(directorAddress6, 0, director6, ValueLayout.JAVA_BYTE, 0, 16);
+        }
         this.encapsulation = new Encapsulation(firstIdentification);
         this.icmp = new IcmpErrors(firstIdentification);
         this.icmpRefilled = path.now();
@@ -102,6 +111,23 @@ final class TunnelForwarder {
         outer(4, forwarding, mac);
         server4 = table.destinationAddressIpv4(entry);
         return forward();
+    }
+
+    /**
+     * Encapsulates the client's IPv6 frame the loop just parsed in IPv6 from the director's own
+     * IPv6 address, as {@link #toServer6(int, ConnectionTable, MemorySegment, long, Forwarding)}.
+     *
+     * @param entry the connection
+     * @param table the IPv6 connection table holding it
+     * @param forwarding the service's forwarding
+     * @return {@code false} always: the received frame itself is never sent on
+     */
+    boolean toServer6(int entry, ConnectionTable table, Forwarding forwarding) {
+        if (director6 == null) {
+            path.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
+            return false;
+        }
+        return toServer6(entry, table, director6, 0, forwarding);
     }
 
     /**

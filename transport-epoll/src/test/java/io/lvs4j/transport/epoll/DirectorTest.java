@@ -119,8 +119,8 @@ class DirectorTest {
         assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 198.18.0.12 uses lvs_method DR and the"
                 + " virtual server NAT; lvs4j forwards all servers of a virtual server by one method",
                 assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(mixed, "eth0")).getMessage());
-        assertEquals("virtual_server [198.18.0.10]:tcp:80: the GUE option csum is not supported by lvs4j; its GUE"
-                + " packets carry no outer UDP checksum (nocsum)",
+        assertEquals("virtual_server [198.18.0.10]:tcp:80: the GUE option csum is not supported by lvs4j; it sends"
+                + " GUE over IPv4 without an outer UDP checksum (nocsum)",
                 assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(checksum, "eth0")).getMessage());
         assertEquals("virtual_server [198.18.0.10]:tcp:80: real_server 2001:db8:0:0:0:0:0:11 is of another address"
                 + " family; lvs4j does not tunnel between IPv4 and IPv6",

@@ -23,6 +23,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.PortUnreachableException;
 import java.io.OutputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -342,6 +343,63 @@ class FullNatDirectorIT {
                 expireAll(dr);
                 assertEquals(0, dr.localPortsInUse());
             }
+        }
+    }
+
+    @Test
+    void shouldServeIpv6ClientsThroughServersWithoutRouteToThemAndCarryTenMegabytesIntact() throws Exception {
+        MultiThreadIoEventLoopGroup oneLoop = PacketSocketGroup.newEventLoopGroup(1);
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Ipv6Lab v6 = Ipv6Lab.of(lab);
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            // The real servers live in 2001:db8:7::/64 only: no address, no route in the client's network.
+            String rs1 = "2001:db8:7::7";
+            String rs2 = "2001:db8:7::8";
+            for (String[] rs : new String[][] {{"rs1", rs1}, {"rs2", rs2}}) {
+                Host host = lab.host(rs[0]);
+                host.exec("ip", "-6", "addr", "del", v6.address(host) + "/64", "dev", host.iface()).check();
+                host.exec("ip", "-6", "addr", "add", rs[1] + "/64", "dev", host.iface(), "nodad").check();
+                assertFalse(host.exec("ip", "-6", "route", "get", v6.address(client)).ok(), rs[0] + " has a route");
+            }
+            director.exec("ip", "-6", "addr", "add", "2001:db8:7::2/64", "dev", director.iface(), "nodad").check();
+            director.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=0").check();
+            String local = "2001:db8:7::fe";
+            String vip = Ipv6Lab.vip(0x200);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(rs1), 80, 1));
+            vs.addRealServer(RealServer.of(InetAddress.getByName(rs2), 80, 1));
+            try (DownloadServer one = DownloadServer.start(lab.host("rs1"), "nginx1", 80, BIG, 8);
+                    DownloadServer two = DownloadServer.start(lab.host("rs2"), "nginx2", 80, BIG, 8);
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder()
+                            .interfaceName(director.iface())
+                            .directorAddress6((Inet6Address) InetAddress.getByName("2001:db8:7::2"))
+                            .loops(oneLoop).virtualService(vs, Forwarding.fullNat())
+                            .localAddresses(InetAddress.getByName(local)).neighbourRefresh(Duration.ofSeconds(2))
+                            .clock(clock).build().start())) {
+                awaitResolved(dr, rs1, rs2);
+                String url = "http://[" + vip + "]/";
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    names.add(client.exec("curl", "-6", "-sS", "-m", "5", "-g", url).check().stdout().strip());
+                }
+                assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), names);
+                for (int i = 0; i < 2; i++) {
+                    String sum = client.netns().exec(Duration.ofSeconds(60), "sh", "-c",
+                            "curl -6 -sS -m 50 -g 'http://[" + vip + "]/big.bin' | sha256sum").check().stdout();
+                    assertEquals(one.sha256(), sum.split(" ")[0], "download " + i);
+                }
+                assertEquals(one.sha256(), two.sha256());
+                assertEquals(6, dr.counter(DirectorCounter.NEW_CONNECTIONS));
+                assertTrue(dr.counter(DirectorCounter.FULL_NAT_REPLIES_FORWARDED) > 2 * BIG / 65536);
+                assertEquals(0, dr.socketStatistics().txErrors());
+                assertEquals(6, dr.localPortsInUse());
+                expireAll(dr);
+                assertEquals(0, dr.localPortsInUse());
+            }
+        } finally {
+            oneLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

@@ -9,6 +9,8 @@ import io.lvs4j.core.packet.Checksums;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.Icmpv6Header;
+import io.lvs4j.core.packet.NdpMessage;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.packet.TcpHeader;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -362,6 +365,89 @@ class FullNatForwarderTest {
         path.tick();
         assertEquals(0, director.connectionCount());
         assertEquals(0, director.localPortsInUse());
+    }
+
+    @Test
+    void shouldRewriteIpv6BothWaysAndAnswerSolicitationsForTheLocalAddress() throws Exception {
+        String vip6 = "2001:db8::100";
+        String client6 = "2001:db8::b";
+        String server6 = "2001:db8:1::7";
+        String local6 = "2001:db8:1::fe";
+        String director6 = "2001:db8:1::2";
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip6), 80,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        vs.addRealServer(RealServer.of(InetAddress.getByName(server6), 8080, 1));
+        director = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+                .directorAddress6((java.net.Inet6Address) InetAddress.getByName(director6))
+                .virtualService(vs, Forwarding.fullNat()).localAddresses(InetAddress.getByName(local6))
+                .localPortRange(7000, 7000).connectionCapacity(64).clock(() -> clock[0]).build();
+        director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
+        path = director.newPath((frame, offset, length) -> {
+            sent.add(frame.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+            return true;
+        });
+        path.tick();
+        feed(ndp(RS1_MAC, DIRECTOR_MAC, server6, director6, Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,
+                NdpMessage.FLAG_SOLICITED | NdpMessage.FLAG_OVERRIDE, server6, NdpMessage.OPTION_TARGET_LINK_LAYER,
+                RS1_MAC));
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> director.resolved(InetAddress.getByName(server6)));
+
+        MemorySegment in = feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(client6, vip6)
+                .tcp(40000, 80, TcpHeader.SYN).payload(new byte[] {1, 2, 3}).build());
+        assertNotNull(in, "the SYN is forwarded");
+        assertValid6(in);
+        assertEquals(RS1_MAC, parser.ethernet().destination());
+        assertEquals(InetAddress.getByName(local6), address(in, parser.sourceAddressOffset()));
+        assertEquals(InetAddress.getByName(server6), address(in, parser.destinationAddressOffset()));
+        assertEquals(7000, parser.sourcePort());
+        assertEquals(8080, parser.destinationPort());
+        assertEquals(1, director.localPortsInUse());
+        assertNull(feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(client6, vip6)
+                .tcp(40001, 80, TcpHeader.SYN).build()), "the only port is taken");
+        assertEquals(1, director.counter(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED));
+
+        MemorySegment out = feed(new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv6(server6, local6)
+                .tcp(8080, 7000, TcpHeader.SYN | TcpHeader.ACK).payload(new byte[] {9}).build());
+        assertNotNull(out, "the SYN-ACK is forwarded");
+        assertValid6(out);
+        assertEquals(CLIENT_MAC, parser.ethernet().destination());
+        assertEquals(InetAddress.getByName(vip6), address(out, parser.sourceAddressOffset()));
+        assertEquals(InetAddress.getByName(client6), address(out, parser.destinationAddressOffset()));
+        assertEquals(80, parser.sourcePort());
+        assertEquals(40000, parser.destinationPort());
+        assertEquals(1, director.counter(DirectorCounter.FULL_NAT_REPLIES_FORWARDED));
+
+        sent.clear();
+        feed(ndp(RS1_MAC, 0x3333_FF00_00FEL, server6, "ff02::1:ff00:fe", Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION, 0,
+                local6, NdpMessage.OPTION_SOURCE_LINK_LAYER, RS1_MAC));
+        assertEquals(1, sent.size(), "the local address's solicitation answered");
+
+        path.release();
+        assertEquals(0, director.localPortsInUse(), "closing the table hands the port back");
+        path = null;
+    }
+
+    private void assertValid6(MemorySegment frame) {
+        assertEquals(DropReason.NONE, parser.parse(frame, 0, frame.byteSize()));
+        assertEquals(Checksums.transportIpv6(frame, parser.l3Offset(), parser.l4Offset(), parser.l4Length(), 6,
+                TcpHeader.CHECKSUM_OFFSET), parser.tcp().checksum(), "TCP checksum");
+    }
+
+    private static InetAddress address(MemorySegment frame, long offset) throws Exception {
+        return InetAddress.getByAddress(frame.asSlice(offset, 16).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    private static byte[] ndp(long fromMac, long toMac, String from, String to, int type, int flags, String target,
+            int option, long optionMac) throws Exception {
+        byte[] payload = new byte[24];
+        System.arraycopy(InetAddress.getByName(target).getAddress(), 0, payload, 0, 16);
+        payload[16] = (byte) option;
+        payload[17] = 1;
+        for (int i = 0; i < 6; i++) {
+            payload[18 + i] = (byte) (optionMac >>> (40 - 8 * i));
+        }
+        return new PacketBuilder().ethernet(fromMac, toMac).ipv6(from, to).ttl(255).icmpv6(type, 0, flags)
+                .payload(payload).build();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.packet.IcmpHeader;
+import io.lvs4j.core.packet.Icmpv6Header;
 import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
@@ -27,6 +28,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -57,7 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (198.18.0.12 and 198.18.1.1, IP forwarding off, the VIP on no kernel interface), and two real
  * servers in 198.18.0.0/24 whose default route is the director, so their replies come back
  * through it. Real curl, nginx (or the built-in server), and bulk TCP whose GSO super-frames
- * carry partial checksums.
+ * carry partial checksums. The same over IPv6 (2001:db8:6::/64 and the client in 2001:db8:7::/64).
  */
 class NatDirectorIT {
 
@@ -289,6 +291,203 @@ class NatDirectorIT {
                 }
                 assertEquals(10, one.received() + two.received());
                 assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
+                assertEquals(0, dr.socketStatistics().txErrors());
+            }
+        }
+    }
+
+    private static final String CLIENT6 = "2001:db8:7::b";
+    private static final String CLIENT6_GATEWAY = "2001:db8:7::1";
+
+    /**
+     * IPv6 on the lab (2001:db8:6::/64 for the director and the real servers), the client in
+     * 2001:db8:7::/64 behind the director, the real servers' default route through it.
+     */
+    private static Ipv6Lab routeIpv6ThroughDirector(Lab lab) {
+        Ipv6Lab v6 = Ipv6Lab.of(lab);
+        Host client = lab.host("client");
+        Host director = lab.host("director");
+        client.exec("ip", "-6", "addr", "del", v6.address(client) + "/64", "dev", client.iface()).check();
+        client.exec("ip", "-6", "addr", "add", CLIENT6 + "/64", "dev", client.iface(), "nodad").check();
+        client.exec("ip", "-6", "route", "add", "default", "via", CLIENT6_GATEWAY).check();
+        director.exec("ip", "-6", "addr", "add", CLIENT6_GATEWAY + "/64", "dev", director.iface(), "nodad").check();
+        for (String rs : List.of("rs1", "rs2")) {
+            lab.host(rs).exec("ip", "-6", "route", "add", "default", "via", v6.address(director)).check();
+        }
+        assertEquals("0", director.exec("sysctl", "-n", "net.ipv6.conf.all.forwarding").check().stdout().strip());
+        return v6;
+    }
+
+    private static PacketDirector.Builder director6(Host director, Ipv6Lab v6) throws Exception {
+        return PacketDirector.builder().interfaceName(director.iface())
+                .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(director))).loops(loops)
+                .gratuitousArp(1, Duration.ofMillis(100)).neighbourRefresh(Duration.ofSeconds(2));
+    }
+
+    private static VirtualService service6(Protocol protocol, String vip, int port, int serverPort, Ipv6Lab v6,
+            Host... servers) throws Exception {
+        VirtualService vs = new VirtualService(protocol, InetAddress.getByName(vip), port,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        for (Host server : servers) {
+            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(server)), serverPort, 1));
+        }
+        return vs;
+    }
+
+    private static void awaitResolved6(PacketDirector dr, Ipv6Lab v6, Host... servers) {
+        await().atMost(10, TimeUnit.SECONDS).until(() -> {
+            for (Host server : servers) {
+                if (!dr.resolved(InetAddress.getByName(v6.address(server)))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    @Test
+    void shouldBalanceMapPortsAndCarryLargeDownloadsThroughIpv6Nat() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Ipv6Lab v6 = routeIpv6ThroughDirector(lab);
+            Host client = lab.host("client");
+            Host rs1 = lab.host("rs1");
+            Host rs2 = lab.host("rs2");
+            String vip = Ipv6Lab.vip(0x200);
+            VirtualService web = service6(Protocol.TCP, vip, 80, 8080, v6, rs1, rs2);
+            Path downloads = Files.createTempDirectory("lvs4j-nat6-");
+            try (DownloadServer one = DownloadServer.start(rs1, "nginx1", 8080, BLOB_SIZE, 6);
+                    DownloadServer two = DownloadServer.start(rs2, "nginx2", 8080, BLOB_SIZE, 6);
+                    PacketDirector dr = lab.host("director").netns().call(() -> director6(lab.host("director"), v6)
+                            .virtualService(web, Forwarding.masquerade()).build().start())) {
+                awaitResolved6(dr, v6, rs1, rs2);
+                String url = "http://[" + vip + "]";
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    names.add(client.exec("curl", "-6", "-sS", "-m", "5", "-g", url + "/").check().stdout().strip());
+                }
+                assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), names);
+
+                // As over IPv4: offloads on, then the director's checksum offload off so that the
+                // completed checksums are verified by the client.
+                for (int i = 0; i < 2; i++) {
+                    if (i == 1) {
+                        assertTrue(!TxChecksumOffload.set(lab.host("director"), false));
+                    }
+                    Path file = downloads.resolve("big" + i);
+                    client.netns().exec(Duration.ofSeconds(90), "curl", "-6", "-sS", "-m", "60", "-g", "-o",
+                            file.toString(), url + "/big.bin").check();
+                    assertEquals(BLOB_SIZE, Files.size(file));
+                    assertEquals(one.sha256(), sha256(file), "download " + i);
+                }
+                assertEquals(one.sha256(), two.sha256());
+                assertTrue(dr.counter(DirectorCounter.NAT_PARTIAL_CHECKSUMS) > 0);
+
+                // 8 more client addresses, steered to both loops by their low 32 bits: 80 connections.
+                List<String> clients = new ArrayList<>();
+                Set<Integer> loopsUsed = new HashSet<>();
+                for (int n = 0x150; n < 0x158; n++) {
+                    String address = "2001:db8:7::" + Integer.toHexString(n);
+                    client.exec("ip", "-6", "addr", "add", address + "/64", "dev", client.iface(), "nodad").check();
+                    clients.add(address);
+                    loopsUsed.add(FanoutProgram.socketOf(n, 2));
+                }
+                assertEquals(Set.of(0, 1), loopsUsed);
+                Map<String, Integer> answers = client.netns().call(() -> {
+                    Map<String, Integer> count = new HashMap<>();
+                    for (int i = 0; i < 80; i++) {
+                        try (Socket s = new Socket()) {
+                            s.bind(new InetSocketAddress(clients.get(i % clients.size()), 0));
+                            s.connect(new InetSocketAddress(vip, 80), 5000);
+                            s.setSoTimeout(5000);
+                            count.merge(request(s, "[" + vip + "]"), 1, Integer::sum);
+                        }
+                    }
+                    return count;
+                });
+                assertEquals(Map.of("nginx1", 40, "nginx2", 40), answers);
+
+                assertEquals(6 + 80, dr.counter(DirectorCounter.NEW_CONNECTIONS));
+                assertTrue(dr.counter(DirectorCounter.REPLIES_FORWARDED) > 86 * 2);
+                for (ConnectionEntry e : dr.connections()) {
+                    assertTrue(e.client().getHostAddress().startsWith("2001:db8:7:"), e.toString());
+                    assertEquals(8080, e.destinationPort());
+                }
+                assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
+                assertEquals(0, dr.socketStatistics().txErrors());
+            } finally {
+                try (var files = Files.list(downloads)) {
+                    for (Path p : files.toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+                Files.deleteIfExists(downloads);
+            }
+        }
+    }
+
+    @Test
+    void shouldCarryUdpAndTranslateIcmpv6ErrorsThroughIpv6NatBothWays() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Ipv6Lab v6 = routeIpv6ThroughDirector(lab);
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            Host rs1 = lab.host("rs1");
+            Host rs2 = lab.host("rs2");
+            String vip = Ipv6Lab.vip(0x201);
+            VirtualService dns = service6(Protocol.UDP, vip, 53, 5353, v6, rs1, rs2);
+            VirtualService closed = service6(Protocol.UDP, vip, 54, 5354, v6, rs1);
+            try (UdpNameServer one = UdpNameServer.start(rs1.netns(), "udp1", "::", 5353);
+                    UdpNameServer two = UdpNameServer.start(rs2.netns(), "udp2", "::", 5353);
+                    PacketDirector dr = director.netns().call(() -> director6(director, v6)
+                            .virtualService(dns, Forwarding.masquerade())
+                            .virtualService(closed, Forwarding.masquerade()).build().start())) {
+                awaitResolved6(dr, v6, rs1, rs2);
+                assertTrue(!TxChecksumOffload.set(director, false), "checksums completed and verified on the way");
+                InetSocketAddress target = new InetSocketAddress(vip, 53);
+                List<DatagramSocket> flows = new ArrayList<>();
+                try {
+                    List<String> names = client.netns().call(() -> {
+                        List<String> got = new ArrayList<>();
+                        for (int i = 0; i < 4; i++) {
+                            DatagramSocket socket = new DatagramSocket(new InetSocketAddress(CLIENT6, 0));
+                            socket.setSoTimeout(5000);
+                            flows.add(socket);
+                            got.add(ask(socket, target));
+                        }
+                        return got;
+                    });
+                    assertEquals(List.of("udp2", "udp1", "udp2", "udp1"), names);
+
+                    client.netns().call(() -> {
+                        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(CLIENT6, 0))) {
+                            socket.connect(new InetSocketAddress(vip, 54));
+                            socket.setSoTimeout(5000);
+                            byte[] question = "who".getBytes(StandardCharsets.US_ASCII);
+                            socket.send(new DatagramPacket(question, question.length));
+                            assertThrows(PortUnreachableException.class,
+                                    () -> socket.receive(new DatagramPacket(new byte[64], 64)));
+                        }
+                        return null;
+                    });
+                    assertEquals(1, dr.counter(DirectorCounter.NAT_ICMP_TO_CLIENT));
+
+                    // Packet too big from a router on the client's side about a reply of flow 0 (rs2's).
+                    int clientPort = flows.get(0).getLocalPort();
+                    byte[] reply = new PacketBuilder().ipv6(vip, CLIENT6).udp(53, clientPort)
+                            .payload(new byte[1400]).buildIpPacket();
+                    byte[] tooBig = new PacketBuilder().ethernet(client.macBits(), director.macBits())
+                            .ipv6("2001:db8:7::fe", vip).icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280)
+                            .payload(Arrays.copyOf(reply, 512)).build();
+                    assertTrue(!rs2.exec("ip", "-6", "route", "get", CLIENT6).check().stdout().contains("mtu 1280"));
+                    inject(client, tooBig);
+                    await().atMost(10, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.NAT_ICMP_TO_SERVER) == 1);
+                    await().atMost(10, TimeUnit.SECONDS).until(() ->
+                            rs2.exec("ip", "-6", "route", "get", CLIENT6).check().stdout().contains("mtu 1280"));
+                    assertTrue(!rs1.exec("ip", "-6", "route", "get", CLIENT6).check().stdout().contains("mtu 1280"));
+                } finally {
+                    flows.forEach(DatagramSocket::close);
+                }
+                assertEquals(4, one.received() + two.received());
                 assertEquals(0, dr.socketStatistics().txErrors());
             }
         }

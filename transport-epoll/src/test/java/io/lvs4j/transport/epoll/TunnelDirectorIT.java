@@ -19,22 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.StandardProtocolFamily;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -47,14 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The tunnelling director end to end in namespaces: a client, the in-process director with an
  * IP-in-IP and a GUE virtual service, and two real servers, each running the user-space
  * decapsulator for both tunnels (the kernel has no {@code ipip} module here), nginx on port 80
- * and a bulk server on port 9000 that sends 10 MiB or digests what it receives. The real servers
- * answer the client directly from the VIP.
+ * and a {@link BulkServer} on port 9000 that sends 10 MiB or digests what it receives. The real
+ * servers answer the client directly from the VIP.
  */
 class TunnelDirectorIT {
 
     private static final int GUE_PORT = 6080;
     private static final int BULK_PORT = 9000;
-    private static final int BULK_BYTES = 10 << 20;
 
     private static MultiThreadIoEventLoopGroup loops;
 
@@ -106,11 +96,10 @@ class TunnelDirectorIT {
                     assertEquals(Set.of("nginx1", "nginx2"), names, "curl through " + vip + " reaches both servers");
                 }
 
-                byte[] data = new byte[BULK_BYTES];
-                new Random(7).nextBytes(data);
+                byte[] data = BulkServer.data();
                 byte[] digest = MessageDigest.getInstance("SHA-256").digest(data);
                 for (String vip : List.of(ipipVip, gueVip)) {
-                    assertArrayEquals(digest, download(client, vip), "10 MiB from " + vip);
+                    assertArrayEquals(digest, BulkServer.download(client, vip, BULK_PORT), "10 MiB from " + vip);
                 }
                 assertEquals(0, dr.counter(DirectorCounter.DROP_TUNNEL_TOO_BIG), "the client only sent ACKs so far");
 
@@ -120,18 +109,18 @@ class TunnelDirectorIT {
                 for (String vip : List.of(ipipVip, gueVip)) {
                     int tunnelMtu = vip.equals(ipipVip) ? 1500 - 20 : 1500 - 32;
                     long errors = dr.counter(DirectorCounter.TUNNEL_ICMP_SENT);
-                    assertArrayEquals(digest, upload(client, vip, data), "10 MiB to " + vip);
+                    assertArrayEquals(digest, BulkServer.upload(client, vip, BULK_PORT, data), "10 MiB to " + vip);
                     assertTrue(dr.counter(DirectorCounter.TUNNEL_ICMP_SENT) > errors, "fragmentation needed sent");
                     String route = client.exec("ip", "route", "get", vip).check().stdout();
                     assertTrue(route.contains("mtu " + tunnelMtu), "the client learnt the tunnel MTU: " + route);
 
                     // A following connection uses the smaller MSS from the start: nothing is too big.
                     long tooBig = dr.counter(DirectorCounter.DROP_TUNNEL_TOO_BIG);
-                    assertArrayEquals(digest, upload(client, vip, data), "again 10 MiB to " + vip);
+                    assertArrayEquals(digest, BulkServer.upload(client, vip, BULK_PORT, data), "again 10 MiB to " + vip);
                     assertEquals(tooBig, dr.counter(DirectorCounter.DROP_TUNNEL_TOO_BIG));
                 }
                 assertTrue(dr.counter(DirectorCounter.TUNNEL_SUPER_FRAMES) > 0, "GSO super-frames were segmented");
-                assertTrue(dr.counter(DirectorCounter.TUNNEL_ENCAPSULATED) > 4L * BULK_BYTES / 1500);
+                assertTrue(dr.counter(DirectorCounter.TUNNEL_ENCAPSULATED) > 4L * BulkServer.BYTES / 1500);
                 assertEquals(0, dr.counter(DirectorCounter.DROP_TUNNEL_UNSUPPORTED));
                 assertEquals(0, dr.socketStatistics().txErrors());
                 for (TunnelDecapsulator decap : decaps) {
@@ -164,89 +153,8 @@ class TunnelDirectorIT {
             setup.apply();
         }
         resources.add(NamedHttpServer.start(rs, name, 80));
-        ServerSocket bulk = rs.netns().call(() -> {
-            ServerSocket s = new ServerSocket();
-            s.bind(new InetSocketAddress(BULK_PORT));
-            return s;
-        });
-        resources.add(bulk);
-        rs.netns().executor().submit(() -> serveBulk(bulk));
+        resources.add(BulkServer.start(rs, BULK_PORT));
         return List.of(ipip, gue);
-    }
-
-    /** 'D': sends the 10 MiB; 'U' and a length: reads that many bytes and answers their SHA-256. */
-    private static Void serveBulk(ServerSocket listener) throws Exception {
-        while (!listener.isClosed()) {
-            try (Socket s = listener.accept()) {
-                s.setSoTimeout(30_000);
-                DataInputStream in = new DataInputStream(s.getInputStream());
-                OutputStream out = s.getOutputStream();
-                int command = in.read();
-                if (command == 'D') {
-                    byte[] data = new byte[BULK_BYTES];
-                    new Random(7).nextBytes(data);
-                    out.write(data);
-                } else if (command == 'U') {
-                    long length = in.readLong();
-                    MessageDigest md = MessageDigest.getInstance("SHA-256");
-                    byte[] buffer = new byte[65536];
-                    for (long left = length; left > 0; ) {
-                        int r = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                        if (r < 0) {
-                            break;
-                        }
-                        md.update(buffer, 0, r);
-                        left -= r;
-                    }
-                    out.write(md.digest());
-                }
-                out.flush();
-            } catch (IOException e) {
-                if (listener.isClosed()) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static byte[] download(Host client, String vip) throws Exception {
-        return client.netns().call(() -> {
-            try (Socket s = connect(vip)) {
-                s.getOutputStream().write('D');
-                s.getOutputStream().flush();
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                InputStream in = s.getInputStream();
-                byte[] buffer = new byte[65536];
-                long total = 0;
-                for (int r; (r = in.read(buffer)) > 0; ) {
-                    md.update(buffer, 0, r);
-                    total += r;
-                }
-                assertEquals(BULK_BYTES, total);
-                return md.digest();
-            }
-        });
-    }
-
-    private static byte[] upload(Host client, String vip, byte[] data) throws Exception {
-        return client.netns().call(() -> {
-            try (Socket s = connect(vip)) {
-                DataOutputStream out = new DataOutputStream(s.getOutputStream());
-                out.write('U');
-                out.writeLong(data.length);
-                out.write(data);
-                out.flush();
-                return new DataInputStream(s.getInputStream()).readNBytes(32);
-            }
-        });
-    }
-
-    private static Socket connect(String vip) throws IOException {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress(vip, BULK_PORT), 5000);
-        s.setSoTimeout(30_000);
-        return s;
     }
 
     private static VirtualService service(Lab lab, String vip, int port) throws Exception {

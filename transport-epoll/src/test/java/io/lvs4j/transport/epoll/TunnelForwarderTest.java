@@ -1,9 +1,6 @@
 package io.lvs4j.transport.epoll;
 
-import io.lvs4j.core.conn.ConnectionTable;
-import io.lvs4j.core.conn.DestinationRegistry;
 import io.lvs4j.core.model.Forwarding;
-import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -14,6 +11,7 @@ import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.IcmpHeader;
 import io.lvs4j.core.packet.Icmpv6Header;
 import io.lvs4j.core.packet.Ipv4Header;
+import io.lvs4j.core.packet.NdpMessage;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.packet.TcpHeader;
@@ -28,6 +26,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -259,43 +258,102 @@ class TunnelForwarderTest {
 
     @Test
     void shouldWrapAnIpv6PacketInIpv6AndAnswerOneTooBigWithPacketTooBig() throws Exception {
-        start(Forwarding.gue(6080));
-        byte[] director6 = InetAddress.getByName("2001:db8::12").getAddress();
-        byte[] server6 = InetAddress.getByName("2001:db8::13").getAddress();
-        MemorySegment addresses = arena.allocate(32);
-        MemorySegment.copy(director6, 0, addresses, ValueLayout.JAVA_BYTE, 0, 16);
-        MemorySegment.copy(server6, 0, addresses, ValueLayout.JAVA_BYTE, 16, 16);
-        try (ConnectionTable table6 = ConnectionTable.builder().ipv6().capacity(16)
-                .registry(new DestinationRegistry(1)).build()) {
-            byte[] syn = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8:1::11", "2001:db8::200")
-                    .ttl(60).tcp(40000, 80, TcpHeader.SYN).build();
-            assertEquals(DropReason.NONE, parser.parse(MemorySegment.ofArray(syn), 0, syn.length));
-            MemorySegment frame = arena.allocate(syn.length);
-            MemorySegment.copy(syn, 0, frame, ValueLayout.JAVA_BYTE, 0, syn.length);
-            int entry = table6.insert(6, frame, 14 + 8, 40000, 14 + 24, 80, addresses, 16, 80, 0,
-                    ForwardingMethod.TUNNEL, ConnectionTable.MISS);
-            path.onFrame(new OffloadFrame(frame, syn.length, false, 0, 0)); // parsed (v6 left to its helper)
-            assertFalse(path.tunnel().toServer6(entry, table6, addresses, 0, Forwarding.gue(6080)));
-            FrameParser p = parseSent(0);
-            assertEquals(6, p.ipVersion());
-            assertEquals(RS_MAC, p.ethernet().destination());
-            assertEquals(60, p.ipv6().hopLimit());
-            assertEquals(6080, p.destinationPort());
-            assertEquals(Checksums.transportIpv6(p.segment(), 14, 54, p.l4Length(), 17, 6), p.udp().checksum());
-            assertArrayEquals(ipPacket(syn), Arrays.copyOfRange(sent.get(0), 14 + 40 + 12, sent.get(0).length));
-
-            sent.clear();
-            byte[] big = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8:1::11", "2001:db8::200")
-                    .tcp(40000, 80, TcpHeader.ACK).payload(new byte[1440]).build();
-            MemorySegment bigFrame = arena.allocate(big.length);
-            MemorySegment.copy(big, 0, bigFrame, ValueLayout.JAVA_BYTE, 0, big.length);
-            path.onFrame(new OffloadFrame(bigFrame, big.length, false, 0, 0));
-            path.tunnel().toServer6(entry, table6, addresses, 0, Forwarding.gue(6080));
-            FrameParser icmp = parseSent(0);
-            assertEquals(Icmpv6Header.TYPE_PACKET_TOO_BIG, icmp.icmpv6().type());
-            assertEquals(1500 - 40 - 12, icmp.icmpv6().mtu());
-            assertEquals(CLIENT_MAC, icmp.ethernet().destination());
+        String vip6 = "2001:db8::200";
+        String client6 = "2001:db8:1::11";
+        String server6 = "2001:db8::13";
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip6), 80,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        vs.addRealServer(RealServer.of(InetAddress.getByName(server6), 80, 1));
+        unusedLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        director = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+                .directorAddress6((Inet6Address) InetAddress.getByName("2001:db8::12"))
+                .virtualService(vs, Forwarding.gue(6080)).connectionCapacity(1024).build();
+        director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), null);
+        path = director.newPath((frame, offset, length) -> {
+            sent.add(frame.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+            return true;
+        });
+        path.tick();
+        byte[] target = new byte[24];
+        System.arraycopy(InetAddress.getByName(server6).getAddress(), 0, target, 0, 16);
+        target[16] = (byte) NdpMessage.OPTION_TARGET_LINK_LAYER;
+        target[17] = 1;
+        for (int i = 0; i < 6; i++) {
+            target[18 + i] = (byte) (RS_MAC >>> (40 - 8 * i));
         }
+        feed(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC).ipv6(server6, "2001:db8::12").ttl(255)
+                .icmpv6(Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT, 0,
+                        NdpMessage.FLAG_SOLICITED | NdpMessage.FLAG_OVERRIDE)
+                .payload(target).build());
+        sent.clear();
+
+        byte[] syn = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(client6, vip6).ttl(60)
+                .tcp(40000, 80, TcpHeader.SYN).build();
+        assertFalse(feed(syn));
+        assertEquals(1, sent.size());
+        FrameParser p = parseSent(0);
+        assertEquals(6, p.ipVersion());
+        assertEquals(RS_MAC, p.ethernet().destination());
+        assertEquals(60, p.ipv6().hopLimit());
+        assertEquals(6080, p.destinationPort());
+        assertArrayEquals(InetAddress.getByName("2001:db8::12").getAddress(),
+                Arrays.copyOfRange(sent.get(0), 14 + 8, 14 + 24), "outer source: the director");
+        assertArrayEquals(InetAddress.getByName(server6).getAddress(),
+                Arrays.copyOfRange(sent.get(0), 14 + 24, 14 + 40), "outer destination: the real server");
+        assertEquals(Checksums.transportIpv6(p.segment(), 14, 54, p.l4Length(), 17, 6), p.udp().checksum());
+        assertArrayEquals(ipPacket(syn), Arrays.copyOfRange(sent.get(0), 14 + 40 + 12, sent.get(0).length));
+
+        sent.clear();
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(client6, vip6)
+                .tcp(40000, 80, TcpHeader.ACK).payload(new byte[1440]).build());
+        FrameParser icmp = parseSent(0);
+        assertEquals(Icmpv6Header.TYPE_PACKET_TOO_BIG, icmp.icmpv6().type());
+        assertEquals(1500 - 40 - 12, icmp.icmpv6().mtu());
+        assertEquals(CLIENT_MAC, icmp.ethernet().destination());
+        assertArrayEquals(InetAddress.getByName(vip6).getAddress(), Arrays.copyOfRange(sent.get(0), 14 + 8, 14 + 24),
+                "from the VIP");
+        assertEquals(Checksums.transportIpv6(icmp.segment(), 14, 54, icmp.l4Length(), 58, 2), icmp.icmpv6().checksum());
+        assertEquals(1, director.counter(DirectorCounter.DROP_TUNNEL_TOO_BIG));
+
+        sent.clear();
+        byte[] reply = new PacketBuilder().ipv6(vip6, client6).tcp(80, 40000, TcpHeader.ACK).payload(new byte[40])
+                .buildIpPacket();
+        byte[] error = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6("2001:db8:9::1", vip6)
+                .icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1400).payload(reply).build();
+        assertFalse(feed(error));
+        assertEquals(1, sent.size());
+        FrameParser tunnelled = parseSent(0);
+        assertEquals(Ipv4Header.PROTOCOL_UDP, tunnelled.protocol());
+        assertArrayEquals(ipPacket(error), Arrays.copyOfRange(sent.get(0), 14 + 40 + 12, sent.get(0).length));
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
+    }
+
+    @Test
+    void shouldTunnelAnIcmpErrorAboutAReplyToTheConnectionsRealServer() throws Exception {
+        start(Forwarding.ipip());
+        feed(client(TcpHeader.SYN, 0).build());
+        sent.clear();
+        // A router on the client's side cannot forward the server's reply (sent from the VIP).
+        byte[] reply = new PacketBuilder().ipv4(VIP, CLIENT).dontFragment().tcp(80, 40000, TcpHeader.ACK)
+                .payload(new byte[40]).buildIpPacket();
+        byte[] error = new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.9.1", VIP)
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, 1400)
+                .payload(Arrays.copyOf(reply, 28)).build();
+        assertFalse(feed(error));
+        assertEquals(1, sent.size());
+        FrameParser p = parseSent(0);
+        assertEquals(Ipv4Header.PROTOCOL_IPIP, p.protocol());
+        assertEquals(ip(SERVER), p.ipv4().destination());
+        assertArrayEquals(ipPacket(error), Arrays.copyOfRange(sent.get(0), 34, sent.get(0).length));
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
+
+        sent.clear();
+        byte[] otherConnection = new PacketBuilder().ipv4(VIP, CLIENT).tcp(80, 40001, TcpHeader.ACK).buildIpPacket();
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4("198.18.9.1", VIP)
+                .icmp(IcmpHeader.TYPE_DESTINATION_UNREACHABLE, IcmpHeader.CODE_FRAGMENTATION_NEEDED, 1400)
+                .payload(Arrays.copyOf(otherConnection, 28)).build());
+        assertTrue(sent.isEmpty(), "no connection, nothing tunnelled");
+        assertEquals(1, director.counter(DirectorCounter.ICMP_RELAYED));
     }
 
     @Test

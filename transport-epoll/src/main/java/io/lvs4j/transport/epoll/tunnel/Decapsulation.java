@@ -166,7 +166,8 @@ final class Decapsulation {
                 if (result != DecapCounter.DECAPSULATED || !remoteChecksum) {
                     return result;
                 }
-                return completeChecksum(s, u16(s, offset + GUE_HEADER_LENGTH + 4), u16(s, offset + GUE_HEADER_LENGTH + 6));
+                long option = offset + GUE_HEADER_LENGTH + 4;
+                return completeChecksum(s, u16(s, option), u16(s, option + 2));
             }
             case 1 -> {
                 int version = first >>> 4;

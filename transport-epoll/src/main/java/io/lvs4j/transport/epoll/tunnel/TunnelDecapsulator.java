@@ -162,7 +162,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
      *
      * @return this decapsulator
      * @throws IOException if the device or a socket cannot be opened (no privilege, port in use)
-     * @throws IllegalStateException if called twice, or on the loop's own thread
+     * @throws IllegalStateException if called twice, after {@link #close()}, or on the loop's own thread
      */
     public TunnelDecapsulator start() throws IOException {
         if (loop.inEventLoop()) {
@@ -171,11 +171,14 @@ public final class TunnelDecapsulator implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
         }
+        if (closed.get()) {
+            throw new IllegalStateException("closed");
+        }
         Epoll.ensureAvailability();
         try {
             tunFd = TunFd.open(tunName);
-            TunFd.up(tunName);
             endpoints.add(new Endpoint(Kind.TUN, tunFd));
+            TunFd.up(tunName);
             if (families.contains(StandardProtocolFamily.INET)) {
                 endpoints.add(new Endpoint(gue ? Kind.GUE : Kind.IPIP,
                         gue ? udp(Libc.AF_INET) : raw(Libc.AF_INET, IPPROTO_IPIP)));
@@ -350,9 +353,14 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
                 counters.increment(DecapCounter.RECEIVED.ordinal());
                 counters.add(DecapCounter.RECEIVED_BYTES.ordinal(), length);
-                DecapCounter result = (flags & Libc.MSG_TRUNC) != 0 ? DecapCounter.DROP_TRUNCATED
-                        : !sources.allows(rxNames, (long) i * SourceFilter.SOCKADDR_SIZE) ? DecapCounter.DROP_UNKNOWN_SOURCE
-                        : check(kind, (long) i * SLOT, length);
+                DecapCounter result;
+                if ((flags & Libc.MSG_TRUNC) != 0) {
+                    result = DecapCounter.DROP_TRUNCATED;
+                } else if (!sources.allows(rxNames, (long) i * SourceFilter.SOCKADDR_SIZE)) {
+                    result = DecapCounter.DROP_UNKNOWN_SOURCE;
+                } else {
+                    result = check(kind, (long) i * SLOT, length);
+                }
                 if (result == DecapCounter.DECAPSULATED) {
                     if (decapsulation.checksumCompleted()) {
                         counters.increment(DecapCounter.CHECKSUMS_COMPLETED.ordinal());

@@ -44,6 +44,7 @@ class TunnelDecapsulatorTest {
         assertEquals(DecapCounter.values().length, decap.counters().size());
         decap.close();
         decap.close();
+        assertThrows(IllegalStateException.class, decap::start, "no start after close");
     }
 
     @Test
