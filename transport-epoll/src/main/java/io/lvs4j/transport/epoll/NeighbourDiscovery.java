@@ -158,11 +158,6 @@ final class NeighbourDiscovery {
         return true;
     }
 
-    /** @return memory holding the director's own IPv6 address at offset 0, {@code null} without one */
-    MemorySegment self() {
-        return self;
-    }
-
     /**
      * Sends one unsolicited advertisement (flag O, to all nodes) for every owned address.
      *
