@@ -3,7 +3,9 @@ package io.lvs4j.transport.epoll.internal;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Classic BPF programs of a {@code PACKET_FANOUT_CBPF} group that steer every frame of one
@@ -336,9 +338,18 @@ public final class FanoutProgram {
      * it binds the jumps to "next" emitted since the previous "next".
      */
     private static final class Assembler {
+        /** Which field of an instruction a fixup patches. */
+        private static final int JT = 1;
+        private static final int JF = 2;
+        private static final int K = 3;
+
+        /** A jump waiting for its label: instruction {@code at}, field {@code field}. */
+        private record Fixup(int at, int field, String label) {
+        }
+
         private final List<int[]> code = new ArrayList<>();
-        private final List<Object[]> fixups = new ArrayList<>();
-        private final java.util.Map<String, Integer> labels = new java.util.HashMap<>();
+        private final List<Fixup> fixups = new ArrayList<>();
+        private final Map<String, Integer> labels = new HashMap<>();
 
         void op(int opcode, int k) {
             code.add(new int[] {opcode, 0, 0, k});
@@ -349,51 +360,49 @@ public final class FanoutProgram {
             int at = code.size();
             code.add(new int[] {opcode, 0, 0, k});
             if (whenTrue != null) {
-                fixups.add(new Object[] {at, 1, whenTrue});
+                fixups.add(new Fixup(at, JT, whenTrue));
             }
             if (whenFalse != null) {
-                fixups.add(new Object[] {at, 2, whenFalse});
+                fixups.add(new Fixup(at, JF, whenFalse));
             }
         }
 
+        /** An unconditional jump, whose 32-bit offset reaches anywhere ahead. */
         void always(String target) {
-            fixups.add(new Object[] {code.size(), 3, target});
+            fixups.add(new Fixup(code.size(), K, target));
             code.add(new int[] {JA, 0, 0, 0});
         }
 
         void label(String name) {
             if (name.equals("next")) {
-                resolve(name, code.size());
+                int target = code.size();
+                fixups.removeIf(f -> {
+                    if (!f.label().equals(name)) {
+                        return false;
+                    }
+                    patch(f, target);
+                    return true;
+                });
             } else {
                 labels.put(name, code.size());
             }
         }
 
-        private void resolve(String name, int target) {
-            fixups.removeIf(f -> {
-                if (!f[2].equals(name)) {
-                    return false;
-                }
-                patch((Integer) f[0], (Integer) f[1], target);
-                return true;
-            });
-        }
-
-        private void patch(int at, int field, int target) {
-            int distance = target - at - 1;
-            if (distance < 0 || (field != 3 && distance > 255)) {
-                throw new IllegalStateException("jump out of range: " + at + " -> " + target);
+        private void patch(Fixup f, int target) {
+            int distance = target - f.at() - 1;
+            if (distance < 0 || (f.field() != K && distance > 255)) {
+                throw new IllegalStateException("jump out of range: " + f.at() + " -> " + target);
             }
-            code.get(at)[field] = distance;
+            code.get(f.at())[f.field()] = distance;
         }
 
         int[][] assemble() {
-            for (Object[] f : fixups) {
-                Integer target = labels.get((String) f[2]);
+            for (Fixup f : fixups) {
+                Integer target = labels.get(f.label());
                 if (target == null) {
-                    throw new IllegalStateException("no label " + f[2]);
+                    throw new IllegalStateException("no label " + f.label());
                 }
-                patch((Integer) f[0], (Integer) f[1], target);
+                patch(f, target);
             }
             if (code.size() > MAX_INSTRUCTIONS) {
                 throw new IllegalArgumentException("too many virtual addresses: the fanout program would have "
