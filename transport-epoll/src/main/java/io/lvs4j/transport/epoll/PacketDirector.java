@@ -311,7 +311,8 @@ public final class PacketDirector implements AutoCloseable {
         }
         loopCount = 0;
         config.loops.forEach(loop -> loopCount++);
-        if ((hasFullNat || hasFullNat6) && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
+        if ((hasFullNat || hasFullNat6) && loopCount > 1
+                && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
             throw new IllegalStateException("full-NAT over " + loopCount
                     + " loops needs a classic BPF fanout, which steers replies by local port");
         }
