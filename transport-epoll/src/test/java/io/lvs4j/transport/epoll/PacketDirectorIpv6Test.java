@@ -300,6 +300,10 @@ class PacketDirectorIpv6Test {
         assertThrows(IllegalStateException.class, noAddress::build);
         assertThrows(IllegalArgumentException.class,
                 () -> PacketDirector.builder().directorAddress(InetAddress.getByName(DIRECTOR)));
+        PacketDirector.Builder noLocal6 = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+                .directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR)).virtualService(vs, Forwarding.fullNat())
+                .localAddresses(InetAddress.getByName("198.18.0.254"));
+        assertThrows(IllegalStateException.class, noLocal6::build, "IPv6 full-NAT needs an IPv6 local address");
     }
 
     @Test
