@@ -63,10 +63,16 @@ class DirectorTest {
                     lb_kind DR
                     real_server 198.18.0.11 443 { }
                 }
+                virtual_server 2001:db8::10 80 {
+                    lb_kind NAT
+                    real_server 2001:db8::11 8080 { }
+                }
                 """), "eth0").build();
 
         assertEquals(Forwarding.masquerade(), d.forwardingOf(d.services().get(0)));
         assertEquals(Forwarding.directRoute(), d.forwardingOf(d.services().get(1)));
+        assertEquals(Forwarding.masquerade(), d.forwardingOf(d.services().get(2)));
+        assertEquals(InetAddress.ofLiteral("2001:db8::10"), d.services().get(2).address());
     }
 
     @Test
