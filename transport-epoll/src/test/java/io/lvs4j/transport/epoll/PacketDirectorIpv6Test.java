@@ -1,6 +1,5 @@
 package io.lvs4j.transport.epoll;
 
-import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -290,13 +289,11 @@ class PacketDirectorIpv6Test {
     }
 
     @Test
-    void shouldRequireAnIpv6OwnAddressAndRefuseIpv6MethodsNotImplemented() throws Exception {
+    void shouldRequireAnIpv6OwnAddress() throws Exception {
         PacketDirector.Builder noAddress = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
                 .directorAddress(InetAddress.getByName("198.18.0.12")).virtualService(vs);
         assertThrows(IllegalStateException.class, noAddress::build);
         assertThrows(IllegalArgumentException.class,
                 () -> PacketDirector.builder().directorAddress(InetAddress.getByName(DIRECTOR)));
-        assertThrows(IllegalArgumentException.class,
-                () -> PacketDirector.builder().virtualService(vs, Forwarding.fullNat()));
     }
 }

@@ -86,7 +86,8 @@ public final class EpollDescriptor {
 
     /**
      * Deregisters and closes the descriptor, on its loop (waiting up to 10 s from another
-     * thread), or at once if the loop has terminated; idempotent.
+     * thread), or once the loop has terminated (waiting up to 10 s for a loop shutting down);
+     * idempotent. After it, {@link #released()} says whether the descriptor is closed.
      */
     public void close() {
         if (released.get()) {
@@ -96,6 +97,8 @@ public final class EpollDescriptor {
             closeOnLoop();
         } else if (!loop.isShuttingDown()) {
             loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        } else {
+            loop.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
         if (loop.isTerminated()) {
             release();

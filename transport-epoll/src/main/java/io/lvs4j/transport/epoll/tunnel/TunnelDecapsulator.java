@@ -1,19 +1,14 @@
 package io.lvs4j.transport.epoll.tunnel;
 
+import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.Libc;
 import io.lvs4j.transport.epoll.internal.LoopCounters;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
 import io.lvs4j.transport.epoll.internal.TunFd;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -121,7 +115,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private final MemorySegment rxVec;
     private final MemorySegment rxNames;
     private final SourceFilter sources;
-    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final List<EpollDescriptor> endpoints = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private int tunFd = -1;
@@ -177,18 +171,18 @@ public final class TunnelDecapsulator implements AutoCloseable {
         Epoll.ensureAvailability();
         try {
             tunFd = TunFd.open(tunName);
-            endpoints.add(new Endpoint(Kind.TUN, tunFd));
+            endpoints.add(endpoint(Kind.TUN, tunFd));
             TunFd.up(tunName);
             if (families.contains(StandardProtocolFamily.INET)) {
-                endpoints.add(new Endpoint(gue ? Kind.GUE : Kind.IPIP,
+                endpoints.add(endpoint(gue ? Kind.GUE : Kind.IPIP,
                         gue ? udp(Libc.AF_INET) : raw(Libc.AF_INET, IPPROTO_IPIP)));
             }
             if (families.contains(StandardProtocolFamily.INET6)) {
-                endpoints.add(new Endpoint(gue ? Kind.GUE : Kind.IP6IP6,
+                endpoints.add(endpoint(gue ? Kind.GUE : Kind.IP6IP6,
                         gue ? udp(AF_INET6) : raw(AF_INET6, IPPROTO_IPV6)));
             }
-            for (Endpoint e : endpoints) {
-                e.register();
+            for (EpollDescriptor e : endpoints) {
+                e.register("the decapsulator's descriptor");
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -303,31 +297,23 @@ public final class TunnelDecapsulator implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        boolean quiet;
-        if (loop.inEventLoop()) {
-            closeOnLoop();
-            quiet = true;
-        } else if (!loop.isShuttingDown()) {
-            quiet = loop.submit(this::closeOnLoop).awaitUninterruptibly(10, TimeUnit.SECONDS);
-        } else {
-            quiet = loop.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        for (EpollDescriptor e : endpoints) {
+            e.close();
         }
-        // When the loop is gone, closeOnLoop never ran: release here (each descriptor at most once).
-        for (Endpoint e : endpoints) {
-            e.release();
-        }
-        if (quiet || loop.isTerminated()) {
+        if (endpoints.stream().allMatch(EpollDescriptor::released)) {
             arena.close();
         } else {
             LOG.warn("the loop of {} did not answer: its buffers are left allocated", tunName);
         }
     }
 
-    private void closeOnLoop() {
-        for (Endpoint e : endpoints) {
-            e.cancel();
-            e.release();
-        }
+    /** @return a descriptor of the given kind, drained by {@link #handle} on the loop */
+    private EpollDescriptor endpoint(Kind kind, int fd) {
+        return new EpollDescriptor(loop, fd, () -> {
+            if (!closed.get()) {
+                handle(kind, fd);
+            }
+        }, () -> { });
     }
 
     private void handle(Kind kind, int fd) {
@@ -412,63 +398,6 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 return;
             }
             counters.increment(DecapCounter.TUN_DISCARDED.ordinal());
-        }
-    }
-
-    /** One descriptor on the loop: a tunnel socket or the TUN device. */
-    private final class Endpoint implements EpollIoHandle {
-        private final Kind kind;
-        private final int fd;
-        private final FileDescriptor descriptor;
-        private final AtomicBoolean released = new AtomicBoolean();
-        private volatile IoRegistration registration;
-
-        Endpoint(Kind kind, int fd) {
-            this.kind = kind;
-            this.fd = fd;
-            this.descriptor = new FileDescriptor(fd);
-        }
-
-        void register() throws IOException {
-            Future<IoRegistration> registered = loop.register(this).awaitUninterruptibly();
-            if (!registered.isSuccess()) {
-                throw new IOException("cannot register the " + kind + " descriptor on " + loop, registered.cause());
-            }
-            registration = registered.getNow();
-            Future<?> armed = loop.submit(() -> registration.submit(EpollIoOps.EPOLLIN)).awaitUninterruptibly();
-            if (!armed.isSuccess()) {
-                throw new IOException("cannot arm the " + kind + " descriptor on " + loop, armed.cause());
-            }
-        }
-
-        void cancel() {
-            IoRegistration r = registration;
-            if (r != null && r.isValid()) {
-                r.cancel();
-            }
-        }
-
-        void release() {
-            if (released.compareAndSet(false, true)) {
-                PacketSocketFd.close(fd);
-            }
-        }
-
-        @Override
-        public FileDescriptor fd() {
-            return descriptor;
-        }
-
-        @Override
-        public void handle(IoRegistration registration, IoEvent event) {
-            if (!closed.get() && !released.get()) {
-                TunnelDecapsulator.this.handle(kind, fd);
-            }
-        }
-
-        @Override
-        public void close() {
-            release();
         }
     }
 
