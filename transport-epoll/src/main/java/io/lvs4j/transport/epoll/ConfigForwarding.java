@@ -7,49 +7,28 @@ import io.lvs4j.core.config.TunnelConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.ForwardingMethod;
-import io.lvs4j.core.model.VirtualService;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.TreeMap;
 
 /**
  * The {@link Forwarding} of a keepalived virtual server, as {@link Director#fromConfig} gives it
- * to the data path, with a refusal naming the virtual server for what the data path cannot do.
+ * to the data path, with a refusal naming the virtual server for what one forwarding per service
+ * cannot express.
  */
 final class ConfigForwarding {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ConfigForwarding.class);
 
     private ConfigForwarding() {
     }
 
     /**
-     * Maps a virtual server's {@code lb_kind} and tunnel options, and checks that the data path
-     * takes the method.
-     *
-     * @param vs the virtual server
-     * @param service its virtual service, to ask the data path whether it takes the method
-     * @return the forwarding of the whole service
-     * @throws IllegalArgumentException if real servers use different methods (lvs4j forwards a
-     *     service by one method), a tunnel crosses address families, a GUE checksum option is
-     *     asked for, or the data path does not offer the method
-     */
-    static Forwarding of(VirtualServerConfig vs, VirtualService service) {
-        Forwarding forwarding = map(vs);
-        try {
-            PacketDirector.builder().virtualService(service, forwarding);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": lb_kind "
-                    + keyword(vs.forwarding()) + " is refused by the data path: " + e.getMessage(), e);
-        }
-        return forwarding;
-    }
-
-    /**
-     * Maps a virtual server's {@code lb_kind} and tunnel options, whatever the data path offers.
+     * Maps a virtual server's {@code lb_kind} and tunnel options.
      *
      * @param vs the virtual server
      * @return the forwarding of the whole service
@@ -77,42 +56,39 @@ final class ConfigForwarding {
     }
 
     /**
-     * Returns the local addresses of the configuration's full-NAT virtual servers: the IPv4
-     * addresses of the {@code local_address_group} they name (the data path sends from one set
-     * of local addresses for all its full-NAT services, and from IPv4 ones only).
+     * Returns the local addresses of the configuration's full-NAT virtual servers: the addresses
+     * of the {@code local_address_group}s they name, of each service's family (the data path
+     * sends from one set of local addresses per family for all its full-NAT services).
      *
      * @param conf the configuration
-     * @return the addresses; empty if no virtual server is full-NAT
-     * @throws IllegalArgumentException if two full-NAT virtual servers name groups with different
-     *     addresses
+     * @return the IPv4 addresses, then the IPv6 ones; empty if no virtual server is full-NAT
+     * @throws IllegalArgumentException if two full-NAT virtual servers of one family name groups
+     *     with different addresses of that family
      */
     static List<InetAddress> localAddresses(DirectorConfig conf) {
-        List<InetAddress> chosen = null;
-        VirtualServerConfig first = null;
+        Map<Boolean, List<InetAddress>> chosen = new TreeMap<>(Comparator.reverseOrder());
+        Map<Boolean, VirtualServerConfig> first = new HashMap<>();
         for (VirtualServerConfig vs : conf.virtualServers()) {
-            if (!vs.usesFullNat()) {
+            if (!vs.usesFullNat() || vs.address().isEmpty()) {
                 continue;
             }
-            List<InetAddress> addresses = conf.localAddressesOf(vs);
-            if (chosen == null) {
-                chosen = addresses;
-                first = vs;
-            } else if (!chosen.equals(addresses)) {
+            boolean ipv4 = vs.address().get() instanceof Inet4Address;
+            List<InetAddress> addresses = conf.localAddressesOf(vs).stream()
+                    .filter(a -> (a instanceof Inet4Address) == ipv4).toList();
+            List<InetAddress> previous = chosen.putIfAbsent(ipv4, addresses);
+            first.putIfAbsent(ipv4, vs);
+            if (previous != null && !previous.equals(addresses)) {
+                VirtualServerConfig other = first.get(ipv4);
                 throw new IllegalArgumentException("virtual_server " + vs.displayName() + " names local_address_group "
-                        + vs.localAddressGroup().orElse("") + " and virtual_server " + first.displayName() + " "
-                        + first.localAddressGroup().orElse("") + ", with other addresses; lvs4j's full-NAT sends"
-                        + " from one set of local addresses for the whole director");
+                        + vs.localAddressGroup().orElse("") + " and virtual_server " + other.displayName() + " "
+                        + other.localAddressGroup().orElse("") + ", whose " + (ipv4 ? "IPv4" : "IPv6")
+                        + " addresses differ; lvs4j's full-NAT sends from one set of local addresses per address"
+                        + " family for the whole director");
             }
         }
-        if (chosen == null) {
-            return List.of();
-        }
-        List<InetAddress> ipv4 = chosen.stream().filter(a -> a instanceof Inet4Address).toList();
-        if (ipv4.size() < chosen.size()) {
-            LOG.warn("local_address_group {}: its IPv6 addresses are left out (full-NAT sends from IPv4 local"
-                    + " addresses)", first.localAddressGroup().orElse(""));
-        }
-        return ipv4;
+        List<InetAddress> all = new ArrayList<>();
+        chosen.values().forEach(all::addAll);
+        return all;
     }
 
     private static Forwarding tunnel(String name, TunnelConfig t) {

@@ -89,7 +89,7 @@ public final class Director implements AutoCloseable {
      * Builds a director from a keepalived configuration: every address virtual server (IPv4 or
      * IPv6) with its forwarding method ({@code lb_kind DR}, {@code NAT} with the real servers'
      * ports, {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT} with the
-     * addresses of its {@code local_address_group}: each as far as the data path offers it), its
+     * addresses of its {@code local_address_group}), its
      * scheduler ({@code lb_algo}), real servers and checkers, and every
      * VRRP instance, all served on one interface. The instances keep their
      * {@code track_interface}, {@code track_script} (the {@code vrrp_script}'s command, interval,
@@ -105,8 +105,9 @@ public final class Director implements AutoCloseable {
      *     the interface of the first VRRP instance
      * @return the builder, ready to {@link Builder#build()}, open to more settings
      * @throws IllegalArgumentException if a virtual server is a fwmark service, its servers use
-     *     different methods, its method is one the data path refuses, full-NAT services name
-     *     different local addresses, or no interface is given or configured
+     *     different methods, a tunnel crosses address families, GUE asks for a checksum option,
+     *     full-NAT services of one family name different local addresses, or no interface is
+     *     given or configured
      */
     public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
         String name = interfaceName;
@@ -135,7 +136,7 @@ public final class Director implements AutoCloseable {
                 service.persistence(timeout, vs.persistenceGranularity()
                         .orElse(vs.address().orElseThrow() instanceof Inet4Address ? 32 : 128));
             }
-            b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.of(vs, service));
+            b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.map(vs));
         }
         b.localAddresses(ConfigForwarding.localAddresses(conf));
         Map<String, List<TrackScript>> groupScripts = new HashMap<>();

@@ -100,7 +100,8 @@ final class FullNatForwarder {
 
     /**
      * Makes the IPv6 forwarder of a loop: connections of the IPv6 table, from IPv6 local
-     * addresses, all ports of the range (IPv6 full-NAT runs on one loop).
+     * addresses, the ports of the loop's residue (as for IPv4, the fanout steers replies to an
+     * IPv6 local address by their destination port).
      *
      * @param path the loop's data path
      * @param arena where the per-entry state lives
@@ -108,11 +109,13 @@ final class FullNatForwarder {
      * @param locals the IPv6 local addresses (16 bytes each)
      * @param firstPort the lowest local port
      * @param lastPort the highest local port
+     * @param loop this loop's index in the fanout group
+     * @param loops the number of loops
      * @return the forwarder
      */
     static FullNatForwarder ipv6(PacketDirector.LoopPath path, Arena arena, int capacity, List<byte[]> locals,
-            int firstPort, int lastPort) {
-        return new FullNatForwarder(path, arena, capacity, true, new int[0], locals, firstPort, lastPort, 0, 1);
+            int firstPort, int lastPort, int loop, int loops) {
+        return new FullNatForwarder(path, arena, capacity, true, new int[0], locals, firstPort, lastPort, loop, loops);
     }
 
     /** @return the connection table of this forwarder's family */

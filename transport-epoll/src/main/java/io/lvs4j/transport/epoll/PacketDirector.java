@@ -79,8 +79,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * ({@link NeighbourDiscovery}: solicitations for the VIP answered while active, unsolicited
  * advertisements where IPv4 VIPs get gratuitous ARPs, real servers solicited from the
  * director's own IPv6 address, {@link Builder#directorAddress6}); their connections live in a
- * second, IPv6 table of each loop. The default fanout steers by the IPv4 source only, so every
- * IPv6 frame reaches the first loop.
+ * second, IPv6 table of each loop. A director with an IPv6 service steers its frames to the
+ * loops by the client's address of either family, as for NAT
+ * ({@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}).
  *
  * <p>NAT ({@link NatForwarder}, IPv4 and IPv6) replies go back to the MAC address the
  * connection's client frames came from (the client itself or the router in front of the
@@ -100,8 +101,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * destination port, so replies reach the loop owning their connection; a connection for which
  * no local port is free is refused (its SYN dropped and counted in
  * {@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}). IPv6 services get IPv6 local addresses,
- * owned through Neighbor Discovery; IPv6 full-NAT runs on one event loop (the fanout has no
- * IPv6 local-port clause) and translates no ICMPv6 errors.
+ * owned through Neighbor Discovery, and their replies are steered by local port too; IPv6
+ * full-NAT translates no ICMPv6 errors.
  *
  * <p>A persistent virtual service ({@link VirtualService#persistence}) is scheduled as IPVS
  * does: a new connection first looks for a valid persistence template of its client (address
@@ -302,18 +303,18 @@ public final class PacketDirector implements AutoCloseable {
         PacketSocketOptions options = config.options != null ? config.options
                 : PacketSocketOptions.forInterface(config.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
-        if (seesReplies) {
-            // Replies must reach the loop that owns their connection: steer by the client's address.
+        if (seesReplies || !vips6.isEmpty()) {
+            // Replies must reach the loop that owns their connection, and IPv6 clients must spread
+            // over the loops (the IPv4 source program sends every IPv6 frame to the first):
+            // steer by the client's address.
             options = options.withClientFanout(virtualAddresses());
         }
         loopCount = 0;
         config.loops.forEach(loop -> loopCount++);
-        if (hasFullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
+        if ((hasFullNat || hasFullNat6) && loopCount > 1
+                && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
             throw new IllegalStateException("full-NAT over " + loopCount
                     + " loops needs a classic BPF fanout, which steers replies by local port");
-        }
-        if (hasFullNat6 && loopCount > 1) {
-            throw new IllegalStateException("IPv6 full-NAT runs on one event loop, not " + loopCount);
         }
         List<PacketSocket> sockets = new ArrayList<>();
         group = PacketSocketGroup.open(config.loops, options, socket -> {
@@ -325,7 +326,7 @@ public final class PacketDirector implements AutoCloseable {
                 }
             };
         });
-        if (hasFullNat && loopCount > 1) {
+        if ((hasFullNat || hasFullNat6) && loopCount > 1) {
             steerRepliesByLocalPort(sockets.get(0), options);
         }
         for (int i = 0; i < paths.size(); i++) {
@@ -353,7 +354,8 @@ public final class PacketDirector implements AutoCloseable {
                 ? FanoutProgram.clientAddress(loopCount, options.fanoutVirtualAddresses())
                 : FanoutProgram.ipv4Source(loopCount);
         try {
-            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, localAddresses));
+            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount, hasFullNat ? localAddresses : new int[0],
+                    hasFullNat6 ? localAddresses6 : List.of()));
         } catch (IOException e) {
             group.close();
             throw e;
@@ -615,7 +617,7 @@ public final class PacketDirector implements AutoCloseable {
             this.table = tables.build();
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
             this.fullNat6 = hasFullNat6 ? FullNatForwarder.ipv6(this, arena, config.connectionCapacity,
-                    localAddresses6, config.firstLocalPort, config.lastLocalPort) : null;
+                    localAddresses6, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount) : null;
             ConnectionTable.Builder tables6 = ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock);
             if (fullNat6 != null) {
@@ -814,6 +816,10 @@ public final class PacketDirector implements AutoCloseable {
             int protocol = parser.protocol();
             if (protocol == Ipv6Header.NEXT_ICMPV6
                     && ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), active, now)) {
+                return false;
+            }
+            if (table6 == null) { // no IPv6 service: nothing to forward
+                counters.increment(DirectorCounter.IGNORED.ordinal());
                 return false;
             }
             MemorySegment segment = parser.segment();
@@ -1160,8 +1166,9 @@ public final class PacketDirector implements AutoCloseable {
         /**
          * @param value socket options; default {@link PacketSocketOptions#forInterface} with
          *        {@link PacketSocketOptions.Fanout#IPV4_SOURCE} fanout. A director with a NAT
-         *        service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS} over its
-         *        VIPs (its real servers' replies must reach the loop of their connection).
+         *        or an IPv6 service always steers by {@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}
+         *        over its VIPs (its real servers' replies must reach the loop of their connection;
+         *        IPv6 clients spread over the loops).
          * @return this builder
          */
         public Builder socketOptions(PacketSocketOptions value) {

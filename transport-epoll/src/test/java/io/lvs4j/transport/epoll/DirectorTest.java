@@ -63,10 +63,16 @@ class DirectorTest {
                     lb_kind DR
                     real_server 198.18.0.11 443 { }
                 }
+                virtual_server 2001:db8::10 80 {
+                    lb_kind NAT
+                    real_server 2001:db8::11 8080 { }
+                }
                 """), "eth0").build();
 
         assertEquals(Forwarding.masquerade(), d.forwardingOf(d.services().get(0)));
         assertEquals(Forwarding.directRoute(), d.forwardingOf(d.services().get(1)));
+        assertEquals(Forwarding.masquerade(), d.forwardingOf(d.services().get(2)));
+        assertEquals(InetAddress.ofLiteral("2001:db8::10"), d.services().get(2).address());
     }
 
     @Test
@@ -144,7 +150,7 @@ class DirectorTest {
     }
 
     @Test
-    void shouldGiveFullNatTheIpv4AddressesOfItsLocalAddressGroup() throws Exception {
+    void shouldGiveFullNatTheAddressesOfItsLocalAddressGroupsByFamily() throws Exception {
         Director d = Director.fromConfig(parse("""
                 local_address_group laddr_g1 {
                     198.18.1.50-51
@@ -164,11 +170,21 @@ class DirectorTest {
                     lb_kind DR
                     real_server 198.18.0.12 8080 { }
                 }
+                local_address_group laddr_v6 {
+                    2001:db8:1::50
+                }
+                virtual_server 2001:db8::10 80 {
+                    lb_kind FNAT
+                    laddr_group_name laddr_v6
+                    real_server 2001:db8:1::11 8080 { }
+                }
                 """), "eth0").build();
 
         assertEquals(Forwarding.fullNat(), d.forwardingOf(d.services().getFirst()));
-        assertEquals(List.of(InetAddress.ofLiteral("198.18.1.50"), InetAddress.ofLiteral("198.18.1.51")),
-                d.localAddresses());
+        assertEquals(Forwarding.fullNat(), d.forwardingOf(d.services().get(3)));
+        assertEquals(List.of(InetAddress.ofLiteral("198.18.1.50"), InetAddress.ofLiteral("198.18.1.51"),
+                InetAddress.ofLiteral("2001:db8:1::50")), d.localAddresses(),
+                "each service's family from its group; laddr_g1's IPv6 address serves no IPv6 service");
     }
 
     @Test
@@ -193,8 +209,8 @@ class DirectorTest {
                 """);
 
         assertEquals("virtual_server [198.18.0.10]:tcp:443 names local_address_group g2 and virtual_server"
-                + " [198.18.0.10]:tcp:80 g1, with other addresses; lvs4j's full-NAT sends from one set of local"
-                + " addresses for the whole director",
+                + " [198.18.0.10]:tcp:80 g1, whose IPv4 addresses differ; lvs4j's full-NAT sends from one set of"
+                + " local addresses per address family for the whole director",
                 assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(conf, "eth0")).getMessage());
     }
 

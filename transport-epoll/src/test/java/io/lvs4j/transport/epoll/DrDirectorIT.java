@@ -140,10 +140,15 @@ class DrDirectorIT {
                 assertEquals(0, dr.socketStatistics().txErrors());
 
                 // Made persistent, the service sends every new connection of the client to one server.
+                // From a second client address: a SYN on a port of one of the 1,007 connections above
+                // still in FIN_WAIT goes to that connection's server, as in IPVS (conn_reuse_mode 1).
                 vs.persistence(Duration.ofSeconds(60), 32);
+                String fresh = lab.address(150);
+                client.exec("ip", "addr", "add", fresh + "/" + Lab.PREFIX_LENGTH, "dev", client.iface()).check();
                 List<String> sticky = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    sticky.add(client.exec("curl", "-sS", "-m", "5", "http://" + vip + "/").check().stdout().strip());
+                    sticky.add(client.exec("curl", "-sS", "-m", "5", "--interface", fresh, "http://" + vip + "/")
+                            .check().stdout().strip());
                 }
                 assertEquals(1, sticky.stream().distinct().count(), "one server for the persistent client: " + sticky);
                 assertEquals(1, persistent(vs), "one template");

@@ -10,15 +10,11 @@ import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -27,8 +23,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -69,10 +65,7 @@ class PacketDirectorIpv6IT {
             String vip = Ipv6Lab.vip(0x200);
             Ipv6Lab.holdVipOnLoopback(rs1, vip);
             Ipv6Lab.holdVipOnLoopback(rs2, vip);
-            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
-                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs1)), 80, 1));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(v6.address(rs2)), 80, 1));
+            VirtualService vs = Ipv6Lab.service(Protocol.TCP, vip, 80, 80, v6.addresses(rs1, rs2));
             try (DownloadServer one = DownloadServer.start(rs1, "nginx1", 80, BIG, 6);
                     DownloadServer two = DownloadServer.start(rs2, "nginx2", 80, BIG, 6);
                     PacketDirector dr = director.netns().call(() -> PacketDirector.builder()
@@ -80,32 +73,29 @@ class PacketDirectorIpv6IT {
                             .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(director)))
                             .loops(loops).virtualService(vs).gratuitousArp(3, Duration.ofMillis(100))
                             .neighbourRefresh(Duration.ofSeconds(2)).build().start())) {
-                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(v6.address(rs1)))
-                        && dr.resolved(InetAddress.getByName(v6.address(rs2))));
+                Ipv6Lab.awaitResolved(dr, v6.addresses(rs1, rs2));
                 await().atMost(5, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.UNSOLICITED_ADVERTISEMENTS) >= 1);
                 assertTrue(dr.counter(DirectorCounter.NEIGHBOUR_SOLICITATIONS) >= 2);
 
-                String url = "http://[" + vip + "]/";
-                List<String> names = new ArrayList<>();
-                for (int i = 0; i < 4; i++) {
-                    names.add(client.exec("curl", "-6", "-sS", "-m", "5", "-g", url).check().stdout().strip());
-                }
-                assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), names);
+                assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), Ipv6Lab.names(client, vip, 4));
                 assertTrue(dr.counter(DirectorCounter.NEIGHBOUR_ADVERTISEMENTS) >= 1,
                         "the client resolved the VIP through the director");
 
                 // The next two connections go to each server once: each carries the whole file.
                 for (int i = 0; i < 2; i++) {
-                    String sum = client.netns().exec(Duration.ofSeconds(60), "sh", "-c",
-                            "curl -6 -sS -m 50 -g 'http://[" + vip + "]/big.bin' | sha256sum").check().stdout();
-                    assertEquals(one.sha256(), sum.split(" ")[0], "download " + i);
+                    Ipv6Lab.download(client, vip, one.sha256(), "download " + i);
                 }
                 assertEquals(one.sha256(), two.sha256());
-                assertEquals(6, dr.counter(DirectorCounter.NEW_CONNECTIONS));
+
+                // Eight more client addresses, which the fanout steers to both loops: all answered.
+                assertEquals(Map.of("nginx1", 8, "nginx2", 8), Ipv6Lab.fromEightClients(client, Ipv6Lab.PREFIX, vip));
+
+                int opened = 4 + 2 + 16;
+                assertEquals(opened, dr.counter(DirectorCounter.NEW_CONNECTIONS));
                 assertEquals(0, dr.counter(DirectorCounter.DROP_UNRESOLVED_NEIGHBOUR));
-                assertTrue(dr.counter(DirectorCounter.FORWARDED) > 6 * 3);
+                assertTrue(dr.counter(DirectorCounter.FORWARDED) > opened * 3);
                 assertEquals(0, dr.socketStatistics().txErrors());
-                assertEquals(6, dr.connectionCount());
+                assertEquals(opened, dr.connectionCount());
             }
         }
     }
@@ -149,7 +139,7 @@ class PacketDirectorIpv6IT {
                 byte[] tooBig = new PacketBuilder().ethernet(client.macBits(), director.macBits())
                         .ipv6(clientAddress, vip).icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280)
                         .payload(Arrays.copyOf(reply, 512)).build();
-                inject(client, tooBig);
+                Ipv6Lab.inject(client, tooBig, loops);
                 await().atMost(10, TimeUnit.SECONDS).until(() -> dr.counter(DirectorCounter.ICMP_RELAYED) == 1);
                 await().atMost(10, TimeUnit.SECONDS).until(() ->
                         rs1.exec("ip", "-6", "route", "get", clientAddress).check().stdout().contains("mtu 1280"));
@@ -201,16 +191,5 @@ class PacketDirectorIpv6IT {
 
     private static String neighbour(Host host, String address) {
         return host.exec("ip", "-6", "neigh", "show", address).check().stdout();
-    }
-
-    /** Sends a frame built by the test from a host's interface. */
-    private static void inject(Host from, byte[] frame) throws Exception {
-        try (PacketSocket socket = from.netns().call(() -> PacketSocket.open(loops.next(),
-                PacketSocketOptions.forInterface(from.iface()), false, s -> f -> { }));
-                Arena arena = Arena.ofShared()) {
-            MemorySegment segment = arena.allocate(frame.length);
-            MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
-            assertTrue(((IoEventLoop) socket.loop()).submit(() -> socket.send(segment, 0, frame.length)).get());
-        }
     }
 }

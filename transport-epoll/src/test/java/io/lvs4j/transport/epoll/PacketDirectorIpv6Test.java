@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -87,9 +88,13 @@ class PacketDirectorIpv6Test {
     }
 
     private boolean feed(byte[] frame) {
+        return feed(path, frame);
+    }
+
+    private boolean feed(PacketDirector.LoopPath to, byte[] frame) {
         MemorySegment segment = arena.allocate(frame.length + 16);
         MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 16, frame.length);
-        boolean forward = path.onFrame(segment, 16, frame.length);
+        boolean forward = to.onFrame(segment, 16, frame.length);
         if (forward) {
             sent.add(segment.asSlice(16, frame.length).toArray(ValueLayout.JAVA_BYTE));
         }
@@ -295,5 +300,61 @@ class PacketDirectorIpv6Test {
         assertThrows(IllegalStateException.class, noAddress::build);
         assertThrows(IllegalArgumentException.class,
                 () -> PacketDirector.builder().directorAddress(InetAddress.getByName(DIRECTOR)));
+        PacketDirector.Builder noLocal6 = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+                .directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR)).virtualService(vs, Forwarding.fullNat())
+                .localAddresses(InetAddress.getByName("198.18.0.254"));
+        assertThrows(IllegalStateException.class, noLocal6::build, "IPv6 full-NAT needs an IPv6 local address");
+    }
+
+    @Test
+    void shouldMasqueradeIpv6BothWaysWithAPortMapping() throws Exception {
+        String vip = "2001:db8::200";
+        VirtualService web = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        web.addRealServer(RealServer.of(InetAddress.getByName(RS1), 8080, 1));
+        PacketDirector nat = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+                .directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR))
+                .virtualService(web, Forwarding.masquerade()).connectionCapacity(1024).build();
+        nat.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName(DIRECTOR));
+        PacketDirector.LoopPath loop = nat.newPath((frame, offset, length) -> true);
+        try {
+            loop.tick();
+            feed(loop, ndp(RS1_MAC, DIRECTOR_MAC, RS1, DIRECTOR, Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,
+                    NdpMessage.FLAG_SOLICITED, RS1, NdpMessage.OPTION_TARGET_LINK_LAYER, RS1_MAC));
+            sent.clear();
+            assertTrue(feed(loop, new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(CLIENT, vip)
+                    .tcp(40000, 80, TcpHeader.SYN).build()));
+            MemorySegment in = MemorySegment.ofArray(sent.get(0));
+            assertEquals(DropReason.NONE, parser.parse(in, 0, in.byteSize()));
+            assertEquals(RS1_MAC, parser.ethernet().destination());
+            assertEquals(InetAddress.getByName(RS1), address(in, parser.ipv6().destinationOffset()));
+            assertEquals(InetAddress.getByName(CLIENT), address(in, parser.ipv6().sourceOffset()));
+            assertEquals(8080, parser.destinationPort());
+            assertChecksumValid(in);
+
+            assertTrue(feed(loop, new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv6(RS1, CLIENT)
+                    .tcp(8080, 40000, TcpHeader.SYN | TcpHeader.ACK).build()));
+            MemorySegment out = MemorySegment.ofArray(sent.get(1));
+            assertEquals(DropReason.NONE, parser.parse(out, 0, out.byteSize()));
+            assertEquals(CLIENT_MAC, parser.ethernet().destination());
+            assertEquals(DIRECTOR_MAC, parser.ethernet().source());
+            assertEquals(InetAddress.getByName(vip), address(out, parser.ipv6().sourceOffset()));
+            assertEquals(80, parser.sourcePort());
+            assertChecksumValid(out);
+            assertEquals(1, nat.counter(DirectorCounter.REPLIES_FORWARDED));
+            assertEquals(1, nat.counter(DirectorCounter.NEW_CONNECTIONS));
+        } finally {
+            loop.release();
+        }
+    }
+
+    private static InetAddress address(MemorySegment frame, long offset) throws Exception {
+        return InetAddress.getByAddress(frame.asSlice(offset, 16).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    private void assertChecksumValid(MemorySegment frame) {
+        int stored = parser.tcp().checksum();
+        assertEquals(stored, io.lvs4j.core.packet.Checksums.transportIpv6(frame, parser.l3Offset(), parser.l4Offset(),
+                parser.l4Length(), 6, TcpHeader.CHECKSUM_OFFSET));
     }
 }

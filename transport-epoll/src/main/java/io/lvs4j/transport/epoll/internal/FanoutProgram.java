@@ -133,22 +133,43 @@ public final class FanoutProgram {
      * @return the instructions
      */
     public static int[][] withLocalPorts(int[][] base, int sockets, int[] localAddresses) {
+        return withLocalPorts(base, sockets, localAddresses, List.of());
+    }
+
+    /**
+     * Puts the clause of a full-NAT director with IPv4 and IPv6 local addresses in front of a
+     * fanout program, as {@link #withLocalPorts(int[][], int, int[])} does for IPv4: an IPv6
+     * frame to a local address is steered by its TCP or UDP destination port, an ICMPv6 error
+     * to one by the source port of the packet it quotes (IPv6 extension headers are not
+     * walked, here either).
+     *
+     * @param base the program for every other frame (its jumps are relative, so it runs as is)
+     * @param sockets the number of sockets of the group, at least 1
+     * @param localAddresses the IPv4 local addresses (big-endian ints)
+     * @param localAddresses6 the IPv6 local addresses (16 bytes each); 1 to 200 addresses in all
+     * @return the instructions
+     */
+    public static int[][] withLocalPorts(int[][] base, int sockets, int[] localAddresses,
+            List<byte[]> localAddresses6) {
         if (sockets < 1) {
             throw new IllegalArgumentException("sockets must be at least 1: " + sockets);
         }
         int n = localAddresses.length;
-        if (n < 1 || n > 200) {
-            throw new IllegalArgumentException("1 to 200 local addresses: " + n);
+        int n6 = localAddresses6.size();
+        if (n + n6 < 1 || n + n6 > 200) {
+            throw new IllegalArgumentException("1 to 200 local addresses: " + (n + n6));
         }
         int portAt = 4 + n;
-        int baseAt = portAt + 9 + 12;
+        int v6At = portAt + 9 + 12;
+        int port6At = v6At + 2 + 9 * n6 + 1;
+        int baseAt = port6At + 8;
         if (baseAt + base.length > MAX_INSTRUCTIONS) {
             throw new IllegalArgumentException("program too long: " + (baseAt + base.length) + " instructions");
         }
         int[][] program = new int[baseAt + base.length][];
         int pc = 0;
         program[pc++] = new int[] {LD_H_ABS, 0, 0, AD_PROTOCOL};
-        program[pc++] = new int[] {JEQ_K, 0, baseAt - pc, ETH_P_IP};     // not IPv4: the base program
+        program[pc++] = new int[] {JEQ_K, 0, v6At - pc, ETH_P_IP};       // not IPv4: the IPv6 clause
         program[pc++] = new int[] {LD_W_ABS, 0, 0, NET_OFF + IPV4_DESTINATION_OFFSET};
         for (int address : localAddresses) {
             program[pc++] = new int[] {JEQ_K, portAt - pc, 0, address};   // to a local address: by port
@@ -174,6 +195,26 @@ public final class FanoutProgram {
         program[pc++] = new int[] {ADD_X, 0, 0, 0};
         program[pc++] = new int[] {TAX, 0, 0, 0};
         program[pc++] = new int[] {LD_H_IND, 0, 0, NET_OFF + ICMP_HEADER_LENGTH};  // quoted source port
+        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
+        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        // IPv6: the destination compared word by word with each local address.
+        program[pc++] = new int[] {JEQ_K, 1, 0, ETH_P_IPV6};
+        program[pc++] = new int[] {JA, 0, 0, baseAt - pc};
+        for (byte[] address : localAddresses6) {
+            for (int word = 0; word < 4; word++) {
+                program[pc++] = new int[] {LD_W_ABS, 0, 0, NET_OFF + IPV6_DESTINATION_OFFSET + 4 * word};
+                program[pc++] = new int[] {JEQ_K, 0, 7 - 2 * word, word(address, 4 * word)};
+            }
+            program[pc++] = new int[] {JA, 0, 0, port6At - pc};
+        }
+        program[pc++] = new int[] {JA, 0, 0, baseAt - pc};
+        program[pc++] = new int[] {LD_B_ABS, 0, 0, NET_OFF + IPV6_NEXT_HEADER_OFFSET};
+        program[pc++] = new int[] {JEQ_K, 3, 0, PROTOCOL_ICMPV6};
+        program[pc++] = new int[] {LD_H_ABS, 0, 0, NET_OFF + IPV6_HEADER_LENGTH + DESTINATION_PORT_OFFSET};
+        program[pc++] = new int[] {MOD_K, 0, 0, sockets};
+        program[pc++] = new int[] {RET_A, 0, 0, 0};
+        // An ICMPv6 error about a packet sent from the local port: by the quoted source port.
+        program[pc++] = new int[] {LD_H_ABS, 0, 0, NET_OFF + 2 * IPV6_HEADER_LENGTH + ICMP_HEADER_LENGTH};
         program[pc++] = new int[] {MOD_K, 0, 0, sockets};
         program[pc++] = new int[] {RET_A, 0, 0, 0};
         for (int[] insn : base) {

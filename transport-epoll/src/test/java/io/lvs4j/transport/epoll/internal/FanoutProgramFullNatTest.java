@@ -98,4 +98,52 @@ class FanoutProgramFullNatTest {
         byte[] packet = new PacketBuilder().ipv4("198.18.0.1", "0.0.0.0").tcp(1, 4097, 0).buildIpPacket();
         assertEquals(1, run(largest, 0x0800, packet), "the farthest jump still lands on the port section");
     }
+
+    @Test
+    void shouldSteerIpv6RepliesAndIcmpv6ErrorsToLocalAddressesByPortAndTheRestAsBefore() throws Exception {
+        java.util.List<byte[]> locals6 = java.util.List.of(
+                java.net.InetAddress.getByName("2001:db8:6::fe").getAddress(),
+                java.net.InetAddress.getByName("2001:db8:6::fd").getAddress());
+        java.util.List<java.net.InetAddress> vips = java.util.List.of(java.net.InetAddress.getByName("2001:db8:6::200"),
+                java.net.InetAddress.getByName("198.18.0.200"));
+        int[][] base = FanoutProgram.clientAddress(3, vips);
+        int[][] program = FanoutProgram.withLocalPorts(base, 3, new int[] {LADDR1}, locals6);
+        ClassicBpf.check(program);
+        for (int port : new int[] {1024, 1025, 1026, 40000, 65535}) {
+            byte[] reply = new PacketBuilder().ipv6("2001:db8:6::13", "2001:db8:6::fe").tcp(80, port, TcpHeader.ACK)
+                    .buildIpPacket();
+            assertEquals(port % 3, run(program, 0x86DD, reply));
+            byte[] udp = new PacketBuilder().ipv6("2001:db8:6::14", "2001:db8:6::fd").udp(53, port).buildIpPacket();
+            assertEquals(port % 3, run(program, 0x86DD, udp));
+            byte[] quoted = new PacketBuilder().ipv6("2001:db8:6::fe", "2001:db8:6::13").udp(port, 53)
+                    .buildIpPacket();
+            byte[] error = new PacketBuilder().ipv6("2001:db8:6::13", "2001:db8:6::fe").icmpv6(1, 4, 0)
+                    .payload(quoted).buildIpPacket();
+            assertEquals(port % 3, run(program, 0x86DD, error));
+            byte[] v4reply = new PacketBuilder().ipv4("198.18.1.7", "198.18.1.254").tcp(80, port, TcpHeader.ACK)
+                    .buildIpPacket();
+            assertEquals(port % 3, run(program, 0x0800, v4reply), "IPv4 local addresses as before");
+        }
+        Random random = new Random(6);
+        for (int i = 0; i < 100; i++) {
+            String client = "2001:db8:7::" + Integer.toHexString(1 + random.nextInt(65000));
+            byte[] syn = new PacketBuilder().ipv6(client, "2001:db8:6::200").tcp(1024 + random.nextInt(60000), 80,
+                    TcpHeader.SYN).buildIpPacket();
+            assertEquals(run(base, 0x86DD, syn), run(program, 0x86DD, syn), "frames to a VIP as the base program");
+            byte[] almost = new PacketBuilder().ipv6("2001:db8:6::13", "2001:db8:6::" + Integer.toHexString(
+                    0x100 + random.nextInt(0xf0))).tcp(80, 40000 + i, TcpHeader.ACK).buildIpPacket();
+            assertEquals(run(base, 0x86DD, almost), run(program, 0x86DD, almost), "other destinations as before");
+        }
+        assertThrows(IllegalArgumentException.class, () -> FanoutProgram.withLocalPorts(base, 3, new int[0],
+                java.util.List.of()));
+        java.util.List<byte[]> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 199; i++) {
+            many.add(java.net.InetAddress.getByName("2001:db8:9::" + Integer.toHexString(i + 1)).getAddress());
+        }
+        int[][] longest = FanoutProgram.withLocalPorts(base, 3, new int[] {LADDR1}, many);
+        ClassicBpf.check(longest);
+        byte[] toLast = new PacketBuilder().ipv6("2001:db8:6::13", "2001:db8:9::c7").tcp(80, 40001, TcpHeader.ACK)
+                .buildIpPacket();
+        assertEquals(40001 % 3, run(longest, 0x86DD, toLast), "the last of 200 local addresses");
+    }
 }
