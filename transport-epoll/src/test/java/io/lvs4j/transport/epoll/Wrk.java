@@ -51,8 +51,18 @@ final class Wrk {
             command.addAll(List.of("-H", "Connection: close"));
         }
         command.add(url);
-        String out = client.netns().exec(Duration.ofSeconds(seconds + 30), command.toArray(String[]::new)).check()
-                .stdout();
+        return parse(client.netns().exec(Duration.ofSeconds(seconds + 30), command.toArray(String[]::new)).check()
+                .stdout());
+    }
+
+    /**
+     * Reads wrk's report.
+     *
+     * @param out what wrk printed
+     * @return the rate, the requests and the errors
+     * @throws IllegalStateException if the rate or the request count is missing
+     */
+    static Result parse(String out) {
         Matcher m = RPS.matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("no Requests/sec in wrk output: " + out);
