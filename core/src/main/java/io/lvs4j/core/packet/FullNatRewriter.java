@@ -44,29 +44,7 @@ public final class FullNatRewriter {
         long ipChecksum = ip + Ipv4Header.CHECKSUM_OFFSET;
         NetworkOrder.u16(s, ipChecksum,
                 Checksums.finish((~NetworkOrder.u16(s, ipChecksum) & 0xFFFF) + addressDelta));
-        if (!frame.hasPorts()) {
-            return;
-        }
-        long l4 = frame.l4Offset();
-        boolean tcp = frame.protocol() == Ipv4Header.PROTOCOL_TCP;
-        long checksumAt = l4 + (tcp ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
-        int checksum = NetworkOrder.u16(s, checksumAt);
-        int oldSourcePort = NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET);
-        int oldDestinationPort = NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET);
-        NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET, sourcePort);
-        NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET, destinationPort);
-        if (partialChecksum) {
-            // The field is the pseudo-header sum itself: add the change, no complement.
-            NetworkOrder.u16(s, checksumAt, ~Checksums.finish(checksum + addressDelta) & 0xFFFF);
-            return;
-        }
-        if (!tcp && checksum == 0) {
-            return;
-        }
-        long portDelta = (~oldSourcePort & 0xFFFF) + (sourcePort & 0xFFFF) + (~oldDestinationPort & 0xFFFF)
-                + (destinationPort & 0xFFFF);
-        int updated = Checksums.finish((~checksum & 0xFFFF) + addressDelta + portDelta);
-        NetworkOrder.u16(s, checksumAt, !tcp && updated == 0 ? 0xFFFF : updated);
+        rewritePorts(frame, addressDelta, sourcePort, destinationPort, partialChecksum, true);
     }
 
     /**
@@ -92,9 +70,21 @@ public final class FullNatRewriter {
                 + delta128(s, destinationAt, destination, destinationOffset);
         MemorySegment.copy(source, sourceOffset, s, sourceAt, 16);
         MemorySegment.copy(destination, destinationOffset, s, destinationAt, 16);
+        rewritePorts(frame, addressDelta, sourcePort, destinationPort, partialChecksum, false);
+    }
+
+    /**
+     * Writes both ports and folds the address and port changes into the TCP or UDP checksum:
+     * a partial checksum (the pseudo-header sum) takes the address change alone, uncomplemented;
+     * a UDP checksum of 0 over IPv4 means none and stays 0; a computed UDP checksum of 0 is sent
+     * as 0xFFFF.
+     */
+    private static void rewritePorts(FrameParser frame, long addressDelta, int sourcePort, int destinationPort,
+            boolean partialChecksum, boolean ipv4) {
         if (!frame.hasPorts()) {
             return;
         }
+        MemorySegment s = frame.segment();
         long l4 = frame.l4Offset();
         boolean tcp = frame.protocol() == Ipv4Header.PROTOCOL_TCP;
         long checksumAt = l4 + (tcp ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
@@ -104,7 +94,11 @@ public final class FullNatRewriter {
         NetworkOrder.u16(s, l4 + TcpHeader.SOURCE_PORT_OFFSET, sourcePort);
         NetworkOrder.u16(s, l4 + TcpHeader.DESTINATION_PORT_OFFSET, destinationPort);
         if (partialChecksum) {
+            // The field is the pseudo-header sum itself: add the change, no complement.
             NetworkOrder.u16(s, checksumAt, ~Checksums.finish(checksum + addressDelta) & 0xFFFF);
+            return;
+        }
+        if (ipv4 && !tcp && checksum == 0) {
             return;
         }
         long portDelta = (~oldSourcePort & 0xFFFF) + (sourcePort & 0xFFFF) + (~oldDestinationPort & 0xFFFF)
