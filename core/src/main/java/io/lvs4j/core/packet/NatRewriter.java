@@ -98,25 +98,9 @@ public final class NatRewriter {
         long ipChecksum = ip + Ipv4Header.CHECKSUM_OFFSET;
         NetworkOrder.u16(s, ipChecksum,
                 Checksums.finish((~NetworkOrder.u16(s, ipChecksum) & 0xFFFF) + addressDelta));
-        if (!frame.hasPorts()) {
-            return;
+        if (frame.hasPorts()) {
+            rewritePort(frame, addressDelta, portField, port, partial, true);
         }
-        long l4 = frame.l4Offset();
-        boolean tcp = frame.protocol() == Ipv4Header.PROTOCOL_TCP;
-        long checksumAt = l4 + (tcp ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
-        int checksum = NetworkOrder.u16(s, checksumAt);
-        int oldPort = NetworkOrder.u16(s, l4 + portField);
-        NetworkOrder.u16(s, l4 + portField, port);
-        if (partial) {
-            NetworkOrder.u16(s, checksumAt, fold(checksum + addressDelta));
-            return;
-        }
-        if (!tcp && checksum == 0) {
-            return;
-        }
-        int updated = Checksums.finish((~checksum & 0xFFFF) + addressDelta + (~oldPort & 0xFFFF)
-                + (port & 0xFFFF));
-        NetworkOrder.u16(s, checksumAt, !tcp && updated == 0 ? 0xFFFF : updated);
     }
 
     /**
@@ -193,6 +177,18 @@ public final class NatRewriter {
             delta += (~NetworkOrder.u16(s, fieldOffset + i) & 0xFFFF) + NetworkOrder.u16(address, addressOffset + i);
         }
         MemorySegment.copy(address, addressOffset, s, fieldOffset, 16);
+        rewritePort(frame, delta, portField, port, partial, false);
+    }
+
+    /**
+     * Writes one port and folds the address change and the port change into the TCP or UDP
+     * checksum: a partial checksum (the pseudo-header sum) takes the address change alone,
+     * uncomplemented; a UDP checksum of 0 over IPv4 means none and stays 0; a computed UDP
+     * checksum of 0 is sent as 0xFFFF (over IPv6 UDP has no "no checksum", RFC 8200 8.1).
+     */
+    private static void rewritePort(FrameParser frame, long addressDelta, int portField, int port, boolean partial,
+            boolean ipv4) {
+        MemorySegment s = frame.segment();
         long l4 = frame.l4Offset();
         boolean tcp = frame.protocol() == Ipv4Header.PROTOCOL_TCP;
         long checksumAt = l4 + (tcp ? TcpHeader.CHECKSUM_OFFSET : UdpHeader.CHECKSUM_OFFSET);
@@ -200,11 +196,14 @@ public final class NatRewriter {
         int oldPort = NetworkOrder.u16(s, l4 + portField);
         NetworkOrder.u16(s, l4 + portField, port);
         if (partial) {
-            NetworkOrder.u16(s, checksumAt, fold(checksum + delta));
+            NetworkOrder.u16(s, checksumAt, fold(checksum + addressDelta));
             return;
         }
-        int updated = Checksums.finish((~checksum & 0xFFFF) + delta + (~oldPort & 0xFFFF) + (port & 0xFFFF));
-        // UDP over IPv6 has no "no checksum": a computed 0 is sent as 0xFFFF (RFC 8200 8.1).
+        if (ipv4 && !tcp && checksum == 0) {
+            return;
+        }
+        int updated = Checksums.finish((~checksum & 0xFFFF) + addressDelta + (~oldPort & 0xFFFF)
+                + (port & 0xFFFF));
         NetworkOrder.u16(s, checksumAt, !tcp && updated == 0 ? 0xFFFF : updated);
     }
 
