@@ -83,6 +83,53 @@ public final class PacketSocketFd {
     }
 
     /**
+     * Sets a socket option whose value is a structure.
+     *
+     * @param fd the socket
+     * @param level the level
+     * @param name the option
+     * @param value the value's memory
+     * @param length its length in bytes
+     * @param what the option's name, for the error message
+     * @throws NativeIoException if {@code setsockopt(2)} fails
+     */
+    public static void setOption(int fd, int level, int name, MemorySegment value, int length, String what)
+            throws NativeIoException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cs = Libc.newCallState(arena);
+            if (Libc.setsockopt(cs, fd, level, name, value, length) < 0) {
+                throw new NativeIoException("setsockopt(" + what + ") on fd " + fd, Libc.errno(cs));
+            }
+        }
+    }
+
+    /**
+     * Sends one datagram without blocking, retrying a call an interrupt cut short (at most
+     * three attempts). Allocation-free.
+     *
+     * @param callState the caller's errno capture
+     * @param fd the socket
+     * @param data the datagram
+     * @param length its length
+     * @param address the destination {@code sockaddr}
+     * @param addressLength its length
+     * @return {@code true} if the kernel took the whole datagram
+     */
+    public static boolean sendTo(MemorySegment callState, int fd, MemorySegment data, int length,
+            MemorySegment address, int addressLength) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long sent = Libc.sendto(callState, fd, data, length, Libc.MSG_DONTWAIT, address, addressLength);
+            if (sent == length) {
+                return true;
+            }
+            if (sent >= 0 || Libc.errno(callState) != Libc.EINTR) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Sets the classic BPF program of the socket's {@code PACKET_FANOUT_CBPF} group
      * ({@code PACKET_FANOUT_DATA}).
      *

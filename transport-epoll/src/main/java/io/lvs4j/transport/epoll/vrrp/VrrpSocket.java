@@ -148,26 +148,18 @@ public final class VrrpSocket implements AutoCloseable {
             MemorySegment name = arena.allocate(Structs.IFNAMSIZ);
             byte[] bytes = link.name().getBytes(StandardCharsets.US_ASCII);
             MemorySegment.copy(bytes, 0, name, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            set(arena, fd, Libc.SOL_SOCKET, SO_BINDTODEVICE, name, Structs.IFNAMSIZ, "SO_BINDTODEVICE");
+            PacketSocketFd.setOption(fd, Libc.SOL_SOCKET, SO_BINDTODEVICE, name, Structs.IFNAMSIZ, "SO_BINDTODEVICE");
             MemorySegment mreqn = arena.allocate(IP_MREQN_SIZE, 4);
             MemorySegment.copy(VrrpEncoder.MULTICAST_V4, 0, mreqn, ValueLayout.JAVA_BYTE, 0, 4);
             mreqn.set(JAVA_INT, 8, link.index());
-            set(arena, fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreqn, IP_MREQN_SIZE, "IP_ADD_MEMBERSHIP");
+            PacketSocketFd.setOption(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreqn, IP_MREQN_SIZE, "IP_ADD_MEMBERSHIP");
             MemorySegment out = arena.allocate(IP_MREQN_SIZE, 4);
             out.set(JAVA_INT, 8, link.index());
-            set(arena, fd, IPPROTO_IP, IP_MULTICAST_IF, out, IP_MREQN_SIZE, "IP_MULTICAST_IF");
+            PacketSocketFd.setOption(fd, IPPROTO_IP, IP_MULTICAST_IF, out, IP_MREQN_SIZE, "IP_MULTICAST_IF");
         }
         PacketSocketFd.setInt(fd, IPPROTO_IP, IP_MULTICAST_TTL, VrrpEncoder.TTL);
         PacketSocketFd.setInt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0);
         PacketSocketFd.setInt(fd, IPPROTO_IP, IP_HDRINCL, 1);
-    }
-
-    private static void set(Arena arena, int fd, int level, int option, MemorySegment value, int length, String what)
-            throws NativeIoException {
-        MemorySegment cs = Libc.newCallState(arena);
-        if (Libc.setsockopt(cs, fd, level, option, value, length) < 0) {
-            throw new NativeIoException("setsockopt(" + what + ") on fd " + fd, Libc.errno(cs));
-        }
     }
 
     /** @return the interface, as it was when opened */
@@ -198,15 +190,9 @@ public final class VrrpSocket implements AutoCloseable {
         destination.set(JAVA_SHORT, 0, (short) Libc.AF_INET);
         MemorySegment.copy(to, 0, destination, ValueLayout.JAVA_BYTE, 4, 4);
         MemorySegment data = offset == 0 ? packet : packet.asSlice(offset);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            long sent = Libc.sendto(callState, fd, data, length, Libc.MSG_DONTWAIT, destination, SOCKADDR_IN_SIZE);
-            if (sent == length) {
-                counters.increment(TX_PACKETS);
-                return true;
-            }
-            if (sent >= 0 || Libc.errno(callState) != Libc.EINTR) {
-                break;
-            }
+        if (PacketSocketFd.sendTo(callState, fd, data, length, destination, SOCKADDR_IN_SIZE)) {
+            counters.increment(TX_PACKETS);
+            return true;
         }
         counters.increment(TX_ERRORS);
         return false;

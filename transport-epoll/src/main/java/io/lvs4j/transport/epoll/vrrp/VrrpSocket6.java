@@ -170,11 +170,11 @@ public final class VrrpSocket6 implements AutoCloseable {
             MemorySegment name = arena.allocate(Structs.IFNAMSIZ);
             byte[] bytes = link.name().getBytes(StandardCharsets.US_ASCII);
             MemorySegment.copy(bytes, 0, name, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            set(arena, fd, Libc.SOL_SOCKET, SO_BINDTODEVICE, name, Structs.IFNAMSIZ, "SO_BINDTODEVICE");
+            PacketSocketFd.setOption(fd, Libc.SOL_SOCKET, SO_BINDTODEVICE, name, Structs.IFNAMSIZ, "SO_BINDTODEVICE");
             MemorySegment mreq = arena.allocate(20, 4);
             MemorySegment.copy(VrrpEncoder.MULTICAST_V6, 0, mreq, ValueLayout.JAVA_BYTE, 0, 16);
             mreq.set(JAVA_INT, 16, link.index());
-            set(arena, fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq, 20, "IPV6_JOIN_GROUP");
+            PacketSocketFd.setOption(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, mreq, 20, "IPV6_JOIN_GROUP");
             MemorySegment sa = sockaddr(arena.allocate(SOCKADDR_IN6_SIZE, 8), primary.getAddress(), link.index());
             MemorySegment cs = Libc.newCallState(arena);
             if (Libc.bind(cs, fd, sa, SOCKADDR_IN6_SIZE) < 0) {
@@ -198,14 +198,6 @@ public final class VrrpSocket6 implements AutoCloseable {
         return sa;
     }
 
-    private static void set(Arena arena, int fd, int level, int option, MemorySegment value, int length, String what)
-            throws NativeIoException {
-        MemorySegment cs = Libc.newCallState(arena);
-        if (Libc.setsockopt(cs, fd, level, option, value, length) < 0) {
-            throw new NativeIoException("setsockopt(" + what + ") on fd " + fd, Libc.errno(cs));
-        }
-    }
-
     /** @return the interface, as it was when opened */
     public LinkInfo link() {
         return link;
@@ -227,15 +219,9 @@ public final class VrrpSocket6 implements AutoCloseable {
         }
         sockaddr(destination, to, link.index());
         MemorySegment data = offset == 0 ? message : message.asSlice(offset);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            long sent = Libc.sendto(callState, fd, data, length, Libc.MSG_DONTWAIT, destination, SOCKADDR_IN6_SIZE);
-            if (sent == length) {
-                counters.increment(TX_PACKETS);
-                return true;
-            }
-            if (sent >= 0 || Libc.errno(callState) != Libc.EINTR) {
-                break;
-            }
+        if (PacketSocketFd.sendTo(callState, fd, data, length, destination, SOCKADDR_IN6_SIZE)) {
+            counters.increment(TX_PACKETS);
+            return true;
         }
         counters.increment(TX_ERRORS);
         return false;
