@@ -1,6 +1,7 @@
 /**
  * lvs4j core: the model of virtual services and real servers, the scheduler SPI, health checks,
- * and the shared building blocks of a director.
+ * and the shared building blocks of a director. It needs SLF4J and nothing else: the network I/O
+ * of the health checks and the event loops are a transport's (transport-epoll).
  *
  * <p>Micrometer is optional ({@code requires static}): only {@code io.lvs4j.core.status.LvsMetrics}
  * needs it, so modules and users without Micrometer compile and run without it. Micrometer has no
@@ -10,15 +11,6 @@
 @SuppressWarnings("requires-automatic")
 module io.lvs4j.core {
     requires org.slf4j;
-    requires transitive io.netty.transport;
-    requires transitive io.netty.common;
-    requires io.netty.buffer;
-    requires io.netty.codec;
-    requires io.netty.handler;
-    requires io.netty.codec.http;
-    requires io.netty.codec.dns;
-    requires io.netty.transport.classes.epoll;
-    requires io.netty.transport.unix.common;
     requires static micrometer.core;
 
     exports io.lvs4j.core.config;

@@ -1,7 +1,6 @@
 package io.lvs4j.benchmarks;
 
 import io.lvs4j.core.check.Checker;
-import io.lvs4j.core.check.HealthCheckEngine;
 import io.lvs4j.core.check.ServerChecks;
 import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
@@ -18,6 +17,7 @@ import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.DestinationSet;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.sched.Scheduler;
+import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -78,7 +78,7 @@ public final class HealthCheckScale {
         for (int i = 0; i < 20; i++) {
             servers.add(httpServer(serverGroup, "127.0.9." + (i + 1)));
         }
-        HealthCheckEngine engine = HealthCheckEngine.create(loops);
+        EpollHealthCheckEngine engine = EpollHealthCheckEngine.create(loops);
         CheckerTiming timing = CheckerTiming.builder(CheckerType.TCP_CHECK).delayLoop(Duration.ofSeconds(1))
                 .connectTimeout(Duration.ofSeconds(1)).retry(1).delayBeforeRetry(Duration.ofSeconds(1))
                 .warmup(Duration.ofSeconds(1)).build();

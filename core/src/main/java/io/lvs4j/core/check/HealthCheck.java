@@ -4,12 +4,12 @@ import io.lvs4j.core.config.CheckerTiming;
 import java.time.Duration;
 
 /**
- * A health check: one probe of a real server, started on an event loop and finished through
- * its {@link CheckAttempt}. The built-in checkers ({@link TcpCheck}, {@link HttpGetCheck},
- * {@link UdpCheck}, {@link DnsCheck}, {@link MiscCheck}) implement it; so may an application's
- * own check.
+ * A health check: one probe of a real server, started on a {@link CheckLoop} and finished
+ * through its {@link CheckAttempt}. The built-in checkers ({@link TcpCheck}, {@link HttpGetCheck},
+ * {@link UdpCheck}, {@link DnsCheck}, {@link MiscCheck}) implement it, the network ones through
+ * the loop's {@link CheckNetwork}; so may an application's own check.
  *
- * <p>Contract: {@link #check(CheckAttempt)} is called on the attempt's event loop and must not
+ * <p>Contract: {@link #check(CheckAttempt)} is called on the attempt's loop and must not
  * block; it starts the probe and returns. The probe completes the attempt once, from any thread;
  * if the deadline passes first, the attempt fails and the cleanups registered with
  * {@link CheckAttempt#whenDone(Runnable)} run, so a hung server costs nothing after its deadline.
@@ -21,7 +21,7 @@ import java.time.Duration;
 public interface HealthCheck {
 
     /**
-     * Starts one probe. Called on {@link CheckAttempt#eventLoop()}; must not block.
+     * Starts one probe. Called on {@link CheckAttempt#loop()}; must not block.
      *
      * @param attempt the attempt to complete
      */

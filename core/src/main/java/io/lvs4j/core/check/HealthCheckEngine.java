@@ -1,89 +1,24 @@
 package io.lvs4j.core.check;
 
-import io.lvs4j.core.check.internal.Transport;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.LoggerFactory;
 
 /**
- * The event loops health checks run on: Netty's epoll transport when its native library is
- * there, NIO otherwise. Thousands of checkers share a few loops; a checker owns no thread.
+ * Where health checks run: the loops of a transport, which time the checkers and do the network
+ * I/O of their probes. transport-epoll's {@code EpollHealthCheckEngine} runs them on Netty event
+ * loops.
  *
- * <p>Threading: safe to share; {@link #close()} once, after the services using it are closed.
+ * <p>Threading: implementations are safe to share; {@link #close()} once, after the services using
+ * the engine are closed.
  */
-public final class HealthCheckEngine implements AutoCloseable {
+public interface HealthCheckEngine extends AutoCloseable {
 
-    private final EventLoopGroup group;
-    private final boolean owned;
-    private final Duration scriptTimeout;
+    /** @return the loop for a new checker, round robin */
+    CheckLoop nextLoop();
 
-    private HealthCheckEngine(EventLoopGroup group, boolean owned, Duration scriptTimeout) {
-        this.group = group;
-        this.owned = owned;
-        this.scriptTimeout = scriptTimeout;
-    }
+    /** @return the longest a notify script may run before it is killed */
+    Duration scriptTimeout();
 
-    /**
-     * Creates an engine with its own event loops.
-     *
-     * @param threads the number of loops, 1 or more
-     * @return the engine
-     */
-    public static HealthCheckEngine create(int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("threads must be 1 or more: " + threads);
-        }
-        EventLoopGroup g = new MultiThreadIoEventLoopGroup(threads,
-                new DefaultThreadFactory("lvs4j-check", true), Transport.bestHandlerFactory());
-        LoggerFactory.getLogger(HealthCheckEngine.class).info("health checks on {} {} loop(s)",
-                Transport.of(g.next()).epoll() ? "epoll" : "NIO", threads);
-        return new HealthCheckEngine(g, true, Duration.ofSeconds(10));
-    }
-
-    /**
-     * Creates an engine on loops the application already runs (epoll or NIO); closing the engine
-     * leaves them running.
-     *
-     * @param group the loops
-     * @return the engine
-     */
-    public static HealthCheckEngine on(EventLoopGroup group) {
-        return new HealthCheckEngine(Objects.requireNonNull(group, "group"), false, Duration.ofSeconds(10));
-    }
-
-    /**
-     * @param timeout the longest a notify script may run before it is killed
-     * @return an engine on the same loops with another script timeout
-     */
-    public HealthCheckEngine withScriptTimeout(Duration timeout) {
-        return new HealthCheckEngine(group, owned, Objects.requireNonNull(timeout, "timeout"));
-    }
-
-    /** @return the next loop, round robin */
-    public EventLoop nextLoop() {
-        return group.next();
-    }
-
-    /** @return true if the loops run Netty's native epoll transport */
-    public boolean epoll() {
-        return Transport.of(nextLoop()).epoll();
-    }
-
-    /** @return the longest a notify script may run */
-    public Duration scriptTimeout() {
-        return scriptTimeout;
-    }
-
-    /** Shuts the engine's own loops down (not those given to {@link #on(EventLoopGroup)}). */
+    /** Releases the engine's loops. */
     @Override
-    public void close() {
-        if (owned) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
-    }
+    void close();
 }

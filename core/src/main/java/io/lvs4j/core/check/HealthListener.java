@@ -7,7 +7,7 @@ import io.lvs4j.core.model.VirtualService;
  * Told of health changes of a virtual service: the Java side of keepalived's notify hooks, and
  * the tracked state a VRRP instance can follow (quorum up or down).
  *
- * <p>Called on a health-check event loop while the service's state is locked: return quickly,
+ * <p>Called on a health-check loop while the service's state is locked: return quickly,
  * never block.
  */
 public interface HealthListener {

@@ -14,7 +14,7 @@ import java.util.Objects;
  * {@code misc_dynamic}, a status of 2 to 255 means up with weight {@code status - 2}, 1 means
  * down, and 0 means up with the configured weight, as in keepalived.
  *
- * <p>The event loop only starts the process; the JDK's process reaper reports its end, so a
+ * <p>The loop only starts the process; the JDK's process reaper reports its end, so a
  * hung command blocks nothing. The command line is split into words as keepalived does (no
  * shell); running it as another {@code user} is not supported.
  *

@@ -51,7 +51,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
      * Prepares health checking; nothing runs before {@link #start()}.
      *
      * @param service the virtual service whose real servers the checks drive
-     * @param engine the event loops
+     * @param engine the loops the checkers run on
      * @param config the checks
      */
     public VirtualServiceHealth(VirtualService service, HealthCheckEngine engine, ServiceChecks config) {

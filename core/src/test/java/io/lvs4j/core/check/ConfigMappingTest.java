@@ -17,8 +17,8 @@ import io.lvs4j.core.config.SorryServerConfig;
 import io.lvs4j.core.config.TcpCheckConfig;
 import io.lvs4j.core.config.UdpCheckConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
-import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -77,11 +77,11 @@ class ConfigMappingTest {
     void shouldMatchAUdpReplyAgainstAHexPatternWithWildcardNibbles() {
         CheckerTiming t = CheckerTiming.defaults(CheckerType.UDP_CHECK);
         UdpCheck check = new UdpCheck(new UdpCheckConfig(t, Optional.empty(), true, Optional.of("50x14x"), 2, 10));
-        assertTrue(check.judge(Unpooled.wrappedBuffer(new byte[] {0x50, 0x31, 0x4b})).up());
-        assertFalse(check.judge(Unpooled.wrappedBuffer(new byte[] {0x51, 0x31, 0x4b})).up());
-        assertFalse(check.judge(Unpooled.wrappedBuffer(new byte[] {0x50, 0x32, 0x4b})).up());
-        assertTrue(check.judge(Unpooled.wrappedBuffer(new byte[] {0x50, 0x71})).up(), "the reply's length bounds the compare");
-        assertFalse(check.judge(Unpooled.wrappedBuffer(new byte[] {0x50})).up(), "shorter than min_reply_length");
+        assertTrue(check.judge(ByteBuffer.wrap(new byte[] {0x50, 0x31, 0x4b})).up());
+        assertFalse(check.judge(ByteBuffer.wrap(new byte[] {0x51, 0x31, 0x4b})).up());
+        assertFalse(check.judge(ByteBuffer.wrap(new byte[] {0x50, 0x32, 0x4b})).up());
+        assertTrue(check.judge(ByteBuffer.wrap(new byte[] {0x50, 0x71})).up(), "the reply's length bounds the compare");
+        assertFalse(check.judge(ByteBuffer.wrap(new byte[] {0x50})).up(), "shorter than min_reply_length");
         assertEquals(Duration.ofSeconds(5), t.connectTimeout());
     }
 }

@@ -16,6 +16,7 @@ import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
 import io.lvs4j.vrrp.NotifyScripts;
 import io.lvs4j.vrrp.ProcessScriptRunner;
@@ -266,7 +267,7 @@ public final class Director implements AutoCloseable {
             }
             data = db.build();
             data.start();
-            engine = HealthCheckEngine.create(1);
+            engine = EpollHealthCheckEngine.create(1);
             for (ServiceEntry e : config.services) {
                 VirtualServiceHealth h = new VirtualServiceHealth(e.service, engine, e.checks);
                 healths.add(h);

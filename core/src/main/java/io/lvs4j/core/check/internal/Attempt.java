@@ -1,14 +1,12 @@
 package io.lvs4j.core.check.internal;
 
 import io.lvs4j.core.check.CheckAttempt;
+import io.lvs4j.core.check.CheckLoop;
 import io.lvs4j.core.check.CheckResult;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -20,29 +18,26 @@ import org.slf4j.LoggerFactory;
  * deadline, or by the checker stopping. Cleanups run on the loop when it ends.
  *
  * <p>Threading: {@link #complete(CheckResult)} is safe from any thread; everything else runs on
- * the attempt's event loop.
+ * the attempt's loop.
  */
 final class Attempt implements CheckAttempt {
 
     private static final Logger LOG = LoggerFactory.getLogger(Attempt.class);
 
-    private final EventLoop loop;
-    private final Transport transport;
+    private final CheckLoop loop;
     private final InetSocketAddress target;
     private final long deadline;
     private final Consumer<CheckResult> onResult;
     private final AtomicBoolean done = new AtomicBoolean();
     private final List<Runnable> cleanups = new ArrayList<>(2);
     private CheckResult atDeadline;
-    private ScheduledFuture<?> timer;
+    private Future<?> timer;
     private boolean ended;
 
-    Attempt(EventLoop loop, Transport transport, InetSocketAddress target, long timeoutNanos,
-            Consumer<CheckResult> onResult) {
+    Attempt(CheckLoop loop, InetSocketAddress target, long timeoutNanos, Consumer<CheckResult> onResult) {
         this.loop = loop;
-        this.transport = transport;
         this.target = target;
-        this.deadline = loop.ticker().nanoTime() + timeoutNanos;
+        this.deadline = loop.nanoTime() + timeoutNanos;
         this.onResult = onResult;
         this.atDeadline = CheckResult.failure("timeout after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
     }
@@ -53,7 +48,7 @@ final class Attempt implements CheckAttempt {
     }
 
     @Override
-    public EventLoop eventLoop() {
+    public CheckLoop loop() {
         return loop;
     }
 
@@ -63,21 +58,8 @@ final class Attempt implements CheckAttempt {
     }
 
     @Override
-    public Bootstrap tcpBootstrap() {
-        int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNanos()));
-        return new Bootstrap().group(loop).channel(transport.socketType())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
-                .option(ChannelOption.SO_LINGER, 0);
-    }
-
-    @Override
-    public Bootstrap udpBootstrap() {
-        return new Bootstrap().group(loop).channel(transport.datagramType());
-    }
-
-    @Override
     public long remainingNanos() {
-        return Math.max(0, deadline - loop.ticker().nanoTime());
+        return Math.max(0, deadline - loop.nanoTime());
     }
 
     @Override
@@ -85,7 +67,7 @@ final class Attempt implements CheckAttempt {
         if (!done.compareAndSet(false, true)) {
             return false;
         }
-        if (loop.inEventLoop()) {
+        if (loop.inLoop()) {
             end(result);
         } else {
             loop.execute(() -> end(result));

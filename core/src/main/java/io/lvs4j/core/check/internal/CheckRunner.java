@@ -1,12 +1,12 @@
 package io.lvs4j.core.check.internal;
 
+import io.lvs4j.core.check.CheckLoop;
 import io.lvs4j.core.check.CheckResult;
 import io.lvs4j.core.check.HealthCheck;
 import io.lvs4j.core.config.CheckerTiming;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -14,12 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one checker on one event loop: warmup, attempts with a hard deadline, retries, the
+ * Runs one checker on one {@link CheckLoop}: warmup, attempts with a hard deadline, retries, the
  * delay loop, and the {@link CheckState} hysteresis. No thread of its own: every step is a
  * task or a timer on the loop.
  *
- * <p>Time is the loop's {@link io.netty.util.concurrent.Ticker}, so a test can drive a runner
- * on an embedded loop with virtual time.
+ * <p>Time is the loop's {@link CheckLoop#nanoTime()}, so a test can drive a runner on a loop
+ * with virtual time.
  *
  * <p>Threading: the loop owns the state; {@link #up()}, {@link #weight()} and the counters are
  * volatile reads for other threads. {@link #start()} and {@link #stop()} may be called from any
@@ -42,8 +42,7 @@ public final class CheckRunner {
     private final HealthCheck check;
     private final CheckerTiming timing;
     private final InetSocketAddress target;
-    private final EventLoop loop;
-    private final Transport transport;
+    private final CheckLoop loop;
     private final CheckState state;
     private final Listener listener;
     private volatile boolean up;
@@ -53,7 +52,7 @@ public final class CheckRunner {
     private volatile long maxLateNanos;
     private volatile boolean stopped;
     private Attempt current;
-    private ScheduledFuture<?> next;
+    private Future<?> next;
     private long dueAt;
 
     /**
@@ -63,13 +62,12 @@ public final class CheckRunner {
      * @param loop the loop that runs it
      * @param listener told of changes
      */
-    public CheckRunner(HealthCheck check, CheckerTiming timing, InetSocketAddress target, EventLoop loop,
+    public CheckRunner(HealthCheck check, CheckerTiming timing, InetSocketAddress target, CheckLoop loop,
             Listener listener) {
         this.check = Objects.requireNonNull(check, "check");
         this.timing = Objects.requireNonNull(timing, "timing");
         this.target = Objects.requireNonNull(target, "target");
         this.loop = Objects.requireNonNull(loop, "loop");
-        this.transport = Transport.of(loop);
         this.listener = Objects.requireNonNull(listener, "listener");
         this.state = new CheckState(timing.retry(), timing.rise(), timing.fall(), !timing.alpha());
         this.up = state.up();
@@ -101,7 +99,7 @@ public final class CheckRunner {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
-            LOG.debug("event loop shut down; {} on {} not run", check.name(), target);
+            LOG.debug("check loop shut down; {} on {} not run", check.name(), target);
         }
     }
 
@@ -151,7 +149,7 @@ public final class CheckRunner {
         if (stopped) {
             return;
         }
-        dueAt = loop.ticker().nanoTime() + delayNanos;
+        dueAt = loop.nanoTime() + delayNanos;
         next = loop.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -160,11 +158,11 @@ public final class CheckRunner {
         if (stopped) {
             return;
         }
-        long late = loop.ticker().nanoTime() - dueAt;
+        long late = loop.nanoTime() - dueAt;
         if (late > maxLateNanos) {
             maxLateNanos = late;
         }
-        Attempt a = new Attempt(loop, transport, target, check.timeout(timing).toNanos(), this::finished);
+        Attempt a = new Attempt(loop, target, check.timeout(timing).toNanos(), this::finished);
         current = a;
         a.armDeadline();
         try {

@@ -10,7 +10,7 @@ package io.lvs4j.core.check.internal;
  * The state flips down after {@code fall} failed rounds in a row and up after {@code rise}
  * successful rounds in a row; a round of the other kind resets the count.
  *
- * <p>Not thread-safe: one checker's attempts run on one event loop.
+ * <p>Not thread-safe: one checker's attempts run on one loop.
  */
 public final class CheckState {
 

@@ -9,7 +9,6 @@ import io.lvs4j.core.check.CheckResult;
 import io.lvs4j.core.check.HealthCheck;
 import io.lvs4j.core.config.CheckerTiming;
 import io.lvs4j.core.config.CheckerType;
-import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,17 +19,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The runner's keepalived timing, on an embedded event loop with virtual time. */
+/** The runner's keepalived timing, on a loop with virtual time. */
 class CheckRunnerTest {
 
     /** Answers each attempt from a script: 'u' up, 'd' down, 'h' hang (never answers). */
     private static final class Scripted implements HealthCheck {
         final Deque<Character> script = new ArrayDeque<>();
         final List<Long> startsMs = new ArrayList<>();
-        final EmbeddedChannel clock;
+        final VirtualLoop clock;
         int cleanups;
 
-        Scripted(EmbeddedChannel clock, String outcomes) {
+        Scripted(VirtualLoop clock, String outcomes) {
             this.clock = clock;
             for (char c : outcomes.toCharArray()) {
                 script.add(c);
@@ -39,7 +38,7 @@ class CheckRunnerTest {
 
         @Override
         public void check(CheckAttempt attempt) {
-            startsMs.add(TimeUnit.NANOSECONDS.toMillis(clock.eventLoop().ticker().nanoTime() - t0));
+            startsMs.add(TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - t0));
             attempt.whenDone(() -> cleanups++);
             char c = script.isEmpty() ? 'u' : script.poll();
             if (c == 'u') {
@@ -52,13 +51,12 @@ class CheckRunnerTest {
         long t0;
     }
 
-    private EmbeddedChannel loop;
+    private VirtualLoop loop;
     private final List<String> changes = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
-        loop = new EmbeddedChannel();
-        loop.freezeTime();
+        loop = new VirtualLoop();
     }
 
     private CheckerTiming timing(int retry, long retryMs, long loopMs, long timeoutMs, int rise, int fall, boolean alpha) {
@@ -68,10 +66,10 @@ class CheckRunnerTest {
     }
 
     private CheckRunner runner(Scripted check, CheckerTiming timing) {
-        check.t0 = loop.eventLoop().ticker().nanoTime();
-        CheckRunner r = new CheckRunner(check, timing, new InetSocketAddress("127.0.0.1", 80), loop.eventLoop(),
+        check.t0 = loop.nanoTime();
+        CheckRunner r = new CheckRunner(check, timing, new InetSocketAddress("127.0.0.1", 80), loop,
                 (runner, result) -> changes.add((runner.up() ? "up@" : "down@")
-                        + TimeUnit.NANOSECONDS.toMillis(loop.eventLoop().ticker().nanoTime() - check.t0)));
+                        + TimeUnit.NANOSECONDS.toMillis(loop.nanoTime() - check.t0)));
         r.start();
         return r;
     }

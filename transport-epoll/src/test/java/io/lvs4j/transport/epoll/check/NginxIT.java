@@ -1,12 +1,17 @@
-package io.lvs4j.core.check;
+package io.lvs4j.transport.epoll.check;
 
-import static io.lvs4j.core.check.HealthLab.loopbackIp;
-import static io.lvs4j.core.check.HealthLab.weightIn;
-import static io.lvs4j.core.check.HealthLab.window;
+import static io.lvs4j.transport.epoll.check.HealthLab.loopbackIp;
+import static io.lvs4j.transport.epoll.check.HealthLab.weightIn;
+import static io.lvs4j.transport.epoll.check.HealthLab.window;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs4j.core.check.Checker;
+import io.lvs4j.core.check.HealthCheckEngine;
+import io.lvs4j.core.check.ServerChecks;
+import io.lvs4j.core.check.ServiceChecks;
+import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.CheckerTiming;
 import io.lvs4j.core.config.HttpGetCheckConfig;
 import io.lvs4j.core.config.HttpProtocolVersion;
@@ -87,7 +92,7 @@ class NginxIT {
                 }
                 """.formatted(dir, ip, port);
         Files.writeString(dir.resolve("nginx.conf"), conf);
-        engine = HealthCheckEngine.create(1);
+        engine = EpollHealthCheckEngine.create(1);
         startNginx();
     }
 

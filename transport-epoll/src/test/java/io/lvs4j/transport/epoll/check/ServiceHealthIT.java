@@ -1,14 +1,18 @@
-package io.lvs4j.core.check;
+package io.lvs4j.transport.epoll.check;
 
-import static io.lvs4j.core.check.HealthLab.loopbackIp;
-import static io.lvs4j.core.check.HealthLab.server;
-import static io.lvs4j.core.check.HealthLab.weightIn;
+import static io.lvs4j.transport.epoll.check.HealthLab.loopbackIp;
+import static io.lvs4j.transport.epoll.check.HealthLab.server;
+import static io.lvs4j.transport.epoll.check.HealthLab.weightIn;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs4j.core.check.HealthCheckEngine;
+import io.lvs4j.core.check.ServerChecks;
+import io.lvs4j.core.check.ServiceChecks;
+import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.CheckerTiming;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -50,7 +54,7 @@ class ServiceHealthIT {
     @BeforeAll
     static void start() {
         servers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        engine = HealthCheckEngine.create(2);
+        engine = EpollHealthCheckEngine.create(2);
     }
 
     @AfterAll

@@ -1,8 +1,9 @@
-package io.lvs4j.core.check;
+package io.lvs4j.transport.epoll.check;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs4j.core.check.HealthListener;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;

@@ -1,4 +1,4 @@
-package io.lvs4j.core.check.internal;
+package io.lvs4j.transport.epoll.check.internal;
 
 import io.lvs4j.core.config.CheckerTiming;
 import java.net.InetSocketAddress;

@@ -1,5 +1,6 @@
-package io.lvs4j.core.check;
+package io.lvs4j.transport.epoll.check;
 
+import io.lvs4j.core.check.Checker;
 import io.lvs4j.core.config.CheckerTiming;
 import io.lvs4j.core.config.CheckerType;
 import io.lvs4j.core.config.DnsCheckConfig;

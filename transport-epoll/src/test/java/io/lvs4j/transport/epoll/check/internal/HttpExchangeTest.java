@@ -1,4 +1,4 @@
-package io.lvs4j.core.check.internal;
+package io.lvs4j.transport.epoll.check.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,14 +1,21 @@
-package io.lvs4j.core.check;
+package io.lvs4j.transport.epoll.check;
 
-import static io.lvs4j.core.check.HealthLab.loopbackIp;
-import static io.lvs4j.core.check.HealthLab.server;
-import static io.lvs4j.core.check.HealthLab.weightIn;
-import static io.lvs4j.core.check.HealthLab.window;
+import static io.lvs4j.transport.epoll.check.HealthLab.loopbackIp;
+import static io.lvs4j.transport.epoll.check.HealthLab.server;
+import static io.lvs4j.transport.epoll.check.HealthLab.weightIn;
+import static io.lvs4j.transport.epoll.check.HealthLab.window;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lvs4j.core.check.Checker;
+import io.lvs4j.core.check.CheckResult;
+import io.lvs4j.core.check.HealthCheck;
+import io.lvs4j.core.check.HealthCheckEngine;
+import io.lvs4j.core.check.ServerChecks;
+import io.lvs4j.core.check.ServiceChecks;
+import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.CheckerTiming;
 import io.lvs4j.core.config.DnsQueryType;
 import io.lvs4j.core.config.HttpGetCheckConfig;
@@ -61,7 +68,7 @@ class CheckersIT {
     @BeforeAll
     static void start() {
         servers = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        engine = HealthCheckEngine.create(1);
+        engine = EpollHealthCheckEngine.create(1);
     }
 
     @AfterAll
@@ -277,7 +284,7 @@ class CheckersIT {
     @Test
     void shouldRunACustomJavaCheck() {
         AtomicBoolean healthy = new AtomicBoolean(true);
-        HealthCheck custom = attempt -> attempt.eventLoop().schedule(
+        HealthCheck custom = attempt -> attempt.loop().schedule(
                 () -> attempt.complete(healthy.get() ? CheckResult.success() : CheckResult.failure("custom says no")),
                 10, TimeUnit.MILLISECONDS);
         try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), new Checker(custom, TIMING))) {

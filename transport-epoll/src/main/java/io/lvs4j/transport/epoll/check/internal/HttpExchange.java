@@ -1,4 +1,4 @@
-package io.lvs4j.core.check.internal;
+package io.lvs4j.transport.epoll.check.internal;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

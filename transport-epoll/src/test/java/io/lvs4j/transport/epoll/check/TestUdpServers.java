@@ -1,4 +1,4 @@
-package io.lvs4j.core.check;
+package io.lvs4j.transport.epoll.check;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
