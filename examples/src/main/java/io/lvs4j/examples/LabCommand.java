@@ -439,26 +439,29 @@ public final class LabCommand implements Callable<Integer> {
         return last;
     }
 
-    private List<String> lastTable(String director) {
-        String text = log(director);
-        int at = text.lastIndexOf(RunCommand.TABLE_HEADER);
-        if (at < 0) {
-            return List.of();
-        }
-        List<String> lines = new ArrayList<>();
-        for (String line : text.substring(at).split("\\R")) {
-            if (!lines.isEmpty() && line.startsWith("[") || line.matches("^\\d\\d:\\d\\d.*")) {
-                break;
-            }
-            lines.add(line);
-        }
-        return lines;
-    }
-
     /** @return the last table's rows as {weight, active, inactive} */
     private List<long[]> rows(String director) {
+        return tableRows(log(director));
+    }
+
+    /**
+     * Reads the rows of the last table a director logged ({@link RunCommand#table}).
+     *
+     * @param log the director's log
+     * @return the rows as {weight, active, inactive}, in the table's order
+     */
+    static List<long[]> tableRows(String log) {
         List<long[]> rows = new ArrayList<>();
-        for (String line : lastTable(director)) {
+        int at = log.lastIndexOf(RunCommand.TABLE_HEADER);
+        if (at < 0) {
+            return rows;
+        }
+        boolean first = true;
+        for (String line : log.substring(at).split("\\R")) {
+            if (!first && line.startsWith("[") || line.matches("^\\d\\d:\\d\\d.*")) {
+                break;
+            }
+            first = false;
             Matcher m = ROW.matcher(line);
             if (m.matches()) {
                 rows.add(new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),

@@ -8,12 +8,13 @@ import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.status.DirectorStatus;
+import io.lvs4j.core.status.IpvsadmFormat;
 import io.lvs4j.core.status.ServiceStatus;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.status.VirtualServiceStatusSource;
 import io.lvs4j.core.status.VrrpStatus;
 import io.lvs4j.vrrp.VrrpState;
-import io.lvs4j.core.sched.Destination;
 import io.lvs4j.transport.epoll.Director;
 import io.lvs4j.transport.epoll.RawSockets;
 import org.slf4j.Logger;
@@ -51,7 +52,7 @@ import java.util.concurrent.TimeUnit;
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-    /** The first line of every table the command logs; the lab finds tables by it. */
+    /** The column header of every table the command logs ({@link IpvsadmFormat}'s); the lab finds tables by it. */
     static final String TABLE_HEADER = "Prot LocalAddress:Port Scheduler Flags";
 
     @Spec
@@ -110,11 +111,12 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        DirectorStatusSource source = new DirectorStatusSource(director);
         AdminServer endpoint = null;
         if (!"none".equals(admin)) {
             try {
                 int colon = admin.lastIndexOf(':');
-                endpoint = AdminServer.start(new DirectorStatusSource(director), new InetSocketAddress(
+                endpoint = AdminServer.start(source, new InetSocketAddress(
                         InetAddress.getByName(admin.substring(0, colon)), Integer.parseInt(admin.substring(colon + 1))));
             } catch (IOException | RuntimeException e) {
                 director.close();
@@ -136,7 +138,7 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         String last = "";
         while (!stopped.await(tableInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-            String table = table(director.services());
+            String table = table(source);
             if (!table.equals(last)) {
                 last = table;
                 LOG.info("table{}{}", System.lineSeparator(), table);
@@ -198,23 +200,13 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * Formats virtual services as {@code ipvsadm -Ln} does.
+     * Formats a director's virtual services as {@code ipvsadm -Ln} does, through
+     * {@link IpvsadmFormat}.
      *
-     * @param services the services
-     * @return the table, lines separated by the platform's separator, no trailing one
+     * @param source the director's status
+     * @return the table, header included, without a trailing line separator
      */
-    static String table(List<VirtualService> services) {
-        StringBuilder b = new StringBuilder(TABLE_HEADER).append(System.lineSeparator())
-                .append("  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn");
-        for (VirtualService vs : services) {
-            b.append(System.lineSeparator()).append(String.format("%-4s %s:%d %s", vs.protocol(),
-                    vs.address().getHostAddress(), vs.port(), vs.scheduler().name()));
-            for (Destination d : vs.destinations().asList()) {
-                b.append(System.lineSeparator()).append(String.format("  -> %-28s %-7s %-6d %-10d %d",
-                        d.server().endpoint(), d.server().forwarding().ipvsadmName(), d.server().weight(),
-                        d.counters().activeConnections(), d.counters().inactiveConnections()));
-            }
-        }
-        return b.toString();
+    static String table(StatusSource source) {
+        return IpvsadmFormat.table(DirectorStatus.of(source), IpvsadmFormat.Columns.CONNECTIONS).stripTrailing();
     }
 }

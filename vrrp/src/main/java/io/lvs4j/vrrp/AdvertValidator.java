@@ -1,6 +1,6 @@
 package io.lvs4j.vrrp;
 
-import io.lvs4j.vrrp.internal.InetChecksum;
+import io.lvs4j.core.packet.Checksums;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -83,7 +83,7 @@ public final class AdvertValidator {
             return count(AdvertCheck.MALFORMED);
         }
         int ttl = u8(packet, offset + 8);
-        long sum = InetChecksum.add(0, packet, offset + 12, 8) + VrrpAdvert.IP_PROTOCOL + (total - ihl);
+        long sum = Checksums.add(packet, offset + 12, 8, 0) + VrrpAdvert.IP_PROTOCOL + (total - ihl);
         MemorySegment.copy(packet, ValueLayout.JAVA_BYTE, offset + 12, source, 0, 4);
         sourceLength = 4;
         return check(packet, offset + ihl, total - ihl, ttl, false, sum);
@@ -139,8 +139,8 @@ public final class AdvertValidator {
         if (length < VrrpAdvert.length(version, count, e.addressLength)) {
             return count(AdvertCheck.BAD_LENGTH);
         }
-        long sum = InetChecksum.add(version == 3 ? pseudo : 0, seg, at, length);
-        if (InetChecksum.finish(sum) != 0) {
+        long sum = Checksums.add(seg, at, length, version == 3 ? pseudo : 0);
+        if (Checksums.finish(sum) != 0) {
             return count(AdvertCheck.BAD_CHECKSUM);
         }
         if (count != e.addresses.length) {

@@ -1,5 +1,8 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.VirtualIpAddress;
+import io.lvs4j.core.config.VrrpAuthentication;
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -64,6 +67,35 @@ public record Advertisement(VrrpVersion version, int vrid, int priority, int int
                 throw new IllegalArgumentException("VRRPv3 has no authentication");
             }
         }
+    }
+
+    /**
+     * Returns the advert an instance sends at a priority.
+     *
+     * @param instance the instance
+     * @param priority 0-255
+     * @return the advert
+     * @throws IllegalArgumentException if the instance has no virtual address or a field is out
+     *     of range
+     */
+    public static Advertisement of(VrrpInstanceConfig instance, int priority) {
+        if (instance.virtualIpAddresses().isEmpty()) {
+            throw new IllegalArgumentException("VRRP instance " + instance.name() + " has no virtual address");
+        }
+        List<InetAddress> addresses = instance.virtualIpAddresses().stream().map(VirtualIpAddress::address).toList();
+        return new Advertisement(VrrpVersion.of(instance.version()), instance.virtualRouterId(), priority,
+                intervalCentis(instance), addresses,
+                instance.authentication().map(VrrpAuthentication::authenticationData).orElse(null));
+    }
+
+    /**
+     * Returns an instance's advert interval in the centiseconds adverts count.
+     *
+     * @param instance the instance
+     * @return its {@code advert_int} in centiseconds
+     */
+    static int intervalCentis(VrrpInstanceConfig instance) {
+        return (int) (instance.advertInterval().toMillis() / 10);
     }
 
     /**

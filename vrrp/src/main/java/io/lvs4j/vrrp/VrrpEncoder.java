@@ -1,6 +1,6 @@
 package io.lvs4j.vrrp;
 
-import io.lvs4j.vrrp.internal.InetChecksum;
+import io.lvs4j.core.packet.Checksums;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -69,7 +69,7 @@ public final class VrrpEncoder {
             MemorySegment.copy(pass, 0, dst, ValueLayout.JAVA_BYTE, authAt, VrrpAdvert.AUTH_DATA_LENGTH);
         }
         long sum = ad.version() == VrrpVersion.V3 ? pseudoHeaderSum(source, destination, length) : 0;
-        advert.checksum(InetChecksum.finish(InetChecksum.add(sum, dst, offset, length)));
+        advert.checksum(Checksums.finish(Checksums.add(dst, offset, length, sum)));
         return length;
     }
 
@@ -101,7 +101,7 @@ public final class VrrpEncoder {
         MemorySegment.copy(src, 0, dst, ValueLayout.JAVA_BYTE, offset + 12, 4);
         MemorySegment.copy(dstAddr, 0, dst, ValueLayout.JAVA_BYTE, offset + 16, 4);
         dst.set(U16, offset + 10,
-                (short) InetChecksum.finish(InetChecksum.add(0, dst, offset, IPV4_HEADER_LENGTH)));
+                (short) Checksums.finish(Checksums.add(dst, offset, IPV4_HEADER_LENGTH, 0)));
         encode(ad, dst, offset + IPV4_HEADER_LENGTH, src, dstAddr);
         return total;
     }
@@ -116,7 +116,7 @@ public final class VrrpEncoder {
      * @return the running sum to start the checksum with
      */
     public static long pseudoHeaderSum(byte[] source, byte[] destination, int length) {
-        return InetChecksum.add(InetChecksum.add(0, source), destination) + VrrpAdvert.IP_PROTOCOL + length;
+        return Checksums.add(destination, Checksums.add(source, 0)) + VrrpAdvert.IP_PROTOCOL + length;
     }
 
     /**

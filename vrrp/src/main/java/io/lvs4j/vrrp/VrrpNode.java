@@ -1,15 +1,18 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.NotifyScripts;
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.vrrp.internal.Instance;
 import io.lvs4j.vrrp.internal.NotifyScriptListener;
 import io.lvs4j.vrrp.internal.ScriptTracker;
 import io.lvs4j.vrrp.internal.SyncGroup;
+import io.lvs4j.vrrp.internal.Tracking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -53,52 +56,69 @@ public final class VrrpNode {
         this.clock = b.clock;
         this.scriptRunner = b.scriptRunner;
         this.callbackExecutor = b.callbackExecutor;
-        List<VrrpListener> listeners = new ArrayList<>(b.listeners);
-        Map<String, NotifyScripts> instanceScripts = new HashMap<>();
+        Map<String, VrrpSyncGroupConfig> groupOf = new HashMap<>();
         Map<String, NotifyScripts> groupScripts = new HashMap<>();
+        for (VrrpSyncGroupConfig g : b.groups) {
+            for (String m : g.instances()) {
+                if (groupOf.putIfAbsent(m, g) != null) {
+                    throw new IllegalArgumentException("instance " + m + " is in two sync groups");
+                }
+            }
+            Tracking.warn("vrrp_sync_group " + g.name(), g.trackInterfaces(), g.trackScripts(), g.notifyScripts());
+            if (g.instances().size() < 2) {
+                LOG.warn("vrrp_sync_group {} has one instance: it runs on its own, without the group's notify"
+                        + " scripts", g.name());
+            } else if (!g.notifyScripts().equals(NotifyScripts.NONE)) {
+                groupScripts.put(g.name(), g.notifyScripts());
+            }
+        }
+        Map<String, NotifyScripts> instanceScripts = new HashMap<>();
+        Map<String, Tracking> tracking = new HashMap<>();
         for (VrrpInstanceConfig c : b.instances) {
+            Tracking.warn("vrrp_instance " + c.name(), c.trackInterfaces(), c.trackScripts(), c.notifyScripts());
+            tracking.put(c.name(), Tracking.of(c, groupOf.get(c.name())));
             if (!c.notifyScripts().equals(NotifyScripts.NONE)) {
                 instanceScripts.put(c.name(), c.notifyScripts());
             }
         }
-        for (VrrpSyncGroupConfig g : b.groups) {
-            if (!g.notifyScripts().equals(NotifyScripts.NONE)) {
-                groupScripts.put(g.name(), g.notifyScripts());
-            }
-        }
         boolean needsRunner = !instanceScripts.isEmpty() || !groupScripts.isEmpty()
-                || b.instances.stream().anyMatch(c -> !c.trackScripts().isEmpty());
+                || tracking.values().stream().anyMatch(t -> !t.scripts().isEmpty());
         if (needsRunner && scriptRunner == null) {
             throw new IllegalArgumentException("scripts configured but no script runner");
         }
+        List<VrrpListener> listeners = new ArrayList<>(b.listeners);
         if (!instanceScripts.isEmpty() || !groupScripts.isEmpty()) {
             listeners.add(new NotifyScriptListener(scriptRunner, instanceScripts, groupScripts));
         }
         VrrpListener listener = fanOut(listeners);
         for (VrrpInstanceConfig c : b.instances) {
-            Instance inst = new Instance(c, clock, b.port, listener);
+            Instance inst = new Instance(c, tracking.get(c.name()), clock, b.port, listener);
             if (instances.putIfAbsent(c.name(), inst) != null) {
                 throw new IllegalArgumentException("duplicate instance " + c.name());
             }
-            boolean ipv4 = c.primaryAddress() instanceof Inet4Address;
-            Instance[] table = (ipv4 ? v4 : v6).computeIfAbsent(c.interfaceName(), k -> new Instance[256]);
-            if (table[c.vrid()] != null) {
-                throw new IllegalArgumentException("vrid " + c.vrid() + " used twice on " + c.interfaceName());
+            int vrid = c.virtualRouterId();
+            Instance[] table = (inst.primary().length == 4 ? v4 : v6)
+                    .computeIfAbsent(c.interfaceName(), k -> new Instance[256]);
+            if (table[vrid] != null) {
+                throw new IllegalArgumentException("vrid " + vrid + " used twice on " + c.interfaceName());
             }
-            table[c.vrid()] = inst;
+            table[vrid] = inst;
+            Advertisement advert = Advertisement.of(c, c.priority());
             validators.computeIfAbsent(c.interfaceName(), k -> new AdvertValidator())
-                    .expect(c.version(), c.vrid(), c.virtualAddresses(), c.advertIntervalCentis(), c.authPass());
+                    .expect(advert.version(), vrid, advert.addresses(), advert.intervalCentis(), advert.authPass());
         }
         for (VrrpSyncGroupConfig g : b.groups) {
             List<Instance> members = new ArrayList<>();
-            for (String m : g.members()) {
+            for (String m : g.instances()) {
                 Instance inst = instances.get(m);
                 if (inst == null) {
                     throw new IllegalArgumentException("sync group " + g.name() + ": no instance " + m);
                 }
                 members.add(inst);
             }
-            groups.add(new SyncGroup(g.name(), members, listener));
+            if (members.size() > 1) {
+                groups.add(new SyncGroup(g.name(), members, listener));
+            }
         }
     }
 
@@ -185,8 +205,7 @@ public final class VrrpNode {
 
     private void runScript(Instance instance, ScriptTracker tracker, long now) {
         tracker.started(now);
-        TrackScript script = tracker.script();
-        scriptRunner.run(script.command(), script.timeout()).whenComplete((result, error) ->
+        scriptRunner.run(tracker.command(), tracker.script().timeout()).whenComplete((result, error) ->
                 callbackExecutor.execute(() -> scriptDone(instance, tracker, error == null && result.success())));
     }
 
@@ -311,7 +330,7 @@ public final class VrrpNode {
         Boolean old = linkUp.put(interfaceName, up);
         if (old == null ? !up : old != up) {
             for (Instance i : instances.values()) {
-                if (i.config().trackInterfaces().stream().anyMatch(t -> t.name().equals(interfaceName))) {
+                if (i.tracking().tracks(interfaceName)) {
                     i.refreshTracking(linkUp);
                 }
             }
@@ -427,9 +446,10 @@ public final class VrrpNode {
         }
 
         /**
-         * Adds an instance.
+         * Adds an instance. It tracks its own interface (unless {@code dont_track_primary}), its
+         * tracked interfaces and scripts and those of its sync group.
          *
-         * @param value its configuration
+         * @param value its configuration, with its source address
          * @return this
          */
         public Builder instance(VrrpInstanceConfig value) {
@@ -438,7 +458,7 @@ public final class VrrpNode {
         }
 
         /**
-         * Adds a sync group.
+         * Adds a sync group; a group of one instance runs that instance alone.
          *
          * @param value its configuration
          * @return this
@@ -452,8 +472,9 @@ public final class VrrpNode {
          * Builds the node (not started).
          *
          * @return the node
-         * @throws IllegalArgumentException on duplicate names or VRIDs, unknown group members,
-         *     or scripts without a runner
+         * @throws IllegalArgumentException on duplicate names or VRIDs, unknown group members or
+         *     an instance in two groups, an instance without source or virtual address, or
+         *     scripts without a runner
          */
         public VrrpNode build() {
             return new VrrpNode(this);

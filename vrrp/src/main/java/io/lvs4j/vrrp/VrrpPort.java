@@ -1,5 +1,7 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
+
 /**
  * The I/O boundary of a {@link VrrpNode}: what it needs from the network. A raw-socket
  * implementation sends adverts with IP protocol 112 and TTL 255 to the multicast group (or to
@@ -14,7 +16,7 @@ public interface VrrpPort {
     /**
      * Sends an advert of an instance out of its interface.
      *
-     * @param instance the instance (interface, primary address)
+     * @param instance the instance (interface, source address, unicast peers)
      * @param advert the fields to send
      */
     void sendAdvert(VrrpInstanceConfig instance, Advertisement advert);

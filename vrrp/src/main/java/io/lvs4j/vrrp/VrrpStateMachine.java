@@ -1,8 +1,10 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.time.NanoClock;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -21,7 +23,7 @@ import java.util.Objects;
  *
  * <p>keepalived's behaviour followed where the RFCs leave room: a non-owner starts as backup
  * whatever its configured initial state; a master answers a lower-priority advert with an
- * advert of its own at once (unless {@code lowerPriorityNoAdvert}); a master going to fault
+ * advert of its own at once (unless {@code lower_prio_no_advert}); a master going to fault
  * sends a priority-0 advert; {@code preempt_delay} runs from start and from the first
  * lower-priority advert seen after entering backup, and a backup treats lower-priority adverts
  * as valid until it ends.
@@ -68,22 +70,25 @@ public final class VrrpStateMachine {
     /**
      * Creates a machine in {@link VrrpState#INITIALIZE}.
      *
-     * @param config the instance's settings (tracking and notify settings are not used here)
+     * @param config the instance's settings, with its source address (tracking and notify
+     *     settings are not used here)
      * @param clock the time source
      * @param actions what the machine asks for
      */
     public VrrpStateMachine(VrrpInstanceConfig config, NanoClock clock, VrrpActions actions) {
-        this.version = config.version();
-        this.advertCentis = config.advertIntervalCentis();
+        InetAddress source = config.sourceAddress().orElseThrow(() -> new IllegalArgumentException(
+                "VRRP instance " + config.name() + " has no source address (the interface's, or unicast_src_ip)"));
+        this.version = VrrpVersion.of(config.version());
+        this.advertCentis = Advertisement.intervalCentis(config);
         this.preempt = config.preempt();
         this.preemptDelayNanos = config.preemptDelay().toNanos();
-        this.lowerPriorityNoAdvert = config.lowerPriorityNoAdvert();
-        this.primary = config.primaryAddress().getAddress();
+        this.lowerPriorityNoAdvert = config.lowerPrioNoAdvert();
+        this.primary = source.getAddress();
         this.priority = config.priority();
         this.masterAdvertCentis = advertCentis;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.actions = Objects.requireNonNull(actions, "actions");
-        if (version == VrrpVersion.V2 && !(config.primaryAddress() instanceof Inet4Address)) {
+        if (version == VrrpVersion.V2 && !(source instanceof Inet4Address)) {
             throw new IllegalArgumentException("VRRPv2 is IPv4 only");
         }
     }

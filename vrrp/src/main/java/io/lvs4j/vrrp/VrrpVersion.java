@@ -14,6 +14,21 @@ public enum VrrpVersion {
     }
 
     /**
+     * Returns the version of a number, as {@code VrrpInstanceConfig.version()} holds it.
+     *
+     * @param number 2 or 3
+     * @return the version
+     * @throws IllegalArgumentException for another number
+     */
+    public static VrrpVersion of(int number) {
+        return switch (number) {
+            case 2 -> V2;
+            case 3 -> V3;
+            default -> throw new IllegalArgumentException("VRRP version must be 2 or 3: " + number);
+        };
+    }
+
+    /**
      * Returns the number carried in the version field.
      *
      * @return 2 or 3

@@ -12,7 +12,9 @@
  *       a clock and events in, {@link io.lvs4j.vrrp.VrrpActions} out.</li>
  *   <li>{@link io.lvs4j.vrrp.VrrpNode}: several instances with sync groups, tracked
  *       interfaces and scripts, Java listeners and keepalived-style notify scripts, talking to
- *       the network through a {@link io.lvs4j.vrrp.VrrpPort}. It owns no thread.</li>
+ *       the network through a {@link io.lvs4j.vrrp.VrrpPort}. It owns no thread. It runs the
+ *       configuration model of {@code io.lvs4j.core.config} ({@code VrrpInstanceConfig},
+ *       {@code VrrpSyncGroupConfig}), which the keepalived.conf parser also produces.</li>
  *   <li>{@link io.lvs4j.vrrp.VrrpService}: a node on a thread of its own, for an application
  *       that only wants to hold a floating IP.</li>
  * </ul>
@@ -20,10 +22,9 @@
  * <h2>Holding a floating IP</h2>
  * <pre>{@code
  * VrrpInstanceConfig vip = VrrpInstanceConfig.builder("VI_1")
- *         .interfaceName("eth0").version(VrrpVersion.V3).vrid(51).priority(100)
- *         .advertIntervalCentis(100)
- *         .primaryAddress(InetAddress.getByName("198.18.0.11"))
- *         .virtualAddress(InetAddress.getByName("198.18.0.10"))
+ *         .interfaceName("eth0").version(3).virtualRouterId(51).priority(100)
+ *         .sourceAddress(InetAddress.getByName("198.18.0.11"))
+ *         .virtualIpAddress(InetAddress.getByName("198.18.0.10"))
  *         .build();
  * try (VrrpService service = new VrrpService(VrrpNode.builder(port).instance(vip)
  *         .listener((name, from, to, priority) -> log(name + " is " + to)))) {

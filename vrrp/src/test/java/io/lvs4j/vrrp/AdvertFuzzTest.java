@@ -1,5 +1,6 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -45,10 +46,11 @@ class AdvertFuzzTest {
         };
         VrrpNode node = VrrpNode.builder(port).clock(clock)
                 .instance(SimNetwork.instance("198.18.0.99", 100, b -> b))
-                .instance(VrrpInstanceConfig.builder("V3").interfaceName(SimNetwork.IFACE).version(VrrpVersion.V3)
-                        .vrid(52).primaryAddress(ip("198.18.0.99")).virtualAddress(ip("198.18.0.10")).build())
-                .instance(VrrpInstanceConfig.builder("V6").interfaceName(SimNetwork.IFACE).version(VrrpVersion.V3)
-                        .vrid(53).primaryAddress(ip("fe80::99")).virtualAddress(ip("2001:db8::10")).build())
+                .instance(VrrpInstanceConfig.builder("V3").interfaceName(SimNetwork.IFACE).version(3)
+                        .virtualRouterId(52).sourceAddress(ip("198.18.0.99"))
+                        .virtualIpAddress(ip("198.18.0.10")).build())
+                .instance(VrrpInstanceConfig.builder("V6").interfaceName(SimNetwork.IFACE).version(3)
+                        .virtualRouterId(53).sourceAddress(ip("fe80::99")).virtualIpAddress(ip("2001:db8::10")).build())
                 .build();
         node.start();
 

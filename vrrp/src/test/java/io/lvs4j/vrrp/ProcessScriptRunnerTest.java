@@ -1,5 +1,7 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.Script;
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,10 +70,9 @@ class ProcessScriptRunnerTest {
         ScriptRunner watched = (command, timeout) -> runner.run(command, timeout)
                 .whenComplete((r, e) -> done.complete(r));
         VrrpNode node = VrrpNode.builder(quiet).clock(clock).scriptRunner(watched)
-                .instance(VrrpInstanceConfig.builder("VI_web").interfaceName("eth0").vrid(9).priority(255)
-                        .primaryAddress(SimNetwork.ip("198.18.0.11")).virtualAddress(SimNetwork.ip("198.18.0.11"))
-                        .notifyScripts(new NotifyScripts(List.of(), List.of(), List.of(), List.of(),
-                                List.of(script.toString()))).build())
+                .instance(VrrpInstanceConfig.builder("VI_web").interfaceName("eth0").virtualRouterId(9).priority(255)
+                        .sourceAddress(SimNetwork.ip("198.18.0.11")).virtualIpAddress(SimNetwork.ip("198.18.0.11"))
+                        .notifyAny(Script.of(script.toString())).build())
                 .build();
         node.start();
         assertTrue(done.get(20, TimeUnit.SECONDS).success());

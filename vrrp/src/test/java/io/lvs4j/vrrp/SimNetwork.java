@@ -1,5 +1,7 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -222,7 +224,7 @@ final class SimNetwork {
         @Override
         public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
             if (instance.unicastPeers().isEmpty()) {
-                send(instance, advert, VrrpEncoder.multicastGroup(instance.primaryAddress()), null);
+                send(instance, advert, VrrpEncoder.multicastGroup(instance.sourceAddress().orElseThrow()), null);
             } else {
                 for (InetAddress peer : instance.unicastPeers()) {
                     send(instance, advert, peer.getAddress(), peer);
@@ -231,7 +233,7 @@ final class SimNetwork {
         }
 
         private void send(VrrpInstanceConfig instance, Advertisement advert, byte[] dst, InetAddress peer) {
-            InetAddress src = instance.primaryAddress();
+            InetAddress src = instance.sourceAddress().orElseThrow();
             boolean v4 = src instanceof Inet4Address;
             int len = advert.length() + (v4 ? VrrpEncoder.IPV4_HEADER_LENGTH : 0);
             MemorySegment seg = MemorySegment.ofArray(new byte[len]);
@@ -244,7 +246,7 @@ final class SimNetwork {
             sent++;
             for (Router to : routers) {
                 if (to == this || to.partition != partition || random.nextDouble() < loss
-                        || peer != null && !to.configs.getFirst().primaryAddress().equals(peer)) {
+                        || peer != null && !to.configs.getFirst().sourceAddress().orElseThrow().equals(peer)) {
                     continue;
                 }
                 long delay = minDelay + (maxDelay > minDelay ? (long) (random.nextDouble() * (maxDelay - minDelay)) : 0);
@@ -278,8 +280,8 @@ final class SimNetwork {
     /** A v2 instance "VI_1", vrid 51, VIP 198.18.0.10 (the fixtures' set-up), customised. */
     static VrrpInstanceConfig instance(String primary, int priority,
                                        Function<VrrpInstanceConfig.Builder, VrrpInstanceConfig.Builder> more) {
-        return more.apply(VrrpInstanceConfig.builder("VI_1").interfaceName(IFACE).vrid(51)
-                .priority(priority).primaryAddress(ip(primary)).virtualAddress(ip("198.18.0.10"))
+        return more.apply(VrrpInstanceConfig.builder("VI_1").interfaceName(IFACE).virtualRouterId(51)
+                .priority(priority).sourceAddress(ip(primary)).virtualIpAddress(ip("198.18.0.10"))
                 .authPass("1111")).build();
     }
 }

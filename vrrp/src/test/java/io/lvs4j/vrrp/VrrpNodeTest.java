@@ -1,5 +1,9 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.Script;
+import io.lvs4j.core.config.TrackedInterface;
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpScriptConfig;
 import io.lvs4j.vrrp.internal.ScriptTracker;
 import org.junit.jupiter.api.Test;
 
@@ -40,8 +44,8 @@ class VrrpNodeTest {
     };
 
     private VrrpInstanceConfig.Builder config(int priority) {
-        return VrrpInstanceConfig.builder("VI_1").interfaceName("eth0").vrid(51).priority(priority)
-                .primaryAddress(ip("198.18.0.11")).virtualAddress(ip("198.18.0.10"));
+        return VrrpInstanceConfig.builder("VI_1").interfaceName("eth0").virtualRouterId(51).priority(priority)
+                .sourceAddress(ip("198.18.0.11")).virtualIpAddress(ip("198.18.0.10"));
     }
 
     private VrrpNode node(VrrpInstanceConfig... configs) {
@@ -57,8 +61,8 @@ class VrrpNodeTest {
 
     @Test
     void shouldApplyTrackedInterfaceWeights() {
-        VrrpNode node = node(config(100).trackInterface(new TrackedInterface("eth1", -30))
-                .trackInterface(new TrackedInterface("eth2", 10)).build());
+        VrrpNode node = node(config(100).trackInterface(new TrackedInterface("eth1", -30, false))
+                .trackInterface(new TrackedInterface("eth2", 10, false)).build());
         node.start();
         assertEquals(110, node.priority("VI_1"), "a positive weight counts while the link is up");
         node.linkChanged("eth1", false);
@@ -72,10 +76,10 @@ class VrrpNodeTest {
 
     @Test
     void shouldClampTrackedPriorityAndLeaveTheOwnerAlone() {
-        VrrpNode node = node(config(250).trackInterface(new TrackedInterface("eth1", 20)).build(),
-                VrrpInstanceConfig.builder("OWNER").interfaceName("eth0").vrid(52).priority(255)
-                        .primaryAddress(ip("198.18.0.11")).virtualAddress(ip("198.18.0.11"))
-                        .trackInterface(new TrackedInterface("eth1", -100)).build());
+        VrrpNode node = node(config(250).trackInterface(new TrackedInterface("eth1", 20, false)).build(),
+                VrrpInstanceConfig.builder("OWNER").interfaceName("eth0").virtualRouterId(52).priority(255)
+                        .sourceAddress(ip("198.18.0.11")).virtualIpAddress(ip("198.18.0.11"))
+                        .trackInterface(new TrackedInterface("eth1", -100, false)).build());
         node.start();
         assertEquals(254, node.priority("VI_1"), "only an owner advertises 255");
         node.linkChanged("eth1", false);
@@ -85,7 +89,7 @@ class VrrpNodeTest {
 
     @Test
     void shouldGoToFaultOnTrackedLinkDownWithoutWeight() {
-        VrrpNode node = node(config(255).trackInterface(new TrackedInterface("eth1", 0)).build());
+        VrrpNode node = node(config(255).trackInterface(new TrackedInterface("eth1", 0, false)).build());
         node.start();
         assertEquals(VrrpState.MASTER, node.state("VI_1"));
         node.linkChanged("eth1", false);
@@ -97,7 +101,7 @@ class VrrpNodeTest {
 
     @Test
     void shouldStartInFaultWhenTrackedLinkIsAlreadyDown() {
-        VrrpNode node = node(config(100).trackInterface(new TrackedInterface("eth1", 0)).build());
+        VrrpNode node = node(config(100).trackInterface(new TrackedInterface("eth1", 0, false)).build());
         node.linkChanged("eth1", false);
         node.start();
         assertEquals(VrrpState.FAULT, node.state("VI_1"));
@@ -110,8 +114,8 @@ class VrrpNodeTest {
         VrrpNode node = VrrpNode.builder(port).clock(clock)
                 .scriptRunner((command, timeout) -> CompletableFuture.completedFuture(
                         new ScriptResult(healthy[0] ? 0 : 1, false)))
-                .instance(config(255).trackScript(new TrackScript("chk", List.of("check"), Duration.ofSeconds(1),
-                        Duration.ofSeconds(1), 1, 2, 0)).build())
+                .instance(config(255).trackScript(new VrrpScriptConfig("chk", Script.of("check"), Duration.ofSeconds(1),
+                        Duration.ofSeconds(1), 0, false, 1, 2, false)).build())
                 .build();
         node.start();
         assertEquals(VrrpState.MASTER, node.state("VI_1"), "the first success (run at start) made it good");
@@ -129,9 +133,9 @@ class VrrpNodeTest {
 
     @Test
     void shouldRunNotifyScriptsWithKeepalivedArguments() {
-        NotifyScripts notify = new NotifyScripts(List.of("/etc/m.sh"), List.of("/etc/b.sh"), List.of("/etc/f.sh"),
-                List.of("/etc/s.sh"), List.of("/etc/notify.sh", "--flag"));
-        VrrpNode node = node(config(255).notifyScripts(notify).build());
+        VrrpNode node = node(config(255).notifyMaster(Script.of("/etc/m.sh")).notifyBackup(Script.of("/etc/b.sh"))
+                .notifyFault(Script.of("/etc/f.sh")).notifyStop(Script.of("/etc/s.sh"))
+                .notifyAny(Script.of("/etc/notify.sh --flag")).build());
         node.start();
         node.stop();
         assertEquals(List.of(List.of("/etc/m.sh"),
@@ -170,7 +174,7 @@ class VrrpNodeTest {
     void shouldIgnoreItsOwnAdvertLoopedBack() {
         VrrpNode node = node(config(100).build());
         node.start();
-        Advertisement own = config(100).build().advertisement(100);
+        Advertisement own = Advertisement.of(config(100).build(), 100);
         byte[] p = new byte[20 + own.length()];
         VrrpEncoder.encodeIpv4Packet(own, MemorySegment.ofArray(p), 0, (Inet4Address) ip("198.18.0.11"),
                 (Inet4Address) ip("224.0.0.18"), 1);
@@ -183,18 +187,19 @@ class VrrpNodeTest {
 
     @Test
     void shouldRefuseScriptsWithoutRunnerAndDuplicateVrids() {
-        TrackScript s = new TrackScript("chk", List.of("true"), Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 0);
+        VrrpScriptConfig s = new VrrpScriptConfig("chk", Script.of("true"), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 0, false, 1, 1, false);
         assertThrows(IllegalArgumentException.class,
                 () -> VrrpNode.builder(port).instance(config(100).trackScript(s).build()).build());
         assertThrows(IllegalArgumentException.class, () -> VrrpNode.builder(port).instance(config(100).build())
-                .instance(VrrpInstanceConfig.builder("VI_2").interfaceName("eth0").vrid(51)
-                        .primaryAddress(ip("198.18.0.11")).virtualAddress(ip("198.18.0.20")).build()).build());
+                .instance(VrrpInstanceConfig.builder("VI_2").interfaceName("eth0").virtualRouterId(51)
+                        .sourceAddress(ip("198.18.0.11")).virtualIpAddress(ip("198.18.0.20")).build()).build());
     }
 
     @Test
     void shouldCountRiseAndFallOfTrackedScripts() {
-        ScriptTracker t = new ScriptTracker(new TrackScript("chk", List.of("x"), Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 2, 3, 0), 0);
+        ScriptTracker t = new ScriptTracker(new VrrpScriptConfig("chk", Script.of("x"), Duration.ofSeconds(2),
+                Duration.ofSeconds(1), 0, false, 2, 3, false), 0);
         assertTrue(t.faults(), "starts bad");
         assertTrue(t.record(true), "it starts one success short of rise = 2");
         assertTrue(t.good());
@@ -211,10 +216,10 @@ class VrrpNodeTest {
     @Test
     void shouldRejectInconsistentConfiguration() {
         assertThrows(IllegalArgumentException.class, () -> config(0).build());
-        assertThrows(IllegalArgumentException.class, () -> config(100).advertIntervalCentis(150).build(),
+        assertThrows(IllegalArgumentException.class, () -> config(100).advertInterval(Duration.ofMillis(1500)).build(),
                 "v2 intervals are whole seconds");
-        assertThrows(IllegalArgumentException.class, () -> config(100).version(VrrpVersion.V3).authPass("x").build());
-        assertThrows(IllegalArgumentException.class, () -> config(100).virtualAddress(ip("2001:db8::1")).build());
+        assertThrows(IllegalArgumentException.class, () -> config(100).version(3).authPass("x").build());
+        assertThrows(IllegalArgumentException.class, () -> config(100).virtualIpAddress(ip("2001:db8::1")).build());
         assertThrows(IllegalArgumentException.class, () -> config(100).authPass("123456789").build());
     }
 }

@@ -1,5 +1,7 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -56,12 +58,12 @@ class VrrpRandomScheduleTest {
                 List<VrrpInstanceConfig> members = new ArrayList<>();
                 for (int v = 1; v <= 2; v++) {
                     members.add(VrrpInstanceConfig.builder("VI_" + v).interfaceName(SimNetwork.IFACE)
-                            .version(VrrpVersion.V3).vrid(v).advertIntervalCentis(intervalCentis)
-                            .priority(priority).preempt(preempt).primaryAddress(primary)
-                            .virtualAddress(ip("198.18." + v + ".10")).build());
+                            .version(3).virtualRouterId(v).advertInterval(Duration.ofMillis(10L * intervalCentis))
+                            .priority(priority).preempt(preempt).sourceAddress(primary)
+                            .virtualIpAddress(ip("198.18." + v + ".10")).build());
                 }
                 net.router("r" + i, members.toArray(VrrpInstanceConfig[]::new))
-                        .group(new VrrpSyncGroupConfig("G", List.of("VI_1", "VI_2"), NotifyScripts.NONE)).up();
+                        .group(VrrpSyncGroupConfig.builder("G").instance("VI_1").instance("VI_2").build()).up();
             }
             long start = net.now();
             for (int e = 0; e < 8; e++) {
@@ -127,11 +129,11 @@ class VrrpRandomScheduleTest {
             maxPreemptDelay = Math.max(maxPreemptDelay, preemptDelay);
             InetAddress primary = ip(ipv6 ? "fe80::" + (0x11 + i) : "198.18.0." + (11 + i));
             VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder("VI_1").interfaceName(SimNetwork.IFACE)
-                    .version(v3 ? VrrpVersion.V3 : VrrpVersion.V2).vrid(1 + seed % 255)
-                    .advertIntervalCentis(intervalCentis).priority(priority).preempt(preempt)
-                    .preemptDelay(Duration.ofNanos(preemptDelay)).lowerPriorityNoAdvert(rnd.nextBoolean())
-                    .primaryAddress(primary)
-                    .virtualAddress(ip(ipv6 ? "2001:db8::10" : "198.18.0.10"));
+                    .version(v3 ? 3 : 2).virtualRouterId(1 + seed % 255)
+                    .advertInterval(Duration.ofMillis(10L * intervalCentis)).priority(priority).preempt(preempt)
+                    .preemptDelay(Duration.ofNanos(preemptDelay)).lowerPrioNoAdvert(rnd.nextBoolean())
+                    .sourceAddress(primary)
+                    .virtualIpAddress(ip(ipv6 ? "2001:db8::10" : "198.18.0.10"));
             if (auth) {
                 b.authPass("secret");
             }

@@ -1,5 +1,8 @@
 package io.lvs4j.vrrp;
 
+import java.time.Duration;
+import io.lvs4j.core.config.VirtualIpAddress;
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
@@ -37,9 +40,10 @@ class VrrpServiceTest {
                 io.add("release");
             }
         };
-        VrrpInstanceConfig config = VrrpInstanceConfig.builder("VIP").interfaceName("eth0").version(VrrpVersion.V3)
-                .vrid(40).priority(100).advertIntervalCentis(10).primaryAddress(ip("198.18.0.11"))
-                .virtualAddress(ip("198.18.0.10")).build();
+        VrrpInstanceConfig config = VrrpInstanceConfig.builder("VIP").interfaceName("eth0").version(3)
+                .virtualRouterId(40).priority(100).advertInterval(Duration.ofMillis(100))
+                .sourceAddress(ip("198.18.0.11"))
+                .virtualIpAddress(ip("198.18.0.10")).build();
         VrrpNode.Builder builder = VrrpNode.builder(port).instance(config).listener((name, from, to, prio) -> {
             if (to == VrrpState.MASTER) {
                 master.countDown();
@@ -54,7 +58,8 @@ class VrrpServiceTest {
             assertTrue(System.nanoTime() - started >= 360_000_000L, "not before the master-down interval");
             assertEquals(VrrpState.MASTER, service.state("VIP"));
 
-            Advertisement better = new Advertisement(VrrpVersion.V3, 40, 200, 10, config.virtualAddresses(), null);
+            Advertisement better = new Advertisement(VrrpVersion.V3, 40, 200, 10,
+                    config.virtualIpAddresses().stream().map(VirtualIpAddress::address).toList(), null);
             byte[] packet = new byte[20 + better.length()];
             VrrpEncoder.encodeIpv4Packet(better, MemorySegment.ofArray(packet), 0,
                     (Inet4Address) ip("198.18.0.12"), (Inet4Address) ip("224.0.0.18"), 1);

@@ -1,5 +1,10 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.Script;
+import io.lvs4j.core.config.TrackedInterface;
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpScriptConfig;
+import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -84,10 +89,10 @@ class VrrpSimulationTest {
     @Test
     void shouldFailOverInUnderFourHundredMillisWithV3AtTenCentiseconds() {
         SimNetwork net = new SimNetwork(5);
-        net.router("a", instance("198.18.0.11", 100, b -> b.version(VrrpVersion.V3).authPass(null)
-                .advertIntervalCentis(10))).up();
-        net.router("b", instance("198.18.0.12", 90, b -> b.version(VrrpVersion.V3).authPass(null)
-                .advertIntervalCentis(10))).up();
+        net.router("a", instance("198.18.0.11", 100, b -> b.version(3).authPass(null)
+                .advertInterval(Duration.ofMillis(100)))).up();
+        net.router("b", instance("198.18.0.12", 90, b -> b.version(3).authPass(null)
+                .advertInterval(Duration.ofMillis(100)))).up();
         net.runFor(2 * SEC);
         long crash = net.now();
         net.router("a").crash();
@@ -198,9 +203,10 @@ class VrrpSimulationTest {
         SimNetwork net = new SimNetwork(11);
         for (String[] r : new String[][]{{"a", "fe80::11", "100"}, {"b", "fe80::12", "150"}}) {
             net.router(r[0], VrrpInstanceConfig.builder("VI_1").interfaceName(SimNetwork.IFACE)
-                    .version(VrrpVersion.V3).vrid(7).advertIntervalCentis(50).priority(Integer.parseInt(r[2]))
-                    .primaryAddress(ip(r[1])).virtualAddress(ip("2001:db8::10"))
-                    .virtualAddress(ip("2001:db8::11")).build()).up();
+                    .version(3).virtualRouterId(7).advertInterval(Duration.ofMillis(500))
+                    .priority(Integer.parseInt(r[2]))
+                    .sourceAddress(ip(r[1])).virtualIpAddress(ip("2001:db8::10"))
+                    .virtualIpAddress(ip("2001:db8::11")).build()).up();
         }
         net.runFor(10 * SEC);
         assertSingleMaster(net, "VI_1", "b");
@@ -213,8 +219,9 @@ class VrrpSimulationTest {
         String[][] routers = {{"a", "fe80::11", "100"}, {"b", "fe80::12", "120"}, {"c", "fe80::13", "110"}};
         for (String[] r : routers) {
             VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder("VI_1").interfaceName(SimNetwork.IFACE)
-                    .version(VrrpVersion.V3).vrid(9).advertIntervalCentis(20).priority(Integer.parseInt(r[2]))
-                    .primaryAddress(ip(r[1])).virtualAddress(ip("2001:db8::10"));
+                    .version(3).virtualRouterId(9).advertInterval(Duration.ofMillis(200))
+                    .priority(Integer.parseInt(r[2]))
+                    .sourceAddress(ip(r[1])).virtualIpAddress(ip("2001:db8::10"));
             for (String[] peer : routers) {
                 if (peer != r) {
                     b.unicastPeer(ip(peer[1]));
@@ -236,15 +243,17 @@ class VrrpSimulationTest {
         SimNetwork net = new SimNetwork(12);
         for (String[] r : new String[][]{{"a", "198.18.0.11", "100"}, {"b", "198.18.0.12", "90"}}) {
             int prio = Integer.parseInt(r[2]);
-            VrrpInstanceConfig vi1 = VrrpInstanceConfig.builder("VI_1").interfaceName(SimNetwork.IFACE).vrid(51)
-                    .priority(prio).primaryAddress(ip(r[1])).virtualAddress(ip("198.18.0.10")).build();
-            VrrpInstanceConfig vi2 = VrrpInstanceConfig.builder("VI_2").interfaceName(SimNetwork.IFACE).vrid(52)
-                    .priority(prio).primaryAddress(ip(r[1])).virtualAddress(ip("198.18.1.10"))
-                    .trackInterface(new TrackedInterface("eth1", 0))
-                    .notifyScripts(new NotifyScripts(List.of(), List.of(), List.of(), List.of(), List.of("notify")))
+            VrrpInstanceConfig vi1 = VrrpInstanceConfig.builder("VI_1").interfaceName(SimNetwork.IFACE)
+                    .virtualRouterId(51)
+                    .priority(prio).sourceAddress(ip(r[1])).virtualIpAddress(ip("198.18.0.10")).build();
+            VrrpInstanceConfig vi2 = VrrpInstanceConfig.builder("VI_2").interfaceName(SimNetwork.IFACE)
+                    .virtualRouterId(52)
+                    .priority(prio).sourceAddress(ip(r[1])).virtualIpAddress(ip("198.18.1.10"))
+                    .trackInterface(new TrackedInterface("eth1", 0, false))
+                    .notifyAny(Script.of("notify"))
                     .build();
-            net.router(r[0], vi1, vi2).group(new VrrpSyncGroupConfig("G", List.of("VI_1", "VI_2"),
-                    NotifyScripts.NONE)).up();
+            net.router(r[0], vi1, vi2).group(VrrpSyncGroupConfig.builder("G").instance("VI_1")
+                    .instance("VI_2").build()).up();
         }
         net.runFor(10 * SEC);
         assertEquals(List.of("a", "a"), List.of(net.masters("VI_1").getFirst().name, net.masters("VI_2").getFirst().name));
@@ -267,8 +276,8 @@ class VrrpSimulationTest {
     @Test
     void shouldHandOverWhenTrackedScriptFailureLowersPriority() {
         SimNetwork net = new SimNetwork(13);
-        TrackScript check = new TrackScript("chk", List.of("check-nginx"), Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 2, 3, -20);
+        VrrpScriptConfig check = new VrrpScriptConfig("chk", Script.of("check-nginx"), Duration.ofSeconds(2),
+                Duration.ofSeconds(1), -20, false, 2, 3, false);
         net.router("a", instance("198.18.0.11", 100, b -> b.trackScript(check))).up();
         net.router("b", instance("198.18.0.12", 90, b -> b)).up();
         net.runFor(15 * SEC);

@@ -1,5 +1,6 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,8 +23,9 @@ class VrrpStateMachineTest {
     private final List<String> actions = new ArrayList<>();
 
     private VrrpStateMachine machine(int priority, Function<VrrpInstanceConfig.Builder, VrrpInstanceConfig.Builder> more) {
-        VrrpInstanceConfig config = more.apply(VrrpInstanceConfig.builder("VI_1").interfaceName("eth0").vrid(51)
-                .priority(priority).primaryAddress(ip("198.18.0.100")).virtualAddress(ip("198.18.0.10"))).build();
+        VrrpInstanceConfig config = more.apply(VrrpInstanceConfig.builder("VI_1").interfaceName("eth0")
+                .virtualRouterId(51)
+                .priority(priority).sourceAddress(ip("198.18.0.100")).virtualIpAddress(ip("198.18.0.10"))).build();
         return new VrrpStateMachine(config, clock, new VrrpActions() {
             @Override
             public void sendAdvert(int p) {
@@ -88,7 +90,7 @@ class VrrpStateMachineTest {
 
     @Test
     void shouldAdoptTheMastersIntervalInV3() {
-        VrrpStateMachine m = machine(100, b -> b.version(VrrpVersion.V3));
+        VrrpStateMachine m = machine(100, b -> b.version(3));
         m.start();
         assertEquals(3_609_375_000L, m.masterDownNanos());
         m.advert(200, 10, HIGHER);
@@ -148,7 +150,7 @@ class VrrpStateMachineTest {
         m.advert(50, 100, HIGHER);
         assertEquals(List.of("advert 100"), actions);
         actions.clear();
-        VrrpStateMachine quiet = master(100, b -> b.lowerPriorityNoAdvert(true));
+        VrrpStateMachine quiet = master(100, b -> b.lowerPrioNoAdvert(true));
         quiet.advert(50, 100, HIGHER);
         assertEquals(List.of(), actions);
         assertEquals(VrrpState.MASTER, quiet.state());

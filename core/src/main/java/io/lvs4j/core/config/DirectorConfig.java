@@ -32,8 +32,8 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
     /**
      * Checks the values and the references between them.
      *
-     * @throws IllegalArgumentException if two items share a name or key, a
-     *     {@code track_script} names no {@code vrrp_script}, a sync group names no instance or
+     * @throws IllegalArgumentException if two items share a name or key, an instance or sync
+     *     group tracks a script not among {@code vrrpScripts}, a sync group names no instance or
      *     shares one with another group, two instances use the same virtual router id on one
      *     interface, a {@code laddr_group_name} names no {@code local_address_group}, or a
      *     full-NAT real server has no local address of its family
@@ -155,8 +155,8 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
                 .map(LocalAddressGroupConfig::addresses).orElse(List.of());
     }
 
-    private static void checkTrackedScripts(String owner, List<TrackedScript> tracked, Set<String> scripts) {
-        for (TrackedScript t : tracked) {
+    private static void checkTrackedScripts(String owner, List<VrrpScriptConfig> tracked, Set<String> scripts) {
+        for (VrrpScriptConfig t : tracked) {
             if (!scripts.contains(t.name())) {
                 throw new IllegalArgumentException(owner + " tracks vrrp_script " + t.name()
                         + ", which is not declared");

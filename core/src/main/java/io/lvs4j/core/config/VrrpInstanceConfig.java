@@ -1,5 +1,6 @@
 package io.lvs4j.core.config;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,9 +9,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A keepalived {@code vrrp_instance}: one virtual router on one interface. Values are resolved:
- * settings that keepalived inherits from {@code global_defs} (version, gratuitous ARP timing,
- * {@code skip_check_adv_addr}, {@code strict_mode}) hold the inherited value here.
+ * One VRRP virtual router, keepalived's {@code vrrp_instance}: the one model that the
+ * keepalived.conf parser produces, a program builds, and the VRRP runtime ({@code io.lvs4j.vrrp})
+ * runs. Values are resolved: settings that keepalived inherits from {@code global_defs}
+ * (version, gratuitous ARP timing, {@code skip_check_adv_addr}, {@code strict_mode}) hold the
+ * inherited value, and each {@code track_script} line holds the {@code vrrp_script} it names
+ * with the line's weight.
+ *
+ * <p>The runtime needs the {@link #sourceAddress()}; a host that runs an instance without one
+ * sets the interface's address ({@link #toBuilder()}), as keepalived takes the interface's
+ * primary address. It tracks {@link #interfaceName()} itself unless {@link #dontTrackPrimary()},
+ * and a non-owner starts as backup whatever {@link #initialState()} says, as keepalived 2.2 does.
  *
  * @param name the instance name
  * @param initialState {@code state}, default BACKUP
@@ -21,22 +30,22 @@ import java.util.Optional;
  *     version 2, centiseconds (0.01 to 40.95 s) for version 3
  * @param version {@code version}, 2 or 3
  * @param authentication {@code authentication} with {@code auth_type PASS} (version 2 only)
- * @param virtualIpAddresses {@code virtual_ipaddress}: addresses carried in adverts
+ * @param virtualIpAddresses {@code virtual_ipaddress}: addresses carried in adverts, of one family
  * @param virtualIpAddressesExcluded {@code virtual_ipaddress_excluded}: owned but not advertised
- * @param unicastSrcIp {@code unicast_src_ip} (or {@code mcast_src_ip}, which keepalived treats
- *     alike): the source address of adverts; empty: the interface's primary address
+ * @param sourceAddress {@code unicast_src_ip} or {@code mcast_src_ip}, which keepalived treats
+ *     alike: the source of adverts and the primary address that breaks priority ties; empty:
+ *     the interface's primary address
  * @param unicastPeers {@code unicast_peer}: adverts go to these addresses instead of the
  *     multicast group; empty: multicast
  * @param preempt false with {@code nopreempt}: a higher priority backup does not take over
  * @param preemptDelay {@code preempt_delay}, 0 to 1000 s: how long a starting higher-priority
  *     backup waits before it preempts
+ * @param lowerPrioNoAdvert {@code lower_prio_no_advert}: a master does not answer a
+ *     lower-priority advert with one of its own at once
  * @param trackInterfaces {@code track_interface}
- * @param trackScripts {@code track_script}
- * @param notifyMaster {@code notify_master}
- * @param notifyBackup {@code notify_backup}
- * @param notifyFault {@code notify_fault}
- * @param notifyStop {@code notify_stop}
- * @param notifyAny {@code notify}: run on every transition with type, name, state and priority
+ * @param trackScripts {@code track_script}: the scripts, each with the weight its line gives
+ * @param notifyScripts {@code notify_master}, {@code notify_backup}, {@code notify_fault},
+ *     {@code notify_stop} and {@code notify}
  * @param garp gratuitous ARP settings ({@code garp_*}, defaults from {@code global_defs})
  * @param skipCheckAdvAddr {@code skip_check_adv_addr}
  * @param strictMode {@code strict_mode}
@@ -45,12 +54,11 @@ import java.util.Optional;
 public record VrrpInstanceConfig(String name, VrrpInitialState initialState, String interfaceName,
         int virtualRouterId, int priority, Duration advertInterval, int version,
         Optional<VrrpAuthentication> authentication, List<VirtualIpAddress> virtualIpAddresses,
-        List<VirtualIpAddress> virtualIpAddressesExcluded, Optional<InetAddress> unicastSrcIp,
-        List<InetAddress> unicastPeers, boolean preempt, Duration preemptDelay,
-        List<TrackedInterface> trackInterfaces, List<TrackedScript> trackScripts,
-        Optional<Script> notifyMaster, Optional<Script> notifyBackup, Optional<Script> notifyFault,
-        Optional<Script> notifyStop, Optional<Script> notifyAny, GarpConfig garp,
-        boolean skipCheckAdvAddr, boolean strictMode, boolean dontTrackPrimary) {
+        List<VirtualIpAddress> virtualIpAddressesExcluded, Optional<InetAddress> sourceAddress,
+        List<InetAddress> unicastPeers, boolean preempt, Duration preemptDelay, boolean lowerPrioNoAdvert,
+        List<TrackedInterface> trackInterfaces, List<VrrpScriptConfig> trackScripts,
+        NotifyScripts notifyScripts, GarpConfig garp, boolean skipCheckAdvAddr, boolean strictMode,
+        boolean dontTrackPrimary) {
 
     /** The largest {@code preempt_delay} keepalived accepts. */
     public static final Duration MAX_PREEMPT_DELAY = Duration.ofSeconds(1000);
@@ -59,7 +67,8 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
      * Checks the values.
      *
      * @throws IllegalArgumentException if a value is out of range or the values contradict
-     *     each other (authentication with version 3, advert interval not representable)
+     *     each other (authentication with version 3, advert interval not representable,
+     *     advertised addresses, source and peers of two families, IPv6 with version 2)
      * @throws NullPointerException if a component is null
      */
     public VrrpInstanceConfig {
@@ -88,20 +97,42 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
         }
         virtualIpAddresses = Require.list("virtualIpAddresses", virtualIpAddresses);
         virtualIpAddressesExcluded = Require.list("virtualIpAddressesExcluded", virtualIpAddressesExcluded);
-        Objects.requireNonNull(unicastSrcIp, "unicastSrcIp");
+        Objects.requireNonNull(sourceAddress, "sourceAddress");
         unicastPeers = Require.list("unicastPeers", unicastPeers);
+        checkFamilies(version, virtualIpAddresses, sourceAddress, unicastPeers);
         Require.nonNegative("preempt_delay", preemptDelay);
         if (preemptDelay.compareTo(MAX_PREEMPT_DELAY) > 0) {
             throw new IllegalArgumentException("preempt_delay out of range 0-1000 s: " + preemptDelay);
         }
         trackInterfaces = Require.list("trackInterfaces", trackInterfaces);
         trackScripts = Require.list("trackScripts", trackScripts);
-        Objects.requireNonNull(notifyMaster, "notifyMaster");
-        Objects.requireNonNull(notifyBackup, "notifyBackup");
-        Objects.requireNonNull(notifyFault, "notifyFault");
-        Objects.requireNonNull(notifyStop, "notifyStop");
-        Objects.requireNonNull(notifyAny, "notifyAny");
+        Objects.requireNonNull(notifyScripts, "notifyScripts");
         Objects.requireNonNull(garp, "garp");
+    }
+
+    /**
+     * Checks that the advertised addresses, the source and the peers are of one family, and
+     * IPv4 for version 2.
+     */
+    private static void checkFamilies(int version, List<VirtualIpAddress> vips, Optional<InetAddress> source,
+            List<InetAddress> peers) {
+        List<InetAddress> all = new ArrayList<>();
+        vips.forEach(v -> all.add(v.address()));
+        source.ifPresent(all::add);
+        all.addAll(peers);
+        if (all.isEmpty()) {
+            return;
+        }
+        boolean v4 = all.getFirst() instanceof Inet4Address;
+        for (InetAddress a : all) {
+            if ((a instanceof Inet4Address) != v4) {
+                throw new IllegalArgumentException("virtual addresses, source address and unicast peers mix"
+                        + " IPv4 and IPv6: " + a.getHostAddress());
+            }
+        }
+        if (version == 2 && !v4) {
+            throw new IllegalArgumentException("VRRP version 2 is IPv4 only");
+        }
     }
 
     /**
@@ -111,6 +142,15 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
      */
     public boolean unicast() {
         return !unicastPeers.isEmpty();
+    }
+
+    /**
+     * Starts a builder holding this instance's values, to derive another one.
+     *
+     * @return a builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /**
@@ -146,12 +186,13 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
         private Optional<VrrpAuthentication> authentication = Optional.empty();
         private final List<VirtualIpAddress> virtualIpAddresses = new ArrayList<>();
         private final List<VirtualIpAddress> virtualIpAddressesExcluded = new ArrayList<>();
-        private Optional<InetAddress> unicastSrcIp = Optional.empty();
+        private Optional<InetAddress> sourceAddress = Optional.empty();
         private final List<InetAddress> unicastPeers = new ArrayList<>();
         private boolean preempt = true;
         private Duration preemptDelay = Duration.ZERO;
+        private boolean lowerPrioNoAdvert;
         private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
-        private final List<TrackedScript> trackScripts = new ArrayList<>();
+        private final List<VrrpScriptConfig> trackScripts = new ArrayList<>();
         private Optional<Script> notifyMaster = Optional.empty();
         private Optional<Script> notifyBackup = Optional.empty();
         private Optional<Script> notifyFault = Optional.empty();
@@ -168,6 +209,35 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
             this.garp = globals.garp();
             this.skipCheckAdvAddr = globals.vrrpSkipCheckAdvAddr();
             this.strictMode = globals.vrrpStrict();
+        }
+
+        private Builder(VrrpInstanceConfig from) {
+            name = from.name;
+            initialState = from.initialState;
+            interfaceName = from.interfaceName;
+            virtualRouterId = from.virtualRouterId;
+            priority = from.priority;
+            advertInterval = from.advertInterval;
+            version = from.version;
+            authentication = from.authentication;
+            virtualIpAddresses.addAll(from.virtualIpAddresses);
+            virtualIpAddressesExcluded.addAll(from.virtualIpAddressesExcluded);
+            sourceAddress = from.sourceAddress;
+            unicastPeers.addAll(from.unicastPeers);
+            preempt = from.preempt;
+            preemptDelay = from.preemptDelay;
+            lowerPrioNoAdvert = from.lowerPrioNoAdvert;
+            trackInterfaces.addAll(from.trackInterfaces);
+            trackScripts.addAll(from.trackScripts);
+            notifyMaster = from.notifyScripts.master();
+            notifyBackup = from.notifyScripts.backup();
+            notifyFault = from.notifyScripts.fault();
+            notifyStop = from.notifyScripts.stop();
+            notifyAny = from.notifyScripts.any();
+            garp = from.garp;
+            skipCheckAdvAddr = from.skipCheckAdvAddr;
+            strictMode = from.strictMode;
+            dontTrackPrimary = from.dontTrackPrimary;
         }
 
         /**
@@ -239,11 +309,11 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
         /**
          * Sets PASS authentication.
          *
-         * @param password {@code auth_pass}
+         * @param password {@code auth_pass}, or null for none
          * @return this builder
          */
         public Builder authPass(String password) {
-            authentication = Optional.of(new VrrpAuthentication(password));
+            authentication = Optional.ofNullable(password).map(VrrpAuthentication::new);
             return this;
         }
 
@@ -280,13 +350,13 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
         }
 
         /**
-         * Sets {@code unicast_src_ip}.
+         * Sets the source address ({@code unicast_src_ip}, {@code mcast_src_ip}).
          *
-         * @param value the source address of unicast adverts
+         * @param value the source of adverts and the primary address
          * @return this builder
          */
-        public Builder unicastSrcIp(InetAddress value) {
-            unicastSrcIp = Optional.of(value);
+        public Builder sourceAddress(InetAddress value) {
+            sourceAddress = Optional.of(value);
             return this;
         }
 
@@ -324,6 +394,17 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
         }
 
         /**
+         * Sets {@code lower_prio_no_advert}.
+         *
+         * @param value true to stay silent on a lower-priority advert while master
+         * @return this builder
+         */
+        public Builder lowerPrioNoAdvert(boolean value) {
+            lowerPrioNoAdvert = value;
+            return this;
+        }
+
+        /**
          * Adds a {@code track_interface} entry.
          *
          * @param value the entry
@@ -337,10 +418,10 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
         /**
          * Adds a {@code track_script} entry.
          *
-         * @param value the entry
+         * @param value the script, with the weight its line gives
          * @return this builder
          */
-        public Builder trackScript(TrackedScript value) {
+        public Builder trackScript(VrrpScriptConfig value) {
             trackScripts.add(Objects.requireNonNull(value, "track_script"));
             return this;
         }
@@ -453,9 +534,10 @@ public record VrrpInstanceConfig(String name, VrrpInitialState initialState, Str
         public VrrpInstanceConfig build() {
             return new VrrpInstanceConfig(name, initialState, interfaceName, virtualRouterId, priority,
                     advertInterval, version, authentication, virtualIpAddresses,
-                    virtualIpAddressesExcluded, unicastSrcIp, unicastPeers, preempt, preemptDelay,
-                    trackInterfaces, trackScripts, notifyMaster, notifyBackup, notifyFault, notifyStop,
-                    notifyAny, garp, skipCheckAdvAddr, strictMode, dontTrackPrimary);
+                    virtualIpAddressesExcluded, sourceAddress, unicastPeers, preempt, preemptDelay,
+                    lowerPrioNoAdvert, trackInterfaces, trackScripts,
+                    new NotifyScripts(notifyMaster, notifyBackup, notifyFault, notifyStop, notifyAny), garp,
+                    skipCheckAdvAddr, strictMode, dontTrackPrimary);
         }
     }
 }

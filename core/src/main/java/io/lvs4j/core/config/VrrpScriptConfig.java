@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * A keepalived {@code vrrp_script}: a command run periodically whose exit status changes the
- * priority (or state) of the VRRP instances that track it.
+ * priority (or state) of the VRRP instances that track it. An instance or sync group holds the
+ * scripts it tracks with the weight its {@code track_script} line gives
+ * ({@link #withWeight(int, boolean)}).
  *
  * @param name the script's name, as {@code track_script} refers to it
  * @param script {@code script}: the command and the user to run it as ({@code user})
@@ -34,6 +36,18 @@ public record VrrpScriptConfig(String name, Script script, Duration interval, Du
         Require.range("weight", weight, -253, 253);
         Require.range("rise", rise, 1, Integer.MAX_VALUE);
         Require.range("fall", fall, 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Returns this script as a {@code track_script} line that gives its own weight tracks it.
+     *
+     * @param newWeight -253 to 253
+     * @param newReverse true for {@code reverse}
+     * @return a copy with that weight
+     * @throws IllegalArgumentException if the weight is out of range
+     */
+    public VrrpScriptConfig withWeight(int newWeight, boolean newReverse) {
+        return new VrrpScriptConfig(name, script, interval, timeout, newWeight, newReverse, rise, fall, initFail);
     }
 
     /**

@@ -1,33 +1,35 @@
 package io.lvs4j.core.config;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A keepalived {@code vrrp_sync_group}: VRRP instances that change state together, so that
- * when one goes to FAULT or BACKUP all do.
+ * when one goes to FAULT or BACKUP all do. Its tracked interfaces and scripts apply to each
+ * member, as in keepalived. The VRRP runtime runs a group of one instance as that instance
+ * alone, without the group's notify scripts.
  *
  * @param name the group name
- * @param instances the names of the member {@code vrrp_instance}s ({@code group} block), at least one
+ * @param instances the names of the member {@code vrrp_instance}s ({@code group} block), at
+ *     least one, each once
  * @param trackInterfaces {@code track_interface} of the group
- * @param trackScripts {@code track_script} of the group
- * @param notifyMaster {@code notify_master}
- * @param notifyBackup {@code notify_backup}
- * @param notifyFault {@code notify_fault}
- * @param notifyStop {@code notify_stop}
- * @param notifyAny {@code notify}
+ * @param trackScripts {@code track_script} of the group: the scripts, each with the weight its
+ *     line gives
+ * @param notifyScripts the group's {@code notify_*} scripts
  */
 public record VrrpSyncGroupConfig(String name, List<String> instances,
-        List<TrackedInterface> trackInterfaces, List<TrackedScript> trackScripts,
-        Optional<Script> notifyMaster, Optional<Script> notifyBackup, Optional<Script> notifyFault,
-        Optional<Script> notifyStop, Optional<Script> notifyAny) {
+        List<TrackedInterface> trackInterfaces, List<VrrpScriptConfig> trackScripts,
+        NotifyScripts notifyScripts) {
 
     /**
      * Checks the values.
      *
-     * @throws IllegalArgumentException if the name is blank or the group has no instance
+     * @throws IllegalArgumentException if the name is blank, the group has no instance or
+     *     names one twice
      * @throws NullPointerException if a component is null
      */
     public VrrpSyncGroupConfig {
@@ -36,13 +38,16 @@ public record VrrpSyncGroupConfig(String name, List<String> instances,
         if (instances.isEmpty()) {
             throw new IllegalArgumentException("vrrp_sync_group " + name + " has no instance in its group");
         }
+        Set<String> seen = new HashSet<>();
+        for (String member : instances) {
+            if (!seen.add(member)) {
+                throw new IllegalArgumentException("vrrp_sync_group " + name + " names vrrp_instance " + member
+                        + " twice");
+            }
+        }
         trackInterfaces = Require.list("trackInterfaces", trackInterfaces);
         trackScripts = Require.list("trackScripts", trackScripts);
-        Objects.requireNonNull(notifyMaster, "notifyMaster");
-        Objects.requireNonNull(notifyBackup, "notifyBackup");
-        Objects.requireNonNull(notifyFault, "notifyFault");
-        Objects.requireNonNull(notifyStop, "notifyStop");
-        Objects.requireNonNull(notifyAny, "notifyAny");
+        Objects.requireNonNull(notifyScripts, "notifyScripts");
     }
 
     /**
@@ -60,7 +65,7 @@ public record VrrpSyncGroupConfig(String name, List<String> instances,
         private final String name;
         private final List<String> instances = new ArrayList<>();
         private final List<TrackedInterface> trackInterfaces = new ArrayList<>();
-        private final List<TrackedScript> trackScripts = new ArrayList<>();
+        private final List<VrrpScriptConfig> trackScripts = new ArrayList<>();
         private Optional<Script> notifyMaster = Optional.empty();
         private Optional<Script> notifyBackup = Optional.empty();
         private Optional<Script> notifyFault = Optional.empty();
@@ -96,10 +101,10 @@ public record VrrpSyncGroupConfig(String name, List<String> instances,
         /**
          * Adds a {@code track_script} entry.
          *
-         * @param value the entry
+         * @param value the script, with the weight its line gives
          * @return this builder
          */
-        public Builder trackScript(TrackedScript value) {
+        public Builder trackScript(VrrpScriptConfig value) {
             trackScripts.add(Objects.requireNonNull(value, "track_script"));
             return this;
         }
@@ -163,11 +168,11 @@ public record VrrpSyncGroupConfig(String name, List<String> instances,
          * Builds the group.
          *
          * @return the group
-         * @throws IllegalArgumentException if it has no member
+         * @throws IllegalArgumentException if it has no member or names one twice
          */
         public VrrpSyncGroupConfig build() {
             return new VrrpSyncGroupConfig(name, instances, trackInterfaces, trackScripts,
-                    notifyMaster, notifyBackup, notifyFault, notifyStop, notifyAny);
+                    new NotifyScripts(notifyMaster, notifyBackup, notifyFault, notifyStop, notifyAny));
         }
     }
 }

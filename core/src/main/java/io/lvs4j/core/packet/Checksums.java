@@ -46,6 +46,25 @@ public final class Checksums {
     }
 
     /**
+     * Adds the 16-bit big-endian words of an array (an address of a pseudo-header) to a
+     * running sum; an odd last byte is padded with zero.
+     *
+     * @param bytes the bytes
+     * @param sum the running sum
+     * @return the new running sum (not folded)
+     */
+    public static long add(byte[] bytes, long sum) {
+        int i = 0;
+        for (; i + 1 < bytes.length; i += 2) {
+            sum += ((bytes[i] & 0xFF) << 8) | (bytes[i + 1] & 0xFF);
+        }
+        if (i < bytes.length) {
+            sum += (bytes[i] & 0xFF) << 8;
+        }
+        return sum;
+    }
+
+    /**
      * Folds a running sum to 16 bits and complements it.
      *
      * @param sum the running sum

@@ -9,7 +9,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** A director using most features gives the same model from the builders and from keepalived.conf. */
@@ -100,10 +99,10 @@ class BuilderParserEqualityTest {
         VrrpInstanceConfig vi = VrrpInstanceConfig.builder("VI_1", globals)
                 .initialState(VrrpInitialState.MASTER).interfaceName("eth0").virtualRouterId(51).priority(200)
                 .advertInterval(Duration.ofMillis(500)).preempt(false)
-                .unicastSrcIp(ip("198.18.0.8")).unicastPeer(ip("198.18.0.9"))
+                .sourceAddress(ip("198.18.0.8")).unicastPeer(ip("198.18.0.9"))
                 .virtualIpAddress(new VirtualIpAddress(ip("198.18.0.10"), 24, Optional.of("eth0"), Optional.empty()))
                 .trackInterface(new TrackedInterface("eth1", -50, false))
-                .trackScript(new TrackedScript("chk_lb", OptionalInt.empty(), false))
+                .trackScript(chk)
                 .notifyMaster(Script.of("/usr/local/bin/became master"))
                 .build();
         CheckerTiming timing = CheckerTiming.builder(CheckerType.SSL_GET).connectTimeout(Duration.ofSeconds(2))

@@ -72,7 +72,8 @@ class ConfigModelTest {
 
     @Test
     void shouldRefuseDanglingReferencesInTheDirector() {
-        VrrpInstanceConfig tracking = instance().trackScript(TrackedScript.of("chk")).build();
+        VrrpInstanceConfig tracking = instance()
+                .trackScript(VrrpScriptConfig.builder("chk").script("/bin/true").build()).build();
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DirectorConfig.builder().vrrpInstance(tracking).build());

@@ -312,8 +312,8 @@ class KeepalivedFeaturesTest {
         assertTrue(vi1.unicast());
         assertEquals(List.of(TrackedInterface.of("eth1"), new TrackedInterface("eth2", -10, false)),
                 vi1.trackInterfaces());
-        assertEquals(List.of(TrackedScript.of("chk_haproxy"), new TrackedScript("chk_haproxy", OptionalInt.of(5),
-                false)), vi1.trackScripts());
+        assertEquals(List.of(chk, chk.withWeight(5, true)), vi1.trackScripts(),
+                "the script's own weight, then the line's (reversed as the script is)");
         assertEquals(Duration.ofSeconds(10), vi1.garp().masterDelay());
         assertEquals(Duration.ofSeconds(5), vi1.garp().lowerPrioDelay(), "the global lower-priority delay");
         assertEquals(Duration.ofSeconds(60), vi1.garp().masterRefresh());
@@ -322,7 +322,8 @@ class KeepalivedFeaturesTest {
         assertEquals(Duration.ofMillis(250), vi2.advertInterval());
         VrrpSyncGroupConfig g1 = config.syncGroupOf("VI_2").orElseThrow();
         assertEquals(List.of("VI_1", "VI_2"), g1.instances());
-        assertEquals(Optional.of(new Script("/usr/local/bin/notify.sh", Optional.of("root:root"))), g1.notifyAny());
+        assertEquals(Optional.of(new Script("/usr/local/bin/notify.sh", Optional.of("root:root"))),
+                g1.notifyScripts().any());
     }
 
     @Test

@@ -43,6 +43,8 @@ class ChecksumsTest {
             }
             assertEquals(Checksums.finish(reference),
                     Checksums.finish(Checksums.add(MemorySegment.ofArray(data), 0, length, 0)));
+            assertEquals(Checksums.finish(reference), Checksums.finish(Checksums.add(data, 0)),
+                    "the array form agrees, length " + length);
         }
     }
 

@@ -5,11 +5,9 @@ import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.GarpConfig;
-import io.lvs4j.core.config.Script;
-import io.lvs4j.core.config.TrackedScript;
-import io.lvs4j.core.config.VrrpScriptConfig;
-import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VirtualServerConfig;
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -18,14 +16,10 @@ import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
-import io.lvs4j.vrrp.NotifyScripts;
 import io.lvs4j.vrrp.ProcessScriptRunner;
 import io.lvs4j.vrrp.ScriptRunner;
-import io.lvs4j.vrrp.TrackScript;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
-import io.lvs4j.vrrp.VrrpSyncGroupConfig;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -43,12 +37,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -92,14 +84,10 @@ public final class Director implements AutoCloseable {
      * ports, {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT} with the
      * addresses of its {@code local_address_group}), its
      * scheduler ({@code lb_algo}), real servers and checkers, and every
-     * VRRP instance, all served on one interface. The instances keep their
-     * {@code track_interface}, {@code track_script} (the {@code vrrp_script}'s command, interval,
-     * timeout, rise, fall and weight, or the weight the {@code track_script} line gives) and
-     * notify scripts; every {@code vrrp_sync_group} of two or more instances becomes a sync group
-     * with its notify scripts, and its {@code track_interface} and {@code track_script} apply to
-     * each member, as in keepalived. Scripts run as processes of the director's user. Left out,
-     * each with a warning: a tracked script with {@code reverse}, a {@code track_script} naming
-     * no {@code vrrp_script}, and a sync group of one instance (which then runs on its own).
+     * VRRP instance and sync group, the instances all served on one interface. They run as
+     * {@code io.lvs4j.vrrp.VrrpNode} runs the configuration model: with their tracked interfaces
+     * and scripts and notify scripts, a group's tracking applied to each member, scripts run as
+     * processes of the director's user, and a warning for what it leaves out.
      *
      * @param conf the configuration
      * @param interfaceName the interface of the data path and of every VRRP instance; null for
@@ -140,100 +128,12 @@ public final class Director implements AutoCloseable {
             b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.map(vs));
         }
         b.localAddresses(ConfigForwarding.localAddresses(conf));
-        Map<String, List<TrackScript>> groupScripts = new HashMap<>();
-        Map<String, List<io.lvs4j.core.config.TrackedInterface>> groupInterfaces = new HashMap<>();
-        for (io.lvs4j.core.config.VrrpSyncGroupConfig g : conf.vrrpSyncGroups()) {
-            List<TrackScript> scripts = trackScripts(conf, g.trackScripts(), "vrrp_sync_group " + g.name());
-            for (String member : g.instances()) {
-                groupScripts.computeIfAbsent(member, k -> new ArrayList<>()).addAll(scripts);
-                groupInterfaces.computeIfAbsent(member, k -> new ArrayList<>()).addAll(g.trackInterfaces());
-            }
-            if (g.instances().size() < 2) {
-                LOG.warn("vrrp_sync_group {} has one instance: it runs on its own, without the group's notify"
-                        + " scripts", g.name());
-            } else {
-                b.syncGroup(new VrrpSyncGroupConfig(g.name(), g.instances(), notifyScripts("vrrp_sync_group "
-                        + g.name(), g.notifyMaster(), g.notifyBackup(), g.notifyFault(), g.notifyStop(),
-                        g.notifyAny())));
-            }
-        }
-        for (io.lvs4j.core.config.VrrpInstanceConfig c : conf.vrrpInstances()) {
-            String owner = "vrrp_instance " + c.name();
-            List<TrackScript> scripts = new ArrayList<>(trackScripts(conf, c.trackScripts(), owner));
-            scripts.addAll(groupScripts.getOrDefault(c.name(), List.of()));
-            List<io.lvs4j.core.config.TrackedInterface> interfaces = new ArrayList<>(c.trackInterfaces());
-            interfaces.addAll(groupInterfaces.getOrDefault(c.name(), List.of()));
-            b.keepalivedInstances.add(new KeepalivedInstance(c, interfaces, scripts, notifyScripts(owner,
-                    c.notifyMaster(), c.notifyBackup(), c.notifyFault(), c.notifyStop(), c.notifyAny())));
+        conf.vrrpSyncGroups().forEach(b::syncGroup);
+        for (VrrpInstanceConfig c : conf.vrrpInstances()) {
+            b.vrrpInstance(c.toBuilder().interfaceName(name).build());
             b.garp(c.garp());
         }
         return b;
-    }
-
-    private static List<TrackScript> trackScripts(DirectorConfig conf, List<TrackedScript> tracked, String owner) {
-        List<TrackScript> result = new ArrayList<>();
-        for (TrackedScript t : tracked) {
-            Optional<VrrpScriptConfig> found = conf.vrrpScript(t.name());
-            if (found.isEmpty()) {
-                LOG.warn("{}: track_script {} names no vrrp_script; left out", owner, t.name());
-                continue;
-            }
-            VrrpScriptConfig s = found.get();
-            int weight = t.weight().orElse(s.weight());
-            if (weight != 0 && (t.reverse() || s.reverse())) {
-                LOG.warn("{}: track_script {} with reverse is not supported; left out", owner, t.name());
-                continue;
-            }
-            if (s.initFail() && s.rise() > 1) {
-                LOG.warn("{}: vrrp_script {} init_fail: the script starts failed one success short of OK,"
-                        + " not {} short", owner, s.name(), s.rise());
-            }
-            result.add(new TrackScript(s.name(), words(owner, s.script()), s.interval(), s.timeout(), s.rise(),
-                    s.fall(), weight));
-        }
-        return result;
-    }
-
-    private static NotifyScripts notifyScripts(String owner, Optional<Script> master, Optional<Script> backup,
-            Optional<Script> fault, Optional<Script> stop, Optional<Script> any) {
-        return new NotifyScripts(words(owner, master), words(owner, backup), words(owner, fault), words(owner, stop),
-                words(owner, any));
-    }
-
-    private static List<String> words(String owner, Optional<Script> script) {
-        return script.map(s -> words(owner, s)).orElse(List.of());
-    }
-
-    private static List<String> words(String owner, Script script) {
-        if (script.user().isPresent()) {
-            LOG.warn("{}: script '{}' runs as the director's user, not as {}", owner, script.command(),
-                    script.user().get());
-        }
-        return script.words();
-    }
-
-    private static VrrpInstanceConfig vrrpInstance(KeepalivedInstance k, String iface, InetAddress own) {
-        io.lvs4j.core.config.VrrpInstanceConfig c = k.config();
-        VrrpInstanceConfig.Builder v = VrrpInstanceConfig.builder(c.name()).interfaceName(iface).primaryAddress(own)
-                .version(c.version() == 3 ? io.lvs4j.vrrp.VrrpVersion.V3 : io.lvs4j.vrrp.VrrpVersion.V2)
-                .vrid(c.virtualRouterId()).priority(c.priority())
-                .advertIntervalCentis((int) (c.advertInterval().toMillis() / 10)).preempt(c.preempt())
-                .preemptDelay(c.preemptDelay());
-        c.unicastSrcIp().ifPresent(v::primaryAddress);
-        c.unicastPeers().forEach(v::unicastPeer);
-        c.authentication().ifPresent(a -> v.authPass(a.password()));
-        if (!c.dontTrackPrimary()) {
-            v.trackInterface(new io.lvs4j.vrrp.TrackedInterface(iface, 0)); // keepalived: own link down = FAULT
-        }
-        for (io.lvs4j.core.config.TrackedInterface t : k.trackInterfaces()) {
-            v.trackInterface(new io.lvs4j.vrrp.TrackedInterface(t.name(), t.weight()));
-        }
-        k.trackScripts().forEach(v::trackScript);
-        v.notifyScripts(k.notifyScripts());
-        for (VirtualIpAddress vip : c.virtualIpAddresses()) {
-            v.virtualAddress(vip.address());
-        }
-        return v.build();
     }
 
     /**
@@ -247,10 +147,8 @@ public final class Director implements AutoCloseable {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
                     : primaryAddress(config.interfaceName);
-            for (KeepalivedInstance k : config.keepalivedInstances) {
-                config.instances.add(vrrpInstance(k, config.interfaceName, own));
-            }
-            config.keepalivedInstances.clear();
+            config.instances.replaceAll(c -> c.sourceAddress().isPresent() ? c
+                    : c.toBuilder().sourceAddress(own).build());
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
             PacketDirector.Builder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
                     .loops(loops).active(config.instances.isEmpty())
@@ -276,7 +174,7 @@ public final class Director implements AutoCloseable {
             data.syncDestinations();
             if (!config.instances.isEmpty()) {
                 IoEventLoop loop = loops.next();
-                EpollVrrpRouter.Builder rb = EpollVrrpRouter.builder(loop).garp(config.garp).ownAddresses(false)
+                EpollVrrpRouter.Builder rb = EpollVrrpRouter.builder(loop).ownAddresses(false)
                         .masterAction(EpollVrrpRouter.MasterAction.forwarding(data))
                         .listener(new StateLog())
                         .scriptRunner(config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
@@ -397,7 +295,8 @@ public final class Director implements AutoCloseable {
         List<InstanceState> result = new ArrayList<>();
         for (VrrpInstanceConfig c : config.instances) {
             InstanceState s = states.get(c.name());
-            result.add(s != null ? s : new InstanceState(c.name(), c.vrid(), VrrpState.INITIALIZE, c.priority(), 0));
+            result.add(s != null ? s
+                    : new InstanceState(c.name(), c.virtualRouterId(), VrrpState.INITIALIZE, c.priority(), 0));
         }
         return result;
     }
@@ -426,27 +325,6 @@ public final class Director implements AutoCloseable {
         }
     }
 
-    /** @return the sync groups, as configured */
-    public List<VrrpSyncGroupConfig> syncGroups() {
-        return List.copyOf(config.syncGroups);
-    }
-
-    /**
-     * Returns the VRRP instances as they will run or run: the configured ones, and those of a
-     * keepalived configuration with their tracked interfaces and scripts and notify scripts.
-     *
-     * @param ownAddress the director's own address (the primary address of the instances of a
-     *     keepalived configuration not yet started)
-     * @return the instances, in configuration order
-     */
-    public List<VrrpInstanceConfig> vrrpInstances(InetAddress ownAddress) {
-        List<VrrpInstanceConfig> result = new ArrayList<>(config.instances);
-        for (KeepalivedInstance k : config.keepalivedInstances) {
-            result.add(vrrpInstance(k, config.interfaceName, ownAddress));
-        }
-        return result;
-    }
-
     /** @return the health checks, one per virtual service in {@link #services()} order (empty before start) */
     public List<VirtualServiceHealth> healthChecks() {
         return List.copyOf(healths);
@@ -454,9 +332,7 @@ public final class Director implements AutoCloseable {
 
     /** @return the names of the VRRP instances */
     public List<String> instances() {
-        List<String> names = new ArrayList<>(config.instances.stream().map(VrrpInstanceConfig::name).toList());
-        config.keepalivedInstances.forEach(k -> names.add(k.config().name()));
-        return names;
+        return config.instances.stream().map(VrrpInstanceConfig::name).toList();
     }
 
     /** @return whether the director serves its VIPs now (answers ARP and forwards) */
@@ -493,17 +369,11 @@ public final class Director implements AutoCloseable {
         @Override
         public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
             int vrid = config.instances.stream().filter(c -> c.name().equals(instance)).findFirst()
-                    .map(VrrpInstanceConfig::vrid).orElse(0);
+                    .map(VrrpInstanceConfig::virtualRouterId).orElse(0);
             states.merge(instance, new InstanceState(instance, vrid, to, priority, 1),
                     (old, now) -> new InstanceState(instance, vrid, to, priority, old.transitions() + 1));
             LOG.info("VRRP instance {} {} -> {} (priority {})", instance, from, to, priority);
         }
-    }
-
-    /** A keepalived instance with what its sync group adds, made a VRRP instance at start. */
-    private record KeepalivedInstance(io.lvs4j.core.config.VrrpInstanceConfig config,
-            List<io.lvs4j.core.config.TrackedInterface> trackInterfaces, List<TrackScript> trackScripts,
-            NotifyScripts notifyScripts) {
     }
 
     private record ServiceEntry(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
@@ -519,7 +389,6 @@ public final class Director implements AutoCloseable {
         private GarpConfig garp = GarpConfig.DEFAULTS;
         private final List<ServiceEntry> services = new ArrayList<>();
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
-        private final List<KeepalivedInstance> keepalivedInstances = new ArrayList<>();
         private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
         private ScriptRunner scriptRunner;
 
@@ -599,7 +468,12 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
-        /** @param instance a VRRP instance on the interface; its mastership serves the VIPs @return this builder */
+        /**
+         * Adds a VRRP instance on the interface; its mastership serves the VIPs.
+         *
+         * @param instance the instance; without a source address it sends from the director's address
+         * @return this builder
+         */
         public Builder vrrpInstance(VrrpInstanceConfig instance) {
             instances.add(Objects.requireNonNull(instance, "instance"));
             return this;

@@ -6,15 +6,8 @@ import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.VirtualService;
 import org.junit.jupiter.api.Test;
 
-import io.lvs4j.vrrp.NotifyScripts;
-import io.lvs4j.vrrp.TrackScript;
-import io.lvs4j.vrrp.TrackedInterface;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
-import io.lvs4j.vrrp.VrrpSyncGroupConfig;
-
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -249,123 +242,5 @@ class DirectorTest {
         assertEquals(65535, d.services().get(1).persistenceSeconds(), "cut to the most a template holds");
         assertEquals(32, d.services().get(1).persistenceGranularity());
         assertEquals(0, d.services().get(2).persistenceSeconds());
-    }
-
-    private static final String SCRIPTED = """
-            vrrp_script chk_nginx {
-                script "/usr/bin/pgrep -x 'nginx worker'"
-                interval 2
-                timeout 3
-                rise 2
-                fall 3
-                weight -20
-            }
-            vrrp_script chk_disk {
-                script "/bin/test -f /run/disk-ok"
-                weight 0
-            }
-            vrrp_script chk_reversed {
-                script /bin/true
-                weight 5 reverse
-            }
-            vrrp_sync_group G1 {
-                group {
-                    VI_1
-                    VI_2
-                }
-                track_script {
-                    chk_disk
-                }
-                track_interface {
-                    eth9 weight -7
-                }
-                notify_master "/etc/lvs/group.sh master"
-                notify /etc/lvs/group-any.sh
-            }
-            vrrp_instance VI_1 {
-                interface eth7
-                virtual_router_id 51
-                priority 100
-                virtual_ipaddress { 198.18.0.10 }
-                track_script {
-                    chk_nginx
-                    chk_reversed
-                }
-                notify_master "/etc/lvs/master.sh 'VI one'"
-                notify_backup /etc/lvs/backup.sh
-                notify_fault /etc/lvs/fault.sh
-                notify_stop /etc/lvs/stop.sh
-                notify /etc/lvs/any.sh
-            }
-            vrrp_instance VI_2 {
-                interface eth7
-                virtual_router_id 52
-                priority 100
-                virtual_ipaddress { 198.18.0.20 }
-                track_script {
-                    chk_nginx weight -50
-                }
-            }
-            virtual_server 198.18.0.10 80 {
-                lb_kind DR
-                real_server 198.18.0.11 80 { }
-            }
-            """;
-
-    @Test
-    void shouldMapTrackScriptsWithTheirTimingAndWeightAndTheNotifyScripts() throws Exception {
-        Director d = Director.fromConfig(parse(SCRIPTED), null).build();
-        List<VrrpInstanceConfig> instances = d.vrrpInstances(InetAddress.getByName("198.18.0.8"));
-        VrrpInstanceConfig vi1 = instances.getFirst();
-
-        assertEquals(List.of(
-                        new TrackScript("chk_nginx", List.of("/usr/bin/pgrep", "-x", "nginx worker"),
-                                Duration.ofSeconds(2), Duration.ofSeconds(3), 2, 3, -20),
-                        new TrackScript("chk_disk", List.of("/bin/test", "-f", "/run/disk-ok"),
-                                Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 0)),
-                vi1.trackScripts(), "chk_reversed is left out; the group's chk_disk applies to the member");
-        assertEquals(new NotifyScripts(List.of("/etc/lvs/master.sh", "VI one"), List.of("/etc/lvs/backup.sh"),
-                List.of("/etc/lvs/fault.sh"), List.of("/etc/lvs/stop.sh"), List.of("/etc/lvs/any.sh")),
-                vi1.notifyScripts());
-        assertTrue(vi1.trackInterfaces().contains(new TrackedInterface("eth9", -7)), vi1.trackInterfaces().toString());
-    }
-
-    @Test
-    void shouldLetTheTrackScriptLineOverrideTheScriptWeight() throws Exception {
-        Director d = Director.fromConfig(parse(SCRIPTED), null).build();
-        VrrpInstanceConfig vi2 = d.vrrpInstances(InetAddress.getByName("198.18.0.8")).get(1);
-
-        assertEquals(List.of(-50, 0), vi2.trackScripts().stream().map(TrackScript::weight).toList());
-        assertEquals(NotifyScripts.NONE, vi2.notifyScripts());
-    }
-
-    @Test
-    void shouldMapSyncGroupsWithTheirNotifyScripts() throws Exception {
-        Director d = Director.fromConfig(parse(SCRIPTED), null).build();
-
-        assertEquals(List.of(new VrrpSyncGroupConfig("G1", List.of("VI_1", "VI_2"),
-                        new NotifyScripts(List.of("/etc/lvs/group.sh", "master"), List.of(), List.of(), List.of(),
-                                List.of("/etc/lvs/group-any.sh")))),
-                d.syncGroups());
-    }
-
-    @Test
-    void shouldRunASyncGroupOfOneInstanceWithoutTheGroup() throws Exception {
-        Director d = Director.fromConfig(parse("""
-                vrrp_sync_group LONE {
-                    group {
-                        VI_1
-                    }
-                    notify_master /etc/lvs/group.sh
-                }
-                """ + VRRP + """
-                virtual_server 198.18.0.10 80 {
-                    lb_kind DR
-                    real_server 198.18.0.11 80 { }
-                }
-                """), null).build();
-
-        assertTrue(d.syncGroups().isEmpty());
-        assertEquals(List.of("VI_1"), d.instances());
     }
 }

@@ -1,11 +1,11 @@
 package io.lvs4j.vrrp.internal;
 
+import io.lvs4j.core.config.TrackedInterface;
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpScriptConfig;
 import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.vrrp.Advertisement;
-import io.lvs4j.vrrp.TrackScript;
-import io.lvs4j.vrrp.TrackedInterface;
 import io.lvs4j.vrrp.VrrpActions;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpPort;
 import io.lvs4j.vrrp.VrrpState;
@@ -27,6 +27,7 @@ public final class Instance implements VrrpActions {
     private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
 
     private final VrrpInstanceConfig config;
+    private final Tracking tracking;
     private final VrrpPort port;
     private final VrrpListener listener;
     private final VrrpStateMachine machine;
@@ -40,21 +41,25 @@ public final class Instance implements VrrpActions {
     /**
      * Creates an instance in {@link VrrpState#INITIALIZE}.
      *
-     * @param config its configuration
+     * @param config its configuration, with its source address
+     * @param tracking what it tracks, its sync group's tracking included
      * @param clock the time source
      * @param port the I/O boundary
      * @param listener told of state changes
+     * @throws IllegalArgumentException if it has no source address or no virtual address
      */
-    public Instance(VrrpInstanceConfig config, NanoClock clock, VrrpPort port, VrrpListener listener) {
+    public Instance(VrrpInstanceConfig config, Tracking tracking, NanoClock clock, VrrpPort port,
+                    VrrpListener listener) {
         this.config = config;
+        this.tracking = tracking;
         this.port = port;
         this.listener = listener;
         this.machine = new VrrpStateMachine(config, clock, this);
-        this.stopAdvert = config.advertisement(0);
-        this.advert = config.advertisement(config.priority());
-        this.primary = config.primaryAddress().getAddress();
+        this.stopAdvert = Advertisement.of(config, 0);
+        this.advert = Advertisement.of(config, config.priority());
+        this.primary = config.sourceAddress().orElseThrow().getAddress();
         long now = clock.nanoTime();
-        for (TrackScript s : config.trackScripts()) {
+        for (VrrpScriptConfig s : tracking.scripts()) {
             scripts.add(new ScriptTracker(s, now));
         }
     }
@@ -62,6 +67,11 @@ public final class Instance implements VrrpActions {
     /** @return the configuration */
     public VrrpInstanceConfig config() {
         return config;
+    }
+
+    /** @return what it tracks */
+    public Tracking tracking() {
+        return tracking;
     }
 
     /** @return the state machine */
@@ -97,7 +107,7 @@ public final class Instance implements VrrpActions {
     public void refreshTracking(Map<String, Boolean> linkUp) {
         int total = config.priority();
         boolean fault = false;
-        for (TrackedInterface t : config.trackInterfaces()) {
+        for (TrackedInterface t : tracking.interfaces()) {
             boolean up = linkUp.getOrDefault(t.name(), Boolean.TRUE);
             if (t.weight() == 0) {
                 fault |= !up;
@@ -112,7 +122,7 @@ public final class Instance implements VrrpActions {
         int effective = config.priority() == 255 ? 255 : Math.clamp(total, 1, 254);
         if (effective != machine.priority()) {
             machine.priority(effective);
-            advert = config.advertisement(effective);
+            advert = Advertisement.of(config, effective);
         }
         ownFault = fault;
         if (group != null) {
@@ -125,7 +135,7 @@ public final class Instance implements VrrpActions {
     @Override
     public void sendAdvert(int priority) {
         port.sendAdvert(config, priority == 0 ? stopAdvert
-                : priority == advert.priority() ? advert : config.advertisement(priority));
+                : priority == advert.priority() ? advert : Advertisement.of(config, priority));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.lvs4j.vrrp.internal;
 
-import io.lvs4j.vrrp.NotifyScripts;
+import io.lvs4j.core.config.NotifyScripts;
+import io.lvs4j.core.config.Script;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs keepalived-style notify scripts on state changes: the script of the new state
@@ -30,12 +32,21 @@ public final class NotifyScriptListener implements VrrpListener {
      * @param runner runs the scripts
      * @param instances notify scripts by instance name
      * @param groups notify scripts by group name
+     * @throws IllegalArgumentException if a command line has an unbalanced quote
      */
     public NotifyScriptListener(ScriptRunner runner, Map<String, NotifyScripts> instances,
                                 Map<String, NotifyScripts> groups) {
         this.runner = runner;
         this.instances = Map.copyOf(instances);
         this.groups = Map.copyOf(groups);
+        for (Map<String, NotifyScripts> byName : List.of(this.instances, this.groups)) {
+            for (NotifyScripts scripts : byName.values()) {
+                for (Optional<Script> script : List.of(scripts.master(), scripts.backup(), scripts.fault(),
+                        scripts.stop(), scripts.any())) {
+                    script.ifPresent(Script::words); // checked now rather than at the first change
+                }
+            }
+        }
     }
 
     @Override
@@ -55,17 +66,17 @@ public final class NotifyScriptListener implements VrrpListener {
     }
 
     private void run(NotifyScripts scripts, String type, String name, VrrpState state, int priority) {
-        List<String> specific = switch (state) {
+        Optional<Script> specific = switch (state) {
             case MASTER -> scripts.master();
             case BACKUP -> scripts.backup();
             case FAULT -> scripts.fault();
             case INITIALIZE -> scripts.stop();
         };
-        if (!specific.isEmpty()) {
-            runner.run(specific, TIMEOUT);
+        if (specific.isPresent()) {
+            runner.run(specific.get().words(), TIMEOUT);
         }
-        if (!scripts.anyChange().isEmpty()) {
-            List<String> command = new ArrayList<>(scripts.anyChange());
+        if (scripts.any().isPresent()) {
+            List<String> command = new ArrayList<>(scripts.any().get().words());
             command.add(type);
             command.add(name);
             command.add(stateName(state));

@@ -1,6 +1,8 @@
 package io.lvs4j.vrrp.internal;
 
-import io.lvs4j.vrrp.TrackScript;
+import io.lvs4j.core.config.VrrpScriptConfig;
+
+import java.util.List;
 
 /**
  * The rise/fall hysteresis of one tracked script, as keepalived counts it: the script starts
@@ -9,7 +11,8 @@ import io.lvs4j.vrrp.TrackScript;
  */
 public final class ScriptTracker {
 
-    private final TrackScript script;
+    private final VrrpScriptConfig script;
+    private final List<String> command;
     private boolean good;
     private int successes;
     private int failures;
@@ -19,18 +22,25 @@ public final class ScriptTracker {
     /**
      * Creates a tracker, due at once.
      *
-     * @param script the script
+     * @param script the script, with its weight
      * @param now the current time in nanoseconds
+     * @throws IllegalArgumentException if its command line has an unbalanced quote
      */
-    public ScriptTracker(TrackScript script, long now) {
+    public ScriptTracker(VrrpScriptConfig script, long now) {
         this.script = script;
+        this.command = script.script().words();
         this.successes = script.rise() - 1;
         this.nextRun = now;
     }
 
     /** @return the script */
-    public TrackScript script() {
+    public VrrpScriptConfig script() {
         return script;
+    }
+
+    /** @return the program and its arguments */
+    public List<String> command() {
+        return command;
     }
 
     /** @return whether the script is currently good */

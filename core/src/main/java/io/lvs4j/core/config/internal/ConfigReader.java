@@ -5,9 +5,7 @@ import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.GlobalDefs;
 import io.lvs4j.core.config.LocalAddressGroupConfig;
 import io.lvs4j.core.config.SourcePosition;
-import io.lvs4j.core.config.TrackedScript;
 import io.lvs4j.core.config.VrrpInstanceConfig;
-import io.lvs4j.core.config.VrrpScriptConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,7 +55,6 @@ public final class ConfigReader {
         VrrpReader vrrp = new VrrpReader(diagnostics, globalDefs);
         VirtualServerReader virtualServers = new VirtualServerReader(diagnostics);
         DirectorConfig.Builder b = DirectorConfig.builder().globalDefs(globalDefs);
-        Map<String, VrrpScriptConfig> scripts = new HashMap<>();
         Map<String, Statement> instanceDecls = new LinkedHashMap<>();
         Map<String, VrrpInstanceConfig> instances = new HashMap<>();
         List<Statement> groupDecls = new ArrayList<>();
@@ -65,14 +62,15 @@ public final class ConfigReader {
         Map<String, LocalAddressGroupConfig> localGroups = new HashMap<>();
         Map<String, Statement> localGroupDecls = new HashMap<>();
         for (Statement s : statements) {
+            if (s.name().equals("vrrp_script")) {
+                // before the instances and groups, which hold the scripts they track
+                b.vrrpScript(vrrp.script(s));
+            }
+        }
+        for (Statement s : statements) {
             switch (s.name()) {
-                case "global_defs" -> {
+                case "global_defs", "vrrp_script" -> {
                     // read above
-                }
-                case "vrrp_script" -> {
-                    VrrpScriptConfig script = vrrp.script(s);
-                    scripts.put(script.name(), script);
-                    b.vrrpScript(script);
                 }
                 case "vrrp_instance" -> {
                     VrrpInstanceConfig instance = vrrp.instance(s);
@@ -100,7 +98,7 @@ public final class ConfigReader {
                 default -> Keywords.other(s, "the top level", Keywords.ROOT, ROOT_KEYWORDS, diagnostics);
             }
         }
-        checkInstances(instanceDecls, instances, scripts);
+        checkInstances(instanceDecls, instances);
         virtualServers.checkLocalAddresses(localGroups);
         Map<String, Statement> groupNames = new HashMap<>();
         Map<String, String> groupOf = new HashMap<>();
@@ -124,7 +122,6 @@ public final class ConfigReader {
                             + " is already in vrrp_sync_group " + other);
                 }
             }
-            checkScripts(g, group.trackScripts(), scripts);
             b.vrrpSyncGroup(group);
         }
         try {
@@ -134,8 +131,8 @@ public final class ConfigReader {
         }
     }
 
-    private static void checkInstances(Map<String, Statement> decls, Map<String, VrrpInstanceConfig> instances,
-            Map<String, VrrpScriptConfig> scripts) throws ConfigException {
+    private static void checkInstances(Map<String, Statement> decls, Map<String, VrrpInstanceConfig> instances)
+            throws ConfigException {
         Map<String, String> routerIds = new HashMap<>();
         for (Map.Entry<String, Statement> e : decls.entrySet()) {
             VrrpInstanceConfig i = instances.get(e.getKey());
@@ -146,17 +143,6 @@ public final class ConfigReader {
                         + " uses virtual_router_id " + i.virtualRouterId() + " on " + i.interfaceName()
                         + ", as vrrp_instance " + other + " does");
             }
-            checkScripts(e.getValue(), i.trackScripts(), scripts);
-        }
-    }
-
-    private static void checkScripts(Statement decl, List<TrackedScript> tracked, Map<String, VrrpScriptConfig> scripts)
-            throws ConfigException {
-        for (TrackedScript t : tracked) {
-            if (!scripts.containsKey(t.name())) {
-                throw new ConfigException(trackLine(decl, t.name()), decl.name() + " " + decl.args().getFirst().text()
-                        + " tracks vrrp_script " + t.name() + ", which is not declared");
-            }
         }
     }
 
@@ -164,19 +150,6 @@ public final class ConfigReader {
         for (Statement s : decl.block().statements()) {
             if (s.name().equals(keyword)) {
                 return s.position();
-            }
-        }
-        return decl.position();
-    }
-
-    private static SourcePosition trackLine(Statement decl, String script) {
-        for (Statement s : decl.block().statements()) {
-            if (s.name().equals("track_script") && s.block() != null) {
-                for (Statement line : s.block().statements()) {
-                    if (line.name().equals(script)) {
-                        return line.position();
-                    }
-                }
             }
         }
         return decl.position();

@@ -6,7 +6,6 @@ import io.lvs4j.core.config.GlobalDefs;
 import io.lvs4j.core.config.Script;
 import io.lvs4j.core.config.SourcePosition;
 import io.lvs4j.core.config.TrackedInterface;
-import io.lvs4j.core.config.TrackedScript;
 import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInitialState;
 import io.lvs4j.core.config.VrrpInstanceConfig;
@@ -24,7 +23,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
-/** Reads {@code vrrp_script}, {@code vrrp_instance} and {@code vrrp_sync_group} blocks. */
+/**
+ * Reads {@code vrrp_script}, {@code vrrp_instance} and {@code vrrp_sync_group} blocks. The
+ * scripts come first: a {@code track_script} line becomes the {@code vrrp_script} it names, with
+ * the line's weight, so that keepalived's references end here.
+ */
 final class VrrpReader {
 
     private static final Set<String> SCRIPT_KEYWORDS = Set.of("script", "interval", "timeout", "weight", "rise",
@@ -46,6 +49,7 @@ final class VrrpReader {
     private final Diagnostics diagnostics;
     private final GlobalDefs globals;
     private final Map<String, Statement> scriptDeclarations = new HashMap<>();
+    private final Map<String, VrrpScriptConfig> scripts = new HashMap<>();
     private final Map<String, Statement> instanceDeclarations = new HashMap<>();
     private final Map<VirtualIpAddress, SourcePosition> vipPositions = new HashMap<>();
 
@@ -91,7 +95,9 @@ final class VrrpReader {
             throw new ConfigException(decl.position(), "vrrp_script " + name + " has no 'script'");
         }
         b.script(new Script(joined(command), user));
-        return build(decl, b::build);
+        VrrpScriptConfig script = build(decl, b::build);
+        scripts.put(name, script);
+        return script;
     }
 
     // ---------------------------------------------------------------- vrrp_instance
@@ -160,7 +166,7 @@ final class VrrpReader {
                         b.virtualIpAddressExcluded(vip(line));
                     }
                 }
-                case "unicast_src_ip", "mcast_src_ip" -> b.unicastSrcIp(Values.address(
+                case "unicast_src_ip", "mcast_src_ip" -> b.sourceAddress(Values.address(
                         GlobalDefsReader.single(s, "an address"), s.name()));
                 case "unicast_peer" -> {
                     s.maxArgs(0);
@@ -189,7 +195,7 @@ final class VrrpReader {
                 case "track_script" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackScript(trackScript(line));
+                        b.trackScript(trackScript(line, "vrrp_instance " + name));
                     }
                 }
                 case "notify_master" -> b.notifyMaster(notify(s));
@@ -411,7 +417,11 @@ final class VrrpReader {
         return new TrackedInterface(name, weight, reverse);
     }
 
-    private static TrackedScript trackScript(Statement line) throws ConfigException {
+    /**
+     * Reads a {@code track_script} line: the {@code vrrp_script} it names, with the line's
+     * weight if it gives one, reversed if the line or the script says so.
+     */
+    private VrrpScriptConfig trackScript(Statement line, String owner) throws ConfigException {
         line.noBlock();
         String name = line.keyword().text();
         OptionalInt weight = OptionalInt.empty();
@@ -427,7 +437,15 @@ final class VrrpReader {
             i++;
         }
         line.maxArgs(i);
-        return new TrackedScript(name, weight, reverse);
+        VrrpScriptConfig script = scripts.get(name);
+        if (script == null) {
+            throw new ConfigException(line.position(), owner + " tracks vrrp_script " + name
+                    + ", which is not declared");
+        }
+        if (weight.isEmpty() && !reverse) {
+            return script;
+        }
+        return script.withWeight(weight.orElse(script.weight()), reverse || script.reverse());
     }
 
     private static boolean reverse(Token t) throws ConfigException {
@@ -466,7 +484,7 @@ final class VrrpReader {
                 case "track_script" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackScript(trackScript(line));
+                        b.trackScript(trackScript(line, "vrrp_sync_group " + name));
                     }
                 }
                 case "notify_master" -> b.notifyMaster(notify(s));

@@ -1,17 +1,18 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.VirtualIpAddress;
+import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.transport.epoll.PacketDirector;
 import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.vrrp.Advertisement;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpEncoder;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpNode;
 import io.lvs4j.vrrp.VrrpPort;
 import io.lvs4j.vrrp.VrrpState;
-import io.lvs4j.vrrp.VrrpSyncGroupConfig;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -38,14 +39,15 @@ import java.util.function.Function;
  * interface for the adverts (multicast or unicast peers), an rtnetlink monitor feeding the link
  * state of the instances' and tracked interfaces to {@link VrrpNode#linkChanged} and, while an
  * instance is master, its
- * virtual addresses owned in user space (ARP answers and gratuitous ARPs as its
+ * virtual addresses owned in user space (ARP answers and gratuitous ARPs as the instance's
  * {@link GarpConfig} says). The node's timers run on the loop's scheduler at
  * {@link VrrpNode#nextDeadline()}. This is the API to hold a floating IP with nothing else of
  * lvs4j; {@link MasterAction}s (such as starting a director's forwarding) follow the
  * instances' mastership.
  *
- * <p>IPv4 instances use a {@link VrrpSocket} (VRRPv2 or v3) and ARP; IPv6 instances (VRRPv3,
- * link-local primary address) a {@link VrrpSocket6} and neighbour discovery.
+ * <p>Each instance needs its source address (the primary address of its interface, or its
+ * {@code unicast_src_ip}). IPv4 instances use a {@link VrrpSocket} (VRRPv2 or v3) and ARP; IPv6
+ * instances (VRRPv3, link-local source address) a {@link VrrpSocket6} and neighbour discovery.
  *
  * <p>Threading: build and {@link #start()} from a thread of the network namespace of the
  * interfaces (the sockets are opened there), never from the loop; the node, the port, the
@@ -101,7 +103,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private final IoEventLoop loop;
     private final List<VrrpInstanceConfig> instances;
-    private final GarpConfig garp;
+    private final List<VrrpSyncGroupConfig> groups;
     private final List<MasterAction> actions;
     private final boolean ownAddresses;
     private final VrrpNode node;
@@ -123,7 +125,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private EpollVrrpRouter(Builder b) {
         this.loop = b.loop;
         this.instances = List.copyOf(b.instances);
-        this.garp = b.garp;
+        this.groups = List.copyOf(b.groups);
         this.actions = List.copyOf(b.actions);
         this.ownAddresses = b.ownAddresses;
         // a script result can move a timer (leaving FAULT starts the master-down timer; a
@@ -134,7 +136,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
                     reschedule();
                 }));
         instances.forEach(nb::instance);
-        b.groups.forEach(nb::syncGroup);
+        groups.forEach(nb::syncGroup);
         b.listeners.forEach(nb::listener);
         if (b.scriptRunner != null) {
             nb.scriptRunner(b.scriptRunner);
@@ -146,7 +148,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * Starts a builder.
      *
      * @param loop an epoll event loop (of a group built with {@code EpollIoHandler.newFactory()})
-     * @return a builder with keepalived's default gratuitous ARP settings
+     * @return a builder
      */
     public static Builder builder(IoEventLoop loop) {
         return new Builder(Objects.requireNonNull(loop, "loop"));
@@ -167,7 +169,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         try {
             for (VrrpInstanceConfig c : instances) {
                 String name = c.interfaceName();
-                if (c.primaryAddress() instanceof Inet6Address primary) {
+                if (source(c) instanceof Inet6Address primary) {
                     VrrpSocket6 open = sockets6.get(name);
                     if (open == null) {
                         sockets6.put(name, VrrpSocket6.open(loop, name, primary,
@@ -188,18 +190,20 @@ public final class EpollVrrpRouter implements AutoCloseable {
             }
             Map<Integer, String> watched = new HashMap<>();
             Map<String, Boolean> initial = new LinkedHashMap<>();
+            List<String> names = new ArrayList<>();
             for (VrrpInstanceConfig c : instances) {
-                List<String> names = new ArrayList<>(List.of(c.interfaceName()));
+                names.add(c.interfaceName());
                 c.trackInterfaces().forEach(t -> names.add(t.name()));
-                for (String name : names) {
-                    if (!initial.containsKey(name)) {
-                        try {
-                            watched.put(LinkInfo.of(name).index(), name);
-                            initial.put(name, LinkMonitor.running(name));
-                        } catch (IOException e) {
-                            LOG.warn("tracked interface {} does not exist: taken as down", name);
-                            initial.put(name, false);
-                        }
+            }
+            groups.forEach(g -> g.trackInterfaces().forEach(t -> names.add(t.name())));
+            for (String name : names) {
+                if (!initial.containsKey(name)) {
+                    try {
+                        watched.put(LinkInfo.of(name).index(), name);
+                        initial.put(name, LinkMonitor.running(name));
+                    } catch (IOException e) {
+                        LOG.warn("tracked interface {} does not exist: taken as down", name);
+                        initial.put(name, false);
                     }
                 }
             }
@@ -404,6 +408,15 @@ public final class EpollVrrpRouter implements AutoCloseable {
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
     }
 
+    /** The instance's source address, which the node has checked is there. */
+    private static InetAddress source(VrrpInstanceConfig instance) {
+        return instance.sourceAddress().orElseThrow();
+    }
+
+    private static List<InetAddress> addresses(VrrpInstanceConfig instance) {
+        return instance.virtualIpAddresses().stream().map(VirtualIpAddress::address).toList();
+    }
+
     private static byte[][] ipv6(List<InetAddress> addresses) {
         byte[][] out = new byte[addresses.size()][];
         for (int i = 0; i < out.length; i++) {
@@ -425,7 +438,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
         @Override
         public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
-            if (instance.primaryAddress() instanceof Inet6Address primary) {
+            if (source(instance) instanceof Inet6Address primary) {
                 sendAdvert6(instance, advert, primary);
                 return;
             }
@@ -433,7 +446,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
             if (socket == null) {
                 return;
             }
-            Inet4Address source = (Inet4Address) instance.primaryAddress();
+            Inet4Address source = (Inet4Address) source(instance);
             if (instance.unicastPeers().isEmpty()) {
                 send(socket, advert, source, MULTICAST);
             } else {
@@ -473,7 +486,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
             if (arp != null) {
                 announce(instance, arp);
             }
-            LOG.info("VRRP {} master: owning {} on {}", instance.name(), instance.virtualAddresses(),
+            LOG.info("VRRP {} master: owning {} on {}", instance.name(), addresses(instance),
                     instance.interfaceName());
             for (MasterAction a : actions) {
                 try {
@@ -485,15 +498,16 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
 
         private void announce(VrrpInstanceConfig instance, VipOwner arp) {
+            GarpConfig garp = instance.garp();
             Runnable once;
             long interval;
-            if (instance.primaryAddress() instanceof Inet6Address) {
-                byte[][] vips = ipv6(instance.virtualAddresses());
+            if (source(instance) instanceof Inet6Address) {
+                byte[][] vips = ipv6(addresses(instance));
                 arp.own6(vips);
                 once = () -> arp.announce6(vips);
                 interval = garp.gnaInterval().toNanos();
             } else {
-                int[] vips = ipv4(instance.virtualAddresses());
+                int[] vips = ipv4(addresses(instance));
                 arp.own(vips);
                 once = () -> arp.announce(vips);
                 interval = garp.interval().toNanos();
@@ -540,12 +554,12 @@ public final class EpollVrrpRouter implements AutoCloseable {
                 timers.forEach(t -> t.cancel(false));
             }
             VipOwner arp = arps.get(instance.interfaceName());
-            if (arp != null && instance.primaryAddress() instanceof Inet6Address) {
-                arp.disown6(ipv6(instance.virtualAddresses()));
+            if (arp != null && source(instance) instanceof Inet6Address) {
+                arp.disown6(ipv6(addresses(instance)));
             } else if (arp != null) {
-                arp.disown(ipv4(instance.virtualAddresses()));
+                arp.disown(ipv4(addresses(instance)));
             }
-            LOG.info("VRRP {} released {} on {}", instance.name(), instance.virtualAddresses(), instance.interfaceName());
+            LOG.info("VRRP {} released {} on {}", instance.name(), addresses(instance), instance.interfaceName());
             for (MasterAction a : actions) {
                 try {
                     a.leftMaster(instance);
@@ -563,7 +577,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
         private final List<VrrpSyncGroupConfig> groups = new ArrayList<>();
         private final List<VrrpListener> listeners = new ArrayList<>();
         private final List<MasterAction> actions = new ArrayList<>();
-        private GarpConfig garp = GarpConfig.DEFAULTS;
         private ScriptRunner scriptRunner;
         private boolean ownAddresses = true;
 
@@ -572,9 +585,9 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
 
         /**
-         * Adds an instance.
+         * Adds an instance; its gratuitous ARPs follow its {@link VrrpInstanceConfig#garp()}.
          *
-         * @param value an IPv4 instance
+         * @param value an instance with its source address
          * @return this
          */
         public Builder instance(VrrpInstanceConfig value) {
@@ -616,17 +629,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
 
         /**
-         * Sets when gratuitous ARPs are sent.
-         *
-         * @param value keepalived's {@code garp_*} settings
-         * @return this
-         */
-        public Builder garp(GarpConfig value) {
-            garp = Objects.requireNonNull(value);
-            return this;
-        }
-
-        /**
          * Sets whether the router itself answers ARP for the virtual addresses and announces
          * them while master (default true); turn it off when a {@link MasterAction} such as
          * {@link MasterAction#forwarding} serves them.
@@ -654,7 +656,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
          * Builds the router (not started).
          *
          * @return the router
-         * @throws IllegalArgumentException with no instance, an IPv6 primary address that is
+         * @throws IllegalArgumentException with no instance, an IPv6 source address that is
          *     not link-local, or what
          *     {@link VrrpNode.Builder#build()} refuses
          */
@@ -663,7 +665,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
                 throw new IllegalArgumentException("no VRRP instance");
             }
             for (VrrpInstanceConfig c : instances) {
-                if (c.primaryAddress() instanceof Inet6Address a && !a.isLinkLocalAddress()) {
+                if (c.sourceAddress().orElse(null) instanceof Inet6Address a && !a.isLinkLocalAddress()) {
                     throw new IllegalArgumentException("the IPv6 primary address must be link-local: " + c.name());
                 }
             }

@@ -8,10 +8,10 @@
  * network namespace:
  *
  * <pre>{@code
- * VrrpInstanceConfig vi = VrrpInstanceConfig.builder("VI_1").interfaceName("eth0").vrid(51)
+ * VrrpInstanceConfig vi = VrrpInstanceConfig.builder("VI_1").interfaceName("eth0").virtualRouterId(51)
  *         .priority(100).authPass("1111")
- *         .primaryAddress(InetAddress.getByName("192.0.2.10"))
- *         .virtualAddress(InetAddress.getByName("192.0.2.100")).build();
+ *         .sourceAddress(InetAddress.getByName("192.0.2.10"))
+ *         .virtualIpAddress(InetAddress.getByName("192.0.2.100")).build();
  * IoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
  * EpollVrrpRouter router = EpollVrrpRouter.builder((IoEventLoop) group.next()).instance(vi)
  *         .listener((name, from, to, priority) -> log.info("{} is {}", name, to))

@@ -1,13 +1,12 @@
 package io.lvs4j.transport.epoll.vrrp;
 
+import io.lvs4j.core.config.TrackedInterface;
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
-import io.lvs4j.vrrp.TrackedInterface;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
 import io.lvs4j.vrrp.VrrpState;
-import io.lvs4j.vrrp.VrrpVersion;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
@@ -50,10 +49,11 @@ class EpollVrrpRouterIT {
             Host client = lab.host("client");
             Host lvs = lab.host("lvs");
             String vip = lab.address(200);
-            VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI").interfaceName(lvs.iface()).vrid(7)
-                    .version(VrrpVersion.V3).advertIntervalCentis(100).priority(150) // backup for ~3.4 s: time to probe ARP
-                    .primaryAddress(InetAddress.getByName(lvs.ip())).virtualAddress(InetAddress.getByName(vip))
-                    .trackInterface(new TrackedInterface(lvs.iface(), 0)).build();
+            VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI").interfaceName(lvs.iface()).virtualRouterId(7)
+                    .version(3).advertInterval(Duration.ofSeconds(1))
+                    .priority(150) // backup for ~3.4 s: time to probe ARP
+                    .sourceAddress(InetAddress.getByName(lvs.ip())).virtualIpAddress(InetAddress.getByName(vip))
+                    .trackInterface(new TrackedInterface(lvs.iface(), 0, false)).build();
             IoEventLoop loop = (IoEventLoop) loops.next();
             EpollVrrpRouter router = lvs.netns().call(() -> EpollVrrpRouter.builder(loop).instance(config).build().start());
             try {

@@ -1,8 +1,7 @@
 package io.lvs4j.transport.epoll.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
-import io.lvs4j.vrrp.VrrpVersion;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +31,9 @@ class EpollVrrpRouterTest {
 
     @Test
     void shouldRefuseAnIpv6PrimaryAddressThatIsNotLinkLocal() throws Exception {
-        VrrpInstanceConfig v6 = VrrpInstanceConfig.builder("V6").interfaceName("eth0").vrid(1)
-                .version(VrrpVersion.V3).primaryAddress(InetAddress.getByName("2001:db8::10"))
-                .virtualAddress(InetAddress.getByName("2001:db8::1")).build();
+        VrrpInstanceConfig v6 = VrrpInstanceConfig.builder("V6").interfaceName("eth0").virtualRouterId(1)
+                .version(3).sourceAddress(InetAddress.getByName("2001:db8::10"))
+                .virtualIpAddress(InetAddress.getByName("2001:db8::1")).build();
         EpollVrrpRouter.Builder builder = EpollVrrpRouter.builder((IoEventLoop) loops.next()).instance(v6);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
         assertTrue(e.getMessage().contains("link-local"), e.getMessage());
@@ -47,10 +46,12 @@ class EpollVrrpRouterTest {
 
     @Test
     void shouldRefuseDuplicateVridsOnOneInterfaceAsTheNodeDoes() throws Exception {
-        VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder("A").interfaceName("eth0").vrid(9)
-                .primaryAddress(InetAddress.getByName("198.18.0.1")).virtualAddress(InetAddress.getByName("198.18.0.9"));
-        VrrpInstanceConfig other = VrrpInstanceConfig.builder("B").interfaceName("eth0").vrid(9)
-                .primaryAddress(InetAddress.getByName("198.18.0.1")).virtualAddress(InetAddress.getByName("198.18.0.8"))
+        VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder("A").interfaceName("eth0").virtualRouterId(9)
+                .sourceAddress(InetAddress.getByName("198.18.0.1"))
+                .virtualIpAddress(InetAddress.getByName("198.18.0.9"));
+        VrrpInstanceConfig other = VrrpInstanceConfig.builder("B").interfaceName("eth0").virtualRouterId(9)
+                .sourceAddress(InetAddress.getByName("198.18.0.1"))
+                .virtualIpAddress(InetAddress.getByName("198.18.0.8"))
                 .build();
         EpollVrrpRouter.Builder builder = EpollVrrpRouter.builder((IoEventLoop) loops.next()).instance(b.build())
                 .instance(other);

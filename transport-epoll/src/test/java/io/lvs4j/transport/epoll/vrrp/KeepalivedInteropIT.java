@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -13,10 +14,8 @@ import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
-import io.lvs4j.vrrp.VrrpVersion;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
@@ -385,9 +384,10 @@ class KeepalivedInteropIT {
                                         List<String> peers, AtomicLong becameMaster,
                                         UnaryOperator<EpollVrrpRouter.Builder> extra) throws Exception {
         VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder("VI").interfaceName(host.iface())
-                .version(setup.version() == 2 ? VrrpVersion.V2 : VrrpVersion.V3).vrid(VRID).priority(priority)
-                .advertIntervalCentis(setup.advertCentis()).primaryAddress(InetAddress.getByName(host.ip()))
-                .virtualAddress(InetAddress.getByName(vip));
+                .version(setup.version()).virtualRouterId(VRID).priority(priority)
+                .advertInterval(Duration.ofMillis(10L * setup.advertCentis()))
+                .sourceAddress(InetAddress.getByName(host.ip())).virtualIpAddress(InetAddress.getByName(vip))
+                .garp(GarpConfig.builder().masterRepeat(3).masterDelay(Duration.ofSeconds(1)).build());
         if (setup.passAuth()) {
             b.authPass("1111");
         }
@@ -402,9 +402,8 @@ class KeepalivedInteropIT {
                 becameMaster.compareAndSet(0, System.nanoTime());
             }
         };
-        GarpConfig garp = GarpConfig.builder().masterRepeat(3).masterDelay(Duration.ofSeconds(1)).build();
         return host.netns().call(() -> extra.apply(EpollVrrpRouter.builder(loop).instance(b.build())
-                .listener(listener).garp(garp)).build().start());
+                .listener(listener)).build().start());
     }
 
     /** Lets gratuitous ARPs create neighbour entries on the client, as they update them anyway. */

@@ -1,13 +1,12 @@
 package io.lvs4j.transport.epoll.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
-import io.lvs4j.vrrp.VrrpVersion;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.AfterAll;
@@ -76,9 +75,10 @@ class KeepalivedIpv6IT {
                         becameMaster.compareAndSet(0, System.nanoTime());
                     }
                 };
-                VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI6").interfaceName(lvs.iface()).vrid(61)
-                        .version(VrrpVersion.V3).advertIntervalCentis(100).priority(90)
-                        .primaryAddress(InetAddress.getByName(lvsLinkLocal)).virtualAddress(InetAddress.getByName(VIP))
+                VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI6").interfaceName(lvs.iface())
+                        .virtualRouterId(61)
+                        .version(3).advertInterval(Duration.ofSeconds(1)).priority(90)
+                        .sourceAddress(InetAddress.getByName(lvsLinkLocal)).virtualIpAddress(InetAddress.getByName(VIP))
                         .build();
                 IoEventLoop loop = (IoEventLoop) loops.next();
                 try (EpollVrrpRouter router = lvs.netns().call(() -> EpollVrrpRouter.builder(loop).instance(config)

@@ -1,13 +1,12 @@
 package io.lvs4j.transport.epoll.vrrp;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.testkit.Command;
 import io.lvs4j.testkit.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
-import io.lvs4j.vrrp.VrrpInstanceConfig;
 import io.lvs4j.vrrp.VrrpState;
-import io.lvs4j.vrrp.VrrpVersion;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.junit.jupiter.api.Test;
@@ -52,21 +51,22 @@ class TsharkDecodeIT {
             try {
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> Files.readString(dir.resolve("tshark.log")).contains("Capturing on"));
-                VrrpInstanceConfig v2 = VrrpInstanceConfig.builder("V2").interfaceName(lvs.iface()).vrid(51)
-                        .version(VrrpVersion.V2).authPass("1111").advertIntervalCentis(100).priority(200)
-                        .primaryAddress(self).virtualAddress(InetAddress.getByName(lab.address(200)))
-                        .virtualAddress(InetAddress.getByName(lab.address(201))).build();
-                VrrpInstanceConfig v3 = VrrpInstanceConfig.builder("V3").interfaceName(lvs.iface()).vrid(52)
-                        .version(VrrpVersion.V3).advertIntervalCentis(10).priority(200).primaryAddress(self)
-                        .virtualAddress(InetAddress.getByName(lab.address(202))).build();
-                VrrpInstanceConfig unicast = VrrpInstanceConfig.builder("U3").interfaceName(lvs.iface()).vrid(53)
-                        .version(VrrpVersion.V3).advertIntervalCentis(20).priority(200).primaryAddress(self)
+                VrrpInstanceConfig v2 = VrrpInstanceConfig.builder("V2").interfaceName(lvs.iface()).virtualRouterId(51)
+                        .version(2).authPass("1111").advertInterval(Duration.ofSeconds(1)).priority(200)
+                        .sourceAddress(self).virtualIpAddress(InetAddress.getByName(lab.address(200)))
+                        .virtualIpAddress(InetAddress.getByName(lab.address(201))).build();
+                VrrpInstanceConfig v3 = VrrpInstanceConfig.builder("V3").interfaceName(lvs.iface()).virtualRouterId(52)
+                        .version(3).advertInterval(Duration.ofMillis(100)).priority(200).sourceAddress(self)
+                        .virtualIpAddress(InetAddress.getByName(lab.address(202))).build();
+                VrrpInstanceConfig unicast = VrrpInstanceConfig.builder("U3").interfaceName(lvs.iface())
+                        .virtualRouterId(53)
+                        .version(3).advertInterval(Duration.ofMillis(200)).priority(200).sourceAddress(self)
                         .unicastPeer(InetAddress.getByName(lab.host("peer").ip()))
-                        .virtualAddress(InetAddress.getByName(lab.address(203))).build();
-                VrrpInstanceConfig v6 = VrrpInstanceConfig.builder("V6").interfaceName(lvs.iface()).vrid(54)
-                        .version(VrrpVersion.V3).advertIntervalCentis(20).priority(200)
-                        .primaryAddress(InetAddress.getByName(linkLocal))
-                        .virtualAddress(InetAddress.getByName("2001:db8::200")).build();
+                        .virtualIpAddress(InetAddress.getByName(lab.address(203))).build();
+                VrrpInstanceConfig v6 = VrrpInstanceConfig.builder("V6").interfaceName(lvs.iface()).virtualRouterId(54)
+                        .version(3).advertInterval(Duration.ofMillis(200)).priority(200)
+                        .sourceAddress(InetAddress.getByName(linkLocal))
+                        .virtualIpAddress(InetAddress.getByName("2001:db8::200")).build();
                 IoEventLoop loop = (IoEventLoop) loops.next();
                 try (EpollVrrpRouter router = lvs.netns().call(() -> EpollVrrpRouter.builder(loop).instance(v2)
                         .instance(v3).instance(unicast).instance(v6).build().start())) {
