@@ -5,7 +5,6 @@ import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.VirtualService;
-import io.lvs4j.core.packet.DropCounters;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.sched.Destination;
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A {@link StatusSource} over the parts of a director that core holds: {@link VirtualService}s
  * with their real servers' {@link ConnectionCounters}, optional {@link VirtualServiceHealth}
- * results, the per-loop {@link ConnectionTable}s and {@link DropCounters}.
+ * results, the per-loop {@link ConnectionTable}s and {@link LoopCounters} of {@link DropReason}s.
  *
  * <p>What it cannot know it reports as nothing: packet and byte counters and scheduled
  * connection totals are {@link TrafficStats#ZERO} (a data path that counts traffic implements
@@ -33,7 +32,7 @@ public final class VirtualServiceStatusSource implements StatusSource {
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final List<ConnectionTable> tables;
-    private final List<DropCounters> dropCounters;
+    private final List<LoopCounters<DropReason>> dropCounters;
 
     /**
      * Creates a source over the loops' connection tables and drop counters.
@@ -41,7 +40,7 @@ public final class VirtualServiceStatusSource implements StatusSource {
      * @param tables the connection tables, one per event loop (may be empty)
      * @param dropCounters the drop counters, one per event loop (may be empty)
      */
-    public VirtualServiceStatusSource(List<ConnectionTable> tables, List<DropCounters> dropCounters) {
+    public VirtualServiceStatusSource(List<ConnectionTable> tables, List<LoopCounters<DropReason>> dropCounters) {
         this.tables = List.copyOf(tables);
         this.dropCounters = List.copyOf(dropCounters);
     }
@@ -105,7 +104,7 @@ public final class VirtualServiceStatusSource implements StatusSource {
         Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {
             if (reason != DropReason.NONE) {
-                drops.put(reason, DropCounters.sum(dropCounters, reason));
+                drops.put(reason, LoopCounters.sum(dropCounters, reason));
             }
         }
         return drops;

@@ -251,7 +251,7 @@ public final class Director implements AutoCloseable {
             }
             config.keepalivedInstances.clear();
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
-            PacketDirector.Builder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
+            PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
                     .loops(loops).active(config.instances.isEmpty())
                     .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
             for (ServiceEntry e : config.services) {
@@ -552,7 +552,7 @@ public final class Director implements AutoCloseable {
 
         /**
          * Sets the local addresses of the full-NAT services (see
-         * {@link PacketDirector.Builder#localAddresses}).
+         * {@link PacketDirectorBuilder#localAddresses}).
          *
          * @param addresses the addresses; none if no service is full-NAT
          * @return this builder
