@@ -4,17 +4,9 @@ import io.lvs4j.core.config.ConfigException;
 import io.lvs4j.core.config.ConfigWarning;
 import io.lvs4j.core.config.KeepalivedConfigParser;
 import io.lvs4j.core.config.LoadedConfig;
-import io.lvs4j.core.check.VirtualServiceHealth;
-import io.lvs4j.core.conn.ConnectionEntry;
-import io.lvs4j.core.model.VirtualService;
-import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.IpvsadmFormat;
-import io.lvs4j.core.status.ServiceStatus;
 import io.lvs4j.core.status.StatusSource;
-import io.lvs4j.core.status.VirtualServiceStatusSource;
-import io.lvs4j.core.status.VrrpStatus;
-import io.lvs4j.vrrp.VrrpState;
 import io.lvs4j.transport.epoll.Director;
 import io.lvs4j.transport.epoll.RawSockets;
 import org.slf4j.Logger;
@@ -30,12 +22,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -111,7 +97,7 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        DirectorStatusSource source = new DirectorStatusSource(director);
+        StatusSource source = director.status();
         AdminServer endpoint = null;
         if (!"none".equals(admin)) {
             try {
@@ -145,58 +131,6 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** The running director as the admin endpoint reads it. */
-    static final class DirectorStatusSource implements StatusSource {
-        private final Director director;
-        private final VirtualServiceStatusSource services = new VirtualServiceStatusSource(List.of(), List.of());
-
-        DirectorStatusSource(Director director) {
-            this.director = director;
-            List<VirtualService> list = director.services();
-            List<VirtualServiceHealth> healths = director.healthChecks();
-            for (int i = 0; i < list.size(); i++) {
-                VirtualService vs = list.get(i);
-                services.add(vs, i < healths.size() ? healths.get(i) : null);
-            }
-        }
-
-        @Override
-        public List<ServiceStatus> services() {
-            return services.services();
-        }
-
-        @Override
-        public Map<DropReason, Long> drops() {
-            Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
-            for (DropReason reason : DropReason.values()) {
-                if (reason != DropReason.NONE) {
-                    drops.put(reason, director.dataPath().drops(reason));
-                }
-            }
-            return drops;
-        }
-
-        @Override
-        public List<VrrpStatus> vrrp() {
-            List<VrrpStatus> result = new ArrayList<>();
-            for (Director.InstanceState s : director.vrrpStates()) {
-                String state = s.state() == VrrpState.INITIALIZE ? "INIT" : s.state().name();
-                result.add(new VrrpStatus(s.name(), s.virtualRouterId(), state, s.priority(), s.transitions()));
-            }
-            return result;
-        }
-
-        @Override
-        public int connectionTableSize() {
-            return (int) Math.min(Integer.MAX_VALUE, director.dataPath().connectionCapacity());
-        }
-
-        @Override
-        public CompletionStage<List<ConnectionEntry>> connections() {
-            return CompletableFuture.supplyAsync(() -> director.dataPath().connections());
-        }
     }
 
     /**

@@ -3,7 +3,7 @@ package io.lvs4j.core.packet;
 /**
  * Why a frame was not forwarded. Parsers and the connection table return one of these instead
  * of throwing; {@link #NONE} means the frame passed. Each reason is counted by
- * {@link DropCounters}.
+ * {@link io.lvs4j.core.status.LoopCounters}.
  */
 public enum DropReason {
     /** Not a drop: the frame passed the check. */

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A snapshot of everything a {@link StatusSource} tells but its connections: what an admin
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param services the virtual services
  * @param drops frames dropped by reason (every reason but {@link DropReason#NONE}, zeros included)
  * @param vrrp the VRRP instances
+ * @param counters the data path's other counters by name ({@link StatusSource#counters()})
  */
 public record DirectorStatus(int connectionTableSize, List<ServiceStatus> services,
-        Map<DropReason, Long> drops, List<VrrpStatus> vrrp) {
+        Map<DropReason, Long> drops, List<VrrpStatus> vrrp, Map<String, Long> counters) {
 
     /**
      * Copies the collections.
@@ -34,6 +36,20 @@ public record DirectorStatus(int connectionTableSize, List<ServiceStatus> servic
         }
         drops = Collections.unmodifiableMap(all);
         vrrp = List.copyOf(vrrp);
+        counters = counters == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(counters));
+    }
+
+    /**
+     * A snapshot without the data path's other counters.
+     *
+     * @param connectionTableSize the connection table's capacity
+     * @param services the virtual services
+     * @param drops frames dropped by reason
+     * @param vrrp the VRRP instances
+     */
+    public DirectorStatus(int connectionTableSize, List<ServiceStatus> services, Map<DropReason, Long> drops,
+            List<VrrpStatus> vrrp) {
+        this(connectionTableSize, services, drops, vrrp, Map.of());
     }
 
     /**
@@ -44,6 +60,6 @@ public record DirectorStatus(int connectionTableSize, List<ServiceStatus> servic
      */
     public static DirectorStatus of(StatusSource source) {
         return new DirectorStatus(source.connectionTableSize(), source.services(), source.drops(),
-                source.vrrp());
+                source.vrrp(), source.counters());
     }
 }

@@ -24,15 +24,16 @@ import java.util.function.ToDoubleFunction;
  * {@code lvs.server.packets}, {@code lvs.server.bytes} [protocol, vip, server, direction] are
  * counters; {@code lvs.server.connections.active}, {@code .inactive}, {@code .persistent},
  * {@code lvs.server.weight} and {@code lvs.server.up} (1 up or unchecked, 0 down) are gauges;
- * {@code lvs.drops} [reason] counts dropped frames; {@code lvs.vrrp.state} [instance, state]
+ * {@code lvs.drops} [reason] counts dropped frames, {@code lvs.events} [event] the data path's
+ * other counters ({@link StatusSource#counters()}); {@code lvs.vrrp.state} [instance, state]
  * is 1 for the instance's current state and 0 for the others, {@code lvs.vrrp.priority} a gauge
  * and {@code lvs.vrrp.transitions} [instance] a counter.
  *
- * <p>Services, servers and VRRP instances present when {@link #bindTo(MeterRegistry)} runs get
- * meters; call {@link #refresh()} after the configuration changes to add meters for new ones and
- * remove those of vanished ones (the sample director's admin endpoint calls it before every
- * scrape). Meter values come from one snapshot of the source, taken again when it is older than
- * the given maximum age, so a scrape reads the source once, not once per meter. Meters hold the
+ * <p>Services, servers and VRRP instances get meters when they appear and lose them when they
+ * vanish: each new snapshot of the source that holds other ones than the meters brings the
+ * meters in line ({@link #refresh()} does it at once). Meter values come from one snapshot of
+ * the source, taken again when it is older than the given maximum age, so a scrape reads the
+ * source once, not once per meter. Meters hold the
  * source weakly, as Micrometer's meters do: they read NaN once the director is gone.
  * Thread-safe.
  *
@@ -52,7 +53,28 @@ public final class LvsMetrics implements MeterBinder {
     private long snapshotTime;
 
     private record Snapshot(Map<String, ServiceStatus> services, Map<String, ServerStatus> servers,
-            Map<DropReason, Long> drops, Map<String, VrrpStatus> vrrp) {
+            Map<DropReason, Long> drops, Map<String, VrrpStatus> vrrp, Map<String, Long> counters) {
+
+        /** @return the meter groups this snapshot needs, by key */
+        Map<String, Tags> wanted() {
+            Map<String, Tags> wanted = new HashMap<>();
+            services.forEach((id, s) -> wanted.put("service " + id, serviceTags(s)));
+            servers.forEach((id, s) -> wanted.put("server " + id, serverTags(id)));
+            vrrp.forEach((id, v) -> wanted.put("vrrp " + id, Tags.of("instance", id)));
+            counters.keySet().forEach(name -> wanted.put("event " + name, Tags.of("event", name)));
+            wanted.put("drops", Tags.empty());
+            return wanted;
+        }
+    }
+
+    /**
+     * Creates a binder over a running director (or anything else that tells its status) whose
+     * snapshot lives one second on {@link System#nanoTime()}: {@code new LvsMetrics(director).bindTo(registry)}.
+     *
+     * @param director the director
+     */
+    public LvsMetrics(StatusProvider director) {
+        this(director.status());
     }
 
     /**
@@ -88,12 +110,10 @@ public final class LvsMetrics implements MeterBinder {
      * services, servers and VRRP instances it holds.
      */
     public synchronized void refresh() {
-        Snapshot now = take();
-        Map<String, Tags> wanted = new HashMap<>();
-        now.services().forEach((id, s) -> wanted.put("service " + id, serviceTags(s)));
-        now.servers().forEach((id, s) -> wanted.put("server " + id, serverTags(id)));
-        now.vrrp().forEach((id, v) -> wanted.put("vrrp " + id, Tags.of("instance", id)));
-        wanted.put("drops", Tags.empty());
+        reconcile(take().wanted());
+    }
+
+    private void reconcile(Map<String, Tags> wanted) {
         meters.entrySet().removeIf(entry -> {
             if (wanted.containsKey(entry.getKey())) {
                 return false;
@@ -135,6 +155,8 @@ public final class LvsMetrics implements MeterBinder {
                 out.add(gauge(registry, "lvs.server.up", tags, null,
                         s -> server(s, id) == null ? Double.NaN : server(s, id).health() == ServerHealth.DOWN ? 0 : 1));
             }
+            case "event" -> out.add(counter(registry, "lvs.events", tags, "events",
+                    s -> current().counters().getOrDefault(id, 0L)));
             case "vrrp" -> {
                 for (String state : VRRP_STATES) {
                     out.add(gauge(registry, "lvs.vrrp.state", tags.and("state", state), null,
@@ -199,7 +221,12 @@ public final class LvsMetrics implements MeterBinder {
 
     private synchronized Snapshot current() {
         if (snapshot == null || nanoClock.getAsLong() - snapshotTime >= maxAgeNanos) {
-            return take();
+            Snapshot next = take();
+            Map<String, Tags> wanted = next.wanted();
+            if (!registries.isEmpty() && !wanted.keySet().equals(meters.keySet())) {
+                reconcile(wanted);
+            }
+            return next;
         }
         return snapshot;
     }
@@ -218,7 +245,7 @@ public final class LvsMetrics implements MeterBinder {
         for (VrrpStatus instance : source.vrrp()) {
             vrrp.put(instance.name(), instance);
         }
-        snapshot = new Snapshot(services, servers, Map.copyOf(source.drops()), vrrp);
+        snapshot = new Snapshot(services, servers, Map.copyOf(source.drops()), vrrp, Map.copyOf(source.counters()));
         snapshotTime = nanoClock.getAsLong();
         return snapshot;
     }

@@ -104,6 +104,11 @@ public final class RateEstimation implements StatusSource {
     }
 
     @Override
+    public Map<String, Long> counters() {
+        return source.counters();
+    }
+
+    @Override
     public List<VrrpStatus> vrrp() {
         return source.vrrp();
     }

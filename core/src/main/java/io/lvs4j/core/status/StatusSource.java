@@ -31,6 +31,17 @@ public interface StatusSource {
     Map<DropReason, Long> drops();
 
     /**
+     * Returns what the data path counts besides drops, by counter name in lower case: frames
+     * forwarded, replies rewritten, frames left to the kernel, ARP answered, and the drops that
+     * are the director's own (no connection, no destination, unresolved neighbour ...).
+     *
+     * @return counts by name; empty for a source that counts nothing of the kind
+     */
+    default Map<String, Long> counters() {
+        return Map.of();
+    }
+
+    /**
      * Returns the VRRP instances.
      *
      * @return the instances, empty if the director runs none

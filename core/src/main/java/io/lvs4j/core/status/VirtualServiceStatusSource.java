@@ -5,13 +5,13 @@ import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.VirtualService;
-import io.lvs4j.core.packet.DropCounters;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.sched.Destination;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,11 +19,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A {@link StatusSource} over the parts of a director that core holds: {@link VirtualService}s
  * with their real servers' {@link ConnectionCounters}, optional {@link VirtualServiceHealth}
- * results, the per-loop {@link ConnectionTable}s and {@link DropCounters}.
+ * results, the per-loop {@link ConnectionTable}s and {@link LoopCounters} of {@link DropReason}s.
  *
- * <p>What it cannot know it reports as nothing: packet and byte counters and scheduled
- * connection totals are {@link TrafficStats#ZERO} (a data path that counts traffic implements
- * {@link StatusSource} itself), and it runs no VRRP instance. Thread-safe: services are added
+ * <p>Packet and byte counters and scheduled connection totals come from a
+ * {@link TrafficSource}, the data path's ({@link TrafficSource#NONE}, all zeros, without one);
+ * it runs no VRRP instance. Thread-safe: services are added
  * from the control plane, and reading is lock-free.
  */
 public final class VirtualServiceStatusSource implements StatusSource {
@@ -33,17 +33,32 @@ public final class VirtualServiceStatusSource implements StatusSource {
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
     private final List<ConnectionTable> tables;
-    private final List<DropCounters> dropCounters;
+    private final List<LoopCounters<DropReason>> dropCounters;
+    private final TrafficSource traffic;
 
     /**
-     * Creates a source over the loops' connection tables and drop counters.
+     * Creates a source over the loops' connection tables and drop counters, without traffic counters.
      *
      * @param tables the connection tables, one per event loop (may be empty)
      * @param dropCounters the drop counters, one per event loop (may be empty)
      */
-    public VirtualServiceStatusSource(List<ConnectionTable> tables, List<DropCounters> dropCounters) {
+    public VirtualServiceStatusSource(List<ConnectionTable> tables, List<LoopCounters<DropReason>> dropCounters) {
+        this(tables, dropCounters, TrafficSource.NONE);
+    }
+
+    /**
+     * Creates a source over the loops' connection tables and drop counters and a data path's
+     * traffic counters.
+     *
+     * @param tables the connection tables, one per event loop (may be empty)
+     * @param dropCounters the drop counters, one per event loop (may be empty)
+     * @param traffic the traffic counters
+     */
+    public VirtualServiceStatusSource(List<ConnectionTable> tables, List<LoopCounters<DropReason>> dropCounters,
+            TrafficSource traffic) {
         this.tables = List.copyOf(tables);
         this.dropCounters = List.copyOf(dropCounters);
+        this.traffic = Objects.requireNonNull(traffic, "traffic");
     }
 
     /**
@@ -91,11 +106,11 @@ public final class VirtualServiceStatusSource implements StatusSource {
                 servers.add(new ServerStatus(destination.server().address(), destination.server().port(),
                         destination.server().forwarding(), destination.weight(),
                         counters.activeConnections(), counters.inactiveConnections(),
-                        counters.persistentConnections(), health, TrafficStats.ZERO, TrafficRates.ZERO));
+                        counters.persistentConnections(), health, traffic.server(service, counters), TrafficRates.ZERO));
             }
             result.add(new ServiceStatus(service.protocol(), service.address(), service.port(),
                     service.scheduler().name(), service.persistenceSeconds(), service.persistenceGranularity(),
-                    TrafficStats.ZERO, TrafficRates.ZERO, servers));
+                    traffic.service(service), TrafficRates.ZERO, servers));
         }
         return result;
     }
@@ -105,7 +120,7 @@ public final class VirtualServiceStatusSource implements StatusSource {
         Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {
             if (reason != DropReason.NONE) {
-                drops.put(reason, DropCounters.sum(dropCounters, reason));
+                drops.put(reason, LoopCounters.sum(dropCounters, reason));
             }
         }
         return drops;

@@ -1,5 +1,6 @@
 package io.lvs4j.core.packet;
 
+import io.lvs4j.core.status.LoopCounters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -224,13 +225,13 @@ class FrameParserTest {
 
     @Test
     void shouldCountDropsPerReasonAndSumOverLoops() {
-        DropCounters a = new DropCounters();
-        DropCounters b = new DropCounters();
+        LoopCounters<DropReason> a = new LoopCounters<>(DropReason.class);
+        LoopCounters<DropReason> b = new LoopCounters<>(DropReason.class);
         a.increment(DropReason.TCP_TRUNCATED);
         a.increment(DropReason.TCP_TRUNCATED);
         b.increment(DropReason.TCP_TRUNCATED);
         b.increment(DropReason.NONE);
-        assertEquals(3, DropCounters.sum(java.util.List.of(a, b), DropReason.TCP_TRUNCATED));
-        assertEquals(1, b.totalDropped());
+        assertEquals(3, LoopCounters.sum(java.util.List.of(a, b), DropReason.TCP_TRUNCATED));
+        assertEquals(1, b.total() - b.get(DropReason.NONE));
     }
 }

@@ -1,5 +1,6 @@
 package io.lvs4j.core.packet;
 
+import io.lvs4j.core.status.LoopCounters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,7 @@ class NdpFuzzTest {
         SplittableRandom random = new SplittableRandom(4861);
         FrameParser parser = new FrameParser();
         NdpMessage ndp = new NdpMessage();
-        DropCounters drops = new DropCounters();
+        LoopCounters<DropReason> drops = new LoopCounters<>(DropReason.class);
         byte[] buffer = new byte[MAX_FRAME];
         MemorySegment frame = MemorySegment.ofArray(buffer);
         long accepted = 0;

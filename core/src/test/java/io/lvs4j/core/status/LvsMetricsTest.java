@@ -76,4 +76,29 @@ class LvsMetricsTest {
         assertNull(registry.find("lvs.server.weight").tags("server", "198.18.0.11:80").gauge());
         assertEquals(2, registry.get("lvs.server.weight").tags("server", "198.18.0.12:80").gauge().value());
     }
+
+    @Test
+    void shouldFollowServersAddedLaterWithoutARefresh() throws Exception {
+        source.services = web("198.18.0.11", 3, 1500);
+        StatusProvider director = () -> source;
+        new LvsMetrics(director.status(), clock::get, 1_000).bindTo(registry);
+
+        source.services = web("198.18.0.12", 1, 1500);
+        clock.addAndGet(1_000);
+        registry.get("lvs.drops").tags("reason", "ethernet_truncated").functionCounter().count(); // a scrape
+
+        assertEquals(2, registry.get("lvs.server.weight").tags("server", "198.18.0.12:80").gauge().value());
+        assertNull(registry.find("lvs.server.weight").tags("server", "198.18.0.11:80").gauge());
+    }
+
+    @Test
+    void shouldExportTheDataPathCountersAndBindToADirector() throws Exception {
+        source.counters = Map.of("forwarded", 42L, "ignored", 3L);
+        StatusProvider director = () -> source;
+
+        new LvsMetrics(director).bindTo(registry);
+
+        assertEquals(42, registry.get("lvs.events").tags("event", "forwarded").functionCounter().count());
+        assertEquals(3, registry.get("lvs.events").tags("event", "ignored").functionCounter().count());
+    }
 }

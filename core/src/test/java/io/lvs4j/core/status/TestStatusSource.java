@@ -13,6 +13,7 @@ final class TestStatusSource implements StatusSource {
     volatile List<ServiceStatus> services = List.of();
     volatile Map<DropReason, Long> drops = Map.of();
     volatile List<VrrpStatus> vrrp = List.of();
+    volatile Map<String, Long> counters = Map.of();
     volatile List<ConnectionEntry> connections = List.of();
     volatile int reads;
 
@@ -25,6 +26,11 @@ final class TestStatusSource implements StatusSource {
     @Override
     public Map<DropReason, Long> drops() {
         return drops;
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return counters;
     }
 
     @Override

@@ -11,6 +11,8 @@ import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.status.StatusProvider;
+import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.core.time.NanoClock;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,16 +60,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Threading: build and {@link #start()} from a thread of the interface's network namespace;
  * the read methods are thread-safe.
  */
-public final class Director implements AutoCloseable {
+public final class Director implements AutoCloseable, StatusProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(Director.class);
 
     private final Builder config;
+    private final StatusSource status = new DirectorStatusSource(this);
     private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
-    private final List<VirtualServiceHealth> healths = new ArrayList<>();
+    private final List<VirtualServiceHealth> healths = new CopyOnWriteArrayList<>();
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
-    private PacketDirector data;
+    private volatile PacketDirector data;
     private EpollVrrpRouter vrrp;
 
     private Director(Builder config) {
@@ -150,7 +154,7 @@ public final class Director implements AutoCloseable {
             config.instances.replaceAll(c -> c.sourceAddress().isPresent() ? c
                     : c.toBuilder().sourceAddress(own).build());
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
-            PacketDirector.Builder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
+            PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
                     .loops(loops).active(config.instances.isEmpty())
                     .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
             for (ServiceEntry e : config.services) {
@@ -260,6 +264,19 @@ public final class Director implements AutoCloseable {
         return config.services.stream().filter(e -> e.service == service).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a service of this director: " + service))
                 .forwarding;
+    }
+
+    /**
+     * Returns the director's status, as {@code ipvsadm -Ln --stats}, an admin endpoint or
+     * {@code new LvsMetrics(director)} read it: the virtual services with their real servers'
+     * health, connections and traffic, the data path's drops and counters, the VRRP instances.
+     * Valid at any time (zeros before {@link #start()}); thread-safe.
+     *
+     * @return the status source, the same on every call
+     */
+    @Override
+    public StatusSource status() {
+        return status;
     }
 
     /** @return the data path, or null before {@link #start()} */
@@ -422,7 +439,7 @@ public final class Director implements AutoCloseable {
 
         /**
          * Sets the local addresses of the full-NAT services (see
-         * {@link PacketDirector.Builder#localAddresses}).
+         * {@link PacketDirectorBuilder#localAddresses}).
          *
          * @param addresses the addresses; none if no service is full-NAT
          * @return this builder

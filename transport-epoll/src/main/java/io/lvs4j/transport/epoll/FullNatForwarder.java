@@ -3,6 +3,7 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.LocalPortPool;
 import io.lvs4j.core.conn.PacketDirection;
+import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.FullNatRewriter;
@@ -33,25 +34,17 @@ import java.util.List;
  * ({@link DirectorCounter#DROP_LOCAL_PORT_EXHAUSTED}), no entry is made. The table hands every
  * port back as its entry is freed ({@link #released}).
  *
- * <p>One instance serves the IPv4 table, another (made by {@link #ipv6}) the IPv6 table with
- * IPv6 local addresses; ICMP errors are translated for IPv4 only.
+ * <p>One instance serves the IPv4 table, another the IPv6 table with IPv6 local addresses; ICMP
+ * errors are translated for IPv4 only.
  *
  * <p>Not thread-safe: its loop only; allocation-free on the data path.
  */
-final class FullNatForwarder {
+final class FullNatForwarder implements Forwarder {
 
     /** Port pools per local address: real servers are spread over them by endpoint. */
     static final int SERVER_POOLS = 16;
-    /** Returned by {@link #connect} when no local port was free (counted). */
-    static final int NO_LOCAL_PORT = -2;
-    /** {@link #icmpToServer}: the frame is rewritten, to be sent on. */
-    static final int FORWARD = 1;
-    /** {@link #icmpToServer}: the frame is about a full-NAT connection but dropped (counted). */
-    static final int DROP = 0;
-    /** {@link #icmpToServer}: the frame is not about a full-NAT connection. */
-    static final int NOT_FULL_NAT = -1;
 
-    private final PacketDirector.LoopPath path;
+    private final LoopContext context;
     /** Whether this forwarder serves the IPv6 table (its local addresses are IPv6). */
     private final boolean ipv6;
     private final int[] locals;
@@ -66,26 +59,21 @@ final class FullNatForwarder {
     private int nextLocal;
 
     /**
-     * Makes the forwarder of one loop.
+     * Makes the forwarder of one loop and one address family.
      *
-     * @param path the loop's data path
+     * @param context the loop's shared parts
      * @param arena where the per-entry state lives
      * @param capacity the connection table's capacity
-     * @param locals the local addresses
-     * @param firstPort the lowest local port
-     * @param lastPort the highest local port
+     * @param locals the IPv4 local addresses (for the IPv4 forwarder)
+     * @param locals6 the IPv6 local addresses, 16 bytes each (for the IPv6 forwarder)
+     * @param settings the range of local ports
      * @param loop this loop's index in the fanout group
      * @param loops the number of loops
      */
-    FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, int[] locals, int firstPort,
-            int lastPort, int loop, int loops) {
-        this(path, arena, capacity, false, locals, List.of(), firstPort, lastPort, loop, loops);
-    }
-
-    private FullNatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity, boolean ipv6, int[] locals,
-            List<byte[]> locals6, int firstPort, int lastPort, int loop, int loops) {
-        this.path = path;
-        this.ipv6 = ipv6;
+    FullNatForwarder(LoopContext context, Arena arena, int capacity, int[] locals, List<byte[]> locals6,
+            LocalPortRange settings, int loop, int loops) {
+        this.context = context;
+        this.ipv6 = !locals6.isEmpty();
         this.locals = locals.clone();
         this.localCount = ipv6 ? locals6.size() : locals.length;
         this.locals6 = arena.allocate(Math.max(1, locals6.size()) * 16L, 8);
@@ -93,44 +81,22 @@ final class FullNatForwarder {
             MemorySegment.copy(MemorySegment.ofArray(locals6.get(i)), 0, this.locals6, 16L * i, 16);
         }
         this.server6 = arena.allocate(16, 8);
-        this.ports = LocalPortPool.builder().pools(localCount * SERVER_POOLS).range(firstPort, lastPort)
+        this.ports = LocalPortPool.builder().pools(localCount * SERVER_POOLS).range(settings.first(), settings.last())
                 .residue(loop, loops).build();
         this.clientMacs = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
     }
 
-    /**
-     * Makes the IPv6 forwarder of a loop: connections of the IPv6 table, from IPv6 local
-     * addresses, the ports of the loop's residue (as for IPv4, the fanout steers replies to an
-     * IPv6 local address by their destination port).
-     *
-     * @param path the loop's data path
-     * @param arena where the per-entry state lives
-     * @param capacity the IPv6 connection table's capacity
-     * @param locals the IPv6 local addresses (16 bytes each)
-     * @param firstPort the lowest local port
-     * @param lastPort the highest local port
-     * @param loop this loop's index in the fanout group
-     * @param loops the number of loops
-     * @return the forwarder
-     */
-    static FullNatForwarder ipv6(PacketDirector.LoopPath path, Arena arena, int capacity, List<byte[]> locals,
-            int firstPort, int lastPort, int loop, int loops) {
-        return new FullNatForwarder(path, arena, capacity, true, new int[0], locals, firstPort, lastPort, loop, loops);
+    /** The first and last local port a full-NAT director hands out. */
+    record LocalPortRange(int first, int last) {
     }
 
-    /** @return the connection table of this forwarder's family */
-    private ConnectionTable table() {
-        return path.table(ipv6 ? 6 : 4);
+    /** @return the local ports of this loop */
+    LocalPortPool ports() {
+        return ports;
     }
 
-    /**
-     * Tells whether an IPv6 address is one of the local addresses.
-     *
-     * @param memory memory holding the address
-     * @param offset where its 16 bytes start
-     * @return the local address's index, or -1
-     */
-    int ownsLocal6(MemorySegment memory, long offset) {
+    /** @return the index of the local address equal to 16 bytes of memory, or -1 */
+    private int local6(MemorySegment memory, long offset) {
         long high = memory.get(NetworkOrder.U64, offset);
         long low = memory.get(NetworkOrder.U64, offset + 8);
         for (int l = 0; l < localCount; l++) {
@@ -141,68 +107,38 @@ final class FullNatForwarder {
         return -1;
     }
 
-    /** @return the local ports of this loop */
-    LocalPortPool ports() {
-        return ports;
-    }
-
-    /** @return whether an address is one of the local addresses */
-    boolean ownsLocal(int address) {
-        for (int local : locals) {
-            if (local == address) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /**
      * Inserts a new full-NAT connection with a local address and a free local port toward its
-     * real server.
-     *
-     * @return the entry, {@link ConnectionTable#MISS} if the table is full (the port went back),
-     *     or {@link #NO_LOCAL_PORT} if no port was free (counted)
+     * real server; counts and returns {@link #NO_LOCAL_PORT} when no port is free.
      */
-    int connect(int protocol, int client, int clientPort, int vip, int port, int id, int template) {
-        int server = path.serverIpv4(id);
-        int serverPort = path.serverPort(id);
-        int group = group(server, serverPort);
-        for (int i = 0; i < locals.length; i++) {
-            int l = nextLocal;
-            nextLocal = l + 1 == locals.length ? 0 : l + 1;
-            int localPort = ports.allocate(l * SERVER_POOLS + group);
-            if (localPort != LocalPortPool.EXHAUSTED) {
-                return path.table().insertFullNat(protocol, client, clientPort, vip, port, server, serverPort, id,
-                        locals[l], localPort, template);
-            }
+    @Override
+    public int connect(FrameParser parser, ConnectionTable table, int destinationId, int template) {
+        DestinationTable destinations = context.destinations();
+        int serverPort = destinations.port(destinationId);
+        int group;
+        if (ipv6) {
+            destinations.address6(destinationId, server6, 0);
+            group = group6(serverPort);
+        } else {
+            group = group(destinations.address(destinationId), serverPort);
         }
-        path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
-        return NO_LOCAL_PORT;
-    }
-
-    /**
-     * Inserts a new IPv6 full-NAT connection for the parsed client frame, as {@link #connect}
-     * does for IPv4.
-     *
-     * @return the entry, {@link ConnectionTable#MISS} if the table is full (the port went back),
-     *     or {@link #NO_LOCAL_PORT} if no port was free (counted)
-     */
-    int connect6(int protocol, int clientPort, int port, int id, int template) {
-        FrameParser parser = path.parser();
-        path.serverIpv6(id, server6, 0);
-        int serverPort = path.serverPort(id);
-        int group = group6(serverPort);
         for (int i = 0; i < localCount; i++) {
             int l = nextLocal;
             nextLocal = l + 1 == localCount ? 0 : l + 1;
             int localPort = ports.allocate(l * SERVER_POOLS + group);
-            if (localPort != LocalPortPool.EXHAUSTED) {
-                return table().insertFullNat(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
-                        parser.destinationAddressOffset(), port, server6, 0, serverPort, id, locals6, 16L * l,
-                        localPort, template);
+            if (localPort == LocalPortPool.EXHAUSTED) {
+                continue;
             }
+            if (ipv6) {
+                return table.insertFullNat(parser.protocol(), parser.segment(), parser.sourceAddressOffset(),
+                        parser.sourcePort(), parser.destinationAddressOffset(), parser.destinationPort(), server6, 0,
+                        serverPort, destinationId, locals6, 16L * l, localPort, template);
+            }
+            return table.insertFullNat(parser.protocol(), parser.ipv4().source(), parser.sourcePort(),
+                    parser.ipv4().destination(), parser.destinationPort(), destinations.address(destinationId),
+                    serverPort, destinationId, locals[l], localPort, template);
         }
-        path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
+        context.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED);
         return NO_LOCAL_PORT;
     }
 
@@ -216,19 +152,20 @@ final class FullNatForwarder {
 
     /** The connection table's {@link ConnectionTable.FullNatListener}: a port is free again. */
     void released(MemorySegment memory, long localAddress, int localPort, int destinationId) {
+        DestinationTable destinations = context.destinations();
         if (ipv6) {
-            int l = ownsLocal6(memory, localAddress);
+            int l = local6(memory, localAddress);
             if (l >= 0) {
-                path.serverIpv6(destinationId, server6, 0);
-                ports.release(l * SERVER_POOLS + group6(path.serverPort(destinationId)), localPort);
+                destinations.address6(destinationId, server6, 0);
+                ports.release(l * SERVER_POOLS + group6(destinations.port(destinationId)), localPort);
             }
             return;
         }
         int local = memory.get(NetworkOrder.U32, localAddress);
         for (int l = 0; l < locals.length; l++) {
             if (locals[l] == local) {
-                ports.release(l * SERVER_POOLS + group(path.serverIpv4(destinationId),
-                        path.serverPort(destinationId)), localPort);
+                ports.release(l * SERVER_POOLS + group(destinations.address(destinationId),
+                        destinations.port(destinationId)), localPort);
                 return;
             }
         }
@@ -246,13 +183,11 @@ final class FullNatForwarder {
     /**
      * Rewrites a client's frame of a connection for its real server: source the local address
      * and port, destination the real server's.
-     *
-     * @return {@code true} if the frame is to be sent on
      */
-    boolean toServer(int entry) {
-        ConnectionTable table = table();
-        FrameParser parser = path.parser();
-        long mac = path.serverMac(table.destination(entry));
+    @Override
+    public boolean toServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table, int entry,
+            Forwarding forwarding) {
+        long mac = context.serverMac(table.destination(entry));
         if (mac == 0) {
             return false;
         }
@@ -261,39 +196,34 @@ final class FullNatForwarder {
         if (ipv6) {
             FullNatRewriter.rewriteIpv6(parser, table.memory(), table.localAddressOffset(entry), table.localPort(entry),
                     table.memory(), table.destinationAddressOffset(entry), table.destinationPort(entry),
-                    path.frame().needsChecksum());
+                    frame.needsChecksum());
         } else {
             FullNatRewriter.rewriteIpv4(parser, table.localAddressIpv4(entry), table.localPort(entry),
-                    table.destinationAddressIpv4(entry), table.destinationPort(entry), path.frame().needsChecksum());
+                    table.destinationAddressIpv4(entry), table.destinationPort(entry), frame.needsChecksum());
         }
-        ethernet.destination(mac).source(path.link().mac());
-        path.counters().increment(DirectorCounter.FORWARDED.ordinal());
+        ethernet.destination(mac).source(context.link().mac());
+        context.counters().increment(DirectorCounter.FORWARDED);
         return true;
     }
 
     /**
      * Handles a frame to a local address: a real server's reply to a full-NAT connection is
-     * rewritten for its client; anything else is left alone (the kernel, which does not own the
-     * local addresses, drops it).
-     *
-     * @return {@code true} if the frame is to be sent on
+     * rewritten for its client, an ICMP error about one translated for it; anything else is
+     * left alone (the kernel, which does not own the local addresses, drops it).
      */
-    boolean fromServer() {
-        FrameParser parser = path.parser();
+    @Override
+    public int fromServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table) {
         if (!ipv6 && parser.protocol() == Ipv4Header.PROTOCOL_ICMP && !parser.fragment()) {
-            return icmpToClient();
+            return icmpToClient(parser, table);
         }
         if (parser.fragment() || !parser.hasPorts()) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
+            return ignored();
         }
-        ConnectionTable table = table();
         int protocol = parser.protocol();
         int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
                 parser.destinationAddressOffset(), parser.destinationPort());
         if (entry == ConnectionTable.MISS) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
+            return ignored();
         }
         if (protocol == Ipv4Header.PROTOCOL_TCP) {
             table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
@@ -302,16 +232,14 @@ final class FullNatForwarder {
         }
         if (ipv6) {
             FullNatRewriter.rewriteIpv6(parser, table.memory(), table.virtualAddressOffset(entry), table.virtualPort(entry),
-                    table.memory(), table.clientAddressOffset(entry), table.clientPort(entry),
-                    path.frame().needsChecksum());
+                    table.memory(), table.clientAddressOffset(entry), table.clientPort(entry), frame.needsChecksum());
         } else {
             FullNatRewriter.rewriteIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry),
-                    table.clientAddressIpv4(entry), table.clientPort(entry), path.frame().needsChecksum());
+                    table.clientAddressIpv4(entry), table.clientPort(entry), frame.needsChecksum());
         }
-        parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
-                .source(path.link().mac());
-        path.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED.ordinal());
-        return true;
+        toClientMac(parser, entry);
+        context.counters().increment(DirectorCounter.FULL_NAT_REPLIES_FORWARDED);
+        return entry;
     }
 
     /** @return whether the frame is an ICMP error quoting an IPv4 TCP or UDP packet */
@@ -327,60 +255,58 @@ final class FullNatForwarder {
      * from the virtual address and quotes the client's own packet (client to virtual address
      * and port).
      */
-    private boolean icmpToClient() {
-        FrameParser parser = path.parser();
+    private int icmpToClient(FrameParser parser, ConnectionTable table) {
         if (!quotesPorts(parser)) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
+            return ignored();
         }
-        ConnectionTable table = path.table();
         // The quote is the packet the director sent: local address and port to the real server.
         int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
                 parser.quotedDestinationAddressOffset(), parser.quotedDestinationPort(),
                 parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
         if (entry == ConnectionTable.MISS) {
-            path.counters().increment(DirectorCounter.IGNORED.ordinal());
-            return false;
+            return ignored();
         }
         int vip = table.virtualAddressIpv4(entry);
         int client = table.clientAddressIpv4(entry);
         FullNatRewriter.icmpIpv4(parser, vip, client, client, table.clientPort(entry), vip, table.virtualPort(entry));
-        parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
-                .source(path.link().mac());
-        path.counters().increment(DirectorCounter.FULL_NAT_ICMP_TO_CLIENT.ordinal());
-        return true;
+        toClientMac(parser, entry);
+        context.counters().increment(DirectorCounter.FULL_NAT_ICMP_TO_CLIENT);
+        return entry;
     }
 
     /**
      * Translates an ICMP error sent to a virtual address (by a client, or a router on its side)
      * about a reply of a full-NAT connection, for the connection's real server: it then comes
      * from the local address and quotes the real server's own packet (real server to local
-     * address and port).
-     *
-     * @return {@link #FORWARD}, {@link #DROP} or {@link #NOT_FULL_NAT}
+     * address and port). IPv4 only: an ICMPv6 error is left alone (counted as ignored).
      */
-    int icmpToServer() {
-        FrameParser parser = path.parser();
-        if (!quotesPorts(parser)) {
-            return NOT_FULL_NAT;
+    @Override
+    public boolean icmpToServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table, int entry,
+            Forwarding forwarding) {
+        if (ipv6 || !quotesPorts(parser) || (table.flags(entry) & ConnectionTable.FLAG_FULL_NAT) == 0) {
+            ignored();
+            return false;
         }
-        ConnectionTable table = path.table();
-        // The quote is the reply the director sent: virtual address and port to the client.
-        int entry = table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
-                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
-        if (entry == ConnectionTable.MISS || (table.flags(entry) & ConnectionTable.FLAG_FULL_NAT) == 0) {
-            return NOT_FULL_NAT;
-        }
-        long mac = path.serverMac(table.destination(entry));
+        long mac = context.serverMac(table.destination(entry));
         if (mac == 0) {
-            return DROP;
+            return false;
         }
         int local = table.localAddressIpv4(entry);
         int server = table.destinationAddressIpv4(entry);
         FullNatRewriter.icmpIpv4(parser, local, server, server, table.destinationPort(entry), local,
                 table.localPort(entry));
-        parser.ethernet().destination(mac).source(path.link().mac());
-        path.counters().increment(DirectorCounter.FULL_NAT_ICMP_TO_SERVER.ordinal());
-        return FORWARD;
+        parser.ethernet().destination(mac).source(context.link().mac());
+        context.counters().increment(DirectorCounter.FULL_NAT_ICMP_TO_SERVER);
+        return true;
+    }
+
+    private void toClientMac(FrameParser parser, int entry) {
+        parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
+                .source(context.link().mac());
+    }
+
+    private int ignored() {
+        context.counters().increment(DirectorCounter.IGNORED);
+        return ConnectionTable.MISS;
     }
 }

@@ -2,6 +2,8 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.PacketDirection;
+import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.Ipv4Header;
@@ -29,59 +31,45 @@ import java.lang.foreign.ValueLayout;
  *     and port ({@link #icmpToServer}).
  * </ul>
  * Each method works on the connection table of the frame's address family, given by the
- * caller (the parameterless forms use the loop's IPv4 table). Checksums are updated
+ * loop. Checksums are updated
  * incrementally; a frame whose TCP/UDP checksum the device completes on transmit
  * ({@code NEEDS_CSUM}, every GSO super-frame from a local sender) keeps its partial checksum
  * valid (counted in {@link DirectorCounter#NAT_PARTIAL_CHECKSUMS}). An ICMP error with a
  * partial checksum (never sent by Linux) is left alone, as are errors about no known
  * connection.
  *
- * <p>Not thread-safe: its loop only; allocation-free once {@link #prepareIpv6} has run.
+ * <p>Not thread-safe: its loop only; allocation-free.
  */
-final class NatForwarder {
+final class NatForwarder implements Forwarder {
 
-    private final PacketDirector.LoopPath path;
-    private final Arena arena;
+    private final LoopContext context;
     /** The Ethernet source of each IPv4 connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
-    /** The same for the IPv6 table, whose entries are numbered on their own; empty until prepared. */
-    private MemorySegment clientMacs6 = MemorySegment.NULL;
+    /** The same for the IPv6 table, whose entries are numbered on their own. */
+    private final MemorySegment clientMacs6;
 
-    NatForwarder(PacketDirector.LoopPath path, Arena arena, int capacity) {
-        this.path = path;
-        this.arena = arena;
+    /**
+     * @param context the loop's shared parts
+     * @param arena the loop's memory
+     * @param capacity the IPv4 connection table's capacity
+     * @param capacity6 the IPv6 connection table's capacity, 0 without one
+     */
+    NatForwarder(LoopContext context, Arena arena, int capacity, int capacity6) {
+        this.context = context;
         this.clientMacs = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
+        this.clientMacs6 = arena.allocate(Math.max(1L, capacity6) * Long.BYTES, Long.BYTES);
     }
 
-    /**
-     * Makes room for the client MACs of an IPv6 connection table; call once, before its
-     * first frame (from the loop that built the table).
-     *
-     * @param capacity the IPv6 table's capacity
-     */
-    void prepareIpv6(int capacity) {
-        clientMacs6 = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
+    @Override
+    public int connect(FrameParser parser, ConnectionTable table, int destinationId, int template) {
+        return context.insert(parser, table, destinationId, ForwardingMethod.MASQUERADE, template);
     }
 
-    /**
-     * Rewrites a client's IPv4 frame of a connection of the loop's IPv4 table for its real server.
-     *
-     * @return {@code true} if the frame is to be sent on
-     */
-    boolean toServer(int entry) {
-        return toServer(path.table(), entry);
-    }
-
-    /**
-     * Rewrites a client's frame of a connection for its real server.
-     *
-     * @param table the connection table of the frame's address family
-     * @param entry the connection
-     * @return {@code true} if the frame is to be sent on
-     */
-    boolean toServer(ConnectionTable table, int entry) {
-        FrameParser parser = path.parser();
-        long mac = path.serverMac(table.destination(entry));
+    /** Rewrites a client's frame of a connection for its real server: destination address and port. */
+    @Override
+    public boolean toServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table, int entry,
+            Forwarding forwarding) {
+        long mac = context.serverMac(table.destination(entry));
         if (mac == 0) {
             return false;
         }
@@ -89,45 +77,32 @@ final class NatForwarder {
         macs(parser).setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
         if (parser.ipVersion() == 4) {
             NatRewriter.destinationIpv4(parser, table.destinationAddressIpv4(entry), table.destinationPort(entry),
-                    partial());
+                    partial(frame));
         } else {
             NatRewriter.destinationIpv6(parser, table.memory(), table.destinationAddressOffset(entry),
-                    table.destinationPort(entry), partial());
+                    table.destinationPort(entry), partial(frame));
         }
-        ethernet.destination(mac).source(path.link().mac());
-        path.counters().increment(DirectorCounter.FORWARDED.ordinal());
+        ethernet.destination(mac).source(context.link().mac());
+        context.counters().increment(DirectorCounter.FORWARDED);
         return true;
-    }
-
-    /**
-     * Handles an IPv4 frame to the director's MAC that is not for a virtual address, with the
-     * loop's IPv4 table.
-     *
-     * @return {@code true} if the frame is to be sent on
-     */
-    boolean fromServer() {
-        return fromServer(path.table());
     }
 
     /**
      * Handles a frame to the director's MAC that is not for a virtual address: a real server's
      * reply to a NAT'ed connection, or an ICMP error about one, is rewritten for its client;
      * anything else is left alone (counted as ignored).
-     *
-     * @param table the connection table of the frame's address family
-     * @return {@code true} if the frame is to be sent on
      */
-    boolean fromServer(ConnectionTable table) {
-        FrameParser parser = path.parser();
+    @Override
+    public int fromServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table) {
         if (parser.quotedVersion() != 0) {
-            return icmpToClient(table);
+            return icmpToClient(parser, frame, table);
         }
         if (parser.fragment() || !parser.hasPorts()) {
             return ignored();
         }
         int protocol = parser.protocol();
-        MemorySegment frame = parser.segment();
-        int entry = table.lookupReply(protocol, frame, parser.sourceAddressOffset(), parser.sourcePort(),
+        MemorySegment memory = parser.segment();
+        int entry = table.lookupReply(protocol, memory, parser.sourceAddressOffset(), parser.sourcePort(),
                 parser.destinationAddressOffset(), parser.destinationPort());
         if (entry == ConnectionTable.MISS) {
             return ignored();
@@ -138,45 +113,28 @@ final class NatForwarder {
             table.onPacket(entry);
         }
         if (parser.ipVersion() == 4) {
-            NatRewriter.sourceIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry), partial());
+            NatRewriter.sourceIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry), partial(frame));
         } else {
             NatRewriter.sourceIpv6(parser, table.memory(), table.virtualAddressOffset(entry), table.virtualPort(entry),
-                    partial());
+                    partial(frame));
         }
-        toClientMac(entry);
-        path.counters().increment(DirectorCounter.REPLIES_FORWARDED.ordinal());
-        return true;
+        toClientMac(parser, entry);
+        context.counters().increment(DirectorCounter.REPLIES_FORWARDED);
+        return entry;
     }
 
     /**
-     * Handles an IPv4 ICMP error to a virtual address, with the loop's IPv4 table.
-     *
-     * @return {@code true} if the frame is to be sent on
+     * Translates an ICMP or ICMPv6 error to a virtual address that quotes a reply of a NAT'ed
+     * connection (virtual address and port to client) for the connection's real server.
      */
-    boolean icmpToServer() {
-        return icmpToServer(path.table());
-    }
-
-    /**
-     * Handles an ICMP or ICMPv6 error to a virtual address that quotes a reply of a NAT'ed
-     * connection (virtual address and port to client): it goes on to the connection's real
-     * server.
-     *
-     * @param table the connection table of the frame's address family
-     * @return {@code true} if the frame is to be sent on
-     */
-    boolean icmpToServer(ConnectionTable table) {
-        FrameParser parser = path.parser();
-        if (!quotesPorts(parser)) {
-            return ignored();
+    @Override
+    public boolean icmpToServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table, int entry,
+            Forwarding forwarding) {
+        if (!quotesPorts(parser, frame) || (table.flags(entry) & ConnectionTable.FLAG_NAT) == 0) {
+            ignored();
+            return false;
         }
-        // The quoted reply read backwards: its destination is the client, its source the VIP.
-        int entry = table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
-                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
-        if (entry == ConnectionTable.MISS || (table.flags(entry) & ConnectionTable.FLAG_NAT) == 0) {
-            return ignored();
-        }
-        long mac = path.serverMac(table.destination(entry));
+        long mac = context.serverMac(table.destination(entry));
         if (mac == 0) {
             return false;
         }
@@ -186,15 +144,14 @@ final class NatForwarder {
             NatRewriter.icmpToServerIpv6(parser, table.memory(), table.destinationAddressOffset(entry),
                     table.destinationPort(entry));
         }
-        parser.ethernet().destination(mac).source(path.link().mac());
-        path.counters().increment(DirectorCounter.NAT_ICMP_TO_SERVER.ordinal());
+        parser.ethernet().destination(mac).source(context.link().mac());
+        context.counters().increment(DirectorCounter.NAT_ICMP_TO_SERVER);
         return true;
     }
 
     /** An ICMP error from the servers' side quoting a client's packet (client to server). */
-    private boolean icmpToClient(ConnectionTable table) {
-        FrameParser parser = path.parser();
-        if (!quotesPorts(parser)) {
+    private int icmpToClient(FrameParser parser, ReceivedFrame frame, ConnectionTable table) {
+        if (!quotesPorts(parser, frame)) {
             return ignored();
         }
         int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
@@ -209,39 +166,37 @@ final class NatForwarder {
             NatRewriter.icmpToClientIpv6(parser, table.memory(), table.virtualAddressOffset(entry),
                     table.virtualPort(entry));
         }
-        toClientMac(entry);
-        path.counters().increment(DirectorCounter.NAT_ICMP_TO_CLIENT.ordinal());
-        return true;
+        toClientMac(parser, entry);
+        context.counters().increment(DirectorCounter.NAT_ICMP_TO_CLIENT);
+        return entry;
     }
 
     /** An error this forwarder can translate: its checksum complete, quoting TCP or UDP ports. */
-    private boolean quotesPorts(FrameParser parser) {
+    private static boolean quotesPorts(FrameParser parser, ReceivedFrame frame) {
         int quoted = parser.quotedProtocol();
-        return !path.frame().needsChecksum()
-                && (quoted == Ipv4Header.PROTOCOL_TCP || quoted == Ipv4Header.PROTOCOL_UDP);
+        return !frame.needsChecksum() && (quoted == Ipv4Header.PROTOCOL_TCP || quoted == Ipv4Header.PROTOCOL_UDP);
     }
 
     private MemorySegment macs(FrameParser parser) {
         return parser.ipVersion() == 4 ? clientMacs : clientMacs6;
     }
 
-    private void toClientMac(int entry) {
-        FrameParser parser = path.parser();
+    private void toClientMac(FrameParser parser, int entry) {
         parser.ethernet().destination(macs(parser).getAtIndex(ValueLayout.JAVA_LONG, entry))
-                .source(path.link().mac());
+                .source(context.link().mac());
     }
 
     /** @return whether the frame's TCP/UDP checksum is partial (counted when it is) */
-    private boolean partial() {
-        if (path.frame().needsChecksum()) {
-            path.counters().increment(DirectorCounter.NAT_PARTIAL_CHECKSUMS.ordinal());
+    private boolean partial(ReceivedFrame frame) {
+        if (frame.needsChecksum()) {
+            context.counters().increment(DirectorCounter.NAT_PARTIAL_CHECKSUMS);
             return true;
         }
         return false;
     }
 
-    private boolean ignored() {
-        path.counters().increment(DirectorCounter.IGNORED.ordinal());
-        return false;
+    private int ignored() {
+        context.counters().increment(DirectorCounter.IGNORED);
+        return ConnectionTable.MISS;
     }
 }

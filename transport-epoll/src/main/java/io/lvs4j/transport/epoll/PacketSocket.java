@@ -3,7 +3,8 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.Libc;
-import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.lvs4j.core.status.LoopCounters;
+import io.lvs4j.transport.epoll.internal.SocketCounter;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
@@ -39,16 +40,6 @@ public final class PacketSocket implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PacketSocket.class);
 
-    static final int RX_FRAMES = 0;
-    static final int RX_BYTES = 1;
-    static final int RX_TRUNCATED = 2;
-    static final int RX_ERRORS = 3;
-    static final int TX_FRAMES = 4;
-    static final int TX_BYTES = 5;
-    static final int TX_DROPPED = 6;
-    static final int TX_ERRORS = 7;
-    static final int RX_BATCHES = 8;
-    private static final int COUNTERS = 9;
 
     /** Largest frame a slot holds: a 64 KiB GSO super-frame plus Ethernet and VLAN headers. */
     static final int MAX_FRAME = 65536 + 64;
@@ -73,7 +64,7 @@ public final class PacketSocket implements AutoCloseable {
     private final MemorySegment generated;
     private final int batch;
     private final int txCapacity;
-    private final LoopCounters counters = new LoopCounters(COUNTERS);
+    private final LoopCounters<SocketCounter> counters = new LoopCounters<>(SocketCounter.class);
     private final PacketFrame frame;
     private final EpollDescriptor descriptor;
     private FrameHandler handler;
@@ -249,7 +240,7 @@ public final class PacketSocket implements AutoCloseable {
      */
     public boolean send(MemorySegment source, long offset, int length) {
         if (descriptor.released() || length <= 0 || length + vnetLength > GENERATED_SLOT) {
-            counters.increment(TX_DROPPED);
+            counters.increment(SocketCounter.TX_DROPPED);
             return false;
         }
         if (generatedUsed == GENERATED_SLOTS || txCount == txCapacity) {
@@ -290,10 +281,10 @@ public final class PacketSocket implements AutoCloseable {
             int sent = Libc.sendmmsg(callState, fd, from, txCount - start, Libc.MSG_DONTWAIT);
             if (sent > 0) {
                 for (int i = start; i < start + sent; i++) {
-                    counters.add(TX_BYTES, txVec.get(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_LEN)
+                    counters.add(SocketCounter.TX_BYTES, txVec.get(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_LEN)
                             - vnetLength);
                 }
-                counters.add(TX_FRAMES, sent);
+                counters.add(SocketCounter.TX_PACKETS, sent);
                 start += sent;
                 continue;
             }
@@ -302,10 +293,10 @@ public final class PacketSocket implements AutoCloseable {
                 continue;
             }
             if (errno == Libc.EAGAIN || errno == 105 /* ENOBUFS */) {
-                counters.add(TX_DROPPED, txCount - start);
+                counters.add(SocketCounter.TX_DROPPED, txCount - start);
                 break;
             }
-            counters.increment(TX_ERRORS);
+            counters.increment(SocketCounter.TX_ERRORS);
             start++;
         }
         txCount = 0;
@@ -324,21 +315,21 @@ public final class PacketSocket implements AutoCloseable {
                 if (n <= 0) {
                     int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
                     if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
-                        counters.increment(RX_ERRORS);
+                        counters.increment(SocketCounter.RX_ERRORS);
                     }
                     return;
                 }
-                counters.increment(RX_BATCHES);
+                counters.increment(SocketCounter.RX_BATCHES);
                 for (int i = 0; i < n; i++) {
                     long m = i * Structs.MMSGHDR.byteSize();
                     int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
                     int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
                     if ((flags & Libc.MSG_TRUNC) != 0 || length < vnetLength + 14) {
-                        counters.increment(RX_TRUNCATED);
+                        counters.increment(SocketCounter.RX_TRUNCATED);
                         continue;
                     }
-                    counters.increment(RX_FRAMES);
-                    counters.add(RX_BYTES, length - vnetLength);
+                    counters.increment(SocketCounter.RX_PACKETS);
+                    counters.add(SocketCounter.RX_BYTES, length - vnetLength);
                     long slot = (long) i * SLOT;
                     int packetType = rxNames.get(JAVA_BYTE, i * Structs.SOCKADDR_LL.byteSize() + Structs.SLL_PKTTYPE)
                             & 0xFF;
@@ -375,9 +366,9 @@ public final class PacketSocket implements AutoCloseable {
                     LOG.debug("cannot read PACKET_STATISTICS of fd {}: {}", fd, e.getMessage());
                 }
             }
-            return new PacketSocketStatistics(counters.get(RX_FRAMES), counters.get(RX_BYTES),
-                    counters.get(RX_TRUNCATED), counters.get(RX_ERRORS), counters.get(TX_FRAMES), counters.get(TX_BYTES),
-                    counters.get(TX_DROPPED), counters.get(TX_ERRORS), kernelPackets, kernelDrops);
+            return new PacketSocketStatistics(counters.get(SocketCounter.RX_PACKETS), counters.get(SocketCounter.RX_BYTES),
+                    counters.get(SocketCounter.RX_TRUNCATED), counters.get(SocketCounter.RX_ERRORS), counters.get(SocketCounter.TX_PACKETS), counters.get(SocketCounter.TX_BYTES),
+                    counters.get(SocketCounter.TX_DROPPED), counters.get(SocketCounter.TX_ERRORS), kernelPackets, kernelDrops);
         }
     }
 

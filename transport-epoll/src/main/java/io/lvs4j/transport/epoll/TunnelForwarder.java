@@ -2,6 +2,7 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.TunnelType;
 import io.lvs4j.core.packet.Checksums;
 import io.lvs4j.core.packet.Encapsulation;
@@ -13,7 +14,8 @@ import io.lvs4j.core.packet.Ipv4Header;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.packet.TcpSegmenter;
 import io.lvs4j.core.packet.TransportChecksums;
-import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.lvs4j.core.status.LoopCounters;
+import io.lvs4j.transport.epoll.internal.FrameSender;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,8 +27,7 @@ import java.lang.foreign.ValueLayout;
  * UDP to the service's port), as IPVS's {@code ip_vs_tunnel_xmit} and
  * {@code ip_vs_tunnel_xmit_v6} do, and sent in a new frame to the real server's MAC address; the
  * real server decapsulates it and answers the client directly from the VIP. The outer header is
- * of the inner packet's family: IPv4 in IPv4 ({@link #toServer}), IPv6 in IPv6
- * ({@link #toServer6}). ICMP errors that routers on the clients' side send to a VIP about a
+ * of the inner packet's family: IPv4 in IPv4, IPv6 in IPv6 ({@link #toServer}). ICMP errors that routers on the clients' side send to a VIP about a
  * server's reply take the same way to the connection's server, as in IPVS.
  *
  * <p>MTU as IPVS handles it: the tunnel's MTU is the link's minus the encapsulation. A packet
@@ -39,11 +40,11 @@ import java.lang.foreign.ValueLayout;
  * check applies to its segments. A partial checksum is completed before encapsulation.
  *
  * <p>Every frame is built in this forwarder's buffer and copied into the socket's transmit memory
- * by the loop's {@link PacketDirector.FrameSender}; frames up to the socket's generated-frame
+ * by the loop's {@link FrameSender}; frames up to the socket's generated-frame
  * limit (2,038 bytes) can be sent, so the link MTU must not exceed about 2,000 bytes. Not
  * thread-safe: its loop only; allocation-free.
  */
-final class TunnelForwarder {
+final class TunnelForwarder implements Forwarder {
 
     /**
      * ICMP errors sent per second and loop at most, refilled at each tick of the loop's clock
@@ -58,7 +59,7 @@ final class TunnelForwarder {
     private static final int GSO_TCPV4 = 1;
     private static final int GSO_TCPV6 = 4;
 
-    private final PacketDirector.LoopPath path;
+    private final LoopContext context;
     private final MemorySegment out;
     private final Encapsulation encapsulation;
     private final IcmpErrors icmp;
@@ -67,23 +68,32 @@ final class TunnelForwarder {
     private long icmpTokens = BURST;
     private long icmpRefilled;
 
-    // The outer header of the frame being handled, set by toServer and toServer6.
+    // The outer header of the frame being handled, set by toServer.
     private int outerVersion;
     private int guePort;
     private int overhead;
     private int tunnelMtu;
     private long serverMac;
     private int server4;
-    private MemorySegment source6;
-    private long source6Offset;
     private MemorySegment server6;
     private long server6Offset;
 
     /** The director's own IPv6 address, the outer source of IPv6 tunnels; {@code null} without one. */
     private final MemorySegment director6;
 
-    TunnelForwarder(PacketDirector.LoopPath path, Arena arena, int firstIdentification, byte[] directorAddress6) {
-        this.path = path;
+    // The frame being handled.
+    private FrameParser parser;
+    private ReceivedFrame frame;
+
+    /**
+     * @param context the loop's shared parts
+     * @param arena the loop's memory
+     * @param firstIdentification the first IPv4 identification of the loop's outer headers
+     * @param directorAddress6 the director's own IPv6 address, the outer source of IPv6 tunnels;
+     *     {@code null} without one
+     */
+    TunnelForwarder(LoopContext context, Arena arena, int firstIdentification, byte[] directorAddress6) {
+        this.context = context;
         this.out = arena.allocate(BUFFER, 64);
         this.director6 = directorAddress6 == null ? null : arena.allocate(16);
         if (director6 != null) {
@@ -91,85 +101,71 @@ final class TunnelForwarder {
         }
         this.encapsulation = new Encapsulation(firstIdentification);
         this.icmp = new IcmpErrors(firstIdentification);
-        this.icmpRefilled = path.now();
+        this.icmpRefilled = context.now();
+    }
+
+    @Override
+    public int connect(FrameParser parser, ConnectionTable table, int destinationId, int template) {
+        return context.insert(parser, table, destinationId, ForwardingMethod.TUNNEL, template);
     }
 
     /**
-     * Encapsulates the client's IPv4 frame the loop just parsed, of a connection of the IPv4 table,
-     * in IPv4 and sends it to the connection's real server.
+     * Encapsulates the client's frame in an outer header of its own family (IPv4 in IPv4 from the
+     * director's address; IPv6 in IPv6 from its IPv6 address) and sends it to the connection's
+     * real server.
      *
-     * @param entry the connection, in {@link PacketDirector.LoopPath#table()}
-     * @param forwarding the service's forwarding (IP-in-IP or GUE and its port)
      * @return {@code false} always: the received frame itself is never sent on
      */
-    boolean toServer(int entry, Forwarding forwarding) {
-        ConnectionTable table = path.table();
-        long mac = path.serverMac(table.destination(entry));
-        if (mac == 0) {
-            return false;
-        }
-        outer(4, forwarding, mac);
-        server4 = table.destinationAddressIpv4(entry);
-        return forward();
-    }
-
-    /**
-     * Encapsulates the client's IPv6 frame the loop just parsed in IPv6 from the director's own
-     * IPv6 address, as {@link #toServer6(int, ConnectionTable, MemorySegment, long, Forwarding)}.
-     *
-     * @param entry the connection
-     * @param table the IPv6 connection table holding it
-     * @param forwarding the service's forwarding
-     * @return {@code false} always: the received frame itself is never sent on
-     */
-    boolean toServer6(int entry, ConnectionTable table, Forwarding forwarding) {
-        if (director6 == null) {
-            path.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
-            return false;
-        }
-        return toServer6(entry, table, director6, 0, forwarding);
-    }
-
-    /**
-     * Encapsulates the client's IPv6 frame the loop just parsed in IPv6 (IPVS's IPv6-in-IPv6, or
-     * GUE over IPv6) and sends it to the connection's real server.
-     *
-     * @param entry the connection
-     * @param table the IPv6 connection table holding it
-     * @param source memory holding the director's own IPv6 address, the outer source
-     * @param sourceOffset where that address starts
-     * @param forwarding the service's forwarding (IP-in-IP or GUE and its port)
-     * @return {@code false} always: the received frame itself is never sent on
-     */
-    boolean toServer6(int entry, ConnectionTable table, MemorySegment source, long sourceOffset,
+    @Override
+    public boolean toServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table, int entry,
             Forwarding forwarding) {
-        long mac = path.serverMac(table.destination(entry));
+        if (parser.ipVersion() == 6 && director6 == null) {
+            context.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED);
+            return false;
+        }
+        long mac = context.serverMac(table.destination(entry));
         if (mac == 0) {
             return false;
         }
-        outer(6, forwarding, mac);
-        source6 = source;
-        source6Offset = sourceOffset;
-        server6 = table.memory();
-        server6Offset = table.destinationAddressOffset(entry);
+        this.parser = parser;
+        this.frame = frame;
+        outer(parser.ipVersion(), forwarding, mac);
+        if (outerVersion == 4) {
+            server4 = table.destinationAddressIpv4(entry);
+        } else {
+            server6 = table.memory();
+            server6Offset = table.destinationAddressOffset(entry);
+        }
         return forward();
+    }
+
+    /**
+     * Tunnels an ICMP error sent to a VIP (by a router on the clients' side) about a reply of a
+     * tunnelled connection to that connection's real server, as IPVS does.
+     *
+     * @return {@code false} always: the error goes on encapsulated, not as received
+     */
+    @Override
+    public boolean icmpToServer(FrameParser parser, ReceivedFrame frame, ConnectionTable table, int entry,
+            Forwarding forwarding) {
+        context.counters().increment(DirectorCounter.ICMP_RELAYED);
+        toServer(parser, frame, table, entry, forwarding);
+        return false;
     }
 
     private void outer(int version, Forwarding forwarding, long mac) {
         outerVersion = version;
         guePort = forwarding.tunnelType() == TunnelType.GUE ? forwarding.tunnelPort() : 0;
         overhead = Encapsulation.overhead(version, guePort > 0);
-        tunnelMtu = path.link().mtu() - overhead;
+        tunnelMtu = context.link().mtu() - overhead;
         serverMac = mac;
     }
 
     private boolean forward() {
-        FrameParser parser = path.parser();
-        ReceivedFrame frame = path.frame();
-        LoopCounters counters = path.counters();
+        LoopCounters<DirectorCounter> counters = context.counters();
         int gsoType = frame.gsoType() & ~GSO_ECN;
         if (gsoType != 0) {
-            return segments(gsoType, frame, parser);
+            return segments(gsoType);
         }
         if (frame.needsChecksum()) {
             TransportChecksums.complete(parser);
@@ -178,14 +174,14 @@ final class TunnelForwarder {
         int innerLength = parser.ipVersion() == 4 ? parser.ipv4().totalLength()
                 : Ipv6Header.HEADER_LENGTH + parser.ipv6().payloadLength();
         boolean fits = innerLength <= tunnelMtu;
-        if (!fits && dontFragment(parser)) {
-            counters.increment(DirectorCounter.DROP_TUNNEL_TOO_BIG.ordinal());
-            sendIcmp(parser);
+        if (!fits && dontFragment()) {
+            counters.increment(DirectorCounter.DROP_TUNNEL_TOO_BIG);
+            sendIcmp();
             return false;
         }
         int l2 = (int) (ip - parser.ethernet().offset());
         if (l2 + overhead + innerLength > BUFFER) {
-            counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
+            counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED);
             return false;
         }
         MemorySegment.copy(parser.segment(), ip, out, l2 + overhead, innerLength);
@@ -194,36 +190,36 @@ final class TunnelForwarder {
         } else {
             fragment(l2, innerLength);
         }
-        counters.increment(DirectorCounter.FORWARDED.ordinal());
+        counters.increment(DirectorCounter.FORWARDED);
         return false;
     }
 
     /** Whether a packet too big must be refused: DF set, or IPv6 (routers never fragment it). */
-    private boolean dontFragment(FrameParser parser) {
+    private boolean dontFragment() {
         return outerVersion == 6 || parser.ipVersion() == 6 || parser.ipv4().dontFragment();
     }
 
-    private boolean segments(int gsoType, ReceivedFrame frame, FrameParser parser) {
-        LoopCounters counters = path.counters();
+    private boolean segments(int gsoType) {
+        LoopCounters<DirectorCounter> counters = context.counters();
         long ip = parser.l3Offset();
         int n = gsoType == GSO_TCPV4 || gsoType == GSO_TCPV6
                 ? segmenter.wrap(parser.segment(), ip, frame.offset() + frame.length() - ip, frame.gsoSize())
                 : 0;
         if (n == 0) {
-            counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
+            counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED);
             return false;
         }
         boolean fits = segmenter.maxSegmentLength() <= tunnelMtu;
-        if (!fits && dontFragment(parser)) {
-            counters.increment(DirectorCounter.DROP_TUNNEL_TOO_BIG.ordinal());
-            sendIcmp(parser);
+        if (!fits && dontFragment()) {
+            counters.increment(DirectorCounter.DROP_TUNNEL_TOO_BIG);
+            sendIcmp();
             return false;
         }
         int l2 = (int) (ip - parser.ethernet().offset());
         for (int i = 0; i < n; i++) {
             int length = segmenter.write(i, out, l2 + overhead);
             if (length == 0) {
-                counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
+                counters.increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED);
                 return false;
             }
             if (length <= tunnelMtu) {
@@ -232,31 +228,30 @@ final class TunnelForwarder {
                 fragment(l2, length);
             }
         }
-        counters.increment(DirectorCounter.TUNNEL_SUPER_FRAMES.ordinal());
-        counters.increment(DirectorCounter.FORWARDED.ordinal());
+        counters.increment(DirectorCounter.TUNNEL_SUPER_FRAMES);
+        counters.increment(DirectorCounter.FORWARDED);
         return false;
     }
 
     /** Writes the outer headers in front of the inner packet in {@link #out}; -1 if it cannot. */
     private int encapsulate(int l2, int innerLength) {
         int written = outerVersion == 4
-                ? encapsulation.ipv4(out, l2, innerLength, path.directorAddress(), server4, guePort)
-                : encapsulation.ipv6(out, l2, innerLength, source6, source6Offset, server6, server6Offset, guePort);
+                ? encapsulation.ipv4(out, l2, innerLength, context.directorAddress(), server4, guePort)
+                : encapsulation.ipv6(out, l2, innerLength, director6, 0, server6, server6Offset, guePort);
         if (written < 0) {
-            path.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED.ordinal());
+            context.counters().increment(DirectorCounter.DROP_TUNNEL_UNSUPPORTED);
             return -1;
         }
-        FrameParser parser = path.parser();
         MemorySegment.copy(parser.segment(), parser.ethernet().offset(), out, 0, l2);
-        outEthernet.wrap(out, 0).destination(serverMac).source(path.link().mac())
+        outEthernet.wrap(out, 0).destination(serverMac).source(context.link().mac())
                 .etherType(outerVersion == 4 ? EthernetHeader.TYPE_IPV4 : EthernetHeader.TYPE_IPV6);
         return written;
     }
 
     /** Encapsulates the inner packet in {@link #out} and sends it. */
     private void send(int l2, int innerLength) {
-        if (encapsulate(l2, innerLength) >= 0 && path.sender().send(out, 0, l2 + overhead + innerLength)) {
-            path.counters().increment(DirectorCounter.TUNNEL_ENCAPSULATED.ordinal());
+        if (encapsulate(l2, innerLength) >= 0 && context.sender().send(out, 0, l2 + overhead + innerLength)) {
+            context.counters().increment(DirectorCounter.TUNNEL_ENCAPSULATED);
         }
     }
 
@@ -285,14 +280,14 @@ final class TunnelForwarder {
             NetworkOrder.u16(out, ip + Ipv4Header.TOTAL_LENGTH_OFFSET, header + size);
             NetworkOrder.u16(out, ip + Ipv4Header.FLAGS_FRAGMENT_OFFSET, more | (at >>> 3));
             NetworkOrder.u16(out, ip + Ipv4Header.CHECKSUM_OFFSET, Checksums.ipv4Header(out, ip, header));
-            path.sender().send(out, at, l2 + header + size);
+            context.sender().send(out, at, l2 + header + size);
         }
-        path.counters().increment(DirectorCounter.TUNNEL_FRAGMENTED.ordinal());
+        context.counters().increment(DirectorCounter.TUNNEL_FRAGMENTED);
     }
 
     /** Sends the "too big" error back to the client, within the rate limit. */
-    private void sendIcmp(FrameParser parser) {
-        long t = path.now();
+    private void sendIcmp() {
+        long t = context.now();
         long refill = (t - icmpRefilled) / NANOS_PER_TOKEN;
         if (refill > 0) {
             icmpTokens = Math.min(BURST, icmpTokens + refill);
@@ -304,9 +299,9 @@ final class TunnelForwarder {
         int length = parser.ipVersion() == 4
                 ? icmp.fragmentationNeeded(parser, tunnelMtu, out, 0)
                 : icmp.packetTooBig(parser, Math.max(tunnelMtu, IPV6_MIN_MTU), out, 0);
-        if (length > 0 && path.sender().send(out, 0, length)) {
+        if (length > 0 && context.sender().send(out, 0, length)) {
             icmpTokens--;
-            path.counters().increment(DirectorCounter.TUNNEL_ICMP_SENT.ordinal());
+            context.counters().increment(DirectorCounter.TUNNEL_ICMP_SENT);
         }
     }
 }

@@ -37,7 +37,7 @@ class DrDirectorTest {
     private final List<byte[]> sent = new ArrayList<>();
     private io.netty.channel.MultiThreadIoEventLoopGroup unusedLoops;
     private PacketDirector director;
-    private PacketDirector.LoopPath path;
+    private DataPath path;
     private VirtualService vs;
     private long nanos = 1_000_000_000_000L;
 

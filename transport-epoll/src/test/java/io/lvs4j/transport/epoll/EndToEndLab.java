@@ -215,7 +215,7 @@ final class EndToEndLab implements AutoCloseable {
     private void startDirector(MultiThreadIoEventLoopGroup loops) throws Exception {
         Host host = lab.host("director");
         InetAddress rsAddress = InetAddress.getByName(rs.ip());
-        PacketDirector.Builder builder = PacketDirector.builder().interfaceName(host.iface())
+        PacketDirectorBuilder builder = PacketDirector.builder().interfaceName(host.iface())
                 .directorAddress(InetAddress.getByName(host.ip())).loops(loops);
         for (EndToEndPath path : paths) {
             Forwarding forwarding = switch (path) {

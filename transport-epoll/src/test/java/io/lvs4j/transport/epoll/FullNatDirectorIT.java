@@ -96,7 +96,7 @@ class FullNatDirectorIT {
         return vs;
     }
 
-    private PacketDirector.Builder director(Host director) throws Exception {
+    private PacketDirectorBuilder director(Host director) throws Exception {
         director.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0").check();
         director.exec("ip", "addr", "add", DIRECTOR_SERVER_SIDE + "/24", "dev", director.iface()).check();
         return PacketDirector.builder().interfaceName(director.iface())

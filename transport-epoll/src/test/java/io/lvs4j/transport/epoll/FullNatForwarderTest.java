@@ -58,7 +58,7 @@ class FullNatForwarderTest {
     private final long[] clock = {1_000 * S};
     private final List<byte[]> sent = new ArrayList<>();
     private PacketDirector director;
-    private PacketDirector.LoopPath path;
+    private DataPath path;
 
     /** A frame whose transport checksum is partial, as a virtio-net header says. */
     private static final class PartialFrame implements ReceivedFrame {
@@ -454,7 +454,7 @@ class FullNatForwarderTest {
     void shouldRefuseFullNatWithoutLocalAddressesOrWithAVipAsOne() throws Exception {
         VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
                 Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-        PacketDirector.Builder builder = PacketDirector.builder().interfaceName("eth0")
+        PacketDirectorBuilder builder = PacketDirector.builder().interfaceName("eth0")
                 .directorAddress(InetAddress.getByName("198.18.0.12")).loops(unusedLoops)
                 .virtualService(vs, Forwarding.fullNat());
         assertThrows(IllegalStateException.class, builder::build);

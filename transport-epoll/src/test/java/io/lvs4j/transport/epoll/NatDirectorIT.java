@@ -99,7 +99,7 @@ class NatDirectorIT {
                 "the VIP is on no kernel interface");
     }
 
-    private static PacketDirector.Builder director(Host director) throws Exception {
+    private static PacketDirectorBuilder director(Host director) throws Exception {
         return PacketDirector.builder().interfaceName(director.iface())
                 .directorAddress(InetAddress.getByName(director.ip())).loops(loops)
                 .gratuitousArp(1, Duration.ofMillis(100)).neighbourRefresh(Duration.ofSeconds(2));
@@ -318,7 +318,7 @@ class NatDirectorIT {
         return v6;
     }
 
-    private static PacketDirector.Builder director6(Host director, Ipv6Lab v6) throws Exception {
+    private static PacketDirectorBuilder director6(Host director, Ipv6Lab v6) throws Exception {
         return PacketDirector.builder().interfaceName(director.iface())
                 .directorAddress6((Inet6Address) InetAddress.getByName(v6.address(director))).loops(loops)
                 .gratuitousArp(1, Duration.ofMillis(100)).neighbourRefresh(Duration.ofSeconds(2));

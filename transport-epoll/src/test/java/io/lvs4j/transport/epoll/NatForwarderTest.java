@@ -51,7 +51,7 @@ class NatForwarderTest {
     private final Arena arena = Arena.ofConfined();
     private MultiThreadIoEventLoopGroup unusedLoops;
     private PacketDirector director;
-    private PacketDirector.LoopPath path;
+    private DataPath path;
     private final FrameParser parser = new FrameParser(true);
 
     @BeforeEach
@@ -251,12 +251,22 @@ class NatForwarderTest {
                 ConnectionTable.MISS);
     }
 
-    /** Lets the loop parse a frame (the parser and the received frame are what NatForwarder reads). */
+    /** The frame last parsed by {@link #parseOnLoop}, as the loop hands it to a forwarder. */
+    private ReceivedFrame received;
+
+    /** Parses a frame as the loop does (the parser and the received frame are what NatForwarder reads). */
     private MemorySegment parseOnLoop(byte[] frame, boolean needsChecksum) {
         MemorySegment segment = arena.allocate(frame.length);
         MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
-        path.onFrame(new Offloaded(segment, 0, frame.length, needsChecksum, 0, 0));
+        received = new Offloaded(segment, 0, frame.length, needsChecksum, 0, 0);
+        assertEquals(DropReason.NONE, parser.parse(segment, 0, frame.length));
         return segment;
+    }
+
+    /** Finds the connection an ICMP error's quote (a reply) belongs to, as the loop does. */
+    private int quotedReply(ConnectionTable table) {
+        return table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
+                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
     }
 
     private static byte[] partial6(byte[] frame, int protocol, int checksumOffset) {
@@ -270,12 +280,11 @@ class NatForwarderTest {
     @Test
     void shouldForwardIpv6ConnectionsBothWaysKeepingPartialChecksumsValid() throws Exception {
         try (ConnectionTable table6 = ConnectionTable.builder().ipv6().capacity(64).registry(new io.lvs4j.core.conn.DestinationRegistry(4)).build()) {
-            NatForwarder nat6 = new NatForwarder(path, arena, 1024);
-            nat6.prepareIpv6(64);
+            NatForwarder nat6 = new NatForwarder(path.context(), arena, 1024, 64);
             int entry = ipv6Connection(table6, Ipv4Header.PROTOCOL_TCP);
             MemorySegment syn = parseOnLoop(partial6(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC)
                     .ipv6(CLIENT6, VIP6).tcp(40000, 80, TcpHeader.SYN).build(), 6, TcpHeader.CHECKSUM_OFFSET), true);
-            assertTrue(nat6.toServer(table6, entry));
+            assertTrue(nat6.toServer(parser, received, table6, entry, Forwarding.masquerade()));
             NetworkOrder.u16(syn, 54 + TcpHeader.CHECKSUM_OFFSET,
                     Checksums.finish(Checksums.add(syn, 54, syn.byteSize() - 54, 0)));
             assertEquals(DropReason.NONE, parser.parse(syn, 0, syn.byteSize()));
@@ -289,7 +298,7 @@ class NatForwarderTest {
             new Random(11).nextBytes(data);
             MemorySegment reply = parseOnLoop(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC).ipv6(SERVER6, CLIENT6)
                     .tcp(8080, 40000, TcpHeader.ACK).payload(data).build(), false);
-            assertTrue(nat6.fromServer(table6));
+            assertEquals(entry, nat6.fromServer(parser, received, table6));
             assertEquals(DropReason.NONE, parser.parse(reply, 0, reply.byteSize()));
             assertEquals(Checksums.transportIpv6(reply, 14, 54, parser.l4Length(), 6, TcpHeader.CHECKSUM_OFFSET),
                     parser.tcp().checksum(), "a full checksum updated incrementally");
@@ -304,19 +313,19 @@ class NatForwarderTest {
     @Test
     void shouldTranslateIcmpv6ErrorsAboutIpv6ConnectionsBothWays() throws Exception {
         try (ConnectionTable table6 = ConnectionTable.builder().ipv6().capacity(64).registry(new io.lvs4j.core.conn.DestinationRegistry(4)).build()) {
-            NatForwarder nat6 = new NatForwarder(path, arena, 1024);
-            nat6.prepareIpv6(64);
+            NatForwarder nat6 = new NatForwarder(path.context(), arena, 1024, 64);
             int entry = ipv6Connection(table6, Ipv4Header.PROTOCOL_UDP);
             parseOnLoop(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv6(CLIENT6, VIP6).udp(40000, 80)
                     .build(), false);
-            assertTrue(nat6.toServer(table6, entry), "the client's MAC is remembered");
+            assertTrue(nat6.toServer(parser, received, table6, entry, Forwarding.masquerade()),
+                    "the client's MAC is remembered");
 
             byte[] request = new PacketBuilder().ipv6(CLIENT6, SERVER6).udp(40000, 8080).payload(new byte[4])
                     .buildIpPacket();
             MemorySegment unreachable = parseOnLoop(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC)
                     .ipv6(SERVER6, CLIENT6).icmpv6(Icmpv6Header.TYPE_DESTINATION_UNREACHABLE, 4, 0).payload(request)
                     .build(), false);
-            assertTrue(nat6.fromServer(table6));
+            assertEquals(entry, nat6.fromServer(parser, received, table6));
             assertEquals(DropReason.NONE, parser.parse(unreachable, 0, unreachable.byteSize()));
             assertArrayEquals(InetAddress.getByName(VIP6).getAddress(), bytes(unreachable, 14 + Ipv6Header.SOURCE_OFFSET));
             assertArrayEquals(InetAddress.getByName(VIP6).getAddress(), bytes(unreachable, parser.quotedDestinationAddressOffset()));
@@ -329,7 +338,8 @@ class NatForwarderTest {
             MemorySegment tooBig = parseOnLoop(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC)
                     .ipv6("2001:db8:1::1", VIP6).icmpv6(Icmpv6Header.TYPE_PACKET_TOO_BIG, 0, 1280)
                     .payload(Arrays.copyOf(reply, 1232)).build(), false);
-            assertTrue(nat6.icmpToServer(table6));
+            assertEquals(entry, quotedReply(table6));
+            assertTrue(nat6.icmpToServer(parser, received, table6, entry, Forwarding.masquerade()));
             assertEquals(DropReason.NONE, parser.parse(tooBig, 0, tooBig.byteSize()));
             assertArrayEquals(InetAddress.getByName(SERVER6).getAddress(), bytes(tooBig, 14 + Ipv6Header.DESTINATION_OFFSET));
             assertArrayEquals(InetAddress.getByName(SERVER6).getAddress(), bytes(tooBig, parser.quotedSourceAddressOffset()));

@@ -1,13 +1,14 @@
 package io.lvs4j.transport.epoll;
 
-import io.lvs4j.core.packet.DropCounters;
+import io.lvs4j.core.status.LoopCounters;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.packet.Icmpv6Header;
 import io.lvs4j.core.packet.NdpFrames;
 import io.lvs4j.core.packet.NdpMessage;
 import io.lvs4j.core.packet.PacketBuilder;
-import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.lvs4j.transport.epoll.internal.AddressOwner;
+import io.lvs4j.transport.epoll.internal.FrameSender;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,13 +39,19 @@ class NeighbourDiscoveryTest {
 
     private final Arena arena = Arena.ofConfined();
     private final List<byte[]> sent = new ArrayList<>();
-    private final Neighbours neighbours = new Neighbours(8, 1_000_000_000L);
-    private final LoopCounters counters = new LoopCounters(DirectorCounter.values().length);
-    private final DropCounters drops = new DropCounters();
+    private final DestinationTable neighbours = new DestinationTable(8, 1, 1_000_000_000L);
+    private final LoopCounters<DirectorCounter> counters = new LoopCounters<>(DirectorCounter.class);
+    private final LoopCounters<DropReason> drops = new LoopCounters<>(DropReason.class);
     private final FrameParser parser = new FrameParser();
-    private final NeighbourDiscovery ndp = new NeighbourDiscovery(neighbours, counters, drops,
-            (frame, offset, length) -> sent.add(frame.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE)),
-            arena, bytes(DIRECTOR), List.of(bytes(VIP)));
+    private final FrameSender sender =
+            (frame, offset, length) -> sent.add(frame.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE));
+    private final AddressOwner owner = new AddressOwner(DIRECTOR_MAC, sender, counters, arena);
+    private final NeighbourDiscovery ndp = new NeighbourDiscovery(neighbours, owner, counters, drops, sender, arena,
+            bytes(DIRECTOR));
+
+    {
+        owner.own(new int[0], List.of(bytes(VIP)));
+    }
 
     @AfterEach
     void tearDown() {
@@ -82,7 +89,7 @@ class NeighbourDiscoveryTest {
     }
 
     private long count(DirectorCounter counter) {
-        return counters.get(counter.ordinal());
+        return counters.get(counter);
     }
 
     @Test
@@ -138,8 +145,8 @@ class NeighbourDiscoveryTest {
     }
 
     @Test
-    void shouldSolicitARealServerFromItsOwnAddressAsTheKernelDoes() {
-        int id = neighbours.add6(0x2001_0db8_0000_0000L, 0xBL);
+    void shouldSolicitARealServerFromItsOwnAddressAsTheKernelDoes() throws Exception {
+        int id = neighbours.add(InetAddress.getByName(RS), 0, 0);
         assertTrue(ndp.solicit(id, DIRECTOR_MAC));
         // Byte for byte what the Linux kernel of 2001:db8::a (02:00:00:00:00:0a) sends for 2001:db8::b.
         assertEquals("3333ff00000b" + "02000000000a" + "86dd" + "60000000" + "0020" + "3a" + "ff"
@@ -150,18 +157,18 @@ class NeighbourDiscoveryTest {
     }
 
     @Test
-    void shouldNotSolicitWithoutAnOwnAddress() {
-        NeighbourDiscovery anonymous = new NeighbourDiscovery(neighbours, counters, drops,
-                (frame, offset, length) -> sent.add(new byte[0]), arena, null, List.of());
-        int id = neighbours.add6(0x2001_0db8_0000_0000L, 0xBL);
+    void shouldNotSolicitWithoutAnOwnAddress() throws Exception {
+        NeighbourDiscovery anonymous = new NeighbourDiscovery(neighbours, owner, counters, drops,
+                (frame, offset, length) -> sent.add(new byte[0]), arena, null);
+        int id = neighbours.add(InetAddress.getByName(RS), 0, 0);
         assertFalse(anonymous.solicit(id, DIRECTOR_MAC));
         assertEquals(List.of(), sent);
     }
 
     @Test
-    void shouldLearnARealServerFromItsAdvertisementAndFromItsSolicitation() {
-        int v4 = neighbours.add(0);
-        int id = neighbours.add6(0x2001_0db8_0000_0000L, 0xBL);
+    void shouldLearnARealServerFromItsAdvertisementAndFromItsSolicitation() throws Exception {
+        int v4 = neighbours.add(InetAddress.getByName("0.0.0.0"), 0, 0);
+        int id = neighbours.add(InetAddress.getByName(RS), 0, 0);
         byte[] na = frame(RS_MAC, DIRECTOR_MAC, RS, DIRECTOR, Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,
                 NdpMessage.FLAG_SOLICITED | NdpMessage.FLAG_OVERRIDE, RS, 255, NdpMessage.OPTION_TARGET_LINK_LAYER,
                 RS_MAC);
@@ -215,7 +222,7 @@ class NeighbourDiscoveryTest {
 
     @Test
     void shouldAnnounceEveryOwnedAddressToAllNodes() {
-        ndp.announce(DIRECTOR_MAC);
+        owner.announce();
         assertEquals(1, sent.size());
         assertEquals("333300000001", HexFormat.of().formatHex(sent.get(0)).substring(0, 12));
         assertEquals(1, count(DirectorCounter.UNSOLICITED_ADVERTISEMENTS));
@@ -223,8 +230,8 @@ class NeighbourDiscoveryTest {
 
     @Test
     void shouldKeepTheFamiliesOfDestinationsApart() throws Exception {
-        int v4 = neighbours.add(InetAddress.getByName("198.18.0.13"));
-        int v6 = neighbours.add(InetAddress.getByName(RS));
+        int v4 = neighbours.add(InetAddress.getByName("198.18.0.13"), 0, 0);
+        int v6 = neighbours.add(InetAddress.getByName(RS), 0, 0);
         assertFalse(neighbours.ipv6(v4));
         assertTrue(neighbours.ipv6(v6));
         assertTrue(neighbours.is(v6, InetAddress.getByName(RS)));

@@ -57,7 +57,7 @@ class PacketDirectorIpv6Test {
     private final FrameParser parser = new FrameParser();
     private MultiThreadIoEventLoopGroup unusedLoops;
     private PacketDirector director;
-    private PacketDirector.LoopPath path;
+    private DataPath path;
     private VirtualService vs;
 
     @BeforeEach
@@ -91,7 +91,7 @@ class PacketDirectorIpv6Test {
         return feed(path, frame);
     }
 
-    private boolean feed(PacketDirector.LoopPath to, byte[] frame) {
+    private boolean feed(DataPath to, byte[] frame) {
         MemorySegment segment = arena.allocate(frame.length + 16);
         MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 16, frame.length);
         boolean forward = to.onFrame(segment, 16, frame.length);
@@ -295,12 +295,12 @@ class PacketDirectorIpv6Test {
 
     @Test
     void shouldRequireAnIpv6OwnAddress() throws Exception {
-        PacketDirector.Builder noAddress = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+        PacketDirectorBuilder noAddress = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
                 .directorAddress(InetAddress.getByName("198.18.0.12")).virtualService(vs);
         assertThrows(IllegalStateException.class, noAddress::build);
         assertThrows(IllegalArgumentException.class,
                 () -> PacketDirector.builder().directorAddress(InetAddress.getByName(DIRECTOR)));
-        PacketDirector.Builder noLocal6 = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
+        PacketDirectorBuilder noLocal6 = PacketDirector.builder().interfaceName("eth0").loops(unusedLoops)
                 .directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR)).virtualService(vs, Forwarding.fullNat())
                 .localAddresses(InetAddress.getByName("198.18.0.254"));
         assertThrows(IllegalStateException.class, noLocal6::build, "IPv6 full-NAT needs an IPv6 local address");
@@ -316,7 +316,7 @@ class PacketDirectorIpv6Test {
                 .directorAddress6((Inet6Address) InetAddress.getByName(DIRECTOR))
                 .virtualService(web, Forwarding.masquerade()).connectionCapacity(1024).build();
         nat.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName(DIRECTOR));
-        PacketDirector.LoopPath loop = nat.newPath((frame, offset, length) -> true);
+        DataPath loop = nat.newPath((frame, offset, length) -> true);
         try {
             loop.tick();
             feed(loop, ndp(RS1_MAC, DIRECTOR_MAC, RS1, DIRECTOR, Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,

@@ -55,7 +55,7 @@ class TunnelForwarderTest {
     private final FrameParser parser = new FrameParser(true);
     private MultiThreadIoEventLoopGroup unusedLoops;
     private PacketDirector director;
-    private PacketDirector.LoopPath path;
+    private DataPath path;
 
     private void start(Forwarding forwarding) throws Exception {
         VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,

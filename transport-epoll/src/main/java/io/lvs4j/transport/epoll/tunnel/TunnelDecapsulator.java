@@ -2,7 +2,7 @@ package io.lvs4j.transport.epoll.tunnel;
 
 import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.Libc;
-import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.lvs4j.core.status.LoopCounters;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
@@ -107,7 +107,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
     private final Set<StandardProtocolFamily> families;
     private final String tunName;
     private final int receiveBuffer;
-    private final LoopCounters counters = new LoopCounters(COUNTERS.length);
+    private final LoopCounters<DecapCounter> counters = new LoopCounters<>(DecapCounter.class);
     private final Decapsulation decapsulation = new Decapsulation();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState;
@@ -268,14 +268,14 @@ public final class TunnelDecapsulator implements AutoCloseable {
      * @return its value
      */
     public long counter(DecapCounter counter) {
-        return counters.get(counter.ordinal());
+        return counters.get(counter);
     }
 
     /** @return every counter, in the enum's order */
     public Map<DecapCounter, Long> counters() {
         Map<DecapCounter, Long> map = new EnumMap<>(DecapCounter.class);
         for (DecapCounter c : COUNTERS) {
-            map.put(c, counters.get(c.ordinal()));
+            map.put(c, counters.get(c));
         }
         return map;
     }
@@ -285,7 +285,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
         long sum = 0;
         for (DecapCounter c : COUNTERS) {
             if (c.name().startsWith("DROP_")) {
-                sum += counters.get(c.ordinal());
+                sum += counters.get(c);
             }
         }
         return sum;
@@ -329,7 +329,7 @@ public final class TunnelDecapsulator implements AutoCloseable {
             if (n <= 0) {
                 int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
                 if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
-                    counters.increment(DecapCounter.RECEIVE_ERRORS.ordinal());
+                    counters.increment(DecapCounter.RECEIVE_ERRORS);
                 }
                 return;
             }
@@ -337,8 +337,8 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 long m = i * Structs.MMSGHDR.byteSize();
                 int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
                 int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
-                counters.increment(DecapCounter.RECEIVED.ordinal());
-                counters.add(DecapCounter.RECEIVED_BYTES.ordinal(), length);
+                counters.increment(DecapCounter.RECEIVED);
+                counters.add(DecapCounter.RECEIVED_BYTES, length);
                 DecapCounter result;
                 if ((flags & Libc.MSG_TRUNC) != 0) {
                     result = DecapCounter.DROP_TRUNCATED;
@@ -349,11 +349,11 @@ public final class TunnelDecapsulator implements AutoCloseable {
                 }
                 if (result == DecapCounter.DECAPSULATED) {
                     if (decapsulation.checksumCompleted()) {
-                        counters.increment(DecapCounter.CHECKSUMS_COMPLETED.ordinal());
+                        counters.increment(DecapCounter.CHECKSUMS_COMPLETED);
                     }
                     inject(decapsulation.innerOffset(), decapsulation.innerLength());
                 } else {
-                    counters.increment(result.ordinal());
+                    counters.increment(result);
                 }
             }
             if (n < BATCH) {
@@ -376,15 +376,15 @@ public final class TunnelDecapsulator implements AutoCloseable {
         for (int attempt = 0; attempt < 3; attempt++) {
             long written = TunFd.write(callState, tunFd, address, length);
             if (written == length) {
-                counters.increment(DecapCounter.DECAPSULATED.ordinal());
-                counters.add(DecapCounter.DECAPSULATED_BYTES.ordinal(), length);
+                counters.increment(DecapCounter.DECAPSULATED);
+                counters.add(DecapCounter.DECAPSULATED_BYTES, length);
                 return;
             }
             if (written >= 0 || Libc.errno(callState) != Libc.EINTR) {
                 break;
             }
         }
-        counters.increment(DecapCounter.DROP_TUN_WRITE.ordinal());
+        counters.increment(DecapCounter.DROP_TUN_WRITE);
     }
 
     private void discardTun(int fd) {
@@ -393,11 +393,11 @@ public final class TunnelDecapsulator implements AutoCloseable {
             if (n < 0) {
                 int errno = Libc.errno(callState);
                 if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
-                    counters.increment(DecapCounter.RECEIVE_ERRORS.ordinal());
+                    counters.increment(DecapCounter.RECEIVE_ERRORS);
                 }
                 return;
             }
-            counters.increment(DecapCounter.TUN_DISCARDED.ordinal());
+            counters.increment(DecapCounter.TUN_DISCARDED);
         }
     }
 

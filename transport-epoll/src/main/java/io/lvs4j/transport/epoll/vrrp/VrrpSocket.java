@@ -4,7 +4,8 @@ import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.transport.epoll.RawSockets;
 import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.Libc;
-import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.lvs4j.core.status.LoopCounters;
+import io.lvs4j.transport.epoll.internal.SocketCounter;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
@@ -73,11 +74,6 @@ public final class VrrpSocket implements AutoCloseable {
     private static final int BATCH = 8;
     private static final int ROUNDS = 16;
 
-    static final int RX_PACKETS = 0;
-    static final int RX_ERRORS = 1;
-    static final int RX_TRUNCATED = 2;
-    static final int TX_PACKETS = 3;
-    static final int TX_ERRORS = 4;
 
     private final IoEventLoop loop;
     private final LinkInfo link;
@@ -88,7 +84,7 @@ public final class VrrpSocket implements AutoCloseable {
     private final MemorySegment rxBuffer;
     private final MemorySegment rxVec;
     private final MemorySegment destination;
-    private final LoopCounters counters = new LoopCounters(5);
+    private final LoopCounters<SocketCounter> counters = new LoopCounters<>(SocketCounter.class);
     private final EpollDescriptor descriptor;
 
     private VrrpSocket(IoEventLoop loop, LinkInfo link, int fd, Handler handler) {
@@ -183,7 +179,7 @@ public final class VrrpSocket implements AutoCloseable {
      */
     public boolean send(MemorySegment packet, long offset, int length, byte[] to) {
         if (descriptor.released()) {
-            counters.increment(TX_ERRORS);
+            counters.increment(SocketCounter.TX_ERRORS);
             return false;
         }
         destination.fill((byte) 0);
@@ -191,10 +187,10 @@ public final class VrrpSocket implements AutoCloseable {
         MemorySegment.copy(to, 0, destination, ValueLayout.JAVA_BYTE, 4, 4);
         MemorySegment data = offset == 0 ? packet : packet.asSlice(offset);
         if (PacketSocketFd.sendTo(callState, fd, data, length, destination, SOCKADDR_IN_SIZE)) {
-            counters.increment(TX_PACKETS);
+            counters.increment(SocketCounter.TX_PACKETS);
             return true;
         }
-        counters.increment(TX_ERRORS);
+        counters.increment(SocketCounter.TX_ERRORS);
         return false;
     }
 
@@ -212,22 +208,22 @@ public final class VrrpSocket implements AutoCloseable {
 
     /** @return packets received */
     public long receivedPackets() {
-        return counters.get(RX_PACKETS);
+        return counters.get(SocketCounter.RX_PACKETS);
     }
 
     /** @return packets sent */
     public long sentPackets() {
-        return counters.get(TX_PACKETS);
+        return counters.get(SocketCounter.TX_PACKETS);
     }
 
     /** @return sends that failed (link down, no route, closed) */
     public long sendErrors() {
-        return counters.get(TX_ERRORS);
+        return counters.get(SocketCounter.TX_ERRORS);
     }
 
     /** @return receive errors and packets longer than a receive slot */
     public long receiveErrors() {
-        return counters.get(RX_ERRORS) + counters.get(RX_TRUNCATED);
+        return counters.get(SocketCounter.RX_ERRORS) + counters.get(SocketCounter.RX_TRUNCATED);
     }
 
     private void drain() {
@@ -236,7 +232,7 @@ public final class VrrpSocket implements AutoCloseable {
             if (n <= 0) {
                 int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
                 if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
-                    counters.increment(RX_ERRORS);
+                    counters.increment(SocketCounter.RX_ERRORS);
                 }
                 return;
             }
@@ -245,14 +241,14 @@ public final class VrrpSocket implements AutoCloseable {
                 int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
                 int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
                 if ((flags & Libc.MSG_TRUNC) != 0) {
-                    counters.increment(RX_TRUNCATED);
+                    counters.increment(SocketCounter.RX_TRUNCATED);
                     continue;
                 }
-                counters.increment(RX_PACKETS);
+                counters.increment(SocketCounter.RX_PACKETS);
                 try {
                     handler.onPacket(rxBuffer, (long) i * SLOT, length);
                 } catch (RuntimeException e) {
-                    counters.increment(RX_ERRORS);
+                    counters.increment(SocketCounter.RX_ERRORS);
                     LOG.warn("VRRP packet handler failed on {}", link.name(), e);
                 }
             }

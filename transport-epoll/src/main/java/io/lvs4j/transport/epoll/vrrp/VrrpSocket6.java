@@ -4,7 +4,8 @@ import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.transport.epoll.RawSockets;
 import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.Libc;
-import io.lvs4j.transport.epoll.internal.LoopCounters;
+import io.lvs4j.core.status.LoopCounters;
+import io.lvs4j.transport.epoll.internal.SocketCounter;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
 import io.lvs4j.transport.epoll.internal.PacketSocketFd;
 import io.lvs4j.transport.epoll.internal.Structs;
@@ -86,10 +87,6 @@ public final class VrrpSocket6 implements AutoCloseable {
     private static final int SLOT = 2048;
     private static final int BATCH = 8;
 
-    private static final int RX_PACKETS = 0;
-    private static final int RX_ERRORS = 1;
-    private static final int TX_PACKETS = 2;
-    private static final int TX_ERRORS = 3;
 
     private final IoEventLoop loop;
     private final LinkInfo link;
@@ -104,7 +101,7 @@ public final class VrrpSocket6 implements AutoCloseable {
     private final MemorySegment destination;
     private final byte[] source = new byte[16];
     private final byte[] target = new byte[16];
-    private final LoopCounters counters = new LoopCounters(4);
+    private final LoopCounters<SocketCounter> counters = new LoopCounters<>(SocketCounter.class);
     private final EpollDescriptor descriptor;
 
     private VrrpSocket6(IoEventLoop loop, LinkInfo link, int fd, Handler handler) {
@@ -214,32 +211,32 @@ public final class VrrpSocket6 implements AutoCloseable {
      */
     public boolean send(MemorySegment message, long offset, int length, byte[] to) {
         if (descriptor.released()) {
-            counters.increment(TX_ERRORS);
+            counters.increment(SocketCounter.TX_ERRORS);
             return false;
         }
         sockaddr(destination, to, link.index());
         MemorySegment data = offset == 0 ? message : message.asSlice(offset);
         if (PacketSocketFd.sendTo(callState, fd, data, length, destination, SOCKADDR_IN6_SIZE)) {
-            counters.increment(TX_PACKETS);
+            counters.increment(SocketCounter.TX_PACKETS);
             return true;
         }
-        counters.increment(TX_ERRORS);
+        counters.increment(SocketCounter.TX_ERRORS);
         return false;
     }
 
     /** @return messages received */
     public long receivedPackets() {
-        return counters.get(RX_PACKETS);
+        return counters.get(SocketCounter.RX_PACKETS);
     }
 
     /** @return messages sent */
     public long sentPackets() {
-        return counters.get(TX_PACKETS);
+        return counters.get(SocketCounter.TX_PACKETS);
     }
 
     /** @return sends that failed */
     public long sendErrors() {
-        return counters.get(TX_ERRORS);
+        return counters.get(SocketCounter.TX_ERRORS);
     }
 
     private void drain() {
@@ -253,7 +250,7 @@ public final class VrrpSocket6 implements AutoCloseable {
             if (n <= 0) {
                 int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
                 if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
-                    counters.increment(RX_ERRORS);
+                    counters.increment(SocketCounter.RX_ERRORS);
                 }
                 return;
             }
@@ -271,7 +268,7 @@ public final class VrrpSocket6 implements AutoCloseable {
         int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
         int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
         if ((flags & Libc.MSG_TRUNC) != 0) {
-            counters.increment(RX_ERRORS);
+            counters.increment(SocketCounter.RX_ERRORS);
             return;
         }
         MemorySegment.copy(rxNames, ValueLayout.JAVA_BYTE, (long) i * SOCKADDR_IN6_SIZE + 8, source, 0, 16);
@@ -296,14 +293,14 @@ public final class VrrpSocket6 implements AutoCloseable {
             at += (cmsgLength + 7) & ~7L;
         }
         if (hopLimit < 0 || !haveDestination) {
-            counters.increment(RX_ERRORS);
+            counters.increment(SocketCounter.RX_ERRORS);
             return;
         }
-        counters.increment(RX_PACKETS);
+        counters.increment(SocketCounter.RX_PACKETS);
         try {
             handler.onMessage(rxBuffer, (long) i * SLOT, length, hopLimit, source, target);
         } catch (RuntimeException e) {
-            counters.increment(RX_ERRORS);
+            counters.increment(SocketCounter.RX_ERRORS);
             LOG.warn("VRRP IPv6 message handler failed on {}", link.name(), e);
         }
     }

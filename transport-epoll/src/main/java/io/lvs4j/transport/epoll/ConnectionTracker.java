@@ -1,0 +1,148 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.PacketDirection;
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.NetworkOrder;
+import io.lvs4j.core.sched.Destination;
+import io.lvs4j.core.sched.FlowKey;
+import io.lvs4j.core.status.LoopCounters;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Finds or makes the connection of a client's frame to a virtual service on one loop, as IPVS's
+ * {@code ip_vs_in} does: a hit advances the connection's state; a SYN on a tuple whose
+ * connection is closing ends it and starts a new one ({@code conn_reuse_mode} 1); a miss
+ * schedules a new connection (a TCP segment other than a SYN makes none), first by the client's
+ * persistence template, else by the service's scheduler, whose pick may become a new template;
+ * the service's forwarder inserts the entry.
+ *
+ * <p>Not thread-safe: its loop only; allocation-free.
+ */
+final class ConnectionTracker {
+
+    /** IPVS's default {@code conn_reuse_mode}: a SYN may reuse a tuple in TIME_WAIT or CLOSE. */
+    private static final int CONN_REUSE_MODE = 1;
+
+    private final DestinationTable destinations;
+    private final LoopCounters<DirectorCounter> counters;
+    private final LoopCounters<DropReason> drops;
+    private final TrafficCounters traffic;
+    private final FlowKey flow = new FlowKey();
+    private final MemorySegment serverAddress;
+
+    ConnectionTracker(DestinationTable destinations, LoopCounters<DirectorCounter> counters,
+            LoopCounters<DropReason> drops, TrafficCounters traffic, Arena arena) {
+        this.destinations = destinations;
+        this.counters = counters;
+        this.drops = drops;
+        this.traffic = traffic;
+        this.serverAddress = arena.allocate(16, 8);
+    }
+
+    /**
+     * Follows the parsed client frame's connection.
+     *
+     * @param parser the parser, positioned on a client's frame to the service
+     * @param table the connection table of the frame's family
+     * @param service the service
+     * @param serviceIndex its index, which the destination table knows it by
+     * @param forwarder the service's forwarder, which inserts new entries
+     * @return the entry, or {@link ConnectionTable#MISS} if the frame is dropped (counted)
+     */
+    int track(FrameParser parser, ConnectionTable table, VirtualService service, int serviceIndex,
+            Forwarder forwarder) {
+        int protocol = parser.protocol();
+        boolean tcp = protocol == Protocol.TCP.number();
+        int flags = parser.tcpFlags();
+        int entry = parser.ipVersion() == 4
+                ? table.lookup(protocol, parser.ipv4().source(), parser.sourcePort(), parser.ipv4().destination(),
+                        parser.destinationPort())
+                : table.lookup(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
+                        parser.destinationAddressOffset(), parser.destinationPort());
+        if (entry != ConnectionTable.MISS && tcp && (flags & 0x12) == 0x02
+                && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
+            entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
+        }
+        if (entry == ConnectionTable.MISS) {
+            if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
+                counters.increment(DirectorCounter.DROP_NO_CONNECTION);
+                return ConnectionTable.MISS;
+            }
+            entry = connect(parser, table, service, serviceIndex, forwarder);
+            if (entry == ConnectionTable.MISS) {
+                return ConnectionTable.MISS;
+            }
+        }
+        if (tcp) {
+            table.onTcpPacket(entry, PacketDirection.INPUT, flags);
+        } else {
+            table.onPacket(entry);
+        }
+        return entry;
+    }
+
+    /** Schedules a new connection (templates first); {@link ConnectionTable#MISS} if dropped (counted). */
+    private int connect(FrameParser parser, ConnectionTable table, VirtualService service, int serviceIndex,
+            Forwarder forwarder) {
+        int protocol = parser.protocol();
+        int port = parser.destinationPort();
+        int persistence = service.persistenceSeconds();
+        int template = ConnectionTable.MISS;
+        int id;
+        if (persistence > 0) {
+            template = table.lookupTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
+                    service.persistenceGranularity(), parser.destinationAddressOffset(), port);
+        }
+        if (template != ConnectionTable.MISS) {
+            id = table.destination(template);
+        } else {
+            Destination d = service.pick(flowKey(parser));
+            id = d == null ? -1 : destinations.id(serviceIndex, d.counters());
+            if (id < 0) {
+                counters.increment(DirectorCounter.DROP_NO_DESTINATION);
+                return ConnectionTable.MISS;
+            }
+            if (persistence > 0) {
+                destinations.address(id, serverAddress);
+                template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
+                        service.persistenceGranularity(), parser.destinationAddressOffset(), port,
+                        serverAddress, 0, destinations.port(id), id, persistence);
+                if (template == ConnectionTable.MISS) {
+                    drops.increment(DropReason.CONNECTION_TABLE_FULL);
+                    return ConnectionTable.MISS;
+                }
+            }
+        }
+        int entry = forwarder.connect(parser, table, id, template);
+        if (entry < 0) {
+            if (entry == ConnectionTable.MISS) {
+                drops.increment(DropReason.CONNECTION_TABLE_FULL);
+            }
+            return ConnectionTable.MISS; // Forwarder.NO_LOCAL_PORT was counted
+        }
+        counters.increment(DirectorCounter.NEW_CONNECTIONS);
+        traffic.connection(id);
+        return entry;
+    }
+
+    /** @return the scheduler's key of the parsed frame's flow, either family */
+    private FlowKey flowKey(FrameParser parser) {
+        int protocol = parser.protocol();
+        if (parser.ipVersion() == 4) {
+            return flow.ipv4(protocol, parser.ipv4().source(), parser.sourcePort(), parser.ipv4().destination(),
+                    parser.destinationPort());
+        }
+        MemorySegment f = parser.segment();
+        long client = parser.sourceAddressOffset();
+        long vip = parser.destinationAddressOffset();
+        return flow.ipv6(protocol, f.get(NetworkOrder.U64, client), f.get(NetworkOrder.U64, client + 8),
+                parser.sourcePort(), f.get(NetworkOrder.U64, vip), f.get(NetworkOrder.U64, vip + 8),
+                parser.destinationPort());
+    }
+}

@@ -1,0 +1,308 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.ForwardingMethod;
+import io.lvs4j.core.model.Protocol;
+import io.lvs4j.core.packet.ArpPacket;
+import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.Ipv6Header;
+import io.lvs4j.core.status.LoopCounters;
+import io.lvs4j.transport.epoll.internal.AddressOwner;
+import io.lvs4j.transport.epoll.internal.FrameSender;
+import io.netty.channel.IoEventLoop;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * The data path of one loop of a {@link PacketDirector}: parses each frame, asks the
+ * {@link FrameClassifier} what it is, and hands it on: ARP and Neighbor Discovery to the
+ * loop's {@link AddressOwner} and the {@link DestinationTable}'s MACs, a client's frame to the
+ * {@link ConnectionTracker} and then to the {@link Forwarder} of its service's method, a real
+ * server's reply or an ICMP error about a connection to the forwarder that owns it. It counts
+ * every drop by reason, every event in {@link DirectorCounter}, and each destination's traffic.
+ * It owns the loop's connection tables (one per address family) and its memory.
+ *
+ * <p>Not thread-safe: its loop only, but for the counters' reads; allocation-free per frame.
+ */
+final class DataPath {
+
+    private final Publication publication;
+    private final DestinationTable destinations;
+    private final PacketDirectorBuilder settings;
+    private final LinkInfo link;
+    private final FrameParser parser = new FrameParser();
+    private final FrameClassifier classifier = new FrameClassifier();
+    private final PlainFrame plain = new PlainFrame();
+    private final LoopCounters<DropReason> drops = new LoopCounters<>(DropReason.class);
+    private final LoopCounters<DirectorCounter> counters = new LoopCounters<>(DirectorCounter.class);
+    private final TrafficCounters traffic;
+    private final Arena arena = Arena.ofShared();
+    private final LoopContext context;
+    private final AddressOwner owner;
+    private final NeighbourDiscovery ndp;
+    private final ConnectionTracker tracker;
+    private final ConnectionTable table;
+    /** The IPv6 connections, {@code null} without an IPv6 virtual service. */
+    private final ConnectionTable table6;
+    private final FullNatForwarder fullNat4;
+    private final FullNatForwarder fullNat6;
+    private final NatForwarder nat;
+    private final Forwarder[] forwarders4 = new Forwarder[ForwardingMethod.values().length];
+    private final Forwarder[] forwarders6 = new Forwarder[ForwardingMethod.values().length];
+    private IoEventLoop loop;
+    private boolean released;
+
+    /**
+     * Makes the data path of one loop.
+     *
+     * @param publication the services and the serving switch, as the control plane publishes them
+     * @param destinations the destinations, shared by the loops
+     * @param settings the director's settings
+     * @param link the interface
+     * @param directorAddress the director's own IPv4 address, 0 if none
+     * @param sender where the loop's own frames go
+     * @param index this loop's index in the fanout group
+     * @param loops the number of loops
+     */
+    DataPath(Publication publication, DestinationTable destinations, PacketDirectorBuilder settings, LinkInfo link,
+            int directorAddress, FrameSender sender, int index, int loops) {
+        this.publication = publication;
+        this.destinations = destinations;
+        this.settings = settings;
+        this.link = link;
+        ServiceTable services = publication.services();
+        int capacity = settings.connectionCapacity;
+        traffic = new TrafficCounters(destinations.capacity());
+        context = new LoopContext(link, sender, counters, destinations, directorAddress, arena, System.nanoTime());
+        owner = new AddressOwner(link.mac(), sender, counters, arena);
+        owner.own(services.owned4(), services.owned6());
+        byte[] self6 = settings.directorAddress6 == null ? null : settings.directorAddress6.getAddress();
+        ndp = new NeighbourDiscovery(destinations, owner, counters, drops, sender, arena, self6);
+        tracker = new ConnectionTracker(destinations, counters, drops, traffic, arena);
+        FullNatForwarder.LocalPortRange ports = new FullNatForwarder.LocalPortRange(settings.firstLocalPort,
+                settings.lastLocalPort);
+        fullNat4 = services.fullNat4() ? new FullNatForwarder(context, arena, capacity, services.locals4(),
+                List.of(), ports, index % loops, loops) : null;
+        fullNat6 = services.fullNat6() ? new FullNatForwarder(context, arena, capacity, new int[0],
+                services.locals6(), ports, index % loops, loops) : null;
+        table = tableBuilder(false, fullNat4).build();
+        table6 = services.vips6().isEmpty() ? null : tableBuilder(true, fullNat6).build();
+        nat = services.seesReplies() ? new NatForwarder(context, arena, capacity, table6 == null ? 0 : capacity) : null;
+        Forwarder dr = new DirectRouteForwarder(context);
+        Forwarder tunnel = new TunnelForwarder(context, arena, index << 12, self6);
+        for (Forwarder[] byMethod : new Forwarder[][] {forwarders4, forwarders6}) {
+            byMethod[ForwardingMethod.DIRECT_ROUTE.ordinal()] = dr;
+            byMethod[ForwardingMethod.TUNNEL.ordinal()] = tunnel;
+            byMethod[ForwardingMethod.MASQUERADE.ordinal()] = nat;
+        }
+        forwarders4[ForwardingMethod.FULL_NAT.ordinal()] = fullNat4;
+        forwarders6[ForwardingMethod.FULL_NAT.ordinal()] = fullNat6;
+    }
+
+    private ConnectionTable.Builder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
+        ConnectionTable.Builder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
+                .registry(destinations.registry()).clock(settings.clock);
+        if (ipv6) {
+            b.ipv6();
+        }
+        if (fullNat != null) {
+            b.fullNat(fullNat::released);
+        }
+        return b;
+    }
+
+    /**
+     * Handles one frame given by its memory alone (no offload state), rewriting it in place
+     * when it is to be forwarded.
+     *
+     * @return {@code true} if the frame is to be sent on as rewritten
+     */
+    boolean onFrame(MemorySegment buffer, long offset, int length) {
+        return onFrame(plain.wrap(buffer, offset, length));
+    }
+
+    /**
+     * Handles one received frame, rewriting it in place when it is to be forwarded.
+     *
+     * @return {@code true} if the frame is to be sent on as rewritten
+     */
+    boolean onFrame(ReceivedFrame frame) {
+        DropReason reason = parser.parse(frame.buffer(), frame.offset(), frame.length());
+        if (reason != DropReason.NONE) {
+            drops.increment(reason);
+            return false;
+        }
+        ServiceTable services = publication.services();
+        boolean active = publication.active();
+        switch (classifier.classify(parser, services, link.mac(), active)) {
+            case ARP -> arp(active);
+            case NEIGHBOUR_DISCOVERY -> ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), active, context.now());
+            case TO_SERVICE -> {
+                return toService(frame, services, classifier.service());
+            }
+            case TO_LOCAL_ADDRESS -> {
+                return fromServer(frame, parser.ipVersion() == 4 ? fullNat4 : fullNat6);
+            }
+            case FROM_SERVER -> {
+                return fromServer(frame, nat);
+            }
+            case ICMP_TO_VIRTUAL_ADDRESS -> {
+                return icmpToVirtualAddress(frame, services);
+            }
+            case FRAGMENT -> counters.increment(DirectorCounter.DROP_FRAGMENT);
+            case NOT_OURS -> counters.increment(DirectorCounter.IGNORED);
+        }
+        return false;
+    }
+
+    private void arp(boolean active) {
+        ArpPacket arp = parser.arp();
+        if (owner.claimed(arp)) {
+            return;
+        }
+        destinations.learn(arp.senderIp(), arp.senderMac(), context.now());
+        if (!active || !owner.answer(arp)) {
+            counters.increment(DirectorCounter.IGNORED);
+        }
+    }
+
+    private boolean toService(ReceivedFrame frame, ServiceTable services, int s) {
+        ConnectionTable connections = table(parser.ipVersion());
+        Forwarding forwarding = services.forwarding(s);
+        Forwarder forwarder = forwarder(forwarding);
+        int entry = tracker.track(parser, connections, services.service(s), s, forwarder);
+        if (entry == ConnectionTable.MISS) {
+            return false;
+        }
+        traffic.in(connections.destination(entry), packetLength());
+        return forwarder.toServer(parser, frame, connections, entry, forwarding);
+    }
+
+    private boolean fromServer(ReceivedFrame frame, Forwarder forwarder) {
+        ConnectionTable connections = table(parser.ipVersion());
+        int entry = forwarder.fromServer(parser, frame, connections);
+        if (entry == ConnectionTable.MISS) {
+            return false;
+        }
+        traffic.out(connections.destination(entry), packetLength());
+        return true;
+    }
+
+    /**
+     * An ICMP error to a virtual address quoting a reply of a connection (virtual address and
+     * port to client, read backwards to find the connection) goes to the forwarder of the
+     * connection's service.
+     */
+    private boolean icmpToVirtualAddress(ReceivedFrame frame, ServiceTable services) {
+        int quoted = parser.quotedProtocol();
+        if (quoted != Protocol.TCP.number() && quoted != Protocol.UDP.number()) {
+            counters.increment(DirectorCounter.IGNORED);
+            return false;
+        }
+        ConnectionTable connections = table(parser.ipVersion());
+        int entry = connections.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
+                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        if (entry == ConnectionTable.MISS) {
+            counters.increment(DirectorCounter.IGNORED);
+            return false;
+        }
+        int id = connections.destination(entry);
+        Forwarding forwarding = services.forwarding(destinations.service(id));
+        traffic.in(id, packetLength());
+        return forwarder(forwarding).icmpToServer(parser, frame, connections, entry, forwarding);
+    }
+
+    private Forwarder forwarder(Forwarding forwarding) {
+        return (parser.ipVersion() == 4 ? forwarders4 : forwarders6)[forwarding.method().ordinal()];
+    }
+
+    /** @return the length of the parsed IP packet, as IPVS counts bytes */
+    private int packetLength() {
+        return parser.ipVersion() == 4 ? parser.ipv4().totalLength()
+                : Ipv6Header.HEADER_LENGTH + parser.ipv6().payloadLength();
+    }
+
+    /** @return the connection table of an IP version ({@code null} for 6 without an IPv6 service) */
+    ConnectionTable table(int ipVersion) {
+        return ipVersion == 6 ? table6 : table;
+    }
+
+    /** Advances the loop's clock and expires due connections: every 100 ms. */
+    void tick() {
+        context.now(System.nanoTime());
+        table.expire();
+        if (table6 != null) {
+            table6.expire();
+        }
+    }
+
+    /** Asks for the MAC of every destination not confirmed within the refresh interval. */
+    void resolve() {
+        long refresh = settings.neighbourRefresh.toNanos();
+        long t = System.nanoTime();
+        for (int id = 0; id < destinations.size(); id++) {
+            if (destinations.fresh(id, t, refresh)) {
+                continue;
+            }
+            if (destinations.ipv6(id)) {
+                ndp.solicit(id, link.mac());
+            } else {
+                owner.request(context.directorAddress(), destinations.address(id));
+                counters.increment(DirectorCounter.ARP_REQUESTS);
+            }
+        }
+    }
+
+    /** Announces the owned addresses (gratuitous ARPs, unsolicited advertisements) while serving. */
+    void gratuitous() {
+        if (publication.active()) {
+            owner.announce();
+        }
+    }
+
+    /** @return the parts of this loop its forwarders share (for tests of a forwarder alone) */
+    LoopContext context() {
+        return context;
+    }
+
+    LoopCounters<DropReason> drops() {
+        return drops;
+    }
+
+    LoopCounters<DirectorCounter> counters() {
+        return counters;
+    }
+
+    TrafficCounters traffic() {
+        return traffic;
+    }
+
+    /** @return full-NAT local ports in use on this loop */
+    long localPortsInUse() {
+        return (fullNat4 == null ? 0 : fullNat4.ports().inUse()) + (fullNat6 == null ? 0 : fullNat6.ports().inUse());
+    }
+
+    IoEventLoop loop() {
+        return loop;
+    }
+
+    void loop(IoEventLoop value) {
+        this.loop = value;
+    }
+
+    /** Frees the tables and the loop's memory; once. */
+    void release() {
+        if (!released) {
+            released = true;
+            table.close();
+            if (table6 != null) {
+                table6.close();
+            }
+            arena.close();
+        }
+    }
+}

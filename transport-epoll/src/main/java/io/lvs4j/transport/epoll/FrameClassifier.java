@@ -1,0 +1,124 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.core.packet.EthernetHeader;
+import io.lvs4j.core.packet.FrameParser;
+import io.lvs4j.core.packet.Icmpv6Header;
+import io.lvs4j.core.packet.Ipv6Header;
+import io.lvs4j.core.packet.NetworkOrder;
+
+/**
+ * Says what a parsed frame is to a director's loop, so that the loop hands it to the right part:
+ * ARP or Neighbor Discovery (to the address owner and the neighbour tables), a client's frame to
+ * a virtual service (to the service's forwarder), a real server's reply to a full-NAT local
+ * address or (NAT) to a client, an ICMP error to a virtual address about a connection's reply,
+ * a fragment to a virtual address (dropped), or none of the director's business (left to the
+ * kernel). Only frames to the director's MAC while it serves its VIPs are forwarded.
+ *
+ * <p>Not thread-safe: one per loop; allocation-free.
+ */
+final class FrameClassifier {
+
+    /** What a frame is. */
+    enum Kind {
+        /** An ARP packet. */
+        ARP,
+        /** A neighbour solicitation or advertisement. */
+        NEIGHBOUR_DISCOVERY,
+        /** A client's frame to a virtual service ({@link #service()}). */
+        TO_SERVICE,
+        /** A frame to a full-NAT local address: a real server's reply or an ICMP error. */
+        TO_LOCAL_ADDRESS,
+        /** An ICMP or ICMPv6 error to a virtual address, about a reply of a connection. */
+        ICMP_TO_VIRTUAL_ADDRESS,
+        /** A frame to the director for no address of its own: a NAT real server's reply or error. */
+        FROM_SERVER,
+        /** A fragment (or a packet without ports) to a virtual address: dropped. */
+        FRAGMENT,
+        /** Not the director's business. */
+        NOT_OURS
+    }
+
+    private int service = -1;
+
+    /**
+     * Classifies a frame the parser accepted.
+     *
+     * @param parser the parser, positioned on the frame
+     * @param services the services now
+     * @param linkMac the director's MAC
+     * @param active whether the director serves its VIPs now
+     * @return the kind; for {@link Kind#TO_SERVICE} the service is {@link #service()}
+     */
+    Kind classify(FrameParser parser, ServiceTable services, long linkMac, boolean active) {
+        service = -1;
+        if (parser.etherType() == EthernetHeader.TYPE_ARP) {
+            return Kind.ARP;
+        }
+        if (parser.ipVersion() == 4) {
+            return ipv4(parser, services, active && parser.ethernet().destination() == linkMac);
+        }
+        if (parser.ipVersion() == 6) {
+            if (neighbourDiscovery(parser)) {
+                return Kind.NEIGHBOUR_DISCOVERY;
+            }
+            return services.vips6().isEmpty() ? Kind.NOT_OURS
+                    : ipv6(parser, services, active && parser.ethernet().destination() == linkMac);
+        }
+        return Kind.NOT_OURS;
+    }
+
+    /** @return the service of the last frame classified {@link Kind#TO_SERVICE}, else -1 */
+    int service() {
+        return service;
+    }
+
+    private Kind ipv4(FrameParser parser, ServiceTable services, boolean toUs) {
+        int address = parser.ipv4().destination();
+        if (toUs) {
+            service = services.find(parser.protocol(), address, parser.destinationPort());
+            if (service >= 0) {
+                return parser.fragment() || !parser.hasPorts() ? Kind.FRAGMENT : Kind.TO_SERVICE;
+            }
+            if (services.fullNat4() && services.isLocal(address)) {
+                return Kind.TO_LOCAL_ADDRESS;
+            }
+            if (parser.quotedVersion() == 4 && services.owns(address)) {
+                return Kind.ICMP_TO_VIRTUAL_ADDRESS;
+            }
+            if (services.seesReplies() && !services.owns(address)) {
+                return Kind.FROM_SERVER;
+            }
+        }
+        return parser.fragment() && services.owns(address) ? Kind.FRAGMENT : Kind.NOT_OURS;
+    }
+
+    private Kind ipv6(FrameParser parser, ServiceTable services, boolean toUs) {
+        long address = parser.destinationAddressOffset();
+        boolean owned = services.owns6(parser.segment(), address);
+        if (toUs) {
+            if (services.fullNat6() && services.local6(parser.segment(), address) >= 0) {
+                return Kind.TO_LOCAL_ADDRESS;
+            }
+            if (parser.quotedVersion() == 6 && owned) {
+                return Kind.ICMP_TO_VIRTUAL_ADDRESS;
+            }
+            service = services.find6(parser.protocol(), parser.segment(), address, parser.destinationPort());
+            if (service >= 0) {
+                return parser.fragment() || !parser.hasPorts() ? Kind.FRAGMENT : Kind.TO_SERVICE;
+            }
+            if (services.seesReplies() && !owned) {
+                return Kind.FROM_SERVER;
+            }
+        }
+        return parser.fragment() && owned ? Kind.FRAGMENT : Kind.NOT_OURS;
+    }
+
+    private static boolean neighbourDiscovery(FrameParser parser) {
+        long icmp = parser.l4Offset();
+        if (parser.protocol() != Ipv6Header.NEXT_ICMPV6 || icmp < 0) {
+            return false;
+        }
+        int type = NetworkOrder.u8(parser.segment(), icmp);
+        return type == Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION || type == Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT;
+    }
+}
