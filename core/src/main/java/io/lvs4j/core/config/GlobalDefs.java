@@ -21,14 +21,15 @@ import java.util.Optional;
  * @param scriptUser the user scripts run as when a script names none ({@code script_user})
  * @param enableScriptSecurity refuse scripts that a non-root user could change
  *     ({@code enable_script_security}, default false)
+ * @param lvsTimeouts the connection timeouts ({@code lvs_timeouts}, default IPVS's)
  */
 public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVersion,
         boolean vrrpSkipCheckAdvAddr, boolean vrrpStrict, Optional<String> scriptUser,
-        boolean enableScriptSecurity) {
+        boolean enableScriptSecurity, LvsTimeouts lvsTimeouts) {
 
     /** Keepalived's defaults: no router id (the host name), VRRP version 2. */
     public static final GlobalDefs DEFAULTS = new GlobalDefs(Optional.empty(), GarpConfig.DEFAULTS, 2,
-            false, false, Optional.empty(), false);
+            false, false, Optional.empty(), false, LvsTimeouts.NONE);
 
     /**
      * Checks the values.
@@ -41,6 +42,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         Objects.requireNonNull(garp, "garp");
         Require.range("vrrp_version", vrrpVersion, 2, 3);
         Objects.requireNonNull(scriptUser, "scriptUser");
+        Objects.requireNonNull(lvsTimeouts, "lvsTimeouts");
     }
 
     /**
@@ -61,6 +63,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         private boolean vrrpStrict;
         private Optional<String> scriptUser = Optional.empty();
         private boolean enableScriptSecurity;
+        private LvsTimeouts lvsTimeouts = LvsTimeouts.NONE;
 
         private Builder() {
         }
@@ -143,6 +146,17 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         }
 
         /**
+         * Sets {@code lvs_timeouts}.
+         *
+         * @param value the timeouts
+         * @return this builder
+         */
+        public Builder lvsTimeouts(LvsTimeouts value) {
+            lvsTimeouts = Objects.requireNonNull(value, "lvsTimeouts");
+            return this;
+        }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
@@ -150,7 +164,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
          */
         public GlobalDefs build() {
             return new GlobalDefs(routerId, garp, vrrpVersion, vrrpSkipCheckAdvAddr, vrrpStrict,
-                    scriptUser, enableScriptSecurity);
+                    scriptUser, enableScriptSecurity, lvsTimeouts);
         }
     }
 }

@@ -3,8 +3,12 @@ package io.lvs4j.core.config.internal;
 import io.lvs4j.core.config.ConfigException;
 import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.GlobalDefs;
+import io.lvs4j.core.config.LvsTimeouts;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Reads {@code global_defs} blocks into {@link GlobalDefs}. */
@@ -14,7 +18,7 @@ final class GlobalDefsReader {
             "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_lower_prio_delay",
             "vrrp_garp_lower_prio_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
             "vrrp_min_garp", "vrrp_version", "vrrp_skip_check_adv_addr", "vrrp_strict", "script_user",
-            "enable_script_security");
+            "enable_script_security", "lvs_timeouts");
 
     /** The longest delay keepalived accepts for GARP timers (2^32 microseconds). */
     static final Duration MAX_DELAY = Duration.ofSeconds(4294);
@@ -52,8 +56,29 @@ final class GlobalDefsReader {
                 b.scriptUser(s.args().size() > 1 ? user + ":" + s.args().get(1).text().replaceFirst("^:", "") : user);
             }
             case "enable_script_security" -> b.enableScriptSecurity(Values.optionalBool(s, 0));
+            case "lvs_timeouts" -> b.lvsTimeouts(lvsTimeouts(s));
             default -> Keywords.other(s, "global_defs", Keywords.GLOBAL_DEFS, SUPPORTED, diagnostics);
         }
+    }
+
+    /** Reads {@code lvs_timeouts [tcp N] [tcpfin N] [udp N]}, in any order, at least one. */
+    private static LvsTimeouts lvsTimeouts(Statement s) throws ConfigException {
+        s.noBlock();
+        s.arg(0, "tcp, tcpfin or udp and a number of seconds");
+        Map<String, Duration> values = new HashMap<>();
+        List<Token> args = s.args();
+        for (int i = 0; i < args.size(); i += 2) {
+            Token option = args.get(i);
+            if (!option.is("tcp") && !option.is("tcpfin") && !option.is("udp")) {
+                throw new ConfigException(option.position(), "lvs_timeouts takes tcp, tcpfin or udp, not "
+                        + option.describe());
+            }
+            Token value = s.arg(i + 1, "a number of seconds after " + option.text());
+            values.put(option.text(), Duration.ofSeconds(Values.integer(value, "lvs_timeouts " + option.text(), 1,
+                    LvsTimeouts.MAX.toSeconds())));
+        }
+        return new LvsTimeouts(Optional.ofNullable(values.get("tcp")), Optional.ofNullable(values.get("tcpfin")),
+                Optional.ofNullable(values.get("udp")));
     }
 
     /**
