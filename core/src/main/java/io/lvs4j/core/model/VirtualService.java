@@ -19,7 +19,8 @@ import java.util.Objects;
  * <p>Threading: the methods that change the service are the control plane's; they are
  * synchronized and publish a new immutable {@link DestinationSet} to the scheduler.
  * {@link #pick(FlowKey)} and {@link #destinations()} are lock-free and may be called from any
- * event loop. The {@link ConnectionCounters} of a server are kept after its removal, so that a
+ * event loop (one volatile read of the scheduler, which {@link #scheduler(Scheduler)} may
+ * replace). The {@link ConnectionCounters} of a server are kept after its removal, so that a
  * server removed and added again (as a health check does) finds its live connections counted.
  */
 public final class VirtualService {
@@ -28,7 +29,7 @@ public final class VirtualService {
     private final InetAddress address;
     private final int port;
     private final int addressBits;
-    private final Scheduler scheduler;
+    private volatile Scheduler scheduler;
     private final List<RealServer> servers = new ArrayList<>();
     private final Map<String, ConnectionCounters> counters = new HashMap<>();
     private volatile DestinationSet destinations = DestinationSet.EMPTY;
@@ -168,6 +169,19 @@ public final class VirtualService {
     /** @return the scheduler */
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Replaces the scheduler, as {@code ipvsadm -E -s} does: the new one gets the current real
+     * servers and picks the new connections from now on; existing connections keep their
+     * servers.
+     *
+     * @param next a scheduler used by this service alone
+     */
+    public synchronized void scheduler(Scheduler next) {
+        Objects.requireNonNull(next, "next");
+        next.update(destinations);
+        scheduler = next;
     }
 
     /**
