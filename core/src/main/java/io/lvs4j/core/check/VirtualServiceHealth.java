@@ -5,12 +5,15 @@ import io.lvs4j.core.check.internal.QuorumState;
 import io.lvs4j.core.check.internal.Scripts;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.sched.DestinationSet;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,9 +27,17 @@ import org.slf4j.LoggerFactory;
  * {@code misc_dynamic} weights, swap in the {@code sorry_server} while quorum is lost, and run
  * the notify hooks (Java {@link HealthListener}s and scripts).
  *
- * <p>It manages only the servers it is given; other servers of the service are left alone. A
+ * <p>It manages only the servers it is given; other servers of the service are left alone,
+ * and a server someone else changed (a runtime change, {@code ipvsadm -e}) stays as changed until
+ * its health changes, as keepalived leaves what ipvsadm did. A
  * {@link #reload(ServiceChecks) reload} keeps the checkers (and so the health) of servers whose
- * checks did not change.
+ * checks did not change; {@link #reassert()} then puts the service back as the checks have it.
+ *
+ * <p>It logs in keepalived's words, so that log-based alerts carry over:
+ * {@code TCP_CHECK on service [198.18.0.11]:tcp:80 failed (...).},
+ * {@code Removing service [198.18.0.11]:tcp:80 from VS [198.18.0.10]:tcp:80} ({@code Adding ... to},
+ * or {@code Disabling}/{@code Enabling ... of} with {@code inhibit_on_failure}),
+ * {@code Lost quorum 1-0=1 > 0 for VS [198.18.0.10]:tcp:80}.
  *
  * <p>Threading: safe for use from any thread; state changes are serialised on this object's
  * monitor (control plane only: the packet path reads the service's published snapshot).
@@ -139,6 +150,34 @@ public final class VirtualServiceHealth implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the service hold exactly what these checks put in: the managed servers that are up
+     * (or inhibited) at the weights the checks give, the sorry server as quorum has it, and no
+     * other server. Undoes runtime changes, as a keepalived reload replaces what ipvsadm changed.
+     */
+    public synchronized void reassert() {
+        if (!started || closed) {
+            return;
+        }
+        Map<String, RealServer> present = new HashMap<>();
+        DestinationSet set = service.destinations();
+        for (int i = 0; i < set.size(); i++) {
+            present.put(set.get(i).server().endpoint(), set.get(i).server());
+        }
+        for (RealServer s : present.values()) {
+            if (!members.containsKey(s.endpoint()) && (sorryServer == null || !sorryServer.sameEndpoint(s))) {
+                service.removeRealServer(s.address(), s.port());
+            }
+        }
+        for (Member m : members.values()) {
+            m.applied = present.get(m.spec.server().endpoint());
+        }
+        if (sorryServer != null) {
+            sorryApplied = present.get(sorryServer.endpoint());
+        }
+        syncAll();
+    }
+
     /** @return true while quorum is met (the tracked state a VRRP instance may follow) */
     public synchronized boolean quorumUp() {
         return quorum != null && quorum.up();
@@ -231,15 +270,20 @@ public final class VirtualServiceHealth implements AutoCloseable {
             m.refresh();
             if (m.alive != wasAlive) {
                 RealServer s = m.spec.server().withWeight(m.weight);
+                boolean inhibit = m.spec.inhibitOnFailure();
                 if (m.alive) {
-                    LOG.info("{}: real server {} up", service, s.endpoint());
+                    LOG.info("{} on service {} success.", runner.check().name(), endpoint(s));
+                    LOG.info("{} service {} {} VS {}", inhibit ? "Enabling" : "Adding", endpoint(s),
+                            inhibit ? "of" : "to", endpoint(service));
                     for (HealthListener l : listeners) {
                         safely(() -> l.realServerUp(service, s));
                     }
                     script(m.spec.notifyUp());
                 } else {
                     String reason = result.reason() + " (" + runner.check().name() + ")";
-                    LOG.info("{}: real server {} down: {}", service, s.endpoint(), reason);
+                    LOG.info("{} on service {} failed ({}).", runner.check().name(), endpoint(s), result.reason());
+                    LOG.info("{} service {} {} VS {}", inhibit ? "Disabling" : "Removing", endpoint(s),
+                            inhibit ? "of" : "from", endpoint(service));
                     for (HealthListener l : listeners) {
                         safely(() -> l.realServerDown(service, s, reason));
                     }
@@ -257,8 +301,13 @@ public final class VirtualServiceHealth implements AutoCloseable {
 
     private void quorumNotify(boolean up) {
         long weight = liveWeight();
-        LOG.info("{}: quorum {} (live weight {}, quorum {}, hysteresis {})", service, up ? "gained" : "lost",
-                weight, config.quorum(), config.hysteresis());
+        int q = Math.max(1, config.quorum());
+        int h = config.hysteresis();
+        if (up) {
+            LOG.info("Gained quorum {}+{}={} <= {} for VS {}", q, h, q + h, weight, endpoint(service));
+        } else {
+            LOG.info("Lost quorum {}-{}={} > {} for VS {}", q, h, q - h, weight, endpoint(service));
+        }
         for (HealthListener l : listeners) {
             safely(() -> l.quorumChanged(service, up, weight));
         }
@@ -321,6 +370,21 @@ public final class VirtualServiceHealth implements AutoCloseable {
             }
         }
         return s;
+    }
+
+    /** @return {@code [198.18.0.11]:tcp:80}, as keepalived names a real server */
+    private String endpoint(RealServer server) {
+        return endpoint(server.address().getHostAddress(), server.port());
+    }
+
+    /** @return {@code [198.18.0.10]:tcp:80}, as keepalived names a virtual server */
+    private static String endpoint(VirtualService vs) {
+        return "[" + vs.address().getHostAddress() + "]:" + vs.protocol().name().toLowerCase(Locale.ROOT) + ":"
+                + vs.port();
+    }
+
+    private String endpoint(String host, int port) {
+        return "[" + host + "]:" + service.protocol().name().toLowerCase(Locale.ROOT) + ":" + port;
     }
 
     private void script(List<String> command) {
