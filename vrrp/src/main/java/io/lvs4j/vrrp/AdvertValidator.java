@@ -62,6 +62,12 @@ public final class AdvertValidator {
         return this;
     }
 
+    /** Forgets every VRID (a reconfiguration registers them again); the counters stay. */
+    public void forgetAll() {
+        Arrays.fill(v4, null);
+        Arrays.fill(v6, null);
+    }
+
     /**
      * Checks a whole IPv4 packet (IP header included, as an IPv4 raw socket delivers it).
      *

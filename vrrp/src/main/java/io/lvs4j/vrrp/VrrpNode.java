@@ -1,14 +1,13 @@
 package io.lvs4j.vrrp;
 
-import io.lvs4j.core.config.NotifyScripts;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.vrrp.internal.Instance;
+import io.lvs4j.vrrp.internal.NodeLayout;
 import io.lvs4j.vrrp.internal.NotifyScriptListener;
 import io.lvs4j.vrrp.internal.ScriptTracker;
 import io.lvs4j.vrrp.internal.SyncGroup;
-import io.lvs4j.vrrp.internal.Tracking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +39,10 @@ public final class VrrpNode {
     private final NanoClock clock;
     private final ScriptRunner scriptRunner;
     private final Executor callbackExecutor;
+    private final VrrpPort port;
+    private final List<VrrpListener> userListeners;
+    private final VrrpListener listener;
+    private NotifyScriptListener notify;
     private final Map<String, Instance> instances = new LinkedHashMap<>();
     private final List<SyncGroup> groups = new ArrayList<>();
     private final Map<String, AdvertValidator> validators = new HashMap<>();
@@ -56,97 +59,133 @@ public final class VrrpNode {
         this.clock = b.clock;
         this.scriptRunner = b.scriptRunner;
         this.callbackExecutor = b.callbackExecutor;
-        Map<String, VrrpSyncGroupConfig> groupOf = new HashMap<>();
-        Map<String, NotifyScripts> groupScripts = new HashMap<>();
-        for (VrrpSyncGroupConfig g : b.groups) {
-            for (String m : g.instances()) {
-                if (groupOf.putIfAbsent(m, g) != null) {
-                    throw new IllegalArgumentException("instance " + m + " is in two sync groups");
-                }
-            }
-            Tracking.warn("vrrp_sync_group " + g.name(), g.trackInterfaces(), g.trackScripts(), g.notifyScripts());
-            if (g.instances().size() < 2) {
-                LOG.warn("vrrp_sync_group {} has one instance: it runs on its own, without the group's notify"
-                        + " scripts", g.name());
-            } else if (!g.notifyScripts().equals(NotifyScripts.NONE)) {
-                groupScripts.put(g.name(), g.notifyScripts());
-            }
+        this.port = b.port;
+        NodeLayout layout = NodeLayout.check(b.instances, b.groups, scriptRunner != null);
+        this.userListeners = List.copyOf(b.listeners);
+        this.listener = new Dispatch();
+        notify = layout.notifies() ? new NotifyScriptListener(scriptRunner, layout.instanceScripts(),
+                layout.groupScripts()) : null;
+        for (VrrpInstanceConfig c : layout.instances()) {
+            instances.put(c.name(), new Instance(c, layout.tracking().get(c.name()), clock, port, listener));
         }
-        Map<String, NotifyScripts> instanceScripts = new HashMap<>();
-        Map<String, Tracking> tracking = new HashMap<>();
-        for (VrrpInstanceConfig c : b.instances) {
-            Tracking.warn("vrrp_instance " + c.name(), c.trackInterfaces(), c.trackScripts(), c.notifyScripts());
-            tracking.put(c.name(), Tracking.of(c, groupOf.get(c.name())));
-            if (!c.notifyScripts().equals(NotifyScripts.NONE)) {
-                instanceScripts.put(c.name(), c.notifyScripts());
-            }
-        }
-        boolean needsRunner = !instanceScripts.isEmpty() || !groupScripts.isEmpty()
-                || tracking.values().stream().anyMatch(t -> !t.scripts().isEmpty());
-        if (needsRunner && scriptRunner == null) {
-            throw new IllegalArgumentException("scripts configured but no script runner");
-        }
-        List<VrrpListener> listeners = new ArrayList<>(b.listeners);
-        if (!instanceScripts.isEmpty() || !groupScripts.isEmpty()) {
-            listeners.add(new NotifyScriptListener(scriptRunner, instanceScripts, groupScripts));
-        }
-        VrrpListener listener = fanOut(listeners);
-        for (VrrpInstanceConfig c : b.instances) {
-            Instance inst = new Instance(c, tracking.get(c.name()), clock, b.port, listener);
-            if (instances.putIfAbsent(c.name(), inst) != null) {
-                throw new IllegalArgumentException("duplicate instance " + c.name());
-            }
-            int vrid = c.virtualRouterId();
+        index(layout);
+    }
+
+    /** Rebuilds the VRID tables, the validators' expectations and the sync groups from the instances. */
+    private void index(NodeLayout layout) {
+        v4.clear();
+        v6.clear();
+        for (Instance inst : instances.values()) {
+            VrrpInstanceConfig c = inst.config();
             Instance[] table = (inst.primary().length == 4 ? v4 : v6)
                     .computeIfAbsent(c.interfaceName(), k -> new Instance[256]);
-            if (table[vrid] != null) {
-                throw new IllegalArgumentException("vrid " + vrid + " used twice on " + c.interfaceName());
-            }
-            table[vrid] = inst;
+            table[c.virtualRouterId()] = inst;
+        }
+        validators.keySet().retainAll(instances.values().stream().map(i -> i.config().interfaceName()).toList());
+        validators.values().forEach(AdvertValidator::forgetAll);
+        for (Instance inst : instances.values()) {
+            VrrpInstanceConfig c = inst.config();
             Advertisement advert = Advertisement.of(c, c.priority());
             validators.computeIfAbsent(c.interfaceName(), k -> new AdvertValidator())
-                    .expect(advert.version(), vrid, advert.addresses(), advert.intervalCentis(), advert.authPass());
+                    .expect(advert.version(), c.virtualRouterId(), advert.addresses(), advert.intervalCentis(),
+                            advert.authPass());
         }
-        for (VrrpSyncGroupConfig g : b.groups) {
-            List<Instance> members = new ArrayList<>();
-            for (String m : g.instances()) {
-                Instance inst = instances.get(m);
-                if (inst == null) {
-                    throw new IllegalArgumentException("sync group " + g.name() + ": no instance " + m);
-                }
-                members.add(inst);
-            }
-            if (members.size() > 1) {
-                groups.add(new SyncGroup(g.name(), members, listener));
-            }
+        instances.values().forEach(i -> i.group(null));
+        groups.clear();
+        for (VrrpSyncGroupConfig g : layout.groups()) {
+            groups.add(new SyncGroup(g.name(), g.instances().stream().map(instances::get).toList(), listener));
         }
     }
 
-    private static VrrpListener fanOut(List<VrrpListener> listeners) {
-        List<VrrpListener> all = List.copyOf(listeners);
-        return new VrrpListener() {
-            @Override
-            public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
-                for (VrrpListener l : all) {
-                    try {
-                        l.instanceStateChanged(instance, from, to, priority);
-                    } catch (RuntimeException e) {
-                        LOG.warn("VRRP listener failed on {} {}", instance, to, e);
-                    }
-                }
+    /**
+     * Applies a new configuration, as keepalived's reload does: an instance that is still there
+     * (same name, interface, VRID, version and source address) keeps its state and its timers;
+     * its priority, addresses, advert interval, preemption, tracking and scripts change in
+     * place, without a transition (a master's changed addresses are re-owned through
+     * {@link VrrpPort#addressesChanged}); an instance that changed its identity starts anew;
+     * a removed instance stops (a master sends its priority-0 advert and releases its
+     * addresses); a new one starts. Sync groups and notify scripts are rebuilt.
+     *
+     * @param nextInstances the instances, each with its source address
+     * @param nextGroups the sync groups
+     * @throws IllegalArgumentException if the configuration is refused as {@link Builder#build()}
+     *     refuses one; the node is then unchanged
+     */
+    public void reconfigure(List<VrrpInstanceConfig> nextInstances, List<VrrpSyncGroupConfig> nextGroups) {
+        NodeLayout layout = NodeLayout.check(nextInstances, nextGroups, scriptRunner != null);
+        Map<String, Instance> next = new LinkedHashMap<>();
+        List<Instance> fresh = new ArrayList<>();
+        for (VrrpInstanceConfig c : layout.instances()) {
+            Instance old = instances.get(c.name());
+            if (old == null || !old.sameRouter(c)) {
+                Instance inst = new Instance(c, layout.tracking().get(c.name()), clock, port, listener);
+                next.put(c.name(), inst);
+                fresh.add(inst);
+            } else {
+                next.put(c.name(), old);
             }
+        }
+        for (Instance old : instances.values()) {
+            if (next.get(old.config().name()) != old) {
+                LOG.info("VRRP_Instance({}) no longer exists", old.config().name());
+                old.machine().shutdown();
+            }
+        }
+        notify = layout.notifies() ? new NotifyScriptListener(scriptRunner, layout.instanceScripts(),
+                layout.groupScripts()) : null;
+        long now = clock.nanoTime();
+        for (VrrpInstanceConfig c : layout.instances()) {
+            Instance inst = next.get(c.name());
+            if (!fresh.contains(inst)) {
+                inst.reconfigure(c, layout.tracking().get(c.name()), now);
+            }
+        }
+        instances.clear();
+        instances.putAll(next);
+        index(layout);
+        if (started) {
+            for (Instance i : instances.values()) {
+                i.refreshTracking(linkUp);
+            }
+            for (Instance i : fresh) {
+                i.machine().start();
+            }
+            tick();
+        }
+    }
 
-            @Override
-            public void groupStateChanged(String group, VrrpState state) {
-                for (VrrpListener l : all) {
-                    try {
-                        l.groupStateChanged(group, state);
-                    } catch (RuntimeException e) {
-                        LOG.warn("VRRP listener failed on group {} {}", group, state, e);
-                    }
+    /** Tells the user's listeners and the notify scripts of the moment, each failure logged and contained. */
+    private final class Dispatch implements VrrpListener {
+        @Override
+        public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
+            for (VrrpListener l : targets()) {
+                try {
+                    l.instanceStateChanged(instance, from, to, priority);
+                } catch (RuntimeException e) {
+                    LOG.warn("VRRP listener failed on {} {}", instance, to, e);
                 }
             }
-        };
+        }
+
+        @Override
+        public void groupStateChanged(String group, VrrpState state) {
+            for (VrrpListener l : targets()) {
+                try {
+                    l.groupStateChanged(group, state);
+                } catch (RuntimeException e) {
+                    LOG.warn("VRRP listener failed on group {} {}", group, state, e);
+                }
+            }
+        }
+
+        private List<VrrpListener> targets() {
+            if (notify == null) {
+                return userListeners;
+            }
+            List<VrrpListener> all = new ArrayList<>(userListeners);
+            all.add(notify);
+            return all;
+        }
     }
 
     /**

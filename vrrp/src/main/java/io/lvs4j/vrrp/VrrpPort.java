@@ -34,4 +34,14 @@ public interface VrrpPort {
      * @param instance the instance leaving master
      */
     void release(VrrpInstanceConfig instance);
+
+    /**
+     * A master's virtual addresses changed with a reload: release those it no longer has, take
+     * and announce the new ones. By default nothing (for ports that own no addresses).
+     *
+     * @param before the instance as it was
+     * @param after the instance as it is now, still master
+     */
+    default void addressesChanged(VrrpInstanceConfig before, VrrpInstanceConfig after) {
+    }
 }

@@ -49,10 +49,10 @@ public final class VrrpStateMachine {
     }
 
     private final VrrpVersion version;
-    private final int advertCentis;
-    private final boolean preempt;
-    private final long preemptDelayNanos;
-    private final boolean lowerPriorityNoAdvert;
+    private int advertCentis;
+    private boolean preempt;
+    private long preemptDelayNanos;
+    private boolean lowerPriorityNoAdvert;
     private final byte[] primary;
     private final NanoClock clock;
     private final VrrpActions actions;
@@ -91,6 +91,36 @@ public final class VrrpStateMachine {
         if (version == VrrpVersion.V2 && !(source instanceof Inet4Address)) {
             throw new IllegalArgumentException("VRRPv2 is IPv4 only");
         }
+    }
+
+    /**
+     * Takes a changed configuration of the same virtual router (a reload) without a
+     * transition: the advert interval ({@code advert_int}), preemption, {@code preempt_delay} and
+     * {@code lower_prio_no_advert} apply from now on. A master sends its next advert no later
+     * than one new interval from now; a backup's master-down interval follows the new interval
+     * from the next advert it accepts (v2), or keeps following the master's (v3). The priority is
+     * set apart ({@link #priority(int)}).
+     *
+     * @param config the instance's settings; its version and source address must be this machine's
+     * @throws IllegalArgumentException if the version or the source address differ
+     */
+    public void reconfigure(VrrpInstanceConfig config) {
+        InetAddress source = config.sourceAddress().orElse(null);
+        if (VrrpVersion.of(config.version()) != version || source == null
+                || !Arrays.equals(source.getAddress(), primary)) {
+            throw new IllegalArgumentException("VRRP instance " + config.name()
+                    + ": a new version or source address makes a new virtual router");
+        }
+        int interval = Advertisement.intervalCentis(config);
+        long now = clock.nanoTime();
+        if (interval != advertCentis && state == VrrpState.MASTER
+                && advertDeadline - now > interval * NANOS_PER_CENTI) {
+            advertDeadline = now + interval * NANOS_PER_CENTI;
+        }
+        advertCentis = interval;
+        preempt = config.preempt();
+        preemptDelayNanos = config.preemptDelay().toNanos();
+        lowerPriorityNoAdvert = config.lowerPrioNoAdvert();
     }
 
     /**

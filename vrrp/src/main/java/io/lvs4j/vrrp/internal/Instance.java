@@ -26,13 +26,13 @@ public final class Instance implements VrrpActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
 
-    private final VrrpInstanceConfig config;
-    private final Tracking tracking;
+    private VrrpInstanceConfig config;
+    private Tracking tracking;
     private final VrrpPort port;
     private final VrrpListener listener;
     private final VrrpStateMachine machine;
     private final List<ScriptTracker> scripts = new ArrayList<>();
-    private final Advertisement stopAdvert;
+    private Advertisement stopAdvert;
     private final byte[] primary;
     private Advertisement advert;
     private SyncGroup group;
@@ -69,6 +69,52 @@ public final class Instance implements VrrpActions {
         return config;
     }
 
+    /**
+     * Tells whether a configuration is of this same virtual router: same interface, VRID,
+     * version and source address, which a reload keeps running rather than starting anew.
+     *
+     * @param other a configuration with this instance's name
+     * @return true if only its other settings differ
+     */
+    public boolean sameRouter(VrrpInstanceConfig other) {
+        return other.interfaceName().equals(config.interfaceName()) && other.virtualRouterId() == config.virtualRouterId()
+                && other.version() == config.version() && other.sourceAddress().equals(config.sourceAddress());
+    }
+
+    /**
+     * Takes a changed configuration of the same virtual router (a reload) without a transition:
+     * the state machine's timers and preemption, the advert (priority, addresses, interval,
+     * authentication), the tracking (unchanged scripts keep their results); a master whose
+     * addresses changed has the port own the new ones. The caller then refreshes the tracking.
+     *
+     * @param next the configuration, {@link #sameRouter} as this one
+     * @param nextTracking what it tracks now
+     * @param now the clock's time
+     */
+    public void reconfigure(VrrpInstanceConfig next, Tracking nextTracking, long now) {
+        VrrpInstanceConfig before = config;
+        if (before.equals(next) && tracking.equals(nextTracking)) {
+            return;
+        }
+        machine.reconfigure(next);
+        config = next;
+        tracking = nextTracking;
+        stopAdvert = Advertisement.of(next, 0);
+        advert = Advertisement.of(next, machine.priority());
+        List<ScriptTracker> kept = new ArrayList<>();
+        for (VrrpScriptConfig s : nextTracking.scripts()) {
+            ScriptTracker same = scripts.stream().filter(t -> t.script().equals(s) && !kept.contains(t)).findFirst()
+                    .orElse(null);
+            kept.add(same != null ? same : new ScriptTracker(s, now));
+        }
+        scripts.clear();
+        scripts.addAll(kept);
+        LOG.info("VRRP_Instance({}) reconfigured, staying {}", next.name(), machine.state());
+        if (machine.state() == VrrpState.MASTER && !before.virtualIpAddresses().equals(next.virtualIpAddresses())) {
+            port.addressesChanged(before, next);
+        }
+    }
+
     /** @return what it tracks */
     public Tracking tracking() {
         return tracking;
@@ -89,7 +135,8 @@ public final class Instance implements VrrpActions {
         return primary;
     }
 
-    void group(SyncGroup value) {
+    /** @param value the instance's sync group, or null for none */
+    public void group(SyncGroup value) {
         group = value;
         machine.gate(value);
     }
@@ -150,7 +197,11 @@ public final class Instance implements VrrpActions {
 
     @Override
     public void stateChanged(VrrpState from, VrrpState to, int priority) {
-        LOG.info("VRRP instance {} {} -> {} (priority {})", config.name(), from, to, priority);
+        if (to == VrrpState.INITIALIZE) {
+            LOG.info("VRRP_Instance({}) Stopped", config.name());
+        } else {
+            LOG.info("VRRP_Instance({}) Entering {} STATE", config.name(), to);
+        }
         listener.instanceStateChanged(config.name(), from, to, priority);
         if (group != null) {
             group.memberChanged(this, from, to);

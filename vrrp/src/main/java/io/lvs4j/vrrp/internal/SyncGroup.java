@@ -4,6 +4,9 @@ import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
 import io.lvs4j.vrrp.VrrpStateMachine;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
 
 /**
@@ -13,6 +16,8 @@ import java.util.List;
  * a fault of all. Not thread-safe: runs on the node's thread.
  */
 public final class SyncGroup implements VrrpStateMachine.MasterGate {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncGroup.class);
 
     private final String name;
     private final List<Instance> members;
@@ -81,6 +86,7 @@ public final class SyncGroup implements VrrpStateMachine.MasterGate {
         }
         if (common != reported) {
             reported = common;
+            LOG.info("VRRP_Group({}) Syncing instances to {} state", name, common);
             listener.groupStateChanged(name, common);
         }
     }
