@@ -22,6 +22,13 @@ import java.lang.foreign.MemorySegment;
  * persistence template, else by the service's scheduler, whose pick may become a new template;
  * the service's forwarder inserts the entry.
  *
+ * <p>A hit whose real server is no longer available (removed from its service by a health
+ * check, a reload or a runtime change; not a quiesced server, whose weight is 0 but which stays
+ * available) follows IPVS's {@code expire_nodest_conn}: by default (off) the frame is dropped
+ * and the entry kept until it expires, so that the connection goes on if the server comes back;
+ * on, the entry is expired at once and the frame taken as a new connection's (a SYN is
+ * scheduled anew, anything else dropped as of no connection).
+ *
  * <p>Not thread-safe: its loop only; allocation-free.
  */
 final class ConnectionTracker {
@@ -30,15 +37,17 @@ final class ConnectionTracker {
     private static final int CONN_REUSE_MODE = 1;
 
     private final DestinationTable destinations;
+    private final boolean expireNodestConn;
     private final LoopCounters<DirectorCounter> counters;
     private final LoopCounters<DropReason> drops;
     private final TrafficCounters traffic;
     private final FlowKey flow = new FlowKey();
     private final MemorySegment serverAddress;
 
-    ConnectionTracker(DestinationTable destinations, LoopCounters<DirectorCounter> counters,
+    ConnectionTracker(DestinationTable destinations, boolean expireNodestConn, LoopCounters<DirectorCounter> counters,
             LoopCounters<DropReason> drops, TrafficCounters traffic, Arena arena) {
         this.destinations = destinations;
+        this.expireNodestConn = expireNodestConn;
         this.counters = counters;
         this.drops = drops;
         this.traffic = traffic;
@@ -50,13 +59,11 @@ final class ConnectionTracker {
      *
      * @param parser the parser, positioned on a client's frame to the service
      * @param table the connection table of the frame's family
-     * @param service the service
-     * @param serviceIndex its index, which the destination table knows it by
+     * @param slot the service, with the ids of its servers
      * @param forwarder the service's forwarder, which inserts new entries
      * @return the entry, or {@link ConnectionTable#MISS} if the frame is dropped (counted)
      */
-    int track(FrameParser parser, ConnectionTable table, VirtualService service, int serviceIndex,
-            Forwarder forwarder) {
+    int track(FrameParser parser, ConnectionTable table, ServiceSlot slot, Forwarder forwarder) {
         int protocol = parser.protocol();
         boolean tcp = protocol == Protocol.TCP.number();
         int flags = parser.tcpFlags();
@@ -69,12 +76,20 @@ final class ConnectionTracker {
                 && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
             entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
         }
+        if (entry != ConnectionTable.MISS && !destinations.registry().available(table.destination(entry))) {
+            if (!expireNodestConn || !table.expireNow(entry)) {
+                counters.increment(DirectorCounter.DROP_DESTINATION_UNAVAILABLE);
+                return ConnectionTable.MISS;
+            }
+            counters.increment(DirectorCounter.EXPIRED_NO_DESTINATION);
+            entry = ConnectionTable.MISS;
+        }
         if (entry == ConnectionTable.MISS) {
             if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
                 counters.increment(DirectorCounter.DROP_NO_CONNECTION);
                 return ConnectionTable.MISS;
             }
-            entry = connect(parser, table, service, serviceIndex, forwarder);
+            entry = connect(parser, table, slot, forwarder);
             if (entry == ConnectionTable.MISS) {
                 return ConnectionTable.MISS;
             }
@@ -88,8 +103,8 @@ final class ConnectionTracker {
     }
 
     /** Schedules a new connection (templates first); {@link ConnectionTable#MISS} if dropped (counted). */
-    private int connect(FrameParser parser, ConnectionTable table, VirtualService service, int serviceIndex,
-            Forwarder forwarder) {
+    private int connect(FrameParser parser, ConnectionTable table, ServiceSlot slot, Forwarder forwarder) {
+        VirtualService service = slot.service();
         int protocol = parser.protocol();
         int port = parser.destinationPort();
         int persistence = service.persistenceSeconds();
@@ -103,7 +118,7 @@ final class ConnectionTracker {
             id = table.destination(template);
         } else {
             Destination d = service.pick(flowKey(parser));
-            id = d == null ? -1 : destinations.id(serviceIndex, d.counters());
+            id = d == null ? -1 : slot.id(d.counters());
             if (id < 0) {
                 counters.increment(DirectorCounter.DROP_NO_DESTINATION);
                 return ConnectionTable.MISS;

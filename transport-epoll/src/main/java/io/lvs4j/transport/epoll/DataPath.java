@@ -15,7 +15,10 @@ import io.netty.channel.IoEventLoop;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The data path of one loop of a {@link PacketDirector}: parses each frame, asks the
@@ -46,15 +49,18 @@ final class DataPath {
     private final NeighbourDiscovery ndp;
     private final ConnectionTracker tracker;
     private final ConnectionTable table;
-    /** The IPv6 connections, {@code null} without an IPv6 virtual service. */
-    private final ConnectionTable table6;
+    /** The IPv6 connections, {@code null} until there is an IPv6 virtual service. */
+    private ConnectionTable table6;
     private final FullNatForwarder fullNat4;
     private final FullNatForwarder fullNat6;
-    private final NatForwarder nat;
+    /** NAT, {@code null} until there is a NAT virtual service. */
+    private NatForwarder nat;
     private final Forwarder[] forwarders4 = new Forwarder[ForwardingMethod.values().length];
     private final Forwarder[] forwarders6 = new Forwarder[ForwardingMethod.values().length];
     private IoEventLoop loop;
     private boolean released;
+    /** The control plane's epoch this loop saw at its last tick (see {@link DestinationIds}). */
+    private volatile long observedEpoch;
 
     /**
      * Makes the data path of one loop.
@@ -79,33 +85,69 @@ final class DataPath {
         traffic = new TrafficCounters(destinations.capacity());
         context = new LoopContext(link, sender, counters, destinations, directorAddress, arena, System.nanoTime());
         owner = new AddressOwner(link.mac(), sender, counters, arena);
-        owner.own(services.owned4(), services.owned6());
         byte[] self6 = settings.directorAddress6 == null ? null : settings.directorAddress6.getAddress();
         ndp = new NeighbourDiscovery(destinations, owner, counters, drops, sender, arena, self6);
-        tracker = new ConnectionTracker(destinations, counters, drops, traffic, arena);
+        tracker = new ConnectionTracker(destinations, settings.expireNodestConn, counters, drops, traffic, arena);
         FullNatForwarder.LocalPortRange ports = new FullNatForwarder.LocalPortRange(settings.firstLocalPort,
                 settings.lastLocalPort);
-        fullNat4 = services.fullNat4() ? new FullNatForwarder(context, arena, capacity, services.locals4(),
-                List.of(), ports, index % loops, loops) : null;
-        fullNat6 = services.fullNat6() ? new FullNatForwarder(context, arena, capacity, new int[0],
-                services.locals6(), ports, index % loops, loops) : null;
+        // Full-NAT needs its records from the start, so it is ready whenever the director has
+        // local addresses of a family, whether or not a full-NAT service uses them yet.
+        fullNat4 = services.fullNat4() || services.locals4().length > 0 ? new FullNatForwarder(context, arena,
+                capacity, services.locals4(), List.of(), ports, index % loops, loops) : null;
+        fullNat6 = services.fullNat6() || !services.locals6().isEmpty() ? new FullNatForwarder(context, arena,
+                capacity, new int[0], services.locals6(), ports, index % loops, loops) : null;
         table = tableBuilder(false, fullNat4).build();
-        table6 = services.vips6().isEmpty() ? null : tableBuilder(true, fullNat6).build();
-        nat = services.seesReplies() ? new NatForwarder(context, arena, capacity, table6 == null ? 0 : capacity) : null;
         Forwarder dr = new DirectRouteForwarder(context);
         Forwarder tunnel = new TunnelForwarder(context, arena, index << 12, self6);
         for (Forwarder[] byMethod : new Forwarder[][] {forwarders4, forwarders6}) {
             byMethod[ForwardingMethod.DIRECT_ROUTE.ordinal()] = dr;
             byMethod[ForwardingMethod.TUNNEL.ordinal()] = tunnel;
-            byMethod[ForwardingMethod.MASQUERADE.ordinal()] = nat;
         }
         forwarders4[ForwardingMethod.FULL_NAT.ordinal()] = fullNat4;
         forwarders6[ForwardingMethod.FULL_NAT.ordinal()] = fullNat6;
+        prepare(services);
+    }
+
+    /**
+     * Readies this loop for a service table before the control plane publishes it: the IPv6
+     * connection table once there is an IPv6 service, NAT once there is a NAT service (both
+     * stay, whatever later tables hold), and the addresses answered for (those of the table
+     * added to those answered so far; {@link #own} sets them exactly once it is published).
+     * Its loop only (or before the loop runs).
+     *
+     * @param next the table about to be published
+     */
+    void prepare(ServiceTable next) {
+        int capacity = settings.connectionCapacity;
+        if (table6 == null && !next.vips6().isEmpty()) {
+            table6 = tableBuilder(true, fullNat6).build();
+        }
+        if (nat == null && next.seesReplies()) {
+            nat = new NatForwarder(context, arena, capacity, table6 == null ? 0 : capacity);
+            forwarders4[ForwardingMethod.MASQUERADE.ordinal()] = nat;
+            forwarders6[ForwardingMethod.MASQUERADE.ordinal()] = nat;
+        }
+        if (nat != null && table6 != null) {
+            nat.ipv6(capacity);
+        }
+        ServiceTable current = publication.services();
+        List<byte[]> owned6 = new ArrayList<>(current.owned6());
+        owned6.addAll(next.owned6());
+        owner.own(IntStream.concat(Arrays.stream(current.owned4()), Arrays.stream(next.owned4())).toArray(), owned6);
+    }
+
+    /**
+     * Answers ARP and Neighbor Discovery for exactly the addresses of a published table. Its loop only.
+     *
+     * @param published the table the loops now read
+     */
+    void own(ServiceTable published) {
+        owner.own(published.owned4(), published.owned6());
     }
 
     private ConnectionTable.Builder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
         ConnectionTable.Builder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
-                .registry(destinations.registry()).clock(settings.clock);
+                .registry(destinations.registry()).clock(settings.clock).timeouts(settings.timeouts);
         if (ipv6) {
             b.ipv6();
         }
@@ -174,7 +216,7 @@ final class DataPath {
         ConnectionTable connections = table(parser.ipVersion());
         Forwarding forwarding = services.forwarding(s);
         Forwarder forwarder = forwarder(forwarding);
-        int entry = tracker.track(parser, connections, services.service(s), s, forwarder);
+        int entry = tracker.track(parser, connections, services.slot(s), forwarder);
         if (entry == ConnectionTable.MISS) {
             return false;
         }
@@ -211,7 +253,12 @@ final class DataPath {
             return false;
         }
         int id = connections.destination(entry);
-        Forwarding forwarding = services.forwarding(destinations.service(id));
+        ServiceSlot slot = destinations.owner(id);
+        if (slot == null) {
+            counters.increment(DirectorCounter.IGNORED); // its service was removed
+            return false;
+        }
+        Forwarding forwarding = slot.forwarding();
         traffic.in(id, packetLength());
         return forwarder(forwarding).icmpToServer(parser, frame, connections, entry, forwarding);
     }
@@ -231,8 +278,9 @@ final class DataPath {
         return ipVersion == 6 ? table6 : table;
     }
 
-    /** Advances the loop's clock and expires due connections: every 100 ms. */
+    /** Advances the loop's clock, notes the control plane's epoch and expires due connections: every 100 ms. */
     void tick() {
+        observedEpoch = destinations.epoch();
         context.now(System.nanoTime());
         table.expire();
         if (table6 != null) {
@@ -245,7 +293,7 @@ final class DataPath {
         long refresh = settings.neighbourRefresh.toNanos();
         long t = System.nanoTime();
         for (int id = 0; id < destinations.size(); id++) {
-            if (destinations.fresh(id, t, refresh)) {
+            if (destinations.fresh(id, t, refresh) || !destinations.live(id)) {
                 continue;
             }
             if (destinations.ipv6(id)) {
@@ -279,6 +327,11 @@ final class DataPath {
 
     TrafficCounters traffic() {
         return traffic;
+    }
+
+    /** @return the control plane's epoch this loop saw at its last tick; any thread */
+    long observedEpoch() {
+        return observedEpoch;
     }
 
     /** @return full-NAT local ports in use on this loop */

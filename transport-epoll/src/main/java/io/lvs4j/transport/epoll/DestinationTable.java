@@ -3,10 +3,6 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.conn.DestinationRegistry;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.packet.NetworkOrder;
-import io.lvs4j.core.sched.Destination;
-import io.lvs4j.core.sched.DestinationSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
@@ -14,28 +10,27 @@ import java.lang.invoke.VarHandle;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * Every real server a director has forwarded to, by destination id, the number its connection
- * entries hold: the server's address and port and its virtual service (fixed once the id is
- * given), its counters, weight and availability (in the {@link DestinationRegistry} the
+ * Every real server a director forwards to, by destination id, the number its connection
+ * entries hold: the server's address and port and the {@link ServiceSlot} of its virtual
+ * service, its counters, weight and availability (in the {@link DestinationRegistry} the
  * connection tables read) and its MAC address, learnt by the loops from ARP and Neighbor
- * Discovery. Ids are never reused: a server removed from its service keeps its id, so its
- * connections go on until they end, and gets traffic again under the same id once it is back,
- * as IPVS keeps removed servers in its trash.
+ * Discovery. {@link DestinationIds} gives the ids out and takes them back; an id is given to
+ * another server only once no connection entry holds it, so a loop reading an entry's id
+ * always finds that entry's server.
  *
- * <p>Threading: {@link #sync} is the control plane's (one caller at a time); loops read
- * everything and {@link #learn learn} MACs, lock-free and allocation-free. An id's fixed fields
- * are written before the published size covers it.
+ * <p>Threading: {@link #assign} is the control plane's (one caller at a time); loops read
+ * everything and {@link #learn learn} MACs, lock-free and allocation-free. An id's fields are
+ * written before the published size or a service's id map covers it. A MAC learnt for an id
+ * while the id is being given to another server is thrown away: {@link #confirm} checks the
+ * id's generation again after writing.
  */
 final class DestinationTable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DestinationTable.class);
-    private static final VarHandle AA = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle OWNERS = MethodHandles.arrayElementVarHandle(ServiceSlot[].class);
 
     private final DestinationRegistry registry;
     private final int[] address4;
@@ -43,37 +38,32 @@ final class DestinationTable {
     private final long[] low;
     private final boolean[] ipv6;
     private final int[] port;
-    private final int[] service;
+    private final ServiceSlot[] owner;
+    private final int[] generation;
     private final long[] macs;
     private final long[] seen;
     private final long staleNanos;
     private volatile int size;
-    private final AtomicReferenceArray<Map<ConnectionCounters, Integer>> idsByService;
-    private final DestinationSet[] seenSets;
+    private volatile long epoch;
 
     /**
      * Creates an empty table.
      *
      * @param capacity how many ids it can give
-     * @param services how many virtual services there are
      * @param staleNanos how long a learnt MAC stays valid unconfirmed
      */
-    DestinationTable(int capacity, int services, long staleNanos) {
+    DestinationTable(int capacity, long staleNanos) {
         registry = new DestinationRegistry(capacity);
         address4 = new int[capacity];
         high = new long[capacity];
         low = new long[capacity];
         ipv6 = new boolean[capacity];
         port = new int[capacity];
-        service = new int[capacity];
+        owner = new ServiceSlot[capacity];
+        generation = new int[capacity];
         macs = new long[capacity];
         seen = new long[capacity];
         this.staleNanos = staleNanos;
-        idsByService = new AtomicReferenceArray<>(services);
-        for (int s = 0; s < services; s++) {
-            idsByService.set(s, Map.of());
-        }
-        seenSets = new DestinationSet[services];
     }
 
     /** @return the registry of counters, weights and availability, by id */
@@ -82,96 +72,47 @@ final class DestinationTable {
     }
 
     /**
-     * Follows the services' real servers: a server seen for the first time gets an id, a
-     * removed one is made unavailable (its templates stop matching, as in IPVS), one that is
-     * back is available again with its weight. Control plane.
+     * Gives the next unused id to a server (control plane).
      *
-     * @param services the services
-     * @return how many servers were new
+     * @return the id, or -1 when every id has been given
      */
-    synchronized int sync(ServiceTable services) {
-        int added = 0;
-        for (int s = 0; s < services.size(); s++) {
-            DestinationSet set = services.service(s).destinations();
-            if (set == seenSets[s]) {
-                continue;
-            }
-            seenSets[s] = set;
-            Map<ConnectionCounters, Integer> ids = idsByService.get(s);
-            for (Map.Entry<ConnectionCounters, Integer> known : ids.entrySet()) {
-                if (!contains(set, known.getKey())) {
-                    registry.unavailable(known.getValue());
-                }
-            }
-            Map<ConnectionCounters, Integer> next = null;
-            int family = services.service(s).address().getAddress().length;
-            for (int i = 0; i < set.size(); i++) {
-                Destination d = set.get(i);
-                if (d.server().address().getAddress().length != family) {
-                    LOG.warn("real server {} is not of the address family of {}: not forwarded to",
-                            d.server().endpoint(), services.service(s));
-                    continue;
-                }
-                Integer id = ids.get(d.counters());
-                if (id != null) {
-                    registry.register(id, d.counters(), d.server().weight());
-                    continue;
-                }
-                if (size == macs.length) {
-                    LOG.warn("no destination id left for {} (maxRealServers {})", d.server().endpoint(), macs.length);
-                    continue;
-                }
-                if (next == null) {
-                    next = new IdentityHashMap<>(ids);
-                }
-                int newId = add(d.server().address(), d.server().port(), s);
-                registry.register(newId, d.counters(), d.server().weight());
-                next.put(d.counters(), newId);
-                added++;
-            }
-            if (next != null) {
-                idsByService.set(s, Collections.unmodifiableMap(next));
-            }
-        }
-        return added;
-    }
-
-    private static boolean contains(DestinationSet set, ConnectionCounters counters) {
-        for (int i = 0; i < set.size(); i++) {
-            if (set.get(i).counters() == counters) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Gives the next id to a server of a service (control plane); its fields are fixed from then on. */
-    int add(InetAddress address, int serverPort, int serviceIndex) {
+    int add(InetAddress address, int serverPort, ServiceSlot slot) {
         int id = size;
-        ByteBuffer bytes = ByteBuffer.wrap(address.getAddress());
-        if (address instanceof Inet4Address) {
-            address4[id] = bytes.getInt();
-        } else {
-            high[id] = bytes.getLong();
-            low[id] = bytes.getLong();
-            ipv6[id] = true;
+        if (id == macs.length) {
+            return -1;
         }
-        port[id] = serverPort;
-        service[id] = serviceIndex;
+        assign(id, address, serverPort, slot);
         size = id + 1;
         return id;
     }
 
     /**
-     * Finds the id of a scheduler's pick.
-     *
-     * @param serviceIndex the service
-     * @param counters the picked destination's counters
-     * @return its id, or -1 if it has none (yet)
+     * Writes an id's server (control plane): a new id before {@link #add} publishes it, or an id
+     * no connection holds any more, before the new server's slot publishes it. Its MAC is
+     * forgotten.
      */
-    int id(int serviceIndex, ConnectionCounters counters) {
-        Integer id = idsByService.get(serviceIndex).get(counters);
-        return id == null ? -1 : id;
+    void assign(int id, InetAddress address, int serverPort, ServiceSlot slot) {
+        ByteBuffer bytes = ByteBuffer.wrap(address.getAddress());
+        if (address instanceof Inet4Address) {
+            address4[id] = bytes.getInt();
+            high[id] = 0;
+            low[id] = 0;
+            ipv6[id] = false;
+        } else {
+            address4[id] = 0;
+            high[id] = bytes.getLong();
+            low[id] = bytes.getLong();
+            ipv6[id] = true;
+        }
+        port[id] = serverPort;
+        OWNERS.setRelease(owner, id, slot);
+        INTS.getAndAdd(generation, id, 1);
+        LONGS.setRelease(seen, id, 0L);
+    }
+
+    /** Takes an id away from its service (control plane): it is reusable once drained. */
+    void orphan(int id) {
+        OWNERS.setRelease(owner, id, null);
     }
 
     /** @return the number of ids given */
@@ -182,6 +123,23 @@ final class DestinationTable {
     /** @return the number of ids the table can give */
     int capacity() {
         return macs.length;
+    }
+
+    /** @return the control plane's epoch, which every loop notes at each tick */
+    long epoch() {
+        return epoch;
+    }
+
+    /** Starts a new epoch (control plane). @return its number */
+    long advanceEpoch() {
+        long next = epoch + 1;
+        epoch = next;
+        return next;
+    }
+
+    /** @return the slot of the service an id belongs to, null if it belongs to none now */
+    ServiceSlot owner(int id) {
+        return (ServiceSlot) OWNERS.getAcquire(owner, id);
     }
 
     /** @return whether a destination is IPv6 */
@@ -214,11 +172,6 @@ final class DestinationTable {
         return port[id];
     }
 
-    /** @return the index of a destination's virtual service */
-    int service(int id) {
-        return service[id];
-    }
-
     /** @return whether a destination has an address, of either family */
     boolean is(int id, InetAddress address) {
         ByteBuffer bytes = ByteBuffer.wrap(address.getAddress());
@@ -232,8 +185,9 @@ final class DestinationTable {
     void learn(int ip, long mac, long now) {
         int n = size;
         for (int id = 0; id < n; id++) {
+            int g = (int) INTS.getAcquire(generation, id);
             if (address4[id] == ip && !ipv6[id]) {
-                confirm(id, mac, now);
+                confirm(id, g, mac, now);
             }
         }
     }
@@ -244,29 +198,48 @@ final class DestinationTable {
         long l = memory.get(NetworkOrder.U64, offset + 8);
         int n = size;
         for (int id = 0; id < n; id++) {
+            int g = (int) INTS.getAcquire(generation, id);
             if (low[id] == l && high[id] == h && ipv6[id]) {
-                confirm(id, mac, now);
+                confirm(id, g, mac, now);
             }
         }
     }
 
-    private void confirm(int id, long mac, long now) {
-        AA.setOpaque(macs, id, mac);
-        AA.setRelease(seen, id, now);
+    /**
+     * Stores a MAC for an id whose address matched at {@code generation}; if the id was given to
+     * another server meanwhile, the MAC is taken back (the control plane clears it after the
+     * generation changes, so one of the two clears wins).
+     */
+    private void confirm(int id, int generationSeen, long mac, long now) {
+        LONGS.setOpaque(macs, id, mac);
+        LONGS.setRelease(seen, id, now);
+        VarHandle.fullFence();
+        if ((int) INTS.getAcquire(generation, id) != generationSeen) {
+            LONGS.setRelease(seen, id, 0L);
+        }
     }
 
     /** @return a destination's MAC, or 0 if unresolved or stale */
     long mac(int id, long now) {
-        long at = (long) AA.getAcquire(seen, id);
+        long at = (long) LONGS.getAcquire(seen, id);
         if (at == 0 || now - at > staleNanos) {
             return 0;
         }
-        return (long) AA.getOpaque(macs, id);
+        return (long) LONGS.getOpaque(macs, id);
     }
 
     /** @return whether a destination's MAC was confirmed within {@code ageNanos} */
     boolean fresh(int id, long now, long ageNanos) {
-        long at = (long) AA.getAcquire(seen, id);
+        long at = (long) LONGS.getAcquire(seen, id);
         return at != 0 && now - at <= ageNanos;
+    }
+
+    /** @return whether an id is worth resolving: available, or holding connections */
+    boolean live(int id) {
+        if (registry.available(id)) {
+            return true;
+        }
+        ConnectionCounters counters = registry.counters(id);
+        return counters != null && counters.totalConnections() + counters.persistentConnections() > 0;
     }
 }

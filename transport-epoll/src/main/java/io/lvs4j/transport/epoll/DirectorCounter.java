@@ -25,6 +25,16 @@ public enum DirectorCounter {
     DROP_NO_CONNECTION,
     /** Dropped: the scheduler had no real server for a new connection. */
     DROP_NO_DESTINATION,
+    /**
+     * Dropped: a packet of a connection whose real server is no longer available (removed, not
+     * quiesced), as IPVS drops it with {@code expire_nodest_conn} off; the entry is kept.
+     */
+    DROP_DESTINATION_UNAVAILABLE,
+    /**
+     * Connections expired at their next packet because their real server is no longer
+     * available, as IPVS does with {@code expire_nodest_conn} on.
+     */
+    EXPIRED_NO_DESTINATION,
     /** Dropped: the real server's MAC address is not (or no longer) resolved. */
     DROP_UNRESOLVED_NEIGHBOUR,
     /** NAT: real servers' replies rewritten and sent on to their clients. */

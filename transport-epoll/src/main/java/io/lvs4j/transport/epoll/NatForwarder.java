@@ -43,10 +43,11 @@ import java.lang.foreign.ValueLayout;
 final class NatForwarder implements Forwarder {
 
     private final LoopContext context;
+    private final Arena arena;
     /** The Ethernet source of each IPv4 connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
     /** The same for the IPv6 table, whose entries are numbered on their own. */
-    private final MemorySegment clientMacs6;
+    private MemorySegment clientMacs6;
 
     /**
      * @param context the loop's shared parts
@@ -56,8 +57,21 @@ final class NatForwarder implements Forwarder {
      */
     NatForwarder(LoopContext context, Arena arena, int capacity, int capacity6) {
         this.context = context;
+        this.arena = arena;
         this.clientMacs = arena.allocate((long) capacity * Long.BYTES, Long.BYTES);
         this.clientMacs6 = arena.allocate(Math.max(1L, capacity6) * Long.BYTES, Long.BYTES);
+    }
+
+    /**
+     * Makes room for the IPv6 table's connections once the loop has one (a NAT director's first
+     * IPv6 service may come with a reload); nothing if it has room already.
+     *
+     * @param capacity6 the IPv6 connection table's capacity
+     */
+    void ipv6(int capacity6) {
+        if (clientMacs6.byteSize() < (long) capacity6 * Long.BYTES) {
+            clientMacs6 = arena.allocate((long) capacity6 * Long.BYTES, Long.BYTES);
+        }
     }
 
     @Override

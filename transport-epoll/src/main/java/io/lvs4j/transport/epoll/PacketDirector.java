@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -47,9 +49,14 @@ import java.util.concurrent.TimeUnit;
  * counters and its counters; reads sum them. Every drop is counted by reason; frames
  * for neither a virtual service nor a VIP nor a known connection are left alone. The data path
  * follows the virtual services' real servers as health checks or the user change them
- * ({@link #syncDestinations()}): a removed server gets no new connection but keeps its existing
- * ones; a server added again gets traffic again; a server never seen before is forwarded to
- * once the director has seen it (within 100 ms) and resolved its MAC.
+ * ({@link #syncDestinations()}): a removed server gets no new connection, and its existing ones
+ * follow IPVS's {@code expire_nodest_conn} ({@link PacketDirectorBuilder#expireNodestConn}: by
+ * default their packets are dropped and their entries kept until they expire); a quiesced
+ * server (weight 0) keeps its connections; a server added again gets traffic again; a server
+ * never seen before is forwarded to once the director has seen it (within 100 ms) and resolved
+ * its MAC. The virtual services themselves may change while the director runs
+ * ({@link #update}): added, removed, reordered; each keeps its identity, its servers' ids and
+ * its traffic totals.
  *
  * <p>IPv6 virtual services are owned through Neighbor Discovery instead of ARP
  * ({@link NeighbourDiscovery}: solicitations for the VIP answered while active, unsolicited
@@ -113,19 +120,26 @@ public final class PacketDirector implements AutoCloseable {
     private final PacketDirectorBuilder settings;
     private final Publication publication;
     private final DestinationTable destinations;
+    private final DestinationIds ids;
     private final List<DataPath> paths = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private int loopCount = 1;
     private LinkInfo link;
     private int directorIp;
     private PacketSocketGroup group;
+    private PacketSocket steering;
+    private PacketSocketOptions options;
 
     PacketDirector(PacketDirectorBuilder settings) {
         this.settings = settings;
-        ServiceTable services = new ServiceTable(settings.services, settings.forwardings, settings.localAddresses);
+        List<ServiceSlot> slots = new ArrayList<>();
+        for (int s = 0; s < settings.services.size(); s++) {
+            slots.add(new ServiceSlot(settings.services.get(s), settings.forwardings.get(s)));
+        }
+        ServiceTable services = new ServiceTable(slots, settings.localAddresses);
         this.publication = new Publication(services, settings.active);
-        this.destinations = new DestinationTable(settings.maxRealServers, services.size(),
-                settings.neighbourRefresh.toNanos() * 3);
+        this.destinations = new DestinationTable(settings.maxRealServers, settings.neighbourRefresh.toNanos() * 3);
+        this.ids = new DestinationIds(destinations);
         syncDestinations();
     }
 
@@ -136,20 +150,159 @@ public final class PacketDirector implements AutoCloseable {
 
     /**
      * Follows the virtual services' real servers: a server seen for the first time gets a
-     * destination id (its MAC is resolved from then on); ids of removed servers stay, so their
-     * connections go on until they end and the server gets traffic again once it is back.
-     * Control plane: called at build, every 100 ms while running, and by anyone who changed a
-     * service and wants the change forwarded at once.
+     * destination id (its MAC is resolved from then on); a removed server keeps its id,
+     * unavailable, so its connections are kept (and follow {@code expire_nodest_conn}) and it
+     * gets traffic again under the same id once it is back; once its connections have ended its
+     * id may go to a new server ({@link PacketDirectorBuilder#maxRealServers}). Control plane:
+     * called at build, every 100 ms while running, and by anyone who changed a service and wants
+     * the change forwarded at once.
      *
-     * @return how many servers were new
+     * @return how many servers were new or came back
      */
-    public int syncDestinations() {
-        int added = destinations.sync(publication.services());
+    public synchronized int syncDestinations() {
+        int added = ids.sync(publication.services().slots(), quiescentEpoch(), traffic());
         DataPath first = paths.isEmpty() ? null : paths.get(0);
         if (added > 0 && first != null && first.loop() != null) {
             first.loop().execute(first::resolve);
         }
         return added;
+    }
+
+    /** @return the epoch every loop has ticked at or after; {@link Long#MAX_VALUE} with no loop */
+    private long quiescentEpoch() {
+        long min = Long.MAX_VALUE;
+        for (DataPath path : paths) {
+            min = Math.min(min, path.observedEpoch());
+        }
+        return min;
+    }
+
+    private List<TrafficCounters> traffic() {
+        return paths.stream().map(DataPath::traffic).toList();
+    }
+
+    /**
+     * Replaces the virtual services, as a reload or {@code ipvsadm -A/-D} does, while the
+     * director runs: a service given again (the same object, forwarded the same way) keeps its
+     * destination ids, its connections and its traffic totals, wherever it is in the new list; a
+     * new one is served from now on (its VIP answered and, while active, announced); a removed
+     * one is no longer served (its VIP left to the kernel unless another service has it, its
+     * servers unavailable). A service whose forwarding changes is served as a new service: its
+     * connections follow {@code expire_nodest_conn}. Each loop readies what the new services
+     * need (NAT's reply path, the IPv6 table) before they are published. Control plane; any
+     * thread of the interface's namespace.
+     *
+     * @param services the virtual services, at least one, unique by protocol, address and port
+     * @param forwardings how each is forwarded, in the same order
+     * @throws IllegalArgumentException if the lists differ in length, two services share their
+     *     protocol, address and port, or a service needs what the director was not built with
+     *     (its own address of an IPv6 service's family, local addresses for full-NAT, a fanout
+     *     that steers replies)
+     */
+    public synchronized void update(List<VirtualService> services, List<Forwarding> forwardings) {
+        ServiceTable current = publication.services();
+        ServiceTable next = nextTable(current, services, forwardings);
+        int[][] program = steeringProgram(next);
+        for (DataPath path : paths) {
+            onLoop(path, () -> path.prepare(next));
+        }
+        if (program != null) {
+            try {
+                steering.fanoutProgram(program);
+            } catch (IOException e) {
+                LOG.warn("cannot steer the new services' frames to their loops: {}", e.getMessage());
+            }
+        }
+        publication.services(next);
+        for (ServiceSlot gone : current.slots()) {
+            if (!next.slots().contains(gone)) {
+                ids.forget(gone);
+            }
+        }
+        for (DataPath path : paths) {
+            onLoop(path, () -> path.own(next));
+        }
+        syncDestinations();
+        if (active() && !paths.isEmpty() && paths.get(0).loop() != null) {
+            announce();
+        }
+        LOG.info("data path now serves {} virtual service(s)", next.size());
+    }
+
+    private ServiceTable nextTable(ServiceTable current, List<VirtualService> services, List<Forwarding> forwardings) {
+        if (services.size() != forwardings.size() || services.isEmpty()) {
+            throw new IllegalArgumentException("one forwarding per service, and at least one service");
+        }
+        Set<String> keys = new HashSet<>();
+        for (VirtualService vs : services) {
+            if (!keys.add(vs.protocol() + " " + vs.address().getHostAddress() + " " + vs.port())) {
+                throw new IllegalArgumentException("virtual service given twice: " + vs);
+            }
+        }
+        try {
+            settings.check(services, forwardings);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        List<ServiceSlot> slots = new ArrayList<>();
+        for (int s = 0; s < services.size(); s++) {
+            int at = current.indexOf(services.get(s));
+            slots.add(at >= 0 && current.forwarding(at).equals(forwardings.get(s)) ? current.slot(at)
+                    : new ServiceSlot(services.get(s), forwardings.get(s)));
+        }
+        return new ServiceTable(slots, settings.localAddresses);
+    }
+
+    /**
+     * Returns the fanout program the sockets need for a table, if it is not the one they have:
+     * with several loops, replies (NAT) and IPv6 clients are steered by the client's address
+     * over the table's VIPs, full-NAT replies by local port.
+     *
+     * @return the program, or null if the sockets need no change
+     * @throws IllegalArgumentException if the table needs a steering the sockets cannot do
+     */
+    private int[][] steeringProgram(ServiceTable next) {
+        if (steering == null || loopCount < 2) {
+            return null;
+        }
+        boolean client = next.seesReplies() || !next.vips6().isEmpty();
+        if (options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
+            if (client) {
+                throw new IllegalArgumentException("NAT and IPv6 services over " + loopCount
+                        + " loops need a classic BPF fanout; these sockets spread by flow hash");
+            }
+            return null;
+        }
+        PacketSocketOptions desired = client || options.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
+                ? options.withClientFanout(next.virtualAddresses()) : options;
+        if (desired.equals(options)) {
+            return null;
+        }
+        options = desired;
+        return program(options, next);
+    }
+
+    /** @return the fanout program of the options, with the full-NAT clause when the director has local addresses */
+    private int[][] program(PacketSocketOptions fanout, ServiceTable services) {
+        int[][] base = fanout.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
+                ? FanoutProgram.clientAddress(loopCount, fanout.fanoutVirtualAddresses())
+                : FanoutProgram.ipv4Source(loopCount);
+        if (settings.localAddresses.isEmpty()) {
+            return base;
+        }
+        return FanoutProgram.withLocalPorts(base, loopCount, services.locals4(), services.locals6());
+    }
+
+    /** Runs a task on a path's loop and waits for it; at once if the path has no loop (tests). */
+    private static void onLoop(DataPath path, Runnable task) {
+        if (path.loop() == null || path.loop().inEventLoop()) {
+            task.run();
+            return;
+        }
+        io.netty.util.concurrent.Future<?> f = path.loop().submit(task).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("a loop could not take the new services", f.cause());
+        }
     }
 
     /**
@@ -163,7 +316,7 @@ public final class PacketDirector implements AutoCloseable {
         link = LinkInfo.of(settings.interfaceName);
         directorIp = settings.directorAddress == null ? 0 : ServiceTable.ipv4(settings.directorAddress);
         ServiceTable services = publication.services();
-        PacketSocketOptions options = settings.options != null ? settings.options
+        options = settings.options != null ? settings.options
                 : PacketSocketOptions.forInterface(settings.interfaceName)
                         .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
         if (services.seesReplies() || !services.vips6().isEmpty()) {
@@ -174,7 +327,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         loopCount = 0;
         settings.loops.forEach(loop -> loopCount++);
-        boolean fullNat = services.fullNat4() || services.fullNat6();
+        boolean fullNat = !settings.localAddresses.isEmpty();
         if (fullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
             throw new IllegalStateException("full-NAT over " + loopCount
                     + " loops needs a classic BPF fanout, which steers replies by local port");
@@ -189,8 +342,9 @@ public final class PacketDirector implements AutoCloseable {
                 }
             };
         });
+        steering = sockets.get(0);
         if (fullNat && loopCount > 1) {
-            steerRepliesByLocalPort(sockets.get(0), options, services);
+            steerRepliesByLocalPort(sockets.get(0), services);
         }
         for (int i = 0; i < paths.size(); i++) {
             DataPath path = paths.get(i);
@@ -212,15 +366,9 @@ public final class PacketDirector implements AutoCloseable {
      * Gives the fanout group the program that also steers real servers' replies to a local
      * address by their destination port, the local port whose residue names the owning loop.
      */
-    private void steerRepliesByLocalPort(PacketSocket socket, PacketSocketOptions options, ServiceTable services)
-            throws IOException {
-        int[][] base = options.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
-                ? FanoutProgram.clientAddress(loopCount, options.fanoutVirtualAddresses())
-                : FanoutProgram.ipv4Source(loopCount);
+    private void steerRepliesByLocalPort(PacketSocket socket, ServiceTable services) throws IOException {
         try {
-            socket.fanoutProgram(FanoutProgram.withLocalPorts(base, loopCount,
-                    services.fullNat4() ? services.locals4() : new int[0],
-                    services.fullNat6() ? services.locals6() : List.of()));
+            socket.fanoutProgram(program(options, services));
         } catch (IOException e) {
             group.close();
             throw e;
@@ -277,13 +425,20 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     private int index(VirtualService service) {
-        ServiceTable services = publication.services();
-        for (int s = 0; s < services.size(); s++) {
-            if (services.service(s) == service) {
-                return s;
-            }
+        int s = publication.services().indexOf(service);
+        if (s < 0) {
+            throw new IllegalArgumentException("not a service of this director: " + service);
         }
-        throw new IllegalArgumentException("not a service of this director: " + service);
+        return s;
+    }
+
+    private ServiceSlot slot(VirtualService service) {
+        ServiceTable services = publication.services();
+        int s = services.indexOf(service);
+        if (s < 0) {
+            throw new IllegalArgumentException("not a service of this director: " + service);
+        }
+        return services.slot(s);
     }
 
     /**
@@ -322,23 +477,16 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     /**
-     * Returns the traffic of a virtual service since the start, summed over its real servers,
-     * present and removed, and over the loops, as {@code ipvsadm -Ln --stats} shows it.
+     * Returns the traffic of a virtual service since it was first served, summed over its real
+     * servers, present and removed, and over the loops, as {@code ipvsadm -Ln --stats} shows it.
+     * It only grows, whatever services come and go around it.
      *
      * @param service one of {@link #services()}
      * @return its counters
      * @throws IllegalArgumentException if the service is not this director's
      */
     public TrafficStats traffic(VirtualService service) {
-        int s = index(service);
-        List<TrafficCounters> loops = paths.stream().map(DataPath::traffic).toList();
-        TrafficStats sum = TrafficStats.ZERO;
-        for (int id = 0; id < destinations.size(); id++) {
-            if (destinations.service(id) == s) {
-                sum = sum.plus(TrafficCounters.sum(loops, id));
-            }
-        }
-        return sum;
+        return ids.service(slot(service), traffic());
     }
 
     /**
@@ -351,8 +499,8 @@ public final class PacketDirector implements AutoCloseable {
      * @throws IllegalArgumentException if the service is not this director's
      */
     public TrafficStats traffic(VirtualService service, ConnectionCounters server) {
-        int id = destinations.id(index(service), server);
-        return id < 0 ? TrafficStats.ZERO : TrafficCounters.sum(paths.stream().map(DataPath::traffic).toList(), id);
+        int id = slot(service).id(server);
+        return id < 0 ? TrafficStats.ZERO : ids.server(id, traffic());
     }
 
     /** @return the packet sockets' counters summed */

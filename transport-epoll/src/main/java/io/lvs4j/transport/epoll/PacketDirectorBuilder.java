@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.conn.ConnectionTimeouts;
 import io.lvs4j.core.conn.LocalPortPool;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.ForwardingMethod;
@@ -32,6 +33,8 @@ public final class PacketDirectorBuilder {
     int maxRealServers = 1024;
     boolean active = true;
     NanoClock clock = NanoClock.SYSTEM;
+    ConnectionTimeouts timeouts = ConnectionTimeouts.DEFAULTS;
+    boolean expireNodestConn;
     final List<InetAddress> localAddresses = new ArrayList<>();
     int firstLocalPort = LocalPortPool.DEFAULT_FIRST_PORT;
     int lastLocalPort = LocalPortPool.DEFAULT_LAST_PORT;
@@ -190,7 +193,14 @@ public final class PacketDirectorBuilder {
         return this;
     }
 
-    /** @param count how many distinct real servers (per virtual service) the director can ever know, default 1024 @return this builder */
+    /**
+     * Sets how many real servers the director knows at once (its destination ids): servers of
+     * its services, and removed servers whose connections have not ended yet; a removed server's
+     * id goes to a new server once its connections have ended.
+     *
+     * @param count the number of destination ids, default 1024
+     * @return this builder
+     */
     public PacketDirectorBuilder maxRealServers(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("maxRealServers must be positive: " + count);
@@ -210,35 +220,69 @@ public final class PacketDirectorBuilder {
         return this;
     }
 
+    /**
+     * Sets how long connection entries live without packets, per TCP state and for UDP
+     * ({@code ipvsadm --set}, keepalived's {@code lvs_timeouts}).
+     *
+     * @param value the timeouts, default {@link ConnectionTimeouts#DEFAULTS} (IPVS's)
+     * @return this builder
+     */
+    public PacketDirectorBuilder timeouts(ConnectionTimeouts value) {
+        this.timeouts = Objects.requireNonNull(value, "value");
+        return this;
+    }
+
+    /**
+     * Sets IPVS's {@code expire_nodest_conn}: what becomes of a connection whose real server is
+     * removed from its service (by a health check, a reload, a runtime change; a quiesced
+     * server, weight 0, keeps its connections either way). Off (the default, as in IPVS), its
+     * packets are dropped and the entry kept until it expires, so the connection goes on if the
+     * server comes back; on, the entry is expired at its next packet, which is then scheduled as
+     * a new connection if it can open one (a SYN, or UDP).
+     *
+     * @param on whether to expire such connections at once
+     * @return this builder
+     */
+    public PacketDirectorBuilder expireNodestConn(boolean on) {
+        this.expireNodestConn = on;
+        return this;
+    }
+
     /** @return the director, not started */
     public PacketDirector build() {
         if (interfaceName == null || loops == null || services.isEmpty()) {
             throw new IllegalStateException("interfaceName, loops and a virtual service are required");
         }
-        for (VirtualService vs : services) {
+        check(services, forwardings);
+        return new PacketDirector(this);
+    }
+
+    /**
+     * Checks services against the director's settings: its own address of each service's
+     * family, local addresses for full-NAT services, no VIP among the local addresses.
+     *
+     * @throws IllegalStateException naming the first service that cannot be served
+     */
+    void check(List<VirtualService> list, List<Forwarding> methods) {
+        for (VirtualService vs : list) {
             if (vs.address() instanceof Inet4Address ? directorAddress == null : directorAddress6 == null) {
                 throw new IllegalStateException("directorAddress"
                         + (vs.address() instanceof Inet4Address ? "" : "6") + " is required for " + vs);
             }
         }
-        checkLocalAddresses();
-        return new PacketDirector(this);
-    }
-
-    private void checkLocalAddresses() {
-        for (int s = 0; s < services.size(); s++) {
-            Class<?> family = services.get(s).address().getClass();
-            if (forwardings.get(s).method() == ForwardingMethod.FULL_NAT
+        for (int s = 0; s < list.size(); s++) {
+            Class<?> family = list.get(s).address().getClass();
+            if (methods.get(s).method() == ForwardingMethod.FULL_NAT
                     && localAddresses.stream().noneMatch(family::isInstance)) {
                 throw new IllegalStateException("a full-NAT service needs localAddresses of its family: "
-                        + services.get(s));
+                        + list.get(s));
             }
         }
         if (localAddresses.size() > 200) {
             throw new IllegalStateException("at most 200 local addresses: " + localAddresses.size());
         }
         for (InetAddress local : localAddresses) {
-            if (services.stream().anyMatch(vs -> vs.address().equals(local))) {
+            if (list.stream().anyMatch(vs -> vs.address().equals(local))) {
                 throw new IllegalStateException("a local address cannot be a VIP: " + local);
             }
         }

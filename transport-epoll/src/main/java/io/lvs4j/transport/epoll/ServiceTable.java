@@ -18,10 +18,13 @@ import java.util.stream.IntStream;
  * The control plane's snapshot of what a director serves, as its loops read it: each virtual
  * service's protocol, virtual address, port and forwarding, and the addresses the director owns
  * in user space (the VIPs and the full-NAT local addresses). Immutable: a change publishes a new
- * table, which each loop picks up with one volatile read; lookups neither lock nor allocate.
+ * table, which each loop picks up with one volatile read; lookups neither lock nor allocate. A
+ * service's index is its position in this table only; what must outlive a reload (its
+ * destination ids, its traffic) hangs on its {@link ServiceSlot}.
  */
 final class ServiceTable {
 
+    private final ServiceSlot[] slots;
     private final VirtualService[] services;
     private final Forwarding[] forwarding;
     private final int[] version;
@@ -39,10 +42,11 @@ final class ServiceTable {
     private final boolean fullNat4;
     private final boolean fullNat6;
 
-    ServiceTable(List<VirtualService> services, List<Forwarding> forwarding, List<InetAddress> localAddresses) {
-        int n = services.size();
-        this.services = services.toArray(VirtualService[]::new);
-        this.forwarding = forwarding.toArray(Forwarding[]::new);
+    ServiceTable(List<ServiceSlot> slots, List<InetAddress> localAddresses) {
+        int n = slots.size();
+        this.slots = slots.toArray(ServiceSlot[]::new);
+        this.services = slots.stream().map(ServiceSlot::service).toArray(VirtualService[]::new);
+        this.forwarding = slots.stream().map(ServiceSlot::forwarding).toArray(Forwarding[]::new);
         version = new int[n];
         address4 = new int[n];
         address6 = MemorySegment.ofArray(new byte[16 * Math.max(1, n)]);
@@ -53,7 +57,7 @@ final class ServiceTable {
         boolean fnat4 = false;
         boolean fnat6 = false;
         for (int s = 0; s < n; s++) {
-            VirtualService vs = services.get(s);
+            VirtualService vs = services[s];
             byte[] vip = vs.address().getAddress();
             if (vs.address() instanceof Inet4Address) {
                 version[s] = 4;
@@ -101,6 +105,26 @@ final class ServiceTable {
     /** @return the services, in index order */
     List<VirtualService> services() {
         return List.of(services);
+    }
+
+    /** @return a service's slot: its identity and its destination ids */
+    ServiceSlot slot(int s) {
+        return slots[s];
+    }
+
+    /** @return the slots, in index order */
+    List<ServiceSlot> slots() {
+        return List.of(slots);
+    }
+
+    /** @return the index of a service, or -1 */
+    int indexOf(VirtualService service) {
+        for (int s = 0; s < services.length; s++) {
+            if (services[s] == service) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     /** @return a service's forwarding */

@@ -39,7 +39,7 @@ class NeighbourDiscoveryTest {
 
     private final Arena arena = Arena.ofConfined();
     private final List<byte[]> sent = new ArrayList<>();
-    private final DestinationTable neighbours = new DestinationTable(8, 1, 1_000_000_000L);
+    private final DestinationTable neighbours = new DestinationTable(8, 1_000_000_000L);
     private final LoopCounters<DirectorCounter> counters = new LoopCounters<>(DirectorCounter.class);
     private final LoopCounters<DropReason> drops = new LoopCounters<>(DropReason.class);
     private final FrameParser parser = new FrameParser();
@@ -146,7 +146,7 @@ class NeighbourDiscoveryTest {
 
     @Test
     void shouldSolicitARealServerFromItsOwnAddressAsTheKernelDoes() throws Exception {
-        int id = neighbours.add(InetAddress.getByName(RS), 0, 0);
+        int id = neighbours.add(InetAddress.getByName(RS), 0, null);
         assertTrue(ndp.solicit(id, DIRECTOR_MAC));
         // Byte for byte what the Linux kernel of 2001:db8::a (02:00:00:00:00:0a) sends for 2001:db8::b.
         assertEquals("3333ff00000b" + "02000000000a" + "86dd" + "60000000" + "0020" + "3a" + "ff"
@@ -160,15 +160,15 @@ class NeighbourDiscoveryTest {
     void shouldNotSolicitWithoutAnOwnAddress() throws Exception {
         NeighbourDiscovery anonymous = new NeighbourDiscovery(neighbours, owner, counters, drops,
                 (frame, offset, length) -> sent.add(new byte[0]), arena, null);
-        int id = neighbours.add(InetAddress.getByName(RS), 0, 0);
+        int id = neighbours.add(InetAddress.getByName(RS), 0, null);
         assertFalse(anonymous.solicit(id, DIRECTOR_MAC));
         assertEquals(List.of(), sent);
     }
 
     @Test
     void shouldLearnARealServerFromItsAdvertisementAndFromItsSolicitation() throws Exception {
-        int v4 = neighbours.add(InetAddress.getByName("0.0.0.0"), 0, 0);
-        int id = neighbours.add(InetAddress.getByName(RS), 0, 0);
+        int v4 = neighbours.add(InetAddress.getByName("0.0.0.0"), 0, null);
+        int id = neighbours.add(InetAddress.getByName(RS), 0, null);
         byte[] na = frame(RS_MAC, DIRECTOR_MAC, RS, DIRECTOR, Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,
                 NdpMessage.FLAG_SOLICITED | NdpMessage.FLAG_OVERRIDE, RS, 255, NdpMessage.OPTION_TARGET_LINK_LAYER,
                 RS_MAC);
@@ -230,8 +230,8 @@ class NeighbourDiscoveryTest {
 
     @Test
     void shouldKeepTheFamiliesOfDestinationsApart() throws Exception {
-        int v4 = neighbours.add(InetAddress.getByName("198.18.0.13"), 0, 0);
-        int v6 = neighbours.add(InetAddress.getByName(RS), 0, 0);
+        int v4 = neighbours.add(InetAddress.getByName("198.18.0.13"), 0, null);
+        int v6 = neighbours.add(InetAddress.getByName(RS), 0, null);
         assertFalse(neighbours.ipv6(v4));
         assertTrue(neighbours.ipv6(v6));
         assertTrue(neighbours.is(v6, InetAddress.getByName(RS)));
