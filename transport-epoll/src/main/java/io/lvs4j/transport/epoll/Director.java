@@ -4,23 +4,18 @@ import io.lvs4j.core.check.HealthCheckEngine;
 import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.DirectorConfig;
+import io.lvs4j.core.conn.ConnectionTimeouts;
 import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.Forwarding;
-import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.status.StatusProvider;
 import io.lvs4j.core.status.StatusSource;
-import io.lvs4j.core.sched.SchedulerOptions;
-import io.lvs4j.core.sched.Schedulers;
-import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
-import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
 import io.lvs4j.vrrp.ProcessScriptRunner;
 import io.lvs4j.vrrp.ScriptRunner;
-import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -29,22 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,8 +43,12 @@ import java.util.concurrent.TimeUnit;
  * starts as backup and serves only while an instance is master; {@link #close()} makes a master
  * send its priority-0 advert and release the VIPs before the sockets close.
  *
- * <p>Threading: build and {@link #start()} from a thread of the interface's network namespace;
- * the read methods are thread-safe.
+ * <p>While it runs, {@link #reload(DirectorConfig)} applies a new configuration's difference, as
+ * keepalived's reload does, and {@link #changes()} changes services and real servers one at a
+ * time, as ipvsadm does; a later reload replaces such changes.
+ *
+ * <p>Threading: build, {@link #start()} and {@link #reload} from a thread of the interface's
+ * network namespace; the read methods are thread-safe.
  */
 public final class Director implements AutoCloseable, StatusProvider {
 
@@ -66,15 +56,18 @@ public final class Director implements AutoCloseable, StatusProvider {
 
     private final Builder config;
     private final StatusSource status = new DirectorStatusSource(this);
-    private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
-    private final List<VirtualServiceHealth> healths = new CopyOnWriteArrayList<>();
+    private final DirectorServices services = new DirectorServices();
+    private final RuntimeChanges changes = new RuntimeChanges(services);
+    private final DirectorVrrp vrrp;
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
-    private EpollVrrpRouter vrrp;
 
     private Director(Builder config) {
         this.config = config;
+        config.services.forEach(services::add);
+        this.vrrp = new DirectorVrrp(config.instances, config.syncGroups,
+                config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
     }
 
     /** @return a builder */
@@ -112,25 +105,9 @@ public final class Director implements AutoCloseable, StatusProvider {
         }
         Builder b = builder().interfaceName(name);
         for (VirtualServerConfig vs : conf.virtualServers()) {
-            if (vs.isFwmark()) {
-                throw new IllegalArgumentException("virtual_server " + vs.displayName()
-                        + ": fwmark virtual servers are not supported, only address and port");
-            }
-            VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(),
-                    Schedulers.create(vs.scheduler(),
-                            new SchedulerOptions(vs.schedulerFlags(), NanoClock.SYSTEM, 0, 0)));
-            if (!vs.persistenceTimeout().isZero()) {
-                Duration timeout = vs.persistenceTimeout();
-                if (timeout.toSeconds() > 65535) {
-                    LOG.warn("virtual_server {}: persistence_timeout {} s cut to 65535 s", vs.displayName(),
-                            timeout.toSeconds());
-                    timeout = Duration.ofSeconds(65535);
-                }
-                service.persistence(timeout, vs.persistenceGranularity()
-                        .orElse(vs.address().orElseThrow() instanceof Inet4Address ? 32 : 128));
-            }
-            b.virtualService(service, ServiceChecks.from(vs), ConfigForwarding.map(vs));
+            b.services.add(DirectorService.of(vs));
         }
+        b.timeouts(conf.globalDefs().lvsTimeouts().applyTo(ConnectionTimeouts.DEFAULTS));
         b.localAddresses(ConfigForwarding.localAddresses(conf));
         conf.vrrpSyncGroups().forEach(b::syncGroup);
         for (VrrpInstanceConfig c : conf.vrrpInstances()) {
@@ -147,22 +124,32 @@ public final class Director implements AutoCloseable, StatusProvider {
      * @return this director
      * @throws IOException if a socket cannot be opened (what was started is closed again)
      */
-    public Director start() throws IOException {
+    public synchronized Director start() throws IOException {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
-                    : primaryAddress(config.interfaceName);
-            config.instances.replaceAll(c -> c.sourceAddress().isPresent() ? c
-                    : c.toBuilder().sourceAddress(own).build());
+                    : InterfaceAddresses.primary(config.interfaceName);
+            boolean withVrrp = !vrrp.instances().isEmpty();
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
             PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
-                    .loops(loops).active(config.instances.isEmpty())
+                    .loops(loops).active(!withVrrp).connectionCapacity(config.connectionCapacity)
+                    .timeouts(config.timeouts).expireNodestConn(config.expireNodestConn)
+                    .maxRealServers(config.maxRealServers)
                     .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
-            for (ServiceEntry e : config.services) {
-                db.virtualService(e.service, e.forwarding);
+            for (DirectorService e : services.all()) {
+                db.virtualService(e.service(), e.forwarding());
             }
-            if (config.services.stream().anyMatch(e -> e.service.address() instanceof Inet6Address)) {
-                db.directorAddress6(config.directorAddress6 != null ? config.directorAddress6
-                        : primaryAddress6(config.interfaceName));
+            Inet6Address own6 = config.directorAddress6;
+            if (own6 == null) {
+                try {
+                    own6 = InterfaceAddresses.primary6(config.interfaceName);
+                } catch (IOException e) {
+                    if (services.all().stream().anyMatch(s -> s.service().address() instanceof Inet6Address)) {
+                        throw e;
+                    }
+                }
+            }
+            if (own6 != null) {
+                db.directorAddress6(own6);
             }
             if (!config.localAddresses.isEmpty()) {
                 db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
@@ -170,24 +157,12 @@ public final class Director implements AutoCloseable, StatusProvider {
             data = db.build();
             data.start();
             engine = EpollHealthCheckEngine.create(1);
-            for (ServiceEntry e : config.services) {
-                VirtualServiceHealth h = new VirtualServiceHealth(e.service, engine, e.checks);
-                healths.add(h);
-                h.start();
-            }
+            services.start(engine, data);
             data.syncDestinations();
-            if (!config.instances.isEmpty()) {
-                IoEventLoop loop = loops.next();
-                EpollVrrpRouter.Builder rb = EpollVrrpRouter.builder(loop).ownAddresses(false)
-                        .masterAction(EpollVrrpRouter.MasterAction.forwarding(data))
-                        .listener(new StateLog())
-                        .scriptRunner(config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
-                config.instances.forEach(rb::instance);
-                config.syncGroups.forEach(rb::syncGroup);
-                vrrp = rb.build().start();
-            }
-            LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s)",
-                    config.interfaceName, own.getHostAddress(), config.services.size(), config.instances.size());
+            vrrp.start(loops.next(), data, own);
+            LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s), {} loop(s)",
+                    config.interfaceName, own.getHostAddress(), services.all().size(), vrrp.instances().size(),
+                    config.loops);
             return this;
         } catch (IOException | RuntimeException e) {
             close();
@@ -195,52 +170,61 @@ public final class Director implements AutoCloseable, StatusProvider {
         }
     }
 
+    /**
+     * Applies a new configuration while the director runs, as keepalived's reload does: only
+     * the difference changes. Virtual services and their real servers, schedulers, persistence,
+     * checkers, quorum and sorry servers are added, removed or changed in place; checkers of
+     * unchanged servers keep their state, so a healthy server does not flap; a new scheduler
+     * takes new connections only; a removed server's connections follow
+     * {@code expire_nodest_conn}; runtime changes ({@link #changes()}) are replaced. VRRP
+     * instances that did not change keep their state and send no extra advert; a changed
+     * priority, address list or timer applies without a needless transition; a removed master
+     * sends its priority-0 advert. The interface, the connection table, the local addresses and
+     * the timeouts stay as started (a change of those is logged and left for a restart).
+     *
+     * <p>Nothing changes if the configuration cannot be applied as a whole.
+     *
+     * @param next the new configuration, checked whole (as the parser does)
+     * @throws IllegalArgumentException if it cannot be applied (a fwmark service, an unknown
+     *     scheduler, what {@link #fromConfig} refuses, changed full-NAT local addresses, a VRRP
+     *     configuration the router refuses); the running configuration stays as it was
+     * @throws IllegalStateException before {@link #start()}
+     */
+    public synchronized void reload(DirectorConfig next) {
+        if (data == null) {
+            throw new IllegalStateException("not started");
+        }
+        new DirectorReload(this, next).apply();
+    }
+
+    /**
+     * Returns the runtime changes of this director's services and real servers, as ipvsadm makes
+     * them; a later {@link #reload} replaces them.
+     *
+     * @return the changes, the same on every call
+     */
+    public RuntimeChanges changes() {
+        return changes;
+    }
+
     private static Duration garpInterval(GarpConfig garp) {
         return garp.interval().isZero() ? Duration.ofMillis(100) : garp.interval();
     }
 
-    private static InetAddress primaryAddress(String interfaceName) throws IOException {
-        try {
-            NetworkInterface ni = NetworkInterface.getByName(interfaceName);
-            if (ni == null) {
-                throw new IOException("no interface " + interfaceName);
-            }
-            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                if (a instanceof Inet4Address) {
-                    return a;
-                }
-            }
-            throw new IOException("interface " + interfaceName + " has no IPv4 address");
-        } catch (SocketException e) {
-            throw new IOException("cannot read interface " + interfaceName, e);
-        }
+    Builder settings() {
+        return config;
     }
 
-    /**
-     * Finds the interface's IPv6 address, global before link-local, in
-     * {@code /proc/thread-self/net/if_inet6}: the calling thread's network namespace, which
-     * {@link NetworkInterface} does not read for IPv6 (it reads the process's).
-     */
-    private static Inet6Address primaryAddress6(String interfaceName) throws IOException {
-        Path table = Path.of("/proc/thread-self/net/if_inet6");
-        Inet6Address linkLocal = null;
-        for (String line : Files.readAllLines(Files.exists(table) ? table : Path.of("/proc/net/if_inet6"))) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length < 6 || !f[5].equals(interfaceName) || f[0].length() != 32) {
-                continue;
-            }
-            Inet6Address address = (Inet6Address) InetAddress.getByAddress(HexFormat.of().parseHex(f[0]));
-            if (!address.isLinkLocalAddress()) {
-                return address;
-            }
-            if (linkLocal == null) {
-                linkLocal = address;
-            }
-        }
-        if (linkLocal == null) {
-            throw new IOException("interface " + interfaceName + " has no IPv6 address for the IPv6 services");
-        }
-        return linkLocal;
+    DirectorServices running() {
+        return services;
+    }
+
+    DirectorVrrp vrrp() {
+        return vrrp;
+    }
+
+    IoEventLoop nextLoop() {
+        return loops.next();
     }
 
     /** @return the full-NAT local addresses (DPVS's {@code laddr}) the data path sends from */
@@ -250,7 +234,7 @@ public final class Director implements AutoCloseable, StatusProvider {
 
     /** @return the virtual services, whose real servers the health checks keep current */
     public List<VirtualService> services() {
-        return config.services.stream().map(e -> e.service).toList();
+        return services.virtualServices();
     }
 
     /**
@@ -261,9 +245,11 @@ public final class Director implements AutoCloseable, StatusProvider {
      * @throws IllegalArgumentException if the service is not this director's
      */
     public Forwarding forwardingOf(VirtualService service) {
-        return config.services.stream().filter(e -> e.service == service).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("not a service of this director: " + service))
-                .forwarding;
+        Forwarding forwarding = services.forwarding(service);
+        if (forwarding == null) {
+            throw new IllegalArgumentException("not a service of this director: " + service);
+        }
+        return forwarding;
     }
 
     /**
@@ -291,8 +277,7 @@ public final class Director implements AutoCloseable, StatusProvider {
      * @return its state; {@link VrrpState#INITIALIZE} if it has reported none
      */
     public VrrpState state(String instance) {
-        InstanceState s = states.get(instance);
-        return s == null ? VrrpState.INITIALIZE : s.state();
+        return vrrp.state(instance);
     }
 
     /**
@@ -309,13 +294,7 @@ public final class Director implements AutoCloseable, StatusProvider {
 
     /** @return the VRRP instances as last reported, in configuration order (empty before start) */
     public List<InstanceState> vrrpStates() {
-        List<InstanceState> result = new ArrayList<>();
-        for (VrrpInstanceConfig c : config.instances) {
-            InstanceState s = states.get(c.name());
-            result.add(s != null ? s
-                    : new InstanceState(c.name(), c.virtualRouterId(), VrrpState.INITIALIZE, c.priority(), 0));
-        }
-        return result;
+        return vrrp.states();
     }
 
     /**
@@ -328,28 +307,17 @@ public final class Director implements AutoCloseable, StatusProvider {
      * @throws IllegalArgumentException for an unknown instance
      */
     public int priority(String instance) {
-        EpollVrrpRouter router = vrrp;
-        if (router == null) {
-            throw new IllegalStateException("no VRRP instance running");
-        }
-        try {
-            return router.query(n -> n.priority(instance));
-        } catch (IllegalStateException e) {
-            if (e.getCause() instanceof IllegalArgumentException unknown) {
-                throw unknown;
-            }
-            throw e;
-        }
+        return vrrp.priority(instance);
     }
 
     /** @return the health checks, one per virtual service in {@link #services()} order (empty before start) */
     public List<VirtualServiceHealth> healthChecks() {
-        return List.copyOf(healths);
+        return services.healths();
     }
 
     /** @return the names of the VRRP instances */
     public List<String> instances() {
-        return config.instances.stream().map(VrrpInstanceConfig::name).toList();
+        return vrrp.instances().stream().map(VrrpInstanceConfig::name).toList();
     }
 
     /** @return whether the director serves its VIPs now (answers ARP and forwards) */
@@ -363,13 +331,11 @@ public final class Director implements AutoCloseable, StatusProvider {
      */
     @Override
     public void close() {
-        if (vrrp != null) {
-            vrrp.close();
-        }
+        vrrp.close();
         if (data != null) {
             data.active(false);
         }
-        healths.forEach(VirtualServiceHealth::close);
+        services.stop();
         if (engine != null) {
             engine.close();
         }
@@ -382,20 +348,6 @@ public final class Director implements AutoCloseable, StatusProvider {
         LOG.info("director stopped");
     }
 
-    private final class StateLog implements VrrpListener {
-        @Override
-        public void instanceStateChanged(String instance, VrrpState from, VrrpState to, int priority) {
-            int vrid = config.instances.stream().filter(c -> c.name().equals(instance)).findFirst()
-                    .map(VrrpInstanceConfig::virtualRouterId).orElse(0);
-            states.merge(instance, new InstanceState(instance, vrid, to, priority, 1),
-                    (old, now) -> new InstanceState(instance, vrid, to, priority, old.transitions() + 1));
-            LOG.info("VRRP instance {} {} -> {} (priority {})", instance, from, to, priority);
-        }
-    }
-
-    private record ServiceEntry(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
-    }
-
     /** Configures a {@link Director}. Not thread-safe. */
     public static final class Builder {
         private String interfaceName;
@@ -403,8 +355,12 @@ public final class Director implements AutoCloseable, StatusProvider {
         private Inet6Address directorAddress6;
         private final List<InetAddress> localAddresses = new ArrayList<>();
         private int loops = 1;
+        private int connectionCapacity = 1 << 20;
+        private int maxRealServers = 1024;
+        private ConnectionTimeouts timeouts = ConnectionTimeouts.DEFAULTS;
+        private boolean expireNodestConn;
         private GarpConfig garp = GarpConfig.DEFAULTS;
-        private final List<ServiceEntry> services = new ArrayList<>();
+        private final List<DirectorService> services = new ArrayList<>();
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
         private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
         private ScriptRunner scriptRunner;
@@ -480,8 +436,50 @@ public final class Director implements AutoCloseable, StatusProvider {
          * @return this builder
          */
         public Builder virtualService(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
-            services.add(new ServiceEntry(Objects.requireNonNull(service, "service"),
-                    Objects.requireNonNull(checks, "checks"), Objects.requireNonNull(forwarding, "forwarding")));
+            services.add(new DirectorService(service, forwarding,
+                    new DirectorService.SchedulerSpec(service.scheduler().name(), Set.of()), checks));
+            return this;
+        }
+
+        /**
+         * @param entries connections each loop's table holds, default 2^20 ({@code ipvsadm}'s "size"
+         *     is the sum over the loops)
+         * @return this builder
+         */
+        public Builder connectionCapacity(int entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("connection capacity must be positive: " + entries);
+            }
+            this.connectionCapacity = entries;
+            return this;
+        }
+
+        /** @param count real servers known at once (see {@link PacketDirectorBuilder#maxRealServers}) @return this builder */
+        public Builder maxRealServers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxRealServers must be positive: " + count);
+            }
+            this.maxRealServers = count;
+            return this;
+        }
+
+        /**
+         * @param value connection timeouts (keepalived's {@code lvs_timeouts}, which
+         *     {@link #fromConfig} applies), default IPVS's
+         * @return this builder
+         */
+        public Builder timeouts(ConnectionTimeouts value) {
+            this.timeouts = Objects.requireNonNull(value, "value");
+            return this;
+        }
+
+        /**
+         * @param on IPVS's {@code expire_nodest_conn} (see {@link PacketDirectorBuilder#expireNodestConn}),
+         *     default off
+         * @return this builder
+         */
+        public Builder expireNodestConn(boolean on) {
+            this.expireNodestConn = on;
             return this;
         }
 
@@ -522,6 +520,14 @@ public final class Director implements AutoCloseable, StatusProvider {
         public Builder garp(GarpConfig value) {
             this.garp = Objects.requireNonNull(value, "value");
             return this;
+        }
+
+        String interfaceName() {
+            return interfaceName;
+        }
+
+        ConnectionTimeouts timeouts() {
+            return timeouts;
         }
 
         /** @return the director, not started */

@@ -5,10 +5,8 @@ import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.transport.epoll.PacketDirector;
-import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.vrrp.Advertisement;
 import io.lvs4j.vrrp.ScriptRunner;
-import io.lvs4j.vrrp.VrrpEncoder;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpNode;
 import io.lvs4j.vrrp.VrrpPort;
@@ -20,14 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,32 +92,28 @@ public final class EpollVrrpRouter implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(EpollVrrpRouter.class);
-    private static final int MAX_PACKET = VrrpEncoder.IPV4_HEADER_LENGTH + 16 + 255 * 4 + 8;
-    private static final Inet4Address MULTICAST = multicastGroup();
 
     private final IoEventLoop loop;
-    private final List<VrrpInstanceConfig> instances;
-    private final List<VrrpSyncGroupConfig> groups;
+    private volatile List<VrrpInstanceConfig> instances;
+    private volatile List<VrrpSyncGroupConfig> groups;
     private final List<MasterAction> actions;
     private final boolean ownAddresses;
     private final VrrpNode node;
-    private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
-    private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
-    private final Map<String, Inet6Address> primaries6 = new HashMap<>();
+    private final VrrpSockets sockets;
     private final VipAnnouncer vips;
-    private final Arena arena = Arena.ofShared();
-    private final MemorySegment packet = arena.allocate(MAX_PACKET, 8);
-    private LinkMonitor links;
+    private final LinkWatch links;
     private Map<String, Boolean> initialLinks = Map.of();
     private ScheduledFuture<?> wakeup;
     private long wakeupAt;
-    private int identification;
     private volatile boolean started;
     private volatile boolean closed;
 
     private EpollVrrpRouter(Builder b) {
         this.loop = b.loop;
         this.vips = new VipAnnouncer(b.loop);
+        this.sockets = new VrrpSockets(b.loop, name -> (segment, offset, length) -> received(name, segment, offset,
+                length), name -> (segment, offset, length, hops, src, dst) -> received6(name, segment, offset, length,
+                hops, src, dst));
         this.instances = List.copyOf(b.instances);
         this.groups = List.copyOf(b.groups);
         this.actions = List.copyOf(b.actions);
@@ -142,6 +132,10 @@ public final class EpollVrrpRouter implements AutoCloseable {
             nb.scriptRunner(b.scriptRunner);
         }
         this.node = nb.build();
+        this.links = new LinkWatch(b.loop, (name, up) -> {
+            node.linkChanged(name, up);
+            reschedule();
+        });
     }
 
     /**
@@ -167,51 +161,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
         started = true;
         try {
-            for (VrrpInstanceConfig c : instances) {
-                String name = c.interfaceName();
-                if (source(c) instanceof Inet6Address primary) {
-                    VrrpSocket6 open = sockets6.get(name);
-                    if (open == null) {
-                        sockets6.put(name, VrrpSocket6.open(loop, name, primary,
-                                (segment, offset, length, hops, src, dst) -> received6(name, segment, offset,
-                                        length, hops, src, dst)));
-                        primaries6.put(name, primary);
-                    } else if (!primaries6.get(name).equals(primary)) {
-                        throw new IllegalArgumentException("IPv6 instances on " + name
-                                + " must share one primary address");
-                    }
-                } else if (!sockets.containsKey(name)) {
-                    sockets.put(name, VrrpSocket.open(loop, name,
-                            (segment, offset, length) -> received(name, segment, offset, length)));
-                }
-                if (ownAddresses) {
-                    vips.open(name);
-                }
-            }
-            Map<Integer, String> watched = new HashMap<>();
-            Map<String, Boolean> initial = new LinkedHashMap<>();
-            List<String> names = new ArrayList<>();
-            for (VrrpInstanceConfig c : instances) {
-                names.add(c.interfaceName());
-                c.trackInterfaces().forEach(t -> names.add(t.name()));
-            }
-            groups.forEach(g -> g.trackInterfaces().forEach(t -> names.add(t.name())));
-            for (String name : names) {
-                if (!initial.containsKey(name)) {
-                    try {
-                        watched.put(LinkInfo.of(name).index(), name);
-                        initial.put(name, LinkMonitor.running(name));
-                    } catch (IOException e) {
-                        LOG.warn("tracked interface {} does not exist: taken as down", name);
-                        initial.put(name, false);
-                    }
-                }
-            }
-            links = LinkMonitor.open(loop, watched, (name, up) -> {
-                node.linkChanged(name, up);
-                reschedule();
-            });
-            initialLinks = initial;
+            openSockets(instances);
+            initialLinks = links.watch(instances, groups);
         } catch (IOException | RuntimeException e) {
             closeSockets();
             throw e;
@@ -225,8 +176,54 @@ public final class EpollVrrpRouter implements AutoCloseable {
             close();
             throw new IOException("cannot start the VRRP node", f.cause());
         }
-        LOG.info("VRRP router on {} running {} instance(s)", sockets.keySet(), instances.size());
+        LOG.info("VRRP router on {} running {} instance(s)", sockets.interfaces(), instances.size());
         return this;
+    }
+
+    /** Opens the sockets of the interfaces the instances use, those not open yet (calling thread's namespace). */
+    private void openSockets(List<VrrpInstanceConfig> list) throws IOException {
+        sockets.open(list);
+        if (ownAddresses) {
+            for (VrrpInstanceConfig c : list) {
+                vips.open(c.interfaceName());
+            }
+        }
+    }
+
+    /**
+     * Applies a new configuration of instances and sync groups while running, as keepalived's
+     * reload does (see {@link VrrpNode#reconfigure}): unchanged instances keep their state and
+     * send no extra advert; changed ones change in place; removed masters send their priority-0
+     * advert and release their addresses; new ones start as backup. Sockets of new interfaces
+     * open first, in the calling thread's namespace.
+     *
+     * @param nextInstances the instances, each with its source address
+     * @param nextGroups the sync groups
+     * @throws IOException if a socket of a new interface cannot be opened
+     * @throws IllegalArgumentException if the node refuses the configuration (it is then unchanged)
+     * @throws IllegalStateException if the router is not running
+     */
+    public void reload(List<VrrpInstanceConfig> nextInstances, List<VrrpSyncGroupConfig> nextGroups)
+            throws IOException {
+        if (!started || closed) {
+            throw new IllegalStateException("the VRRP router is not running");
+        }
+        openSockets(nextInstances);
+        Map<String, Boolean> initial = links.watch(nextInstances, nextGroups);
+        Future<?> f = loop.submit(() -> {
+            initial.forEach(node::linkChanged);
+            node.reconfigure(nextInstances, nextGroups);
+            reschedule();
+        }).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            if (f.cause() instanceof IllegalArgumentException refused) {
+                throw refused;
+            }
+            throw new IllegalStateException("cannot reconfigure the VRRP node", f.cause());
+        }
+        instances = List.copyOf(nextInstances);
+        groups = List.copyOf(nextGroups);
+        LOG.info("VRRP router reloaded: {} instance(s)", nextInstances.size());
     }
 
     private void received(String interfaceName, MemorySegment segment, long offset, int length) {
@@ -329,9 +326,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return adverts handed to the kernel, 0 for an unknown interface
      */
     public long advertsSent(String interfaceName) {
-        VrrpSocket s = sockets.get(interfaceName);
-        VrrpSocket6 s6 = sockets6.get(interfaceName);
-        return (s == null ? 0 : s.sentPackets()) + (s6 == null ? 0 : s6.sentPackets());
+        return sockets.sent(interfaceName);
     }
 
     /**
@@ -341,9 +336,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return packets received, 0 for an unknown interface
      */
     public long packetsReceived(String interfaceName) {
-        VrrpSocket s = sockets.get(interfaceName);
-        VrrpSocket6 s6 = sockets6.get(interfaceName);
-        return (s == null ? 0 : s.receivedPackets()) + (s6 == null ? 0 : s6.receivedPackets());
+        return sockets.received(interfaceName);
     }
 
     /**
@@ -374,31 +367,13 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
         closed = true;
         closeSockets();
-        arena.close();
+        sockets.free();
     }
 
     private void closeSockets() {
-        if (links != null) {
-            links.close();
-        }
-        sockets.values().forEach(VrrpSocket::close);
-        sockets6.values().forEach(VrrpSocket6::close);
-        sockets6.clear();
+        links.close();
+        sockets.close();
         vips.close();
-        sockets.clear();
-    }
-
-    private static Inet4Address multicastGroup() {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(VrrpEncoder.MULTICAST_V4);
-        } catch (java.net.UnknownHostException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** The instance's source address, which the node has checked is there. */
-    private static InetAddress source(VrrpInstanceConfig instance) {
-        return instance.sourceAddress().orElseThrow();
     }
 
     private static List<InetAddress> addresses(VrrpInstanceConfig instance) {
@@ -410,52 +385,13 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
         @Override
         public void sendAdvert(VrrpInstanceConfig instance, Advertisement advert) {
-            if (source(instance) instanceof Inet6Address primary) {
-                sendAdvert6(instance, advert, primary);
-                return;
-            }
-            VrrpSocket socket = sockets.get(instance.interfaceName());
-            if (socket == null) {
-                return;
-            }
-            Inet4Address source = (Inet4Address) source(instance);
-            if (instance.unicastPeers().isEmpty()) {
-                send(socket, advert, source, MULTICAST);
-            } else {
-                for (InetAddress peer : instance.unicastPeers()) {
-                    send(socket, advert, source, (Inet4Address) peer);
-                }
-            }
-        }
-
-        private void sendAdvert6(VrrpInstanceConfig instance, Advertisement advert, Inet6Address primary) {
-            VrrpSocket6 socket = sockets6.get(instance.interfaceName());
-            if (socket == null) {
-                return;
-            }
-            byte[] source = primary.getAddress();
-            if (instance.unicastPeers().isEmpty()) {
-                int length = VrrpEncoder.encode(advert, packet, 0, source, VrrpEncoder.MULTICAST_V6);
-                socket.send(packet, 0, length, VrrpEncoder.MULTICAST_V6);
-            } else {
-                for (InetAddress peer : instance.unicastPeers()) {
-                    byte[] to = peer.getAddress();
-                    int length = VrrpEncoder.encode(advert, packet, 0, source, to);
-                    socket.send(packet, 0, length, to);
-                }
-            }
-        }
-
-        private void send(VrrpSocket socket, Advertisement advert, Inet4Address source, Inet4Address destination) {
-            identification = (identification + 1) & 0xFFFF;
-            int length = VrrpEncoder.encodeIpv4Packet(advert, packet, 0, source, destination, identification);
-            socket.send(packet, 0, length, destination.getAddress());
+            sockets.send(instance, advert);
         }
 
         @Override
         public void takeOver(VrrpInstanceConfig instance) {
             vips.takeOver(instance);
-            LOG.info("VRRP {} master: owning {} on {}", instance.name(), addresses(instance),
+            LOG.info("VRRP_Instance({}) setting protocol VIPs {} on {}", instance.name(), addresses(instance),
                     instance.interfaceName());
             for (MasterAction a : actions) {
                 try {
@@ -467,9 +403,18 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
 
         @Override
+        public void addressesChanged(VrrpInstanceConfig before, VrrpInstanceConfig after) {
+            vips.release(before);
+            vips.takeOver(after);
+            LOG.info("VRRP_Instance({}) setting protocol VIPs {} on {}", after.name(), addresses(after),
+                    after.interfaceName());
+        }
+
+        @Override
         public void release(VrrpInstanceConfig instance) {
             vips.release(instance);
-            LOG.info("VRRP {} released {} on {}", instance.name(), addresses(instance), instance.interfaceName());
+            LOG.info("VRRP_Instance({}) removing protocol VIPs {} on {}", instance.name(), addresses(instance),
+                    instance.interfaceName());
             for (MasterAction a : actions) {
                 try {
                     a.leftMaster(instance);
