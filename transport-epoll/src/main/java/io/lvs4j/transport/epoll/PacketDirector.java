@@ -8,7 +8,6 @@ import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.status.LoopCounters;
 import io.lvs4j.core.status.TrafficStats;
-import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.FrameSender;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -127,8 +126,7 @@ public final class PacketDirector implements AutoCloseable {
     private LinkInfo link;
     private int directorIp;
     private PacketSocketGroup group;
-    private PacketSocket steering;
-    private PacketSocketOptions options;
+    private FanoutSteering steering;
 
     PacketDirector(PacketDirectorBuilder settings) {
         this.settings = settings;
@@ -202,13 +200,13 @@ public final class PacketDirector implements AutoCloseable {
     public synchronized void update(List<VirtualService> services, List<Forwarding> forwardings) {
         ServiceTable current = publication.services();
         ServiceTable next = nextTable(current, services, forwardings);
-        int[][] program = steeringProgram(next);
+        int[][] program = steering == null ? null : steering.next(next);
         for (DataPath path : paths) {
             onLoop(path, () -> path.prepare(next));
         }
         if (program != null) {
             try {
-                steering.fanoutProgram(program);
+                steering.apply(program);
             } catch (IOException e) {
                 LOG.warn("cannot steer the new services' frames to their loops: {}", e.getMessage());
             }
@@ -253,46 +251,6 @@ public final class PacketDirector implements AutoCloseable {
         return new ServiceTable(slots, settings.localAddresses);
     }
 
-    /**
-     * Returns the fanout program the sockets need for a table, if it is not the one they have:
-     * with several loops, replies (NAT) and IPv6 clients are steered by the client's address
-     * over the table's VIPs, full-NAT replies by local port.
-     *
-     * @return the program, or null if the sockets need no change
-     * @throws IllegalArgumentException if the table needs a steering the sockets cannot do
-     */
-    private int[][] steeringProgram(ServiceTable next) {
-        if (steering == null || loopCount < 2) {
-            return null;
-        }
-        boolean client = next.seesReplies() || !next.vips6().isEmpty();
-        if (options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
-            if (client) {
-                throw new IllegalArgumentException("NAT and IPv6 services over " + loopCount
-                        + " loops need a classic BPF fanout; these sockets spread by flow hash");
-            }
-            return null;
-        }
-        PacketSocketOptions desired = client || options.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
-                ? options.withClientFanout(next.virtualAddresses()) : options;
-        if (desired.equals(options)) {
-            return null;
-        }
-        options = desired;
-        return program(options, next);
-    }
-
-    /** @return the fanout program of the options, with the full-NAT clause when the director has local addresses */
-    private int[][] program(PacketSocketOptions fanout, ServiceTable services) {
-        int[][] base = fanout.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
-                ? FanoutProgram.clientAddress(loopCount, fanout.fanoutVirtualAddresses())
-                : FanoutProgram.ipv4Source(loopCount);
-        if (settings.localAddresses.isEmpty()) {
-            return base;
-        }
-        return FanoutProgram.withLocalPorts(base, loopCount, services.locals4(), services.locals6());
-    }
-
     /** Runs a task on a path's loop and waits for it; at once if the path has no loop (tests). */
     private static void onLoop(DataPath path, Runnable task) {
         if (path.loop() == null || path.loop().inEventLoop()) {
@@ -316,24 +274,12 @@ public final class PacketDirector implements AutoCloseable {
         link = LinkInfo.of(settings.interfaceName);
         directorIp = settings.directorAddress == null ? 0 : ServiceTable.ipv4(settings.directorAddress);
         ServiceTable services = publication.services();
-        options = settings.options != null ? settings.options
-                : PacketSocketOptions.forInterface(settings.interfaceName)
-                        .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE);
-        if (services.seesReplies() || !services.vips6().isEmpty()) {
-            // Replies must reach the loop that owns their connection, and IPv6 clients must spread
-            // over the loops (the IPv4 source program sends every IPv6 frame to the first):
-            // steer by the client's address.
-            options = options.withClientFanout(services.virtualAddresses());
-        }
         loopCount = 0;
         settings.loops.forEach(loop -> loopCount++);
-        boolean fullNat = !settings.localAddresses.isEmpty();
-        if (fullNat && loopCount > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
-            throw new IllegalStateException("full-NAT over " + loopCount
-                    + " loops needs a classic BPF fanout, which steers replies by local port");
-        }
+        FanoutSteering steer = new FanoutSteering(FanoutSteering.initial(settings.options, settings.interfaceName,
+                services), loopCount, !settings.localAddresses.isEmpty());
         List<PacketSocket> sockets = new ArrayList<>();
-        group = PacketSocketGroup.open(settings.loops, options, socket -> {
+        group = PacketSocketGroup.open(settings.loops, steer.options(), socket -> {
             DataPath path = newPath(socket::send);
             sockets.add(socket);
             return frame -> {
@@ -342,10 +288,13 @@ public final class PacketDirector implements AutoCloseable {
                 }
             };
         });
-        steering = sockets.get(0);
-        if (fullNat && loopCount > 1) {
-            steerRepliesByLocalPort(sockets.get(0), services);
+        try {
+            steer.attach(sockets.get(0), services);
+        } catch (IOException e) {
+            group.close();
+            throw e;
         }
+        steering = steer;
         for (int i = 0; i < paths.size(); i++) {
             DataPath path = paths.get(i);
             path.loop(sockets.get(i).loop());
@@ -360,19 +309,6 @@ public final class PacketDirector implements AutoCloseable {
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
         return this;
-    }
-
-    /**
-     * Gives the fanout group the program that also steers real servers' replies to a local
-     * address by their destination port, the local port whose residue names the owning loop.
-     */
-    private void steerRepliesByLocalPort(PacketSocket socket, ServiceTable services) throws IOException {
-        try {
-            socket.fanoutProgram(program(options, services));
-        } catch (IOException e) {
-            group.close();
-            throw e;
-        }
     }
 
     /** Sends the configured number of gratuitous ARPs for every VIP, at the configured interval. */
@@ -516,6 +452,29 @@ public final class PacketDirector implements AutoCloseable {
     /** @return full-NAT local ports handed out over all loops (one per live full-NAT connection) */
     public long localPortsInUse() {
         return paths.stream().mapToLong(DataPath::localPortsInUse).sum();
+    }
+
+    /**
+     * One loop's share of the work, which shows how the fanout spreads clients over the loops.
+     *
+     * @param loop the loop's index in the fanout group
+     * @param connections its connection entries now (both families, templates included)
+     * @param newConnections the connections it scheduled since the start
+     * @param forwarded the frames it sent on to real servers since the start
+     */
+    public record LoopStatistics(int loop, long connections, long newConnections, long forwarded) {
+    }
+
+    /** @return each loop's statistics, in fanout order */
+    public List<LoopStatistics> loopStatistics() {
+        List<LoopStatistics> all = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            DataPath path = paths.get(i);
+            long entries = path.table(4).size() + (path.table(6) == null ? 0 : path.table(6).size());
+            all.add(new LoopStatistics(i, entries, path.counters().get(DirectorCounter.NEW_CONNECTIONS),
+                    path.counters().get(DirectorCounter.FORWARDED)));
+        }
+        return all;
     }
 
     /** @return the number of connection entries over all loops */

@@ -148,6 +148,17 @@ public final class RuntimeChanges {
         LOG.info("runtime change: deleted real server {}:{} of {}", address.getHostAddress(), port, key);
     }
 
+    /**
+     * Returns how a service is forwarded, the method its real servers take.
+     *
+     * @param key the service
+     * @return its forwarding
+     * @throws IllegalArgumentException if there is no such service
+     */
+    public Forwarding forwarding(ServiceKey key) {
+        return service(key).forwarding();
+    }
+
     private DirectorService service(ServiceKey key) {
         DirectorService s = services.find(Objects.requireNonNull(key, "key"));
         if (s == null) {
