@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  *       drops, VRRP), rates estimated as IPVS does ({@link RateEstimation}).</li>
  *   <li>{@code GET /connections}: JSON list of {@link ConnectionEntry} ({@code ipvsadm -Lnc}).</li>
  *   <li>{@code GET /metrics}: Prometheus text from Micrometer, through {@link LvsMetrics}.</li>
+ *   <li>what an {@link AdminControl} adds ({@code ./lvs4j run}'s: {@code POST /edit},
+ *       {@code GET /reload}, {@code GET /loops}); a request that changes something
+ *       ({@code POST}) is taken from a loopback peer only.</li>
  * </ul>
  * It reads the director only through a {@link StatusSource}. Rates are sampled every second on
  * the admin loop (a sample is taken when two seconds have passed). Close it to stop.
@@ -68,9 +71,11 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final ScheduledFuture<?> sampler;
+    private final AdminControl control;
 
-    private AdminServer(StatusSource source, LongSupplier nanoClock, InetSocketAddress bind)
+    private AdminServer(StatusSource source, LongSupplier nanoClock, InetSocketAddress bind, AdminControl control)
             throws InterruptedException {
+        this.control = control;
         if (!bind.getAddress().isLoopbackAddress()) {
             throw new IllegalArgumentException("the admin endpoint listens on loopback only, not " + bind);
         }
@@ -125,7 +130,21 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(StatusSource source, LongSupplier nanoClock, InetSocketAddress bind)
             throws InterruptedException {
-        return new AdminServer(source, nanoClock, bind);
+        return new AdminServer(source, nanoClock, bind, null);
+    }
+
+    /**
+     * Starts an admin endpoint that also serves a control (changes from loopback peers only).
+     *
+     * @param source the director's status
+     * @param bind a loopback address and port (port 0: any free port)
+     * @param control the control
+     * @return the running endpoint
+     * @throws InterruptedException if interrupted while binding
+     */
+    static AdminServer start(StatusSource source, InetSocketAddress bind, AdminControl control)
+            throws InterruptedException {
+        return new AdminServer(source, System::nanoTime, bind, control);
     }
 
     /** @return the address and port the endpoint listens on */
@@ -155,6 +174,9 @@ public final class AdminServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws JsonProcessingException {
             String path = new QueryStringDecoder(request.uri()).path();
+            if (control(ctx, request, path)) {
+                return;
+            }
             if (!HttpMethod.GET.equals(request.method())) {
                 respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "GET only\n");
                 return;
@@ -173,6 +195,26 @@ public final class AdminServer implements AutoCloseable {
                 default -> respond(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
                         "not found; try /status, /connections or /metrics\n");
             }
+        }
+
+        /** @return whether the control answered the request */
+        private boolean control(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
+            if (control == null) {
+                return false;
+            }
+            boolean change = !HttpMethod.GET.equals(request.method());
+            if (change && !(ctx.channel().remoteAddress() instanceof InetSocketAddress peer
+                    && peer.getAddress().isLoopbackAddress())) {
+                respond(ctx, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8", "changes from loopback only\n");
+                return true;
+            }
+            AdminControl.Answer answer = control.handle(request.method().name(), path,
+                    request.content().toString(StandardCharsets.UTF_8));
+            if (answer == null) {
+                return false;
+            }
+            respond(ctx, HttpResponseStatus.valueOf(answer.status()), answer.contentType(), answer.body());
+            return true;
         }
 
         private void connections(ChannelHandlerContext ctx, List<ConnectionEntry> entries, Throwable failure) {

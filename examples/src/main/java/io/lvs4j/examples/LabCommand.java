@@ -51,7 +51,8 @@ public final class LabCommand implements Callable<Integer> {
     static final String PREFIX = "198.18.0.";
     static final String VIP = PREFIX + "10";
     private static final String IFACE = "eth0";
-    private static final Pattern STATE = Pattern.compile("VRRP instance (\\S+) (\\S+) -> (\\S+)");
+    /** A VRRP transition as the director logs it, in keepalived's words. */
+    private static final Pattern STATE = Pattern.compile("VRRP_Instance\\((\\S+)\\) Entering (\\S+) STATE");
     private static final Pattern ROW = Pattern.compile(
             "^\\s+-> (\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+)\\s+\\S+\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s*$");
 
@@ -434,7 +435,7 @@ public final class LabCommand implements Callable<Integer> {
         Matcher m = STATE.matcher(log(director));
         String last = "INIT";
         while (m.find()) {
-            last = m.group(3);
+            last = m.group(2);
         }
         return last;
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "lvs4j", mixinStandardHelpOptions = true, version = "lvs4j 0.1.0",
         description = "Layer-4 load balancing with IPVS's schedulers and Keepalived's VRRP, in Java.",
         subcommands = {CommandLine.HelpCommand.class, ScheduleCommand.class, CheckConfig.class, RunCommand.class,
-            Status.class, LabCommand.class, RealServerCommand.class})
+            Status.class, EditCommand.class, ReloadCommand.class, LabCommand.class, RealServerCommand.class})
 public final class Lvs4j implements Runnable {
 
     @Spec
@@ -26,7 +26,26 @@ public final class Lvs4j implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        logLevel(args);
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Applies {@code run --log-level LEVEL} before anything logs: slf4j-simple reads its default
+     * level once, when the first logger is made, which is before picocli has parsed anything.
+     */
+    static void logLevel(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String level = null;
+            if (args[i].equals(RunCommand.LOG_LEVEL) && i + 1 < args.length) {
+                level = args[i + 1];
+            } else if (args[i].startsWith(RunCommand.LOG_LEVEL + "=")) {
+                level = args[i].substring(RunCommand.LOG_LEVEL.length() + 1);
+            }
+            if (level != null) {
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
     }
 
     /**

@@ -20,26 +20,37 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code ./lvs4j run --config FILE [--interface IF]}: runs a director from a keepalived.conf
- * (VRRP, health checks, forwarding by each virtual server's {@code lb_kind}) until SIGTERM or
- * Ctrl-C; then a VRRP master sends its priority-0 advert and releases the VIP. Logs the VRRP states and, whenever it
- * changes, the table in {@code ipvsadm -Ln} layout.
+ * (VRRP, health checks, forwarding by each virtual server's {@code lb_kind}) as keepalived runs:
+ * SIGHUP reloads the file (only the difference applies; a file with an error is refused and the
+ * running configuration stays), SIGTERM or Ctrl-C stops it cleanly (a VRRP master sends its
+ * priority-0 advert and releases the VIP) and the process exits 0. Logs the table in
+ * {@code ipvsadm -Ln} layout whenever it changes.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs a director from a keepalived.conf until SIGTERM (needs CAP_NET_RAW).",
+        description = {"Runs a director from a keepalived.conf until SIGTERM (needs CAP_NET_RAW and CAP_NET_ADMIN).",
+            "SIGHUP (./lvs4j reload) reloads the file; SIGTERM stops cleanly and exits 0.",
             "Logs VRRP state changes and the table (as ipvsadm -Ln) whenever it changes."})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     /** The column header of every table the command logs ({@link IpvsadmFormat}'s); the lab finds tables by it. */
     static final String TABLE_HEADER = "Prot LocalAddress:Port Scheduler Flags";
+    /** The option naming the log level, which {@link Lvs4j#main} applies before any logger exists. */
+    static final String LOG_LEVEL = "--log-level";
+
+    private enum Event { RELOAD, STOP }
 
     @Spec
     private CommandSpec spec;
@@ -53,84 +64,167 @@ public final class RunCommand implements Callable<Integer> {
     private String interfaceName;
 
     @Option(names = {"-a", "--admin"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9180",
-            description = "Loopback address of the admin endpoint (`lvs4j status` asks it), default ${DEFAULT-VALUE};"
-                    + " 'none' for no endpoint.")
+            description = "Loopback address of the admin endpoint (`lvs4j status`, `edit` and `reload` ask it),"
+                    + " default ${DEFAULT-VALUE}; 'none' for no endpoint.")
     private String admin;
 
     @Option(names = "--table-interval", paramLabel = "DURATION", defaultValue = "PT1S",
             description = "How often the table is checked for changes to log (ISO-8601, default ${DEFAULT-VALUE}).")
     private Duration tableInterval;
 
+    @Option(names = "--loops", paramLabel = "N",
+            description = "Event loops of the data path, one packet socket each; default: the cores of the process's"
+                    + " CPU set.")
+    private Integer loops;
+
+    @Option(names = "--connection-capacity", paramLabel = "N", defaultValue = "1048576",
+            description = "Connections each loop's table holds (status shows the sum), default ${DEFAULT-VALUE}.")
+    private int connectionCapacity;
+
+    @Option(names = "--expire-nodest-conn",
+            description = "Expire a removed real server's connections at their next packet (IPVS's"
+                    + " expire_nodest_conn 1); by default their packets are dropped until they expire.")
+    private boolean expireNodestConn;
+
+    @Option(names = LOG_LEVEL, paramLabel = "LEVEL", defaultValue = "info",
+            description = "trace, debug, info, warn or error; default ${DEFAULT-VALUE}.")
+    private String logLevel;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Write the process id there while running (as keepalived's -p); removed at exit.")
+    private Path pidFile;
+
     /** Creates the command; picocli fills its fields. */
     public RunCommand() {
     }
 
     /**
-     * Runs the director until the JVM is asked to stop.
+     * Runs the director until SIGTERM or SIGINT.
      *
      * @return 0 after a clean stop, 1 if the configuration or the start failed
      */
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        String level = logLevel.toLowerCase(Locale.ROOT);
+        if (!java.util.Set.of("trace", "debug", "info", "warn", "error").contains(level)) {
+            return fail(err, "--log-level must be trace, debug, info, warn or error: " + logLevel);
+        }
+        System.setProperty("org.slf4j.simpleLogger.log.io.lvs4j", level);
+        int loopCount = loops != null ? loops : Runtime.getRuntime().availableProcessors();
+        if (loopCount < 1 || connectionCapacity < 1) {
+            return fail(err, "--loops and --connection-capacity must be positive");
+        }
         LoadedConfig loaded;
         try {
             loaded = KeepalivedConfigParser.create().load(config);
         } catch (ConfigException e) {
-            err.println(e.position() + ": error: " + e.detail());
-            err.flush();
-            return 1;
+            return fail(err, e.position() + ": error: " + e.detail());
         }
         for (ConfigWarning w : loaded.warnings()) {
             LOG.debug("{}", w);
         }
         if (!RawSockets.isAvailable()) {
-            err.println("run: " + RawSockets.unavailabilityCause());
-            err.flush();
-            return 1;
+            return fail(err, "run: " + RawSockets.unavailabilityCause());
         }
         Director director;
         try {
-            director = Director.fromConfig(loaded.config(), interfaceName).build().start();
+            director = Director.fromConfig(loaded.config(), interfaceName).loops(loopCount)
+                    .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn).build().start();
         } catch (IOException | RuntimeException e) {
-            err.println("run: cannot start the director: " + e.getMessage());
-            err.flush();
-            return 1;
+            return fail(err, "run: cannot start the director: " + e.getMessage());
         }
-        StatusSource source = director.status();
+        Reloader reloader = new Reloader(config, director);
         AdminServer endpoint = null;
         if (!"none".equals(admin)) {
             try {
                 int colon = admin.lastIndexOf(':');
-                endpoint = AdminServer.start(source, new InetSocketAddress(
-                        InetAddress.getByName(admin.substring(0, colon)), Integer.parseInt(admin.substring(colon + 1))));
+                endpoint = AdminServer.start(director.status(), new InetSocketAddress(
+                        InetAddress.getByName(admin.substring(0, colon)), Integer.parseInt(admin.substring(colon + 1))),
+                        new DirectorControl(director, reloader));
             } catch (IOException | RuntimeException e) {
                 director.close();
-                err.println("run: cannot open the admin endpoint " + admin + ": " + e.getMessage());
-                err.flush();
-                return 1;
+                return fail(err, "run: cannot open the admin endpoint " + admin + ": " + e.getMessage());
             }
         }
         AdminServer adminServer = endpoint;
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            LOG.info("stopping (signal)");
-            if (adminServer != null) {
-                adminServer.close();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                if (adminServer != null) {
+                    adminServer.close();
+                }
+                director.close();
+                deletePidFile();
             }
-            director.close();
-            stopped.countDown();
-        }, "lvs4j-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        };
+        BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        try {
+            Signals.handle("HUP", () -> events.add(Event.RELOAD));
+            Signals.handle("TERM", () -> events.add(Event.STOP));
+            Signals.handle("INT", () -> events.add(Event.STOP));
+        } catch (IllegalStateException e) {
+            LOG.warn("{}: SIGHUP does not reload, SIGTERM ends the JVM", e.getMessage());
+        }
+        // Any other way out of the JVM still stops the director cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "lvs4j-stop"));
+        if (!writePidFile()) {
+            stop.run();
+            return fail(err, "run: cannot write the pid file " + pidFile);
+        }
+        loop(director.status(), reloader, events);
+        LOG.info("Stopping (signal)");
+        stop.run();
+        LOG.info("Stopped");
+        return 0;
+    }
+
+    /** Logs the table when it changes and reloads on SIGHUP, until SIGTERM or SIGINT. */
+    private void loop(StatusSource source, Reloader reloader, BlockingQueue<Event> events) throws InterruptedException {
         String last = "";
-        while (!stopped.await(tableInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+        while (true) {
+            Event event = events.poll(tableInterval.toMillis(), TimeUnit.MILLISECONDS);
+            if (event == Event.STOP) {
+                return;
+            }
+            if (event == Event.RELOAD) {
+                reloader.reload();
+            }
             String table = table(source);
             if (!table.equals(last)) {
                 last = table;
                 LOG.info("table{}{}", System.lineSeparator(), table);
             }
         }
-        return 0;
+    }
+
+    private boolean writePidFile() {
+        if (pidFile == null) {
+            return true;
+        }
+        try {
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+            return true;
+        } catch (IOException e) {
+            LOG.error("cannot write {}: {}", pidFile, e.toString());
+            return false;
+        }
+    }
+
+    private void deletePidFile() {
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                LOG.warn("cannot remove {}: {}", pidFile, e.toString());
+            }
+        }
+    }
+
+    private static int fail(PrintWriter err, String message) {
+        err.println(message);
+        err.flush();
+        return 1;
     }
 
     /**

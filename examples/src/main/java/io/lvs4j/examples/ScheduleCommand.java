@@ -27,6 +27,9 @@ import picocli.CommandLine.Spec;
             "Servers are added to an empty virtual service in the order given, as ipvsadm -A then "
                     + "ipvsadm -a would (each new one first in IPVS's list). Each pick opens a connection "
                     + "that stays active, unless --hold closes it.",
+            "A server named IP[:PORT] is that address (port 80 by default); any other name gets an address "
+                    + "in 10.0.0.0/8 hashed from the name, so hashing schedulers see a server by its name, "
+                    + "not by its place in the list.",
             "Flows go from SRC_IP[:PORT] to the virtual service 198.18.0.1:80 (IPv6: [2001:db8::1]:80), "
                     + "TCP; with no flow every connection comes from 198.19.0.1 port 0.",
             "All picks happen at one instant of a fixed clock, so time-based schedulers (lblc, lblcr) "
@@ -45,7 +48,8 @@ final class ScheduleCommand implements Callable<Integer> {
     private String scheduler;
 
     @Option(names = "--server", paramLabel = "NAME:WEIGHT", converter = ServerSpec.Converter.class,
-            description = "A real server and its weight (0-65535); repeat, in the order they are added.")
+            description = "A real server and its weight (0-65535); repeat, in the order they are added. NAME may be"
+                    + " IP[:PORT].")
     private List<ServerSpec> servers = new ArrayList<>();
 
     @Option(names = "--picks", paramLabel = "N",
@@ -99,8 +103,12 @@ final class ScheduleCommand implements Callable<Integer> {
         }
         Scheduler made = scheduler();
         PrintWriter out = spec.commandLine().getOut();
-        ScheduleSimulator.run(made, servers, allFlows.isEmpty() ? List.of(FlowSpec.DEFAULT) : allFlows, count,
-                hold, out::println);
+        try {
+            ScheduleSimulator.run(made, servers, allFlows.isEmpty() ? List.of(FlowSpec.DEFAULT) : allFlows, count,
+                    hold, out::println);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         out.flush();
         return 0;
     }

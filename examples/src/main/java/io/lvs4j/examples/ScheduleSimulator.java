@@ -7,24 +7,37 @@ import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.sched.Scheduler;
-import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Answers "which real server does each new connection hit": a virtual service with the given
  * scheduler gets its real servers added one by one (as {@code ipvsadm -a} would, each at the
  * head of the list), then every pick opens a connection on the chosen server, which stays
- * active, or is closed just before the pick {@code hold} places later. Not thread-safe.
+ * active, or is closed just before the pick {@code hold} places later. Each server's address and
+ * port come from its name ({@link ServerIdentity}), not its position, so hashing schedulers see
+ * the same server whatever else is listed.
+ *
+ * <p>IPVS's hashing schedulers build their tables from the servers in list order (sh gives
+ * buckets out in turn, mh lets servers take slots in turn), so the order of the
+ * {@code ipvsadm -a} commands shows in their choices. For them ({@link #BY_IDENTITY}) the
+ * simulator adds the servers in the order of their endpoints, so that one set of servers gives
+ * one answer however it is listed; the others take the servers in the order given, which is
+ * their very point (rr starts with the server added last). Not thread-safe.
  */
 final class ScheduleSimulator {
 
+    /** The schedulers whose servers are added in the order of their endpoints. */
+    static final Set<String> BY_IDENTITY = Set.of("sh", "dh", "mh", "maglev");
+
     /** What is printed when no server can take a connection. */
     static final String NONE = "-";
-
-    private static final int FIRST_SERVER_ADDRESS = 0xC612_0101; // 198.18.1.1
 
     private ScheduleSimulator() {
     }
@@ -43,11 +56,16 @@ final class ScheduleSimulator {
             Consumer<String> out) {
         VirtualService service = new VirtualService(Protocol.TCP, FlowSpec.VIP4, FlowSpec.VPORT, scheduler);
         Map<String, String> names = new HashMap<>();
+        List<RealServer> identities = ServerIdentity.of(servers);
         for (int i = 0; i < servers.size(); i++) {
-            RealServer server = RealServer.of(serverAddress(i), FlowSpec.VPORT, servers.get(i).weight());
-            names.put(server.endpoint(), servers.get(i).name());
-            service.addRealServer(server);
+            names.put(identities.get(i).endpoint(), servers.get(i).name());
         }
+        List<RealServer> added = new ArrayList<>(identities);
+        if (BY_IDENTITY.contains(scheduler.name())) {
+            added.sort(Comparator.comparing((RealServer r) -> r.address().getAddress(), Arrays::compareUnsigned)
+                    .thenComparingInt(RealServer::port));
+        }
+        added.forEach(service::addRealServer);
         ConnectionCounters[] open = new ConnectionCounters[Math.max(hold, 1)];
         FlowKey key = new FlowKey();
         for (int i = 0; i < picks; i++) {
@@ -68,16 +86,6 @@ final class ScheduleSimulator {
                 open[i % hold] = chosen.counters();
             }
             out.accept(names.get(chosen.server().endpoint()));
-        }
-    }
-
-    private static InetAddress serverAddress(int index) {
-        int a = FIRST_SERVER_ADDRESS + index;
-        byte[] bytes = {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a};
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("four bytes are always an IPv4 address", e);
         }
     }
 }

@@ -26,7 +26,7 @@ class RunCommandTest {
     @Test
     void shouldLetTheLabReadTheRowsOfTheLastLoggedTable() {
         String log = "12:00:00.000 [main] INFO RunCommand - table\n" + RunCommand.table(new FakeDirector())
-                + "\n12:00:01.000 [main] INFO RunCommand - VRRP instance VI_1 BACKUP -> MASTER (priority 100)\n";
+                + "\n12:00:01.000 [main] INFO RunCommand - VRRP_Instance(VI_1) Entering MASTER STATE\n";
 
         List<long[]> rows = LabCommand.tableRows("older table\n" + RunCommand.TABLE_HEADER + "\n" + log);
 
