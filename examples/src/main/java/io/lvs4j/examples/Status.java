@@ -43,13 +43,17 @@ public final class Status implements Callable<Integer> {
     @Option(names = "--rate", description = "Show rates: CPS InPPS OutPPS InBPS OutBPS.")
     private boolean rate;
 
+    @Option(names = "--loops", description = "Show each event loop's connections, new connections and frames"
+            + " forwarded (how the fanout spreads clients).")
+    private boolean loops;
+
     @Option(names = {"-a", "--admin"}, paramLabel = "HOST:PORT",
             description = "The director's admin endpoint (default: ${DEFAULT-VALUE}).")
     private String admin = "127.0.0.1:" + AdminServer.DEFAULT_PORT;
 
     @Override
     public Integer call() throws InterruptedException {
-        String path = connections ? "/connections" : "/status";
+        String path = loops ? "/loops" : connections ? "/connections" : "/status";
         URI uri = URI.create("http://" + admin + path);
         String body;
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {
@@ -70,7 +74,9 @@ public final class Status implements Callable<Integer> {
         }
         String text;
         try {
-            if (connections) {
+            if (loops) {
+                text = loops(AdminJson.mapper().readTree(body));
+            } else if (connections) {
                 text = IpvsadmFormat.connections(AdminJson.mapper().readValue(body,
                         new TypeReference<List<ConnectionEntry>>() { }));
             } else {
@@ -85,5 +91,16 @@ public final class Status implements Callable<Integer> {
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** @return one line per loop under a header, as the director's {@code /loops} lists them */
+    static String loops(com.fasterxml.jackson.databind.JsonNode list) {
+        StringBuilder text = new StringBuilder(String.format("%-5s %12s %12s %14s%n", "Loop", "Connections",
+                "NewConns", "Forwarded"));
+        for (com.fasterxml.jackson.databind.JsonNode loop : list) {
+            text.append(String.format("%-5d %12d %12d %14d%n", loop.get("loop").asInt(), loop.get("connections").asLong(),
+                    loop.get("newConnections").asLong(), loop.get("forwarded").asLong()));
+        }
+        return text.toString();
     }
 }

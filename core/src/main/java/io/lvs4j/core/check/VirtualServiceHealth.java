@@ -129,6 +129,10 @@ public final class VirtualServiceHealth implements AutoCloseable {
         }
         for (Member gone : old.values()) {
             gone.stopRunners();
+            LOG.info("service {} no longer exist", endpoint(gone.spec.server()));
+            if (gone.applied != null) {
+                LOG.info("Removing service {} from VS {}", endpoint(gone.spec.server()), endpoint(service));
+            }
             apply(gone.spec.server(), ABSENT, gone.applied);
         }
         if (sorryServer != null && (next.sorryServer() == null || !next.sorryServer().equals(sorryServer))) {
@@ -144,7 +148,13 @@ public final class VirtualServiceHealth implements AutoCloseable {
         if (quorum.update(liveWeight())) {
             quorumNotify(quorum.up());
         }
+        List<Member> added = fresh.stream().filter(m -> m.applied == null).toList();
         syncAll();
+        for (Member m : added) {
+            if (m.applied != null) {
+                LOG.info("Adding service {} to VS {}", endpoint(m.spec.server()), endpoint(service));
+            }
+        }
         for (Member m : fresh) {
             m.startRunners();
         }

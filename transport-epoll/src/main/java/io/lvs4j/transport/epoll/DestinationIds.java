@@ -57,7 +57,8 @@ final class DestinationIds {
      * Follows the services' real servers: a server seen for the first time gets an id, a removed
      * one is made unavailable, one that is back is available again with its weight.
      *
-     * @param slots the published services
+     * @param slots the published services (a sync that read them just before a service was
+     *     removed leaves the removed one alone)
      * @param quiescent the epoch every loop has ticked at or after ({@link Long#MAX_VALUE} with no loop)
      * @param loops the loops' traffic counters
      * @return how many servers got an id or came back
@@ -68,7 +69,7 @@ final class DestinationIds {
         int changed = 0;
         for (ServiceSlot slot : slots) {
             DestinationSet set = slot.service().destinations();
-            if (set != slot.seen()) {
+            if (!slot.forgotten() && set != slot.seen()) {
                 changed += follow(slot, set, quiescent, loops);
             }
         }
@@ -185,6 +186,7 @@ final class DestinationIds {
      */
     synchronized void forget(ServiceSlot slot) {
         stamp = 0;
+        slot.forget();
         for (int id : slot.ids().values()) {
             registry.unavailable(id);
             table.orphan(id);

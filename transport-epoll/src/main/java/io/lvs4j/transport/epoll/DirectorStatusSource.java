@@ -1,6 +1,5 @@
 package io.lvs4j.transport.epoll;
 
-import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.VirtualService;
@@ -39,10 +38,8 @@ final class DirectorStatusSource implements StatusSource, TrafficSource {
     @Override
     public List<ServiceStatus> services() {
         VirtualServiceStatusSource services = new VirtualServiceStatusSource(List.of(), List.of(), this);
-        List<VirtualService> list = director.services();
-        List<VirtualServiceHealth> healths = director.healthChecks();
-        for (int i = 0; i < list.size(); i++) {
-            services.add(list.get(i), i < healths.size() ? healths.get(i) : null);
+        for (DirectorService s : director.running().all()) {
+            services.add(s.service(), s.health());
         }
         return services.services();
     }

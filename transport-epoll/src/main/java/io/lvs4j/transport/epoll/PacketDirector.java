@@ -152,12 +152,12 @@ public final class PacketDirector implements AutoCloseable {
      * unavailable, so its connections are kept (and follow {@code expire_nodest_conn}) and it
      * gets traffic again under the same id once it is back; once its connections have ended its
      * id may go to a new server ({@link PacketDirectorBuilder#maxRealServers}). Control plane:
-     * called at build, every 100 ms while running, and by anyone who changed a service and wants
-     * the change forwarded at once.
+     * called at build, every 100 ms while running (on a loop: it never waits for one), and by
+     * anyone who changed a service and wants the change forwarded at once.
      *
      * @return how many servers were new or came back
      */
-    public synchronized int syncDestinations() {
+    public int syncDestinations() {
         int added = ids.sync(publication.services().slots(), quiescentEpoch(), traffic());
         DataPath first = paths.isEmpty() ? null : paths.get(0);
         if (added > 0 && first != null && first.loop() != null) {

@@ -28,6 +28,8 @@ final class ServiceSlot {
     private DestinationSet seen;
     /** Traffic of ids this slot owned before they were given to other servers (control plane). */
     private TrafficStats retired = TrafficStats.ZERO;
+    /** Set once the service is no longer published: its servers get no id any more (control plane). */
+    private boolean forgotten;
 
     ServiceSlot(VirtualService service, Forwarding forwarding) {
         this.service = Objects.requireNonNull(service, "service");
@@ -68,6 +70,14 @@ final class ServiceSlot {
 
     void seen(DestinationSet set) {
         seen = set;
+    }
+
+    boolean forgotten() {
+        return forgotten;
+    }
+
+    void forget() {
+        forgotten = true;
     }
 
     TrafficStats retired() {

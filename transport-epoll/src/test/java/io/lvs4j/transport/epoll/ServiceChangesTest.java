@@ -206,6 +206,34 @@ class ServiceChangesTest {
     }
 
     @Test
+    void shouldUpdateServicesWhileTheLoopSyncsTheDestinationsWithoutWaitingForEachOther() throws Exception {
+        VirtualService first = service(VIP);
+        first.addRealServer(server(13, 1));
+        start(first, b -> { });
+        io.netty.channel.IoEventLoop loop = (io.netty.channel.IoEventLoop) unusedLoops.next();
+        path.loop(loop);
+        // as a running director does, but every millisecond: the loop syncs the destinations
+        io.netty.util.concurrent.ScheduledFuture<?> syncs = loop.scheduleAtFixedRate(director::syncDestinations, 0, 1,
+                TimeUnit.MILLISECONDS);
+        try {
+            VirtualService second = service(VIP2);
+            second.addRealServer(server(15, 1));
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> {
+                for (int i = 0; i < 200; i++) {
+                    director.update(i % 2 == 0 ? List.of(first, second) : List.of(first),
+                            i % 2 == 0 ? List.of(Forwarding.directRoute(), Forwarding.directRoute())
+                                    : List.of(Forwarding.directRoute()));
+                }
+            }, "an update waits for the loop while the loop syncs");
+        } finally {
+            syncs.cancel(false);
+        }
+        loop.submit(() -> { }).sync();
+        path.loop(null);
+        assertEquals(List.of(first), director.services());
+    }
+
+    @Test
     void shouldRefuseServicesTwiceOrWithoutWhatTheyNeedAndChangeNothing() throws Exception {
         VirtualService vs = service(VIP);
         vs.addRealServer(server(13, 1));

@@ -1,7 +1,6 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
-import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.transport.epoll.PacketDirector;
@@ -376,8 +375,9 @@ public final class EpollVrrpRouter implements AutoCloseable {
         vips.close();
     }
 
-    private static List<InetAddress> addresses(VrrpInstanceConfig instance) {
-        return instance.virtualIpAddresses().stream().map(VirtualIpAddress::address).toList();
+    /** @return the instance's virtual addresses as text, for the log */
+    private static List<String> addresses(VrrpInstanceConfig instance) {
+        return instance.virtualIpAddresses().stream().map(v -> v.address().getHostAddress()).toList();
     }
 
     /** The node's I/O; runs on the loop. */
