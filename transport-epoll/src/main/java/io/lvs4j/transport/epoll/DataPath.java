@@ -174,7 +174,7 @@ final class DataPath {
         ConnectionTable connections = table(parser.ipVersion());
         Forwarding forwarding = services.forwarding(s);
         Forwarder forwarder = forwarder(forwarding);
-        int entry = tracker.track(parser, connections, services.service(s), s, forwarder);
+        int entry = tracker.track(parser, connections, services.service(s), s, forwarder, services.sloppy(s));
         if (entry == ConnectionTable.MISS) {
             return false;
         }

@@ -122,7 +122,8 @@ public final class PacketDirector implements AutoCloseable {
 
     PacketDirector(PacketDirectorBuilder settings) {
         this.settings = settings;
-        ServiceTable services = new ServiceTable(settings.services, settings.forwardings, settings.localAddresses);
+        ServiceTable services = new ServiceTable(settings.services, settings.forwardings, settings.localAddresses,
+                settings.sloppyTcp);
         this.publication = new Publication(services, settings.active);
         this.destinations = new DestinationTable(settings.maxRealServers, services.size(),
                 settings.neighbourRefresh.toNanos() * 3);

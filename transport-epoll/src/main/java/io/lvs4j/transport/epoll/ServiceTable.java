@@ -35,12 +35,21 @@ final class ServiceTable {
     private final List<byte[]> vips6;
     private final List<byte[]> locals6;
     private final MemorySegment locals6Memory;
+    private final boolean[] sloppy;
     private final boolean seesReplies;
     private final boolean fullNat4;
     private final boolean fullNat6;
 
-    ServiceTable(List<VirtualService> services, List<Forwarding> forwarding, List<InetAddress> localAddresses) {
+    /**
+     * @param services the virtual services
+     * @param forwarding each one's forwarding
+     * @param localAddresses the full-NAT local addresses
+     * @param sloppyTcp IPVS's {@code sloppy_tcp} for every service
+     */
+    ServiceTable(List<VirtualService> services, List<Forwarding> forwarding, List<InetAddress> localAddresses,
+            boolean sloppyTcp) {
         int n = services.size();
+        sloppy = new boolean[n];
         this.services = services.toArray(VirtualService[]::new);
         this.forwarding = forwarding.toArray(Forwarding[]::new);
         version = new int[n];
@@ -68,6 +77,8 @@ final class ServiceTable {
             port[s] = vs.port();
             protocol[s] = vs.protocol().number();
             ForwardingMethod method = this.forwarding[s].method();
+            sloppy[s] = sloppyTcp || vs.scheduler().consistentHashing()
+                    && (method == ForwardingMethod.DIRECT_ROUTE || method == ForwardingMethod.TUNNEL);
             replies |= method == ForwardingMethod.MASQUERADE;
             fnat4 |= method == ForwardingMethod.FULL_NAT && version[s] == 4;
             fnat6 |= method == ForwardingMethod.FULL_NAT && version[s] == 6;
@@ -106,6 +117,15 @@ final class ServiceTable {
     /** @return a service's forwarding */
     Forwarding forwarding(int s) {
         return forwarding[s];
+    }
+
+    /**
+     * @return whether a mid-flow TCP packet with no connection may open one for a service:
+     *     IPVS's {@code sloppy_tcp}, on for services scheduled by consistent hashing that never
+     *     see replies (direct routing, tunnelling), so that directors agree without sync
+     */
+    boolean sloppy(int s) {
+        return sloppy[s];
     }
 
     /** @return a service's IP version, 4 or 6 */
