@@ -87,7 +87,8 @@ public final class VrrpNode {
             }
             table[c.vrid()] = inst;
             validators.computeIfAbsent(c.interfaceName(), k -> new AdvertValidator())
-                    .expect(c.version(), c.vrid(), c.virtualAddresses(), c.advertIntervalCentis(), c.authPass());
+                    .expect(c.version(), c.vrid(), c.virtualAddresses(), c.advertIntervalCentis(), c.authPass(),
+                            c.unicastPeers(), c.priority() == 255);
         }
         for (VrrpSyncGroupConfig g : b.groups) {
             List<Instance> members = new ArrayList<>();
