@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs a {@link VrrpNode} on one Netty epoll event loop with real I/O: a {@link VrrpSocket} per
@@ -115,7 +116,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final List<VrrpInstanceConfig> instances;
     private final List<VrrpSyncGroupConfig> groups;
     private final List<MasterAction> actions;
-    private final boolean ownAddresses;
     private final VrrpNode node;
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
     private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
@@ -133,11 +133,10 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private EpollVrrpRouter(Builder b) {
         this.loop = b.loop;
-        this.vips = new VipAnnouncer(b.loop);
+        this.vips = new VipAnnouncer(b.loop, b.ownAddresses, b.onKernel);
         this.instances = List.copyOf(b.instances);
         this.groups = List.copyOf(b.groups);
         this.actions = List.copyOf(b.actions);
-        this.ownAddresses = b.ownAddresses;
         // a script result can move a timer (leaving FAULT starts the master-down timer; a
         // finished run makes the next one due), so the loop looks at the deadline again after it
         VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime)
@@ -194,9 +193,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
                     sockets.put(name, VrrpSocket.open(loop, name,
                             (segment, offset, length) -> received(name, segment, offset, length)));
                 }
-                if (ownAddresses) {
-                    vips.open(name);
-                }
+                vips.open(c);
             }
             Map<Integer, String> watched = new HashMap<>();
             Map<String, Boolean> initial = new LinkedHashMap<>();
@@ -499,6 +496,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         private final List<MasterAction> actions = new ArrayList<>();
         private ScriptRunner scriptRunner;
         private boolean ownAddresses = true;
+        private Predicate<InetAddress> onKernel = address -> false;
 
         private Builder(IoEventLoop loop) {
             this.loop = loop;
@@ -558,6 +556,23 @@ public final class EpollVrrpRouter implements AutoCloseable {
          */
         public Builder ownAddresses(boolean value) {
             ownAddresses = value;
+            return this;
+        }
+
+        /**
+         * Puts virtual addresses on the kernel interface while their instance is master, as
+         * keepalived does, instead of owning them in user space: those the predicate selects
+         * among each instance's {@code virtual_ipaddress} and {@code virtual_ipaddress_excluded},
+         * on the address's {@code dev} or the instance's interface. The kernel then answers for
+         * them and the host's own services can use them; the router announces them, removes
+         * them when the instance leaves master or the router stops, and removes such addresses
+         * left by a crash when it starts. Default: none (every address in user space).
+         *
+         * @param which the addresses for the kernel
+         * @return this
+         */
+        public Builder onKernel(Predicate<InetAddress> which) {
+            onKernel = Objects.requireNonNull(which);
             return this;
         }
 
