@@ -73,12 +73,14 @@ public final class EpollVrrpRouter implements AutoCloseable {
         void leftMaster(VrrpInstanceConfig instance);
 
         /**
-         * Makes a director follow mastership: it serves its VIPs (ARP, announcements,
-         * forwarding) while any instance is master and stops when one leaves master. Build
-         * the director {@code active(false)} and the router {@code ownAddresses(false)}, so that
-         * the director alone answers for the VIPs.
+         * Makes a director follow mastership, one instance at a time: while an instance is
+         * master the director serves the instance's virtual addresses that are VIPs of its
+         * services (ARP and Neighbor Discovery answers, announcements, forwarding), and stops
+         * when the instance leaves master; two instances with different masters each bring
+         * their own VIPs. Build the director {@code active(false)} and the router
+         * {@code ownAddresses(false)}, so that the director alone answers for its VIPs.
          *
-         * @param director a started DR director
+         * @param director a started director
          * @return the action
          */
         static MasterAction forwarding(PacketDirector director) {
@@ -86,12 +88,20 @@ public final class EpollVrrpRouter implements AutoCloseable {
             return new MasterAction() {
                 @Override
                 public void becameMaster(VrrpInstanceConfig instance) {
-                    director.active(true);
+                    serve(instance, true);
                 }
 
                 @Override
                 public void leftMaster(VrrpInstanceConfig instance) {
-                    director.active(false);
+                    serve(instance, false);
+                }
+
+                private void serve(VrrpInstanceConfig instance, boolean on) {
+                    for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
+                        if (director.services().stream().anyMatch(vs -> vs.address().equals(vip.address()))) {
+                            director.active(vip.address(), on);
+                        }
+                    }
                 }
             };
         }
