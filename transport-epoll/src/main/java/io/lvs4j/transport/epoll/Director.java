@@ -212,7 +212,8 @@ public final class Director implements AutoCloseable, StatusProvider {
             throw new IOException("bgp_announce needs the director's IPv4 address for a router id");
         }
         long loopTimeout = Math.max(TimeUnit.SECONDS.toNanos(1), 5 * config.bgp.checkInterval().toNanos());
-        ServingReadiness readiness = new ServingReadiness(this::serving, loops, this::services, loopTimeout);
+        ServingReadiness readiness = new ServingReadiness(vip -> data.active(vip), loops, this::services,
+                loopTimeout);
         announcer = RouteAnnouncer.start(config.bgp, services().stream().map(VirtualService::address).toList(),
                 routerId, readiness);
     }

@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Whether a director can serve a VIP, as its BGP announcement asks: it forwards (no VRRP
+ * Whether a director can serve a VIP, as its BGP announcement asks: it serves the VIP (no VRRP
  * instance holds it back), every event loop of its data path still runs tasks (a heartbeat
  * posted to each loop ran within the time allowed), and one of the VIP's virtual services has a
  * destination that takes new connections (a live real server of weight above 0, or the sorry
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 final class ServingReadiness implements RouteAnnouncer.Readiness {
 
-    private final BooleanSupplier forwarding;
+    private final Predicate<InetAddress> forwarding;
     private final List<EventExecutor> loops = new ArrayList<>();
     private final AtomicLongArray posted;
     private final Supplier<List<VirtualService>> services;
@@ -33,13 +33,13 @@ final class ServingReadiness implements RouteAnnouncer.Readiness {
     /**
      * Creates the check.
      *
-     * @param forwarding whether the data path forwards now
+     * @param forwarding whether the data path serves a VIP now
      * @param group the data path's event loops
      * @param services the director's virtual services now
      * @param loopTimeoutNanos how long a loop may take to run a posted task before it counts as stopped
      */
-    ServingReadiness(BooleanSupplier forwarding, EventExecutorGroup group, Supplier<List<VirtualService>> services,
-            long loopTimeoutNanos) {
+    ServingReadiness(Predicate<InetAddress> forwarding, EventExecutorGroup group,
+            Supplier<List<VirtualService>> services, long loopTimeoutNanos) {
         this.forwarding = forwarding;
         group.forEach(loops::add);
         this.posted = new AtomicLongArray(loops.size());
@@ -49,7 +49,7 @@ final class ServingReadiness implements RouteAnnouncer.Readiness {
 
     @Override
     public String whyNot(InetAddress vip) {
-        if (!forwarding.getAsBoolean()) {
+        if (!forwarding.test(vip)) {
             return "not forwarding";
         }
         if (!loopsRun()) {
