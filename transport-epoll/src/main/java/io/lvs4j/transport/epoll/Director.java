@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.check.HealthCheckEngine;
+import io.lvs4j.core.config.BgpConfig;
 import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.DirectorConfig;
@@ -11,11 +12,13 @@ import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.StatusProvider;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.transport.epoll.bgp.RouteAnnouncer;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
 import io.lvs4j.vrrp.ProcessScriptRunner;
@@ -39,6 +42,7 @@ import java.util.Map;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +55,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Without VRRP instances the director serves its VIPs from {@link #start()} on. With them it
  * starts as backup and serves only while an instance is master; {@link #close()} makes a master
- * send its priority-0 advert and release the VIPs before the sockets close.
+ * send its priority-0 advert and release the VIPs before the sockets close. With
+ * {@link Builder#bgp(BgpConfig) bgp_announce} it announces each VIP over BGP while it can serve
+ * it ({@link RouteAnnouncer}), for scale-out behind ECMP routers; {@link #drain(boolean)}
+ * withdraws them while it serves on.
  *
  * <p>Threading: build and {@link #start()} from a thread of the interface's network namespace;
  * the read methods are thread-safe.
@@ -68,6 +75,7 @@ public final class Director implements AutoCloseable, StatusProvider {
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
     private EpollVrrpRouter vrrp;
+    private volatile RouteAnnouncer announcer;
 
     private Director(Builder config) {
         this.config = config;
@@ -129,6 +137,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         }
         b.localAddresses(ConfigForwarding.localAddresses(conf));
         conf.vrrpSyncGroups().forEach(b::syncGroup);
+        conf.bgp().ifPresent(b::bgp);
         for (VrrpInstanceConfig c : conf.vrrpInstances()) {
             // The interface given replaces the first instance's wherever it appears; others stay.
             b.vrrpInstance(c.interfaceName().equals(first) ? c.toBuilder().interfaceName(name).build() : c);
@@ -169,6 +178,9 @@ public final class Director implements AutoCloseable, StatusProvider {
                 config.instances.forEach(rb::instance);
                 config.syncGroups.forEach(rb::syncGroup);
                 vrrp = rb.build().start();
+            }
+            if (config.bgp != null) {
+                announce(own);
             }
             LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s)",
                     config.interfaceName, own.getHostAddress(), config.services.size(), config.instances.size());
@@ -218,6 +230,17 @@ public final class Director implements AutoCloseable, StatusProvider {
             h.start();
         }
         data.syncDestinations();
+    }
+
+    private void announce(InetAddress own) throws IOException {
+        if (!(own instanceof Inet4Address routerId)) {
+            throw new IOException("bgp_announce needs the director's IPv4 address for a router id");
+        }
+        long loopTimeout = Math.max(TimeUnit.SECONDS.toNanos(1), 5 * config.bgp.checkInterval().toNanos());
+        ServingReadiness readiness = new ServingReadiness(vip -> data.active(vip), loops, this::services,
+                loopTimeout);
+        announcer = RouteAnnouncer.start(config.bgp, services().stream().map(VirtualService::address).toList(),
+                routerId, readiness);
     }
 
     private static Duration garpInterval(GarpConfig garp) {
@@ -333,6 +356,28 @@ public final class Director implements AutoCloseable, StatusProvider {
         return config.instances.stream().map(VrrpInstanceConfig::name).toList();
     }
 
+    /**
+     * Drains the director: its VIPs are withdrawn from BGP while it goes on serving the flows that
+     * still reach it, as before maintenance; or ends the drain.
+     *
+     * @param on true to drain, false to announce again what it can serve
+     * @return the announcement once the BGP daemon has been told
+     * @throws IllegalStateException if the director announces nothing (no {@code bgp_announce}, or not started)
+     */
+    public CompletableFuture<AnnouncementStatus> drain(boolean on) {
+        RouteAnnouncer a = announcer;
+        if (a == null) {
+            throw new IllegalStateException("the director announces nothing over BGP: no bgp_announce, or not started");
+        }
+        return a.drain(on);
+    }
+
+    /** @return what the director announces over BGP, or null if it announces nothing */
+    public AnnouncementStatus announcement() {
+        RouteAnnouncer a = announcer;
+        return a == null ? null : a.status();
+    }
+
     /** @return whether the director serves its VIPs now (answers ARP and forwards) */
     public boolean serving() {
         return data != null && data.active();
@@ -344,6 +389,9 @@ public final class Director implements AutoCloseable, StatusProvider {
      */
     @Override
     public void close() {
+        if (announcer != null) {
+            announcer.close();
+        }
         if (vrrp != null) {
             vrrp.close();
         }
@@ -389,6 +437,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
         private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
         private ScriptRunner scriptRunner;
+        private BgpConfig bgp;
 
         private Builder() {
         }
@@ -496,6 +545,17 @@ public final class Director implements AutoCloseable, StatusProvider {
          */
         public Builder scriptRunner(ScriptRunner runner) {
             this.scriptRunner = Objects.requireNonNull(runner, "runner");
+            return this;
+        }
+
+        /**
+         * Announces the VIPs over BGP while the director can serve them ({@code bgp_announce}).
+         *
+         * @param value the BGP daemon and its routers
+         * @return this builder
+         */
+        public Builder bgp(BgpConfig value) {
+            this.bgp = Objects.requireNonNull(value, "value");
             return this;
         }
 
