@@ -141,7 +141,7 @@ public final class RunCommand implements Callable<Integer> {
                 int colon = admin.lastIndexOf(':');
                 endpoint = AdminServer.start(director.status(), new InetSocketAddress(
                         InetAddress.getByName(admin.substring(0, colon)), Integer.parseInt(admin.substring(colon + 1))),
-                        new DirectorControl(director, reloader));
+                        new DirectorControl(director, reloader)).drain(director::drain);
             } catch (IOException | RuntimeException e) {
                 director.close();
                 return fail(err, "run: cannot open the admin endpoint " + admin + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.check.HealthCheckEngine;
 import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
+import io.lvs4j.core.config.BgpConfig;
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.conn.ConnectionTimeouts;
 import io.lvs4j.core.config.GarpConfig;
@@ -11,13 +12,13 @@ import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.StatusProvider;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.vrrp.ProcessScriptRunner;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpState;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Without VRRP instances the director serves its VIPs from {@link #start()} on. With them it
  * starts as backup and serves only while an instance is master; {@link #close()} makes a master
- * send its priority-0 advert and release the VIPs before the sockets close.
+ * send its priority-0 advert and release the VIPs before the sockets close. With
+ * {@link Builder#bgp(BgpConfig) bgp_announce} it announces each VIP over BGP while it can serve
+ * it ({@code RouteAnnouncer}), for scale-out behind ECMP routers; {@link #drain(boolean)}
+ * withdraws them while it serves on.
  *
  * <p>While it runs, {@link #reload(DirectorConfig)} applies a new configuration's difference, as
  * keepalived's reload does, and {@link #changes()} changes services and real servers one at a
@@ -59,6 +64,7 @@ public final class Director implements AutoCloseable, StatusProvider {
     private final DirectorServices services = new DirectorServices();
     private final RuntimeChanges changes = new RuntimeChanges(services);
     private final DirectorVrrp vrrp;
+    private final DirectorBgp bgp = new DirectorBgp();
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
@@ -81,14 +87,16 @@ public final class Director implements AutoCloseable, StatusProvider {
      * ports, {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT} with the
      * addresses of its {@code local_address_group}), its
      * scheduler ({@code lb_algo}), real servers and checkers, and every
-     * VRRP instance and sync group, the instances all served on one interface. They run as
+     * VRRP instance and sync group, each instance on its own {@code interface}. A configuration
+     * may be VRRP alone (a floating address for services on the host itself). They run as
      * {@code io.lvs4j.vrrp.VrrpNode} runs the configuration model: with their tracked interfaces
      * and scripts and notify scripts, a group's tracking applied to each member, scripts run as
      * processes of the director's user, and a warning for what it leaves out.
      *
      * @param conf the configuration
-     * @param interfaceName the interface of the data path and of every VRRP instance; null for
-     *     the interface of the first VRRP instance
+     * @param interfaceName the interface of the data path; it also replaces the first VRRP
+     *     instance's interface wherever an instance names that one (so that a configuration
+     *     written for {@code eth0} runs on another name); null for the first instance's interface
      * @return the builder, ready to {@link Builder#build()}, open to more settings
      * @throws IllegalArgumentException if a virtual server is a fwmark service, its servers use
      *     different methods, a tunnel crosses address families, GUE asks for a checksum option,
@@ -96,10 +104,8 @@ public final class Director implements AutoCloseable, StatusProvider {
      *     given or configured
      */
     public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
-        String name = interfaceName;
-        if (name == null && !conf.vrrpInstances().isEmpty()) {
-            name = conf.vrrpInstances().getFirst().interfaceName();
-        }
+        String first = conf.vrrpInstances().isEmpty() ? null : conf.vrrpInstances().getFirst().interfaceName();
+        String name = interfaceName != null ? interfaceName : first;
         if (name == null) {
             throw new IllegalArgumentException("no interface given and no vrrp_instance names one");
         }
@@ -110,11 +116,22 @@ public final class Director implements AutoCloseable, StatusProvider {
         b.timeouts(conf.globalDefs().lvsTimeouts().applyTo(ConnectionTimeouts.DEFAULTS));
         b.localAddresses(ConfigForwarding.localAddresses(conf));
         conf.vrrpSyncGroups().forEach(b::syncGroup);
-        for (VrrpInstanceConfig c : conf.vrrpInstances()) {
-            b.vrrpInstance(c.toBuilder().interfaceName(name).build());
+        conf.bgp().ifPresent(b::bgp);
+        for (VrrpInstanceConfig c : onInterface(conf.vrrpInstances(), name)) {
+            b.vrrpInstance(c);
             b.garp(c.garp());
         }
         return b;
+    }
+
+    /**
+     * Puts the instances on the director's interface where they name the first instance's (the
+     * others stay on theirs), as {@link #fromConfig} does and a reload does again.
+     */
+    static List<VrrpInstanceConfig> onInterface(List<VrrpInstanceConfig> instances, String name) {
+        String first = instances.isEmpty() ? null : instances.getFirst().interfaceName();
+        return instances.stream().map(c -> c.interfaceName().equals(first) ? c.toBuilder().interfaceName(name).build()
+                : c).toList();
     }
 
     /**
@@ -127,39 +144,15 @@ public final class Director implements AutoCloseable, StatusProvider {
     public synchronized Director start() throws IOException {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
-                    : InterfaceAddresses.primary(config.interfaceName);
-            boolean withVrrp = !vrrp.instances().isEmpty();
+                    : InterfaceAddresses.ipv4(config.interfaceName);
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
-            PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
-                    .loops(loops).active(!withVrrp).connectionCapacity(config.connectionCapacity)
-                    .timeouts(config.timeouts).expireNodestConn(config.expireNodestConn)
-                    .maxRealServers(config.maxRealServers)
-                    .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
-            for (DirectorService e : services.all()) {
-                db.virtualService(e.service(), e.forwarding());
+            if (!services.all().isEmpty()) {
+                startDataPath(own);
             }
-            Inet6Address own6 = config.directorAddress6;
-            if (own6 == null) {
-                try {
-                    own6 = InterfaceAddresses.primary6(config.interfaceName);
-                } catch (IOException e) {
-                    if (services.all().stream().anyMatch(s -> s.service().address() instanceof Inet6Address)) {
-                        throw e;
-                    }
-                }
+            vrrp.start(loops.next(), data, own, config.interfaceName, this::services);
+            if (config.bgp != null) {
+                bgp.start(config.bgp, own, data, loops, this::services);
             }
-            if (own6 != null) {
-                db.directorAddress6(own6);
-            }
-            if (!config.localAddresses.isEmpty()) {
-                db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
-            }
-            data = db.build();
-            data.start();
-            engine = EpollHealthCheckEngine.create(1);
-            services.start(engine, data);
-            data.syncDestinations();
-            vrrp.start(loops.next(), data, own);
             LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s), {} loop(s)",
                     config.interfaceName, own.getHostAddress(), services.all().size(), vrrp.instances().size(),
                     config.loops);
@@ -168,6 +161,39 @@ public final class Director implements AutoCloseable, StatusProvider {
             close();
             throw e;
         }
+    }
+
+    private void startDataPath(InetAddress own) throws IOException {
+        PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
+                .loops(loops).active(vrrp.instances().isEmpty()).connectionCapacity(config.connectionCapacity)
+                .timeouts(config.timeouts).expireNodestConn(config.expireNodestConn)
+                .maxRealServers(config.maxRealServers)
+                .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
+        for (DirectorService e : services.all()) {
+            db.virtualService(e.service(), e.forwarding());
+        }
+        Inet6Address own6 = config.directorAddress6;
+        if (own6 == null) {
+            try {
+                own6 = InterfaceAddresses.ipv6(config.interfaceName, false);
+            } catch (IOException e) {
+                // a reload may bring the first IPv6 service; only one at the start needs the address now
+                if (services.all().stream().anyMatch(s -> s.service().address() instanceof Inet6Address)) {
+                    throw e;
+                }
+            }
+        }
+        if (own6 != null) {
+            db.directorAddress6(own6);
+        }
+        if (!config.localAddresses.isEmpty()) {
+            db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
+        }
+        data = db.build();
+        data.start();
+        engine = EpollHealthCheckEngine.create(1);
+        services.start(engine, data);
+        data.syncDestinations();
     }
 
     /**
@@ -191,7 +217,7 @@ public final class Director implements AutoCloseable, StatusProvider {
      * @throws IllegalStateException before {@link #start()}
      */
     public synchronized void reload(DirectorConfig next) {
-        if (data == null) {
+        if (loops == null) {
             throw new IllegalStateException("not started");
         }
         new DirectorReload(this, next).apply();
@@ -223,9 +249,6 @@ public final class Director implements AutoCloseable, StatusProvider {
         return vrrp;
     }
 
-    IoEventLoop nextLoop() {
-        return loops.next();
-    }
 
     /** @return the full-NAT local addresses (DPVS's {@code laddr}) the data path sends from */
     public List<InetAddress> localAddresses() {
@@ -320,6 +343,23 @@ public final class Director implements AutoCloseable, StatusProvider {
         return vrrp.instances().stream().map(VrrpInstanceConfig::name).toList();
     }
 
+    /**
+     * Drains the director: its VIPs are withdrawn from BGP while it goes on serving the flows that
+     * still reach it, as before maintenance; or ends the drain.
+     *
+     * @param on true to drain, false to announce again what it can serve
+     * @return the announcement once the BGP daemon has been told
+     * @throws IllegalStateException if the director announces nothing (no {@code bgp_announce}, or not started)
+     */
+    public CompletableFuture<AnnouncementStatus> drain(boolean on) {
+        return bgp.drain(on);
+    }
+
+    /** @return what the director announces over BGP, or null if it announces nothing */
+    public AnnouncementStatus announcement() {
+        return bgp.status();
+    }
+
     /** @return whether the director serves its VIPs now (answers ARP and forwards) */
     public boolean serving() {
         return data != null && data.active();
@@ -331,6 +371,7 @@ public final class Director implements AutoCloseable, StatusProvider {
      */
     @Override
     public void close() {
+        bgp.close();
         vrrp.close();
         if (data != null) {
             data.active(false);
@@ -364,6 +405,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
         private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
         private ScriptRunner scriptRunner;
+        private BgpConfig bgp;
 
         private Builder() {
         }
@@ -516,6 +558,17 @@ public final class Director implements AutoCloseable, StatusProvider {
             return this;
         }
 
+        /**
+         * Announces the VIPs over BGP while the director can serve them ({@code bgp_announce}).
+         *
+         * @param value the BGP daemon and its routers
+         * @return this builder
+         */
+        public Builder bgp(BgpConfig value) {
+            this.bgp = Objects.requireNonNull(value, "value");
+            return this;
+        }
+
         /** @param value gratuitous ARP settings when becoming master @return this builder */
         public Builder garp(GarpConfig value) {
             this.garp = Objects.requireNonNull(value, "value");
@@ -532,8 +585,8 @@ public final class Director implements AutoCloseable, StatusProvider {
 
         /** @return the director, not started */
         public Director build() {
-            if (interfaceName == null || services.isEmpty()) {
-                throw new IllegalStateException("interfaceName and a virtual service are required");
+            if (interfaceName == null || services.isEmpty() && instances.isEmpty()) {
+                throw new IllegalStateException("interfaceName and a virtual service or a VRRP instance are required");
             }
             return new Director(this);
         }

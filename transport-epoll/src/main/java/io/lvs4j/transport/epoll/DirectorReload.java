@@ -58,7 +58,8 @@ final class DirectorReload {
     void apply() {
         DirectorServices running = director.running();
         List<DirectorService> services = new ArrayList<>();
-        List<Runnable> inPlace = new ArrayList<>();
+        List<Runnable> schedulers = new ArrayList<>();
+        List<Runnable> checks = new ArrayList<>();
         int added = 0;
         for (VirtualServerConfig vs : next.virtualServers()) {
             DirectorService fresh = DirectorService.of(vs);
@@ -69,30 +70,44 @@ final class DirectorReload {
                 continue;
             }
             services.add(old);
-            inPlace.add(() -> {
+            schedulers.add(() -> {
                 old.scheduler(fresh.scheduler());
                 DirectorService.persistence(old.service(), vs);
-                old.reload(fresh.checks());
             });
-        }
-        if (services.isEmpty()) {
-            throw new IllegalArgumentException("no virtual_server: a director needs one");
+            checks.add(() -> old.reload(fresh.checks()));
         }
         List<InetAddress> locals = ConfigForwarding.localAddresses(next);
         if (!locals.equals(director.localAddresses())) {
             throw new IllegalArgumentException("the full-NAT local addresses changed from " + director.localAddresses()
                     + " to " + locals + ": that needs a restart");
         }
-        String iface = director.settings().interfaceName();
-        List<VrrpInstanceConfig> instances = director.vrrp().withSource(next.vrrpInstances().stream()
-                .map(c -> c.toBuilder().interfaceName(iface).build()).toList());
+        PacketDirector data = director.dataPath();
+        if (data == null && !services.isEmpty()) {
+            throw new IllegalArgumentException("the director runs VRRP alone: virtual servers need a restart");
+        }
+        if (data != null && services.isEmpty()) {
+            throw new IllegalArgumentException("no virtual_server left: a director without one needs a restart");
+        }
+        List<VrrpInstanceConfig> instances;
+        try {
+            instances = director.vrrp().withSource(Director.onInterface(next.vrrpInstances(),
+                    director.settings().interfaceName()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a VRRP instance has no source address: " + e.getMessage(), e);
+        }
         List<VrrpSyncGroupConfig> groups = next.vrrpSyncGroups();
         checkVrrp(instances, groups);
         warnTimeouts();
 
+        if (data != null) {
+            data.check(services.stream().map(DirectorService::service).toList(),
+                    services.stream().map(DirectorService::forwarding).toList());
+        }
+
         int removed = (int) running.all().stream().filter(s -> !services.contains(s)).count();
+        schedulers.forEach(Runnable::run); // before the data path's new table, which reads them
         running.replace(services);
-        inPlace.forEach(Runnable::run);
+        checks.forEach(Runnable::run);
         running.syncDestinations();
         applyVrrp(instances, groups);
         LOG.info("configuration reloaded: {} virtual service(s) ({} new, {} removed), {} VRRP instance(s)",
@@ -124,7 +139,7 @@ final class DirectorReload {
 
     private void applyVrrp(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupConfig> groups) {
         try {
-            director.vrrp().reload(instances, groups, director.nextLoop(), director.dataPath());
+            director.vrrp().reload(instances, groups);
         } catch (IOException e) {
             throw new UncheckedIOException("VRRP could not follow the reload", e);
         }

@@ -2,6 +2,7 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
+import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpListener;
@@ -11,11 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * A {@link Director}'s VRRP instances: the router that runs them (its mastership serves the
@@ -32,6 +35,10 @@ final class DirectorVrrp {
     private volatile List<VrrpSyncGroupConfig> groups;
     private volatile EpollVrrpRouter router;
     private InetAddress own;
+    private String interfaceName;
+    private IoEventLoop loop;
+    private PacketDirector data;
+    private Supplier<List<VirtualService>> services;
 
     DirectorVrrp(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupConfig> groups, ScriptRunner scripts) {
         this.instances = List.copyOf(instances);
@@ -49,33 +56,61 @@ final class DirectorVrrp {
         return router;
     }
 
-    /** @return the instances, each with the director's address as source unless it has its own */
-    List<VrrpInstanceConfig> withSource(List<VrrpInstanceConfig> list) {
-        return list.stream().map(c -> c.sourceAddress().isPresent() ? c : c.toBuilder().sourceAddress(own).build())
-                .toList();
+    /**
+     * Gives each instance without {@code unicast_src_ip}/{@code mcast_src_ip} its source
+     * address: the director's own address on the data path's interface, else its interface's
+     * first IPv4 address, or for an IPv6 instance its interface's link-local address (RFC 5798's
+     * source).
+     */
+    List<VrrpInstanceConfig> withSource(List<VrrpInstanceConfig> list) throws IOException {
+        List<VrrpInstanceConfig> result = new ArrayList<>();
+        for (VrrpInstanceConfig c : list) {
+            if (c.sourceAddress().isPresent()) {
+                result.add(c);
+                continue;
+            }
+            boolean ipv6 = !c.virtualIpAddresses().isEmpty()
+                    && c.virtualIpAddresses().getFirst().address() instanceof Inet6Address;
+            InetAddress source = ipv6 ? InterfaceAddresses.ipv6(c.interfaceName(), true)
+                    : c.interfaceName().equals(interfaceName) ? own : InterfaceAddresses.ipv4(c.interfaceName());
+            result.add(c.toBuilder().sourceAddress(source).build());
+        }
+        return result;
     }
 
     /**
      * Starts the instances, if any, on a loop of the director.
      *
-     * @param loop the loop
-     * @param data the data path, which serves while an instance is master
+     * @param eventLoop the loop
+     * @param path the data path, which serves a VIP while its instance is master; null for a
+     *     director of VRRP alone
      * @param address the director's own address, the instances' source by default
+     * @param name the data path's interface
+     * @param vs the director's services now (their VIPs are the data path's; other virtual
+     *     addresses go on the kernel interface)
      */
-    void start(IoEventLoop loop, PacketDirector data, InetAddress address) throws IOException {
+    void start(IoEventLoop eventLoop, PacketDirector path, InetAddress address, String name,
+            Supplier<List<VirtualService>> vs) throws IOException {
+        loop = eventLoop;
+        data = path;
         own = address;
+        interfaceName = name;
+        services = vs;
         instances = withSource(instances);
         if (!instances.isEmpty()) {
-            router = startRouter(loop, data, instances, groups);
+            router = startRouter(instances, groups);
         }
     }
 
-    private EpollVrrpRouter startRouter(IoEventLoop loop, PacketDirector data, List<VrrpInstanceConfig> list,
-            List<VrrpSyncGroupConfig> syncGroups) throws IOException {
+    private EpollVrrpRouter startRouter(List<VrrpInstanceConfig> list, List<VrrpSyncGroupConfig> syncGroups)
+            throws IOException {
         EpollVrrpRouter.Builder rb = EpollVrrpRouter.builder(loop).ownAddresses(false)
-                .masterAction(EpollVrrpRouter.MasterAction.forwarding(data))
+                .onKernel(address -> services.get().stream().noneMatch(vs -> vs.address().equals(address)))
                 .listener(new StateLog())
                 .scriptRunner(scripts);
+        if (data != null) {
+            rb.masterAction(EpollVrrpRouter.MasterAction.forwarding(data));
+        }
         list.forEach(rb::instance);
         syncGroups.forEach(rb::syncGroup);
         return rb.build().start();
@@ -84,41 +119,62 @@ final class DirectorVrrp {
     /**
      * Applies a reload's instances: unchanged ones keep their state ({@link EpollVrrpRouter#reload});
      * VRRP where there was none starts (the data path serves once an instance is master); no
-     * VRRP where there was some stops (the data path serves from now on).
+     * VRRP where there was some stops (the data path serves from now on). Then each VIP of the
+     * services is served exactly while an instance that lists it is master.
      *
-     * @param next the instances, on the director's interface
+     * @param next the instances, with their source addresses ({@link #withSource})
      * @param nextGroups the sync groups
-     * @param loop a loop of the director, for a router to start
-     * @param data the data path
      */
-    void reload(List<VrrpInstanceConfig> next, List<VrrpSyncGroupConfig> nextGroups, IoEventLoop loop,
-            PacketDirector data) throws IOException {
-        List<VrrpInstanceConfig> list = withSource(next);
+    void reload(List<VrrpInstanceConfig> next, List<VrrpSyncGroupConfig> nextGroups) throws IOException {
         EpollVrrpRouter running = router;
-        if (running == null && !list.isEmpty()) {
-            data.active(false);
-            instances = list;
-            groups = List.copyOf(nextGroups);
-            router = startRouter(loop, data, list, nextGroups);
-            LOG.info("VRRP started by the reload: the director serves once an instance is master");
-        } else if (running != null && list.isEmpty()) {
-            running.close();
-            router = null;
-            instances = list;
-            groups = List.copyOf(nextGroups);
-            data.active(true);
-            LOG.info("VRRP stopped by the reload: the director serves its VIPs from now on");
-        } else if (running != null) {
-            List<VrrpInstanceConfig> before = instances;
-            instances = list; // the states new instances report name their VRID from here
-            try {
-                running.reload(list, nextGroups);
-            } catch (IOException | RuntimeException e) {
-                instances = before;
-                throw e;
+        List<VrrpInstanceConfig> before = instances;
+        instances = List.copyOf(next); // the states new instances report name their VRID from here
+        try {
+            if (running == null && !next.isEmpty()) {
+                if (data != null) {
+                    data.active(false);
+                }
+                router = startRouter(next, nextGroups);
+                LOG.info("VRRP started by the reload: the director serves once an instance is master");
+            } else if (running != null && next.isEmpty()) {
+                running.close();
+                router = null;
+                if (data != null) {
+                    data.active(true);
+                }
+                LOG.info("VRRP stopped by the reload: the director serves its VIPs from now on");
+            } else if (running != null) {
+                running.reload(next, nextGroups);
             }
-            groups = List.copyOf(nextGroups);
+        } catch (IOException | RuntimeException e) {
+            instances = before;
+            throw e;
         }
+        groups = List.copyOf(nextGroups);
+        serveMasters();
+    }
+
+    /**
+     * Serves each VIP of the services exactly while an instance listing it is master, on the
+     * router's loop (where mastership changes are told).
+     */
+    private void serveMasters() {
+        EpollVrrpRouter running = router;
+        if (running == null || data == null) {
+            return;
+        }
+        List<VrrpInstanceConfig> list = instances;
+        running.query(node -> {
+            for (VirtualService vs : services.get()) {
+                InetAddress vip = vs.address();
+                boolean master = list.stream().anyMatch(c -> node.state(c.name()) == VrrpState.MASTER
+                        && c.virtualIpAddresses().stream().anyMatch(v -> v.address().equals(vip)));
+                if (data.active(vip) != master) {
+                    data.active(vip, master);
+                }
+            }
+            return null;
+        });
     }
 
     /** @return an instance's last reported state, {@link VrrpState#INITIALIZE} if none */

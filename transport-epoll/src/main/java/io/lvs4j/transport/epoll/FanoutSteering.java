@@ -79,17 +79,11 @@ final class FanoutSteering {
      * @throws IllegalArgumentException if the table needs a steering the sockets cannot do
      */
     int[][] next(ServiceTable next) {
-        if (socket == null || loops < 2) {
+        check(next);
+        if (socket == null || loops < 2 || options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
             return null;
         }
         boolean client = next.seesReplies() || !next.vips6().isEmpty();
-        if (options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH) {
-            if (client) {
-                throw new IllegalArgumentException("NAT and IPv6 services over " + loops
-                        + " loops need a classic BPF fanout; these sockets spread by flow hash");
-            }
-            return null;
-        }
         PacketSocketOptions desired = client || options.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS
                 ? options.withClientFanout(next.virtualAddresses()) : options;
         if (desired.equals(options)) {
@@ -97,6 +91,19 @@ final class FanoutSteering {
         }
         options = desired;
         return program(next);
+    }
+
+    /**
+     * Tells whether the sockets can steer a table's frames, changing nothing.
+     *
+     * @throws IllegalArgumentException if NAT or IPv6 services meet sockets that spread by flow hash
+     */
+    void check(ServiceTable next) {
+        if (socket != null && loops > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH
+                && (next.seesReplies() || !next.vips6().isEmpty())) {
+            throw new IllegalArgumentException("NAT and IPv6 services over " + loops
+                    + " loops need a classic BPF fanout; these sockets spread by flow hash");
+        }
     }
 
     /** Gives the group a program {@link #next} returned. */

@@ -16,9 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -127,6 +126,8 @@ public final class PacketDirector implements AutoCloseable {
     private int directorIp;
     private PacketSocketGroup group;
     private FanoutSteering steering;
+    /** Whether a VIP new with an update is served: yes while the director serves all its VIPs (no VRRP). */
+    private volatile boolean serveNew;
 
     PacketDirector(PacketDirectorBuilder settings) {
         this.settings = settings;
@@ -134,8 +135,9 @@ public final class PacketDirector implements AutoCloseable {
         for (int s = 0; s < settings.services.size(); s++) {
             slots.add(new ServiceSlot(settings.services.get(s), settings.forwardings.get(s)));
         }
-        ServiceTable services = new ServiceTable(slots, settings.localAddresses);
+        ServiceTable services = new ServiceTable(slots, settings.localAddresses, settings.sloppyTcp, null);
         this.publication = new Publication(services, settings.active);
+        this.serveNew = settings.active;
         this.destinations = new DestinationTable(settings.maxRealServers, settings.neighbourRefresh.toNanos() * 3);
         this.ids = new DestinationIds(destinations);
         syncDestinations();
@@ -199,7 +201,7 @@ public final class PacketDirector implements AutoCloseable {
      */
     public synchronized void update(List<VirtualService> services, List<Forwarding> forwardings) {
         ServiceTable current = publication.services();
-        ServiceTable next = nextTable(current, services, forwardings);
+        ServiceTable next = ServiceTable.following(current, services, forwardings, settings);
         int[][] program = steering == null ? null : steering.next(next);
         for (DataPath path : paths) {
             onLoop(path, () -> path.prepare(next));
@@ -211,7 +213,7 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.warn("cannot steer the new services' frames to their loops: {}", e.getMessage());
             }
         }
-        publication.services(next);
+        publication.services(next, serveNew);
         for (ServiceSlot gone : current.slots()) {
             if (!next.slots().contains(gone)) {
                 ids.forget(gone);
@@ -227,28 +229,18 @@ public final class PacketDirector implements AutoCloseable {
         LOG.info("data path now serves {} virtual service(s)", next.size());
     }
 
-    private ServiceTable nextTable(ServiceTable current, List<VirtualService> services, List<Forwarding> forwardings) {
-        if (services.size() != forwardings.size() || services.isEmpty()) {
-            throw new IllegalArgumentException("one forwarding per service, and at least one service");
+    /**
+     * Tells whether {@link #update} would take these services, changing nothing.
+     *
+     * @param services the virtual services
+     * @param forwardings how each is forwarded
+     * @throws IllegalArgumentException as {@link #update} would
+     */
+    void check(List<VirtualService> services, List<Forwarding> forwardings) {
+        ServiceTable next = ServiceTable.following(publication.services(), services, forwardings, settings);
+        if (steering != null) {
+            steering.check(next);
         }
-        Set<String> keys = new HashSet<>();
-        for (VirtualService vs : services) {
-            if (!keys.add(vs.protocol() + " " + vs.address().getHostAddress() + " " + vs.port())) {
-                throw new IllegalArgumentException("virtual service given twice: " + vs);
-            }
-        }
-        try {
-            settings.check(services, forwardings);
-        } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
-        }
-        List<ServiceSlot> slots = new ArrayList<>();
-        for (int s = 0; s < services.size(); s++) {
-            int at = current.indexOf(services.get(s));
-            slots.add(at >= 0 && current.forwarding(at).equals(forwardings.get(s)) ? current.slot(at)
-                    : new ServiceSlot(services.get(s), forwardings.get(s)));
-        }
-        return new ServiceTable(slots, settings.localAddresses);
     }
 
     /** Runs a task on a path's loop and waits for it; at once if the path has no loop (tests). */
@@ -311,9 +303,15 @@ public final class PacketDirector implements AutoCloseable {
         return this;
     }
 
-    /** Sends the configured number of gratuitous ARPs for every VIP, at the configured interval. */
+    /**
+     * Sends the configured number of gratuitous ARPs (and unsolicited advertisements) for every
+     * VIP served, at the configured interval; nothing before {@link #start()}.
+     */
     public void announce() {
-        DataPath first = paths.get(0);
+        DataPath first = paths.isEmpty() ? null : paths.get(0);
+        if (first == null || first.loop() == null) {
+            return;
+        }
         for (int i = 0; i < settings.garpCount; i++) {
             first.loop().schedule(first::gratuitous, settings.garpInterval.toNanos() * i, TimeUnit.NANOSECONDS);
         }
@@ -328,15 +326,48 @@ public final class PacketDirector implements AutoCloseable {
      * @param on whether to serve the VIPs
      */
     public void active(boolean on) {
-        publication.active(on);
-        if (on && !paths.isEmpty()) {
+        boolean[] all = new boolean[publication.services().vipCount()];
+        Arrays.fill(all, on);
+        serveNew = on;
+        publication.serve(all);
+        if (on) {
             announce();
         }
     }
 
-    /** @return whether the director serves its VIPs now */
+    /** @return whether the director serves any of its VIPs now */
     public boolean active() {
-        return publication.active();
+        return publication.any();
+    }
+
+    /**
+     * Starts or stops serving one VIP, as the VRRP master or backup of the instance that holds it
+     * does: the frames of its services, the answers to ARP and Neighbor Discovery for it, its
+     * announcements. Becoming active announces it. Any thread.
+     *
+     * @param vip a virtual address of this director's services
+     * @param on whether to serve it
+     * @throws IllegalArgumentException if no service has that address
+     */
+    public void active(InetAddress vip, boolean on) {
+        int index = publication.services().vipIndexOf(vip);
+        if (index < 0) {
+            throw new IllegalArgumentException("not a virtual address of this director: " + vip);
+        }
+        publication.serve(index, on);
+        if (on) {
+            announce();
+        }
+    }
+
+    /**
+     * Tells whether the director serves a VIP now.
+     *
+     * @param vip a virtual address
+     * @return {@code true} if it is one of this director's and served now
+     */
+    public boolean active(InetAddress vip) {
+        return publication.serving(publication.services().vipIndexOf(vip));
     }
 
     /** @return the interface the director serves, as opened */

@@ -11,7 +11,10 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -38,15 +41,36 @@ final class ServiceTable {
     private final List<byte[]> vips6;
     private final List<byte[]> locals6;
     private final MemorySegment locals6Memory;
+    private final boolean[] sloppy;
+    /**
+     * The virtual addresses by index, the index the serving flags are kept by; a VIP keeps its
+     * index from table to table while a service has it, and an index no service uses is null
+     * (a new VIP takes the first such).
+     */
+    private final List<InetAddress> vipSlots;
+    /** The distinct virtual addresses of the services. */
+    private final List<InetAddress> vips;
+    private final int[] vipOf;
     private final boolean seesReplies;
     private final boolean fullNat4;
     private final boolean fullNat6;
 
-    ServiceTable(List<ServiceSlot> slots, List<InetAddress> localAddresses) {
+    /**
+     * @param slots the virtual services, each with its forwarding
+     * @param localAddresses the full-NAT local addresses
+     * @param sloppyTcp IPVS's {@code sloppy_tcp} for every service
+     * @param previous the table these services follow, whose VIPs keep their indexes; null for none
+     */
+    ServiceTable(List<ServiceSlot> slots, List<InetAddress> localAddresses, boolean sloppyTcp,
+            ServiceTable previous) {
         int n = slots.size();
         this.slots = slots.toArray(ServiceSlot[]::new);
         this.services = slots.stream().map(ServiceSlot::service).toArray(VirtualService[]::new);
         this.forwarding = slots.stream().map(ServiceSlot::forwarding).toArray(Forwarding[]::new);
+        sloppy = new boolean[n];
+        vips = Arrays.stream(services).map(VirtualService::address).distinct().toList();
+        vipSlots = indexes(vips, previous == null ? List.of() : previous.vipSlots);
+        vipOf = Arrays.stream(services).mapToInt(vs -> vipSlots.indexOf(vs.address())).toArray();
         version = new int[n];
         address4 = new int[n];
         address6 = MemorySegment.ofArray(new byte[16 * Math.max(1, n)]);
@@ -72,6 +96,8 @@ final class ServiceTable {
             port[s] = vs.port();
             protocol[s] = vs.protocol().number();
             ForwardingMethod method = this.forwarding[s].method();
+            sloppy[s] = sloppyTcp || vs.scheduler().consistentHashing()
+                    && (method == ForwardingMethod.DIRECT_ROUTE || method == ForwardingMethod.TUNNEL);
             replies |= method == ForwardingMethod.MASQUERADE;
             fnat4 |= method == ForwardingMethod.FULL_NAT && version[s] == 4;
             fnat6 |= method == ForwardingMethod.FULL_NAT && version[s] == 6;
@@ -132,6 +158,15 @@ final class ServiceTable {
         return forwarding[s];
     }
 
+    /**
+     * @return whether a mid-flow TCP packet with no connection may open one for a service:
+     *     IPVS's {@code sloppy_tcp}, on for services scheduled by consistent hashing that never
+     *     see replies (direct routing, tunnelling), so that directors agree without sync
+     */
+    boolean sloppy(int s) {
+        return sloppy[s];
+    }
+
     /** @return a service's IP version, 4 or 6 */
     int version(int s) {
         return version[s];
@@ -179,9 +214,109 @@ final class ServiceTable {
         return all;
     }
 
+    /**
+     * Makes the table that follows another with new services (an update of a running director):
+     * a service given again, forwarded the same way, keeps its slot; any other gets a new one.
+     *
+     * @param current the table now
+     * @param services the services, unique by protocol, address and port
+     * @param forwardings each one's forwarding
+     * @param settings the director's settings, which the services must fit
+     * @return the table
+     * @throws IllegalArgumentException if the lists differ in length or are empty, a service is
+     *     given twice, or one does not fit the settings ({@link PacketDirectorBuilder#check})
+     */
+    static ServiceTable following(ServiceTable current, List<VirtualService> services, List<Forwarding> forwardings,
+            PacketDirectorBuilder settings) {
+        if (services.size() != forwardings.size() || services.isEmpty()) {
+            throw new IllegalArgumentException("one forwarding per service, and at least one service");
+        }
+        Set<String> keys = new HashSet<>();
+        for (VirtualService vs : services) {
+            if (!keys.add(vs.protocol() + " " + vs.address().getHostAddress() + " " + vs.port())) {
+                throw new IllegalArgumentException("virtual service given twice: " + vs);
+            }
+        }
+        try {
+            settings.check(services, forwardings);
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        List<ServiceSlot> slots = new ArrayList<>();
+        for (int s = 0; s < services.size(); s++) {
+            int at = current.indexOf(services.get(s));
+            slots.add(at >= 0 && current.forwarding(at).equals(forwardings.get(s)) ? current.slot(at)
+                    : new ServiceSlot(services.get(s), forwardings.get(s)));
+        }
+        return new ServiceTable(slots, settings.localAddresses, settings.sloppyTcp, current);
+    }
+
+    /** Gives each VIP its index: its index in the previous table, else the first free one, else a new one. */
+    private static List<InetAddress> indexes(List<InetAddress> used, List<InetAddress> previous) {
+        List<InetAddress> slots = new ArrayList<>(previous);
+        slots.replaceAll(a -> a != null && used.contains(a) ? a : null);
+        for (InetAddress vip : used) {
+            if (!slots.contains(vip)) {
+                int free = slots.indexOf(null);
+                if (free >= 0) {
+                    slots.set(free, vip);
+                } else {
+                    slots.add(vip);
+                }
+            }
+        }
+        while (!slots.isEmpty() && slots.getLast() == null) {
+            slots.removeLast();
+        }
+        return Collections.unmodifiableList(slots);
+    }
+
     /** @return the distinct virtual addresses of the services */
     List<InetAddress> virtualAddresses() {
-        return Arrays.stream(services).map(VirtualService::address).distinct().toList();
+        return vips;
+    }
+
+    /** @return how many VIP indexes there are (some may be free) */
+    int vipCount() {
+        return vipSlots.size();
+    }
+
+    /** @return the VIP of an index, or null if no service has one there */
+    InetAddress vipAt(int index) {
+        return vipSlots.get(index);
+    }
+
+    /** @return the index of a virtual address, or -1 if no service has it */
+    int vipIndexOf(InetAddress vip) {
+        return vip == null ? -1 : vipSlots.indexOf(vip);
+    }
+
+    /** @return the index of a service's virtual address */
+    int vipIndex(int s) {
+        return vipOf[s];
+    }
+
+    /** @return the index of an IPv4 virtual address, or -1 if no service has it */
+    int vip4(int address) {
+        for (int s = 0; s < services.length; s++) {
+            if (version[s] == 4 && address4[s] == address) {
+                return vipOf[s];
+            }
+        }
+        return -1;
+    }
+
+    /** @return the index of the IPv6 virtual address of 16 bytes of memory, or -1 if no service has it */
+    int vip6(MemorySegment memory, long offset) {
+        long high = memory.get(NetworkOrder.U64, offset);
+        long low = memory.get(NetworkOrder.U64, offset + 8);
+        for (int s = 0; s < services.length; s++) {
+            if (version[s] == 6 && address6.get(NetworkOrder.U64, 16L * s + 8) == low
+                    && address6.get(NetworkOrder.U64, 16L * s) == high) {
+                return vipOf[s];
+            }
+        }
+        return -1;
     }
 
     /** @return the IPv4 service of a protocol, address and port, or -1 */

@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.transport.epoll.PacketDirector;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs a {@link VrrpNode} on one Netty epoll event loop with real I/O: a {@link VrrpSocket} per
@@ -66,12 +68,14 @@ public final class EpollVrrpRouter implements AutoCloseable {
         void leftMaster(VrrpInstanceConfig instance);
 
         /**
-         * Makes a director follow mastership: it serves its VIPs (ARP, announcements,
-         * forwarding) while any instance is master and stops when one leaves master. Build
-         * the director {@code active(false)} and the router {@code ownAddresses(false)}, so that
-         * the director alone answers for the VIPs.
+         * Makes a director follow mastership, one instance at a time: while an instance is
+         * master the director serves the instance's virtual addresses that are VIPs of its
+         * services (ARP and Neighbor Discovery answers, announcements, forwarding), and stops
+         * when the instance leaves master; two instances with different masters each bring
+         * their own VIPs. Build the director {@code active(false)} and the router
+         * {@code ownAddresses(false)}, so that the director alone answers for its VIPs.
          *
-         * @param director a started DR director
+         * @param director a started director
          * @return the action
          */
         static MasterAction forwarding(PacketDirector director) {
@@ -79,12 +83,20 @@ public final class EpollVrrpRouter implements AutoCloseable {
             return new MasterAction() {
                 @Override
                 public void becameMaster(VrrpInstanceConfig instance) {
-                    director.active(true);
+                    serve(instance, true);
                 }
 
                 @Override
                 public void leftMaster(VrrpInstanceConfig instance) {
-                    director.active(false);
+                    serve(instance, false);
+                }
+
+                private void serve(VrrpInstanceConfig instance, boolean on) {
+                    for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
+                        if (director.services().stream().anyMatch(vs -> vs.address().equals(vip.address()))) {
+                            director.active(vip.address(), on);
+                        }
+                    }
                 }
             };
         }
@@ -96,7 +108,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private volatile List<VrrpInstanceConfig> instances;
     private volatile List<VrrpSyncGroupConfig> groups;
     private final List<MasterAction> actions;
-    private final boolean ownAddresses;
     private final VrrpNode node;
     private final VrrpSockets sockets;
     private final VipAnnouncer vips;
@@ -109,14 +120,13 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private EpollVrrpRouter(Builder b) {
         this.loop = b.loop;
-        this.vips = new VipAnnouncer(b.loop);
+        this.vips = new VipAnnouncer(b.loop, b.ownAddresses, b.onKernel);
         this.sockets = new VrrpSockets(b.loop, name -> (segment, offset, length) -> received(name, segment, offset,
                 length), name -> (segment, offset, length, hops, src, dst) -> received6(name, segment, offset, length,
                 hops, src, dst));
         this.instances = List.copyOf(b.instances);
         this.groups = List.copyOf(b.groups);
         this.actions = List.copyOf(b.actions);
-        this.ownAddresses = b.ownAddresses;
         // a script result can move a timer (leaving FAULT starts the master-down timer; a
         // finished run makes the next one due), so the loop looks at the deadline again after it
         VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime)
@@ -182,10 +192,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
     /** Opens the sockets of the interfaces the instances use, those not open yet (calling thread's namespace). */
     private void openSockets(List<VrrpInstanceConfig> list) throws IOException {
         sockets.open(list);
-        if (ownAddresses) {
-            for (VrrpInstanceConfig c : list) {
-                vips.open(c.interfaceName());
-            }
+        for (VrrpInstanceConfig c : list) {
+            vips.open(c);
         }
     }
 
@@ -434,6 +442,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         private final List<MasterAction> actions = new ArrayList<>();
         private ScriptRunner scriptRunner;
         private boolean ownAddresses = true;
+        private Predicate<InetAddress> onKernel = address -> false;
 
         private Builder(IoEventLoop loop) {
             this.loop = loop;
@@ -493,6 +502,23 @@ public final class EpollVrrpRouter implements AutoCloseable {
          */
         public Builder ownAddresses(boolean value) {
             ownAddresses = value;
+            return this;
+        }
+
+        /**
+         * Puts virtual addresses on the kernel interface while their instance is master, as
+         * keepalived does, instead of owning them in user space: those the predicate selects
+         * among each instance's {@code virtual_ipaddress} and {@code virtual_ipaddress_excluded},
+         * on the address's {@code dev} or the instance's interface. The kernel then answers for
+         * them and the host's own services can use them; the router announces them, removes
+         * them when the instance leaves master or the router stops, and removes such addresses
+         * left by a crash when it starts. Default: none (every address in user space).
+         *
+         * @param which the addresses for the kernel
+         * @return this
+         */
+        public Builder onKernel(Predicate<InetAddress> which) {
+            onKernel = Objects.requireNonNull(which);
             return this;
         }
 
