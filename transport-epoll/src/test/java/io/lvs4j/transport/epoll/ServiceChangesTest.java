@@ -234,6 +234,31 @@ class ServiceChangesTest {
     }
 
     @Test
+    void shouldKeepEachVipServedOrNotAcrossUpdatesAndServeNewOnesOnlyWhenServingAll() throws Exception {
+        VirtualService first = service(VIP);
+        start(first, b -> b.active(false)); // as under VRRP: mastership serves VIPs one by one
+        InetAddress vip = InetAddress.getByName(VIP);
+        InetAddress vip2 = InetAddress.getByName(VIP2);
+        director.active(vip, true);
+        VirtualService second = service(VIP2);
+        director.update(List.of(second, first), List.of(Forwarding.directRoute(), Forwarding.directRoute()));
+        assertTrue(director.active(vip), "a VIP kept keeps being served");
+        assertFalse(director.active(vip2), "a new VIP waits for its instance's mastership");
+        director.active(vip2, true);
+        director.update(List.of(second), List.of(Forwarding.directRoute()));
+        assertFalse(director.active(vip), "a removed VIP is no longer served");
+        assertTrue(director.active(vip2), "the VIP left keeps its state");
+        director.update(List.of(second, service(VIP)), List.of(Forwarding.directRoute(), Forwarding.directRoute()));
+        assertTrue(director.active(vip2));
+        assertFalse(director.active(vip), "back, but new: not served until told");
+
+        director.active(true); // serving all, as without VRRP
+        VirtualService third = service("198.18.0.202");
+        director.update(List.of(second, third), List.of(Forwarding.directRoute(), Forwarding.directRoute()));
+        assertTrue(director.active(InetAddress.getByName("198.18.0.202")), "a director serving all serves new VIPs");
+    }
+
+    @Test
     void shouldRefuseServicesTwiceOrWithoutWhatTheyNeedAndChangeNothing() throws Exception {
         VirtualService vs = service(VIP);
         vs.addRealServer(server(13, 1));
