@@ -330,8 +330,13 @@ public final class LabCommand implements Callable<Integer> {
         waitFor("LVS2 MASTER after LVS1's clean stop", Duration.ofSeconds(20),
                 () -> "MASTER".equals(state("lvs2")));
         double cleanTakeover = seconds(stop);
-        if (!log("lvs1").contains("VI_1 MASTER -> INITIALIZE")) {
+        String lvs1Log = log("lvs1");
+        if (!"MASTER".equals(state("lvs1")) || !lvs1Log.substring(lvs1Log.lastIndexOf("Entering MASTER STATE"))
+                .contains("VRRP_Instance(VI_1) Stopped")) {
             throw new StepFailed("LVS1 did not leave MASTER on SIGTERM");
+        }
+        if (lvs1.exitValue() != 0) {
+            throw new StepFailed("LVS1 exited with " + lvs1.exitValue() + " after a clean SIGTERM, not 0");
         }
         say(String.format("LVS1 exited with %d; LVS2 is MASTER %.2f s after the SIGTERM", lvs1.exitValue(),
                 cleanTakeover));

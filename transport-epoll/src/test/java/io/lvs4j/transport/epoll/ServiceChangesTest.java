@@ -276,6 +276,25 @@ class ServiceChangesTest {
     }
 
     @Test
+    void shouldForwardToFiftyServersOneAfterAnotherWithFourIds() throws Exception {
+        VirtualService vs = service(VIP);
+        vs.addRealServer(server(100, 1));
+        start(vs, b -> b.maxRealServers(4));
+        for (int host = 100; host < 150; host++) {
+            if (host > 100) {
+                vs.addRealServer(server(host, 1));
+                vs.removeRealServer(InetAddress.getByName("198.18.0." + (host - 1)), 80);
+                nanos += 1_000_000_000_000L; // the previous server's connection expires
+                settle();
+            }
+            resolve(host);
+            assertTrue(feed(tcp(VIP, 40000 + host, 0x02)), "server " + host + " has an id");
+            assertEquals(mac(host), lastMac());
+        }
+        assertEquals(50, director.traffic(vs).connections(), "every connection counted, ids reused or not");
+    }
+
+    @Test
     void shouldGiveADrainedServersIdToANewServerOnceEveryIdIsTaken() throws Exception {
         VirtualService vs = service(VIP);
         vs.addRealServer(server(13, 1));
