@@ -36,6 +36,17 @@ final class HeldConnection implements AutoCloseable {
         });
     }
 
+    /** Sends a request without waiting for an answer. */
+    void send() throws IOException {
+        out.write("GET / HTTP/1.1\r\nHost: lvs4j\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** @return the bytes of answers received and not read yet */
+    int pending() throws IOException {
+        return in.available();
+    }
+
     /**
      * Sends a request and reads the answer's body.
      *

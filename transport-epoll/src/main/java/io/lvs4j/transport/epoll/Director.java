@@ -146,7 +146,9 @@ public final class Director implements AutoCloseable, StatusProvider {
             InetAddress own = config.directorAddress != null ? config.directorAddress
                     : InterfaceAddresses.ipv4(config.interfaceName);
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
-            if (!services.all().isEmpty()) {
+            if (services.all().isEmpty()) {
+                services.startAlone();
+            } else {
                 startDataPath(own);
             }
             vrrp.start(loops.next(), data, own, config.interfaceName, this::services);

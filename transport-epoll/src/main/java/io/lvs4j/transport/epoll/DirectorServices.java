@@ -22,6 +22,8 @@ final class DirectorServices {
     private volatile List<DirectorService> services = List.of();
     private HealthCheckEngine engine;
     private PacketDirector data;
+    /** Started with no service, so with no data path: VRRP alone. */
+    private boolean alone;
 
     /** Adds a service before the director starts. */
     synchronized void add(DirectorService service) {
@@ -74,15 +76,24 @@ final class DirectorServices {
         this.data = path;
     }
 
+    /** Notes that the director started with no service and so no data path (VRRP alone). */
+    synchronized void startAlone() {
+        alone = true;
+    }
+
     /**
      * Replaces the services: the health checking of new ones starts, the data path forwards
      * exactly these, the health checking of the services left out stops. Services given again
      * (the same objects) keep everything.
      *
      * @param next the services, in order
-     * @throws IllegalArgumentException if the data path cannot serve them (nothing changes then)
+     * @throws IllegalArgumentException if the data path cannot serve them, or the director runs
+     *     VRRP alone (nothing changes then)
      */
     synchronized void replace(List<DirectorService> next) {
+        if (alone && !next.isEmpty()) {
+            throw new IllegalArgumentException("the director runs VRRP alone: virtual services need a restart");
+        }
         List<DirectorService> fresh = next.stream().filter(s -> !services.contains(s)).toList();
         List<DirectorService> gone = services.stream().filter(s -> !next.contains(s)).toList();
         if (engine != null) {
