@@ -21,6 +21,7 @@ import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.transport.epoll.bgp.RouteAnnouncer;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
+import io.lvs4j.transport.epoll.vrrp.MasterAction;
 import io.lvs4j.vrrp.ProcessScriptRunner;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpListener;
@@ -173,7 +174,7 @@ public final class Director implements AutoCloseable, StatusProvider {
                         .listener(new StateLog())
                         .scriptRunner(config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
                 if (data != null) {
-                    rb.masterAction(EpollVrrpRouter.MasterAction.forwarding(data));
+                    rb.masterAction(MasterAction.forwarding(data));
                 }
                 config.instances.forEach(rb::instance);
                 config.syncGroups.forEach(rb::syncGroup);
