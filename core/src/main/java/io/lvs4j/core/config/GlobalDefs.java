@@ -21,15 +21,16 @@ import java.util.Optional;
  * @param scriptUser the user scripts run as when a script names none ({@code script_user})
  * @param enableScriptSecurity refuse scripts that a non-root user could change
  *     ({@code enable_script_security}, default false)
+ * @param syncDaemon {@code lvs_sync_daemon}: connection synchronisation; empty: none
  * @param lvsTimeouts the connection timeouts ({@code lvs_timeouts}, default IPVS's)
  */
 public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVersion,
         boolean vrrpSkipCheckAdvAddr, boolean vrrpStrict, Optional<String> scriptUser,
-        boolean enableScriptSecurity, LvsTimeouts lvsTimeouts) {
+        boolean enableScriptSecurity, Optional<SyncDaemonConfig> syncDaemon, LvsTimeouts lvsTimeouts) {
 
-    /** Keepalived's defaults: no router id (the host name), VRRP version 2. */
+    /** Keepalived's defaults: no router id (the host name), VRRP version 2, no connection sync. */
     public static final GlobalDefs DEFAULTS = new GlobalDefs(Optional.empty(), GarpConfig.DEFAULTS, 2,
-            false, false, Optional.empty(), false, LvsTimeouts.NONE);
+            false, false, Optional.empty(), false, Optional.empty(), LvsTimeouts.NONE);
 
     /**
      * Checks the values.
@@ -42,6 +43,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         Objects.requireNonNull(garp, "garp");
         Require.range("vrrp_version", vrrpVersion, 2, 3);
         Objects.requireNonNull(scriptUser, "scriptUser");
+        Objects.requireNonNull(syncDaemon, "syncDaemon");
         Objects.requireNonNull(lvsTimeouts, "lvsTimeouts");
     }
 
@@ -63,6 +65,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         private boolean vrrpStrict;
         private Optional<String> scriptUser = Optional.empty();
         private boolean enableScriptSecurity;
+        private Optional<SyncDaemonConfig> syncDaemon = Optional.empty();
         private LvsTimeouts lvsTimeouts = LvsTimeouts.NONE;
 
         private Builder() {
@@ -146,6 +149,17 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         }
 
         /**
+         * Sets {@code lvs_sync_daemon}.
+         *
+         * @param value the connection synchronisation
+         * @return this builder
+         */
+        public Builder syncDaemon(SyncDaemonConfig value) {
+            syncDaemon = Optional.of(Objects.requireNonNull(value, "syncDaemon"));
+            return this;
+        }
+
+        /**
          * Sets {@code lvs_timeouts}.
          *
          * @param value the timeouts
@@ -164,7 +178,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
          */
         public GlobalDefs build() {
             return new GlobalDefs(routerId, garp, vrrpVersion, vrrpSkipCheckAdvAddr, vrrpStrict,
-                    scriptUser, enableScriptSecurity, lvsTimeouts);
+                    scriptUser, enableScriptSecurity, syncDaemon, lvsTimeouts);
         }
     }
 }

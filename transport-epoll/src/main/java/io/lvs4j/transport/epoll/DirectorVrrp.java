@@ -4,6 +4,7 @@ import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
+import io.lvs4j.transport.epoll.vrrp.MasterAction;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
@@ -109,7 +110,7 @@ final class DirectorVrrp {
                 .listener(new StateLog())
                 .scriptRunner(scripts);
         if (data != null) {
-            rb.masterAction(EpollVrrpRouter.MasterAction.forwarding(data));
+            rb.masterAction(MasterAction.forwarding(data));
         }
         list.forEach(rb::instance);
         syncGroups.forEach(rb::syncGroup);
