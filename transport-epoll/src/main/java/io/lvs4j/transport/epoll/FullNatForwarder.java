@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.LocalPortPool;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.packet.EthernetHeader;
@@ -52,6 +53,7 @@ final class FullNatForwarder {
     static final int NOT_FULL_NAT = -1;
 
     private final PacketDirector.LoopPath path;
+    private final FlowTuple tuple = new FlowTuple();
     /** Whether this forwarder serves the IPv6 table (its local addresses are IPv6). */
     private final boolean ipv6;
     private final int[] locals;
@@ -172,8 +174,8 @@ final class FullNatForwarder {
             nextLocal = l + 1 == locals.length ? 0 : l + 1;
             int localPort = ports.allocate(l * SERVER_POOLS + group);
             if (localPort != LocalPortPool.EXHAUSTED) {
-                return path.table().insertFullNat(protocol, client, clientPort, vip, port, server, serverPort, id,
-                        locals[l], localPort, template);
+                return path.table().insertFullNat(tuple.ipv4(protocol, client, clientPort, vip, port)
+                        .server(server, serverPort).local(locals[l], localPort), id, template);
             }
         }
         path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
@@ -197,9 +199,10 @@ final class FullNatForwarder {
             nextLocal = l + 1 == localCount ? 0 : l + 1;
             int localPort = ports.allocate(l * SERVER_POOLS + group);
             if (localPort != LocalPortPool.EXHAUSTED) {
-                return table().insertFullNat(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
-                        parser.destinationAddressOffset(), port, server6, 0, serverPort, id, locals6, 16L * l,
-                        localPort, template);
+                return table().insertFullNat(tuple.ipVersion(6).protocol(protocol)
+                        .client(parser.segment(), parser.sourceAddressOffset(), clientPort)
+                        .virtual(parser.segment(), parser.destinationAddressOffset(), port)
+                        .server(server6, 0, serverPort).local(locals6, 16L * l, localPort), id, template);
             }
         }
         path.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED.ordinal());
@@ -289,8 +292,7 @@ final class FullNatForwarder {
         }
         ConnectionTable table = table();
         int protocol = parser.protocol();
-        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int entry = table.lookupReply(tuple.fromServer(parser));
         if (entry == ConnectionTable.MISS) {
             path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
@@ -335,9 +337,7 @@ final class FullNatForwarder {
         }
         ConnectionTable table = path.table();
         // The quote is the packet the director sent: local address and port to the real server.
-        int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
-                parser.quotedDestinationAddressOffset(), parser.quotedDestinationPort(),
-                parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = table.lookupReply(tuple.quotedToServer(parser));
         if (entry == ConnectionTable.MISS) {
             path.counters().increment(DirectorCounter.IGNORED.ordinal());
             return false;
@@ -366,8 +366,7 @@ final class FullNatForwarder {
         }
         ConnectionTable table = path.table();
         // The quote is the reply the director sent: virtual address and port to the client.
-        int entry = table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
-                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = table.lookup(tuple.quotedToClient(parser));
         if (entry == ConnectionTable.MISS || (table.flags(entry) & ConnectionTable.FLAG_FULL_NAT) == 0) {
             return NOT_FULL_NAT;
         }

@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.packet.EthernetHeader;
 import io.lvs4j.core.packet.FrameParser;
@@ -41,6 +42,7 @@ import java.lang.foreign.ValueLayout;
 final class NatForwarder {
 
     private final PacketDirector.LoopPath path;
+    private final FlowTuple tuple = new FlowTuple();
     private final Arena arena;
     /** The Ethernet source of each IPv4 connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
@@ -126,9 +128,7 @@ final class NatForwarder {
             return ignored();
         }
         int protocol = parser.protocol();
-        MemorySegment frame = parser.segment();
-        int entry = table.lookupReply(protocol, frame, parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int entry = table.lookupReply(tuple.fromServer(parser));
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }
@@ -171,8 +171,7 @@ final class NatForwarder {
             return ignored();
         }
         // The quoted reply read backwards: its destination is the client, its source the VIP.
-        int entry = table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
-                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = table.lookup(tuple.quotedToClient(parser));
         if (entry == ConnectionTable.MISS || (table.flags(entry) & ConnectionTable.FLAG_NAT) == 0) {
             return ignored();
         }
@@ -197,9 +196,7 @@ final class NatForwarder {
         if (!quotesPorts(parser)) {
             return ignored();
         }
-        int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
-                parser.quotedDestinationAddressOffset(), parser.quotedDestinationPort(),
-                parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = table.lookupReply(tuple.quotedToServer(parser));
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }

@@ -2,7 +2,9 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.ConnectionTableBuilder;
 import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.Forwarding;
@@ -590,6 +592,8 @@ public final class PacketDirector implements AutoCloseable {
         private final ConnectionTable table6;
         private final NeighbourDiscovery ndp;
         private final FlowKey flow = new FlowKey();
+        /** The parsed client frame's tuple, from its lookup to its insert. */
+        private final FlowTuple tuple = new FlowTuple();
         private final Arena arena = Arena.ofShared();
         private final MemorySegment scratch = arena.allocate(MIN_FRAME);
         private final MemorySegment serverAddress = arena.allocate(16);
@@ -609,7 +613,7 @@ public final class PacketDirector implements AutoCloseable {
             this.fullNat = hasFullNat ? new FullNatForwarder(this, arena, config.connectionCapacity,
                     localAddresses, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount)
                     : null;
-            ConnectionTable.Builder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
+            ConnectionTableBuilder tables = ConnectionTable.builder().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock);
             if (fullNat != null) {
                 tables.fullNat(fullNat::released);
@@ -618,7 +622,7 @@ public final class PacketDirector implements AutoCloseable {
             this.nat = seesReplies ? new NatForwarder(this, arena, config.connectionCapacity) : null;
             this.fullNat6 = hasFullNat6 ? FullNatForwarder.ipv6(this, arena, config.connectionCapacity,
                     localAddresses6, config.firstLocalPort, config.lastLocalPort, index % loopCount, loopCount) : null;
-            ConnectionTable.Builder tables6 = ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
+            ConnectionTableBuilder tables6 = ConnectionTable.builder().ipv6().capacity(config.connectionCapacity)
                     .registry(registry).clock(config.clock);
             if (fullNat6 != null) {
                 tables6.fullNat(fullNat6::released);
@@ -795,8 +799,7 @@ public final class PacketDirector implements AutoCloseable {
                 return false;
             }
             int clientPort = parser.sourcePort();
-            int entry = track(table, table.lookup(protocol, parser.ipv4().source(), clientPort, vip, port), s,
-                    protocol, clientPort, port);
+            int entry = track(table, table.lookup(tuple.fromClient(parser)), s, protocol, clientPort, port);
             if (entry == ConnectionTable.MISS) {
                 return false;
             }
@@ -849,8 +852,7 @@ public final class PacketDirector implements AutoCloseable {
                 return false;
             }
             int clientPort = parser.sourcePort();
-            int entry = track(table6, table6.lookup(protocol, segment, parser.sourceAddressOffset(), clientPort, vip,
-                    port), s, protocol, clientPort, port);
+            int entry = track(table6, table6.lookup(tuple.fromClient(parser)), s, protocol, clientPort, port);
             if (entry == ConnectionTable.MISS) {
                 return false;
             }
@@ -875,8 +877,7 @@ public final class PacketDirector implements AutoCloseable {
                 return false;
             }
             // The quoted reply read backwards: its destination is the client, its source the VIP.
-            int entry = table.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
-                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int entry = table.lookup(tuple.quotedToClient(parser));
             int s = entry == ConnectionTable.MISS ? -1
                     : service(quoted, table.virtualAddressIpv4(entry), table.virtualPort(entry));
             if (s < 0 || forwarding[s].method() != ForwardingMethod.TUNNEL) {
@@ -899,8 +900,7 @@ public final class PacketDirector implements AutoCloseable {
                 return false;
             }
             // The quoted reply read backwards: its destination is the client, its source the VIP.
-            int entry = table6.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
-                    parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+            int entry = table6.lookup(tuple.quotedToClient(parser));
             int s = entry == ConnectionTable.MISS ? -1
                     : service6(quoted, table6.memory(), table6.virtualAddressOffset(entry), table6.virtualPort(entry));
             if (s >= 0 && forwarding[s].method() == ForwardingMethod.TUNNEL) {
@@ -987,8 +987,7 @@ public final class PacketDirector implements AutoCloseable {
             int template = ConnectionTable.MISS;
             int id;
             if (persistence > 0) {
-                template = table.lookupTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
-                        service.persistenceGranularity(), parser.destinationAddressOffset(), port);
+                template = table.lookupTemplate(tuple, service.persistenceGranularity()); // the frame's, from track
             }
             if (template != ConnectionTable.MISS) {
                 id = table.destination(template);
@@ -1002,9 +1001,8 @@ public final class PacketDirector implements AutoCloseable {
                 id = known;
                 if (persistence > 0) {
                     serverAddress(id);
-                    template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
-                            service.persistenceGranularity(), parser.destinationAddressOffset(), port,
-                            serverAddress, 0, rsPort[id], id, persistence);
+                    template = table.insertTemplate(tuple.server(serverAddress, 0, rsPort[id]),
+                            service.persistenceGranularity(), id, persistence);
                     if (template == ConnectionTable.MISS) {
                         drops.increment(DropReason.CONNECTION_TABLE_FULL);
                         return ConnectionTable.MISS;
@@ -1013,9 +1011,7 @@ public final class PacketDirector implements AutoCloseable {
             }
             serverAddress(id);
             int entry = forwarding[s].method() != ForwardingMethod.FULL_NAT
-                    ? table.insert(protocol, parser.segment(), parser.sourceAddressOffset(), clientPort,
-                            parser.destinationAddressOffset(), port, serverAddress, 0, rsPort[id], id,
-                            forwarding[s].method(), template)
+                    ? table.insert(tuple.server(serverAddress, 0, rsPort[id]), id, forwarding[s].method(), template)
                     : parser.ipVersion() == 6 ? fullNat6.connect6(protocol, clientPort, port, id, template)
                     : fullNat.connect(protocol, parser.ipv4().source(), clientPort, parser.ipv4().destination(), port,
                             id, template);

@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
@@ -247,8 +248,8 @@ class NatForwarderTest {
         System.arraycopy(InetAddress.getByName(VIP6).getAddress(), 0, addresses, 16, 16);
         System.arraycopy(InetAddress.getByName(SERVER6).getAddress(), 0, addresses, 32, 16);
         MemorySegment a = MemorySegment.ofArray(addresses);
-        return table6.insert(protocol, a, 0, 40000, 16, 80, a, 32, 8080, 0, ForwardingMethod.MASQUERADE,
-                ConnectionTable.MISS);
+        return table6.insert(new FlowTuple().ipVersion(6).protocol(protocol).client(a, 0, 40000).virtual(a, 16, 80)
+                .server(a, 32, 8080), 0, ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
     }
 
     /** Lets the loop parse a frame (the parser and the received frame are what NatForwarder reads). */
