@@ -1,9 +1,6 @@
 package io.lvs4j.core.conn;
 
-import io.lvs4j.core.packet.NetworkOrder;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -13,7 +10,8 @@ import java.nio.ByteOrder;
  * reverse index maps (protocol, real server address and port, client address and port) to
  * NAT connections, and (protocol, real server, local address and port) to full-NAT ones, for
  * replies. Hashes are seeded (against crafted collisions) and mixed with MurmurHash3's
- * finalizer; a key's kind is part of its hash.
+ * finalizer; a key's kind is part of its hash. Addresses enter hashes and comparisons as
+ * native-order loads of their bytes, from a record or a {@link FlowTuple} alike.
  *
  * <p>An IPv4 lookup on a little-endian machine compares a record with two 8-byte loads
  * (protocol, template flag and ports; both addresses: bytes 32 to 47 of the record). Other
@@ -30,16 +28,12 @@ final class ConnectionKeys {
     private static final int KIND_REVERSE = 3;
     private static final int MISS = -1;
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
-    private static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
 
     private final ConnectionRecord rec;
-    private final int addressBytes;
+    private final boolean ipv4;
     private final long seed;
     private final OpenAddressingIndex forward;
     private final OpenAddressingIndex reverse;
-    private final MemorySegment batchKeys;
     private final FlowTuple templateKey = new FlowTuple();
     private final int[] batchHash = new int[BATCH];
     private final int[] batchCandidate = new int[BATCH];
@@ -53,17 +47,57 @@ final class ConnectionKeys {
      * @param reverseSlots zeroed memory of the reverse index
      * @param slots slots per index
      * @param seed the hash seed
-     * @param arena where to allocate the batch's scratch keys
      */
     ConnectionKeys(ConnectionRecord rec, MemorySegment forwardSlots, MemorySegment reverseSlots, int slots,
-            long seed, Arena arena) {
+            long seed) {
         this.rec = rec;
-        this.addressBytes = rec.addressBytes();
+        this.ipv4 = rec.addressBytes() == 4;
         this.seed = seed;
         this.forward = new OpenAddressingIndex(forwardSlots, slots, this::forwardHash);
         this.reverse = new OpenAddressingIndex(reverseSlots, slots, this::reverseHash);
-        this.batchKeys = arena.allocate(BATCH * 8L, 8);
-        templateKey.ipVersion(addressBytes == 4 ? 4 : 6);
+        templateKey.ipVersion(ipv4 ? 4 : 6);
+    }
+
+    // ---------------------------------------------------------------- lookups
+
+    /**
+     * Finds the connection (not a template) of a tuple's protocol, client and virtual endpoints.
+     *
+     * @param t the tuple
+     * @return the entry, or -1
+     */
+    int lookup(FlowTuple t) {
+        if (LITTLE_ENDIAN && ipv4) {
+            int client = (int) t.clientHigh;
+            int virtual = (int) t.virtualHigh;
+            return findIpv4(hashIpv4(KIND_FORWARD, t.protocol, client, t.clientPort, virtual, t.virtualPort),
+                    t.protocol, client, t.clientPort, virtual, t.virtualPort);
+        }
+        return find(forward, KIND_FORWARD, t.protocol, t.clientHigh, t.clientLow, t.clientPort, t.virtualHigh,
+                t.virtualLow, t.virtualPort);
+    }
+
+    /**
+     * Finds a template (valid or not is the caller's concern) of a {@link #templateKey}.
+     *
+     * @param key the template's key
+     * @return the template, or -1
+     */
+    int lookupTemplate(FlowTuple key) {
+        return find(forward, KIND_TEMPLATE, key.protocol, key.clientHigh, key.clientLow, 0, key.virtualHigh,
+                key.virtualLow, key.virtualPort);
+    }
+
+    /**
+     * Finds the NAT or full-NAT connection of a reply: the tuple's server, and its client as
+     * the reply's destination (the client, or a full-NAT connection's local address).
+     *
+     * @param t the tuple
+     * @return the entry, or -1
+     */
+    int lookupReply(FlowTuple t) {
+        return find(reverse, KIND_REVERSE, t.protocol, t.serverHigh, t.serverLow, t.serverPort, t.clientHigh,
+                t.clientLow, t.clientPort);
     }
 
     /**
@@ -76,73 +110,30 @@ final class ConnectionKeys {
      * @return the key
      */
     FlowTuple templateKey(FlowTuple flow, int maskBits) {
-        MemorySegment from = flow.memory();
-        MemorySegment to = templateKey.memory();
-        long c = FlowTuple.CLIENT_ADDRESS_OFFSET;
-        if (addressBytes == 4) {
+        FlowTuple key = templateKey;
+        if (ipv4) {
             int mask = maskBits <= 0 ? 0 : maskBits >= 32 ? -1 : -1 << (32 - maskBits);
-            to.set(NetworkOrder.U32, c, from.get(NetworkOrder.U32, c) & mask);
+            key.client(flow.clientAddressIpv4() & mask, 0);
         } else {
             long high = maskBits <= 0 ? 0 : maskBits >= 64 ? -1L : -1L << (64 - maskBits);
             long low = maskBits <= 64 ? 0 : maskBits >= 128 ? -1L : -1L << (128 - maskBits);
-            to.set(NetworkOrder.U64, c, from.get(NetworkOrder.U64, c) & high);
-            to.set(NetworkOrder.U64, c + 8, from.get(NetworkOrder.U64, c + 8) & low);
+            key.clientHigh = flow.clientHigh & nativeLong(high);
+            key.clientLow = flow.clientLow & nativeLong(low);
+            key.clientPort = 0;
         }
-        to.set(INT, FlowTuple.CLIENT_PORT_OFFSET, 0);
-        return templateKey.protocol(flow.protocol())
-                .virtual(from, FlowTuple.VIRTUAL_ADDRESS_OFFSET, flow.virtualPort())
-                .server(from, FlowTuple.SERVER_ADDRESS_OFFSET, flow.serverPort());
+        key.protocol = flow.protocol;
+        key.virtualHigh = flow.virtualHigh;
+        key.virtualLow = flow.virtualLow;
+        key.virtualPort = flow.virtualPort;
+        key.serverHigh = flow.serverHigh;
+        key.serverLow = flow.serverLow;
+        key.serverPort = flow.serverPort;
+        return key;
     }
 
-    // ---------------------------------------------------------------- lookups
-
-    /**
-     * Finds the connection (not a template) of a tuple's protocol, client and virtual endpoints.
-     *
-     * @param t the tuple
-     * @return the entry, or -1
-     */
-    int lookup(FlowTuple t) {
-        MemorySegment m = t.memory();
-        int protocol = m.get(INT, FlowTuple.PROTOCOL_OFFSET);
-        int clientPort = m.get(INT, FlowTuple.CLIENT_PORT_OFFSET);
-        int virtualPort = m.get(INT, FlowTuple.VIRTUAL_PORT_OFFSET);
-        if (LITTLE_ENDIAN && addressBytes == 4) {
-            int client = m.get(INT, FlowTuple.CLIENT_ADDRESS_OFFSET);
-            int virtual = m.get(INT, FlowTuple.VIRTUAL_ADDRESS_OFFSET);
-            return findIpv4(hashIpv4(KIND_FORWARD, protocol, client, clientPort, virtual, virtualPort), protocol,
-                    client, clientPort, virtual, virtualPort);
-        }
-        return find(forward, KIND_FORWARD, protocol, m, FlowTuple.CLIENT_ADDRESS_OFFSET, clientPort, m,
-                FlowTuple.VIRTUAL_ADDRESS_OFFSET, virtualPort);
-    }
-
-    /**
-     * Finds a template (valid or not is the caller's concern) of a tuple whose client address
-     * is masked already; its client port is not read (templates have 0).
-     *
-     * @param masked the tuple
-     * @return the template, or -1
-     */
-    int lookupTemplate(FlowTuple masked) {
-        MemorySegment m = masked.memory();
-        return find(forward, KIND_TEMPLATE, m.get(INT, FlowTuple.PROTOCOL_OFFSET), m,
-                FlowTuple.CLIENT_ADDRESS_OFFSET, 0, m, FlowTuple.VIRTUAL_ADDRESS_OFFSET,
-                m.get(INT, FlowTuple.VIRTUAL_PORT_OFFSET));
-    }
-
-    /**
-     * Finds the NAT or full-NAT connection of a reply: the tuple's server, and its client as
-     * the reply's destination (the client, or a full-NAT connection's local address).
-     *
-     * @param t the tuple
-     * @return the entry, or -1
-     */
-    int lookupReply(FlowTuple t) {
-        MemorySegment m = t.memory();
-        return find(reverse, KIND_REVERSE, m.get(INT, FlowTuple.PROTOCOL_OFFSET), m,
-                FlowTuple.SERVER_ADDRESS_OFFSET, m.get(INT, FlowTuple.SERVER_PORT_OFFSET), m,
-                FlowTuple.CLIENT_ADDRESS_OFFSET, m.get(INT, FlowTuple.CLIENT_PORT_OFFSET));
+    /** A mask of the bytes of an address half, high byte first, to the order of a native-order load. */
+    private static long nativeLong(long mask) {
+        return LITTLE_ENDIAN ? Long.reverseBytes(mask) : mask;
     }
 
     /**
@@ -150,7 +141,7 @@ final class ConnectionKeys {
      * slots of all keys first, then their candidate records, then the comparisons.
      *
      * @param protocol the IP protocol number
-     * @param clients the client addresses
+     * @param clients the client addresses, high byte first
      * @param clientPorts the client ports
      * @param virtuals the virtual addresses
      * @param virtualPorts the virtual ports
@@ -162,32 +153,20 @@ final class ConnectionKeys {
             int offset, int count, int[] results) {
         for (int from = 0; from < count; from += BATCH) {
             int n = Math.min(BATCH, count - from);
-            if (LITTLE_ENDIAN) {
-                for (int i = 0; i < n; i++) {
-                    int k = offset + from + i;
-                    batchHash[i] = hashIpv4(KIND_FORWARD, protocol, Integer.reverseBytes(clients[k]), clientPorts[k],
-                            Integer.reverseBytes(virtuals[k]), virtualPorts[k]);
-                }
-                touchCandidates(n);
-                for (int i = 0; i < n; i++) {
-                    int k = offset + from + i;
-                    results[from + i] = findIpv4(batchHash[i], protocol, Integer.reverseBytes(clients[k]),
-                            clientPorts[k], Integer.reverseBytes(virtuals[k]), virtualPorts[k]);
-                }
-                continue;
-            }
             for (int i = 0; i < n; i++) {
                 int k = offset + from + i;
-                batchKeys.set(NetworkOrder.U32, i * 8L, clients[k]);
-                batchKeys.set(NetworkOrder.U32, i * 8L + 4, virtuals[k]);
-                batchHash[i] = hash(KIND_FORWARD, protocol, batchKeys, i * 8L, clientPorts[k], batchKeys, i * 8L + 4,
-                        virtualPorts[k]);
+                batchHash[i] = hashIpv4(KIND_FORWARD, protocol, FlowTuple.nativeIpv4(clients[k]), clientPorts[k],
+                        FlowTuple.nativeIpv4(virtuals[k]), virtualPorts[k]);
             }
             touchCandidates(n);
             for (int i = 0; i < n; i++) {
                 int k = offset + from + i;
-                results[from + i] = find(forward, KIND_FORWARD, batchHash[i], protocol, batchKeys, i * 8L,
-                        clientPorts[k], batchKeys, i * 8L + 4, virtualPorts[k]);
+                int client = FlowTuple.nativeIpv4(clients[k]);
+                int virtual = FlowTuple.nativeIpv4(virtuals[k]);
+                results[from + i] = LITTLE_ENDIAN
+                        ? findIpv4(batchHash[i], protocol, client, clientPorts[k], virtual, virtualPorts[k])
+                        : find(forward, KIND_FORWARD, batchHash[i], protocol, client, 0, clientPorts[k], virtual, 0,
+                                virtualPorts[k]);
             }
         }
     }
@@ -207,21 +186,26 @@ final class ConnectionKeys {
         batchSink = sink;
     }
 
-    private int find(OpenAddressingIndex index, int kind, int protocol, MemorySegment as, long a, int aPort,
-            MemorySegment bs, long b, int bPort) {
-        return find(index, kind, hash(kind, protocol, as, a, aPort, bs, b, bPort), protocol, as, a, aPort, bs, b,
-                bPort);
+    private int find(OpenAddressingIndex index, int kind, int protocol, long aHigh, long aLow, int aPort,
+            long bHigh, long bLow, int bPort) {
+        return find(index, kind, hash(kind, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort), protocol, aHigh, aLow,
+                aPort, bHigh, bLow, bPort);
     }
 
-    private int find(OpenAddressingIndex index, int kind, int hash, int protocol, MemorySegment as, long a,
-            int aPort, MemorySegment bs, long b, int bPort) {
-        for (int pos = index.probe(hash); pos >= 0; pos = index.probeNext(pos, hash)) {
-            int e = index.entryAt(pos);
-            if (matches(e, kind, protocol, as, a, aPort, bs, b, bPort)) {
-                return e;
+    private int find(OpenAddressingIndex index, int kind, int hash, int protocol, long aHigh, long aLow, int aPort,
+            long bHigh, long bLow, int bPort) {
+        for (int pos = index.home(hash);; pos = index.next(pos)) {
+            int slot = index.slot(pos);
+            if (slot == 0) {
+                return MISS;
+            }
+            if (OpenAddressingIndex.tagMatches(slot, hash)) {
+                int e = OpenAddressingIndex.entry(slot);
+                if (matches(e, kind, protocol, aHigh, aLow, aPort, bHigh, bLow, bPort)) {
+                    return e;
+                }
             }
         }
-        return MISS;
     }
 
     /**
@@ -235,20 +219,23 @@ final class ConnectionKeys {
         }
         // Bytes 32-39: protocol, state, flags, client port, virtual port; 40-47: the addresses.
         long head = (long) virtualPort << 48 | (long) clientPort << 32 | protocol;
-        long headMask = 0xFFFF_FFFF_0000_00FFL | (long) ConnectionTable.FLAG_TEMPLATE << 16;
         long addresses = (long) virtual << 32 | (client & 0xFFFF_FFFFL);
-        for (int pos = forward.probe(hash); pos >= 0; pos = forward.probeNext(pos, hash)) {
-            int e = forward.entryAt(pos);
-            rec.wrap(e);
-            if ((rec.keyHead() & headMask) == head && rec.keyAddressesIpv4() == addresses) {
-                return e;
+        for (int pos = forward.home(hash);; pos = forward.next(pos)) {
+            int slot = forward.slot(pos);
+            if (slot == 0) {
+                return MISS;
+            }
+            if (OpenAddressingIndex.tagMatches(slot, hash)) {
+                int e = OpenAddressingIndex.entry(slot);
+                if (rec.connectionKeyIpv4(e, head, addresses)) {
+                    return e;
+                }
             }
         }
-        return MISS;
     }
 
-    private boolean matches(int e, int kind, int protocol, MemorySegment as, long a, int aPort,
-            MemorySegment bs, long b, int bPort) {
+    private boolean matches(int e, int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh, long bLow,
+            int bPort) {
         rec.wrap(e);
         if (rec.protocol() != protocol) {
             return false;
@@ -277,25 +264,25 @@ final class ConnectionKeys {
             bAt = rec.virtualAddressAt();
             bPortHere = rec.virtualPort();
         }
-        return aPortHere == aPort && bPortHere == bPort && rec.sameAddress(aAt, as, a) && rec.sameAddress(bAt, bs, b);
+        return aPortHere == aPort && bPortHere == bPort && rec.sameAddress(aAt, aHigh, aLow)
+                && rec.sameAddress(bAt, bHigh, bLow);
     }
 
     // ---------------------------------------------------------------- hashes
 
-    private int hash(int kind, int protocol, MemorySegment as, long a, int aPort, MemorySegment bs, long b,
-            int bPort) {
-        if (addressBytes == 4) {
-            return hashIpv4(kind, protocol, as.get(INT_U, a), aPort, bs.get(INT_U, b), bPort);
+    private int hash(int kind, int protocol, long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort) {
+        if (ipv4) {
+            return hashIpv4(kind, protocol, (int) aHigh, aPort, (int) bHigh, bPort);
         }
         long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
-        h = mix(h ^ as.get(LONG_U, a));
-        h = mix(h ^ as.get(LONG_U, a + 8));
-        h = mix(h ^ bs.get(LONG_U, b));
-        h = mix(h ^ bs.get(LONG_U, b + 8));
+        h = mix(h ^ aHigh);
+        h = mix(h ^ aLow);
+        h = mix(h ^ bHigh);
+        h = mix(h ^ bLow);
         return (int) mix(h);
     }
 
-    /** The IPv4 hash, of addresses read from memory in native order; {@link #hash} agrees. */
+    /** The IPv4 hash, of addresses as native-order loads of their bytes; {@link #hash} agrees. */
     private int hashIpv4(int kind, int protocol, int a, int aPort, int b, int bPort) {
         long h = seed ^ ((long) kind << 56 | (long) protocol << 32 | (long) aPort << 16 | bPort);
         return (int) mix(mix(h ^ ((long) a << 32 | (b & 0xFFFF_FFFFL))));
@@ -310,16 +297,19 @@ final class ConnectionKeys {
     private int forwardHash(int e) {
         rec.wrap(e);
         int kind = (rec.flags() & ConnectionTable.FLAG_TEMPLATE) != 0 ? KIND_TEMPLATE : KIND_FORWARD;
-        return hash(kind, rec.protocol(), rec.memory(), rec.clientAddressAt(), rec.clientPort(), rec.memory(),
-                rec.virtualAddressAt(), rec.virtualPort());
+        long client = rec.clientAddressAt();
+        long virtual = rec.virtualAddressAt();
+        return hash(kind, rec.protocol(), rec.high(client), rec.low(client), rec.clientPort(), rec.high(virtual),
+                rec.low(virtual), rec.virtualPort());
     }
 
     private int reverseHash(int e) {
         rec.wrap(e);
         boolean full = (rec.flags() & ConnectionTable.FLAG_FULL_NAT) != 0;
-        return hash(KIND_REVERSE, rec.protocol(), rec.memory(), rec.destinationAddressAt(), rec.destinationPort(),
-                rec.memory(), full ? rec.localAddressAt() : rec.clientAddressAt(),
-                full ? rec.localPort() : rec.clientPort());
+        long server = rec.destinationAddressAt();
+        long to = full ? rec.localAddressAt() : rec.clientAddressAt();
+        return hash(KIND_REVERSE, rec.protocol(), rec.high(server), rec.low(server), rec.destinationPort(),
+                rec.high(to), rec.low(to), full ? rec.localPort() : rec.clientPort());
     }
 
     // ---------------------------------------------------------------- index maintenance

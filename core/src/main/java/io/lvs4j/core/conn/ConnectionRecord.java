@@ -78,6 +78,8 @@ final class ConnectionRecord {
 
     /** Flag of a record in use (the public flags are below it). */
     static final int FLAG_USED = 0x8000;
+    /** Of bytes 32 to 39 read as a little-endian long: protocol, the template flag and both ports. */
+    private static final long IPV4_HEAD_MASK = 0xFFFF_FFFF_0000_00FFL | (long) ConnectionTable.FLAG_TEMPLATE << 16;
 
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
@@ -290,30 +292,73 @@ final class ConnectionRecord {
         return memory.get(NetworkOrder.U32, at);
     }
 
-    /** @return the first 8 bytes of the key (protocol, state, flags, ports), native order */
-    long keyHead() {
-        return memory.get(LONG, offset + KEY_OFFSET);
-    }
-
-    /** @return the IPv4 key's addresses (client, then virtual) as one native-order load */
-    long keyAddressesIpv4() {
-        return memory.get(LONG, offset + CLIENT_ADDRESS_OFFSET);
+    /**
+     * Tells whether an entry of an IPv4 table is the connection (not a template) of a key, with
+     * two 8-byte loads in native order on a little-endian machine: bytes 32 to 39 (protocol,
+     * state, flags, client port, virtual port; state and flags other than the template flag
+     * masked out) and 40 to 47 (client and virtual address). Does not move the flyweight.
+     *
+     * @param entry the entry
+     * @param head the protocol, client port and virtual port as bytes 32 to 39 hold them
+     * @param addresses the client and virtual address as bytes 40 to 47 hold them
+     * @return true if the entry is that connection
+     */
+    boolean connectionKeyIpv4(int entry, long head, long addresses) {
+        long r = (long) entry * size;
+        return (memory.get(LONG, r + KEY_OFFSET) & IPV4_HEAD_MASK) == head
+                && memory.get(LONG, r + CLIENT_ADDRESS_OFFSET) == addresses;
     }
 
     /**
-     * Tells whether the address at an absolute offset of the record equals one elsewhere.
+     * Returns an address's first bytes as a native-order load reads them: all 4 of an IPv4
+     * address, the first 8 of an IPv6 one (as {@link FlowTuple} keeps them).
+     *
+     * @param at the address's absolute offset
+     * @return the bytes
+     */
+    long high(long at) {
+        return addressBytes == 4 ? memory.get(INT_U, at) : memory.get(LONG_U, at);
+    }
+
+    /**
+     * Returns an IPv6 address's last 8 bytes as a native-order load reads them; 0 for IPv4.
+     *
+     * @param at the address's absolute offset
+     * @return the bytes
+     */
+    long low(long at) {
+        return addressBytes == 4 ? 0 : memory.get(LONG_U, at + 8);
+    }
+
+    /**
+     * Tells whether the address at an absolute offset of the record is the given one.
      *
      * @param at the record's address
-     * @param other memory holding the other address
-     * @param otherAt its offset
+     * @param high the other address's {@link #high}
+     * @param low the other address's {@link #low}
      * @return true if all 4 or 16 bytes are equal
      */
-    boolean sameAddress(long at, MemorySegment other, long otherAt) {
+    boolean sameAddress(long at, long high, long low) {
         if (addressBytes == 4) {
-            return memory.get(INT_U, at) == other.get(INT_U, otherAt);
+            return memory.get(INT_U, at) == (int) high;
         }
-        return memory.get(LONG_U, at) == other.get(LONG_U, otherAt)
-                && memory.get(LONG_U, at + 8) == other.get(LONG_U, otherAt + 8);
+        return memory.get(LONG_U, at) == high && memory.get(LONG_U, at + 8) == low;
+    }
+
+    /**
+     * Writes an address into the record.
+     *
+     * @param high the address's {@link #high}
+     * @param low the address's {@link #low}
+     * @param at the record's absolute offset
+     */
+    void copyIn(long high, long low, long at) {
+        if (addressBytes == 4) {
+            memory.set(INT_U, at, (int) high);
+        } else {
+            memory.set(LONG_U, at, high);
+            memory.set(LONG_U, at + 8, low);
+        }
     }
 
     // ---------------------------------------------------------------- whole records
@@ -331,36 +376,30 @@ final class ConnectionRecord {
      */
     ConnectionRecord write(FlowTuple flow, int flags, int destinationId, int clientPort) {
         long r = offset;
-        MemorySegment t = flow.memory();
-        memory.set(BYTE, r + PROTOCOL_OFFSET, (byte) flow.protocol());
+        memory.set(BYTE, r + PROTOCOL_OFFSET, (byte) flow.protocol);
         memory.set(BYTE, r + STATE_OFFSET, (byte) 0);
         memory.set(SHORT, r + FLAGS_OFFSET, (short) flags);
         memory.set(SHORT, r + CLIENT_PORT_OFFSET, (short) clientPort);
-        memory.set(SHORT, r + VIRTUAL_PORT_OFFSET, (short) flow.virtualPort());
-        memory.set(SHORT, r + DESTINATION_PORT_OFFSET, (short) flow.serverPort());
+        memory.set(SHORT, r + VIRTUAL_PORT_OFFSET, (short) flow.virtualPort);
+        memory.set(SHORT, r + DESTINATION_PORT_OFFSET, (short) flow.serverPort);
         memory.set(SHORT, r + TEMPLATE_TIMEOUT_OFFSET, (short) 0);
         memory.set(INT, r + DESTINATION_OFFSET, destinationId);
         memory.set(INT, r + CONTROL_OFFSET, 0);
-        copyIn(t, FlowTuple.CLIENT_ADDRESS_OFFSET, r + CLIENT_ADDRESS_OFFSET);
-        copyIn(t, FlowTuple.VIRTUAL_ADDRESS_OFFSET, r + virtualAddressAt);
-        copyIn(t, FlowTuple.SERVER_ADDRESS_OFFSET, r + destinationAddressAt);
+        copyIn(flow.clientHigh, flow.clientLow, r + CLIENT_ADDRESS_OFFSET);
+        copyIn(flow.virtualHigh, flow.virtualLow, r + virtualAddressAt);
+        copyIn(flow.serverHigh, flow.serverLow, r + destinationAddressAt);
         return this;
     }
 
     /**
-     * Copies an address into the record.
+     * Writes a full-NAT connection's local address and port from a tuple.
      *
-     * @param from memory holding the address
-     * @param fromAt its offset
-     * @param at the record's absolute offset
+     * @param flow the tuple
+     * @return this
      */
-    void copyIn(MemorySegment from, long fromAt, long at) {
-        if (addressBytes == 4) {
-            memory.set(INT_U, at, from.get(INT_U, fromAt));
-        } else {
-            memory.set(LONG_U, at, from.get(LONG_U, fromAt));
-            memory.set(LONG_U, at + 8, from.get(LONG_U, fromAt + 8));
-        }
+    ConnectionRecord writeLocal(FlowTuple flow) {
+        copyIn(flow.localHigh, flow.localLow, localAddressAt());
+        return localPort(flow.localPort);
     }
 
     /**

@@ -145,11 +145,11 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         MemorySegment reverse = arena.allocate(indexBytes, align);
         this.onHugePages = huge && HugePages.advise(records) & HugePages.advise(forward) & HugePages.advise(reverse);
         this.keys = new ConnectionKeys(new ConnectionRecord(records, addressBytes, fullNat), forward, reverse, slots,
-                b.seed, arena);
+                b.seed);
         this.accounting = new ConnectionAccounting(b.registry);
         this.lifecycle = new EntryLifecycle(records, new ConnectionRecord(records, addressBytes, fullNat),
                 new ConnectionRecord(records, addressBytes, fullNat), keys, allocator, accounting, b.timeouts,
-                fullNatListener, b.tickNanos, b.wheelSize, clock.nanoTime());
+                fullNatListener, arena.allocate(16, 8), b.tickNanos, b.wheelSize, clock.nanoTime());
     }
 
     /**
@@ -553,8 +553,7 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         /**
          * A full-NAT entry's local port is free again.
          *
-         * @param memory memory holding the local address, valid during the call only (the
-         *     table's records, or the tuple given to a refused insert)
+         * @param memory memory holding the local address, valid during the call only
          * @param localAddress offset of the local address (4 or 16 bytes, network order)
          * @param localPort the local port
          * @param destinationId the real server the port was used toward

@@ -25,6 +25,8 @@ final class EntryLifecycle {
     private final ConnectionTimeouts timeouts;
     private final ConnectionTable.FullNatListener fullNatListener;
     private final ExpiryWheel wheel;
+    /** Holds the local address of a refused full-NAT insert for the listener. */
+    private final MemorySegment refusedLocal;
     private long now;
 
     /**
@@ -38,13 +40,15 @@ final class EntryLifecycle {
      * @param accounting the real servers' counters
      * @param timeouts the state timeouts
      * @param fullNatListener receives local ports back, null without full-NAT
+     * @param scratch 16 bytes of memory of this object's
      * @param tickNanos the wheel's tick
      * @param wheelSlots the wheel's slots
      * @param now the current time
      */
     EntryLifecycle(MemorySegment records, ConnectionRecord rec, ConnectionRecord other, ConnectionKeys keys,
             EntryAllocator allocator, ConnectionAccounting accounting, ConnectionTimeouts timeouts,
-            ConnectionTable.FullNatListener fullNatListener, long tickNanos, int wheelSlots, long now) {
+            ConnectionTable.FullNatListener fullNatListener, MemorySegment scratch, long tickNanos, int wheelSlots,
+            long now) {
         this.rec = rec;
         this.other = other;
         this.keys = keys;
@@ -52,6 +56,7 @@ final class EntryLifecycle {
         this.accounting = accounting;
         this.timeouts = timeouts;
         this.fullNatListener = fullNatListener;
+        this.refusedLocal = scratch;
         this.now = now;
         this.wheel = new ExpiryWheel(records, rec.size(), tickNanos, wheelSlots, now, this::end);
     }
@@ -79,14 +84,15 @@ final class EntryLifecycle {
         int e = allocator.allocate();
         if (e == MISS) {
             if (fullNat) {
-                fullNatListener.released(flow.memory(), flow.localAddressOffset(), flow.localPort(), destinationId);
+                flow.copyLocalAddress(refusedLocal, 0);
+                fullNatListener.released(refusedLocal, 0, flow.localPort(), destinationId);
             }
             return MISS;
         }
         rec.wrap(e).write(flow, ConnectionRecord.FLAG_USED | flags, destinationId, flow.clientPort()).state(state)
                 .control(template == MISS ? 0 : template + 1);
         if (fullNat) {
-            rec.localPort(flow.localPort()).copyIn(flow.memory(), flow.localAddressOffset(), rec.localAddressAt());
+            rec.writeLocal(flow);
         }
         keys.add(e, (flags & ConnectionTable.FLAG_NAT) != 0);
         wheel.schedule(e, now + timeout);

@@ -1,86 +1,68 @@
 package io.lvs4j.core.conn;
 
 import io.lvs4j.core.packet.FrameParser;
-import io.lvs4j.core.packet.NetworkOrder;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 
 /**
  * The addresses and ports of one connection, as the {@link ConnectionTable} takes and gives
- * them: protocol, client, virtual address, real server and, for full-NAT, the director's local
- * address, each an address and a port, IPv4 or IPv6. A flyweight over 96 bytes of its own
- * native memory, filled once per frame and reused (the setters return {@code this}), so that
- * a loop's lookups and inserts allocate nothing.
+ * them: the protocol, and four endpoints, each an address and a port: the client, the virtual
+ * address, the real server and, for full-NAT, the director's local address; IPv4 or IPv6. A
+ * loop keeps one and fills it per frame ({@link #fromClient}, {@link #fromServer}, the setters
+ * return {@code this}), so that lookups and inserts allocate nothing.
  *
- * <pre>
- * offset size field
- *      0    4 protocol (IP protocol number)
- *      4    4 IP version: 4 or 6
- *      8    4 client port
- *     12    4 virtual port
- *     16    4 server (real server) port
- *     20    4 local port (full-NAT)
- *     24    8 unused
- *     32   16 client address
- *     48   16 virtual address
- *     64   16 server address
- *     80   16 local address (full-NAT)
- * </pre>
- * Byte order: protocol, version and ports are numbers in native order; addresses are kept as
- * the packet's bytes (network order), an IPv4 address in the first 4 bytes of its 16, so that
- * they are copied and compared, never converted. Ports are kept as full {@code int}s, so that
- * a value that fits no port finds nothing.
+ * <p>Addresses are kept as the packet's bytes, read with native-order loads (an IPv4 address
+ * in 4 bytes, an IPv6 one in two 8-byte halves), so that filling a tuple from a frame and
+ * writing it into a table's record copy them and never convert them; the {@code int} setters
+ * and getters of IPv4 addresses take and give them high byte first, as {@code Ipv4Header}
+ * does. Ports are kept as full {@code int}s, so that a value that fits no port finds
+ * nothing. The tuple holds them in fields rather than in off-heap memory: the JIT then keeps a
+ * frame's tuple in registers from the fill to the lookup (a memory-backed version of this
+ * class made an IPv4 lookup measurably slower).
  *
  * <p>Which fields a table reads: {@link ConnectionTable#lookup} protocol, client and virtual;
  * {@link ConnectionTable#lookupReply} the reply as the real server sees it: protocol, server
- * (the reply's source) and client (the reply's destination: the client for NAT, the local
- * address for full-NAT); inserts also the server, and {@link ConnectionTable#insertFullNat}
- * the local address and port.
+ * (the reply's source) and client (its destination: the client for NAT, the local address
+ * for full-NAT); inserts also the server, and {@link ConnectionTable#insertFullNat} the local
+ * address and port. The IP version says how many address bytes the segment setters copy.
  *
- * <p>Not thread-safe: one tuple per thread (an event loop keeps one and fills it per frame).
+ * <p>Not thread-safe: one tuple per thread.
  */
 public final class FlowTuple {
 
-    /** Offset of the protocol. */
-    static final int PROTOCOL_OFFSET = 0;
-    /** Offset of the IP version. */
-    static final int VERSION_OFFSET = 4;
-    /** Offset of the client port. */
-    static final int CLIENT_PORT_OFFSET = 8;
-    /** Offset of the virtual port. */
-    static final int VIRTUAL_PORT_OFFSET = 12;
-    /** Offset of the server port. */
-    static final int SERVER_PORT_OFFSET = 16;
-    /** Offset of the local port. */
-    static final int LOCAL_PORT_OFFSET = 20;
-    /** Offset of the client address. */
-    static final int CLIENT_ADDRESS_OFFSET = 32;
-    /** Offset of the virtual address. */
-    static final int VIRTUAL_ADDRESS_OFFSET = 48;
-    /** Offset of the server address. */
-    static final int SERVER_ADDRESS_OFFSET = 64;
-    /** Offset of the local address. */
-    static final int LOCAL_ADDRESS_OFFSET = 80;
-    private static final long SIZE = 96;
-
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfInt INT_U = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfLong LONG_U = ValueLayout.JAVA_LONG_UNALIGNED;
 
-    private final MemorySegment memory;
+    int protocol;
+    int version = 4;
+    int clientPort;
+    int virtualPort;
+    int serverPort;
+    int localPort;
+    /** An address's first 8 bytes (IPv6) or its 4 bytes (IPv4), as a native-order load reads them. */
+    long clientHigh;
+    /** An IPv6 address's last 8 bytes as a native-order load reads them; 0 for IPv4. */
+    long clientLow;
+    long virtualHigh;
+    long virtualLow;
+    long serverHigh;
+    long serverLow;
+    long localHigh;
+    long localLow;
 
-    /** Creates an IPv4 tuple of zeros, in memory of its own. */
+    /** Creates an IPv4 tuple of zeros. */
     public FlowTuple() {
-        this.memory = Arena.ofAuto().allocate(SIZE, 16);
-        memory.set(INT, VERSION_OFFSET, 4);
     }
 
     // ---------------------------------------------------------------- whole tuples
 
     /**
      * Sets an IPv4 client-side tuple: protocol, client and virtual address and port (server and
-     * local fields are left as they are).
+     * local endpoints are left as they are).
      *
      * @param protocol the IP protocol number
      * @param client the client address, high byte first (as {@code Ipv4Header} reads it)
@@ -90,25 +72,21 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple ipv4(int protocol, int client, int clientPort, int virtual, int virtualPort) {
-        memory.set(INT, PROTOCOL_OFFSET, protocol);
-        memory.set(INT, VERSION_OFFSET, 4);
-        memory.set(INT, CLIENT_PORT_OFFSET, clientPort);
-        memory.set(INT, VIRTUAL_PORT_OFFSET, virtualPort);
-        memory.set(NetworkOrder.U32, CLIENT_ADDRESS_OFFSET, client);
-        memory.set(NetworkOrder.U32, VIRTUAL_ADDRESS_OFFSET, virtual);
-        return this;
+        this.version = 4;
+        this.protocol = protocol;
+        return client(client, clientPort).virtual(virtual, virtualPort);
     }
 
     /**
      * Sets the tuple of a client's packet to a virtual service from a parsed frame (IPv4 or
-     * IPv6): its protocol, source as the client and destination as the virtual address.
+     * IPv6): its protocol, its source as the client and its destination as the virtual address.
      *
      * @param frame a parser that accepted a frame with ports
      * @return this
      */
     public FlowTuple fromClient(FrameParser frame) {
         ipVersion(frame.ipVersion());
-        protocol(frame.protocol());
+        this.protocol = frame.protocol();
         MemorySegment s = frame.segment();
         client(s, frame.sourceAddressOffset(), frame.sourcePort());
         return virtual(s, frame.destinationAddressOffset(), frame.destinationPort());
@@ -125,7 +103,7 @@ public final class FlowTuple {
      */
     public FlowTuple fromServer(FrameParser frame) {
         ipVersion(frame.ipVersion());
-        protocol(frame.protocol());
+        this.protocol = frame.protocol();
         MemorySegment s = frame.segment();
         server(s, frame.sourceAddressOffset(), frame.sourcePort());
         return client(s, frame.destinationAddressOffset(), frame.destinationPort());
@@ -133,16 +111,16 @@ public final class FlowTuple {
 
     /**
      * Sets the tuple of the packet an ICMP error quotes when that packet went toward a client
-     * (from a virtual address, or from the director for full-NAT), for {@link ConnectionTable#lookup}:
-     * the quote's protocol and IP version, its destination as the client and its source as the
-     * virtual address.
+     * (from a virtual address, or from the director for full-NAT), for
+     * {@link ConnectionTable#lookup}: the quote's protocol and IP version, its destination as
+     * the client and its source as the virtual address.
      *
      * @param frame a parser that accepted an ICMP error quoting a packet with ports
      * @return this
      */
     public FlowTuple quotedToClient(FrameParser frame) {
         ipVersion(frame.quotedVersion());
-        protocol(frame.quotedProtocol());
+        this.protocol = frame.quotedProtocol();
         MemorySegment s = frame.segment();
         client(s, frame.quotedDestinationAddressOffset(), frame.quotedDestinationPort());
         return virtual(s, frame.quotedSourceAddressOffset(), frame.quotedSourcePort());
@@ -159,7 +137,7 @@ public final class FlowTuple {
      */
     public FlowTuple quotedToServer(FrameParser frame) {
         ipVersion(frame.quotedVersion());
-        protocol(frame.quotedProtocol());
+        this.protocol = frame.quotedProtocol();
         MemorySegment s = frame.segment();
         server(s, frame.quotedDestinationAddressOffset(), frame.quotedDestinationPort());
         return client(s, frame.quotedSourceAddressOffset(), frame.quotedSourcePort());
@@ -168,7 +146,7 @@ public final class FlowTuple {
     // ---------------------------------------------------------------- fields
 
     /**
-     * Sets the IP version, which says how many address bytes the address setters copy.
+     * Sets the IP version, which says how many address bytes the segment setters copy.
      *
      * @param version 4 or 6
      * @return this
@@ -178,18 +156,13 @@ public final class FlowTuple {
         if (version != 4 && version != 6) {
             throw new IllegalArgumentException("IP version must be 4 or 6: " + version);
         }
-        memory.set(INT, VERSION_OFFSET, version);
+        this.version = version;
         return this;
     }
 
     /** @return the IP version, 4 or 6 */
     public int ipVersion() {
-        return memory.get(INT, VERSION_OFFSET);
-    }
-
-    /** @return 4 or 16 */
-    int addressBytes() {
-        return memory.get(INT, VERSION_OFFSET) == 4 ? 4 : 16;
+        return version;
     }
 
     /**
@@ -199,13 +172,13 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple protocol(int protocol) {
-        memory.set(INT, PROTOCOL_OFFSET, protocol);
+        this.protocol = protocol;
         return this;
     }
 
     /** @return the IP protocol number */
     public int protocol() {
-        return memory.get(INT, PROTOCOL_OFFSET);
+        return protocol;
     }
 
     /**
@@ -216,7 +189,10 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple client(int address, int port) {
-        return ipv4Endpoint(CLIENT_ADDRESS_OFFSET, CLIENT_PORT_OFFSET, address, port);
+        clientHigh = nativeIpv4(address);
+        clientLow = 0;
+        clientPort = port;
+        return this;
     }
 
     /**
@@ -228,7 +204,10 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple client(MemorySegment from, long offset, int port) {
-        return endpoint(CLIENT_ADDRESS_OFFSET, CLIENT_PORT_OFFSET, from, offset, port);
+        clientHigh = high(from, offset);
+        clientLow = low(from, offset);
+        clientPort = port;
+        return this;
     }
 
     /**
@@ -239,7 +218,10 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple virtual(int address, int port) {
-        return ipv4Endpoint(VIRTUAL_ADDRESS_OFFSET, VIRTUAL_PORT_OFFSET, address, port);
+        virtualHigh = nativeIpv4(address);
+        virtualLow = 0;
+        virtualPort = port;
+        return this;
     }
 
     /**
@@ -251,7 +233,10 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple virtual(MemorySegment from, long offset, int port) {
-        return endpoint(VIRTUAL_ADDRESS_OFFSET, VIRTUAL_PORT_OFFSET, from, offset, port);
+        virtualHigh = high(from, offset);
+        virtualLow = low(from, offset);
+        virtualPort = port;
+        return this;
     }
 
     /**
@@ -262,7 +247,10 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple server(int address, int port) {
-        return ipv4Endpoint(SERVER_ADDRESS_OFFSET, SERVER_PORT_OFFSET, address, port);
+        serverHigh = nativeIpv4(address);
+        serverLow = 0;
+        serverPort = port;
+        return this;
     }
 
     /**
@@ -274,7 +262,10 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple server(MemorySegment from, long offset, int port) {
-        return endpoint(SERVER_ADDRESS_OFFSET, SERVER_PORT_OFFSET, from, offset, port);
+        serverHigh = high(from, offset);
+        serverLow = low(from, offset);
+        serverPort = port;
+        return this;
     }
 
     /**
@@ -285,7 +276,10 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple local(int address, int port) {
-        return ipv4Endpoint(LOCAL_ADDRESS_OFFSET, LOCAL_PORT_OFFSET, address, port);
+        localHigh = nativeIpv4(address);
+        localLow = 0;
+        localPort = port;
+        return this;
     }
 
     /**
@@ -297,110 +291,134 @@ public final class FlowTuple {
      * @return this
      */
     public FlowTuple local(MemorySegment from, long offset, int port) {
-        return endpoint(LOCAL_ADDRESS_OFFSET, LOCAL_PORT_OFFSET, from, offset, port);
+        localHigh = high(from, offset);
+        localLow = low(from, offset);
+        localPort = port;
+        return this;
     }
 
     /** @return the client port */
     public int clientPort() {
-        return memory.get(INT, CLIENT_PORT_OFFSET);
+        return clientPort;
     }
 
     /** @return the virtual port */
     public int virtualPort() {
-        return memory.get(INT, VIRTUAL_PORT_OFFSET);
+        return virtualPort;
     }
 
     /** @return the real server port */
     public int serverPort() {
-        return memory.get(INT, SERVER_PORT_OFFSET);
+        return serverPort;
     }
 
     /** @return the local port */
     public int localPort() {
-        return memory.get(INT, LOCAL_PORT_OFFSET);
+        return localPort;
     }
 
     /** @return the client's IPv4 address, high byte first */
     public int clientAddressIpv4() {
-        return memory.get(NetworkOrder.U32, CLIENT_ADDRESS_OFFSET);
+        return nativeIpv4((int) clientHigh);
     }
 
     /** @return the virtual IPv4 address, high byte first */
     public int virtualAddressIpv4() {
-        return memory.get(NetworkOrder.U32, VIRTUAL_ADDRESS_OFFSET);
+        return nativeIpv4((int) virtualHigh);
     }
 
     /** @return the real server's IPv4 address, high byte first */
     public int serverAddressIpv4() {
-        return memory.get(NetworkOrder.U32, SERVER_ADDRESS_OFFSET);
+        return nativeIpv4((int) serverHigh);
     }
 
     /** @return the local IPv4 address, high byte first */
     public int localAddressIpv4() {
-        return memory.get(NetworkOrder.U32, LOCAL_ADDRESS_OFFSET);
+        return nativeIpv4((int) localHigh);
     }
 
     /**
-     * Returns the tuple's memory, so that its addresses can be read without allocating, at
-     * {@link #clientAddressOffset()} and friends.
+     * Copies the client address (4 or 16 bytes, as the {@link #ipVersion()}) into memory.
      *
-     * @return the tuple's 96 bytes
+     * @param to the memory
+     * @param offset where the address goes
      */
-    public MemorySegment memory() {
-        return memory;
+    public void copyClientAddress(MemorySegment to, long offset) {
+        copy(clientHigh, clientLow, to, offset);
     }
 
-    /** @return where the client address lies in {@link #memory()} */
-    public long clientAddressOffset() {
-        return CLIENT_ADDRESS_OFFSET;
+    /**
+     * Copies the virtual address into memory.
+     *
+     * @param to the memory
+     * @param offset where the address goes
+     */
+    public void copyVirtualAddress(MemorySegment to, long offset) {
+        copy(virtualHigh, virtualLow, to, offset);
     }
 
-    /** @return where the virtual address lies in {@link #memory()} */
-    public long virtualAddressOffset() {
-        return VIRTUAL_ADDRESS_OFFSET;
+    /**
+     * Copies the real server address into memory.
+     *
+     * @param to the memory
+     * @param offset where the address goes
+     */
+    public void copyServerAddress(MemorySegment to, long offset) {
+        copy(serverHigh, serverLow, to, offset);
     }
 
-    /** @return where the real server address lies in {@link #memory()} */
-    public long serverAddressOffset() {
-        return SERVER_ADDRESS_OFFSET;
+    /**
+     * Copies the local address into memory.
+     *
+     * @param to the memory
+     * @param offset where the address goes
+     */
+    public void copyLocalAddress(MemorySegment to, long offset) {
+        copy(localHigh, localLow, to, offset);
     }
 
-    /** @return where the local address lies in {@link #memory()} */
-    public long localAddressOffset() {
-        return LOCAL_ADDRESS_OFFSET;
+    /** @return 4 or 16 */
+    int addressBytes() {
+        return version == 4 ? 4 : 16;
     }
 
-    private FlowTuple ipv4Endpoint(int addressAt, int portAt, int address, int port) {
-        memory.set(NetworkOrder.U32, addressAt, address);
-        memory.set(INT, portAt, port);
-        return this;
+    /** An IPv4 address high byte first to the int a native-order load of its bytes gives, or back. */
+    static int nativeIpv4(int address) {
+        return LITTLE_ENDIAN ? Integer.reverseBytes(address) : address;
     }
 
-    private FlowTuple endpoint(int addressAt, int portAt, MemorySegment from, long offset, int port) {
-        if (memory.get(INT, VERSION_OFFSET) == 4) {
-            memory.set(INT_U, addressAt, from.get(INT_U, offset));
+    private long high(MemorySegment from, long offset) {
+        return version == 4 ? from.get(INT_U, offset) : from.get(LONG_U, offset);
+    }
+
+    private long low(MemorySegment from, long offset) {
+        return version == 4 ? 0 : from.get(LONG_U, offset + 8);
+    }
+
+    private void copy(long high, long low, MemorySegment to, long offset) {
+        if (version == 4) {
+            to.set(INT_U, offset, (int) high);
         } else {
-            memory.set(LONG_U, addressAt, from.get(LONG_U, offset));
-            memory.set(LONG_U, addressAt + 8, from.get(LONG_U, offset + 8));
+            to.set(LONG_U, offset, high);
+            to.set(LONG_U, offset + 8, low);
         }
-        memory.set(INT, portAt, port);
-        return this;
     }
 
     /** @return the tuple as text, for logs and test failures (allocates) */
     @Override
     public String toString() {
-        return "FlowTuple[protocol " + protocol() + ", IPv" + ipVersion() + ", client " + address(CLIENT_ADDRESS_OFFSET)
-                + ":" + clientPort() + ", virtual " + address(VIRTUAL_ADDRESS_OFFSET) + ":" + virtualPort()
-                + ", server " + address(SERVER_ADDRESS_OFFSET) + ":" + serverPort() + ", local "
-                + address(LOCAL_ADDRESS_OFFSET) + ":" + localPort() + "]";
+        return "FlowTuple[protocol " + protocol + ", IPv" + version + ", client " + text(clientHigh, clientLow) + ":"
+                + clientPort + ", virtual " + text(virtualHigh, virtualLow) + ":" + virtualPort + ", server "
+                + text(serverHigh, serverLow) + ":" + serverPort + ", local " + text(localHigh, localLow) + ":"
+                + localPort + "]";
     }
 
-    private String address(int at) {
-        byte[] bytes = memory.asSlice(at, addressBytes()).toArray(ValueLayout.JAVA_BYTE);
+    private String text(long high, long low) {
+        MemorySegment bytes = MemorySegment.ofArray(new byte[addressBytes()]);
+        copy(high, low, bytes, 0);
         try {
-            return java.net.InetAddress.getByAddress(bytes).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByAddress(bytes.toArray(ValueLayout.JAVA_BYTE)).getHostAddress();
+        } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -16,8 +16,10 @@ import java.lang.foreign.ValueLayout;
  * its 32 bits scaled to the index size by a multiplication, so the size need not be a power of
  * two; the high bits choose the slot, the low bits are the tag.
  *
- * <p>Use: {@code for (int p = index.probe(hash); p >= 0; p = index.probeNext(p, hash))} then
- * compare the key of entry {@link #entryAt(int) entryAt(p)}.
+ * <p>A lookup probes from {@link #home} on with {@link #next}, reads each {@link #slot}, stops
+ * at an empty one (0), and compares the key of the {@link #entry} of each slot whose tag
+ * matches ({@link #tagMatches}): one loop in the caller, so that the hot lookup stays small
+ * enough for the JIT to inline.
  *
  * <p>Not thread-safe: the owner's thread only. Allocates nothing.
  */
@@ -61,61 +63,56 @@ final class OpenAddressingIndex {
     }
 
     /**
-     * The home slot of a hash: its high bits scaled to the index size (multiply and shift, as
-     * the size is not a power of two); the low bits are the tag kept in the slot.
+     * Returns the home slot of a hash: its high bits scaled to the index size (multiply and
+     * shift, as the size is not a power of two); the low bits are the tag kept in the slot.
+     *
+     * @param hash the key's hash
+     * @return the position where its probe starts
      */
-    private int home(int hash) {
+    int home(int hash) {
         return (int) (((hash & 0xFFFF_FFFFL) * size) >>> 32);
     }
 
-    private int following(int pos) {
+    /**
+     * Returns the position after one, wrapping round at the end.
+     *
+     * @param pos a position
+     * @return the next one to probe
+     */
+    int next(int pos) {
         int next = pos + 1;
         return next == size ? 0 : next;
     }
 
     /**
-     * Returns the first candidate for a hash: the first slot from its home on whose tag
-     * matches, before an empty slot.
+     * Reads a slot.
      *
-     * @param hash the key's hash
-     * @return the slot's position, or -1 if none
+     * @param pos a position
+     * @return the slot: 0 if empty, else see {@link #tagMatches} and {@link #entry}
      */
-    int probe(int hash) {
-        return scan(home(hash), hash & TAG_MASK);
+    int slot(int pos) {
+        return slots.getAtIndex(INT, pos);
     }
 
     /**
-     * Returns the next candidate after one that did not match.
+     * Tells whether a slot's tag is that of a hash: only then can its entry have the key.
      *
-     * @param pos the candidate's position
+     * @param slot a slot that is not empty
      * @param hash the key's hash
-     * @return the next slot's position, or -1 if none
+     * @return true if the tags are equal
      */
-    int probeNext(int pos, int hash) {
-        return scan(following(pos), hash & TAG_MASK);
-    }
-
-    private int scan(int pos, int tag) {
-        while (true) {
-            int slot = slots.getAtIndex(INT, pos);
-            if (slot == 0) {
-                return -1;
-            }
-            if ((slot >>> ENTRY_BITS) == tag) {
-                return pos;
-            }
-            pos = following(pos);
-        }
+    static boolean tagMatches(int slot, int hash) {
+        return (slot >>> ENTRY_BITS) == (hash & TAG_MASK);
     }
 
     /**
      * Returns the entry a slot holds.
      *
-     * @param pos a position {@link #probe} returned
+     * @param slot a slot that is not empty
      * @return the entry number
      */
-    int entryAt(int pos) {
-        return (slots.getAtIndex(INT, pos) & ENTRY_MASK) - 1;
+    static int entry(int slot) {
+        return (slot & ENTRY_MASK) - 1;
     }
 
     /**
@@ -127,7 +124,7 @@ final class OpenAddressingIndex {
      */
     int homeCandidate(int hash) {
         int slot = slots.getAtIndex(INT, home(hash));
-        return slot != 0 && (slot >>> ENTRY_BITS) == (hash & TAG_MASK) ? (slot & ENTRY_MASK) - 1 : -1;
+        return slot != 0 && tagMatches(slot, hash) ? entry(slot) : -1;
     }
 
     /**
@@ -139,7 +136,7 @@ final class OpenAddressingIndex {
     void insert(int hash, int entry) {
         int pos = home(hash);
         while (slots.getAtIndex(INT, pos) != 0) {
-            pos = following(pos);
+            pos = next(pos);
         }
         slots.setAtIndex(INT, pos, (hash & TAG_MASK) << ENTRY_BITS | (entry + 1));
     }
@@ -161,11 +158,11 @@ final class OpenAddressingIndex {
             if ((slot & ENTRY_MASK) == entry + 1) {
                 break;
             }
-            hole = following(hole);
+            hole = next(hole);
         }
         int j = hole;
         while (true) {
-            j = following(j);
+            j = next(j);
             int slot = slots.getAtIndex(INT, j);
             if (slot == 0) {
                 break;

@@ -36,8 +36,10 @@ class OpenAddressingIndexTest {
     /** The entries whose tag matches, in probe order. */
     static List<Integer> candidates(OpenAddressingIndex index, int hash) {
         List<Integer> out = new ArrayList<>();
-        for (int p = index.probe(hash); p >= 0; p = index.probeNext(p, hash)) {
-            out.add(index.entryAt(p));
+        for (int p = index.home(hash); index.slot(p) != 0; p = index.next(p)) {
+            if (OpenAddressingIndex.tagMatches(index.slot(p), hash)) {
+                out.add(OpenAddressingIndex.entry(index.slot(p)));
+            }
         }
         return out;
     }
