@@ -145,11 +145,6 @@ final class ConnectionRecord {
         return this;
     }
 
-    /** @return the wrapped record's offset in the memory */
-    long offset() {
-        return offset;
-    }
-
     /** @return the records' memory */
     MemorySegment memory() {
         return memory;
@@ -163,11 +158,6 @@ final class ConnectionRecord {
     /** @return 4 or 16 */
     int addressBytes() {
         return addressBytes;
-    }
-
-    /** @return whether records hold a local address */
-    boolean fullNat() {
-        return localAddressAt >= 0;
     }
 
     // ---------------------------------------------------------------- numbers
