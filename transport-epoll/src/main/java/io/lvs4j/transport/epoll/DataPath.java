@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.ConnectionTableBuilder;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
@@ -86,7 +87,7 @@ final class DataPath {
         owner.own(services.owned4(), services.owned6());
         byte[] self6 = settings.directorAddress6 == null ? null : settings.directorAddress6.getAddress();
         ndp = new NeighbourDiscovery(destinations, owner, counters, drops, sender, arena, self6);
-        tracker = new ConnectionTracker(destinations, counters, drops, traffic, arena);
+        tracker = new ConnectionTracker(context, drops, traffic);
         FullNatForwarder.LocalPortRange ports = new FullNatForwarder.LocalPortRange(settings.firstLocalPort,
                 settings.lastLocalPort);
         fullNat4 = services.fullNat4() ? new FullNatForwarder(context, arena, capacity, services.locals4(),
@@ -107,8 +108,8 @@ final class DataPath {
         forwarders6[ForwardingMethod.FULL_NAT.ordinal()] = fullNat6;
     }
 
-    private ConnectionTable.Builder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
-        ConnectionTable.Builder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
+    private ConnectionTableBuilder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
+        ConnectionTableBuilder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
                 .registry(destinations.registry()).clock(settings.clock);
         if (ipv6) {
             b.ipv6();
@@ -216,8 +217,7 @@ final class DataPath {
             return false;
         }
         ConnectionTable connections = table(parser.ipVersion());
-        int entry = connections.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
-                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = connections.lookup(context.flow().quotedToClient(parser));
         if (entry == ConnectionTable.MISS) {
             counters.increment(DirectorCounter.IGNORED);
             return false;
