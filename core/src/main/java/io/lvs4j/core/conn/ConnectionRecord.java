@@ -116,6 +116,15 @@ final class ConnectionRecord {
     }
 
     /**
+     * Creates another flyweight over the same records, for a part of the table of its own.
+     *
+     * @return a flyweight pointing at entry 0
+     */
+    ConnectionRecord another() {
+        return new ConnectionRecord(memory, addressBytes, localAddressAt >= 0);
+    }
+
+    /**
      * Returns the size of a record.
      *
      * @param addressBytes 4 or 16

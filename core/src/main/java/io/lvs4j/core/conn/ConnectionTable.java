@@ -130,9 +130,9 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
                 : recordBytes >= HUGE_PAGES_THRESHOLD && HugePages.permitted();
         long align = huge ? HugePages.SIZE : 64;
         Arena shared = Arena.ofShared();
-        MemorySegment records = shared.allocate(recordBytes, align);
-        EntryAllocator entries = new EntryAllocator(new ConnectionRecord(records, addressBytes, fullNat), b.capacity);
-        super(new ConnectionRecord(records, addressBytes, fullNat), entries);
+        ConnectionRecord records = new ConnectionRecord(shared.allocate(recordBytes, align), addressBytes, fullNat);
+        EntryAllocator entries = new EntryAllocator(records.another(), b.capacity);
+        super(records, entries);
         this.arena = shared;
         this.allocator = entries;
         this.capacity = b.capacity;
@@ -143,13 +143,12 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         this.indexBytes = (long) slots * 4;
         MemorySegment forward = arena.allocate(indexBytes, align);
         MemorySegment reverse = arena.allocate(indexBytes, align);
-        this.onHugePages = huge && HugePages.advise(records) & HugePages.advise(forward) & HugePages.advise(reverse);
-        this.keys = new ConnectionKeys(new ConnectionRecord(records, addressBytes, fullNat), forward, reverse, slots,
-                b.seed);
+        this.onHugePages = huge && HugePages.advise(records.memory()) & HugePages.advise(forward)
+                & HugePages.advise(reverse);
+        this.keys = new ConnectionKeys(records.another(), forward, reverse, slots, b.seed);
         this.accounting = new ConnectionAccounting(b.registry);
-        this.lifecycle = new EntryLifecycle(records, new ConnectionRecord(records, addressBytes, fullNat),
-                new ConnectionRecord(records, addressBytes, fullNat), keys, allocator, accounting, b.timeouts,
-                fullNatListener, arena.allocate(16, 8), b.tickNanos, b.wheelSize, clock.nanoTime());
+        this.lifecycle = new EntryLifecycle(records.another(), keys, allocator, accounting, b, arena.allocate(16, 8),
+                clock.nanoTime());
     }
 
     /**

@@ -32,33 +32,27 @@ final class EntryLifecycle {
     /**
      * Assembles the parts of a table.
      *
-     * @param records the records' memory
-     * @param rec a flyweight of the records for this object alone
-     * @param other a second one, for a template while {@code rec} holds its connection
+     * @param records a flyweight of the records, for this object alone
      * @param keys the keys and indexes
      * @param allocator the records' allocator
      * @param accounting the real servers' counters
-     * @param timeouts the state timeouts
-     * @param fullNatListener receives local ports back, null without full-NAT
+     * @param config the table's timeouts, full-NAT listener (null without) and wheel
      * @param scratch 16 bytes of memory of this object's
-     * @param tickNanos the wheel's tick
-     * @param wheelSlots the wheel's slots
      * @param now the current time
      */
-    EntryLifecycle(MemorySegment records, ConnectionRecord rec, ConnectionRecord other, ConnectionKeys keys,
-            EntryAllocator allocator, ConnectionAccounting accounting, ConnectionTimeouts timeouts,
-            ConnectionTable.FullNatListener fullNatListener, MemorySegment scratch, long tickNanos, int wheelSlots,
-            long now) {
-        this.rec = rec;
-        this.other = other;
+    EntryLifecycle(ConnectionRecord records, ConnectionKeys keys, EntryAllocator allocator,
+            ConnectionAccounting accounting, ConnectionTableBuilder config, MemorySegment scratch, long now) {
+        this.rec = records;
+        this.other = records.another();
         this.keys = keys;
         this.allocator = allocator;
         this.accounting = accounting;
-        this.timeouts = timeouts;
-        this.fullNatListener = fullNatListener;
+        this.timeouts = config.timeouts;
+        this.fullNatListener = config.fullNatListener;
         this.refusedLocal = scratch;
         this.now = now;
-        this.wheel = new ExpiryWheel(records, rec.size(), tickNanos, wheelSlots, now, this::end);
+        this.wheel = new ExpiryWheel(records.memory(), records.size(), config.tickNanos, config.wheelSize, now,
+                this::end);
     }
 
     /** @return the time of the last {@link #expire} */
