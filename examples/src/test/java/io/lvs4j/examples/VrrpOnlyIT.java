@@ -54,11 +54,14 @@ class VrrpOnlyIT {
                 processes.add(monitorB);
                 Process runA = run(a, dir, vip, 100);
                 processes.add(runA);
-                Process runB = run(b, dir, vip, 90);
-                processes.add(runB);
-
+                // b starts once a is master: started together, either JVM may come up first, and
+                // a b that wins the race holds the VIP until a preempts it (a third interval)
                 await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
                         .until(() -> "host-a".equals(curl(client, vip)));
+                Process runB = run(b, dir, vip, 90);
+                processes.add(runB);
+                await().atMost(30, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200))
+                        .until(() -> backupLogged(dir.resolve("b.log")));
                 assertTrue(holds(a, vip), "the master holds the VIP on its interface");
                 assertFalse(holds(b, vip), "the backup does not");
 
@@ -121,6 +124,11 @@ class VrrpOnlyIT {
         return host.netns().start(new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx192m", "-cp",
                 System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config", conf.toString(),
                 "--admin", "none").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+    }
+
+    /** @return whether b's director has its VRRP router running (it starts as a backup) */
+    private static boolean backupLogged(Path log) throws IOException {
+        return Files.exists(log) && Files.readString(log).contains("VRRP router on");
     }
 
     private static Process monitor(Host host, Path events) {

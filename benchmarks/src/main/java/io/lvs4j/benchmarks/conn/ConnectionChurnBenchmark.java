@@ -3,6 +3,7 @@ package io.lvs4j.benchmarks.conn;
 import io.lvs4j.benchmarks.HotPath;
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
@@ -39,6 +40,7 @@ public class ConnectionChurnBenchmark {
 
     private final long[] time = {0};
     private ConnectionTable table;
+    private final FlowTuple tuple = new FlowTuple();
     private int counter;
 
     /** Creates the table on a virtual clock. */
@@ -67,8 +69,8 @@ public class ConnectionChurnBenchmark {
         int i = counter++;
         time[0] += STEP_NANOS;
         table.expire();
-        int e = table.insert(6, 0x0A000000 | (i >>> 16), i & 0xFFFF, 0xC6120064, 80, 0xC6120107, 80, 0,
-                ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+        int e = table.insert(tuple.ipv4(6, 0x0A000000 | (i >>> 16), i & 0xFFFF, 0xC6120064, 80).server(0xC6120107, 80),
+                0, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
         if (e != ConnectionTable.MISS) {
             table.onTcpPacket(e, PacketDirection.INPUT, 0x02);
         }

@@ -2,7 +2,9 @@ package io.lvs4j.benchmarks.conn;
 
 import io.lvs4j.benchmarks.HotPath;
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.ConnectionTableBuilder;
 import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
 import java.lang.foreign.Arena;
@@ -60,6 +62,7 @@ public class ConnectionLookupBenchmark {
     public String hugePages;
 
     private ConnectionTable table;
+    private final FlowTuple tuple = new FlowTuple();
     private int[] clients;
     private int[] ports;
     private int cursor;
@@ -79,7 +82,7 @@ public class ConnectionLookupBenchmark {
     public void fill() {
         DestinationRegistry registry = new DestinationRegistry(1);
         registry.register(0, new ConnectionCounters(), 1);
-        ConnectionTable.Builder builder = ConnectionTable.builder().capacity(entries).registry(registry);
+        ConnectionTableBuilder builder = ConnectionTable.builder().capacity(entries).registry(registry);
         if (!"default".equals(hugePages)) {
             builder.hugePages(Boolean.parseBoolean(hugePages));
         }
@@ -95,10 +98,10 @@ public class ConnectionLookupBenchmark {
             do {
                 client = 0x0A000000 | random.nextInt(1 << 24);
                 port = 1024 + random.nextInt(30000);
-            } while (table.lookup(6, client, port, VIP, 80) != ConnectionTable.MISS);
+            } while (table.lookup(tuple.ipv4(6, client, port, VIP, 80)) != ConnectionTable.MISS);
             clients[i] = client;
             ports[i] = port;
-            table.insert(6, client, port, VIP, 80, 0xC6120107, 80, 0, ForwardingMethod.DIRECT_ROUTE,
+            table.insert(tuple.ipv4(6, client, port, VIP, 80).server(0xC6120107, 80), 0, ForwardingMethod.DIRECT_ROUTE,
                     ConnectionTable.MISS);
         }
         vips = new int[entries];
@@ -179,7 +182,7 @@ public class ConnectionLookupBenchmark {
     @HotPath
     public int lookupHit() {
         int i = next();
-        return table.lookup(6, clients[i], ports[i], VIP, 80);
+        return table.lookup(tuple.ipv4(6, clients[i], ports[i], VIP, 80));
     }
 
     /**
@@ -192,7 +195,7 @@ public class ConnectionLookupBenchmark {
     @HotPath
     public int lookupMiss() {
         int i = next();
-        return table.lookup(6, clients[i], ports[i] + 32768, VIP, 80);
+        return table.lookup(tuple.ipv4(6, clients[i], ports[i] + 32768, VIP, 80));
     }
 
     /**

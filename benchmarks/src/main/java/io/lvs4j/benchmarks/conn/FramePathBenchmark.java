@@ -3,6 +3,7 @@ package io.lvs4j.benchmarks.conn;
 import io.lvs4j.benchmarks.HotPath;
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
@@ -48,6 +49,7 @@ public class FramePathBenchmark {
     private static final long SERVER_MAC = 0x02_00_00_00_01_07L;
 
     private final FrameParser parser = new FrameParser();
+    private final FlowTuple tuple = new FlowTuple();
     private Arena arena;
     private MemorySegment received;
     private MemorySegment ring;
@@ -69,10 +71,10 @@ public class FramePathBenchmark {
         table = ConnectionTable.builder().capacity(1 << 17).registry(registry).build();
         SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < 100_000; i++) {
-            table.insert(6, 0x0A000000 | random.nextInt(1 << 24), 1024 + random.nextInt(30000),
-                    0xC6120064, 80, 0xC6120107, 8080, 0, ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
+            table.insert(tuple.ipv4(6, 0x0A000000 | random.nextInt(1 << 24), 1024 + random.nextInt(30000), 0xC6120064,
+                    80).server(0xC6120107, 8080), 0, ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
         }
-        int e = table.insert(6, 0xC6120001, 40000, 0xC6120064, 80, 0xC6120107, 8080, 0,
+        int e = table.insert(tuple.ipv4(6, 0xC6120001, 40000, 0xC6120064, 80).server(0xC6120107, 8080), 0,
                 ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
         table.onTcpPacket(e, PacketDirection.INPUT, TcpHeader.SYN);
         table.onTcpPacket(e, PacketDirection.INPUT, TcpHeader.ACK);
@@ -90,8 +92,7 @@ public class FramePathBenchmark {
         if (parser.parse(ring, 0, length) != DropReason.NONE || !parser.hasPorts()) {
             return ConnectionTable.MISS;
         }
-        int e = table.lookup(parser.protocol(), ring, parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int e = table.lookup(tuple.fromClient(parser));
         if (e != ConnectionTable.MISS) {
             table.onTcpPacket(e, PacketDirection.INPUT, parser.tcpFlags());
         }

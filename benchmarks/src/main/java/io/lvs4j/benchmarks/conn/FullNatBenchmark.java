@@ -4,6 +4,7 @@ import io.lvs4j.benchmarks.AbstractBenchmark;
 import io.lvs4j.benchmarks.HotPath;
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.LocalPortPool;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
@@ -45,6 +46,7 @@ public class FullNatBenchmark extends AbstractBenchmark {
         @Param({"1000", "1000000"})
         public int entries;
 
+        private final FlowTuple tuple = new FlowTuple();
         private ConnectionTable fullNat;
         private ConnectionTable nat;
         private int[] servers;
@@ -76,10 +78,10 @@ public class FullNatBenchmark extends AbstractBenchmark {
                 localPorts[i] = 1024 + i / (SERVERS * LOCALS);
                 clients[i] = 0x0A000000 + i;
                 clientPorts[i] = 1024 + i % 50000;
-                fullNat.insertFullNat(6, clients[i], clientPorts[i], VIP, 80, servers[i], 80, d, locals[i],
-                        localPorts[i], ConnectionTable.MISS);
-                nat.insert(6, clients[i], clientPorts[i], VIP, 80, servers[i], 80, d, ForwardingMethod.MASQUERADE,
-                        ConnectionTable.MISS);
+                fullNat.insertFullNat(tuple.ipv4(6, clients[i], clientPorts[i], VIP, 80).server(servers[i], 80)
+                        .local(locals[i], localPorts[i]), d, ConnectionTable.MISS);
+                nat.insert(tuple.ipv4(6, clients[i], clientPorts[i], VIP, 80).server(servers[i], 80), d,
+                        ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
             }
             SplittableRandom random = new SplittableRandom(1);
             for (int i = entries - 1; i > 0; i--) {
@@ -136,7 +138,8 @@ public class FullNatBenchmark extends AbstractBenchmark {
     @HotPath
     public int fullNatReply(Tables t) {
         int i = t.next();
-        return t.fullNat.lookupReply(6, t.servers[i], 80, t.locals[i], t.localPorts[i]);
+        return t.fullNat.lookupReply(t.tuple.protocol(6).server(t.servers[i], 80).client(t.locals[i],
+                t.localPorts[i]));
     }
 
     /**
@@ -149,7 +152,8 @@ public class FullNatBenchmark extends AbstractBenchmark {
     @HotPath
     public int natReply(Tables t) {
         int i = t.next();
-        return t.nat.lookupReply(6, t.servers[i], 80, t.clients[i], t.clientPorts[i]);
+        return t.nat.lookupReply(t.tuple.protocol(6).server(t.servers[i], 80).client(t.clients[i],
+                t.clientPorts[i]));
     }
 
     /**

@@ -4,6 +4,7 @@ import io.lvs4j.benchmarks.AbstractBenchmark;
 import io.lvs4j.benchmarks.HotPath;
 import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.DestinationRegistry;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
@@ -39,6 +40,7 @@ public class Ipv6PathBenchmark extends AbstractBenchmark {
     private static final long CLIENT_MAC = 0x02_00_00_00_00_01L;
 
     private final FrameParser parser = new FrameParser();
+    private final FlowTuple tuple = new FlowTuple();
     private final NdpMessage ndp = new NdpMessage();
     private final NdpFrames frames = new NdpFrames();
     private Arena arena;
@@ -80,12 +82,12 @@ public class Ipv6PathBenchmark extends AbstractBenchmark {
         SplittableRandom random = new SplittableRandom(3);
         for (int i = 0; i < 100_000; i++) {
             key.set(ValueLayout.JAVA_INT_UNALIGNED, 8, random.nextInt());
-            table.insert(6, key, 0, 1024 + random.nextInt(30000), 16, 80, key, 32, 80, 0,
-                    ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            table.insert(tuple.ipVersion(6).protocol(6).client(key, 0, 1024 + random.nextInt(30000))
+                    .virtual(key, 16, 80).server(key, 32, 80), 0, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
         }
         MemorySegment.copy(frame, 14 + 8, key, ValueLayout.JAVA_BYTE, 0, 16);
-        int e = table.insert(6, key, 0, 40000, 16, 80, key, 32, 80, 0, ForwardingMethod.DIRECT_ROUTE,
-                ConnectionTable.MISS);
+        int e = table.insert(tuple.protocol(6).client(key, 0, 40000).virtual(key, 16, 80).server(key, 32, 80), 0,
+                ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
         table.onTcpPacket(e, PacketDirection.INPUT, TcpHeader.SYN);
         table.onTcpPacket(e, PacketDirection.INPUT, TcpHeader.ACK);
     }
@@ -115,8 +117,7 @@ public class Ipv6PathBenchmark extends AbstractBenchmark {
         if (parser.parse(ring, 0, length) != DropReason.NONE || !parser.hasPorts()) {
             return ConnectionTable.MISS;
         }
-        int e = table.lookup(parser.protocol(), ring, parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int e = table.lookup(tuple.fromClient(parser));
         if (e != ConnectionTable.MISS) {
             table.onTcpPacket(e, PacketDirection.INPUT, parser.tcpFlags());
             parser.ethernet().destination(SERVER_MAC).source(DIRECTOR_MAC);

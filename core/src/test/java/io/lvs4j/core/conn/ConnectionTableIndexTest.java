@@ -15,6 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class ConnectionTableIndexTest {
 
+    private final FlowTuple flow = new FlowTuple();
+
     @Test
     void shouldAgreeWithReferenceMapThroughInsertsAndRemovals() {
         agreeWithReferenceMap(4096, 4000, 5);
@@ -48,7 +50,7 @@ class ConnectionTableIndexTest {
                         .registry(registry).build()) {
             assertFalse(small.hugePages());
             assertFalse(refused.hugePages());
-            assertEquals(ConnectionTable.MISS, refused.lookup(6, 0x0A000001, 1000, 0xC6120064, 80));
+            assertEquals(ConnectionTable.MISS, refused.lookup(flow.ipv4(6, 0x0A000001, 1000, 0xC6120064, 80)));
         }
     }
 
@@ -57,18 +59,19 @@ class ConnectionTableIndexTest {
         DestinationRegistry registry = new DestinationRegistry(1);
         registry.register(0, new ConnectionCounters(), 1);
         try (ConnectionTable table = ConnectionTable.builder().capacity(16).registry(registry).seed(8).build()) {
-            int e = table.insert(6, 0x0A000001, 4464, 0xC6120064, 80, 0xC6120107, 80, 0,
+            int e = table.insert(flow.ipv4(6, 0x0A000001, 4464, 0xC6120064, 80).server(0xC6120107, 80), 0,
                     ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
-            assertEquals(e, table.lookup(6, 0x0A000001, 4464, 0xC6120064, 80));
+            assertEquals(e, table.lookup(flow.ipv4(6, 0x0A000001, 4464, 0xC6120064, 80)));
             // 70000 and 65616 agree with 4464 and 80 in their low 16 bits.
-            assertEquals(ConnectionTable.MISS, table.lookup(6, 0x0A000001, 70000, 0xC6120064, 80));
-            assertEquals(ConnectionTable.MISS, table.lookup(6, 0x0A000001, 4464, 0xC6120064, 65616));
-            assertEquals(ConnectionTable.MISS, table.lookup(262, 0x0A000001, 4464, 0xC6120064, 80));
-            assertEquals(ConnectionTable.MISS, table.lookup(17, 0x0A000001, 4464, 0xC6120064, 80));
+            assertEquals(ConnectionTable.MISS, table.lookup(flow.ipv4(6, 0x0A000001, 70000, 0xC6120064, 80)));
+            assertEquals(ConnectionTable.MISS, table.lookup(flow.ipv4(6, 0x0A000001, 4464, 0xC6120064, 65616)));
+            assertEquals(ConnectionTable.MISS, table.lookup(flow.ipv4(262, 0x0A000001, 4464, 0xC6120064, 80)));
+            assertEquals(ConnectionTable.MISS, table.lookup(flow.ipv4(17, 0x0A000001, 4464, 0xC6120064, 80)));
         }
     }
 
     private static void agreeWithReferenceMap(int capacity, int live, long seed) {
+        FlowTuple flow = new FlowTuple();
         DestinationRegistry registry = new DestinationRegistry(1);
         ConnectionCounters counters = new ConnectionCounters();
         registry.register(0, counters, 1);
@@ -86,7 +89,7 @@ class ConnectionTableIndexTest {
                     if (reference.containsKey(key)) {
                         continue;
                     }
-                    int e = table.insert(6, client, port, 0xC6120064, 80, 0xC6120107, port, 0,
+                    int e = table.insert(flow.ipv4(6, client, port, 0xC6120064, 80).server(0xC6120107, port), 0,
                             ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
                     assertNotEquals(ConnectionTable.MISS, e);
                     reference.put(key, e);
@@ -100,8 +103,9 @@ class ConnectionTableIndexTest {
                 for (int port = 1000; port < 1512; port++) {
                     long key = ((long) (0xC6120000 | client) << 16) | port;
                     int expected = reference.getOrDefault(key, ConnectionTable.MISS);
-                    assertEquals(expected, table.lookup(6, 0xC6120000 | client, port, 0xC6120064, 80));
-                    assertEquals(expected, table.lookupReply(6, 0xC6120107, port, 0xC6120000 | client, port));
+                    assertEquals(expected, table.lookup(flow.ipv4(6, 0xC6120000 | client, port, 0xC6120064, 80)));
+                    assertEquals(expected, table.lookupReply(flow.protocol(6).server(0xC6120107, port)
+                            .client(0xC6120000 | client, port)));
                 }
             }
             int[] clients = new int[100];
@@ -117,7 +121,7 @@ class ConnectionTableIndexTest {
             }
             table.lookupBatch(6, clients, ports, vips, vports, 0, 100, results);
             for (int i = 0; i < 100; i++) {
-                assertEquals(table.lookup(6, clients[i], ports[i], 0xC6120064, 80), results[i]);
+                assertEquals(table.lookup(flow.ipv4(6, clients[i], ports[i], 0xC6120064, 80)), results[i]);
             }
             assertEquals(reference.size(), table.size());
             assertEquals(reference.size(), counters.inactiveConnections());

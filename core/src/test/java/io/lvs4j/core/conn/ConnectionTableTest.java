@@ -32,6 +32,7 @@ class ConnectionTableTest {
     final DestinationRegistry registry = new DestinationRegistry(8);
     final ConnectionCounters rs1 = new ConnectionCounters();
     final ConnectionCounters rs2 = new ConnectionCounters();
+    final FlowTuple flow = new FlowTuple();
     ConnectionTable table = newTable(64, false);
 
     ConnectionTable newTable(int capacity, boolean expireQuiescent) {
@@ -52,7 +53,7 @@ class ConnectionTableTest {
     }
 
     int insert(int cport, ForwardingMethod method) {
-        return table.insert(TCP, CLIENT, cport, VIP, 80, RS1, 8080, 1, method, ConnectionTable.MISS);
+        return table.insert(flow.ipv4(TCP, CLIENT, cport, VIP, 80).server(RS1, 8080), 1, method, ConnectionTable.MISS);
     }
 
     static void assertCounters(ConnectionCounters c, int active, int inactive) {
@@ -81,9 +82,9 @@ class ConnectionTableTest {
         assertEquals(TcpState.FIN_WAIT, table.state(e));
         assertEquals(clock.now + 120 * S, table.deadline(e));
         advance(120 * S - 1);
-        assertEquals(e, table.lookup(TCP, CLIENT, 40000, VIP, 80));
+        assertEquals(e, table.lookup(flow.ipv4(TCP, CLIENT, 40000, VIP, 80)));
         advance(1);
-        assertEquals(ConnectionTable.MISS, table.lookup(TCP, CLIENT, 40000, VIP, 80));
+        assertEquals(ConnectionTable.MISS, table.lookup(flow.ipv4(TCP, CLIENT, 40000, VIP, 80)));
         assertCounters(rs1, 0, 0);
         assertEquals(0, table.size());
     }
@@ -136,7 +137,7 @@ class ConnectionTableTest {
         table.onTcpPacket(nat, PacketDirection.INPUT, ACK);
         assertEquals(TcpState.TIME_WAIT, table.state(nat));
 
-        int dr = table.insert(TCP, CLIENT, 40001, VIP, 80, RS2, 80, 2, ForwardingMethod.DIRECT_ROUTE,
+        int dr = table.insert(flow.ipv4(TCP, CLIENT, 40001, VIP, 80).server(RS2, 80), 2, ForwardingMethod.DIRECT_ROUTE,
                 ConnectionTable.MISS);
         table.onTcpPacket(dr, PacketDirection.INPUT, SYN);
         table.onTcpPacket(dr, PacketDirection.INPUT, ACK);
@@ -176,7 +177,7 @@ class ConnectionTableTest {
     @Test
     void shouldStayInSynRecvAndReArmOnRetransmittedSyn() {
         for (ForwardingMethod method : List.of(ForwardingMethod.DIRECT_ROUTE, ForwardingMethod.MASQUERADE)) {
-            int e = table.insert(TCP, CLIENT, 50000 + method.ordinal(), VIP, 80, RS1, 80, 1, method,
+            int e = table.insert(flow.ipv4(TCP, CLIENT, 50000 + method.ordinal(), VIP, 80).server(RS1, 80), 1, method,
                     ConnectionTable.MISS);
             table.onTcpPacket(e, PacketDirection.INPUT, SYN);
             long first = table.deadline(e);
@@ -186,9 +187,9 @@ class ConnectionTableTest {
             assertEquals(TcpState.SYN_RECV, table.state(e));
             assertEquals(first + 30 * S, table.deadline(e));
             advance(59 * S);
-            assertEquals(e, table.lookup(TCP, CLIENT, 50000 + method.ordinal(), VIP, 80));
+            assertEquals(e, table.lookup(flow.ipv4(TCP, CLIENT, 50000 + method.ordinal(), VIP, 80)));
             advance(1 * S);
-            assertEquals(ConnectionTable.MISS, table.lookup(TCP, CLIENT, 50000 + method.ordinal(), VIP, 80));
+            assertEquals(ConnectionTable.MISS, table.lookup(flow.ipv4(TCP, CLIENT, 50000 + method.ordinal(), VIP, 80)));
         }
         assertCounters(rs1, 0, 0);
     }
@@ -215,14 +216,14 @@ class ConnectionTableTest {
 
     @Test
     void shouldCountUdpInInactiveAndExpireAfterUdpTimeout() {
-        int e = table.insert(UDP, CLIENT, 5353, VIP, 53, RS1, 53, 1, ForwardingMethod.DIRECT_ROUTE,
+        int e = table.insert(flow.ipv4(UDP, CLIENT, 5353, VIP, 53).server(RS1, 53), 1, ForwardingMethod.DIRECT_ROUTE,
                 ConnectionTable.MISS);
         table.onPacket(e);
         assertCounters(rs1, 0, 1);
         advance(200 * S);
         table.onPacket(e);
         advance(299 * S);
-        assertEquals(e, table.lookup(UDP, CLIENT, 5353, VIP, 53));
+        assertEquals(e, table.lookup(flow.ipv4(UDP, CLIENT, 5353, VIP, 53)));
         advance(1 * S);
         assertEquals(0, table.size());
         assertCounters(rs1, 0, 0);
@@ -236,7 +237,7 @@ class ConnectionTableTest {
         for (int step = 0; step < 899; step++) {
             advance(S);
         }
-        assertEquals(e, table.lookup(TCP, CLIENT, 40000, VIP, 80));
+        assertEquals(e, table.lookup(flow.ipv4(TCP, CLIENT, 40000, VIP, 80)));
         advance(S - 1);
         assertEquals(1, table.size());
         advance(1);
@@ -251,7 +252,7 @@ class ConnectionTableTest {
             int e = insert(30000 + i, ForwardingMethod.MASQUERADE);
             table.onTcpPacket(e, PacketDirection.INPUT, i % 2 == 0 ? SYN : RST);
         }
-        int udp = table.insert(UDP, CLIENT, 5353, VIP, 53, RS1, 53, 1, ForwardingMethod.MASQUERADE,
+        int udp = table.insert(flow.ipv4(UDP, CLIENT, 5353, VIP, 53).server(RS1, 53), 1, ForwardingMethod.MASQUERADE,
                 ConnectionTable.MISS);
         table.onPacket(udp);
         advance(250 * S);
@@ -274,7 +275,7 @@ class ConnectionTableTest {
         assertFalse(table.reusableByNewSyn(e, 0));
         assertTrue(table.expireNow(e));
         assertCounters(rs1, 0, 0);
-        int udp = table.insert(UDP, CLIENT, 5353, VIP, 53, RS1, 53, 1, ForwardingMethod.DIRECT_ROUTE,
+        int udp = table.insert(flow.ipv4(UDP, CLIENT, 5353, VIP, 53).server(RS1, 53), 1, ForwardingMethod.DIRECT_ROUTE,
                 ConnectionTable.MISS);
         assertFalse(table.reusableByNewSyn(udp, 3));
     }
@@ -325,7 +326,7 @@ class ConnectionTableTest {
         assertEquals(1, table.refusedInserts());
         assertCounters(rs1, 0, 4);
         for (int i = 0; i < 4; i++) {
-            assertEquals(entries[i], table.lookup(TCP, CLIENT, 1000 + i, VIP, 80));
+            assertEquals(entries[i], table.lookup(flow.ipv4(TCP, CLIENT, 1000 + i, VIP, 80)));
             assertEquals(TcpState.SYN_RECV, table.state(entries[i]));
         }
         advance(60 * S);
@@ -337,16 +338,19 @@ class ConnectionTableTest {
     void shouldFindNatRepliesThroughReverseIndexOnly() {
         int nat = insert(40000, ForwardingMethod.MASQUERADE);
         int dr = insert(40001, ForwardingMethod.DIRECT_ROUTE);
-        assertEquals(nat, table.lookupReply(TCP, RS1, 8080, CLIENT, 40000));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS1, 8080, CLIENT, 40001));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(UDP, RS1, 8080, CLIENT, 40000));
+        assertEquals(nat, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(CLIENT, 40000)));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(CLIENT, 40001)));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupReply(flow.protocol(UDP).server(RS1, 8080).client(CLIENT, 40000)));
         assertEquals(RS1, table.destinationAddressIpv4(nat));
         assertEquals(8080, table.destinationPort(nat));
         assertEquals(VIP, table.virtualAddressIpv4(nat));
         assertEquals(80, table.virtualPort(nat));
         assertTrue(table.expireNow(nat));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS1, 8080, CLIENT, 40000));
-        assertEquals(dr, table.lookup(TCP, CLIENT, 40001, VIP, 80));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(CLIENT, 40000)));
+        assertEquals(dr, table.lookup(flow.ipv4(TCP, CLIENT, 40001, VIP, 80)));
     }
 
     @Test

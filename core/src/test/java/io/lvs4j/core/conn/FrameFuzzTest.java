@@ -104,6 +104,7 @@ class FrameFuzzTest {
     }
 
     private final EthernetHeader referenceEthernet = new EthernetHeader();
+    private final FlowTuple flow = new FlowTuple();
     private final Ipv4Header referenceIpv4 = new Ipv4Header();
 
     /**
@@ -123,14 +124,11 @@ class FrameFuzzTest {
     }
 
     /** What the data path does with a parsed frame: look up, insert, move state, rewrite. */
-    private static DropReason track(FrameParser p, ConnectionTable table, MemorySegment server, int i) {
-        MemorySegment s = p.segment();
+    private DropReason track(FrameParser p, ConnectionTable table, MemorySegment server, int i) {
         int protocol = p.protocol();
-        int e = table.lookup(protocol, s, p.sourceAddressOffset(), p.sourcePort(),
-                p.destinationAddressOffset(), p.destinationPort());
+        int e = table.lookup(flow.fromClient(p));
         if (e == ConnectionTable.MISS) {
-            e = table.lookupReply(protocol, s, p.sourceAddressOffset(), p.sourcePort(),
-                    p.destinationAddressOffset(), p.destinationPort());
+            e = table.lookupReply(flow.fromServer(p));
             if (e != ConnectionTable.MISS && protocol == 6) {
                 table.onTcpPacket(e, PacketDirection.OUTPUT, p.tcpFlags());
                 return DropReason.NONE;
@@ -138,8 +136,7 @@ class FrameFuzzTest {
         }
         if (e == ConnectionTable.MISS) {
             long serverOffset = p.ipVersion() == 4 ? 0 : 4;
-            e = table.insert(protocol, s, p.sourceAddressOffset(), p.sourcePort(),
-                    p.destinationAddressOffset(), p.destinationPort(), server, serverOffset, 8080, 1,
+            e = table.insert(flow.fromClient(p).server(server, serverOffset, 8080), 1,
                     (i & 1) == 0 ? ForwardingMethod.DIRECT_ROUTE : ForwardingMethod.MASQUERADE,
                     ConnectionTable.MISS);
             if (e == ConnectionTable.MISS) {

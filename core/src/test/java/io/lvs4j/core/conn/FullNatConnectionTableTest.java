@@ -41,6 +41,7 @@ class FullNatConnectionTableTest {
     final ConnectionCounters rs2 = new ConnectionCounters();
     final List<Released> released = new ArrayList<>();
     final ConnectionTable table;
+    final FlowTuple flow = new FlowTuple();
 
     FullNatConnectionTableTest() {
         registry.register(1, rs1, 1);
@@ -57,21 +58,23 @@ class FullNatConnectionTableTest {
     }
 
     private int insert(int clientPort, int server, int id, int local, int localPort) {
-        return table.insertFullNat(TCP, CLIENT, clientPort, VIP, 80, server, 8080, id, local, localPort,
-                ConnectionTable.MISS);
+        return table.insertFullNat(flow.ipv4(TCP, CLIENT, clientPort, VIP, 80).server(server, 8080)
+                .local(local, localPort), id, ConnectionTable.MISS);
     }
 
     @Test
     void shouldFindRepliesByServerAndLocalAddressAndPort() {
         int e = insert(40000, RS1, 1, LADDR, 5000);
-        assertEquals(e, table.lookup(TCP, CLIENT, 40000, VIP, 80));
-        assertEquals(e, table.lookupReply(TCP, RS1, 8080, LADDR, 5000));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS1, 8080, CLIENT, 40000),
+        assertEquals(e, table.lookup(flow.ipv4(TCP, CLIENT, 40000, VIP, 80)));
+        assertEquals(e, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(LADDR, 5000)));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(CLIENT, 40000)),
                 "a full-NAT reply never goes to the client");
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS1, 8080, LADDR, 5001));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS1, 8080, LADDR2, 5000));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS2, 8080, LADDR, 5000));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(17, RS1, 8080, LADDR, 5000));
+        assertEquals(ConnectionTable.MISS, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(LADDR, 5001)));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(LADDR2, 5000)));
+        assertEquals(ConnectionTable.MISS, table.lookupReply(flow.protocol(TCP).server(RS2, 8080).client(LADDR, 5000)));
+        assertEquals(ConnectionTable.MISS, table.lookupReply(flow.protocol(17).server(RS1, 8080).client(LADDR, 5000)));
         assertEquals(5000, table.localPort(e));
         assertEquals(LADDR, table.localAddressIpv4(e));
         assertEquals(CLIENT, table.clientAddressIpv4(e));
@@ -88,20 +91,20 @@ class FullNatConnectionTableTest {
     void shouldKeepOneLocalPortApartForDifferentServers() {
         int a = insert(40000, RS1, 1, LADDR, 5000);
         int b = insert(40001, RS2, 2, LADDR, 5000);
-        assertEquals(a, table.lookupReply(TCP, RS1, 8080, LADDR, 5000));
-        assertEquals(b, table.lookupReply(TCP, RS2, 8080, LADDR, 5000));
+        assertEquals(a, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(LADDR, 5000)));
+        assertEquals(b, table.lookupReply(flow.protocol(TCP).server(RS2, 8080).client(LADDR, 5000)));
         assertTrue(table.expireNow(a));
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS1, 8080, LADDR, 5000));
-        assertEquals(b, table.lookupReply(TCP, RS2, 8080, LADDR, 5000));
+        assertEquals(ConnectionTable.MISS, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(LADDR, 5000)));
+        assertEquals(b, table.lookupReply(flow.protocol(TCP).server(RS2, 8080).client(LADDR, 5000)));
     }
 
     @Test
     void shouldHoldNatAndFullNatRepliesApartInOneTable() {
-        int nat = table.insert(TCP, CLIENT, 40000, VIP, 80, RS1, 8080, 1, ForwardingMethod.MASQUERADE,
+        int nat = table.insert(flow.ipv4(TCP, CLIENT, 40000, VIP, 80).server(RS1, 8080), 1, ForwardingMethod.MASQUERADE,
                 ConnectionTable.MISS);
         int full = insert(40001, RS1, 1, LADDR, 40000);
-        assertEquals(nat, table.lookupReply(TCP, RS1, 8080, CLIENT, 40000));
-        assertEquals(full, table.lookupReply(TCP, RS1, 8080, LADDR, 40000));
+        assertEquals(nat, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(CLIENT, 40000)));
+        assertEquals(full, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(LADDR, 40000)));
         assertEquals(0, table.flags(nat) & ConnectionTable.FLAG_FULL_NAT);
     }
 
@@ -122,7 +125,7 @@ class FullNatConnectionTableTest {
         clock.advance(1);
         assertEquals(1, table.expire());
         assertEquals(List.of(new Released(LADDR, 5000, 1)), released);
-        assertEquals(ConnectionTable.MISS, table.lookupReply(TCP, RS1, 8080, LADDR, 5000));
+        assertEquals(ConnectionTable.MISS, table.lookupReply(flow.protocol(TCP).server(RS1, 8080).client(LADDR, 5000)));
         assertEquals(0, rs1.inactiveConnections() + rs1.activeConnections());
         assertEquals(0, table.size());
     }
@@ -154,7 +157,8 @@ class FullNatConnectionTableTest {
         insert(40000, RS1, 1, LADDR, 5000);
         int gone = insert(40001, RS2, 2, LADDR, 5001);
         insert(40002, RS2, 2, LADDR2, 5002);
-        table.insert(TCP, CLIENT, 40003, VIP, 80, RS1, 8080, 1, ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
+        table.insert(flow.ipv4(TCP, CLIENT, 40003, VIP, 80).server(RS1, 8080), 1, ForwardingMethod.MASQUERADE,
+                ConnectionTable.MISS);
         table.expireNow(gone);
         released.clear();
         table.close();
@@ -167,11 +171,14 @@ class FullNatConnectionTableTest {
     void shouldNotHandBackTemplatesOrOtherConnections() {
         MemorySegment server = MemorySegment.ofArray(new byte[] {(byte) 198, 18, 1, 7});
         MemorySegment key = MemorySegment.ofArray(new byte[] {(byte) 198, 18, 0, 1, (byte) 198, 18, 0, 100});
-        int template = table.insertTemplate(TCP, key, 0, 32, 4, 80, server, 0, 8080, 1, 1);
-        int e = table.insertFullNat(TCP, CLIENT, 40000, VIP, 80, RS1, 8080, 1, LADDR, 5000, template);
+        int template = table.insertTemplate(flow.protocol(TCP).client(key, 0, 0).virtual(key, 4, 80)
+                .server(server, 0, 8080), 32, 1, 1);
+        int e = table.insertFullNat(flow.ipv4(TCP, CLIENT, 40000, VIP, 80).server(RS1, 8080).local(LADDR, 5000), 1,
+                template);
         assertEquals(template, table.controllingTemplate(e));
         assertEquals(5000, table.localPort(e));
-        table.insert(TCP, CLIENT, 40001, VIP, 80, RS1, 8080, 1, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+        table.insert(flow.ipv4(TCP, CLIENT, 40001, VIP, 80).server(RS1, 8080), 1, ForwardingMethod.DIRECT_ROUTE,
+                ConnectionTable.MISS);
         clock.advance(5 * S);
         table.expire();
         assertEquals(1, table.size(), "the template outlives its connection by its timeout");
@@ -183,14 +190,16 @@ class FullNatConnectionTableTest {
 
     @Test
     void shouldRefuseFullNatWhereTheTableCannotHoldIt() {
-        assertThrows(IllegalArgumentException.class, () -> table.insert(TCP, CLIENT, 40000, VIP, 80, RS1, 8080,
-                1, ForwardingMethod.FULL_NAT, ConnectionTable.MISS));
+        assertThrows(IllegalArgumentException.class,
+                () -> table.insert(flow.ipv4(TCP, CLIENT, 40000, VIP, 80).server(RS1, 8080), 1,
+                ForwardingMethod.FULL_NAT, ConnectionTable.MISS));
         try (ConnectionTable plain = ConnectionTable.builder().capacity(4).registry(registry).build()) {
             assertFalse(plain.fullNat());
-            assertThrows(IllegalStateException.class, () -> plain.insertFullNat(TCP, CLIENT, 40000, VIP, 80,
-                    RS1, 8080, 1, LADDR, 5000, ConnectionTable.MISS));
-            int e = plain.insert(TCP, CLIENT, 40000, VIP, 80, RS1, 8080, 1, ForwardingMethod.MASQUERADE,
-                    ConnectionTable.MISS);
+            assertThrows(IllegalStateException.class,
+                    () -> plain.insertFullNat(flow.ipv4(TCP, CLIENT, 40000, VIP, 80).server(RS1, 8080)
+                    .local(LADDR, 5000), 1, ConnectionTable.MISS));
+            int e = plain.insert(flow.ipv4(TCP, CLIENT, 40000, VIP, 80).server(RS1, 8080), 1,
+                    ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
             assertThrows(IllegalStateException.class, () -> plain.localAddressOffset(e));
         }
         assertTrue(table.fullNat());
@@ -227,19 +236,22 @@ class FullNatConnectionTableTest {
             MemorySegment vip = address("2001:db8::100");
             MemorySegment server = address("2001:db8:1::7");
             MemorySegment local = address("2001:db8:1::fe");
+            FlowTuple flow6 = new FlowTuple().ipVersion(6);
             MemorySegment keys = MemorySegment.ofArray(new byte[32]);
             MemorySegment.copy(client, 0, keys, 0, 16);
             MemorySegment.copy(vip, 0, keys, 16, 16);
-            int e = v6.insertFullNat(TCP, keys, 0, 40000, 16, 80, server, 0, 8080, 1, local, 0, 5000,
-                    ConnectionTable.MISS);
-            assertEquals(e, v6.lookup(TCP, keys, 0, 40000, 16, 80));
+            int e = v6.insertFullNat(flow6.protocol(TCP).client(keys, 0, 40000).virtual(keys, 16, 80)
+                    .server(server, 0, 8080).local(local, 0, 5000), 1, ConnectionTable.MISS);
+            assertEquals(e, v6.lookup(flow6.protocol(TCP).client(keys, 0, 40000).virtual(keys, 16, 80)));
             MemorySegment reply = MemorySegment.ofArray(new byte[48]);
             MemorySegment.copy(server, 0, reply, 0, 16);
             MemorySegment.copy(local, 0, reply, 16, 16);
             MemorySegment.copy(client, 0, reply, 32, 16);
-            assertEquals(e, v6.lookupReply(TCP, reply, 0, 8080, 16, 5000));
-            assertEquals(ConnectionTable.MISS, v6.lookupReply(TCP, reply, 0, 8080, 32, 40000));
-            assertEquals(ConnectionTable.MISS, v6.lookupReply(TCP, reply, 0, 8080, 16, 5001));
+            assertEquals(e, v6.lookupReply(flow6.protocol(TCP).server(reply, 0, 8080).client(reply, 16, 5000)));
+            assertEquals(ConnectionTable.MISS,
+                    v6.lookupReply(flow6.protocol(TCP).server(reply, 0, 8080).client(reply, 32, 40000)));
+            assertEquals(ConnectionTable.MISS,
+                    v6.lookupReply(flow6.protocol(TCP).server(reply, 0, 8080).client(reply, 16, 5001)));
             assertArrayEquals(local.toArray(ValueLayout.JAVA_BYTE),
                     v6.memory().asSlice(v6.localAddressOffset(e), 16).toArray(ValueLayout.JAVA_BYTE));
             assertArrayEquals(client.toArray(ValueLayout.JAVA_BYTE),

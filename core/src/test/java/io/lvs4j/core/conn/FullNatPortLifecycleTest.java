@@ -19,6 +19,8 @@ import net.jqwik.api.constraints.IntRange;
  */
 class FullNatPortLifecycleTest {
 
+    private final FlowTuple flow = new FlowTuple();
+
     private static final int TCP = 6;
     private static final int VIP = 0xC6120064;
     private static final int[] SERVERS = {0xC6120107, 0xC6120108, 0xC6120109};
@@ -58,14 +60,14 @@ class FullNatPortLifecycleTest {
                     if (port == LocalPortPool.EXHAUSTED) {
                         continue;
                     }
-                    int e = table.insertFullNat(TCP, 0xC6120001, clientPort++, VIP, 80, SERVERS[d], 80, d, local,
-                            port, ConnectionTable.MISS);
+                    int e = table.insertFullNat(flow.ipv4(TCP, 0xC6120001, clientPort++, VIP, 80)
+                            .server(SERVERS[d], 80).local(local, port), d, ConnectionTable.MISS);
                     if (e != ConnectionTable.MISS) {
                         table.onTcpPacket(e, PacketDirection.INPUT, 0x02);
                     }
                 } else if (action < 8) {
-                    int e = table.lookupReply(TCP, SERVERS[random.nextInt(SERVERS.length)], 80,
-                            LOCALS[random.nextInt(LOCALS.length)], 10000 + random.nextInt(portsPerPool));
+                    int e = table.lookupReply(flow.protocol(TCP).server(SERVERS[random.nextInt(SERVERS.length)], 80)
+                            .client(LOCALS[random.nextInt(LOCALS.length)], 10000 + random.nextInt(portsPerPool)));
                     if (e != ConnectionTable.MISS) {
                         table.expireNow(e);
                     }
@@ -77,10 +79,10 @@ class FullNatPortLifecycleTest {
             }
             live.clear();
             for (ConnectionEntry entry : table.entries()) {
-                int e = table.lookup(TCP, 0xC6120001, entry.clientPort(), VIP, 80);
+                int e = table.lookup(flow.ipv4(TCP, 0xC6120001, entry.clientPort(), VIP, 80));
                 live.add(e);
-                assertEquals(e, table.lookupReply(TCP, table.destinationAddressIpv4(e), 80,
-                        table.localAddressIpv4(e), table.localPort(e)));
+                assertEquals(e, table.lookupReply(flow.protocol(TCP).server(table.destinationAddressIpv4(e), 80)
+                        .client(table.localAddressIpv4(e), table.localPort(e))));
                 assertTrue(ports.inUse(pool(table.localAddressIpv4(e), table.destination(e)), table.localPort(e)));
             }
             assertEquals(table.size(), live.size());

@@ -21,6 +21,7 @@ class NatFlowTest {
     private static final String SERVER = "198.18.1.7";
 
     private final FrameParser parser = new FrameParser();
+    private final FlowTuple flow = new FlowTuple();
     private final DestinationRegistry registry = new DestinationRegistry(1);
     private final ConnectionCounters counters = new ConnectionCounters();
     private final ConnectionTableTest.ManualClock clock = new ConnectionTableTest.ManualClock(0);
@@ -28,12 +29,9 @@ class NatFlowTest {
     private int inbound(ConnectionTable table, byte[] frame) {
         MemorySegment s = MemorySegment.ofArray(frame);
         assertEquals(DropReason.NONE, parser.parse(s, 0, frame.length));
-        int e = table.lookup(parser.protocol(), s, parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int e = table.lookup(flow.fromClient(parser));
         if (e == ConnectionTable.MISS) {
-            e = table.insert(parser.protocol(), s, parser.sourceAddressOffset(), parser.sourcePort(),
-                    parser.destinationAddressOffset(), parser.destinationPort(),
-                    MemorySegment.ofArray(new byte[] {(byte) 198, 18, 1, 7}), 0, 8080, 0,
+            e = table.insert(flow.server(MemorySegment.ofArray(new byte[] {(byte) 198, 18, 1, 7}), 0, 8080), 0,
                     ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
         }
         table.onTcpPacket(e, PacketDirection.INPUT, parser.tcpFlags());
@@ -44,8 +42,7 @@ class NatFlowTest {
     private int outbound(ConnectionTable table, byte[] frame) {
         MemorySegment s = MemorySegment.ofArray(frame);
         assertEquals(DropReason.NONE, parser.parse(s, 0, frame.length));
-        int e = table.lookupReply(parser.protocol(), s, parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int e = table.lookupReply(flow.fromServer(parser));
         table.onTcpPacket(e, PacketDirection.OUTPUT, parser.tcpFlags());
         NatRewriter.sourceIpv4(parser, table.virtualAddressIpv4(e), table.virtualPort(e));
         return e;

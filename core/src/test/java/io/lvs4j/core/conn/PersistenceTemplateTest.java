@@ -18,6 +18,7 @@ class PersistenceTemplateTest {
     final ConnectionTableTest.ManualClock clock = new ConnectionTableTest.ManualClock(5 * S);
     final DestinationRegistry registry = new DestinationRegistry(4);
     final ConnectionCounters rs1 = new ConnectionCounters();
+    final FlowTuple flow = new FlowTuple();
     /** client 198.18.0.1, client 198.18.0.77, VIP 198.18.0.100, RS 198.18.1.7. */
     final MemorySegment addresses = MemorySegment.ofArray(
             HexFormat.of().parseHex("c6120001" + "c612004d" + "c6120064" + "c6120107"));
@@ -36,7 +37,7 @@ class PersistenceTemplateTest {
     }
 
     int template(long client) {
-        return table.lookupTemplate(6, addresses, client, 24, 8, 80);
+        return table.lookupTemplate(flow.protocol(6).client(addresses, client, 0).virtual(addresses, 8, 80), 24);
     }
 
     void advance(long nanos) {
@@ -48,23 +49,29 @@ class PersistenceTemplateTest {
     void shouldMatchClientsOfSameNetmaskAndCountPersistConn() {
         build(false);
         assertEquals(ConnectionTable.MISS, template(0));
-        int t = table.insertTemplate(6, addresses, 0, 24, 8, 80, addresses, 12, 80, 1, 60);
+        int t = table.insertTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 24, 1, 60);
         assertEquals(1, rs1.persistentConnections());
         assertEquals(t, template(0));
         assertEquals(t, template(4));
-        assertEquals(ConnectionTable.MISS, table.lookupTemplate(6, addresses, 4, 32, 8, 80));
-        assertEquals(ConnectionTable.MISS, table.lookupTemplate(6, addresses, 0, 24, 8, 443));
-        assertEquals(ConnectionTable.MISS, table.lookupTemplate(17, addresses, 0, 24, 8, 80));
-        assertEquals(ConnectionTable.MISS, table.lookup(6, addresses, 0, 0, 8, 80));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupTemplate(flow.protocol(6).client(addresses, 4, 0).virtual(addresses, 8, 80), 32));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 443), 24));
+        assertEquals(ConnectionTable.MISS,
+                table.lookupTemplate(flow.protocol(17).client(addresses, 0, 0).virtual(addresses, 8, 80), 24));
+        assertEquals(ConnectionTable.MISS,
+                table.lookup(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)));
         assertEquals(1, table.destination(t));
     }
 
     @Test
     void shouldOutliveTimeoutWhileControllingConnectionsThenExpire() {
         build(false);
-        int t = table.insertTemplate(6, addresses, 0, 24, 8, 80, addresses, 12, 80, 1, 60);
-        int c = table.insert(6, addresses, 0, 40000, 8, 80, addresses, 12, 80, 1,
-                ForwardingMethod.DIRECT_ROUTE, t);
+        int t = table.insertTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 24, 1, 60);
+        int c = table.insert(flow.protocol(6).client(addresses, 0, 40000).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 1, ForwardingMethod.DIRECT_ROUTE, t);
         table.onTcpPacket(c, PacketDirection.INPUT, TcpHeader.SYN);
         table.onTcpPacket(c, PacketDirection.INPUT, TcpHeader.ACK);
         assertEquals(t, table.controllingTemplate(c));
@@ -87,10 +94,11 @@ class PersistenceTemplateTest {
     @Test
     void shouldReArmTemplateWhenANewConnectionUsesIt() {
         build(false);
-        int t = table.insertTemplate(6, addresses, 0, 24, 8, 80, addresses, 12, 80, 1, 60);
+        int t = table.insertTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 24, 1, 60);
         advance(50 * S);
-        int c = table.insert(6, addresses, 4, 40000, 8, 80, addresses, 12, 80, 1,
-                ForwardingMethod.DIRECT_ROUTE, t);
+        int c = table.insert(flow.protocol(6).client(addresses, 4, 40000).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 1, ForwardingMethod.DIRECT_ROUTE, t);
         assertEquals(clock.now + 60 * S, table.deadline(t));
         assertTrue(table.expireNow(c));
         advance(59 * S);
@@ -102,7 +110,8 @@ class PersistenceTemplateTest {
     @Test
     void shouldInvalidateTemplateOfQuiescedServerOnlyWhenExpireQuiescentTemplateIsOn() {
         build(false);
-        int t = table.insertTemplate(6, addresses, 0, 24, 8, 80, addresses, 12, 80, 1, 60);
+        int t = table.insertTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 24, 1, 60);
         registry.weight(1, 0);
         assertEquals(t, template(0));
         advance(60 * S);
@@ -111,14 +120,16 @@ class PersistenceTemplateTest {
 
         build(true);
         registry.weight(1, 1);
-        int t2 = table.insertTemplate(6, addresses, 0, 24, 8, 80, addresses, 12, 80, 1, 60);
+        int t2 = table.insertTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 24, 1, 60);
         assertEquals(t2, template(0));
         registry.weight(1, 0);
         assertEquals(ConnectionTable.MISS, template(0));
         assertTrue((table.flags(t2) & ConnectionTable.FLAG_INVALIDATED) != 0);
         registry.weight(1, 1);
         assertEquals(ConnectionTable.MISS, template(0), "an invalidated template never matches again");
-        int fresh = table.insertTemplate(6, addresses, 0, 24, 8, 80, addresses, 12, 80, 1, 60);
+        int fresh = table.insertTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 24, 1, 60);
         assertNotEquals(t2, fresh);
         assertEquals(fresh, template(0));
         advance(60 * S);
@@ -129,7 +140,8 @@ class PersistenceTemplateTest {
     @Test
     void shouldInvalidateTemplateOfUnavailableServer() {
         build(false);
-        table.insertTemplate(6, addresses, 0, 24, 8, 80, addresses, 12, 80, 1, 60);
+        table.insertTemplate(flow.protocol(6).client(addresses, 0, 0).virtual(addresses, 8, 80)
+                .server(addresses, 12, 80), 24, 1, 60);
         registry.unavailable(1);
         assertEquals(ConnectionTable.MISS, template(0));
         assertEquals(1, rs1.persistentConnections(), "counted until it expires");

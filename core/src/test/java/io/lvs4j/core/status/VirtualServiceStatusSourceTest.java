@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.DestinationRegistry;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
@@ -94,11 +95,15 @@ class VirtualServiceStatusSourceTest {
         registry.register(1, new ConnectionCounters(), 1);
         NanoClock clock = () -> 1_000_000_000_000L;
         try (ConnectionTable loop0 = ConnectionTable.builder().capacity(64).clock(clock).registry(registry).build();
-                ConnectionTable loop1 = ConnectionTable.builder().capacity(128).clock(clock).registry(registry).build()) {
+                ConnectionTable loop1 = ConnectionTable.builder().capacity(128).clock(clock).registry(registry)
+                        .build()) {
             int vip = 0xC612000A;
+            FlowTuple flow = new FlowTuple();
             int rs = 0xC612000B;
-            loop0.insert(6, 0xC6120001, 40000, vip, 80, rs, 80, 1, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
-            loop1.insert(6, 0xC6120002, 40001, vip, 80, rs, 80, 1, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            loop0.insert(flow.ipv4(6, 0xC6120001, 40000, vip, 80).server(rs, 80), 1, ForwardingMethod.DIRECT_ROUTE,
+                    ConnectionTable.MISS);
+            loop1.insert(flow.ipv4(6, 0xC6120002, 40001, vip, 80).server(rs, 80), 1, ForwardingMethod.DIRECT_ROUTE,
+                    ConnectionTable.MISS);
             VirtualServiceStatusSource source = new VirtualServiceStatusSource(List.of(loop0, loop1), List.of());
 
             CompletableFuture<List<ConnectionEntry>> listing = source.connections().toCompletableFuture();
@@ -107,7 +112,8 @@ class VirtualServiceStatusSourceTest {
             loop1.expire();
 
             assertFalse(doneBeforeSecondLoop);
-            assertEquals(List.of(40000, 40001), listing.get().stream().map(ConnectionEntry::clientPort).sorted().toList());
+            assertEquals(List.of(40000, 40001),
+                    listing.get().stream().map(ConnectionEntry::clientPort).sorted().toList());
             assertEquals(192, source.connectionTableSize());
         }
     }

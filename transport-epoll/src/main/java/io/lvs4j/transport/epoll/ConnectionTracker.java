@@ -11,7 +11,6 @@ import io.lvs4j.core.sched.Destination;
 import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.status.LoopCounters;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -40,22 +39,23 @@ final class ConnectionTracker {
     private static final int TCP_SYN = 0x02;
     private static final int TCP_ACK = 0x10;
 
+    private final LoopContext context;
     private final DestinationTable destinations;
     private final boolean expireNodestConn;
     private final LoopCounters<DirectorCounter> counters;
     private final LoopCounters<DropReason> drops;
     private final TrafficCounters traffic;
     private final FlowKey flow = new FlowKey();
-    private final MemorySegment serverAddress;
 
-    ConnectionTracker(DestinationTable destinations, boolean expireNodestConn, LoopCounters<DirectorCounter> counters,
-            LoopCounters<DropReason> drops, TrafficCounters traffic, Arena arena) {
-        this.destinations = destinations;
+    ConnectionTracker(LoopContext context, boolean expireNodestConn, LoopCounters<DropReason> drops,
+            TrafficCounters traffic) {
+        this.context = context;
         this.expireNodestConn = expireNodestConn;
+        this.destinations = context.destinations();
+        LoopCounters<DirectorCounter> counters = context.counters();
         this.counters = counters;
         this.drops = drops;
         this.traffic = traffic;
-        this.serverAddress = arena.allocate(16, 8);
     }
 
     /**
@@ -72,11 +72,7 @@ final class ConnectionTracker {
         int protocol = parser.protocol();
         boolean tcp = protocol == Protocol.TCP.number();
         int flags = parser.tcpFlags();
-        int entry = parser.ipVersion() == 4
-                ? table.lookup(protocol, parser.ipv4().source(), parser.sourcePort(), parser.ipv4().destination(),
-                        parser.destinationPort())
-                : table.lookup(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
-                        parser.destinationAddressOffset(), parser.destinationPort());
+        int entry = table.lookup(context.flow().fromClient(parser));
         if (entry != ConnectionTable.MISS && tcp && (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN
                 && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
             entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
@@ -117,8 +113,7 @@ final class ConnectionTracker {
         int template = ConnectionTable.MISS;
         int id;
         if (persistence > 0) {
-            template = table.lookupTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
-                    service.persistenceGranularity(), parser.destinationAddressOffset(), port);
+            template = table.lookupTemplate(context.flow().fromClient(parser), service.persistenceGranularity());
         }
         if (template != ConnectionTable.MISS) {
             id = table.destination(template);
@@ -130,10 +125,8 @@ final class ConnectionTracker {
                 return ConnectionTable.MISS;
             }
             if (persistence > 0) {
-                destinations.address(id, serverAddress);
-                template = table.insertTemplate(protocol, parser.segment(), parser.sourceAddressOffset(),
-                        service.persistenceGranularity(), parser.destinationAddressOffset(), port,
-                        serverAddress, 0, destinations.port(id), id, persistence);
+                template = table.insertTemplate(context.server(context.flow().fromClient(parser), id),
+                        service.persistenceGranularity(), id, persistence);
                 if (template == ConnectionTable.MISS) {
                     drops.increment(DropReason.CONNECTION_TABLE_FULL);
                     return ConnectionTable.MISS;

@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.ConnectionTableBuilder;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
@@ -90,7 +91,7 @@ final class DataPath {
         owner = new AddressOwner(link.mac(), sender, counters, arena);
         byte[] self6 = settings.directorAddress6 == null ? null : settings.directorAddress6.getAddress();
         ndp = new NeighbourDiscovery(destinations, owner, counters, drops, sender, arena, self6);
-        tracker = new ConnectionTracker(destinations, settings.expireNodestConn, counters, drops, traffic, arena);
+        tracker = new ConnectionTracker(context, settings.expireNodestConn, drops, traffic);
         FullNatForwarder.LocalPortRange ports = new FullNatForwarder.LocalPortRange(settings.firstLocalPort,
                 settings.lastLocalPort);
         // Full-NAT needs its records from the start, so it is ready whenever the director has
@@ -148,8 +149,8 @@ final class DataPath {
         owner.own(published.owned4(), published.owned6());
     }
 
-    private ConnectionTable.Builder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
-        ConnectionTable.Builder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
+    private ConnectionTableBuilder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
+        ConnectionTableBuilder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
                 .registry(destinations.registry()).clock(settings.clock).timeouts(settings.timeouts);
         if (ipv6) {
             b.ipv6();
@@ -257,8 +258,7 @@ final class DataPath {
             return false;
         }
         ConnectionTable connections = table(parser.ipVersion());
-        int entry = connections.lookup(quoted, parser.segment(), parser.quotedDestinationAddressOffset(),
-                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = connections.lookup(context.flow().quotedToClient(parser));
         if (entry == ConnectionTable.MISS) {
             counters.increment(DirectorCounter.IGNORED);
             return false;

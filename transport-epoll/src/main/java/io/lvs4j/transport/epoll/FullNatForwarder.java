@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.LocalPortPool;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.model.Forwarding;
@@ -129,14 +130,13 @@ final class FullNatForwarder implements Forwarder {
             if (localPort == LocalPortPool.EXHAUSTED) {
                 continue;
             }
+            FlowTuple flow = context.server(context.flow().fromClient(parser), destinationId);
             if (ipv6) {
-                return table.insertFullNat(parser.protocol(), parser.segment(), parser.sourceAddressOffset(),
-                        parser.sourcePort(), parser.destinationAddressOffset(), parser.destinationPort(), server6, 0,
-                        serverPort, destinationId, locals6, 16L * l, localPort, template);
+                flow.local(locals6, 16L * l, localPort);
+            } else {
+                flow.local(locals[l], localPort);
             }
-            return table.insertFullNat(parser.protocol(), parser.ipv4().source(), parser.sourcePort(),
-                    parser.ipv4().destination(), parser.destinationPort(), destinations.address(destinationId),
-                    serverPort, destinationId, locals[l], localPort, template);
+            return table.insertFullNat(flow, destinationId, template);
         }
         context.counters().increment(DirectorCounter.DROP_LOCAL_PORT_EXHAUSTED);
         return NO_LOCAL_PORT;
@@ -220,8 +220,7 @@ final class FullNatForwarder implements Forwarder {
             return ignored();
         }
         int protocol = parser.protocol();
-        int entry = table.lookupReply(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int entry = table.lookupReply(context.flow().fromServer(parser));
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }
@@ -260,9 +259,7 @@ final class FullNatForwarder implements Forwarder {
             return ignored();
         }
         // The quote is the packet the director sent: local address and port to the real server.
-        int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
-                parser.quotedDestinationAddressOffset(), parser.quotedDestinationPort(),
-                parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = table.lookupReply(context.flow().quotedToServer(parser));
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }

@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.packet.FrameParser;
 import io.lvs4j.core.status.LoopCounters;
@@ -22,6 +23,7 @@ final class LoopContext {
     private final DestinationTable destinations;
     private final int directorAddress;
     private final MemorySegment serverAddress;
+    private final FlowTuple flow = new FlowTuple();
     private long now;
 
     /**
@@ -95,9 +97,26 @@ final class LoopContext {
      * @return the entry, or {@link ConnectionTable#MISS} if the table is full
      */
     int insert(FrameParser parser, ConnectionTable table, int destinationId, ForwardingMethod method, int template) {
-        destinations.address(destinationId, serverAddress);
-        return table.insert(parser.protocol(), parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort(), serverAddress, 0,
-                destinations.port(destinationId), destinationId, method, template);
+        return table.insert(server(flow.fromClient(parser), destinationId), destinationId, method, template);
+    }
+
+    /** @return the loop's flow tuple, which each part fills for its lookup or insert */
+    FlowTuple flow() {
+        return flow;
+    }
+
+    /**
+     * Sets a tuple's real server to a destination's address and port.
+     *
+     * @param tuple the tuple
+     * @param destinationId the destination
+     * @return the tuple
+     */
+    FlowTuple server(FlowTuple tuple, int destinationId) {
+        if (destinations.ipv6(destinationId)) {
+            destinations.address6(destinationId, serverAddress, 0);
+            return tuple.server(serverAddress, 0, destinations.port(destinationId));
+        }
+        return tuple.server(destinations.address(destinationId), destinations.port(destinationId));
     }
 }

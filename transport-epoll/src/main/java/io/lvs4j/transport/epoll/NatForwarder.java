@@ -115,9 +115,7 @@ final class NatForwarder implements Forwarder {
             return ignored();
         }
         int protocol = parser.protocol();
-        MemorySegment memory = parser.segment();
-        int entry = table.lookupReply(protocol, memory, parser.sourceAddressOffset(), parser.sourcePort(),
-                parser.destinationAddressOffset(), parser.destinationPort());
+        int entry = table.lookupReply(context.flow().fromServer(parser));
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }
@@ -168,9 +166,7 @@ final class NatForwarder implements Forwarder {
         if (!quotesPorts(parser, frame)) {
             return ignored();
         }
-        int entry = table.lookupReply(parser.quotedProtocol(), parser.segment(),
-                parser.quotedDestinationAddressOffset(), parser.quotedDestinationPort(),
-                parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        int entry = table.lookupReply(context.flow().quotedToServer(parser));
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }

@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
@@ -247,8 +248,8 @@ class NatForwarderTest {
         System.arraycopy(InetAddress.getByName(VIP6).getAddress(), 0, addresses, 16, 16);
         System.arraycopy(InetAddress.getByName(SERVER6).getAddress(), 0, addresses, 32, 16);
         MemorySegment a = MemorySegment.ofArray(addresses);
-        return table6.insert(protocol, a, 0, 40000, 16, 80, a, 32, 8080, 0, ForwardingMethod.MASQUERADE,
-                ConnectionTable.MISS);
+        return table6.insert(new FlowTuple().ipVersion(6).protocol(protocol).client(a, 0, 40000).virtual(a, 16, 80)
+                .server(a, 32, 8080), 0, ForwardingMethod.MASQUERADE, ConnectionTable.MISS);
     }
 
     /** The frame last parsed by {@link #parseOnLoop}, as the loop hands it to a forwarder. */
@@ -265,8 +266,7 @@ class NatForwarderTest {
 
     /** Finds the connection an ICMP error's quote (a reply) belongs to, as the loop does. */
     private int quotedReply(ConnectionTable table) {
-        return table.lookup(parser.quotedProtocol(), parser.segment(), parser.quotedDestinationAddressOffset(),
-                parser.quotedDestinationPort(), parser.quotedSourceAddressOffset(), parser.quotedSourcePort());
+        return table.lookup(new FlowTuple().quotedToClient(parser));
     }
 
     private static byte[] partial6(byte[] frame, int protocol, int checksumOffset) {

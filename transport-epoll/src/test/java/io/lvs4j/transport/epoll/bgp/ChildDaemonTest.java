@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll.bgp;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,12 @@ class ChildDaemonTest {
                 throw new java.io.UncheckedIOException(e);
             }
             child.set(d);
+            // The parent-death signal is armed when setpriv runs, before it execs the guard and
+            // the daemon: the thread must outlive that, as the announcer's thread does (a thread
+            // that ended before would leave nobody to watch). Wait until the daemon runs.
+            Path cmdline = Path.of("/proc/" + d.pid() + "/cmdline");
+            await().atMost(10, TimeUnit.SECONDS).pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> Files.exists(cmdline) && Files.readString(cmdline).startsWith("/bin/sleep"));
         });
         starter.start();
         starter.join(10_000);

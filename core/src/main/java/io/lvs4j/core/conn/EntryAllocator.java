@@ -1,0 +1,126 @@
+package io.lvs4j.core.conn;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Hands out the table's record numbers: a free list threaded through free records (their
+ * destination field), then records never used, up to the hard capacity; and counts what the
+ * table holds and did. A record in use has {@link ConnectionRecord#FLAG_USED} in its flags,
+ * a free one 0.
+ *
+ * <p>Single writer (the table's owning thread); the counts are read from any thread (opaque
+ * accesses, as statistics need no ordering).
+ */
+final class EntryAllocator {
+
+    private static final VarHandle SIZE;
+    private static final VarHandle INSERTED;
+    private static final VarHandle REFUSED;
+    private static final VarHandle EXPIRED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SIZE = lookup.findVarHandle(EntryAllocator.class, "size", long.class);
+            INSERTED = lookup.findVarHandle(EntryAllocator.class, "inserted", long.class);
+            REFUSED = lookup.findVarHandle(EntryAllocator.class, "refused", long.class);
+            EXPIRED = lookup.findVarHandle(EntryAllocator.class, "expired", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ConnectionRecord rec;
+    private final int capacity;
+    private int freeHead = -1;
+    private int neverUsed;
+
+    @SuppressWarnings("unused") // accessed through VarHandles
+    private long size;
+    @SuppressWarnings("unused")
+    private long inserted;
+    @SuppressWarnings("unused")
+    private long refused;
+    @SuppressWarnings("unused")
+    private long expired;
+
+    /**
+     * Creates an allocator over a table's records, all free.
+     *
+     * @param rec a flyweight of the records, for this object alone
+     * @param capacity the number of records
+     */
+    EntryAllocator(ConnectionRecord rec, int capacity) {
+        this.rec = rec;
+        this.capacity = capacity;
+    }
+
+    /**
+     * Takes a free record (counted as inserted), or counts a refusal.
+     *
+     * @return the record's number, or -1 if all are in use
+     */
+    int allocate() {
+        int e;
+        if (freeHead != -1) {
+            e = freeHead;
+            freeHead = rec.wrap(e).nextFree();
+        } else if (neverUsed < capacity) {
+            e = neverUsed++;
+        } else {
+            REFUSED.setOpaque(this, (long) REFUSED.getOpaque(this) + 1);
+            return -1;
+        }
+        SIZE.setOpaque(this, (long) SIZE.getOpaque(this) + 1);
+        INSERTED.setOpaque(this, (long) INSERTED.getOpaque(this) + 1);
+        return e;
+    }
+
+    /**
+     * Frees a record (out of every index and the wheel already), counted as expired.
+     *
+     * @param e the record's number
+     */
+    void free(int e) {
+        rec.wrap(e).flags(0).nextFree(freeHead);
+        freeHead = e;
+        SIZE.setOpaque(this, (long) SIZE.getOpaque(this) - 1);
+        EXPIRED.setOpaque(this, (long) EXPIRED.getOpaque(this) + 1);
+    }
+
+    /**
+     * Returns the next record in use.
+     *
+     * @param after a record's number, or -1 to start
+     * @return the next record in use after it, or -1 if none
+     */
+    int nextInUse(int after) {
+        for (int e = Math.max(after + 1, 0); e < neverUsed; e++) {
+            if ((rec.wrap(e).flags() & ConnectionRecord.FLAG_USED) != 0) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    /** @return records in use; any thread */
+    long size() {
+        return (long) SIZE.getOpaque(this);
+    }
+
+    /** @return records handed out since creation; any thread */
+    long inserted() {
+        return (long) INSERTED.getOpaque(this);
+    }
+
+    /** @return allocations refused because all records were in use; any thread */
+    long refused() {
+        return (long) REFUSED.getOpaque(this);
+    }
+
+    /** @return records freed since creation; any thread */
+    long expired() {
+        return (long) EXPIRED.getOpaque(this);
+    }
+}
