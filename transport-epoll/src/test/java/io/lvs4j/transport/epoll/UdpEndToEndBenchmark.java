@@ -44,8 +44,10 @@ import static org.awaitility.Awaitility.await;
  * Then, as the drain benchmark does, the director's own forwarding rate free of the sender:
  * while its loops are held the sender fills their sockets' queues, then the time to forward the
  * whole queue gives datagrams/s. The director's sockets have 512 MiB receive buffers in both
- * modes. Arguments: seconds per run, runs, event loops, flows per sender thread, UDP payload
- * bytes, most datagrams per run, datagrams per burst, sender threads.
+ * modes, or receive through a 128 MiB {@code TPACKET_V3} ring. Arguments: seconds per run, runs,
+ * event loops, flows per sender thread, UDP payload bytes, most datagrams per run, datagrams per
+ * burst, sender threads, and how the director receives: {@code recvmmsg}, {@code ring}, or
+ * {@code both}, which measures the bursts of both alternately, a new director for each burst.
  */
 public final class UdpEndToEndBenchmark {
 
@@ -54,6 +56,8 @@ public final class UdpEndToEndBenchmark {
 
     /** Sender threads, each with its own sockets (flows). */
     private static int senders = 1;
+    /** The ring of {@code ring} mode: 512 blocks of 256 KiB, room for a burst of 300,000 small frames. */
+    private static final PacketSocketOptions.ReceiveRing RING = new PacketSocketOptions.ReceiveRing(256 << 10, 512, 1);
 
     private UdpEndToEndBenchmark() {
     }
@@ -73,7 +77,7 @@ public final class UdpEndToEndBenchmark {
      * Runs the benchmark.
      *
      * @param args seconds per run, runs, event loops, flows, payload bytes, most datagrams per run,
-     *     datagrams per burst, sender threads (defaults 5 3 1 4 64 50000000 300000 1)
+     *     datagrams per burst, sender threads, receive mode (defaults 5 3 1 4 64 50000000 300000 1 recvmmsg)
      * @throws Exception if the lab cannot be built
      */
     public static void main(String[] args) throws Exception {
@@ -85,6 +89,13 @@ public final class UdpEndToEndBenchmark {
         long most = args.length > 5 ? Long.parseLong(args[5]) : 50_000_000L;
         long burst = args.length > 6 ? Long.parseLong(args[6]) : 300_000L;
         senders = args.length > 7 ? Integer.parseInt(args[7]) : 1;
+        String receive = args.length > 8 ? args[8] : "recvmmsg";
+        List<Boolean> rings = switch (receive) {
+            case "recvmmsg" -> List.of(false);
+            case "ring" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("receive must be recvmmsg, ring or both: " + receive);
+        };
         NetnsGuard.assumeNetns();
         MultiThreadIoEventLoopGroup loops = PacketSocketGroup.newEventLoopGroup(loopCount);
         try (Lab lab = Lab.builder().host("client").host("director").host("rs1").build()) {
@@ -93,25 +104,18 @@ public final class UdpEndToEndBenchmark {
             Host rs = lab.host("rs1");
             String vip = lab.address(204);
             rs.holdVipOnLoopback(vip);
-            VirtualService vs = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), PORT,
-                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(rs.ip()), PORT, 1));
             // A bound socket that nobody reads: datagrams reach it (and are counted) without an ICMP each.
             try (DatagramChannel sink = rs.netns().call(() -> DatagramChannel.open()
                     .bind(new InetSocketAddress("0.0.0.0", PORT)));
-                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
-                            .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
-                            .socketOptions(PacketSocketOptions.forInterface(director.iface())
-                                    .withReceiveBufferBytes(1 << 29))
-                            .build().start())) {
-                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(rs.ip())));
+                    PacketDirector dr = startDirector(director, rs, vip, loops, rings.get(0))) {
                 // Let the client resolve both destinations before timing anything.
                 client.exec("ping", "-c", "1", "-W", "2", rs.ip());
                 client.netns().call(() -> blast(rs.ip(), 1, payload, 1, 1));
                 client.netns().call(() -> blast(vip, 1, payload, 1, 1));
                 System.out.printf(Locale.ROOT, "e2e-udp: %d s runs, %d runs each, %d loop(s), %d flows, %d-byte payload "
-                        + "(%d-byte frames), at most %d datagrams per run, %d sender thread(s), sendmmsg batches of %d%n",
-                        seconds, runs, loopCount, flows, payload, payload + 42, most, senders, BATCH);
+                        + "(%d-byte frames), at most %d datagrams per run, %d sender thread(s), sendmmsg batches of %d, "
+                        + "director receiving by %s%n", seconds, runs, loopCount, flows, payload, payload + 42, most, senders,
+                        BATCH, rings.get(0) ? "ring" : "recvmmsg");
                 List<Run> direct = new ArrayList<>();
                 List<Run> viaDr = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
@@ -134,20 +138,78 @@ public final class UdpEndToEndBenchmark {
                 double vReceived = median(viaDr.stream().map(Run::receivedRate).toList());
                 System.out.printf(Locale.ROOT, "UDP datagrams/s, medians: direct received %.0f (sender %.0f)  via DR received "
                         + "%.0f (sender %.0f)  ratio %.3f%n", dReceived, dSent, vReceived, vSent, vReceived / dReceived);
-                List<Double> drained = new ArrayList<>();
+                if (rings.size() == 2) {
+                    // Two directors on one interface would both forward every frame: this one stops first.
+                    printDirector(dr);
+                    dr.close();
+                }
+                List<List<Double>> drained = new ArrayList<>();
+                rings.forEach(ring -> drained.add(new ArrayList<>()));
                 for (int run = 0; run < runs; run++) {
-                    drained.add(burst(client, rs, vip, dr, loops, seconds, flows, payload, Math.min(most, burst), run));
+                    for (int mode = 0; mode < rings.size(); mode++) {
+                        if (rings.size() == 1) {
+                            drained.get(mode).add(burst(client, rs, vip, dr, loops, seconds, flows, payload,
+                                    Math.min(most, burst), run));
+                            continue;
+                        }
+                        // Alternately, each burst with a director of its own in the mode's turn.
+                        try (PacketDirector other = startDirector(director, rs, vip, loops, rings.get(mode))) {
+                            System.out.printf(Locale.ROOT, "burst %d by %s (load %s):%n", run + 1,
+                                    rings.get(mode) ? "ring" : "recvmmsg", load());
+                            drained.get(mode).add(burst(client, rs, vip, other, loops, seconds, flows, payload,
+                                    Math.min(most, burst), run));
+                        }
+                    }
                 }
-                System.out.printf(Locale.ROOT, "director forwarding from a full queue (%d loop(s)), median %.0f datagrams/s%n",
-                        loopCount, median(drained));
-                System.out.println("director: " + dr.socketStatistics());
-                for (DirectorCounter counter : DirectorCounter.values()) {
-                    System.out.println("  " + counter + " " + dr.counter(counter));
+                for (int mode = 0; mode < rings.size(); mode++) {
+                    System.out.printf(Locale.ROOT, "director forwarding from a full queue (%d loop(s), %s), median %.0f "
+                            + "datagrams/s, runs %s%n", loopCount, rings.get(mode) ? "ring" : "recvmmsg",
+                            median(drained.get(mode)), drained.get(mode));
                 }
-                System.out.println("  table entries " + dr.connectionCount());
+                if (rings.size() == 2) {
+                    List<Double> ratios = new ArrayList<>();
+                    for (int run = 0; run < runs; run++) {
+                        ratios.add(drained.get(1).get(run) / drained.get(0).get(run));
+                    }
+                    System.out.printf(Locale.ROOT, "ring / recvmmsg per run %s, median %.3f%n", ratios, median(ratios));
+                }
+                if (rings.size() == 1) {
+                    printDirector(dr);
+                }
             }
         } finally {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Starts a DR director for one UDP service in its namespace, receiving with recvmmsg or a ring. */
+    private static PacketDirector startDirector(Host director, Host rs, String vip, MultiThreadIoEventLoopGroup loops,
+            boolean ring) throws Exception {
+        VirtualService vs = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), PORT,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        vs.addRealServer(RealServer.of(InetAddress.getByName(rs.ip()), PORT, 1));
+        PacketSocketOptions options = PacketSocketOptions.forInterface(director.iface()).withReceiveBufferBytes(1 << 29)
+                .withReceiveRing(ring ? RING : null);
+        PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
+                .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
+                .socketOptions(options).build().start());
+        await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(rs.ip())));
+        return dr;
+    }
+
+    private static void printDirector(PacketDirector dr) {
+        System.out.println("director: " + dr.socketStatistics());
+        for (DirectorCounter counter : DirectorCounter.values()) {
+            System.out.println("  " + counter + " " + dr.counter(counter));
+        }
+        System.out.println("  table entries " + dr.connectionCount());
+    }
+
+    private static String load() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
