@@ -56,8 +56,13 @@ public final class UdpEndToEndBenchmark {
 
     /** Sender threads, each with its own sockets (flows). */
     private static int senders = 1;
-    /** The ring of {@code ring} mode: 512 blocks of 256 KiB, room for a burst of 300,000 small frames. */
-    private static final PacketSocketOptions.ReceiveRing RING = new PacketSocketOptions.ReceiveRing(256 << 10, 512, 1);
+    /**
+     * The ring of {@code ring} mode: 512 blocks of 256 KiB, room for a burst of 300,000 small
+     * frames. Blocks retire after 10 ms: with 1 ms, while the loop is held, each block would be
+     * retired after one millisecond of the sender's traffic (about 100 frames) and the ring would
+     * be full after some 50,000 frames.
+     */
+    private static final PacketSocketOptions.ReceiveRing RING = new PacketSocketOptions.ReceiveRing(256 << 10, 512, 10);
 
     private UdpEndToEndBenchmark() {
     }
