@@ -149,34 +149,43 @@ public final class UdpEndToEndBenchmark {
                     dr.close();
                 }
                 List<List<Double>> drained = new ArrayList<>();
+                List<List<Double>> perCpu = new ArrayList<>();
                 rings.forEach(ring -> drained.add(new ArrayList<>()));
+                rings.forEach(ring -> perCpu.add(new ArrayList<>()));
                 for (int run = 0; run < runs; run++) {
                     for (int mode = 0; mode < rings.size(); mode++) {
                         if (rings.size() == 1) {
-                            drained.get(mode).add(burst(client, rs, vip, dr, loops, seconds, flows, payload,
-                                    Math.min(most, burst), run));
+                            double[] r = burst(client, rs, vip, dr, loops, seconds, flows, payload, Math.min(most, burst), run);
+                            drained.get(mode).add(r[0]);
+                            perCpu.get(mode).add(r[1]);
                             continue;
                         }
                         // Alternately, each burst with a director of its own in the mode's turn.
                         try (PacketDirector other = startDirector(director, rs, vip, loops, rings.get(mode))) {
                             System.out.printf(Locale.ROOT, "burst %d by %s (load %s):%n", run + 1,
                                     rings.get(mode) ? "ring" : "recvmmsg", load());
-                            drained.get(mode).add(burst(client, rs, vip, other, loops, seconds, flows, payload,
-                                    Math.min(most, burst), run));
+                            double[] r = burst(client, rs, vip, other, loops, seconds, flows, payload,
+                                    Math.min(most, burst), run);
+                            drained.get(mode).add(r[0]);
+                            perCpu.get(mode).add(r[1]);
                         }
                     }
                 }
                 for (int mode = 0; mode < rings.size(); mode++) {
                     System.out.printf(Locale.ROOT, "director forwarding from a full queue (%d loop(s), %s), median %.0f "
-                            + "datagrams/s, runs %s%n", loopCount, rings.get(mode) ? "ring" : "recvmmsg",
-                            median(drained.get(mode)), drained.get(mode));
+                            + "datagrams/s, runs %s; per second of the loops' CPU time median %.0f, runs %s%n", loopCount,
+                            rings.get(mode) ? "ring" : "recvmmsg", median(drained.get(mode)), drained.get(mode),
+                            median(perCpu.get(mode)), perCpu.get(mode));
                 }
                 if (rings.size() == 2) {
                     List<Double> ratios = new ArrayList<>();
+                    List<Double> cpuRatios = new ArrayList<>();
                     for (int run = 0; run < runs; run++) {
                         ratios.add(drained.get(1).get(run) / drained.get(0).get(run));
+                        cpuRatios.add(perCpu.get(1).get(run) / perCpu.get(0).get(run));
                     }
-                    System.out.printf(Locale.ROOT, "ring / recvmmsg per run %s, median %.3f%n", ratios, median(ratios));
+                    System.out.printf(Locale.ROOT, "ring / recvmmsg per run %s, median %.3f; per CPU second %s, median %.3f%n",
+                            ratios, median(ratios), cpuRatios, median(cpuRatios));
                 }
                 if (rings.size() == 1) {
                     printDirector(dr);
@@ -223,8 +232,12 @@ public final class UdpEndToEndBenchmark {
      * fills their sockets' queues (512 MiB receive buffers); then they are released and the time
      * until the director has forwarded every queued datagram gives datagrams/s.
      */
-    private static double burst(Host client, Host rs, String vip, PacketDirector dr, MultiThreadIoEventLoopGroup loops,
+    private static double[] burst(Host client, Host rs, String vip, PacketDirector dr, MultiThreadIoEventLoopGroup loops,
             int seconds, int flows, int payload, long count, int run) throws Exception {
+        List<java.nio.file.Path> threads = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor loop : loops) {
+            threads.add(loop.submit(() -> java.nio.file.Path.of("/proc/thread-self").toRealPath()).get(10, TimeUnit.SECONDS));
+        }
         CountDownLatch hold = new CountDownLatch(1);
         AtomicLong startedAt = new AtomicLong();
         PacketSocketStatistics start = dr.socketStatistics();
@@ -240,20 +253,24 @@ public final class UdpEndToEndBenchmark {
         }));
         long sent;
         PacketSocketStatistics queuedStats;
+        long cpuBefore;
         try {
             sent = send(client, vip, flows, payload, seconds, count)[0];
             await().atMost(10, TimeUnit.SECONDS).pollInterval(20, TimeUnit.MILLISECONDS)
                     .until(() -> dr.socketStatistics().kernelPackets() - start.kernelPackets() >= sent);
             queuedStats = dr.socketStatistics();
+            cpuBefore = cpuNanos(threads);
         } finally {
             hold.countDown();
         }
         long drops = queuedStats.kernelDrops() - start.kernelDrops();
         long queued = sent - drops;
         long[] finishedAt = {0};
+        long[] cpuAfter = {0};
         await().atMost(30, TimeUnit.SECONDS).pollInterval(1, TimeUnit.MILLISECONDS).until(() -> {
             if (dr.counter(DirectorCounter.FORWARDED) - forwardedBefore >= queued) {
                 finishedAt[0] = System.nanoTime();
+                cpuAfter[0] = cpuNanos(threads);
                 return true;
             }
             return false;
@@ -261,10 +278,26 @@ public final class UdpEndToEndBenchmark {
         await().atMost(10, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
                 .until(() -> udpSeen(rs) - seenBefore >= queued);
         double rate = queued / ((finishedAt[0] - startedAt.get()) / 1e9);
+        double perCpu = queued / ((cpuAfter[0] - cpuBefore) / 1e9);
         System.out.printf(Locale.ROOT, "burst %d: sent %d to the VIP while held, queued %d (kernel drops %d), forwarded "
-                + "%d, real server saw %d; forwarded at %.0f datagrams/s%n", run + 1, sent, queued, drops,
-                dr.counter(DirectorCounter.FORWARDED) - forwardedBefore, udpSeen(rs) - seenBefore, rate);
-        return rate;
+                + "%d, real server saw %d; forwarded at %.0f datagrams/s, %.0f per second of the loops' CPU time%n", run + 1,
+                sent, queued, drops, dr.counter(DirectorCounter.FORWARDED) - forwardedBefore, udpSeen(rs) - seenBefore, rate,
+                perCpu);
+        return new double[] {rate, perCpu};
+    }
+
+    /** The threads' time on a CPU so far ({@code schedstat}'s first field), nanoseconds. */
+    private static long cpuNanos(List<java.nio.file.Path> threads) {
+        long sum = 0;
+        for (java.nio.file.Path thread : threads) {
+            try {
+                String schedstat = java.nio.file.Files.readString(thread.resolve("schedstat")).strip();
+                sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return sum;
     }
 
     /** Blasts at one destination and counts what the real server's UDP layer saw, until it settles. */
