@@ -1,7 +1,5 @@
 package io.lvs4j.schedulers;
 
-import io.lvs4j.core.sched.Destination;
-import io.lvs4j.core.sched.FlowKey;
 import io.lvs4j.core.sched.SchedulerOptions;
 
 /**
@@ -10,15 +8,17 @@ import io.lvs4j.core.sched.SchedulerOptions;
  * that is not overloaded is the first candidate; later servers replace it only when strictly
  * less loaded, so ties go to the first in list order.
  *
- * <p>Thread-safe; picks are lock-free and allocate nothing.
+ * <p>Thread-safe; picks read an index ({@link IndexedScheduler}) in constant time, are lock-free
+ * and allocate nothing.
  */
-public final class WeightedLeastConnectionScheduler extends ListScheduler {
+public final class WeightedLeastConnectionScheduler extends IndexedScheduler {
 
     /** The IPVS name. */
     public static final String NAME = "wlc";
 
     /** Creates the scheduler with no destination. */
     public WeightedLeastConnectionScheduler() {
+        super(LeastLoadIndex.WLC);
     }
 
     /**
@@ -28,42 +28,12 @@ public final class WeightedLeastConnectionScheduler extends ListScheduler {
      * @throws IllegalArgumentException if a flag or a table size is given
      */
     public WeightedLeastConnectionScheduler(SchedulerOptions options) {
+        super(LeastLoadIndex.WLC);
         Options.check(NAME, options, false);
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Destination pick(FlowKey flow) {
-        Destination[] d = dests;
-        int n = d.length;
-        int i = 0;
-        Destination least = null;
-        for (; i < n; i++) {
-            Destination x = d[i];
-            if (!x.overloaded() && x.weight() > 0) {
-                least = x;
-                break;
-            }
-        }
-        if (least == null) {
-            return null;
-        }
-        long loh = least.overhead();
-        for (i = i + 1; i < n; i++) {
-            Destination x = d[i];
-            if (x.overloaded()) {
-                continue;
-            }
-            long doh = x.overhead();
-            if (loh * x.weight() > doh * least.weight()) {
-                least = x;
-                loh = doh;
-            }
-        }
-        return least;
     }
 }

@@ -13,14 +13,16 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * {@code pick()} of IPVS's round-robin, weighted round-robin and weighted least-connection
- * schedulers over 2, 16 and 256 servers of mixed weights (1 to 4) and connection counts.
- * The counters do not move, so {@code wlc} scans every server on each pick, as IPVS does.
+ * {@code pick()} of IPVS's round-robin, weighted round-robin and the least-connection schedulers
+ * over 2, 16 and 256 servers of mixed weights (1 to 4) and connection counts. The counters do
+ * not move here: {@code lc}, {@code wlc}, {@code sed} and {@code nq} read their index, whose
+ * upkeep as counters change {@link ConnectionLifecycleBenchmark} measures; {@code wlc-scan} is
+ * IPVS's linear scan ({@link IpvsWlcScan}), which {@code wlc} ran before it kept an index.
  */
 public class SchedulerPickBenchmark extends AbstractBenchmark {
 
     /** The IPVS scheduler name. */
-    @Param({"rr", "wrr", "wlc"})
+    @Param({"rr", "wrr", "wlc", "wlc-scan", "lc", "sed", "nq"})
     public String scheduler;
 
     /** How many real servers. */
@@ -28,6 +30,7 @@ public class SchedulerPickBenchmark extends AbstractBenchmark {
     public int servers;
 
     private Scheduler picker;
+    private Destination[] list;
     private final FlowKey flow = new FlowKey();
 
     /** Creates the benchmark; JMH fills the parameters. */
@@ -37,10 +40,14 @@ public class SchedulerPickBenchmark extends AbstractBenchmark {
     /** Adds the servers to a new service with the scheduler. */
     @Setup
     public void setUp() {
-        picker = Schedulers.create(scheduler, SchedulerOptions.DEFAULTS);
-        Servers.service(picker, servers, true);
+        boolean scan = scheduler.equals("wlc-scan");
+        picker = Schedulers.create(scan ? "rr" : scheduler, SchedulerOptions.DEFAULTS);
+        list = Servers.service(picker, servers, true).destinations().asList().toArray(new Destination[0]);
+        if (scan) {
+            picker = null;
+        }
         flow.ipv4(Protocol.TCP.number(), Servers.CLIENT_BASE + 1, 40000, Servers.VIP, Servers.VPORT);
-        if (picker.pick(flow) == null) {
+        if (pick() == null) {
             throw new IllegalStateException(scheduler + " picked no server");
         }
     }
@@ -53,6 +60,6 @@ public class SchedulerPickBenchmark extends AbstractBenchmark {
     @Benchmark
     @HotPath
     public Destination pick() {
-        return picker.pick(flow);
+        return picker == null ? IpvsWlcScan.pick(list) : picker.pick(flow);
     }
 }

@@ -2,6 +2,8 @@ package io.lvs4j.core.model;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * The live connection counters of one real server (IPVS's {@code activeconns},
@@ -20,12 +22,17 @@ import java.lang.invoke.VarHandle;
  * </ul>
  * The counters of a server outlive its removal from a virtual service, so that connections
  * still bound to it are counted until they end, as IPVS keeps removed servers in its trash.
+ *
+ * <p>{@link Observer}s (the index of a least-connection scheduler) are told of every change,
+ * on the thread that made it, after the counters and the flag have their new values.
  */
 public final class ConnectionCounters {
 
     private static final VarHandle ACTIVE;
     private static final VarHandle INACTIVE;
     private static final VarHandle PERSISTENT;
+    private static final VarHandle OBSERVERS;
+    private static final Observer[] NONE = new Observer[0];
 
     static {
         try {
@@ -33,6 +40,7 @@ public final class ConnectionCounters {
             ACTIVE = lookup.findVarHandle(ConnectionCounters.class, "active", int.class);
             INACTIVE = lookup.findVarHandle(ConnectionCounters.class, "inactive", int.class);
             PERSISTENT = lookup.findVarHandle(ConnectionCounters.class, "persistent", int.class);
+            OBSERVERS = lookup.findVarHandle(ConnectionCounters.class, "observers", Observer[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -44,6 +52,19 @@ public final class ConnectionCounters {
     private volatile boolean overloaded;
     private volatile int upperThreshold;
     private volatile int lowerThreshold;
+    private volatile Observer[] observers = NONE;
+
+    /**
+     * Told of every change of a server's counters or overload flag. Called on the thread that
+     * made the change (an event loop, per connection event), so it must be quick, lock-free and
+     * allocation-free, and must not throw.
+     */
+    @FunctionalInterface
+    public interface Observer {
+
+        /** The counters or the overload flag have changed; their new values are visible. */
+        void countersChanged();
+    }
 
     /** Creates counters at zero with no thresholds. */
     public ConnectionCounters() {
@@ -61,6 +82,54 @@ public final class ConnectionCounters {
     }
 
     /**
+     * Adds an observer; lock-free, for the control plane (an observer added twice is told twice).
+     *
+     * @param observer the observer
+     */
+    public void observe(Observer observer) {
+        Objects.requireNonNull(observer, "observer");
+        Observer[] current;
+        Observer[] next;
+        do {
+            current = observers;
+            next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = observer;
+        } while (!OBSERVERS.compareAndSet(this, current, next));
+    }
+
+    /**
+     * Removes an observer (one registration of it, compared by identity); lock-free.
+     *
+     * @param observer the observer
+     */
+    public void unobserve(Observer observer) {
+        Observer[] current;
+        Observer[] next;
+        do {
+            current = observers;
+            int at = -1;
+            for (int i = 0; i < current.length && at < 0; i++) {
+                if (current[i] == observer) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return;
+            }
+            next = new Observer[current.length - 1];
+            System.arraycopy(current, 0, next, 0, at);
+            System.arraycopy(current, at + 1, next, at, next.length - at);
+        } while (!OBSERVERS.compareAndSet(this, current, next));
+    }
+
+    private void changed() {
+        Observer[] o = observers;
+        for (Observer observer : o) {
+            observer.countersChanged();
+        }
+    }
+
+    /**
      * Counts a new connection bound to this server.
      *
      * @param inactive true if it starts inactive (IPVS's {@code IP_VS_CONN_F_INACTIVE})
@@ -75,6 +144,7 @@ public final class ConnectionCounters {
         if (upper != 0 && totalConnections() >= upper) {
             overloaded = true;
         }
+        changed();
     }
 
     /**
@@ -89,6 +159,7 @@ public final class ConnectionCounters {
             ACTIVE.getAndAdd(this, -1);
         }
         relaxOverload();
+        changed();
     }
 
     /** Counts a new persistence template bound to this server. */
@@ -98,24 +169,28 @@ public final class ConnectionCounters {
         if (upper != 0 && totalConnections() >= upper) {
             overloaded = true;
         }
+        changed();
     }
 
     /** Counts the end of a persistence template bound to this server. */
     public void unbindTemplate() {
         PERSISTENT.getAndAdd(this, -1);
         relaxOverload();
+        changed();
     }
 
     /** Moves one connection from inactive to active (it reached ESTABLISHED). */
     public void activate() {
         INACTIVE.getAndAdd(this, -1);
         ACTIVE.getAndAdd(this, 1);
+        changed();
     }
 
     /** Moves one connection from active to inactive (it left ESTABLISHED). */
     public void deactivate() {
         ACTIVE.getAndAdd(this, -1);
         INACTIVE.getAndAdd(this, 1);
+        changed();
     }
 
     private void relaxOverload() {

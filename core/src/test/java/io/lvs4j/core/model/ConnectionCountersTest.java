@@ -67,4 +67,40 @@ class ConnectionCountersTest {
         c.unbindTemplate();
         assertEquals(0, c.persistentConnections());
     }
+
+    @Test
+    void shouldTellObserversOfEveryChangeAfterTheNewValuesAreVisible() {
+        ConnectionCounters c = new ConnectionCounters();
+        c.thresholds(1, 0);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        ConnectionCounters.Observer observer = () -> seen.add(c.activeConnections() + "/" + c.inactiveConnections() + "/"
+                + c.persistentConnections() + (c.overloaded() ? " over" : ""));
+        c.observe(observer);
+        c.bindConnection(true);
+        c.activate();
+        c.deactivate();
+        c.unbindConnection(true);
+        c.bindTemplate();
+        c.unbindTemplate();
+        assertEquals(java.util.List.of("0/1/0 over", "1/0/0 over", "0/1/0 over", "0/0/0", "0/0/1", "0/0/0"), seen);
+        c.unobserve(observer);
+        c.bindConnection(false);
+        assertEquals(6, seen.size(), "no longer told once removed");
+    }
+
+    @Test
+    void shouldTellEachObserverOnceAndRemoveOnlyTheOneAsked() {
+        ConnectionCounters c = new ConnectionCounters();
+        int[] told = new int[2];
+        ConnectionCounters.Observer first = () -> told[0]++;
+        ConnectionCounters.Observer second = () -> told[1]++;
+        c.observe(first);
+        c.observe(second);
+        c.bindConnection(false);
+        c.unobserve(first);
+        c.unobserve(first);
+        c.unbindConnection(false);
+        assertEquals(1, told[0]);
+        assertEquals(2, told[1]);
+    }
 }

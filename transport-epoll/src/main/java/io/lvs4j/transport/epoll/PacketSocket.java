@@ -27,7 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
 /**
  * An {@code AF_PACKET}/{@code SOCK_RAW} socket bound to one interface and driven by one Netty
- * epoll event loop: frames are received in batches with {@code recvmmsg}, handed to a
+ * epoll event loop: frames are received in batches with {@code recvmmsg}, or a block at a time
+ * from a {@code TPACKET_V3} ring ({@link PacketSocketOptions#receiveRing()}), handed to a
  * {@link FrameHandler} one by one, and those it forwards (rewritten in place, no copy) are sent
  * in one {@code sendmmsg} after the batch.
  *
@@ -56,9 +57,11 @@ public final class PacketSocket implements AutoCloseable {
     private final int vnetLength;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment callState;
+    /** The memory frames are received into: the {@code recvmmsg} slots, or the ring. */
     private final MemorySegment rxBuffer;
     private final MemorySegment rxVec;
     private final MemorySegment rxNames;
+    private final RingReader ring;
     private final MemorySegment txVec;
     private final MemorySegment txIov;
     private final MemorySegment generated;
@@ -74,7 +77,7 @@ public final class PacketSocket implements AutoCloseable {
     private long kernelPackets;
     private long kernelDrops;
 
-    private PacketSocket(IoEventLoop loop, LinkInfo link, PacketSocketOptions options, int fd) {
+    private PacketSocket(IoEventLoop loop, LinkInfo link, PacketSocketOptions options, int fd, MemorySegment ringMemory) {
         this.loop = loop;
         this.link = link;
         this.options = options;
@@ -83,11 +86,14 @@ public final class PacketSocket implements AutoCloseable {
         this.batch = options.batchSize();
         this.txCapacity = batch + GENERATED_SLOTS;
         this.callState = Libc.newCallState(arena);
-        this.rxBuffer = arena.allocate((long) SLOT * batch, 64);
-        this.rxVec = arena.allocate(Structs.MMSGHDR, batch);
-        this.rxNames = arena.allocate(Structs.SOCKADDR_LL, batch);
-        MemorySegment rxIov = arena.allocate(Structs.IOVEC, batch);
-        for (int i = 0; i < batch; i++) {
+        int rxSlots = ringMemory == null ? batch : 0;
+        this.ring = ringMemory == null ? null
+                : new RingReader(ringMemory, options.receiveRing().blockBytes(), options.receiveRing().blocks());
+        this.rxBuffer = ringMemory == null ? arena.allocate((long) SLOT * batch, 64) : ringMemory;
+        this.rxVec = arena.allocate(Structs.MMSGHDR, Math.max(1, rxSlots));
+        this.rxNames = arena.allocate(Structs.SOCKADDR_LL, Math.max(1, rxSlots));
+        MemorySegment rxIov = arena.allocate(Structs.IOVEC, Math.max(1, rxSlots));
+        for (int i = 0; i < rxSlots; i++) {
             long iov = i * Structs.IOVEC.byteSize();
             rxIov.set(ADDRESS, iov + Structs.IOV_BASE, rxBuffer.asSlice((long) i * SLOT));
             rxIov.set(JAVA_LONG, iov + Structs.IOV_LEN, SLOT);
@@ -105,7 +111,12 @@ public final class PacketSocket implements AutoCloseable {
         }
         this.generated = arena.allocate((long) GENERATED_SLOT * GENERATED_SLOTS, 64);
         this.frame = new PacketFrame(this, rxBuffer, options.vnetHeader());
-        this.descriptor = new EpollDescriptor(loop, fd, this::drain, arena::close);
+        this.descriptor = new EpollDescriptor(loop, fd, this::drain, () -> {
+            arena.close();
+            if (ringMemory != null) {
+                PacketSocketFd.unmap(ringMemory);
+            }
+        });
     }
 
     /**
@@ -141,29 +152,51 @@ public final class PacketSocket implements AutoCloseable {
         RawSockets.ensureAvailability();
         Epoll.ensureAvailability();
         LinkInfo link = LinkInfo.of(options.interfaceName());
-        int fd = PacketSocketFd.openPacket(link.index());
+        PacketSocketOptions.ReceiveRing ringOptions = options.receiveRing();
+        // A ring (and the virtio-net header it depends on) must be set up before the socket
+        // receives anything, that is before it is bound.
+        int fd = ringOptions == null ? PacketSocketFd.openPacket(link.index()) : PacketSocketFd.openPacketUnbound();
+        MemorySegment ringMemory = null;
         PacketSocket socket;
         try {
+            if (ringOptions != null) {
+                if (options.vnetHeader()) {
+                    PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, 1);
+                }
+                ringMemory = PacketSocketFd.mapReceiveRing(fd, ringOptions.blockBytes(), ringOptions.blocks(),
+                        ringOptions.retireMillis());
+                PacketSocketFd.bindPacket(fd, link.index());
+            }
             configure(fd, options, fanoutSockets);
-            socket = new PacketSocket(loop, link, options, fd);
+            socket = new PacketSocket(loop, link, options, fd, ringMemory);
         } catch (IOException | RuntimeException e) {
             PacketSocketFd.close(fd);
+            if (ringMemory != null) {
+                PacketSocketFd.unmap(ringMemory);
+            }
             throw e;
         }
         socket.handler = handlerFactory.apply(socket);
         socket.descriptor.register("the packet socket");
-        LOG.debug("packet socket fd {} on {} (ifindex {}) registered on {}", fd, link.name(), link.index(), loop);
+        LOG.debug("packet socket fd {} on {} (ifindex {}) registered on {}, receiving {}", fd, link.name(), link.index(),
+                loop, ringOptions == null ? "with recvmmsg" : "from a ring " + ringOptions);
         return socket;
     }
 
     private static void configure(int fd, PacketSocketOptions options, int fanoutSockets) throws NativeIoException {
-        if (options.vnetHeader()) {
+        boolean ring = options.receiveRing() != null;
+        if (options.vnetHeader() && !ring) {
             PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_VNET_HDR, 1);
         }
         if (options.ignoreOutgoing()) {
             PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_IGNORE_OUTGOING, 1);
         }
-        setBuffer(fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, options.receiveBufferBytes());
+        if (options.qdiscBypass()) {
+            PacketSocketFd.setInt(fd, Libc.SOL_PACKET, Libc.PACKET_QDISC_BYPASS, 1);
+        }
+        if (!ring) {
+            setBuffer(fd, Libc.SO_RCVBUFFORCE, Libc.SO_RCVBUF, options.receiveBufferBytes());
+        }
         setBuffer(fd, Libc.SO_SNDBUFFORCE, Libc.SO_SNDBUF, options.sendBufferBytes());
         if (fanoutSockets > 0) {
             // No PACKET_FANOUT_FLAG_DEFRAG: a lone fragment would vanish in the kernel's reassembly
@@ -307,46 +340,67 @@ public final class PacketSocket implements AutoCloseable {
         inBatch = true;
         try {
             for (int round = 0; round < BATCHES_PER_WAKEUP && !descriptor.released(); round++) {
-                for (int i = 0; i < batch; i++) {
-                    rxVec.set(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_NAMELEN,
-                            (int) Structs.SOCKADDR_LL.byteSize());
-                }
-                int n = Libc.recvmmsg(callState, fd, rxVec, batch, Libc.MSG_DONTWAIT, MemorySegment.NULL);
-                if (n <= 0) {
-                    int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
-                    if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
-                        counters.increment(SocketCounter.RX_ERRORS);
-                    }
-                    return;
-                }
-                counters.increment(SocketCounter.RX_BATCHES);
-                for (int i = 0; i < n; i++) {
-                    long m = i * Structs.MMSGHDR.byteSize();
-                    int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
-                    int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
-                    if ((flags & Libc.MSG_TRUNC) != 0 || length < vnetLength + 14) {
-                        counters.increment(SocketCounter.RX_TRUNCATED);
-                        continue;
-                    }
-                    counters.increment(SocketCounter.RX_PACKETS);
-                    counters.add(SocketCounter.RX_BYTES, length - vnetLength);
-                    long slot = (long) i * SLOT;
-                    int packetType = rxNames.get(JAVA_BYTE, i * Structs.SOCKADDR_LL.byteSize() + Structs.SLL_PKTTYPE)
-                            & 0xFF;
-                    frame.wrap(slot, slot + vnetLength, length - vnetLength, packetType);
-                    handler.onFrame(frame);
-                }
-                if (txCount > 0) {
-                    flush();
-                }
-                handler.onBatchEnd();
-                if (n < batch) {
+                int n = ring != null ? ring.readBlock(this, vnetLength) : receiveBatch();
+                if (n < 0 || (ring == null && n < batch)) {
                     return;
                 }
             }
         } finally {
             inBatch = false;
         }
+    }
+
+    /** One {@code recvmmsg}; @return the frames it received, or -1 if none */
+    private int receiveBatch() {
+        for (int i = 0; i < batch; i++) {
+            rxVec.set(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_NAMELEN,
+                    (int) Structs.SOCKADDR_LL.byteSize());
+        }
+        int n = Libc.recvmmsg(callState, fd, rxVec, batch, Libc.MSG_DONTWAIT, MemorySegment.NULL);
+        if (n <= 0) {
+            int errno = n < 0 ? Libc.errno(callState) : Libc.EAGAIN;
+            if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
+                counters.increment(SocketCounter.RX_ERRORS);
+            }
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            long m = i * Structs.MMSGHDR.byteSize();
+            int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
+            int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
+            int packetType = rxNames.get(JAVA_BYTE, i * Structs.SOCKADDR_LL.byteSize() + Structs.SLL_PKTTYPE) & 0xFF;
+            receive((long) i * SLOT, length, (flags & Libc.MSG_TRUNC) != 0, packetType);
+        }
+        endBatch();
+        return n;
+    }
+
+    /**
+     * Hands one received frame to the handler (or counts it as cut short).
+     *
+     * @param slot where the frame starts in the receive memory, virtio-net header first
+     * @param length its length with that header
+     * @param truncated whether the kernel stored less than the whole frame
+     * @param packetType its {@code sll_pkttype}
+     */
+    void receive(long slot, int length, boolean truncated, int packetType) {
+        if (truncated || length < vnetLength + 14) {
+            counters.increment(SocketCounter.RX_TRUNCATED);
+            return;
+        }
+        counters.increment(SocketCounter.RX_PACKETS);
+        counters.add(SocketCounter.RX_BYTES, length - vnetLength);
+        frame.wrap(slot, slot + vnetLength, length - vnetLength, packetType);
+        handler.onFrame(frame);
+    }
+
+    /** Ends a received batch: sends what the handler forwarded, then tells it. */
+    void endBatch() {
+        counters.increment(SocketCounter.RX_BATCHES);
+        if (txCount > 0) {
+            flush();
+        }
+        handler.onBatchEnd();
     }
 
     /**

@@ -19,10 +19,53 @@ import java.util.List;
  * @param fanout how a {@link PacketSocketGroup} spreads frames over its sockets
  * @param fanoutVirtualAddresses the director's virtual addresses, which
  *        {@link Fanout#CLIENT_ADDRESS} tells apart from clients' addresses (empty otherwise)
+ * @param receiveRing a {@code TPACKET_V3} receive ring to receive through instead of
+ *        {@code recvmmsg} (then {@code receiveBufferBytes} and {@code batchSize} do not apply to
+ *        receiving), or {@code null} for {@code recvmmsg}
+ * @param qdiscBypass {@code PACKET_QDISC_BYPASS}: frames sent go straight to the driver, past
+ *        the interface's queueing discipline (and past packet taps such as tcpdump on it)
  */
 public record PacketSocketOptions(String interfaceName, int batchSize, int receiveBufferBytes, int sendBufferBytes,
         int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing, Fanout fanout,
-        List<InetAddress> fanoutVirtualAddresses) {
+        List<InetAddress> fanoutVirtualAddresses, ReceiveRing receiveRing, boolean qdiscBypass) {
+
+    /**
+     * The system property that chooses how {@link #forInterface} sockets receive:
+     * {@code ring} for a {@link ReceiveRing#DEFAULTS} ring, anything else (or none) for
+     * {@code recvmmsg}.
+     */
+    public static final String RECEIVE_PROPERTY = "lvs4j.packet.receive";
+
+    /**
+     * A {@code TPACKET_V3} receive ring: the kernel writes frames one after another into a block
+     * and hands the block over when it is full or after {@code retireMillis}, so one wakeup reads
+     * a whole block in place (no copy, no system call per batch). The price is latency when
+     * traffic is light: a frame waits until its block retires, up to {@code retireMillis}.
+     *
+     * @param blockBytes bytes per block, a multiple of 4096; a frame larger than a block (less
+     *        about 128 bytes of headers) arrives cut short, so keep it above 68 KiB for 64 KiB
+     *        GSO frames
+     * @param blocks the number of blocks; the ring holds {@code blockBytes * blocks}
+     * @param retireMillis the block timeout of the kernel ({@code tp_retire_blk_tov}), 1 to 1000
+     */
+    public record ReceiveRing(int blockBytes, int blocks, int retireMillis) {
+
+        /** 64 blocks of 256 KiB (16 MiB) retired after at most 1 ms. */
+        public static final ReceiveRing DEFAULTS = new ReceiveRing(256 << 10, 64, 1);
+
+        /** Validates the ring. */
+        public ReceiveRing {
+            if (blockBytes < 4096 || blockBytes % 4096 != 0) {
+                throw new IllegalArgumentException("blockBytes must be a positive multiple of 4096: " + blockBytes);
+            }
+            if (blocks < 2 || (long) blockBytes * blocks > 1L << 30) {
+                throw new IllegalArgumentException("blocks must be at least 2 and the ring at most 1 GiB: " + blocks);
+            }
+            if (retireMillis < 1 || retireMillis > 1000) {
+                throw new IllegalArgumentException("retireMillis must be in [1, 1000]: " + retireMillis);
+            }
+        }
+    }
 
     /** How the kernel picks the socket of a fanout group for a received frame. */
     public enum Fanout {
@@ -46,6 +89,26 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
          * Frames that are not IP (ARP) go to the first socket.
          */
         CLIENT_ADDRESS
+    }
+
+    /**
+     * Options that receive with {@code recvmmsg} and send through the queueing discipline.
+     *
+     * @param interfaceName the interface the sockets are bound to
+     * @param batchSize frames moved per call
+     * @param receiveBufferBytes the socket receive buffer
+     * @param sendBufferBytes the socket send buffer
+     * @param fanoutGroupId the {@code PACKET_FANOUT} group id
+     * @param vnetHeader {@code PACKET_VNET_HDR}
+     * @param ignoreOutgoing {@code PACKET_IGNORE_OUTGOING}
+     * @param fanout how a group spreads frames
+     * @param fanoutVirtualAddresses the director's virtual addresses
+     */
+    public PacketSocketOptions(String interfaceName, int batchSize, int receiveBufferBytes, int sendBufferBytes,
+            int fanoutGroupId, boolean vnetHeader, boolean ignoreOutgoing, Fanout fanout,
+            List<InetAddress> fanoutVirtualAddresses) {
+        this(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId, vnetHeader, ignoreOutgoing,
+                fanout, fanoutVirtualAddresses, null, false);
     }
 
     /**
@@ -92,50 +155,54 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
     /**
      * Default options for an interface: batches of 64, 32 MiB receive and 8 MiB send buffers,
      * a fanout group id derived from the interface name and the process id, virtio-net headers on,
-     * outgoing frames ignored, fanout by {@link Fanout#FLOW_HASH}.
+     * outgoing frames ignored, fanout by {@link Fanout#FLOW_HASH}; received with {@code recvmmsg},
+     * or through a {@link ReceiveRing#DEFAULTS} ring if the system property
+     * {@value #RECEIVE_PROPERTY} is {@code ring}.
      *
      * @param interfaceName the interface
      * @return the options
      */
     public static PacketSocketOptions forInterface(String interfaceName) {
         int id = (int) ((interfaceName.hashCode() * 31L + ProcessHandle.current().pid()) & 0xFFFF);
-        return new PacketSocketOptions(interfaceName, 64, 32 << 20, 8 << 20, id, true, true, Fanout.FLOW_HASH);
+        ReceiveRing ring = "ring".equals(System.getProperty(RECEIVE_PROPERTY)) ? ReceiveRing.DEFAULTS : null;
+        return new PacketSocketOptions(interfaceName, 64, 32 << 20, 8 << 20, id, true, true, Fanout.FLOW_HASH,
+                List.of(), ring, false);
     }
 
     /** @param size frames per batch @return a copy with this batch size */
     public PacketSocketOptions withBatchSize(int size) {
         return new PacketSocketOptions(interfaceName, size, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, ignoreOutgoing, fanout, fanoutVirtualAddresses);
+                vnetHeader, ignoreOutgoing, fanout, fanoutVirtualAddresses, receiveRing, qdiscBypass);
     }
 
     /** @param bytes receive buffer size @return a copy with this receive buffer */
     public PacketSocketOptions withReceiveBufferBytes(int bytes) {
         return new PacketSocketOptions(interfaceName, batchSize, bytes, sendBufferBytes, fanoutGroupId, vnetHeader,
-                ignoreOutgoing, fanout, fanoutVirtualAddresses);
+                ignoreOutgoing, fanout, fanoutVirtualAddresses, receiveRing, qdiscBypass);
     }
 
     /** @param id fanout group id @return a copy with this fanout group id */
     public PacketSocketOptions withFanoutGroupId(int id) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, id, vnetHeader,
-                ignoreOutgoing, fanout, fanoutVirtualAddresses);
+                ignoreOutgoing, fanout, fanoutVirtualAddresses, receiveRing, qdiscBypass);
     }
 
     /** @param on whether to use virtio-net headers @return a copy with this setting */
     public PacketSocketOptions withVnetHeader(boolean on) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId, on,
-                ignoreOutgoing, fanout, fanoutVirtualAddresses);
+                ignoreOutgoing, fanout, fanoutVirtualAddresses, receiveRing, qdiscBypass);
     }
 
     /** @param on whether to ignore the host's outgoing frames @return a copy with this setting */
     public PacketSocketOptions withIgnoreOutgoing(boolean on) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, on, fanout, fanoutVirtualAddresses);
+                vnetHeader, on, fanout, fanoutVirtualAddresses, receiveRing, qdiscBypass);
     }
 
     /** @param mode how a socket group spreads frames @return a copy with this fanout */
     public PacketSocketOptions withFanout(Fanout mode) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, ignoreOutgoing, mode, fanoutVirtualAddresses);
+                vnetHeader, ignoreOutgoing, mode, fanoutVirtualAddresses, receiveRing, qdiscBypass);
     }
 
     /**
@@ -146,6 +213,22 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
      */
     public PacketSocketOptions withClientFanout(Collection<? extends InetAddress> virtualAddresses) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
-                vnetHeader, ignoreOutgoing, Fanout.CLIENT_ADDRESS, List.copyOf(virtualAddresses));
+                vnetHeader, ignoreOutgoing, Fanout.CLIENT_ADDRESS, List.copyOf(virtualAddresses), receiveRing,
+                qdiscBypass);
+    }
+
+    /**
+     * @param ring a {@code TPACKET_V3} receive ring, or {@code null} to receive with {@code recvmmsg}
+     * @return a copy that receives this way
+     */
+    public PacketSocketOptions withReceiveRing(ReceiveRing ring) {
+        return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
+                vnetHeader, ignoreOutgoing, fanout, fanoutVirtualAddresses, ring, qdiscBypass);
+    }
+
+    /** @param on whether to send past the queueing discipline @return a copy with this setting */
+    public PacketSocketOptions withQdiscBypass(boolean on) {
+        return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId,
+                vnetHeader, ignoreOutgoing, fanout, fanoutVirtualAddresses, receiveRing, on);
     }
 }

@@ -23,10 +23,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * receiving event loop is held, a sender thread in another namespace fills the packet socket's
  * (512 MiB) queue with 60-byte frames through {@code sendmmsg}, veth and a bridge; then the loop
  * is released and the time it takes to drain the queue with {@code recvmmsg} (batches of 64,
- * a handler counting frames) gives frames/s per loop, free of the sender's speed. Arguments:
- * seconds per run (the most the sender may take), runs, frames per run.
+ * a handler counting frames) gives frames/s per loop, free of the sender's speed; or, with a
+ * {@code TPACKET_V3} ring instead of the queue, the time to read the ring's blocks. Arguments:
+ * seconds per run (the most the sender may take), runs, frames per run, and {@code recvmmsg},
+ * {@code ring} or {@code both} (alternately, a new socket per run).
  */
 public final class DrainBenchmark {
+
+    /** The ring of {@code ring} mode: room for 500,000 small frames; blocks retire after 10 ms (see e2e-udp). */
+    private static final PacketSocketOptions.ReceiveRing RING = new PacketSocketOptions.ReceiveRing(256 << 10, 512, 10);
 
     private DrainBenchmark() {
     }
@@ -34,80 +39,114 @@ public final class DrainBenchmark {
     /**
      * Runs the benchmark.
      *
-     * @param args seconds per run, runs (defaults 5 3)
+     * @param args seconds per run, runs, frames, and how the socket receives: {@code recvmmsg},
+     *     {@code ring} ({@code TPACKET_V3}) or {@code both}, alternately (defaults 5 3 500000 recvmmsg)
      * @throws Exception if the lab cannot be built
      */
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long frames = args.length > 2 ? Long.parseLong(args[2]) : 500_000;
+        String receive = args.length > 3 ? args[3] : "recvmmsg";
+        List<Boolean> rings = switch (receive) {
+            case "recvmmsg" -> List.of(false);
+            case "ring" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("receive must be recvmmsg, ring or both: " + receive);
+        };
         NetnsGuard.assumeNetns();
         MultiThreadIoEventLoopGroup loops = PacketSocketGroup.newEventLoopGroup(1);
         try (Lab lab = Lab.builder().host("tx").host("rx").build()) {
-            Host tx = lab.host("tx");
-            Host rx = lab.host("rx");
-            long rxMac = rx.macBits();
-            long txMac = tx.macBits();
-            AtomicLong handled = new AtomicLong();
-            AtomicLong finishedAt = new AtomicLong();
-            AtomicLong target = new AtomicLong(Long.MAX_VALUE);
-            long[] local = new long[1];
-            PacketSocketOptions options = PacketSocketOptions.forInterface(rx.iface()).withBatchSize(64)
-                    .withReceiveBufferBytes(1 << 29);
-            try (PacketSocket receiver = rx.netns().call(() -> PacketSocket.open(loops.next(), options, false,
-                    socket -> new FrameHandler() {
-                        @Override
-                        public void onFrame(PacketFrame frame) {
-                            local[0]++;
-                        }
-
-                        @Override
-                        public void onBatchEnd() {
-                            handled.lazySet(local[0]);
-                            if (local[0] >= target.get() && finishedAt.get() == 0) {
-                                finishedAt.set(System.nanoTime());
-                            }
-                        }
-                    }))) {
-                List<Double> rates = new ArrayList<>();
-                for (int run = 0; run < runs; run++) {
-                    // Hold the loop while the blaster fills the socket's queue, then time the drain alone.
-                    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
-                    AtomicLong startedAt = new AtomicLong();
-                    receiver.statistics();
-                    long before = handled.get();
-                    PacketSocketStatistics start = receiver.statistics();
-                    receiver.loop().execute(() -> {
-                        try {
-                            hold.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        startedAt.set(System.nanoTime());
-                    });
-                    long sent = tx.netns().call(() -> blast(tx.iface(), txMac, rxMac, seconds, frames));
-                    org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
-                            .until(() -> receiver.statistics().kernelPackets() - start.kernelPackets() >= sent);
-                    PacketSocketStatistics queuedStats = receiver.statistics();
-                    long queued = (queuedStats.kernelPackets() - start.kernelPackets())
-                            - (queuedStats.kernelDrops() - start.kernelDrops());
-                    finishedAt.set(0);
-                    target.set(before + queued);
-                    hold.countDown();
-                    org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(10, TimeUnit.MILLISECONDS)
-                            .until(() -> finishedAt.get() != 0);
-                    double rate = queued / ((finishedAt.get() - startedAt.get()) / 1e9);
-                    rates.add(rate);
-                    System.out.printf(Locale.ROOT,
-                            "run %d: sent %d, queued %d, kernel drops %d, drained at %.0f frames/s%n", run + 1, sent,
-                            queued, queuedStats.kernelDrops() - start.kernelDrops(), rate);
+            List<List<Double>> rates = new ArrayList<>();
+            rings.forEach(ring -> rates.add(new ArrayList<>()));
+            for (int run = 0; run < runs; run++) {
+                for (int mode = 0; mode < rings.size(); mode++) {
+                    // A socket of its own per run, so that only one socket on the interface receives at a time.
+                    PacketSocketOptions options = PacketSocketOptions.forInterface(lab.host("rx").iface())
+                            .withBatchSize(64).withReceiveBufferBytes(1 << 29).withReceiveRing(rings.get(mode) ? RING : null);
+                    double rate = drainOnce(lab.host("tx"), lab.host("rx"), loops, options, seconds, frames);
+                    rates.get(mode).add(rate);
+                    System.out.printf(Locale.ROOT, "run %d, %s (load %s): drained at %.0f frames/s%n", run + 1,
+                            rings.get(mode) ? "ring" : "recvmmsg", load(), rate);
                 }
-                Collections.sort(rates);
-                System.out.printf(Locale.ROOT, "drain, one loop, recvmmsg batches of 64: median %.0f frames/s%n",
-                        rates.get(rates.size() / 2));
+            }
+            for (int mode = 0; mode < rings.size(); mode++) {
+                List<Double> sorted = new ArrayList<>(rates.get(mode));
+                Collections.sort(sorted);
+                System.out.printf(Locale.ROOT, "drain, one loop, %s: median %.0f frames/s, runs %s%n",
+                        rings.get(mode) ? "TPACKET_V3 ring " + RING : "recvmmsg batches of 64", sorted.get(sorted.size() / 2),
+                        rates.get(mode));
+            }
+            if (rings.size() == 2) {
+                List<Double> ratios = new ArrayList<>();
+                for (int run = 0; run < runs; run++) {
+                    ratios.add(rates.get(1).get(run) / rates.get(0).get(run));
+                }
+                List<Double> sorted = new ArrayList<>(ratios);
+                Collections.sort(sorted);
+                System.out.printf(Locale.ROOT, "ring / recvmmsg per run %s, median %.3f%n", ratios, sorted.get(sorted.size() / 2));
             }
         } finally {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** One run: holds the loop while the blaster fills the socket's queue, then times the drain alone. */
+    private static double drainOnce(Host tx, Host rx, MultiThreadIoEventLoopGroup loops, PacketSocketOptions options,
+            int seconds, long frames) throws Exception {
+        long rxMac = rx.macBits();
+        long txMac = tx.macBits();
+        AtomicLong finishedAt = new AtomicLong();
+        AtomicLong target = new AtomicLong(Long.MAX_VALUE);
+        long[] local = new long[1];
+        try (PacketSocket receiver = rx.netns().call(() -> PacketSocket.open(loops.next(), options, false,
+                socket -> new FrameHandler() {
+                    @Override
+                    public void onFrame(PacketFrame frame) {
+                        local[0]++;
+                    }
+
+                    @Override
+                    public void onBatchEnd() {
+                        if (local[0] >= target.get() && finishedAt.get() == 0) {
+                            finishedAt.set(System.nanoTime());
+                        }
+                    }
+                }))) {
+            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+            AtomicLong startedAt = new AtomicLong();
+            AtomicLong before = new AtomicLong();
+            receiver.loop().submit(() -> before.set(local[0])).get(10, TimeUnit.SECONDS);
+            PacketSocketStatistics start = receiver.statistics();
+            receiver.loop().execute(() -> {
+                try {
+                    hold.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                startedAt.set(System.nanoTime());
+            });
+            long sent = tx.netns().call(() -> blast(tx.iface(), txMac, rxMac, seconds, frames));
+            org.awaitility.Awaitility.await().atMost(10, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
+                    .until(() -> receiver.statistics().kernelPackets() - start.kernelPackets() >= sent);
+            PacketSocketStatistics queuedStats = receiver.statistics();
+            long queued = (queuedStats.kernelPackets() - start.kernelPackets())
+                    - (queuedStats.kernelDrops() - start.kernelDrops());
+            target.set(before.get() + queued);
+            hold.countDown();
+            org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).pollInterval(10, TimeUnit.MILLISECONDS)
+                    .until(() -> finishedAt.get() != 0);
+            System.out.printf(Locale.ROOT, "sent %d, queued %d, kernel drops %d%n", sent, queued,
+                    queuedStats.kernelDrops() - start.kernelDrops());
+            return queued / ((finishedAt.get() - startedAt.get()) / 1e9);
+        }
+    }
+
+    private static String load() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 

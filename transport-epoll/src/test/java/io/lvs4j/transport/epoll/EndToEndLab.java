@@ -54,6 +54,9 @@ import static org.awaitility.Awaitility.await;
  *       with its TUN device, on an event loop of its own) and answers the client directly.</li>
  *   <li>full-NAT: a VIP and a local address the director owns; the real server answers the
  *       local address, on its own network, and needs no route back through the director.</li>
+ *   <li>DR and NAT through a ring: the same on VIPs (and, for NAT, a client address) of their own,
+ *       through a second lvs4j director in a namespace of its own whose packet sockets receive
+ *       from a {@code TPACKET_V3} ring instead of {@code recvmmsg}, so one run compares both.</li>
  * </ul>
  *
  * Both directors (the user-space one and the router) see only the traffic of their own paths.
@@ -83,6 +86,8 @@ final class EndToEndLab implements AutoCloseable {
     private Host router;
     private NamedHttpServer server;
     private PacketDirector director;
+    private PacketDirector ringDirector;
+    private MultiThreadIoEventLoopGroup ringLoops;
     /** The director's and the decapsulators' event loop threads, whose CPU time the benchmark reads. */
     private final List<Path> directorThreads = new ArrayList<>();
     private final List<Path> decapThreads = new ArrayList<>();
@@ -99,6 +104,9 @@ final class EndToEndLab implements AutoCloseable {
      */
     static EndToEndLab start(List<EndToEndPath> paths, MultiThreadIoEventLoopGroup loops) throws Exception {
         Lab.Builder builder = Lab.builder().host("client").host("director").host("router").host("rs1");
+        if (paths.stream().anyMatch(EndToEndPath::viaRing)) {
+            builder.host("ringdir");
+        }
         EndToEndLab lab = new EndToEndLab(paths, builder.build());
         try {
             lab.setUp(loops);
@@ -131,14 +139,15 @@ final class EndToEndLab implements AutoCloseable {
             targets.put(EndToEndPath.DR, vip);
         }
         if (paths.contains(EndToEndPath.NAT)) {
-            String vip = lab.address(201);
-            String clientSource = lab.address(102);
-            Host director = lab.host("director");
-            client.exec("ip", "addr", "add", clientSource + "/" + Lab.PREFIX_LENGTH, "dev", client.iface()).check();
-            client.exec("ip", "route", "add", vip + "/32", "dev", client.iface(), "src", clientSource).check();
-            rs.exec("ip", "route", "add", clientSource + "/32", "via", director.ip()).check();
-            director.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0").check();
-            targets.put(EndToEndPath.NAT, vip);
+            setUpNat(EndToEndPath.NAT, lab.host("director"), lab.address(201), lab.address(102));
+        }
+        if (paths.contains(EndToEndPath.DR_RING)) {
+            String vip = lab.address(210);
+            rs.holdVipOnLoopback(vip);
+            targets.put(EndToEndPath.DR_RING, vip);
+        }
+        if (paths.contains(EndToEndPath.NAT_RING)) {
+            setUpNat(EndToEndPath.NAT_RING, lab.host("ringdir"), lab.address(211), lab.address(103));
         }
         if (paths.contains(EndToEndPath.IPIP)) {
             startDecapsulator(EndToEndPath.IPIP, lab.address(202), "lvs4j-ipip");
@@ -149,9 +158,26 @@ final class EndToEndLab implements AutoCloseable {
         if (paths.contains(EndToEndPath.FULL_NAT)) {
             targets.put(EndToEndPath.FULL_NAT, lab.address(204));
         }
-        if (paths.stream().anyMatch(EndToEndPath::viaDirector)) {
-            startDirector(loops);
+        if (paths.stream().anyMatch(p -> p.viaDirector() && !p.viaRing())) {
+            director = startDirector(lab.host("director"), loops, false);
         }
+        if (paths.stream().anyMatch(EndToEndPath::viaRing)) {
+            int count = 0;
+            for (EventExecutor ignored : loops) {
+                count++;
+            }
+            ringLoops = PacketSocketGroup.newEventLoopGroup(count);
+            ringDirector = startDirector(lab.host("ringdir"), ringLoops, true);
+        }
+    }
+
+    /** A NAT path: the client reaches the VIP from an address of its own, which the real server routes back through the director. */
+    private void setUpNat(EndToEndPath path, Host director, String vip, String clientSource) {
+        client.exec("ip", "addr", "add", clientSource + "/" + Lab.PREFIX_LENGTH, "dev", client.iface()).check();
+        client.exec("ip", "route", "add", vip + "/32", "dev", client.iface(), "src", clientSource).check();
+        rs.exec("ip", "route", "add", clientSource + "/32", "via", director.ip()).check();
+        director.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0").check();
+        targets.put(path, vip);
     }
 
     /**
@@ -212,15 +238,22 @@ final class EndToEndLab implements AutoCloseable {
         targets.put(path, vip);
     }
 
-    private void startDirector(MultiThreadIoEventLoopGroup loops) throws Exception {
-        Host host = lab.host("director");
+    private PacketDirector startDirector(Host host, MultiThreadIoEventLoopGroup loops, boolean ring) throws Exception {
         InetAddress rsAddress = InetAddress.getByName(rs.ip());
         PacketDirectorBuilder builder = PacketDirector.builder().interfaceName(host.iface())
                 .directorAddress(InetAddress.getByName(host.ip())).loops(loops);
+        if (ring) {
+            builder.socketOptions(PacketSocketOptions.forInterface(host.iface())
+                    .withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE)
+                    .withReceiveRing(PacketSocketOptions.ReceiveRing.DEFAULTS));
+        }
         for (EndToEndPath path : paths) {
+            if (path.viaRing() != ring) {
+                continue;
+            }
             Forwarding forwarding = switch (path) {
-                case DR -> Forwarding.directRoute();
-                case NAT -> Forwarding.masquerade();
+                case DR, DR_RING -> Forwarding.directRoute();
+                case NAT, NAT_RING -> Forwarding.masquerade();
                 case IPIP -> Forwarding.ipip();
                 case GUE -> Forwarding.gue(GUE_PORT);
                 case FULL_NAT -> Forwarding.fullNat();
@@ -233,12 +266,13 @@ final class EndToEndLab implements AutoCloseable {
                 builder.virtualService(vs, forwarding);
             }
         }
-        if (paths.contains(EndToEndPath.FULL_NAT)) {
+        if (paths.contains(EndToEndPath.FULL_NAT) && !ring) {
             builder.localAddresses(InetAddress.getByName(lab.address(150)));
         }
-        director = host.netns().call(() -> builder.build().start());
+        PacketDirector started = host.netns().call(() -> builder.build().start());
         directorThreads.addAll(threads(loops));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> director.resolved(rsAddress));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> started.resolved(rsAddress));
+        return started;
     }
 
     /** The {@code /proc} directories of a group's threads ({@code /proc/PID/task/TID}), asked of each thread. */
@@ -333,8 +367,26 @@ final class EndToEndLab implements AutoCloseable {
      * @param out where to print
      */
     void report(PrintStream out) {
+        report(out, "lvs4j director", director);
+        report(out, "lvs4j director receiving from a ring", ringDirector);
+        for (TunnelDecapsulator decap : decapsulators) {
+            out.println("real server's decapsulator " + decap.tunName() + ": " + nonZero(decap.counters()));
+        }
+        if (router != null) {
+            String rules = router.exec("nft", "list", "table", "ip", "lvs4jbench").check().stdout();
+            for (String ruleLine : rules.split("\n")) {
+                if (ruleLine.contains("counter")) {
+                    out.println("router nftables rule: " + ruleLine.strip());
+                }
+            }
+            String count = router.exec("sysctl", "-n", "net.netfilter.nf_conntrack_count").stdout().strip();
+            out.println("router conntrack entries now: " + count);
+        }
+    }
+
+    private static void report(PrintStream out, String name, PacketDirector director) {
         if (director != null) {
-            out.println("lvs4j director: " + director.socketStatistics() + ", table entries "
+            out.println(name + ": " + director.socketStatistics() + ", table entries "
                     + director.connectionCount());
             StringBuilder line = new StringBuilder(" ");
             for (DirectorCounter counter : DirectorCounter.values()) {
@@ -350,19 +402,6 @@ final class EndToEndLab implements AutoCloseable {
                 }
             }
             out.println(line);
-        }
-        for (TunnelDecapsulator decap : decapsulators) {
-            out.println("real server's decapsulator " + decap.tunName() + ": " + nonZero(decap.counters()));
-        }
-        if (router != null) {
-            String rules = router.exec("nft", "list", "table", "ip", "lvs4jbench").check().stdout();
-            for (String ruleLine : rules.split("\n")) {
-                if (ruleLine.contains("counter")) {
-                    out.println("router nftables rule: " + ruleLine.strip());
-                }
-            }
-            String count = router.exec("sysctl", "-n", "net.netfilter.nf_conntrack_count").stdout().strip();
-            out.println("router conntrack entries now: " + count);
         }
     }
 
@@ -382,6 +421,12 @@ final class EndToEndLab implements AutoCloseable {
         List<AutoCloseable> parts = new ArrayList<>();
         if (director != null) {
             parts.add(director);
+        }
+        if (ringDirector != null) {
+            parts.add(ringDirector);
+        }
+        if (ringLoops != null) {
+            parts.add(() -> ringLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
         }
         parts.addAll(decapsulators);
         if (server != null) {

@@ -24,7 +24,11 @@ enum EndToEndPath {
     /** lvs4j tunnelling in GUE (UDP port {@link EndToEndLab#GUE_PORT}), unwrapped as for IPIP. */
     GUE("gue", "lvs4j TUN (GUE)"),
     /** lvs4j full-NAT: source and destination rewritten; the real server answers the director's local address. */
-    FULL_NAT("fnat", "lvs4j full-NAT");
+    FULL_NAT("fnat", "lvs4j full-NAT"),
+    /** DR as above through a second lvs4j director that receives from a {@code TPACKET_V3} ring. */
+    DR_RING("dr-ring", "lvs4j DR, ring"),
+    /** NAT as above through the second director, receiving from a ring. */
+    NAT_RING("nat-ring", "lvs4j NAT, ring");
 
     private final String key;
     private final String label;
@@ -47,6 +51,11 @@ enum EndToEndPath {
     /** @return {@code true} if the path goes through the lvs4j director */
     boolean viaDirector() {
         return this != DIRECT && this != DNAT;
+    }
+
+    /** @return {@code true} if the path goes through the second director, which receives from a ring */
+    boolean viaRing() {
+        return this == DR_RING || this == NAT_RING;
     }
 
     /**

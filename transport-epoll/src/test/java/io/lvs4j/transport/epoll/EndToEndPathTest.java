@@ -21,7 +21,8 @@ class EndToEndPathTest {
     void shouldExpandAllToEveryPathNotYetNamed() {
         assertEquals(List.of(EndToEndPath.values()), EndToEndPath.parse("all"));
         assertEquals(List.of(EndToEndPath.DIRECT, EndToEndPath.GUE, EndToEndPath.DNAT, EndToEndPath.DR,
-                EndToEndPath.NAT, EndToEndPath.IPIP, EndToEndPath.FULL_NAT), EndToEndPath.parse("gue,all"));
+                EndToEndPath.NAT, EndToEndPath.IPIP, EndToEndPath.FULL_NAT, EndToEndPath.DR_RING, EndToEndPath.NAT_RING),
+                EndToEndPath.parse("gue,all"));
     }
 
     @Test
@@ -38,6 +39,9 @@ class EndToEndPathTest {
         for (EndToEndPath path : List.of(EndToEndPath.DR, EndToEndPath.NAT, EndToEndPath.IPIP, EndToEndPath.GUE,
                 EndToEndPath.FULL_NAT)) {
             assertTrue(path.viaDirector(), path.toString());
+            assertFalse(path.viaRing(), path.toString());
         }
+        assertTrue(EndToEndPath.DR_RING.viaDirector() && EndToEndPath.DR_RING.viaRing());
+        assertTrue(EndToEndPath.NAT_RING.viaDirector() && EndToEndPath.NAT_RING.viaRing());
     }
 }

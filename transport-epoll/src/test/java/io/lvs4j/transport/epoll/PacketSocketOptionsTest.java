@@ -53,4 +53,41 @@ class PacketSocketOptionsTest {
         assertThrows(IllegalArgumentException.class,
                 () -> PacketSocketOptions.forInterface("eth0").withFanoutGroupId(0x10000));
     }
+
+    @Test
+    void shouldReceiveWithRecvmmsgUnlessARingIsAsked() {
+        PacketSocketOptions options = PacketSocketOptions.forInterface("eth0");
+        String before = System.getProperty(PacketSocketOptions.RECEIVE_PROPERTY);
+        try {
+            System.clearProperty(PacketSocketOptions.RECEIVE_PROPERTY);
+            assertEquals(null, PacketSocketOptions.forInterface("eth0").receiveRing());
+            System.setProperty(PacketSocketOptions.RECEIVE_PROPERTY, "ring");
+            assertEquals(PacketSocketOptions.ReceiveRing.DEFAULTS, PacketSocketOptions.forInterface("eth0").receiveRing());
+        } finally {
+            if (before == null) {
+                System.clearProperty(PacketSocketOptions.RECEIVE_PROPERTY);
+            } else {
+                System.setProperty(PacketSocketOptions.RECEIVE_PROPERTY, before);
+            }
+        }
+        PacketSocketOptions.ReceiveRing ring = new PacketSocketOptions.ReceiveRing(128 << 10, 8, 2);
+        PacketSocketOptions withRing = options.withReceiveRing(ring).withQdiscBypass(true);
+        PacketSocketOptions changed = withRing.withBatchSize(16).withReceiveBufferBytes(1 << 20).withFanoutGroupId(9)
+                .withVnetHeader(false).withIgnoreOutgoing(false).withFanout(PacketSocketOptions.Fanout.IPV4_SOURCE)
+                .withClientFanout(java.util.List.of());
+        assertEquals(ring, changed.receiveRing(), "every other setting keeps the ring");
+        assertTrue(changed.qdiscBypass(), "and the bypass");
+        assertEquals(null, withRing.withReceiveRing(null).receiveRing());
+        assertEquals(false, options.qdiscBypass());
+    }
+
+    @Test
+    void shouldRefuseRingsTheKernelWouldRefuse() {
+        assertThrows(IllegalArgumentException.class, () -> new PacketSocketOptions.ReceiveRing(4097, 8, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PacketSocketOptions.ReceiveRing(0, 8, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PacketSocketOptions.ReceiveRing(4096, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PacketSocketOptions.ReceiveRing(1 << 20, 2048, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PacketSocketOptions.ReceiveRing(4096, 8, 0));
+        assertThrows(IllegalArgumentException.class, () -> new PacketSocketOptions.ReceiveRing(4096, 8, 1001));
+    }
 }

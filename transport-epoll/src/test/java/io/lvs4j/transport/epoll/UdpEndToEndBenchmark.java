@@ -44,8 +44,10 @@ import static org.awaitility.Awaitility.await;
  * Then, as the drain benchmark does, the director's own forwarding rate free of the sender:
  * while its loops are held the sender fills their sockets' queues, then the time to forward the
  * whole queue gives datagrams/s. The director's sockets have 512 MiB receive buffers in both
- * modes. Arguments: seconds per run, runs, event loops, flows per sender thread, UDP payload
- * bytes, most datagrams per run, datagrams per burst, sender threads.
+ * modes, or receive through a 128 MiB {@code TPACKET_V3} ring. Arguments: seconds per run, runs,
+ * event loops, flows per sender thread, UDP payload bytes, most datagrams per run, datagrams per
+ * burst, sender threads, and how the director receives: {@code recvmmsg}, {@code ring}, or
+ * {@code both}, which measures the bursts of both alternately, a new director for each burst.
  */
 public final class UdpEndToEndBenchmark {
 
@@ -54,6 +56,13 @@ public final class UdpEndToEndBenchmark {
 
     /** Sender threads, each with its own sockets (flows). */
     private static int senders = 1;
+    /**
+     * The ring of {@code ring} mode: 512 blocks of 256 KiB, room for a burst of 300,000 small
+     * frames. Blocks retire after 10 ms: with 1 ms, while the loop is held, each block would be
+     * retired after one millisecond of the sender's traffic (about 100 frames) and the ring would
+     * be full after some 50,000 frames.
+     */
+    private static final PacketSocketOptions.ReceiveRing RING = new PacketSocketOptions.ReceiveRing(256 << 10, 512, 10);
 
     private UdpEndToEndBenchmark() {
     }
@@ -73,7 +82,7 @@ public final class UdpEndToEndBenchmark {
      * Runs the benchmark.
      *
      * @param args seconds per run, runs, event loops, flows, payload bytes, most datagrams per run,
-     *     datagrams per burst, sender threads (defaults 5 3 1 4 64 50000000 300000 1)
+     *     datagrams per burst, sender threads, receive mode (defaults 5 3 1 4 64 50000000 300000 1 recvmmsg)
      * @throws Exception if the lab cannot be built
      */
     public static void main(String[] args) throws Exception {
@@ -85,6 +94,13 @@ public final class UdpEndToEndBenchmark {
         long most = args.length > 5 ? Long.parseLong(args[5]) : 50_000_000L;
         long burst = args.length > 6 ? Long.parseLong(args[6]) : 300_000L;
         senders = args.length > 7 ? Integer.parseInt(args[7]) : 1;
+        String receive = args.length > 8 ? args[8] : "recvmmsg";
+        List<Boolean> rings = switch (receive) {
+            case "recvmmsg" -> List.of(false);
+            case "ring" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("receive must be recvmmsg, ring or both: " + receive);
+        };
         NetnsGuard.assumeNetns();
         MultiThreadIoEventLoopGroup loops = PacketSocketGroup.newEventLoopGroup(loopCount);
         try (Lab lab = Lab.builder().host("client").host("director").host("rs1").build()) {
@@ -93,25 +109,18 @@ public final class UdpEndToEndBenchmark {
             Host rs = lab.host("rs1");
             String vip = lab.address(204);
             rs.holdVipOnLoopback(vip);
-            VirtualService vs = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), PORT,
-                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-            vs.addRealServer(RealServer.of(InetAddress.getByName(rs.ip()), PORT, 1));
             // A bound socket that nobody reads: datagrams reach it (and are counted) without an ICMP each.
             try (DatagramChannel sink = rs.netns().call(() -> DatagramChannel.open()
                     .bind(new InetSocketAddress("0.0.0.0", PORT)));
-                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
-                            .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
-                            .socketOptions(PacketSocketOptions.forInterface(director.iface())
-                                    .withReceiveBufferBytes(1 << 29))
-                            .build().start())) {
-                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(rs.ip())));
+                    PacketDirector dr = startDirector(director, rs, vip, loops, rings.get(0))) {
                 // Let the client resolve both destinations before timing anything.
                 client.exec("ping", "-c", "1", "-W", "2", rs.ip());
                 client.netns().call(() -> blast(rs.ip(), 1, payload, 1, 1));
                 client.netns().call(() -> blast(vip, 1, payload, 1, 1));
                 System.out.printf(Locale.ROOT, "e2e-udp: %d s runs, %d runs each, %d loop(s), %d flows, %d-byte payload "
-                        + "(%d-byte frames), at most %d datagrams per run, %d sender thread(s), sendmmsg batches of %d%n",
-                        seconds, runs, loopCount, flows, payload, payload + 42, most, senders, BATCH);
+                        + "(%d-byte frames), at most %d datagrams per run, %d sender thread(s), sendmmsg batches of %d, "
+                        + "director receiving by %s%n", seconds, runs, loopCount, flows, payload, payload + 42, most, senders,
+                        BATCH, rings.get(0) ? "ring" : "recvmmsg");
                 List<Run> direct = new ArrayList<>();
                 List<Run> viaDr = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
@@ -134,20 +143,87 @@ public final class UdpEndToEndBenchmark {
                 double vReceived = median(viaDr.stream().map(Run::receivedRate).toList());
                 System.out.printf(Locale.ROOT, "UDP datagrams/s, medians: direct received %.0f (sender %.0f)  via DR received "
                         + "%.0f (sender %.0f)  ratio %.3f%n", dReceived, dSent, vReceived, vSent, vReceived / dReceived);
-                List<Double> drained = new ArrayList<>();
+                if (rings.size() == 2) {
+                    // Two directors on one interface would both forward every frame: this one stops first.
+                    printDirector(dr);
+                    dr.close();
+                }
+                List<List<Double>> drained = new ArrayList<>();
+                List<List<Double>> perCpu = new ArrayList<>();
+                rings.forEach(ring -> drained.add(new ArrayList<>()));
+                rings.forEach(ring -> perCpu.add(new ArrayList<>()));
                 for (int run = 0; run < runs; run++) {
-                    drained.add(burst(client, rs, vip, dr, loops, seconds, flows, payload, Math.min(most, burst), run));
+                    for (int mode = 0; mode < rings.size(); mode++) {
+                        if (rings.size() == 1) {
+                            double[] r = burst(client, rs, vip, dr, loops, seconds, flows, payload, Math.min(most, burst), run);
+                            drained.get(mode).add(r[0]);
+                            perCpu.get(mode).add(r[1]);
+                            continue;
+                        }
+                        // Alternately, each burst with a director of its own in the mode's turn.
+                        try (PacketDirector other = startDirector(director, rs, vip, loops, rings.get(mode))) {
+                            System.out.printf(Locale.ROOT, "burst %d by %s (load %s):%n", run + 1,
+                                    rings.get(mode) ? "ring" : "recvmmsg", load());
+                            double[] r = burst(client, rs, vip, other, loops, seconds, flows, payload,
+                                    Math.min(most, burst), run);
+                            drained.get(mode).add(r[0]);
+                            perCpu.get(mode).add(r[1]);
+                        }
+                    }
                 }
-                System.out.printf(Locale.ROOT, "director forwarding from a full queue (%d loop(s)), median %.0f datagrams/s%n",
-                        loopCount, median(drained));
-                System.out.println("director: " + dr.socketStatistics());
-                for (DirectorCounter counter : DirectorCounter.values()) {
-                    System.out.println("  " + counter + " " + dr.counter(counter));
+                for (int mode = 0; mode < rings.size(); mode++) {
+                    System.out.printf(Locale.ROOT, "director forwarding from a full queue (%d loop(s), %s), median %.0f "
+                            + "datagrams/s, runs %s; per second of the loops' CPU time median %.0f, runs %s%n", loopCount,
+                            rings.get(mode) ? "ring" : "recvmmsg", median(drained.get(mode)), drained.get(mode),
+                            median(perCpu.get(mode)), perCpu.get(mode));
                 }
-                System.out.println("  table entries " + dr.connectionCount());
+                if (rings.size() == 2) {
+                    List<Double> ratios = new ArrayList<>();
+                    List<Double> cpuRatios = new ArrayList<>();
+                    for (int run = 0; run < runs; run++) {
+                        ratios.add(drained.get(1).get(run) / drained.get(0).get(run));
+                        cpuRatios.add(perCpu.get(1).get(run) / perCpu.get(0).get(run));
+                    }
+                    System.out.printf(Locale.ROOT, "ring / recvmmsg per run %s, median %.3f; per CPU second %s, median %.3f%n",
+                            ratios, median(ratios), cpuRatios, median(cpuRatios));
+                }
+                if (rings.size() == 1) {
+                    printDirector(dr);
+                }
             }
         } finally {
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Starts a DR director for one UDP service in its namespace, receiving with recvmmsg or a ring. */
+    private static PacketDirector startDirector(Host director, Host rs, String vip, MultiThreadIoEventLoopGroup loops,
+            boolean ring) throws Exception {
+        VirtualService vs = new VirtualService(Protocol.UDP, InetAddress.getByName(vip), PORT,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        vs.addRealServer(RealServer.of(InetAddress.getByName(rs.ip()), PORT, 1));
+        PacketSocketOptions options = PacketSocketOptions.forInterface(director.iface()).withReceiveBufferBytes(1 << 29)
+                .withReceiveRing(ring ? RING : null);
+        PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName(director.iface())
+                .directorAddress(InetAddress.getByName(director.ip())).loops(loops).virtualService(vs)
+                .socketOptions(options).build().start());
+        await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(rs.ip())));
+        return dr;
+    }
+
+    private static void printDirector(PacketDirector dr) {
+        System.out.println("director: " + dr.socketStatistics());
+        for (DirectorCounter counter : DirectorCounter.values()) {
+            System.out.println("  " + counter + " " + dr.counter(counter));
+        }
+        System.out.println("  table entries " + dr.connectionCount());
+    }
+
+    private static String load() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
@@ -156,8 +232,12 @@ public final class UdpEndToEndBenchmark {
      * fills their sockets' queues (512 MiB receive buffers); then they are released and the time
      * until the director has forwarded every queued datagram gives datagrams/s.
      */
-    private static double burst(Host client, Host rs, String vip, PacketDirector dr, MultiThreadIoEventLoopGroup loops,
+    private static double[] burst(Host client, Host rs, String vip, PacketDirector dr, MultiThreadIoEventLoopGroup loops,
             int seconds, int flows, int payload, long count, int run) throws Exception {
+        List<java.nio.file.Path> threads = new ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor loop : loops) {
+            threads.add(loop.submit(() -> java.nio.file.Path.of("/proc/thread-self").toRealPath()).get(10, TimeUnit.SECONDS));
+        }
         CountDownLatch hold = new CountDownLatch(1);
         AtomicLong startedAt = new AtomicLong();
         PacketSocketStatistics start = dr.socketStatistics();
@@ -173,20 +253,24 @@ public final class UdpEndToEndBenchmark {
         }));
         long sent;
         PacketSocketStatistics queuedStats;
+        long cpuBefore;
         try {
             sent = send(client, vip, flows, payload, seconds, count)[0];
             await().atMost(10, TimeUnit.SECONDS).pollInterval(20, TimeUnit.MILLISECONDS)
                     .until(() -> dr.socketStatistics().kernelPackets() - start.kernelPackets() >= sent);
             queuedStats = dr.socketStatistics();
+            cpuBefore = cpuNanos(threads);
         } finally {
             hold.countDown();
         }
         long drops = queuedStats.kernelDrops() - start.kernelDrops();
         long queued = sent - drops;
         long[] finishedAt = {0};
+        long[] cpuAfter = {0};
         await().atMost(30, TimeUnit.SECONDS).pollInterval(1, TimeUnit.MILLISECONDS).until(() -> {
             if (dr.counter(DirectorCounter.FORWARDED) - forwardedBefore >= queued) {
                 finishedAt[0] = System.nanoTime();
+                cpuAfter[0] = cpuNanos(threads);
                 return true;
             }
             return false;
@@ -194,10 +278,26 @@ public final class UdpEndToEndBenchmark {
         await().atMost(10, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
                 .until(() -> udpSeen(rs) - seenBefore >= queued);
         double rate = queued / ((finishedAt[0] - startedAt.get()) / 1e9);
+        double perCpu = queued / ((cpuAfter[0] - cpuBefore) / 1e9);
         System.out.printf(Locale.ROOT, "burst %d: sent %d to the VIP while held, queued %d (kernel drops %d), forwarded "
-                + "%d, real server saw %d; forwarded at %.0f datagrams/s%n", run + 1, sent, queued, drops,
-                dr.counter(DirectorCounter.FORWARDED) - forwardedBefore, udpSeen(rs) - seenBefore, rate);
-        return rate;
+                + "%d, real server saw %d; forwarded at %.0f datagrams/s, %.0f per second of the loops' CPU time%n", run + 1,
+                sent, queued, drops, dr.counter(DirectorCounter.FORWARDED) - forwardedBefore, udpSeen(rs) - seenBefore, rate,
+                perCpu);
+        return new double[] {rate, perCpu};
+    }
+
+    /** The threads' time on a CPU so far ({@code schedstat}'s first field), nanoseconds. */
+    private static long cpuNanos(List<java.nio.file.Path> threads) {
+        long sum = 0;
+        for (java.nio.file.Path thread : threads) {
+            try {
+                String schedstat = java.nio.file.Files.readString(thread.resolve("schedstat")).strip();
+                sum += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return sum;
     }
 
     /** Blasts at one destination and counts what the real server's UDP layer saw, until it settles. */

@@ -57,6 +57,22 @@ public final class Libc {
     public static final int PACKET_VNET_HDR = 15;
     /** {@code PACKET_FANOUT}. */
     public static final int PACKET_FANOUT = 18;
+    /** {@code PACKET_RX_RING}: a receive ring mapped into user space. */
+    public static final int PACKET_RX_RING = 5;
+    /** {@code PACKET_VERSION}: the ring's frame format. */
+    public static final int PACKET_VERSION = 10;
+    /** {@code TPACKET_V3}: frames of variable size packed in blocks. */
+    public static final int TPACKET_V3 = 2;
+    /** {@code PACKET_QDISC_BYPASS}: transmit straight to the driver, past the queueing discipline. */
+    public static final int PACKET_QDISC_BYPASS = 20;
+    /** {@code TP_STATUS_KERNEL}: the kernel owns the ring block. */
+    public static final int TP_STATUS_KERNEL = 0;
+    /** {@code TP_STATUS_USER}: the ring block is user space's to read. */
+    public static final int TP_STATUS_USER = 1;
+    /** {@code PROT_READ | PROT_WRITE}. */
+    public static final int PROT_READ_WRITE = 3;
+    /** {@code MAP_SHARED}. */
+    public static final int MAP_SHARED = 1;
     /** {@code PACKET_IGNORE_OUTGOING}. */
     public static final int PACKET_IGNORE_OUTGOING = 23;
     /** {@code PACKET_FANOUT_HASH}: by the flow hash, symmetric for one 5-tuple. */
@@ -116,6 +132,9 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle SENDTO = link("sendto",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle MMAP = link("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = link("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LOOKUP.findOrThrow("strerror"),
             FunctionDescriptor.of(ADDRESS.withTargetLayout(java.lang.foreign.MemoryLayout.sequenceLayout(256,
                     ValueLayout.JAVA_BYTE)), JAVA_INT));
@@ -258,6 +277,25 @@ public final class Libc {
     public static long sendto(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
         try {
             return (long) SENDTO.invokeExact(cs, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)}. @param cs call state @param addr hint or NULL @param len length @param prot protection @param flags flags @param fd fd @param off offset @return the mapping, {@code len} bytes, or a zero-length segment at {@code MAP_FAILED} (-1) */
+    public static MemorySegment mmap(MemorySegment cs, MemorySegment addr, long len, int prot, int flags, int fd, long off) {
+        try {
+            MemorySegment mapping = (MemorySegment) MMAP.invokeExact(cs, addr, len, prot, flags, fd, off);
+            return mapping.address() == -1L ? mapping : mapping.reinterpret(len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** {@code int munmap(void *addr, size_t len)}. @param cs call state @param addr mapping @param len length @return 0 or -1 */
+    public static int munmap(MemorySegment cs, MemorySegment addr, long len) {
+        try {
+            return (int) MUNMAP.invokeExact(cs, addr, len);
         } catch (Throwable t) {
             throw rethrow(t);
         }

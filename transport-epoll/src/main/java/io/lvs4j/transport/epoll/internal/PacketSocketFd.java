@@ -46,8 +46,31 @@ public final class PacketSocketFd {
      * @throws NativeIoException if a call fails (the socket is closed then)
      */
     public static int openPacket(int ifindex) throws NativeIoException {
-        // Protocol 0 first: the socket receives nothing until it is bound to the interface.
-        int fd = open(Libc.AF_PACKET, Libc.SOCK_RAW, 0);
+        int fd = openPacketUnbound();
+        bindPacket(fd, ifindex);
+        return fd;
+    }
+
+    /**
+     * Opens an {@code AF_PACKET}/{@code SOCK_RAW} socket of protocol 0, which receives nothing
+     * until {@link #bindPacket} binds it: the time to set options that must precede receiving,
+     * such as a ring.
+     *
+     * @return the file descriptor
+     * @throws NativeIoException if {@code socket(2)} fails
+     */
+    public static int openPacketUnbound() throws NativeIoException {
+        return open(Libc.AF_PACKET, Libc.SOCK_RAW, 0);
+    }
+
+    /**
+     * Binds a packet socket to one interface for every protocol ({@code ETH_P_ALL}).
+     *
+     * @param fd the socket, closed if the bind fails
+     * @param ifindex the interface index
+     * @throws NativeIoException if {@code bind(2)} fails
+     */
+    public static void bindPacket(int fd, int ifindex) throws NativeIoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(arena);
             MemorySegment sll = arena.allocate(Structs.SOCKADDR_LL);
@@ -59,7 +82,50 @@ public final class PacketSocketFd {
                 close(fd);
                 throw new NativeIoException("bind(AF_PACKET, ifindex " + ifindex + ")", errno);
             }
-            return fd;
+        }
+    }
+
+    /**
+     * Sets up a {@code TPACKET_V3} receive ring ({@code PACKET_VERSION}, {@code PACKET_RX_RING})
+     * on an unbound packet socket and maps it.
+     *
+     * @param fd the socket; its virtio-net header option, if any, is set already
+     * @param blockSize bytes per block, a multiple of the page size
+     * @param blocks the number of blocks
+     * @param retireMillis how long the kernel fills a block before it hands it over unfilled
+     * @return the mapped ring, {@code blockSize * blocks} bytes; {@link #unmap} frees it
+     * @throws NativeIoException if the kernel refuses the ring or the mapping
+     */
+    public static MemorySegment mapReceiveRing(int fd, int blockSize, int blocks, int retireMillis)
+            throws NativeIoException {
+        setInt(fd, Libc.SOL_PACKET, Libc.PACKET_VERSION, Libc.TPACKET_V3);
+        int frameSize = 2048;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment req = arena.allocate(Structs.TPACKET_REQ3);
+            req.set(JAVA_INT, Structs.REQ3_BLOCK_SIZE, blockSize);
+            req.set(JAVA_INT, Structs.REQ3_BLOCK_NR, blocks);
+            req.set(JAVA_INT, Structs.REQ3_FRAME_SIZE, frameSize);
+            req.set(JAVA_INT, Structs.REQ3_FRAME_NR, blockSize / frameSize * blocks);
+            req.set(JAVA_INT, Structs.REQ3_RETIRE_BLK_TOV, retireMillis);
+            setOption(fd, Libc.SOL_PACKET, Libc.PACKET_RX_RING, req, (int) req.byteSize(), "PACKET_RX_RING");
+            MemorySegment cs = Libc.newCallState(arena);
+            long length = (long) blockSize * blocks;
+            MemorySegment ring = Libc.mmap(cs, MemorySegment.NULL, length, Libc.PROT_READ_WRITE, Libc.MAP_SHARED, fd, 0);
+            if (ring.address() == -1L) {
+                throw new NativeIoException("mmap of a " + length + "-byte receive ring", Libc.errno(cs));
+            }
+            return ring;
+        }
+    }
+
+    /**
+     * Unmaps a ring that {@link #mapReceiveRing} mapped; errors are ignored.
+     *
+     * @param ring the mapping
+     */
+    public static void unmap(MemorySegment ring) {
+        try (Arena arena = Arena.ofConfined()) {
+            Libc.munmap(Libc.newCallState(arena), ring, ring.byteSize());
         }
     }
 

@@ -164,6 +164,90 @@ public final class Structs {
     /** Offset of {@code filter}. */
     public static final long FPROG_FILTER = SOCK_FPROG.byteOffset(groupElement("filter"));
 
+    /**
+     * {@code struct tpacket_req3} (28 bytes), the value of {@code PACKET_RX_RING} for
+     * {@code TPACKET_V3}: {@code unsigned int tp_block_size, tp_block_nr, tp_frame_size,
+     * tp_frame_nr, tp_retire_blk_tov, tp_sizeof_priv, tp_feature_req_word;}.
+     */
+    public static final StructLayout TPACKET_REQ3 = MemoryLayout.structLayout(
+            JAVA_INT.withName("tp_block_size"),
+            JAVA_INT.withName("tp_block_nr"),
+            JAVA_INT.withName("tp_frame_size"),
+            JAVA_INT.withName("tp_frame_nr"),
+            JAVA_INT.withName("tp_retire_blk_tov"),
+            JAVA_INT.withName("tp_sizeof_priv"),
+            JAVA_INT.withName("tp_feature_req_word"));
+    /** Offset of {@code tp_block_size}. */
+    public static final long REQ3_BLOCK_SIZE = TPACKET_REQ3.byteOffset(groupElement("tp_block_size"));
+    /** Offset of {@code tp_block_nr}. */
+    public static final long REQ3_BLOCK_NR = TPACKET_REQ3.byteOffset(groupElement("tp_block_nr"));
+    /** Offset of {@code tp_frame_size}. */
+    public static final long REQ3_FRAME_SIZE = TPACKET_REQ3.byteOffset(groupElement("tp_frame_size"));
+    /** Offset of {@code tp_frame_nr}. */
+    public static final long REQ3_FRAME_NR = TPACKET_REQ3.byteOffset(groupElement("tp_frame_nr"));
+    /** Offset of {@code tp_retire_blk_tov}. */
+    public static final long REQ3_RETIRE_BLK_TOV = TPACKET_REQ3.byteOffset(groupElement("tp_retire_blk_tov"));
+
+    /**
+     * {@code struct tpacket_block_desc} with its {@code struct tpacket_hdr_v1} (48 bytes), at the
+     * start of every block of a {@code TPACKET_V3} ring:
+     * <pre>
+     * u32 version; u32 offset_to_priv;
+     * u32 block_status; u32 num_pkts; u32 offset_to_first_pkt; u32 blk_len;
+     * u64 seq_num; struct tpacket_bd_ts ts_first_pkt, ts_last_pkt; (8 bytes each)
+     * </pre>
+     * {@code block_status} is {@code TP_STATUS_KERNEL} (0) while the kernel owns the block and
+     * has {@code TP_STATUS_USER} (1) once it has retired it to user space.
+     */
+    public static final StructLayout TPACKET_BLOCK_DESC = MemoryLayout.structLayout(
+            JAVA_INT.withName("version"),
+            JAVA_INT.withName("offset_to_priv"),
+            JAVA_INT.withName("block_status"),
+            JAVA_INT.withName("num_pkts"),
+            JAVA_INT.withName("offset_to_first_pkt"),
+            JAVA_INT.withName("blk_len"),
+            JAVA_LONG.withName("seq_num"),
+            MemoryLayout.sequenceLayout(2, JAVA_INT).withName("ts_first_pkt"),
+            MemoryLayout.sequenceLayout(2, JAVA_INT).withName("ts_last_pkt"));
+    /** Offset of {@code block_status}. */
+    public static final long BLOCK_STATUS = TPACKET_BLOCK_DESC.byteOffset(groupElement("block_status"));
+    /** Offset of {@code num_pkts}. */
+    public static final long BLOCK_NUM_PKTS = TPACKET_BLOCK_DESC.byteOffset(groupElement("num_pkts"));
+    /** Offset of {@code offset_to_first_pkt}. */
+    public static final long BLOCK_FIRST_PKT = TPACKET_BLOCK_DESC.byteOffset(groupElement("offset_to_first_pkt"));
+
+    /**
+     * {@code struct tpacket3_hdr} (48 bytes), before every frame of a {@code TPACKET_V3} block:
+     * <pre>
+     * u32 tp_next_offset; u32 tp_sec; u32 tp_nsec; u32 tp_snaplen; u32 tp_len; u32 tp_status;
+     * u16 tp_mac; u16 tp_net; struct tpacket_hdr_variant1 hv1; (12 bytes) u8 tp_padding[8];
+     * </pre>
+     * The frame's {@code struct sockaddr_ll} follows at {@link #TPACKET3_SLL}
+     * ({@code TPACKET_ALIGN(sizeof(struct tpacket3_hdr))}); with {@code PACKET_VNET_HDR} the
+     * {@code struct virtio_net_hdr} sits right before the Ethernet header, at {@code tp_mac - 10}.
+     */
+    public static final StructLayout TPACKET3_HDR = MemoryLayout.structLayout(
+            JAVA_INT.withName("tp_next_offset"),
+            JAVA_INT.withName("tp_sec"),
+            JAVA_INT.withName("tp_nsec"),
+            JAVA_INT.withName("tp_snaplen"),
+            JAVA_INT.withName("tp_len"),
+            JAVA_INT.withName("tp_status"),
+            JAVA_SHORT.withName("tp_mac"),
+            JAVA_SHORT.withName("tp_net"),
+            MemoryLayout.sequenceLayout(3, JAVA_INT).withName("hv1"),
+            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("tp_padding"));
+    /** Offset of {@code tp_next_offset}: from this frame's header to the next one's, 0 for the last. */
+    public static final long TP3_NEXT_OFFSET = TPACKET3_HDR.byteOffset(groupElement("tp_next_offset"));
+    /** Offset of {@code tp_snaplen}: the bytes stored. */
+    public static final long TP3_SNAPLEN = TPACKET3_HDR.byteOffset(groupElement("tp_snaplen"));
+    /** Offset of {@code tp_len}: the frame's length on the wire. */
+    public static final long TP3_LEN = TPACKET3_HDR.byteOffset(groupElement("tp_len"));
+    /** Offset of {@code tp_mac}: from the frame's header to its Ethernet header. */
+    public static final long TP3_MAC = TPACKET3_HDR.byteOffset(groupElement("tp_mac"));
+    /** Offset of the frame's {@code struct sockaddr_ll}: {@code TPACKET_ALIGN(sizeof(struct tpacket3_hdr))}. */
+    public static final long TPACKET3_SLL = (TPACKET3_HDR.byteSize() + 15) & ~15L;
+
     private Structs() {
     }
 }

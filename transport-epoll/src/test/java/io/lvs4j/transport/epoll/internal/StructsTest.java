@@ -15,6 +15,9 @@ class StructsTest {
         assertEquals(64, Structs.MMSGHDR.byteSize());
         assertEquals(8, Structs.TPACKET_STATS.byteSize());
         assertEquals(10, Structs.VIRTIO_NET_HDR.byteSize());
+        assertEquals(28, Structs.TPACKET_REQ3.byteSize());
+        assertEquals(48, Structs.TPACKET_BLOCK_DESC.byteSize());
+        assertEquals(48, Structs.TPACKET3_HDR.byteSize());
     }
 
     @Test
@@ -32,5 +35,13 @@ class StructsTest {
         assertEquals(56, Structs.MMSG_LEN);
         assertEquals(4, Structs.VNET_GSO_SIZE);
         assertEquals(8, Structs.VNET_CSUM_OFFSET);
+        assertEquals(16, Structs.REQ3_RETIRE_BLK_TOV);
+        assertEquals(8, Structs.BLOCK_STATUS);
+        assertEquals(12, Structs.BLOCK_NUM_PKTS);
+        assertEquals(16, Structs.BLOCK_FIRST_PKT);
+        assertEquals(12, Structs.TP3_SNAPLEN);
+        assertEquals(16, Structs.TP3_LEN);
+        assertEquals(24, Structs.TP3_MAC);
+        assertEquals(48, Structs.TPACKET3_SLL);
     }
 }
