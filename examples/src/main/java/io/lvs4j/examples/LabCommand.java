@@ -1,10 +1,10 @@
 package io.lvs4j.examples;
 
-import io.lvs4j.testkit.Command;
-import io.lvs4j.testkit.Host;
-import io.lvs4j.testkit.NamedHttpServer;
-import io.lvs4j.testkit.Netns;
-import org.awaitility.core.ConditionTimeoutException;
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Host;
+import io.lvs4j.lab.NamedHttpServer;
+import io.lvs4j.lab.Netns;
+import io.lvs4j.lab.Poll;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,8 +25,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code ./lvs4j lab [--keep]}: the classic LVS + Keepalived experiment on one machine, as
@@ -370,17 +368,28 @@ public final class LabCommand implements Callable<Integer> {
 
     private void waitFor(String what, Duration atMost, java.util.concurrent.Callable<Boolean> condition)
             throws StepFailed {
+        long start = System.nanoTime();
+        long[] reported = {0};
+        boolean held;
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
-                    .ignoreExceptions().until(() -> {
-                        for (Map.Entry<String, Process> d : directors.entrySet()) {
-                            if (!d.getValue().isAlive() && !stopped.contains(d.getKey())) {
-                                return true;
-                            }
-                        }
-                        return condition.call();
-                    });
-        } catch (ConditionTimeoutException e) {
+            held = Poll.until(atMost, Duration.ofMillis(100), () -> {
+                for (Map.Entry<String, Process> d : directors.entrySet()) {
+                    if (!d.getValue().isAlive() && !stopped.contains(d.getKey())) {
+                        return true;
+                    }
+                }
+                long waited = (System.nanoTime() - start) / 1_000_000_000L;
+                if (waited >= reported[0] + 2) {
+                    reported[0] = waited;
+                    say("  waiting for " + what + " (" + waited + " s of at most " + atMost.toSeconds() + " s)");
+                }
+                return condition.call();
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailed("interrupted while waiting for " + what);
+        }
+        if (!held) {
             throw new StepFailed(what + ": not within " + atMost.toSeconds() + " s (LVS1 " + state("lvs1")
                     + ", LVS2 " + state("lvs2") + ")");
         }

@@ -1,6 +1,6 @@
 package io.lvs4j.examples;
 
-import io.lvs4j.testkit.Command;
+import io.lvs4j.lab.Command;
 import io.lvs4j.testkit.NetnsGuard;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +45,7 @@ class LabIT {
     @Test
     void shouldRemoveLeftoverLabNamespacesOnLabDown() {
         NetnsGuard.assumeNetns();
-        String name = "lvs4j-client-lab" + io.lvs4j.testkit.Netns.randomTag();
+        String name = "lvs4j-client-lab" + io.lvs4j.lab.Netns.randomTag();
         Command.run("ip", "netns", "add", name).check();
         try {
             StringWriter out = new StringWriter();

@@ -1,4 +1,4 @@
-package io.lvs4j.testkit;
+package io.lvs4j.lab;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

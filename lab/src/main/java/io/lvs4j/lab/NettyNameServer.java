@@ -1,4 +1,4 @@
-package io.lvs4j.testkit;
+package io.lvs4j.lab;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

@@ -1,11 +1,11 @@
-package io.lvs4j.testkit;
+package io.lvs4j.lab;
 
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A host of a {@link Lab}: a namespace with one interface on the lab's bridge. Thread-safe.
+ * A host of a lab: a namespace with one interface on the lab's bridge. Thread-safe.
  *
  * @param role the host's role in the lab
  * @param netns its namespace

@@ -1,9 +1,6 @@
-package io.lvs4j.testkit;
+package io.lvs4j.lab;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * A real HTTP server inside a lab host that answers every GET with its own name and a newline,
@@ -52,14 +49,23 @@ public interface NamedHttpServer extends AutoCloseable {
      * @param netns the namespace
      * @param port the port
      * @param timeout how long to wait
+     * @throws IllegalStateException if nothing listens in time
      */
     static void awaitListening(Netns netns, int port, Duration timeout) {
-        await().atMost(timeout.toMillis(), TimeUnit.MILLISECONDS).pollInterval(50, TimeUnit.MILLISECONDS)
-                .ignoreExceptions().until(() -> netns.call(() -> {
-                    try (java.net.Socket socket = new java.net.Socket()) {
-                        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-                        return true;
-                    }
-                }));
+        boolean listening;
+        try {
+            listening = Poll.until(timeout, Duration.ofMillis(50), () -> netns.call(() -> {
+                try (java.net.Socket socket = new java.net.Socket()) {
+                    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+                    return true;
+                }
+            }));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for port " + port + " in " + netns, e);
+        }
+        if (!listening) {
+            throw new IllegalStateException("nothing listens on port " + port + " in " + netns + " after " + timeout);
+        }
     }
 }

@@ -1,6 +1,6 @@
-package io.lvs4j.testkit;
+package io.lvs4j.lab;
 
-import io.lvs4j.testkit.internal.SetNs;
+import io.lvs4j.lab.internal.SetNs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.lvs4j.testkit.internal;
+package io.lvs4j.lab.internal;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
