@@ -49,6 +49,15 @@ public interface StatusSource {
     List<VrrpStatus> vrrp();
 
     /**
+     * Returns the adverts the VRRP instances sent and received, per interface.
+     *
+     * @return the counters, empty if the director runs no VRRP instance or counts none
+     */
+    default List<VrrpCounters> vrrpCounters() {
+        return List.of();
+    }
+
+    /**
      * Returns the size {@code ipvsadm -Ln} prints in its header ({@code size=4096}): the
      * capacity of the connection table.
      *

@@ -13,11 +13,15 @@ import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.status.StatusProvider;
 import io.lvs4j.core.status.StatusSource;
+import io.lvs4j.core.status.VrrpCounters;
+import io.lvs4j.core.status.VrrpTransition;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
+import io.lvs4j.vrrp.AdvertCheck;
+import io.lvs4j.vrrp.AdvertValidator;
 import io.lvs4j.vrrp.ProcessScriptRunner;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpListener;
@@ -37,10 +41,15 @@ import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,11 +72,15 @@ import java.util.concurrent.TimeUnit;
 public final class Director implements AutoCloseable, StatusProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(Director.class);
+    /** How many state changes of each VRRP instance the status keeps. */
+    private static final int RECENT_TRANSITIONS = 10;
 
     private final Builder config;
     private final StatusSource status = new DirectorStatusSource(this);
     private final Map<String, InstanceState> states = new ConcurrentHashMap<>();
     private final List<VirtualServiceHealth> healths = new CopyOnWriteArrayList<>();
+    private final Map<String, Deque<VrrpTransition>> history = new ConcurrentHashMap<>();
+    private volatile AdvertValidator advertValidator;
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
@@ -185,6 +198,7 @@ public final class Director implements AutoCloseable, StatusProvider {
                 config.instances.forEach(rb::instance);
                 config.syncGroups.forEach(rb::syncGroup);
                 vrrp = rb.build().start();
+                advertValidator = vrrp.query(n -> n.validator(config.interfaceName));
             }
             LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s)",
                     config.interfaceName, own.getHostAddress(), config.services.size(), config.instances.size());
@@ -342,6 +356,39 @@ public final class Director implements AutoCloseable, StatusProvider {
         }
     }
 
+    /**
+     * Returns the last state changes of a VRRP instance, oldest first.
+     *
+     * @param instance the instance name
+     * @return up to {@value #RECENT_TRANSITIONS} changes
+     */
+    List<VrrpTransition> recentTransitions(String instance) {
+        Deque<VrrpTransition> recent = history.get(instance);
+        if (recent == null) {
+            return List.of();
+        }
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    /** @return the adverts sent and received on the interface, empty without VRRP instances */
+    List<VrrpCounters> vrrpCounters() {
+        EpollVrrpRouter router = vrrp;
+        AdvertValidator validator = advertValidator;
+        if (router == null || validator == null) {
+            return List.of();
+        }
+        Map<String, Long> dropped = new LinkedHashMap<>();
+        for (AdvertCheck check : AdvertCheck.values()) {
+            if (check != AdvertCheck.ACCEPTED) {
+                dropped.put(check.name().toLowerCase(Locale.ROOT), validator.counter(check));
+            }
+        }
+        return List.of(new VrrpCounters(config.interfaceName, router.advertsSent(config.interfaceName),
+                validator.counter(AdvertCheck.ACCEPTED), dropped));
+    }
+
     /** @return the health checks, one per virtual service in {@link #services()} order (empty before start) */
     public List<VirtualServiceHealth> healthChecks() {
         return List.copyOf(healths);
@@ -389,8 +436,25 @@ public final class Director implements AutoCloseable, StatusProvider {
                     .map(VrrpInstanceConfig::virtualRouterId).orElse(0);
             states.merge(instance, new InstanceState(instance, vrid, to, priority, 1),
                     (old, now) -> new InstanceState(instance, vrid, to, priority, old.transitions() + 1));
+            Deque<VrrpTransition> recent = history.computeIfAbsent(instance, k -> new ArrayDeque<>());
+            synchronized (recent) {
+                recent.addLast(new VrrpTransition(Instant.now(), name(from), name(to), priority));
+                while (recent.size() > RECENT_TRANSITIONS) {
+                    recent.removeFirst();
+                }
+            }
             LOG.info("VRRP instance {} {} -> {} (priority {})", instance, from, to, priority);
         }
+    }
+
+    /**
+     * Names a state as keepalived and {@code ipvsadm}-minded users know it.
+     *
+     * @param state the state
+     * @return {@code INIT} for {@link VrrpState#INITIALIZE}, else the state's name
+     */
+    static String name(VrrpState state) {
+        return state == VrrpState.INITIALIZE ? "INIT" : state.name();
     }
 
     private record ServiceEntry(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
