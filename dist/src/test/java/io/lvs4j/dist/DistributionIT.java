@@ -172,6 +172,76 @@ class DistributionIT {
     }
 
     @Test
+    void shouldServeMetricsThatPromtoolAcceptsWithNodeExporterNamesAndRealValues() throws IOException {
+        for (int i = 0; i < 4; i++) {
+            curl(lab.host("client"), "http://" + vip + "/").check();
+        }
+        Path scrape = work.resolve("metrics.txt");
+        Files.writeString(scrape, admin("/metrics"));
+        Command.Result lint = Command.run(Duration.ofSeconds(30), List.of("sh", "-c", "promtool check metrics < " + scrape));
+        assertEquals(0, lint.exitCode(), "promtool parses and lints the scrape: " + lint);
+
+        PrometheusText metrics = PrometheusText.parse(Files.readString(scrape));
+        double connections = metrics.value("node_ipvs_connections_total");
+        assertTrue(connections >= 4, "the client's connections: " + connections);
+        assertEquals(metrics.sum("lvs_service_connections_total"), connections, "node_exporter's total is the services'");
+        assertTrue(metrics.value("node_ipvs_incoming_packets_total") >= 4 * 5, "SYN, ACK, request, ACK, FIN at least");
+        assertTrue(metrics.value("node_ipvs_incoming_bytes_total") > 0);
+        String backend = "local_address=\"" + vip + "\",local_mark=\"\",local_port=\"80\",proto=\"TCP\","
+                + "remote_address=\"%s\",remote_port=\"80\"";
+        assertEquals(1, metrics.value("node_ipvs_backend_weight{" + backend.formatted(lab.host("rs1").ip()) + "}"));
+        assertEquals(2, metrics.value("node_ipvs_backend_weight{" + backend.formatted(lab.host("rs2").ip()) + "}"));
+        assertTrue(metrics.sum("node_ipvs_backend_connections_inactive")
+                + metrics.sum("node_ipvs_backend_connections_active") >= 1, "the client's closed connections linger");
+        assertEquals(1, metrics.value("lvs_vrrp_state{state=\"MASTER\",vrrp_instance=\"VI_1\"}"));
+        assertTrue(metrics.sum("lvs_vrrp_adverts_sent_total") >= 1, "a master sends adverts");
+    }
+
+    @Test
+    void shouldShipAGrafanaDashboardWhoseQueriesFindTheirMetrics() throws IOException {
+        String dashboard = Files.readString(home.resolve("grafana/lvs4j-dashboard.json"));
+        PrometheusText metrics = PrometheusText.parse(admin("/metrics"));
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("\\b((?:lvs|node_ipvs)_[a-z_]+)\\b")
+                .matcher(dashboard);
+        int found = 0;
+        while (names.find()) {
+            found++;
+            assertTrue(metrics.names().contains(names.group(1)), names.group(1) + " is served");
+        }
+        assertTrue(found >= 15, "the dashboard queries lvs4j's and node_exporter's metrics: " + found);
+    }
+
+    @Test
+    void shouldShowTheStatusPageInHeadlessChromium() throws Exception {
+        NetnsGuard.assumeNetns("chromium");
+        Host host = lab.host("director");
+        Path profile = Files.createTempDirectory(work, "chromium-");
+        List<String> chromium = List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--hide-scrollbars", "--user-data-dir=" + profile);
+        List<String> dump = new ArrayList<>(chromium);
+        dump.addAll(List.of("--dump-dom", "http://" + ADMIN + "/"));
+        String dom = host.netns().exec(Duration.ofSeconds(60), dump.toArray(String[]::new)).check().stdout();
+        assertTrue(dom.contains("<h1>lvs4j director</h1>"), dom);
+        assertTrue(dom.contains("TCP " + vip + ":80"), dom);
+        for (String rs : List.of("rs1", "rs2")) {
+            assertTrue(dom.contains(lab.host(rs).ip() + ":80</td><td class=\"l\">Route"), rs + " listed: " + dom);
+        }
+        assertTrue(dom.contains("class=\"l MASTER\">MASTER"), "VI_1 shown as MASTER: " + dom);
+        assertTrue(dom.contains("BACKUP → MASTER"), "its transition listed: " + dom);
+        assertTrue(dom.contains("class=\"l UP\">UP"), "the checked servers shown UP: " + dom);
+
+        Path screenshot = Path.of(System.getProperty("lvs4j.screenshot"));
+        Files.createDirectories(screenshot.getParent());
+        List<String> shot = new ArrayList<>(chromium);
+        shot.addAll(List.of("--window-size=1500,600", "--screenshot=" + screenshot, "http://" + ADMIN + "/"));
+        host.netns().exec(Duration.ofSeconds(60), shot.toArray(String[]::new)).check();
+        byte[] png = Files.readAllBytes(screenshot);
+        assertTrue(png.length > 10_000, "a real picture: " + png.length + " bytes");
+        assertEquals(0x89504E47, java.nio.ByteBuffer.wrap(png).getInt(), "a PNG");
+    }
+
+    @Test
     void shouldShipASystemdUnitThatSystemdAccepts() throws IOException {
         Path unit = work.resolve("lvs4j.service");
         Files.writeString(unit, Files.readString(home.resolve("systemd/lvs4j.service"))

@@ -31,9 +31,10 @@ import java.util.function.ToDoubleFunction;
  *       gauges [protocol, vip, server];</li>
  *   <li>{@code lvs_frames_dropped_total} [reason] and {@code lvs_events_total} [event] (the
  *       data path's other counters, {@link StatusSource#counters()});</li>
- *   <li>{@code lvs_vrrp_state} [instance, state] (1 for the instance's current state, 0 for
- *       the others), {@code lvs_vrrp_priority} and {@code lvs_vrrp_transitions_total}
- *       [instance]; {@code lvs_vrrp_adverts_sent_total}, {@code lvs_vrrp_adverts_received_total}
+ *   <li>{@code lvs_vrrp_state} [vrrp_instance, state] (1 for the instance's current state, 0
+ *       for the others), {@code lvs_vrrp_priority} and {@code lvs_vrrp_transitions_total}
+ *       [vrrp_instance] (not {@code instance}: Prometheus gives that label to the target);
+ *       {@code lvs_vrrp_adverts_sent_total}, {@code lvs_vrrp_adverts_received_total}
  *       [interface] and {@code lvs_vrrp_adverts_dropped_total} [interface, reason];</li>
  *   <li>unless {@link #nodeExporterNames(boolean) turned off}, node_exporter's IPVS meters
  *       ({@code node_ipvs_connections_total}, {@code node_ipvs_backend_connections_active} ...,
@@ -78,7 +79,7 @@ public final class LvsMetrics implements MeterBinder {
         Map<String, Tags> wanted = new HashMap<>();
         snap.services().forEach((id, s) -> wanted.put("service " + id, serviceTags(s)));
         snap.servers().forEach((id, s) -> wanted.put("server " + id, serverTags(id)));
-        snap.vrrp().forEach((id, v) -> wanted.put("vrrp " + id, Tags.of("instance", id)));
+        snap.vrrp().forEach((id, v) -> wanted.put("vrrp " + id, Tags.of("vrrp_instance", id)));
         snap.vrrpCounters().forEach((id, v) -> wanted.put("adverts " + id, Tags.of("interface", id)));
         snap.counters().keySet().forEach(name -> wanted.put("event " + name, Tags.of("event", name)));
         wanted.put("drops", Tags.empty());

@@ -43,8 +43,8 @@ class LvsMetricsTest {
                 .gauge().value());
         assertEquals(0, registry.get("lvs.server.up").gauge().value());
         assertEquals(5, registry.get("lvs.frames.dropped").tags("reason", "ethernet_truncated").functionCounter().count());
-        assertEquals(1, registry.get("lvs.vrrp.state").tags("instance", "VI_1", "state", "MASTER").gauge().value());
-        assertEquals(0, registry.get("lvs.vrrp.state").tags("instance", "VI_1", "state", "BACKUP").gauge().value());
+        assertEquals(1, registry.get("lvs.vrrp.state").tags("vrrp_instance", "VI_1", "state", "MASTER").gauge().value());
+        assertEquals(0, registry.get("lvs.vrrp.state").tags("vrrp_instance", "VI_1", "state", "BACKUP").gauge().value());
         assertEquals(2, registry.get("lvs.vrrp.transitions").functionCounter().count());
     }
 
