@@ -195,6 +195,7 @@ public final class Director implements AutoCloseable, StatusProvider {
                         .masterAction(EpollVrrpRouter.MasterAction.forwarding(data))
                         .listener(new StateLog())
                         .scriptRunner(config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
+                config.listeners.forEach(rb::listener);
                 config.instances.forEach(rb::instance);
                 config.syncGroups.forEach(rb::syncGroup);
                 vrrp = rb.build().start();
@@ -472,8 +473,22 @@ public final class Director implements AutoCloseable, StatusProvider {
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
         private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
         private ScriptRunner scriptRunner;
+        private final List<VrrpListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Adds a listener of the VRRP instances' state changes: the Java form of keepalived's
+         * notify scripts. It is called on an event loop after the director's own handling (the
+         * VIPs taken or released, {@link Director#status()} up to date) and must not block.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder vrrpListener(VrrpListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /** @param name the interface facing clients, real servers and VRRP peers @return this builder */
