@@ -16,6 +16,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ import java.util.regex.Pattern;
  * earlier labs.
  */
 @picocli.CommandLine.Command(name = "lab", mixinStandardHelpOptions = true,
-        subcommands = LabCommand.Down.class,
+        subcommands = LabDown.class,
         description = {"Runs the classic LVS-DR + Keepalived failover lab in network namespaces (as root).",
             "Client, LVS1 (.8), LVS2 (.9), nginx1 (.11), nginx2 (.12) on a bridge, VIP 198.18.0.10.",
             "Exit code 0 only if every step held."})
@@ -60,6 +61,11 @@ public final class LabCommand implements Callable<Integer> {
             + " Ctrl-C or `lvs4j lab down`).")
     private boolean keep;
 
+    @Option(names = "--timeline", paramLabel = "FILE", defaultValue = "lvs4j-lab-timeline.svg",
+            description = "Where to write the timeline picture (SVG) of the directors' VRRP states and the client's"
+                    + " requests, default ${DEFAULT-VALUE}.")
+    private Path timelineFile;
+
     @Option(names = "--conf-dir", paramLabel = "DIR",
             description = "Where keepalived-lvs1.conf and keepalived-lvs2.conf are; default: the shipped examples/conf.")
     private Path confDir;
@@ -71,6 +77,7 @@ public final class LabCommand implements Callable<Integer> {
     private final Map<String, Path> logs = new LinkedHashMap<>();
     private final java.util.Set<String> stopped = new java.util.HashSet<>();
     private int step;
+    private LabTimeline timeline = new LabTimeline(System::nanoTime, LocalTime.now());
 
     /** Creates the command; picocli fills its fields. */
     public LabCommand() {
@@ -105,6 +112,7 @@ public final class LabCommand implements Callable<Integer> {
         Thread hook = new Thread(this::tearDown, "lvs4j-lab-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         Path logDir = Files.createTempDirectory("lvs4j-lab-");
+        timeline = new LabTimeline(System::nanoTime, LocalTime.now());
         boolean ok = false;
         try {
             Files.writeString(state, tag + " " + ProcessHandle.current().pid() + "\n");
@@ -130,6 +138,7 @@ public final class LabCommand implements Callable<Integer> {
         } finally {
             out.flush();
             tearDown();
+            writeTimeline();
             Files.deleteIfExists(state);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -184,8 +193,21 @@ public final class LabCommand implements Callable<Integer> {
         out.flush();
     }
 
+    private void writeTimeline() {
+        for (Map.Entry<String, Path> log : logs.entrySet()) {
+            timeline.directorLog(log.getKey().toUpperCase(java.util.Locale.ROOT), log(log.getKey()));
+        }
+        try {
+            Files.writeString(timelineFile, TimelineSvg.render(timeline.data()));
+            say("timeline of this run: " + timelineFile.toAbsolutePath());
+        } catch (IOException e) {
+            say("cannot write the timeline " + timelineFile + ": " + e.getMessage());
+        }
+    }
+
     private void begin(String text) {
         step++;
+        timeline.step(step, text);
         out.println();
         out.println("== step " + step + ": " + text);
         out.flush();
@@ -262,7 +284,7 @@ public final class LabCommand implements Callable<Integer> {
                 "lvs4j run --config", config.getFileName().toString(), "--interface", IFACE) + " (log " + log + ")");
     }
 
-    private void runSteps(Map<String, Host> hosts) throws StepFailed, IOException {
+    private void runSteps(Map<String, Host> hosts) throws Exception {
         Netns client = hosts.get("client").netns();
         begin("who is MASTER? (keepalived: state MASTER still starts as BACKUP, ~3 adverts)");
         long t0 = System.nanoTime();
@@ -280,11 +302,15 @@ public final class LabCommand implements Callable<Integer> {
         begin("take LVS1's eth0 down");
         hosts.get("lvs1").exec("ip", "link", "set", IFACE, "down").check();
         long down = System.nanoTime();
+        timeline.mark("LVS1 eth0 down");
         say("LVS1: ip link set eth0 down");
-        waitFor("LVS2 MASTER", Duration.ofSeconds(20), () -> "MASTER".equals(state("lvs2")));
-        double takeover = seconds(down);
-        say(String.format("LVS2 is MASTER %.2f s after the link went down", takeover));
-        waitFor("the client served through LVS2", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        double takeover;
+        try (Probe _ = probe(client)) {
+            waitFor("LVS2 MASTER", Duration.ofSeconds(20), () -> "MASTER".equals(state("lvs2")));
+            takeover = seconds(down);
+            say(String.format("LVS2 is MASTER %.2f s after the link went down", takeover));
+            waitFor("the client served through LVS2", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        }
         double served = seconds(down);
         say(String.format("failover time: %.2f s from link down to the first answer through LVS2", served));
 
@@ -309,11 +335,14 @@ public final class LabCommand implements Callable<Integer> {
         begin("bring LVS1's eth0 back: LVS1 (priority 100) preempts LVS2 (priority 90)");
         hosts.get("lvs1").exec("ip", "link", "set", IFACE, "up").check();
         long up = System.nanoTime();
+        timeline.mark("LVS1 eth0 up");
         say("LVS1: ip link set eth0 up");
-        waitFor("LVS1 MASTER and LVS2 BACKUP again", Duration.ofSeconds(20),
-                () -> "MASTER".equals(state("lvs1")) && "BACKUP".equals(state("lvs2")));
-        say(String.format("LVS1 is MASTER again %.2f s after its link came back; LVS2 is BACKUP", seconds(up)));
-        waitFor("the client served through LVS1", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        try (Probe _ = probe(client)) {
+            waitFor("LVS1 MASTER and LVS2 BACKUP again", Duration.ofSeconds(20),
+                    () -> "MASTER".equals(state("lvs1")) && "BACKUP".equals(state("lvs2")));
+            say(String.format("LVS1 is MASTER again %.2f s after its link came back; LVS2 is BACKUP", seconds(up)));
+            waitFor("the client served through LVS1", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        }
         List<String> back = curlTimes(client, 4);
         checkAlternation(back);
         say("answers alternate: " + String.join(", ", back));
@@ -321,12 +350,16 @@ public final class LabCommand implements Callable<Integer> {
         begin("stop LVS1 cleanly (SIGTERM): it sends a priority-0 advert and releases the VIP; LVS2 takes over at once");
         Process lvs1 = directors.get("lvs1");
         long stop = System.nanoTime();
+        timeline.mark("LVS1 SIGTERM");
         stopped.add("lvs1");
-        lvs1.destroy();
-        waitForExit(lvs1);
-        waitFor("LVS2 MASTER after LVS1's clean stop", Duration.ofSeconds(20),
-                () -> "MASTER".equals(state("lvs2")));
-        double cleanTakeover = seconds(stop);
+        double cleanTakeover;
+        try (Probe _ = probe(client)) {
+            lvs1.destroy();
+            waitForExit(lvs1);
+            waitFor("LVS2 MASTER after LVS1's clean stop", Duration.ofSeconds(20),
+                    () -> "MASTER".equals(state("lvs2")));
+            cleanTakeover = seconds(stop);
+        }
         if (!log("lvs1").contains("VI_1 MASTER -> INITIALIZE")) {
             throw new StepFailed("LVS1 did not leave MASTER on SIGTERM");
         }
@@ -400,10 +433,44 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
-    private static String curl(Netns client, int timeoutSeconds) {
+    private String curl(Netns client, int timeoutSeconds) {
         Command.Result r = client.exec(Duration.ofSeconds(timeoutSeconds + 5L), "curl", "-s", "-m",
                 String.valueOf(timeoutSeconds), "http://" + VIP + "/");
-        return r.ok() ? r.stdout().strip() : null;
+        String answer = r.ok() ? r.stdout().strip() : null;
+        timeline.request(answer);
+        return answer;
+    }
+
+    /**
+     * Starts asking the VIP from the client four times a second (at most 120 times), so that the
+     * timeline shows the requests that fail across a failover; close it to stop.
+     */
+    private Probe probe(Netns client) {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread prober = Thread.ofVirtual().name("lvs4j-lab-probe").start(() -> {
+            for (int i = 0; i < 120 && !stop.get(); i++) {
+                curl(client, 1);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return () -> {
+            stop.set(true);
+            try {
+                prober.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Requests from the client in the background, until closed. */
+    private interface Probe extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private List<String> curlTimes(Netns client, int n) throws StepFailed {
@@ -505,59 +572,5 @@ public final class LabCommand implements Callable<Integer> {
             namespaces.get(i).close();
         }
         namespaces.clear();
-    }
-
-    /** {@code ./lvs4j lab down}: stops a lab left up with {@code --keep} and removes stale lab namespaces. */
-    @picocli.CommandLine.Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Stops a lab left up by `lvs4j lab --keep` and removes namespaces of earlier labs.")
-    public static final class Down implements Callable<Integer> {
-
-        @Spec
-        private CommandSpec spec;
-
-        /** Creates the command; picocli fills its fields. */
-        public Down() {
-        }
-
-        /**
-         * Stops the lab process, then deletes every remaining lab namespace.
-         *
-         * @return 0 when nothing of a lab is left
-         */
-        @Override
-        public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            Path state = stateFile();
-            if (Files.isRegularFile(state)) {
-                String[] fields = Files.readString(state).strip().split(" ");
-                long pid = Long.parseLong(fields[1]);
-                ProcessHandle.of(pid).ifPresent(p -> {
-                    out.println("stopping lab " + fields[0] + " (pid " + pid + ")");
-                    p.destroy();
-                    try {
-                        p.onExit().get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
-                Files.deleteIfExists(state);
-            }
-            int removed = 0;
-            for (String line : Command.run("ip", "netns", "list").stdout().split("\\R")) {
-                String name = line.split(" ")[0];
-                if (name.matches("lvs4j-[a-z0-9]+-lab[0-9a-f]{6}")) {
-                    for (String pid : Command.run("ip", "netns", "pids", name).stdout().split("\\s+")) {
-                        if (!pid.isBlank()) {
-                            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-                        }
-                    }
-                    Command.run("ip", "netns", "del", name);
-                    removed++;
-                }
-            }
-            out.println(removed == 0 ? "no lab namespaces left" : "removed " + removed + " lab namespace(s)");
-            out.flush();
-            return 0;
-        }
     }
 }
