@@ -82,6 +82,12 @@ public final class MaglevHashingScheduler implements Scheduler {
         return NAME;
     }
 
+    /** {@inheritDoc} Maglev's table is built from the destination set alone. */
+    @Override
+    public boolean consistentHashing() {
+        return true;
+    }
+
     /** @return the lookup table size M */
     public int tableSize() {
         return size;

@@ -50,6 +50,12 @@ public final class MaglevScheduler implements Scheduler {
         return NAME;
     }
 
+    /** {@inheritDoc} Maglev's table is built from the destination set alone. */
+    @Override
+    public boolean consistentHashing() {
+        return true;
+    }
+
     /** @return the table in use, to inspect */
     public MaglevTable table() {
         return state.table();

@@ -30,5 +30,25 @@ public enum AdvertCheck {
     /** v2: the authentication type differs from the configured one. */
     BAD_AUTH_TYPE,
     /** v2: the password differs. */
-    BAD_AUTH
+    BAD_AUTH,
+    /**
+     * This router owns the virtual addresses (priority 255) of the VRID and discards the advert
+     * of a non-owner (priority 1 to 254): RFC 3768 and RFC 5798, 7.1, the receiver MUST verify
+     * that it is not the address owner. Adverts of another owner (255, a misconfiguration the
+     * RFCs exclude) and priority-0 adverts are still processed, so that two owners settle on one
+     * master as with keepalived, which by default processes every advert (it discards them only
+     * with {@code owner_ignore_adverts}) and resolves a second owner.
+     */
+    LOCAL_OWNER,
+    /**
+     * A unicast instance got an advert from an address that is none of its unicast peers
+     * (keepalived's {@code check_unicast_src}, always on here).
+     */
+    UNKNOWN_UNICAST_SOURCE,
+    /**
+     * An IPv6 advert to a multicast instance from a source that is not link-local: RFC 5798
+     * 5.1.2.1 has the IPv6 link-local address of the sending interface as the source, so such an
+     * advert was not sent on this link by a VRRP router.
+     */
+    IPV6_SOURCE_NOT_LINK_LOCAL
 }

@@ -14,22 +14,27 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Checks received adverts against the instances configured on one interface, in the order of
  * RFC 3768 section 7.1 and RFC 5798 section 7.1: TTL/hop limit 255, version and type, VRID,
- * length, checksum, address count and list, interval (v2: equal to ours; v3: non-zero, since
- * v3 adopts the master's), authentication (v2). Each verdict is counted; bad bytes never throw.
+ * length, checksum, not the address owner, address count and list, interval (v2: equal to
+ * ours; v3: non-zero, since v3 adopts the master's), authentication (v2); then the sender: one
+ * of the unicast peers of a unicast instance, a link-local address for IPv6 multicast. Each
+ * verdict is counted, and each {@link AdvertWarning} about an accepted advert; bad bytes never
+ * throw.
  *
  * <p>The checks are allocation-free. Not thread-safe for {@link #check} (one reader thread);
  * counters may be read from any thread.
  */
 public final class AdvertValidator {
 
-    /** What one instance expects of adverts for its VRID. */
+    /** What one instance expects of adverts for its VRID; no unicast peers: multicast. */
     private record Expectation(int version, int addressLength, byte[][] addresses,
-                               int intervalCentis, int authType, byte[] authData) {
+                               int intervalCentis, int authType, byte[] authData, byte[][] unicastPeers,
+                               boolean owner) {
     }
 
     private final Expectation[] v4 = new Expectation[256];
     private final Expectation[] v6 = new Expectation[256];
     private final AtomicLongArray counters = new AtomicLongArray(AdvertCheck.values().length);
+    private final AtomicLongArray warnings = new AtomicLongArray(AdvertWarning.values().length);
     private final VrrpAdvert advert = new VrrpAdvert();
     private final byte[] source = new byte[16];
     private int sourceLength;
@@ -50,15 +55,36 @@ public final class AdvertValidator {
      */
     public AdvertValidator expect(VrrpVersion version, int vrid, List<InetAddress> addresses,
                                   int intervalCentis, byte[] authPass) {
+        return expect(version, vrid, addresses, intervalCentis, authPass, List.of(), false);
+    }
+
+    /**
+     * Registers what adverts for one VRID must look like and who may send them.
+     *
+     * @param version the configured version
+     * @param vrid the virtual router id
+     * @param addresses the configured virtual addresses (their family selects IPv4 or IPv6)
+     * @param intervalCentis the configured interval (checked for v2 only)
+     * @param authPass v2 password or null for none
+     * @param unicastPeers the unicast peers, the only senders accepted; empty for multicast
+     * @param addressOwner whether this router owns the addresses (priority 255): it then
+     *     discards the adverts of non-owners ({@link AdvertCheck#LOCAL_OWNER})
+     * @return this
+     */
+    public AdvertValidator expect(VrrpVersion version, int vrid, List<InetAddress> addresses,
+                                  int intervalCentis, byte[] authPass, List<InetAddress> unicastPeers,
+                                  boolean addressOwner) {
         Objects.requireNonNull(version, "version");
         boolean ipv4 = addresses.isEmpty() || addresses.getFirst() instanceof Inet4Address;
         byte[][] raw = new byte[addresses.size()][];
         for (int i = 0; i < raw.length; i++) {
             raw[i] = addresses.get(i).getAddress();
         }
+        byte[][] peers = unicastPeers.stream().map(InetAddress::getAddress).toArray(byte[][]::new);
         byte[] auth = authPass == null ? null : Arrays.copyOf(authPass, VrrpAdvert.AUTH_DATA_LENGTH);
         (ipv4 ? v4 : v6)[vrid & 0xff] = new Expectation(version.number(), ipv4 ? 4 : 16, raw,
-                intervalCentis, authPass == null ? VrrpAdvert.AUTH_NONE : VrrpAdvert.AUTH_PASS, auth);
+                intervalCentis, authPass == null ? VrrpAdvert.AUTH_NONE : VrrpAdvert.AUTH_PASS, auth, peers,
+                addressOwner);
         return this;
     }
 
@@ -143,6 +169,9 @@ public final class AdvertValidator {
         if (Checksums.finish(sum) != 0) {
             return count(AdvertCheck.BAD_CHECKSUM);
         }
+        if (e.owner && ad.priority() != 0 && ad.priority() != 255) {
+            return count(AdvertCheck.LOCAL_OWNER);
+        }
         if (count != e.addresses.length) {
             return count(AdvertCheck.BAD_ADDRESS_COUNT);
         }
@@ -167,7 +196,41 @@ public final class AdvertValidator {
                 }
             }
         }
+        if (e.unicastPeers.length > 0 && !fromPeer(e.unicastPeers)) {
+            return count(AdvertCheck.UNKNOWN_UNICAST_SOURCE);
+        }
+        if (ipv6 && e.unicastPeers.length == 0 && !linkLocal(source[0], source[1])) {
+            return count(AdvertCheck.IPV6_SOURCE_NOT_LINK_LOCAL);
+        }
+        if (ipv6 && count > 0) {
+            long first = at + VrrpAdvert.addressOffset(0, 16);
+            if (!linkLocal(seg.get(ValueLayout.JAVA_BYTE, first), seg.get(ValueLayout.JAVA_BYTE, first + 1))) {
+                warnings.incrementAndGet(AdvertWarning.IPV6_FIRST_ADDRESS_NOT_LINK_LOCAL.ordinal());
+            }
+        }
         return count(AdvertCheck.ACCEPTED);
+    }
+
+    /** @return whether the last packet's sender is one of the peers */
+    private boolean fromPeer(byte[][] peers) {
+        outer:
+        for (byte[] peer : peers) {
+            if (peer.length != sourceLength) {
+                continue;
+            }
+            for (int b = 0; b < peer.length; b++) {
+                if (peer[b] != source[b]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** @return whether an IPv6 address starting with these two bytes is link-local (fe80::/10) */
+    private static boolean linkLocal(byte first, byte second) {
+        return first == (byte) 0xfe && (second & 0xc0) == 0x80;
     }
 
     private static boolean contains(MemorySegment seg, long at, int count, int len, byte[] wanted) {
@@ -220,6 +283,16 @@ public final class AdvertValidator {
      */
     public long counter(AdvertCheck verdict) {
         return counters.get(verdict.ordinal());
+    }
+
+    /**
+     * Returns how many accepted adverts drew one warning.
+     *
+     * @param warning the warning
+     * @return the count since creation
+     */
+    public long warnings(AdvertWarning warning) {
+        return warnings.get(warning.ordinal());
     }
 
     /** @return how many packets were checked in all */

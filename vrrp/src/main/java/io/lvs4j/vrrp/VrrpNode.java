@@ -105,7 +105,8 @@ public final class VrrpNode {
             table[vrid] = inst;
             Advertisement advert = Advertisement.of(c, c.priority());
             validators.computeIfAbsent(c.interfaceName(), k -> new AdvertValidator())
-                    .expect(advert.version(), vrid, advert.addresses(), advert.intervalCentis(), advert.authPass());
+                    .expect(advert.version(), vrid, advert.addresses(), advert.intervalCentis(), advert.authPass(),
+                            c.unicastPeers(), c.priority() == 255);
         }
         for (VrrpSyncGroupConfig g : b.groups) {
             List<Instance> members = new ArrayList<>();

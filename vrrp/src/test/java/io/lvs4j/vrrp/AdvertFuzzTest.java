@@ -51,6 +51,12 @@ class AdvertFuzzTest {
                         .virtualIpAddress(ip("198.18.0.10")).build())
                 .instance(VrrpInstanceConfig.builder("V6").interfaceName(SimNetwork.IFACE).version(3)
                         .virtualRouterId(53).sourceAddress(ip("fe80::99")).virtualIpAddress(ip("2001:db8::10")).build())
+                .instance(VrrpInstanceConfig.builder("OWNER").interfaceName(SimNetwork.IFACE).version(3)
+                        .virtualRouterId(54).priority(255).sourceAddress(ip("198.18.0.99"))
+                        .virtualIpAddress(ip("198.18.0.99")).build())
+                .instance(VrrpInstanceConfig.builder("UNICAST").interfaceName(SimNetwork.IFACE).version(3)
+                        .virtualRouterId(55).sourceAddress(ip("198.18.0.99")).virtualIpAddress(ip("198.18.0.20"))
+                        .unicastPeer(ip("198.18.0.13")).build())
                 .build();
         node.start();
 
@@ -64,17 +70,27 @@ class AdvertFuzzTest {
         VrrpEncoder.encodeIpv4Packet(v3, MemorySegment.ofArray(v3p), 0,
                 (java.net.Inet4Address) ip("198.18.0.12"), (java.net.Inet4Address) ip("224.0.0.18"), 1);
         v4.add(v3p);
+        // Adverts that the owner must discard, and unicast ones from a peer and from a stranger.
+        v4.add(v3Packet(new Advertisement(VrrpVersion.V3, 54, 120, 100, List.of(ip("198.18.0.99")), null), "198.18.0.12"));
+        Advertisement unicast = new Advertisement(VrrpVersion.V3, 55, 120, 100, List.of(ip("198.18.0.20")), null);
+        v4.add(v3Packet(unicast, "198.18.0.13"));
+        v4.add(v3Packet(unicast, "198.18.0.12"));
         Advertisement v6 = new Advertisement(VrrpVersion.V3, 53, 120, 100, List.of(ip("2001:db8::10")), null);
         byte[] v6src = ip("fe80::12").getAddress();
         byte[] v6msg = new byte[v6.length()];
         VrrpEncoder.encode(v6, MemorySegment.ofArray(v6msg), 0, v6src, VrrpEncoder.MULTICAST_V6);
+        // The same from a global address, which no VRRP router on this link sends from.
+        byte[] v6global = ip("2001:db8::12").getAddress();
+        byte[] v6globalMsg = new byte[v6.length()];
+        VrrpEncoder.encode(v6, MemorySegment.ofArray(v6globalMsg), 0, v6global, VrrpEncoder.MULTICAST_V6);
 
         Random rnd = new Random(0xf022);
         Map<AdvertCheck, Integer> seen = new EnumMap<>(AdvertCheck.class);
         byte[] buffer = new byte[256];
         for (int i = 0; i < ROUNDS; i++) {
             boolean ipv6 = rnd.nextInt(4) == 0;
-            byte[] base = ipv6 ? v6msg : v4.get(rnd.nextInt(v4.size()));
+            boolean global = ipv6 && rnd.nextInt(8) == 0;
+            byte[] base = ipv6 ? (global ? v6globalMsg : v6msg) : v4.get(rnd.nextInt(v4.size()));
             int length = base.length;
             System.arraycopy(base, 0, buffer, 0, length);
             int mutations = rnd.nextInt(4);
@@ -101,7 +117,7 @@ class AdvertFuzzTest {
             MemorySegment seg = MemorySegment.ofArray(buffer);
             AdvertCheck verdict = ipv6
                     ? node.receiveIpv6(SimNetwork.IFACE, seg, 0, length, rnd.nextInt(50) == 0 ? 64 : 255,
-                            v6src, VrrpEncoder.MULTICAST_V6)
+                            global ? v6global : v6src, VrrpEncoder.MULTICAST_V6)
                     : node.receiveIpv4(SimNetwork.IFACE, seg, 0, length);
             seen.merge(verdict, 1, Integer::sum);
             if (i % 1000 == 0) {
@@ -123,5 +139,12 @@ class AdvertFuzzTest {
             VrrpState state = node.state(name);
             assertTrue(state == VrrpState.BACKUP || state == VrrpState.MASTER, name + " " + state);
         }
+    }
+
+    private static byte[] v3Packet(Advertisement ad, String source) {
+        byte[] p = new byte[20 + ad.length()];
+        VrrpEncoder.encodeIpv4Packet(ad, MemorySegment.ofArray(p), 0, (java.net.Inet4Address) ip(source),
+                (java.net.Inet4Address) ip("224.0.0.18"), 1);
+        return p;
     }
 }

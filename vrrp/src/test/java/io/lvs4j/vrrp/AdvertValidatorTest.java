@@ -18,16 +18,36 @@ class AdvertValidatorTest {
     private static final Inet4Address SRC = (Inet4Address) ip("198.18.0.11");
     private static final Inet4Address GROUP = (Inet4Address) ip("224.0.0.18");
     private static final byte[] PASS = "1111".getBytes(StandardCharsets.US_ASCII);
+    private static final Inet4Address PEER = (Inet4Address) ip("198.18.0.12");
+    private static final InetAddress VIP6 = ip("2001:db8::10");
+    private static final InetAddress PEER6 = ip("2001:db8::12");
 
     private final AdvertValidator validator = new AdvertValidator()
             .expect(VrrpVersion.V2, 51, List.of(VIP), 100, PASS)
             .expect(VrrpVersion.V3, 52, List.of(VIP), 100, null)
-            .expect(VrrpVersion.V3, 53, List.of(ip("2001:db8::10"), ip("2001:db8::11")), 100, null);
+            .expect(VrrpVersion.V3, 53, List.of(ip("2001:db8::10"), ip("2001:db8::11")), 100, null)
+            .expect(VrrpVersion.V3, 54, List.of(VIP), 100, null, List.of(PEER), false)
+            .expect(VrrpVersion.V2, 55, List.of(VIP), 100, PASS, List.of(), true)
+            .expect(VrrpVersion.V3, 56, List.of(VIP6), 100, null, List.of(PEER6), false);
 
     private static byte[] v4Packet(Advertisement ad) {
+        return v4Packet(ad, SRC);
+    }
+
+    private static byte[] v4Packet(Advertisement ad, Inet4Address source) {
         byte[] out = new byte[20 + ad.length()];
-        VrrpEncoder.encodeIpv4Packet(ad, MemorySegment.ofArray(out), 0, SRC, GROUP, 7);
+        VrrpEncoder.encodeIpv4Packet(ad, MemorySegment.ofArray(out), 0, source, GROUP, 7);
         return out;
+    }
+
+    private AdvertCheck checkIpv6(Advertisement ad, InetAddress source, byte[] destination) {
+        byte[] msg = new byte[ad.length()];
+        VrrpEncoder.encode(ad, MemorySegment.ofArray(msg), 0, source.getAddress(), destination);
+        return validator.checkIpv6(MemorySegment.ofArray(msg), 0, msg.length, 255, source.getAddress(), destination);
+    }
+
+    private static Advertisement v3(int vrid, int priority, InetAddress... addresses) {
+        return new Advertisement(VrrpVersion.V3, vrid, priority, 100, List.of(addresses), null);
     }
 
     private static Advertisement v2(int vrid, int interval, List<InetAddress> addrs, byte[] pass) {
@@ -73,12 +93,78 @@ class AdvertValidatorTest {
         notVrrp[9] = 6;
         assertEquals(AdvertCheck.MALFORMED, check(notVrrp));
         assertEquals(AdvertCheck.MALFORMED, check(new byte[3]));
+        assertEquals(AdvertCheck.LOCAL_OWNER, check(v4Packet(v2(55, 100, List.of(VIP), PASS))),
+                "an address owner discards a non-owner's advert");
+        assertEquals(AdvertCheck.UNKNOWN_UNICAST_SOURCE, check(v4Packet(v3(54, 200, VIP))),
+                "a unicast advert from an address that is not a peer");
+        assertEquals(AdvertCheck.IPV6_SOURCE_NOT_LINK_LOCAL,
+                checkIpv6(v3(53, 200, ip("2001:db8::10"), ip("2001:db8::11")), ip("2001:db8::99"),
+                        VrrpEncoder.MULTICAST_V6), "an IPv6 multicast advert from a global address");
         for (AdvertCheck c : AdvertCheck.values()) {
             if (c != AdvertCheck.ACCEPTED) {
                 assertEquals(c == AdvertCheck.BAD_VERSION || c == AdvertCheck.MALFORMED ? 2 : 1, validator.counter(c), c.name());
             }
         }
-        assertEquals(14, validator.total());
+        assertEquals(17, validator.total());
+    }
+
+    @Test
+    void shouldLetAnAddressOwnerDiscardNonOwnersButHearOtherOwnersAndDepartures() {
+        for (int priority : new int[] {1, 100, 254}) {
+            assertEquals(AdvertCheck.LOCAL_OWNER, check(v4Packet(new Advertisement(VrrpVersion.V2, 55, priority, 100,
+                    List.of(VIP), PASS))), "priority " + priority);
+        }
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(new Advertisement(VrrpVersion.V2, 55, 255, 100, List.of(VIP),
+                PASS))), "a second owner is heard, so that two owners settle on one master");
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(new Advertisement(VrrpVersion.V2, 55, 0, 100, List.of(VIP),
+                PASS))), "a master leaving is heard");
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(v2(51, 100, List.of(VIP), PASS))), "a non-owner hears all");
+        assertEquals(3, validator.counter(AdvertCheck.LOCAL_OWNER));
+    }
+
+    @Test
+    void shouldAcceptUnicastAdvertsFromPeersOnly() {
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(v3(54, 200, VIP), PEER)));
+        assertEquals(AdvertCheck.UNKNOWN_UNICAST_SOURCE, check(v4Packet(v3(54, 200, VIP), SRC)));
+        assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(v3(52, 200, VIP), SRC)), "a multicast instance hears anyone");
+        assertEquals(AdvertCheck.ACCEPTED, checkIpv6(v3(56, 200, VIP6), PEER6, ip("2001:db8::11").getAddress()),
+                "an IPv6 unicast peer may send from a global address");
+        assertEquals(AdvertCheck.UNKNOWN_UNICAST_SOURCE,
+                checkIpv6(v3(56, 200, VIP6), ip("fe80::99"), ip("2001:db8::11").getAddress()));
+        assertEquals(2, validator.counter(AdvertCheck.UNKNOWN_UNICAST_SOURCE));
+    }
+
+    @Test
+    void shouldRejectIpv6MulticastAdvertsFromAnAddressThatIsNotLinkLocal() {
+        InetAddress[] vips = {ip("2001:db8::10"), ip("2001:db8::11")};
+        assertEquals(AdvertCheck.ACCEPTED, checkIpv6(v3(53, 200, vips), ip("fe80::12"), VrrpEncoder.MULTICAST_V6));
+        assertEquals(AdvertCheck.ACCEPTED, checkIpv6(v3(53, 200, vips), ip("febf::12"), VrrpEncoder.MULTICAST_V6),
+                "fe80::/10 is link-local");
+        for (String source : new String[] {"2001:db8::12", "fec0::12", "fe00::12", "::1"}) {
+            assertEquals(AdvertCheck.IPV6_SOURCE_NOT_LINK_LOCAL,
+                    checkIpv6(v3(53, 200, vips), ip(source), VrrpEncoder.MULTICAST_V6), source);
+        }
+        assertEquals(4, validator.counter(AdvertCheck.IPV6_SOURCE_NOT_LINK_LOCAL));
+    }
+
+    @Test
+    void shouldAcceptIpv6AdvertsWithoutALinkLocalFirstAddressWithAWarningAsKeepalivedDoes() {
+        AdvertValidator withLinkLocal = new AdvertValidator()
+                .expect(VrrpVersion.V3, 57, List.of(ip("fe80::10"), VIP6), 100, null);
+        byte[] src = ip("fe80::12").getAddress();
+        Advertisement rfc = v3(57, 200, ip("fe80::10"), VIP6);
+        Advertisement frr = v3(57, 200, VIP6, ip("fe80::10"));
+        for (Advertisement ad : List.of(rfc, frr)) {
+            byte[] msg = new byte[ad.length()];
+            VrrpEncoder.encode(ad, MemorySegment.ofArray(msg), 0, src, VrrpEncoder.MULTICAST_V6);
+            assertEquals(AdvertCheck.ACCEPTED, withLinkLocal.checkIpv6(MemorySegment.ofArray(msg), 0, msg.length, 255,
+                    src, VrrpEncoder.MULTICAST_V6));
+        }
+        assertEquals(1, withLinkLocal.warnings(AdvertWarning.IPV6_FIRST_ADDRESS_NOT_LINK_LOCAL),
+                "FRR's order (global address first) is counted, the RFC's is not");
+        assertEquals(AdvertCheck.ACCEPTED, checkIpv6(v3(53, 200, ip("2001:db8::10"), ip("2001:db8::11")),
+                ip("fe80::12"), VrrpEncoder.MULTICAST_V6), "no link-local address at all, as FRR sends it");
+        assertEquals(1, validator.warnings(AdvertWarning.IPV6_FIRST_ADDRESS_NOT_LINK_LOCAL));
     }
 
     @Test

@@ -19,8 +19,13 @@ import java.util.function.Function;
 
 /**
  * A seeded, simulated LAN of VRRP routers on a virtual clock: every advert is encoded to bytes
- * with {@link VrrpEncoder}, travels with loss, delay and partitions, and is received through
- * {@link VrrpNode#receiveIpv4} or {@link VrrpNode#receiveIpv6}. Single-threaded.
+ * with {@link VrrpEncoder}, travels with loss (on the whole LAN and per directed link), delay,
+ * duplication, reordering, partitions (symmetric groups, and directed links cut one way only),
+ * and is received through {@link VrrpNode#receiveIpv4} or {@link VrrpNode#receiveIpv6}. Each
+ * router may run on a clock of its own, fast or slow by some parts per million. Every advert
+ * must be accepted, but those an address owner discards ({@link AdvertCheck#LOCAL_OWNER}).
+ * With the extra impairments off (their defaults) it draws the same random numbers as without
+ * them. Single-threaded.
  */
 final class SimNetwork {
 
@@ -45,8 +50,19 @@ final class SimNetwork {
     double loss;
     long minDelay = MS;
     long maxDelay = MS;
+    /** Directed links cut, "from>to": adverts go one way but not the other. */
+    final Set<String> cuts = new HashSet<>();
+    /** Loss on a directed link "from>to", on top of {@link #loss}. */
+    final Map<String, Double> linkLoss = new HashMap<>();
+    /** The probability that an advert arrives twice, each copy with its own delay. */
+    double duplicate;
+    /** The probability that an advert is held back by up to {@link #reorderDelay} more, so later ones overtake it. */
+    double reorder;
+    long reorderDelay;
     long sent;
     long delivered;
+    long ownerDiscards;
+    long duplicated;
 
     SimNetwork(long seed) {
         random = new Random(seed);
@@ -84,7 +100,7 @@ final class SimNetwork {
             long next = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().time;
             for (Router r : routers) {
                 if (r.node != null) {
-                    next = Math.min(next, r.node.nextDeadline());
+                    next = Math.min(next, r.globalTime(r.node.nextDeadline()));
                 }
             }
             if (next > until) {
@@ -96,7 +112,7 @@ final class SimNetwork {
                 queue.poll().task.run();
             }
             for (Router r : routers) {
-                if (r.node != null && r.node.nextDeadline() <= now()) {
+                if (r.node != null && r.node.nextDeadline() <= r.localTime()) {
                     r.node.tick();
                 }
             }
@@ -147,6 +163,8 @@ final class SimNetwork {
         final Map<String, Boolean> links = new HashMap<>();
         VrrpNode node;
         int partition;
+        /** How fast this router's clock runs against the LAN's, in parts per million (0: exact). */
+        int driftPpm;
         private int ipId;
 
         Router(String name, List<VrrpInstanceConfig> configs) {
@@ -159,8 +177,32 @@ final class SimNetwork {
             return this;
         }
 
+        /** @return this router's clock reading */
+        long localTime() {
+            return localAt(now());
+        }
+
+        /** @return the earliest LAN time at which this router's clock reads {@code local} or later */
+        long globalTime(long local) {
+            if (local == Long.MAX_VALUE || driftPpm == 0) {
+                return local;
+            }
+            long t = local - Math.floorDiv(Math.multiplyExact(local, (long) driftPpm), 1_000_000L + driftPpm);
+            while (localAt(t) < local) {
+                t++;
+            }
+            while (localAt(t - 1) >= local) {
+                t--;
+            }
+            return t;
+        }
+
+        private long localAt(long t) {
+            return t + Math.floorDiv(Math.multiplyExact(t, (long) driftPpm), 1_000_000L);
+        }
+
         Router up() {
-            VrrpNode.Builder b = VrrpNode.builder(this).clock(clock)
+            VrrpNode.Builder b = VrrpNode.builder(this).clock(this::localTime)
                     .scriptRunner((command, timeout) -> runScript(command))
                     .listener(new VrrpListener() {
                         @Override
@@ -249,20 +291,34 @@ final class SimNetwork {
                         || peer != null && !to.configs.getFirst().sourceAddress().orElseThrow().equals(peer)) {
                     continue;
                 }
-                long delay = minDelay + (maxDelay > minDelay ? (long) (random.nextDouble() * (maxDelay - minDelay)) : 0);
-                int sender = partition;
-                schedule(now() + delay, () -> {
-                    if (to.node == null || to.partition != sender) {
-                        return;
+                String link = name + ">" + to.name;
+                Double extraLoss = linkLoss.get(link);
+                if (cuts.contains(link) || extraLoss != null && random.nextDouble() < extraLoss) {
+                    continue;
+                }
+                int copies = duplicate > 0 && random.nextDouble() < duplicate ? 2 : 1;
+                duplicated += copies - 1;
+                for (int c = 0; c < copies; c++) {
+                    long delay = minDelay + (maxDelay > minDelay ? (long) (random.nextDouble() * (maxDelay - minDelay)) : 0);
+                    if (reorder > 0 && random.nextDouble() < reorder) {
+                        delay += (long) (random.nextDouble() * reorderDelay);
                     }
-                    delivered++;
-                    AdvertCheck verdict = v4
-                            ? to.node.receiveIpv4(IFACE, seg, 0, len)
-                            : to.node.receiveIpv6(IFACE, seg, 0, len, 255, src.getAddress(), dst);
-                    if (verdict != AdvertCheck.ACCEPTED) {
-                        throw new AssertionError(to.name + " rejected an advert of " + name + ": " + verdict);
-                    }
-                });
+                    int sender = partition;
+                    schedule(now() + delay, () -> {
+                        if (to.node == null || to.partition != sender || cuts.contains(link)) {
+                            return;
+                        }
+                        delivered++;
+                        AdvertCheck verdict = v4
+                                ? to.node.receiveIpv4(IFACE, seg, 0, len)
+                                : to.node.receiveIpv6(IFACE, seg, 0, len, 255, src.getAddress(), dst);
+                        if (verdict == AdvertCheck.LOCAL_OWNER) {
+                            ownerDiscards++;
+                        } else if (verdict != AdvertCheck.ACCEPTED) {
+                            throw new AssertionError(to.name + " rejected an advert of " + name + ": " + verdict);
+                        }
+                    });
+                }
             }
         }
 

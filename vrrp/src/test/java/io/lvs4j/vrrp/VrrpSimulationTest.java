@@ -87,6 +87,39 @@ class VrrpSimulationTest {
     }
 
     @Test
+    void shouldLetTheHigherOfAdjacentBackupsTakeOverFirstWhileTheirClocksErrWithinTolerance() {
+        // Priorities 101 and 100 differ by interval / 256 = 3.9 ms in a 3.6 s master-down
+        // interval: clocks erring by 200 ppm in opposite directions (0.7 ms each) keep the order.
+        List<String> first = failOverWithDrift(VrrpRandomScheduleTest.MAX_DRIFT_PPM);
+        assertEquals(List.of("hi"), first, "takeovers after the master crashed");
+        // Beyond the tolerance (about 540 ppm here) the lower backup gets there first, and the
+        // higher one preempts it.
+        assertEquals(List.of("lo", "hi"), failOverWithDrift(700));
+    }
+
+    /** @return the routers that became master, in order, after the master crashed */
+    private static List<String> failOverWithDrift(int ppm) {
+        SimNetwork net = new SimNetwork(7);
+        java.util.function.Function<VrrpInstanceConfig.Builder, VrrpInstanceConfig.Builder> v3 =
+                b -> b.version(3).authPass(null);
+        net.router("m", instance("198.18.0.11", 200, v3)).up();
+        SimNetwork.Router hi = net.router("hi", instance("198.18.0.12", 101, v3));
+        SimNetwork.Router lo = net.router("lo", instance("198.18.0.13", 100, v3));
+        hi.driftPpm = -ppm; // slow: its timers fire late
+        lo.driftPpm = ppm;
+        hi.up();
+        lo.up();
+        net.runFor(10 * SEC);
+        assertSingleMaster(net, "VI_1", "m");
+        long crash = net.now();
+        net.router("m").crash();
+        net.runFor(20 * SEC);
+        assertSingleMaster(net, "VI_1", "hi");
+        return net.changes.stream().filter(c -> c.time() >= crash && c.to() == VrrpState.MASTER)
+                .map(SimNetwork.Change::router).toList();
+    }
+
+    @Test
     void shouldFailOverInUnderFourHundredMillisWithV3AtTenCentiseconds() {
         SimNetwork net = new SimNetwork(5);
         net.router("a", instance("198.18.0.11", 100, b -> b.version(3).authPass(null)

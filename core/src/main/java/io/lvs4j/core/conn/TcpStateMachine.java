@@ -5,7 +5,9 @@ package io.lvs4j.core.conn;
  * {@code secure_tcp} ones). Three tables: INPUT and OUTPUT for NAT, where the director sees
  * both directions, and INPUT_ONLY for direct routing and tunnelling, where it sees only the
  * client's packets. A packet's event is, in priority order, RST, SYN, FIN, ACK; a packet
- * with none of these flags moves the connection to CLOSE, as in IPVS.
+ * with none of these flags moves the connection to CLOSE, as in IPVS. As in the kernel's tables
+ * since {@code sloppy_tcp} came, an ACK on a connection in no state yet (one made from a
+ * mid-flow packet) establishes it.
  */
 final class TcpStateMachine {
 
@@ -41,7 +43,7 @@ final class TcpStateMachine {
         { // INPUT
             row(SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SR),
             row(CL, CW, SS, TW, TW, TW, CL, CW, LA, LI, TW),
-            row(CL, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES),
+            row(ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES),
             row(CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, SR),
         },
         { // OUTPUT
@@ -53,7 +55,7 @@ final class TcpStateMachine {
         { // INPUT_ONLY
             row(SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SR),
             row(CL, FW, SS, TW, FW, TW, CL, CW, LA, LI, TW),
-            row(CL, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES),
+            row(ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES),
             row(CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, CL),
         },
     };

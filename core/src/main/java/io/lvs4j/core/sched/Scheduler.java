@@ -32,4 +32,16 @@ public interface Scheduler {
      * @return the destination, or {@code null} if no server can take the connection
      */
     Destination pick(FlowKey flow);
+
+    /**
+     * Tells whether the pick for a flow depends on the flow and the destinations alone (Maglev),
+     * not on earlier picks or connection counts: two directors configured with the same servers
+     * then send a flow to the same server, so a director may take over a flow it never saw
+     * begin (IPVS's {@code sloppy_tcp}, Katran's behaviour).
+     *
+     * @return {@code true} for consistent hashing; {@code false} by default
+     */
+    default boolean consistentHashing() {
+        return false;
+    }
 }

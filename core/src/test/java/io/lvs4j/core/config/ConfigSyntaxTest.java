@@ -94,6 +94,58 @@ class ConfigSyntaxTest {
     }
 
     @Test
+    void shouldReadTheKernelOptionsOfVirtualAddresses() throws ConfigException {
+        DirectorConfig config = parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 7
+                    virtual_ipaddress {
+                        198.18.0.10/24 brd 198.18.0.255 dev eth1 scope link label eth1:1
+                        198.18.0.11
+                    }
+                }
+                vrrp_instance VI_6 {
+                    interface eth0
+                    virtual_router_id 8
+                    virtual_ipaddress {
+                        2001:db8::10/64 -nodad noprefixroute
+                    }
+                }
+                """).config();
+
+        assertEquals(new VirtualIpAddress(InetAddress.ofLiteral("198.18.0.10"), 24, java.util.Optional.of("eth1"),
+                java.util.Optional.of("eth1:1"), java.util.Optional.of(InetAddress.ofLiteral("198.18.0.255")),
+                VirtualIpAddress.SCOPE_LINK, true, false), config.vrrpInstances().get(0).virtualIpAddresses().get(0));
+        assertEquals(VirtualIpAddress.of(InetAddress.ofLiteral("198.18.0.11")),
+                config.vrrpInstances().get(0).virtualIpAddresses().get(1));
+        VirtualIpAddress six = config.vrrpInstances().get(1).virtualIpAddresses().get(0);
+        assertEquals(false, six.noDad(), "-nodad: duplicate address detection on");
+        assertEquals(true, six.noPrefixRoute());
+        assertEquals(true, VirtualIpAddress.of(InetAddress.ofLiteral("2001:db8::11")).noDad(),
+                "keepalived adds IPv6 addresses without duplicate address detection by default");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownScopeAndAnIpv6Broadcast() {
+        ConfigException scope = assertThrows(ConfigException.class, () -> parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 7
+                    virtual_ipaddress { 198.18.0.10 scope galaxy }
+                }
+                """));
+        assertTrue(scope.getMessage().contains("unknown scope"), scope.getMessage());
+        ConfigException brd = assertThrows(ConfigException.class, () -> parse("""
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 7
+                    virtual_ipaddress { 2001:db8::10 brd 198.18.0.255 }
+                }
+                """));
+        assertTrue(brd.getMessage().contains("'brd' takes an IPv4 address"), brd.getMessage());
+    }
+
+    @Test
     void shouldIncludeFilesByGlobRelativeToTheIncludingFile() throws IOException, ConfigException {
         write("conf.d/10-global.conf", "global_defs {\n    router_id FROM_INCLUDE\n}\n");
         write("conf.d/20-vs.conf", SERVER);

@@ -45,6 +45,9 @@ class TcpStateMachineTest {
     void shouldFollowOutputTable() {
         assertEquals(TcpState.SYN_SENT, next(OUTPUT, TcpHeader.SYN, TcpState.NONE));
         assertEquals(TcpState.ESTABLISHED, next(OUTPUT, TcpHeader.ACK, TcpState.NONE));
+        // A mid-flow ACK establishes a connection in no state (the kernel's tables since sloppy_tcp).
+        assertEquals(TcpState.ESTABLISHED, next(TcpStateMachine.INPUT, TcpHeader.ACK, TcpState.NONE));
+        assertEquals(TcpState.ESTABLISHED, next(TcpStateMachine.INPUT_ONLY, TcpHeader.ACK, TcpState.NONE));
         assertEquals(TcpState.FIN_WAIT, next(OUTPUT, TcpHeader.FIN, TcpState.ESTABLISHED));
         assertEquals(TcpState.TIME_WAIT, next(OUTPUT, TcpHeader.FIN, TcpState.CLOSE_WAIT));
         assertEquals(TcpState.TIME_WAIT, next(OUTPUT, TcpHeader.RST, TcpState.TIME_WAIT));

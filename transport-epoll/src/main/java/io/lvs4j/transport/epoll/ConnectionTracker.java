@@ -18,7 +18,8 @@ import java.lang.foreign.MemorySegment;
  * Finds or makes the connection of a client's frame to a virtual service on one loop, as IPVS's
  * {@code ip_vs_in} does: a hit advances the connection's state; a SYN on a tuple whose
  * connection is closing ends it and starts a new one ({@code conn_reuse_mode} 1); a miss
- * schedules a new connection (a TCP segment other than a SYN makes none), first by the client's
+ * schedules a new connection (a TCP segment other than a SYN makes none, unless the service is
+ * sloppy: then any segment but a reset does, as with IPVS's {@code sloppy_tcp}), first by the client's
  * persistence template, else by the service's scheduler, whose pick may become a new template;
  * the service's forwarder inserts the entry.
  *
@@ -28,6 +29,9 @@ final class ConnectionTracker {
 
     /** IPVS's default {@code conn_reuse_mode}: a SYN may reuse a tuple in TIME_WAIT or CLOSE. */
     private static final int CONN_REUSE_MODE = 1;
+    private static final int TCP_RST = 0x04;
+    private static final int TCP_SYN = 0x02;
+    private static final int TCP_ACK = 0x10;
 
     private final DestinationTable destinations;
     private final LoopCounters<DirectorCounter> counters;
@@ -53,10 +57,11 @@ final class ConnectionTracker {
      * @param service the service
      * @param serviceIndex its index, which the destination table knows it by
      * @param forwarder the service's forwarder, which inserts new entries
+     * @param sloppy whether any TCP segment but a reset may open a connection
      * @return the entry, or {@link ConnectionTable#MISS} if the frame is dropped (counted)
      */
     int track(FrameParser parser, ConnectionTable table, VirtualService service, int serviceIndex,
-            Forwarder forwarder) {
+            Forwarder forwarder, boolean sloppy) {
         int protocol = parser.protocol();
         boolean tcp = protocol == Protocol.TCP.number();
         int flags = parser.tcpFlags();
@@ -65,12 +70,13 @@ final class ConnectionTracker {
                         parser.destinationPort())
                 : table.lookup(protocol, parser.segment(), parser.sourceAddressOffset(), parser.sourcePort(),
                         parser.destinationAddressOffset(), parser.destinationPort());
-        if (entry != ConnectionTable.MISS && tcp && (flags & 0x12) == 0x02
+        if (entry != ConnectionTable.MISS && tcp && (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN
                 && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
             entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
         }
         if (entry == ConnectionTable.MISS) {
-            if (tcp && (flags & 0x12) != 0x02) { // only a SYN without ACK opens a connection
+            boolean opens = sloppy ? (flags & TCP_RST) == 0 : (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+            if (tcp && !opens) { // only a SYN without ACK opens a connection, or (sloppy) any segment but a reset
                 counters.increment(DirectorCounter.DROP_NO_CONNECTION);
                 return ConnectionTable.MISS;
             }

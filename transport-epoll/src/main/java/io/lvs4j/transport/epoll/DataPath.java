@@ -15,6 +15,9 @@ import io.netty.channel.IoEventLoop;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,6 +56,7 @@ final class DataPath {
     private final NatForwarder nat;
     private final Forwarder[] forwarders4 = new Forwarder[ForwardingMethod.values().length];
     private final Forwarder[] forwarders6 = new Forwarder[ForwardingMethod.values().length];
+    private final NeighbourDiscovery.Served served6 = this::served6;
     private IoEventLoop loop;
     private boolean released;
 
@@ -137,10 +141,9 @@ final class DataPath {
             return false;
         }
         ServiceTable services = publication.services();
-        boolean active = publication.active();
-        switch (classifier.classify(parser, services, link.mac(), active)) {
-            case ARP -> arp(active);
-            case NEIGHBOUR_DISCOVERY -> ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), active, context.now());
+        switch (classifier.classify(parser, services, link.mac(), publication)) {
+            case ARP -> arp(services);
+            case NEIGHBOUR_DISCOVERY -> ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), served6, context.now());
             case TO_SERVICE -> {
                 return toService(frame, services, classifier.service());
             }
@@ -159,22 +162,31 @@ final class DataPath {
         return false;
     }
 
-    private void arp(boolean active) {
+    private void arp(ServiceTable services) {
         ArpPacket arp = parser.arp();
         if (owner.claimed(arp)) {
             return;
         }
         destinations.learn(arp.senderIp(), arp.senderMac(), context.now());
-        if (!active || !owner.answer(arp)) {
+        int target = arp.targetIp();
+        boolean served = services.isLocal(target) ? publication.any() : publication.serving(services.vip4(target));
+        if (!served || !owner.answer(arp)) {
             counters.increment(DirectorCounter.IGNORED);
         }
+    }
+
+    /** Whether the director answers for an IPv6 address now: a VIP it serves, or a local address while it serves any. */
+    private boolean served6(MemorySegment memory, long offset) {
+        ServiceTable services = publication.services();
+        return services.local6(memory, offset) >= 0 ? publication.any()
+                : publication.serving(services.vip6(memory, offset));
     }
 
     private boolean toService(ReceivedFrame frame, ServiceTable services, int s) {
         ConnectionTable connections = table(parser.ipVersion());
         Forwarding forwarding = services.forwarding(s);
         Forwarder forwarder = forwarder(forwarding);
-        int entry = tracker.track(parser, connections, services.service(s), s, forwarder);
+        int entry = tracker.track(parser, connections, services.service(s), s, forwarder, services.sloppy(s));
         if (entry == ConnectionTable.MISS) {
             return false;
         }
@@ -257,11 +269,29 @@ final class DataPath {
         }
     }
 
-    /** Announces the owned addresses (gratuitous ARPs, unsolicited advertisements) while serving. */
+    /** Announces the addresses served now (gratuitous ARPs, unsolicited advertisements). */
     void gratuitous() {
-        if (publication.active()) {
-            owner.announce();
+        if (!publication.any()) {
+            return;
         }
+        ServiceTable services = publication.services();
+        List<InetAddress> vips = services.virtualAddresses();
+        List<Integer> ipv4 = new ArrayList<>();
+        List<byte[]> ipv6 = new ArrayList<>();
+        for (int i = 0; i < vips.size(); i++) {
+            if (publication.serving(i)) {
+                if (vips.get(i) instanceof Inet4Address) {
+                    ipv4.add(ServiceTable.ipv4(vips.get(i)));
+                } else {
+                    ipv6.add(vips.get(i).getAddress());
+                }
+            }
+        }
+        for (int local : services.locals4()) {
+            ipv4.add(local);
+        }
+        ipv6.addAll(services.locals6());
+        owner.announce(ipv4.stream().mapToInt(Integer::intValue).toArray(), ipv6);
     }
 
     /** @return the parts of this loop its forwarders share (for tests of a forwarder alone) */

@@ -5,6 +5,7 @@ import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.ServiceStatus;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.status.TrafficSource;
@@ -94,6 +95,11 @@ final class DirectorStatusSource implements StatusSource, TrafficSource {
     @Override
     public List<VrrpCounters> vrrpCounters() {
         return director.vrrpCounters();
+    }
+
+    @Override
+    public AnnouncementStatus announcement() {
+        return director.announcement();
     }
 
     @Override

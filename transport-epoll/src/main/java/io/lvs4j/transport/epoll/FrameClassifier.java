@@ -12,7 +12,8 @@ import io.lvs4j.core.packet.NetworkOrder;
  * a virtual service (to the service's forwarder), a real server's reply to a full-NAT local
  * address or (NAT) to a client, an ICMP error to a virtual address about a connection's reply,
  * a fragment to a virtual address (dropped), or none of the director's business (left to the
- * kernel). Only frames to the director's MAC while it serves its VIPs are forwarded.
+ * kernel). Only frames to the director's MAC for a VIP it serves now are forwarded (and the
+ * replies and errors of its NAT and full-NAT connections while it serves any).
  *
  * <p>Not thread-safe: one per loop; allocation-free.
  */
@@ -46,23 +47,23 @@ final class FrameClassifier {
      * @param parser the parser, positioned on the frame
      * @param services the services now
      * @param linkMac the director's MAC
-     * @param active whether the director serves its VIPs now
+     * @param serving which VIPs the director serves now
      * @return the kind; for {@link Kind#TO_SERVICE} the service is {@link #service()}
      */
-    Kind classify(FrameParser parser, ServiceTable services, long linkMac, boolean active) {
+    Kind classify(FrameParser parser, ServiceTable services, long linkMac, Publication serving) {
         service = -1;
         if (parser.etherType() == EthernetHeader.TYPE_ARP) {
             return Kind.ARP;
         }
+        boolean toUs = serving.any() && parser.ethernet().destination() == linkMac;
         if (parser.ipVersion() == 4) {
-            return ipv4(parser, services, active && parser.ethernet().destination() == linkMac);
+            return ipv4(parser, services, serving, toUs);
         }
         if (parser.ipVersion() == 6) {
             if (neighbourDiscovery(parser)) {
                 return Kind.NEIGHBOUR_DISCOVERY;
             }
-            return services.vips6().isEmpty() ? Kind.NOT_OURS
-                    : ipv6(parser, services, active && parser.ethernet().destination() == linkMac);
+            return services.vips6().isEmpty() ? Kind.NOT_OURS : ipv6(parser, services, serving, toUs);
         }
         return Kind.NOT_OURS;
     }
@@ -72,41 +73,44 @@ final class FrameClassifier {
         return service;
     }
 
-    private Kind ipv4(FrameParser parser, ServiceTable services, boolean toUs) {
+    private Kind ipv4(FrameParser parser, ServiceTable services, Publication serving, boolean toUs) {
         int address = parser.ipv4().destination();
         if (toUs) {
-            service = services.find(parser.protocol(), address, parser.destinationPort());
-            if (service >= 0) {
+            int s = services.find(parser.protocol(), address, parser.destinationPort());
+            if (s >= 0 && serving.serving(services.vipIndex(s))) {
+                service = s;
                 return parser.fragment() || !parser.hasPorts() ? Kind.FRAGMENT : Kind.TO_SERVICE;
             }
-            if (services.fullNat4() && services.isLocal(address)) {
+            if (s < 0 && services.fullNat4() && services.isLocal(address)) {
                 return Kind.TO_LOCAL_ADDRESS;
             }
-            if (parser.quotedVersion() == 4 && services.owns(address)) {
+            if (s < 0 && parser.quotedVersion() == 4 && serving.serving(services.vip4(address))) {
                 return Kind.ICMP_TO_VIRTUAL_ADDRESS;
             }
-            if (services.seesReplies() && !services.owns(address)) {
+            if (s < 0 && services.seesReplies() && !services.owns(address)) {
                 return Kind.FROM_SERVER;
             }
         }
         return parser.fragment() && services.owns(address) ? Kind.FRAGMENT : Kind.NOT_OURS;
     }
 
-    private Kind ipv6(FrameParser parser, ServiceTable services, boolean toUs) {
+    private Kind ipv6(FrameParser parser, ServiceTable services, Publication serving, boolean toUs) {
         long address = parser.destinationAddressOffset();
         boolean owned = services.owns6(parser.segment(), address);
         if (toUs) {
             if (services.fullNat6() && services.local6(parser.segment(), address) >= 0) {
                 return Kind.TO_LOCAL_ADDRESS;
             }
-            if (parser.quotedVersion() == 6 && owned) {
+            int vip = services.vip6(parser.segment(), address);
+            if (parser.quotedVersion() == 6 && serving.serving(vip)) {
                 return Kind.ICMP_TO_VIRTUAL_ADDRESS;
             }
-            service = services.find6(parser.protocol(), parser.segment(), address, parser.destinationPort());
-            if (service >= 0) {
+            int s = services.find6(parser.protocol(), parser.segment(), address, parser.destinationPort());
+            if (s >= 0 && serving.serving(vip)) {
+                service = s;
                 return parser.fragment() || !parser.hasPorts() ? Kind.FRAGMENT : Kind.TO_SERVICE;
             }
-            if (services.seesReplies() && !owned) {
+            if (s < 0 && services.seesReplies() && !owned) {
                 return Kind.FROM_SERVER;
             }
         }

@@ -69,12 +69,12 @@ final class NeighbourDiscovery {
      * @param parser the parser, positioned on the frame
      * @param checksumComplete false if the frame carries a local sender's partial checksum
      * @param linkMac the director's MAC
-     * @param active whether the director serves its VIPs now
+     * @param served which of its addresses the director answers for now
      * @param now the loop's time
      * @return {@code true} if the message was a neighbour solicitation or advertisement (handled,
      *         answered, or counted as dropped), {@code false} for any other ICMPv6 message
      */
-    boolean onIcmpv6(FrameParser parser, boolean checksumComplete, long linkMac, boolean active, long now) {
+    boolean onIcmpv6(FrameParser parser, boolean checksumComplete, long linkMac, Served served, long now) {
         MemorySegment frame = parser.segment();
         long icmp = parser.l4Offset();
         if (icmp < 0) {
@@ -105,10 +105,22 @@ final class NeighbourDiscovery {
         }
         long destination = parser.ethernet().destination();
         boolean forUs = destination == linkMac || (destination & 0x0100_0000_0000L) != 0;
-        if (!active || !forUs || !owner.answer(parser, message)) {
+        if (!forUs || !served.served(frame, message.targetOffset()) || !owner.answer(parser, message)) {
             counters.increment(DirectorCounter.IGNORED);
         }
         return true;
+    }
+
+    /** Which owned IPv6 addresses the director answers for now. */
+    @FunctionalInterface
+    interface Served {
+
+        /**
+         * @param memory memory holding an address
+         * @param offset where its 16 bytes start
+         * @return whether the director answers for it now
+         */
+        boolean served(MemorySegment memory, long offset);
     }
 
     /**

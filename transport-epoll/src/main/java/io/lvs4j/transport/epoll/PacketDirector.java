@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +123,8 @@ public final class PacketDirector implements AutoCloseable {
 
     PacketDirector(PacketDirectorBuilder settings) {
         this.settings = settings;
-        ServiceTable services = new ServiceTable(settings.services, settings.forwardings, settings.localAddresses);
+        ServiceTable services = new ServiceTable(settings.services, settings.forwardings, settings.localAddresses,
+                settings.sloppyTcp);
         this.publication = new Publication(services, settings.active);
         this.destinations = new DestinationTable(settings.maxRealServers, services.size(),
                 settings.neighbourRefresh.toNanos() * 3);
@@ -227,9 +229,15 @@ public final class PacketDirector implements AutoCloseable {
         }
     }
 
-    /** Sends the configured number of gratuitous ARPs for every VIP, at the configured interval. */
+    /**
+     * Sends the configured number of gratuitous ARPs (and unsolicited advertisements) for every
+     * VIP served, at the configured interval; nothing before {@link #start()}.
+     */
     public void announce() {
-        DataPath first = paths.get(0);
+        DataPath first = paths.isEmpty() ? null : paths.get(0);
+        if (first == null || first.loop() == null) {
+            return;
+        }
         for (int i = 0; i < settings.garpCount; i++) {
             first.loop().schedule(first::gratuitous, settings.garpInterval.toNanos() * i, TimeUnit.NANOSECONDS);
         }
@@ -244,15 +252,47 @@ public final class PacketDirector implements AutoCloseable {
      * @param on whether to serve the VIPs
      */
     public void active(boolean on) {
-        publication.active(on);
-        if (on && !paths.isEmpty()) {
+        boolean[] all = new boolean[publication.services().virtualAddresses().size()];
+        Arrays.fill(all, on);
+        publication.serve(all);
+        if (on) {
             announce();
         }
     }
 
-    /** @return whether the director serves its VIPs now */
+    /** @return whether the director serves any of its VIPs now */
     public boolean active() {
-        return publication.active();
+        return publication.any();
+    }
+
+    /**
+     * Starts or stops serving one VIP, as the VRRP master or backup of the instance that holds it
+     * does: the frames of its services, the answers to ARP and Neighbor Discovery for it, its
+     * announcements. Becoming active announces it. Any thread.
+     *
+     * @param vip a virtual address of this director's services
+     * @param on whether to serve it
+     * @throws IllegalArgumentException if no service has that address
+     */
+    public void active(InetAddress vip, boolean on) {
+        int index = publication.services().virtualAddresses().indexOf(vip);
+        if (index < 0) {
+            throw new IllegalArgumentException("not a virtual address of this director: " + vip);
+        }
+        publication.serve(index, on);
+        if (on) {
+            announce();
+        }
+    }
+
+    /**
+     * Tells whether the director serves a VIP now.
+     *
+     * @param vip a virtual address
+     * @return {@code true} if it is one of this director's and served now
+     */
+    public boolean active(InetAddress vip) {
+        return publication.serving(publication.services().virtualAddresses().indexOf(vip));
     }
 
     /** @return the interface the director serves, as opened */

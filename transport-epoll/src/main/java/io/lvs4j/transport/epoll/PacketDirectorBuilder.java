@@ -35,6 +35,7 @@ public final class PacketDirectorBuilder {
     final List<InetAddress> localAddresses = new ArrayList<>();
     int firstLocalPort = LocalPortPool.DEFAULT_FIRST_PORT;
     int lastLocalPort = LocalPortPool.DEFAULT_LAST_PORT;
+    boolean sloppyTcp;
 
     PacketDirectorBuilder() {
     }
@@ -149,6 +150,22 @@ public final class PacketDirectorBuilder {
         }
         this.firstLocalPort = first;
         this.lastLocalPort = last;
+        return this;
+    }
+
+    /**
+     * Sets IPVS's {@code sloppy_tcp} for every virtual service: a TCP packet other than a SYN
+     * (but not a reset) that belongs to no connection opens one, scheduled as a SYN would be,
+     * instead of being dropped. Off by default, as in IPVS; services scheduled by consistent
+     * hashing ({@code mh}, {@code maglev}) with direct routing or tunnelling take such packets
+     * anyway, so that a director that never saw a flow begin (after a failover, behind ECMP)
+     * sends it where it was going.
+     *
+     * @param on whether any TCP packet may open a connection
+     * @return this builder
+     */
+    public PacketDirectorBuilder sloppyTcp(boolean on) {
+        this.sloppyTcp = on;
         return this;
     }
 

@@ -35,12 +35,26 @@ final class ServiceTable {
     private final List<byte[]> vips6;
     private final List<byte[]> locals6;
     private final MemorySegment locals6Memory;
+    private final boolean[] sloppy;
+    /** The distinct virtual addresses, in order of first use; each service's index into them. */
+    private final List<InetAddress> vips;
+    private final int[] vipOf;
     private final boolean seesReplies;
     private final boolean fullNat4;
     private final boolean fullNat6;
 
-    ServiceTable(List<VirtualService> services, List<Forwarding> forwarding, List<InetAddress> localAddresses) {
+    /**
+     * @param services the virtual services
+     * @param forwarding each one's forwarding
+     * @param localAddresses the full-NAT local addresses
+     * @param sloppyTcp IPVS's {@code sloppy_tcp} for every service
+     */
+    ServiceTable(List<VirtualService> services, List<Forwarding> forwarding, List<InetAddress> localAddresses,
+            boolean sloppyTcp) {
         int n = services.size();
+        sloppy = new boolean[n];
+        vips = services.stream().map(VirtualService::address).distinct().toList();
+        vipOf = services.stream().mapToInt(vs -> vips.indexOf(vs.address())).toArray();
         this.services = services.toArray(VirtualService[]::new);
         this.forwarding = forwarding.toArray(Forwarding[]::new);
         version = new int[n];
@@ -68,6 +82,8 @@ final class ServiceTable {
             port[s] = vs.port();
             protocol[s] = vs.protocol().number();
             ForwardingMethod method = this.forwarding[s].method();
+            sloppy[s] = sloppyTcp || vs.scheduler().consistentHashing()
+                    && (method == ForwardingMethod.DIRECT_ROUTE || method == ForwardingMethod.TUNNEL);
             replies |= method == ForwardingMethod.MASQUERADE;
             fnat4 |= method == ForwardingMethod.FULL_NAT && version[s] == 4;
             fnat6 |= method == ForwardingMethod.FULL_NAT && version[s] == 6;
@@ -106,6 +122,15 @@ final class ServiceTable {
     /** @return a service's forwarding */
     Forwarding forwarding(int s) {
         return forwarding[s];
+    }
+
+    /**
+     * @return whether a mid-flow TCP packet with no connection may open one for a service:
+     *     IPVS's {@code sloppy_tcp}, on for services scheduled by consistent hashing that never
+     *     see replies (direct routing, tunnelling), so that directors agree without sync
+     */
+    boolean sloppy(int s) {
+        return sloppy[s];
     }
 
     /** @return a service's IP version, 4 or 6 */
@@ -155,9 +180,37 @@ final class ServiceTable {
         return all;
     }
 
-    /** @return the distinct virtual addresses of the services */
+    /** @return the distinct virtual addresses of the services, each known by its index here */
     List<InetAddress> virtualAddresses() {
-        return Arrays.stream(services).map(VirtualService::address).distinct().toList();
+        return vips;
+    }
+
+    /** @return the index of a service's virtual address in {@link #virtualAddresses()} */
+    int vipIndex(int s) {
+        return vipOf[s];
+    }
+
+    /** @return the index of an IPv4 virtual address, or -1 if no service has it */
+    int vip4(int address) {
+        for (int s = 0; s < services.length; s++) {
+            if (version[s] == 4 && address4[s] == address) {
+                return vipOf[s];
+            }
+        }
+        return -1;
+    }
+
+    /** @return the index of the IPv6 virtual address of 16 bytes of memory, or -1 if no service has it */
+    int vip6(MemorySegment memory, long offset) {
+        long high = memory.get(NetworkOrder.U64, offset);
+        long low = memory.get(NetworkOrder.U64, offset + 8);
+        for (int s = 0; s < services.length; s++) {
+            if (version[s] == 6 && address6.get(NetworkOrder.U64, 16L * s + 8) == low
+                    && address6.get(NetworkOrder.U64, 16L * s) == high) {
+                return vipOf[s];
+            }
+        }
+        return -1;
     }
 
     /** @return the IPv4 service of a protocol, address and port, or -1 */

@@ -10,6 +10,7 @@ import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.lab.Host;
+import io.lvs4j.testkit.ClientPorts;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.lab.NamedHttpServer;
 import io.lvs4j.testkit.NetnsGuard;
@@ -80,11 +81,16 @@ class DrDirectorIT {
                 await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName(lab.host("rs1").ip()))
                         && dr.resolved(InetAddress.getByName(lab.host("rs2").ip())));
                 assertTrue(dr.counter(DirectorCounter.GRATUITOUS_ARPS) >= 1);
+                // Every connection below comes from a port of its own: with the kernel's choice, a
+                // connection could reuse the tuple of an earlier one that the director still holds
+                // in FIN_WAIT, which then goes to that one's server unscheduled, as in IPVS
+                // (conn_reuse_mode 1), and the counts below would be off (see ClientPorts).
+                ClientPorts ports = new ClientPorts();
 
                 // rr over two servers: the server added last answers first, then they alternate.
                 List<String> names = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    names.add(client.exec("curl", "-sS", "-m", "5", "http://" + vip + "/").check().stdout().strip());
+                    names.add(curl(client, ports, "http://" + vip + "/"));
                 }
                 assertEquals(List.of("nginx2", "nginx1", "nginx2", "nginx1"), names);
                 assertTrue(dr.counter(DirectorCounter.ARP_REPLIES) >= 1, "the client resolved the VIP through us");
@@ -93,9 +99,7 @@ class DrDirectorIT {
                 List<Socket> held = client.netns().call(() -> {
                     List<Socket> sockets = new ArrayList<>();
                     for (int i = 0; i < 3; i++) {
-                        Socket s = new Socket();
-                        s.connect(new InetSocketAddress(vip, 80), 5000);
-                        s.setSoTimeout(5000);
+                        Socket s = ports.connect(client.ip(), new InetSocketAddress(vip, 80), 5000);
                         sockets.add(s);
                         request(s, vip, true);
                     }
@@ -110,9 +114,7 @@ class DrDirectorIT {
                         if (i == 500) {
                             sendMalformedFrames(client, director, vip);
                         }
-                        try (Socket s = new Socket()) {
-                            s.connect(new InetSocketAddress(vip, 80), 5000);
-                            s.setSoTimeout(5000);
+                        try (Socket s = ports.connect(client.ip(), new InetSocketAddress(vip, 80), 5000)) {
                             count.merge(request(s, vip, false), 1, Integer::sum);
                         }
                     }
@@ -140,20 +142,26 @@ class DrDirectorIT {
                 assertEquals(0, dr.socketStatistics().txErrors());
 
                 // Made persistent, the service sends every new connection of the client to one server.
-                // From a second client address: a SYN on a port of one of the 1,007 connections above
-                // still in FIN_WAIT goes to that connection's server, as in IPVS (conn_reuse_mode 1).
+                // From a second client address, one the director has not seen before.
                 vs.persistence(Duration.ofSeconds(60), 32);
                 String fresh = lab.address(150);
                 client.exec("ip", "addr", "add", fresh + "/" + Lab.PREFIX_LENGTH, "dev", client.iface()).check();
                 List<String> sticky = new ArrayList<>();
                 for (int i = 0; i < 4; i++) {
-                    sticky.add(client.exec("curl", "-sS", "-m", "5", "--interface", fresh, "http://" + vip + "/")
-                            .check().stdout().strip());
+                    sticky.add(curl(client, ports, "--interface", fresh, "http://" + vip + "/"));
                 }
                 assertEquals(1, sticky.stream().distinct().count(), "one server for the persistent client: " + sticky);
                 assertEquals(1, persistent(vs), "one template");
             }
         }
+    }
+
+    /** Runs curl from the client with a port of its own; returns the body, stripped. */
+    private static String curl(Host client, ClientPorts ports, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-m", "5"));
+        command.addAll(ports.curlOption());
+        command.addAll(List.of(arguments));
+        return client.exec(command.toArray(String[]::new)).check().stdout().strip();
     }
 
     private static int persistent(VirtualService vs) {

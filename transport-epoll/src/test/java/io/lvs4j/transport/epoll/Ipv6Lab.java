@@ -6,6 +6,7 @@ import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.lab.Host;
+import io.lvs4j.testkit.ClientPorts;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.netty.channel.IoEventLoop;
@@ -42,6 +43,12 @@ final class Ipv6Lab {
     static final String PREFIX = "2001:db8:6::";
     /** The prefix of a client routed through the director ({@link #routeClientThroughDirector}). */
     static final String CLIENT_PREFIX = "2001:db8:7::";
+
+    /**
+     * The clients' source ports for the GETs whose answers are counted: each connection a new
+     * tuple, never one the director still holds from an earlier connection ({@link ClientPorts}).
+     */
+    private static final ClientPorts PORTS = new ClientPorts();
 
     private final Map<String, String> addresses;
 
@@ -134,10 +141,17 @@ final class Ipv6Lab {
     static List<String> names(Host client, String vip, int count) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            names.add(client.exec("curl", "-6", "-sS", "-m", "5", "-g", "http://[" + vip + "]/").check().stdout()
-                    .strip());
+            names.add(get(client, "http://[" + vip + "]/"));
         }
         return names;
+    }
+
+    /** One GET with curl over IPv6 from a port of its own; @return the body, stripped */
+    private static String get(Host client, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("curl", "-6", "-sS", "-m", "5", "-g"));
+        command.addAll(PORTS.curlOption());
+        command.addAll(List.of(arguments));
+        return client.exec(command.toArray(String[]::new)).check().stdout().strip();
     }
 
     /** Downloads {@code /big.bin} of a VIP over IPv6 and checks its SHA-256. */
@@ -161,8 +175,7 @@ final class Ipv6Lab {
             client.exec("ip", "-6", "addr", "add", address + "/64", "dev", client.iface(), "nodad").check();
             loopsUsed.add(FanoutProgram.socketOf(n, 2));
             for (int i = 0; i < 2; i++) {
-                answers.merge(client.exec("curl", "-6", "-sS", "-m", "5", "-g", "--interface", address,
-                        "http://[" + vip + "]/").check().stdout().strip(), 1, Integer::sum);
+                answers.merge(get(client, "--interface", address, "http://[" + vip + "]/"), 1, Integer::sum);
             }
         }
         assertEquals(Set.of(0, 1), loopsUsed, "the clients' addresses steer to both loops");

@@ -70,7 +70,7 @@ class NeighbourDiscoveryTest {
         MemorySegment segment = arena.allocate(frame.length);
         MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
         assertEquals(DropReason.NONE, parser.parse(segment, 0, frame.length));
-        return ndp.onIcmpv6(parser, true, DIRECTOR_MAC, active, NOW);
+        return ndp.onIcmpv6(parser, true, DIRECTOR_MAC, (memory, offset) -> active, NOW);
     }
 
     private static byte[] frame(long fromMac, long toMac, String from, String to, int type, int flags, String target,

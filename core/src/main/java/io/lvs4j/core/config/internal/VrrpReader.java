@@ -41,10 +41,9 @@ final class VrrpReader {
             "dont_track_primary");
     private static final Set<String> GROUP_KEYWORDS = Set.of("group", "track_interface", "track_script",
             "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify");
-    private static final Set<String> VIP_FLAGS = Set.of("home", "-nodad", "nodad", "mngtmpaddr", "noprefixroute",
-            "autojoin", "no_track", "use_vmac");
-    private static final Set<String> VIP_VALUES = Set.of("brd", "broadcast", "scope", "peer", "preferred_lft",
-            "track_group");
+    private static final Set<String> VIP_FLAGS = Set.of("home", "nodad", "mngtmpaddr", "autojoin", "no_track",
+            "use_vmac");
+    private static final Set<String> VIP_VALUES = Set.of("peer", "preferred_lft", "track_group");
 
     private final Diagnostics diagnostics;
     private final GlobalDefs globals;
@@ -346,20 +345,42 @@ final class VrrpReader {
         }
         Optional<String> device = Optional.empty();
         Optional<String> label = Optional.empty();
+        Optional<InetAddress> broadcast = Optional.empty();
+        int scope = VirtualIpAddress.SCOPE_GLOBAL;
+        boolean noDad = true;
+        boolean noPrefixRoute = false;
         List<Token> args = line.args();
         for (int i = 0; i < args.size(); i++) {
             Token opt = args.get(i);
             String o = opt.text();
-            if (o.equals("dev") || o.equals("label")) {
+            if (o.equals("dev") || o.equals("label") || o.equals("brd") || o.equals("broadcast") || o.equals("scope")) {
                 if (i + 1 >= args.size()) {
                     throw new ConfigException(line.endOfLine(), "'" + o + "' needs a value");
                 }
-                String value = args.get(++i).text();
-                if (o.equals("dev")) {
-                    device = Optional.of(value);
-                } else {
-                    label = Optional.of(value);
+                Token value = args.get(++i);
+                switch (o) {
+                    case "dev" -> device = Optional.of(value.text());
+                    case "label" -> label = Optional.of(value.text());
+                    case "scope" -> {
+                        scope = VirtualIpAddress.scope(value.text());
+                        if (scope < 0) {
+                            throw new ConfigException(value.position(), "unknown scope " + value.describe()
+                                    + " (expected global, site, link, host, nowhere or 0-255)");
+                        }
+                    }
+                    default -> {
+                        InetAddress b = Values.addressOrNull(value.text());
+                        if (!(b instanceof Inet4Address) || !(address instanceof Inet4Address)) {
+                            throw new ConfigException(value.position(), "'" + o + "' takes an IPv4 address of an"
+                                    + " IPv4 virtual address, not " + value.describe());
+                        }
+                        broadcast = Optional.of(b);
+                    }
                 }
+            } else if (o.equals("-nodad")) {
+                noDad = false;
+            } else if (o.equals("noprefixroute")) {
+                noPrefixRoute = true;
             } else if (VIP_VALUES.contains(o)) {
                 if (i + 1 >= args.size()) {
                     throw new ConfigException(line.endOfLine(), "'" + o + "' needs a value");
@@ -375,7 +396,8 @@ final class VrrpReader {
                         + " (expected dev, label, brd, scope, ...)");
             }
         }
-        VirtualIpAddress vip = new VirtualIpAddress(address, prefix, device, label);
+        VirtualIpAddress vip = new VirtualIpAddress(address, prefix, device, label, broadcast, scope, noDad,
+                noPrefixRoute);
         vipPositions.putIfAbsent(vip, addr.position());
         return vip;
     }

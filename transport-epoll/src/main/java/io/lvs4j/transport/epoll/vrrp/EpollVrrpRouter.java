@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs a {@link VrrpNode} on one Netty epoll event loop with real I/O: a {@link VrrpSocket} per
@@ -73,12 +74,14 @@ public final class EpollVrrpRouter implements AutoCloseable {
         void leftMaster(VrrpInstanceConfig instance);
 
         /**
-         * Makes a director follow mastership: it serves its VIPs (ARP, announcements,
-         * forwarding) while any instance is master and stops when one leaves master. Build
-         * the director {@code active(false)} and the router {@code ownAddresses(false)}, so that
-         * the director alone answers for the VIPs.
+         * Makes a director follow mastership, one instance at a time: while an instance is
+         * master the director serves the instance's virtual addresses that are VIPs of its
+         * services (ARP and Neighbor Discovery answers, announcements, forwarding), and stops
+         * when the instance leaves master; two instances with different masters each bring
+         * their own VIPs. Build the director {@code active(false)} and the router
+         * {@code ownAddresses(false)}, so that the director alone answers for its VIPs.
          *
-         * @param director a started DR director
+         * @param director a started director
          * @return the action
          */
         static MasterAction forwarding(PacketDirector director) {
@@ -86,12 +89,20 @@ public final class EpollVrrpRouter implements AutoCloseable {
             return new MasterAction() {
                 @Override
                 public void becameMaster(VrrpInstanceConfig instance) {
-                    director.active(true);
+                    serve(instance, true);
                 }
 
                 @Override
                 public void leftMaster(VrrpInstanceConfig instance) {
-                    director.active(false);
+                    serve(instance, false);
+                }
+
+                private void serve(VrrpInstanceConfig instance, boolean on) {
+                    for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
+                        if (director.services().stream().anyMatch(vs -> vs.address().equals(vip.address()))) {
+                            director.active(vip.address(), on);
+                        }
+                    }
                 }
             };
         }
@@ -105,13 +116,11 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final List<VrrpInstanceConfig> instances;
     private final List<VrrpSyncGroupConfig> groups;
     private final List<MasterAction> actions;
-    private final boolean ownAddresses;
     private final VrrpNode node;
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
     private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
     private final Map<String, Inet6Address> primaries6 = new HashMap<>();
-    private final Map<String, VipOwner> arps = new LinkedHashMap<>();
-    private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
+    private final VipAnnouncer vips;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment packet = arena.allocate(MAX_PACKET, 8);
     private LinkMonitor links;
@@ -124,10 +133,10 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private EpollVrrpRouter(Builder b) {
         this.loop = b.loop;
+        this.vips = new VipAnnouncer(b.loop, b.ownAddresses, b.onKernel);
         this.instances = List.copyOf(b.instances);
         this.groups = List.copyOf(b.groups);
         this.actions = List.copyOf(b.actions);
-        this.ownAddresses = b.ownAddresses;
         // a script result can move a timer (leaving FAULT starts the master-down timer; a
         // finished run makes the next one due), so the loop looks at the deadline again after it
         VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime)
@@ -184,9 +193,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
                     sockets.put(name, VrrpSocket.open(loop, name,
                             (segment, offset, length) -> received(name, segment, offset, length)));
                 }
-                if (ownAddresses && !arps.containsKey(name)) {
-                    arps.put(name, VipOwner.open(loop, name));
-                }
+                vips.open(c);
             }
             Map<Integer, String> watched = new HashMap<>();
             Map<String, Boolean> initial = new LinkedHashMap<>();
@@ -319,12 +326,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return {@code true} while an instance owning it is master
      */
     public boolean owns(String interfaceName, InetAddress address) {
-        VipOwner arp = arps.get(interfaceName);
-        if (arp == null) {
-            return false;
-        }
-        return address instanceof Inet4Address ? query(n -> arp.owns(ipv4(address)))
-                : query(n -> arp.owns6(address.getAddress()));
+        return query(n -> vips.owns(interfaceName, address));
     }
 
     /**
@@ -358,8 +360,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
      * @return gratuitous ARPs sent
      */
     public long gratuitousArpsSent(String interfaceName) {
-        VipOwner arp = arps.get(interfaceName);
-        return arp == null ? 0 : query(n -> arp.gratuitousSent());
+        return query(n -> vips.gratuitousSent(interfaceName));
     }
 
     /** Stops the instances (masters send a priority-0 advert and release) and closes the sockets. */
@@ -375,7 +376,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
                 if (wakeup != null) {
                     wakeup.cancel(false);
                 }
-                announcements.values().forEach(l -> l.forEach(t -> t.cancel(false)));
+                vips.stop();
             }).awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
         closed = true;
@@ -390,9 +391,8 @@ public final class EpollVrrpRouter implements AutoCloseable {
         sockets.values().forEach(VrrpSocket::close);
         sockets6.values().forEach(VrrpSocket6::close);
         sockets6.clear();
-        arps.values().forEach(VipOwner::close);
+        vips.close();
         sockets.clear();
-        arps.clear();
     }
 
     private static Inet4Address multicastGroup() {
@@ -403,11 +403,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
     }
 
-    private static int ipv4(InetAddress address) {
-        byte[] b = address.getAddress();
-        return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-    }
-
     /** The instance's source address, which the node has checked is there. */
     private static InetAddress source(VrrpInstanceConfig instance) {
         return instance.sourceAddress().orElseThrow();
@@ -415,22 +410,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private static List<InetAddress> addresses(VrrpInstanceConfig instance) {
         return instance.virtualIpAddresses().stream().map(VirtualIpAddress::address).toList();
-    }
-
-    private static byte[][] ipv6(List<InetAddress> addresses) {
-        byte[][] out = new byte[addresses.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = addresses.get(i).getAddress();
-        }
-        return out;
-    }
-
-    private static int[] ipv4(List<InetAddress> addresses) {
-        int[] out = new int[addresses.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ipv4(addresses.get(i));
-        }
-        return out;
     }
 
     /** The node's I/O; runs on the loop. */
@@ -482,10 +461,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
         @Override
         public void takeOver(VrrpInstanceConfig instance) {
-            VipOwner arp = arps.get(instance.interfaceName());
-            if (arp != null) {
-                announce(instance, arp);
-            }
+            vips.takeOver(instance);
             LOG.info("VRRP {} master: owning {} on {}", instance.name(), addresses(instance),
                     instance.interfaceName());
             for (MasterAction a : actions) {
@@ -497,68 +473,9 @@ public final class EpollVrrpRouter implements AutoCloseable {
             }
         }
 
-        private void announce(VrrpInstanceConfig instance, VipOwner arp) {
-            GarpConfig garp = instance.garp();
-            Runnable once;
-            long interval;
-            if (source(instance) instanceof Inet6Address) {
-                byte[][] vips = ipv6(addresses(instance));
-                arp.own6(vips);
-                once = () -> arp.announce6(vips);
-                interval = garp.gnaInterval().toNanos();
-            } else {
-                int[] vips = ipv4(addresses(instance));
-                arp.own(vips);
-                once = () -> arp.announce(vips);
-                interval = garp.interval().toNanos();
-            }
-            List<ScheduledFuture<?>> timers = new ArrayList<>();
-            burst(once, interval, garp.masterRepeat(), 0, timers);
-            long delay = garp.masterDelay().toNanos();
-            if (delay > 0) {
-                burst(once, interval, garp.masterRepeat(), delay, timers);
-            }
-            long refresh = garp.masterRefresh().toNanos();
-            if (refresh > 0) {
-                timers.add(loop.scheduleAtFixedRate(() -> burst(once, interval, garp.masterRefreshRepeat(), 0, null),
-                        refresh, refresh, TimeUnit.NANOSECONDS));
-            }
-            List<ScheduledFuture<?>> old = announcements.put(instance.name(), timers);
-            if (old != null) {
-                old.forEach(t -> t.cancel(false));
-            }
-        }
-
-        /**
-         * Announces the addresses {@code count} times, {@code vrrp_garp_interval} (IPv4) or
-         * {@code vrrp_gna_interval} (IPv6) apart.
-         */
-        private void burst(Runnable once, long interval, int count, long delayNanos, List<ScheduledFuture<?>> timers) {
-            for (int i = 0; i < count; i++) {
-                long at = delayNanos + interval * i;
-                if (at == 0) {
-                    once.run();
-                } else {
-                    ScheduledFuture<?> t = loop.schedule(once, at, TimeUnit.NANOSECONDS);
-                    if (timers != null) {
-                        timers.add(t);
-                    }
-                }
-            }
-        }
-
         @Override
         public void release(VrrpInstanceConfig instance) {
-            List<ScheduledFuture<?>> timers = announcements.remove(instance.name());
-            if (timers != null) {
-                timers.forEach(t -> t.cancel(false));
-            }
-            VipOwner arp = arps.get(instance.interfaceName());
-            if (arp != null && source(instance) instanceof Inet6Address) {
-                arp.disown6(ipv6(addresses(instance)));
-            } else if (arp != null) {
-                arp.disown(ipv4(addresses(instance)));
-            }
+            vips.release(instance);
             LOG.info("VRRP {} released {} on {}", instance.name(), addresses(instance), instance.interfaceName());
             for (MasterAction a : actions) {
                 try {
@@ -579,6 +496,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         private final List<MasterAction> actions = new ArrayList<>();
         private ScriptRunner scriptRunner;
         private boolean ownAddresses = true;
+        private Predicate<InetAddress> onKernel = address -> false;
 
         private Builder(IoEventLoop loop) {
             this.loop = loop;
@@ -638,6 +556,23 @@ public final class EpollVrrpRouter implements AutoCloseable {
          */
         public Builder ownAddresses(boolean value) {
             ownAddresses = value;
+            return this;
+        }
+
+        /**
+         * Puts virtual addresses on the kernel interface while their instance is master, as
+         * keepalived does, instead of owning them in user space: those the predicate selects
+         * among each instance's {@code virtual_ipaddress} and {@code virtual_ipaddress_excluded},
+         * on the address's {@code dev} or the instance's interface. The kernel then answers for
+         * them and the host's own services can use them; the router announces them, removes
+         * them when the instance leaves master or the router stops, and removes such addresses
+         * left by a crash when it starts. Default: none (every address in user space).
+         *
+         * @param which the addresses for the kernel
+         * @return this
+         */
+        public Builder onKernel(Predicate<InetAddress> which) {
+            onKernel = Objects.requireNonNull(which);
             return this;
         }
 

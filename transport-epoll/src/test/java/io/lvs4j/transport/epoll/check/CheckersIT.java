@@ -16,6 +16,7 @@ import io.lvs4j.core.check.HealthCheckEngine;
 import io.lvs4j.core.check.ServerChecks;
 import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
+import io.lvs4j.transport.epoll.check.HealthLab.Transitions;
 import io.lvs4j.core.config.CheckerTiming;
 import io.lvs4j.core.config.DnsQueryType;
 import io.lvs4j.core.config.HttpGetCheckConfig;
@@ -59,8 +60,9 @@ class CheckersIT {
     private static final Duration T = Duration.ofMillis(150);
     /** rise = fall = 2, no retry: two rounds, at least one delay_loop apart, decide a change. */
     private static final CheckerTiming TIMING = Configs.timing(D, T, 2, 2);
+    /** The attempts that decide a change under {@link #TIMING}: two rounds of one attempt. */
+    private static final int ROUNDS = 2;
     private static final Duration EARLIEST = D;
-    private static final Duration LATEST = D.plus(T).multipliedBy(2);
 
     private static EventLoopGroup servers;
     private static HealthCheckEngine engine;
@@ -78,14 +80,16 @@ class CheckersIT {
     }
 
     /** One real server with one checker in its own virtual service. */
-    private record Single(VirtualService vs, RealServer rs, VirtualServiceHealth health) implements AutoCloseable {
+    private record Single(VirtualService vs, RealServer rs, VirtualServiceHealth health, Transitions changes)
+            implements AutoCloseable {
         static Single of(InetSocketAddress target, Checker checker) {
             VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
             RealServer rs = server(target, 10);
             VirtualServiceHealth h = new VirtualServiceHealth(vs, engine,
                     ServiceChecks.of(List.of(ServerChecks.of(rs, checker))));
+            Transitions changes = Transitions.of(h, rs);
             h.start();
-            return new Single(vs, rs, h);
+            return new Single(vs, rs, h, changes);
         }
 
         boolean up() {
@@ -97,7 +101,7 @@ class CheckersIT {
         }
 
         void awaitAttempts(long n) {
-            await().atMost(Duration.ofSeconds(5)).until(() -> health.attempts(rs) >= n);
+            await().atMost(HealthLab.LIVENESS).until(() -> health.attempts(rs) >= n);
         }
 
         /**
@@ -105,7 +109,7 @@ class CheckersIT {
          * a cold start (class loading, a first TLS handshake) is pending.
          */
         void awaitPassing() {
-            await().atMost(Duration.ofSeconds(10)).until(() -> up() && health.lastResults(rs).stream()
+            await().atMost(HealthLab.LIVENESS).until(() -> up() && health.lastResults(rs).stream()
                     .allMatch(r -> r != null && r.up()));
         }
 
@@ -121,8 +125,8 @@ class CheckersIT {
                 Single s = Single.of(srv.address(), Configs.tcp(TIMING))) {
             s.awaitPassing();
             assertTrue(s.up());
-            window(srv::refuse, s::down, EARLIEST, LATEST);
-            window(srv::accept, s::up, EARLIEST, LATEST);
+            window(srv::refuse, s::down, s.changes, ROUNDS, EARLIEST);
+            window(srv::accept, s::up, s.changes, ROUNDS, EARLIEST);
         }
     }
 
@@ -137,8 +141,8 @@ class CheckersIT {
             s.awaitPassing();
             long before = srv.requests();
             // Three failed attempts (the check and two retries), delay_before_retry apart.
-            long ms = window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, retryDelay.multipliedBy(2),
-                    D.plus(retryDelay.multipliedBy(2)).plus(T.multipliedBy(3)));
+            long ms = window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, s.changes, 3,
+                    retryDelay.multipliedBy(2));
             assertTrue(srv.requests() - before >= 3, "retried: " + (srv.requests() - before) + " requests in " + ms + " ms");
         }
     }
@@ -149,14 +153,14 @@ class CheckersIT {
                 Single s = Single.of(srv.address(), Configs.http("/health", TIMING))) {
             s.awaitPassing();
             assertTrue(s.up());
-            window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, EARLIEST, LATEST);
-            window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, EARLIEST, LATEST);
+            window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, s.changes, ROUNDS, EARLIEST);
+            window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, s.changes, ROUNDS, EARLIEST);
             // A hung server fails each attempt at its deadline: two timeouts and a delay_loop at least.
-            window(() -> srv.mode(TestHttpServer.Mode.HANG), s::down, D.plus(T), LATEST);
-            window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, EARLIEST, LATEST);
+            window(() -> srv.mode(TestHttpServer.Mode.HANG), s::down, s.changes, ROUNDS, D.plus(T));
+            window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, s.changes, ROUNDS, EARLIEST);
             srv.slowMillis(T.toMillis() * 3);
-            window(() -> srv.mode(TestHttpServer.Mode.SLOW), s::down, D.plus(T), LATEST);
-            window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, EARLIEST, LATEST);
+            window(() -> srv.mode(TestHttpServer.Mode.SLOW), s::down, s.changes, ROUNDS, D.plus(T));
+            window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, s.changes, ROUNDS, EARLIEST);
             String host = srv.address().getAddress().getHostAddress() + ":" + srv.address().getPort();
             assertTrue(srv.hostHeaders().contains(host), "Host header " + srv.hostHeaders());
         }
@@ -172,8 +176,8 @@ class CheckersIT {
             try (Single s = Single.of(srv.address(), check)) {
                 s.awaitPassing();
                 assertTrue(s.up());
-                window(() -> srv.body("defaced\n"), s::down, EARLIEST, LATEST);
-                window(() -> srv.body("hello from the test server\n"), s::up, EARLIEST, LATEST);
+                window(() -> srv.body("defaced\n"), s::down, s.changes, ROUNDS, EARLIEST);
+                window(() -> srv.body("hello from the test server\n"), s::up, s.changes, ROUNDS, EARLIEST);
                 assertTrue(srv.hostHeaders().contains("www.example.test:" + srv.address().getPort()));
             }
         }
@@ -190,8 +194,8 @@ class CheckersIT {
                 s.awaitPassing();
                 assertTrue(s.up(), "last " + s.health.attempts(s.rs));
                 assertTrue(srv.sniNames().contains("secure.example.test"), "SNI " + srv.sniNames());
-                window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, EARLIEST, LATEST);
-                window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, EARLIEST, LATEST);
+                window(() -> srv.mode(TestHttpServer.Mode.ERROR_500), s::down, s.changes, ROUNDS, EARLIEST);
+                window(() -> srv.mode(TestHttpServer.Mode.OK), s::up, s.changes, ROUNDS, EARLIEST);
             }
         }
     }
@@ -205,9 +209,10 @@ class CheckersIT {
             try (Single s = Single.of(echo.address(), check)) {
                 s.awaitPassing();
                 assertTrue(s.up());
-                long ms = window(echo::closePort, s::down, Duration.ZERO, D.plus(Duration.ofMillis(100)));
-                assertTrue(ms < longTimeout.toMillis(), "ICMP, not the timeout, must decide: " + ms + " ms");
-                window(echo::openPort, s::up, Duration.ZERO, D.plus(Duration.ofMillis(100)));
+                window(echo::closePort, s::down, s.changes, 1, Duration.ZERO);
+                String reason = s.changes.lastDownReason();
+                assertTrue(reason.contains("ICMP port unreachable"), "ICMP, not the timeout, must decide: " + reason);
+                window(echo::openPort, s::up, s.changes, 1, Duration.ZERO);
             }
         }
     }
@@ -219,8 +224,8 @@ class CheckersIT {
             try (Single s = Single.of(echo.address(), check)) {
                 s.awaitPassing();
                 assertTrue(s.up());
-                window(() -> echo.silent(true), s::down, D.plus(T), LATEST);
-                window(() -> echo.silent(false), s::up, EARLIEST, LATEST);
+                window(() -> echo.silent(true), s::down, s.changes, ROUNDS, D.plus(T));
+                window(() -> echo.silent(false), s::up, s.changes, ROUNDS, EARLIEST);
             }
         }
     }
@@ -232,7 +237,7 @@ class CheckersIT {
             try (Single s = Single.of(echo.address(), Configs.udp(new byte[] {0}, false, null, TIMING))) {
                 s.awaitAttempts(2);
                 assertTrue(s.up());
-                window(echo::closePort, s::down, EARLIEST, LATEST);
+                window(echo::closePort, s::down, s.changes, ROUNDS, EARLIEST);
             }
         }
     }
@@ -245,8 +250,8 @@ class CheckersIT {
             assertTrue(s.up());
             assertTrue(dns.lastQuestion().contains("www.example.test."), dns.lastQuestion());
             assertTrue(dns.lastQuestion().contains(" A"), dns.lastQuestion());
-            window(() -> dns.code(DnsResponseCode.SERVFAIL), s::down, EARLIEST, LATEST);
-            window(() -> dns.code(DnsResponseCode.NOERROR), s::up, EARLIEST, LATEST);
+            window(() -> dns.code(DnsResponseCode.SERVFAIL), s::down, s.changes, ROUNDS, EARLIEST);
+            window(() -> dns.code(DnsResponseCode.NOERROR), s::up, s.changes, ROUNDS, EARLIEST);
         }
     }
 
@@ -260,11 +265,11 @@ class CheckersIT {
             s.awaitPassing();
             assertEquals(10, weightIn(s.vs, s.rs));
             Files.writeString(status, "7");
-            await().atMost(LATEST.plus(HealthLab.SLACK)).until(() -> weightIn(s.vs, s.rs) == 5);
+            await().atMost(HealthLab.LIVENESS).until(() -> weightIn(s.vs, s.rs) == 5);
             Files.writeString(status, "1");
-            await().atMost(LATEST.plus(HealthLab.SLACK)).until(s::down);
+            await().atMost(HealthLab.LIVENESS).until(s::down);
             Files.writeString(status, "0");
-            await().atMost(LATEST.plus(HealthLab.SLACK)).until(() -> weightIn(s.vs, s.rs) == 10);
+            await().atMost(HealthLab.LIVENESS).until(() -> weightIn(s.vs, s.rs) == 10);
         }
     }
 
@@ -274,9 +279,9 @@ class CheckersIT {
         Checker check = Configs.misc("/bin/sh -c 'sleep 30; echo " + marker + "'", Duration.ofMillis(300), false,
                 Configs.timing(D, T, 1, 1));
         try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), check)) {
-            await().atMost(Duration.ofSeconds(5)).until(s::down);
+            await().atMost(HealthLab.LIVENESS).until(s::down);
             s.health.close();
-            await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.current().descendants()
+            await().atMost(HealthLab.LIVENESS).until(() -> ProcessHandle.current().descendants()
                     .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep 30")));
         }
     }
@@ -290,8 +295,8 @@ class CheckersIT {
         try (Single s = Single.of(new InetSocketAddress(loopbackIp(), 80), new Checker(custom, TIMING))) {
             s.awaitPassing();
             assertTrue(s.up());
-            window(() -> healthy.set(false), s::down, EARLIEST, LATEST);
-            window(() -> healthy.set(true), s::up, EARLIEST, LATEST);
+            window(() -> healthy.set(false), s::down, s.changes, ROUNDS, EARLIEST);
+            window(() -> healthy.set(true), s::up, s.changes, ROUNDS, EARLIEST);
         }
     }
 
@@ -302,7 +307,7 @@ class CheckersIT {
             try (Single s = Single.of(srv.address(), Configs.tcp(Configs.alpha(TIMING)))) {
                 assertFalse(s.health.isUp(s.rs));
                 assertEquals(-1, weightIn(s.vs, s.rs));
-                await().atMost(LATEST.plus(HealthLab.SLACK)).until(s::up);
+                await().atMost(HealthLab.LIVENESS).until(s::up);
                 assertTrue((System.nanoTime() - t0) / 1_000_000 >= D.toMillis(), "two rounds need a delay_loop");
             }
         }

@@ -45,6 +45,8 @@ class NginxIT {
     private static final Duration D = Duration.ofMillis(200);
     private static final Duration T = Duration.ofMillis(300);
     private static final CheckerTiming TIMING = Configs.timing(D, T, 2, 2);
+    /** The attempts that decide a change under {@link #TIMING}: two rounds of one attempt. */
+    private static final int ROUNDS = 2;
 
     @TempDir
     Path dir;
@@ -137,31 +139,31 @@ class NginxIT {
         VirtualService vs = HealthLab.service(new HealthLab.RecordingScheduler());
         RealServer rs = HealthLab.server(address, 4);
         try (VirtualServiceHealth h = new VirtualServiceHealth(vs, engine, ServiceChecks.of(List.of(ServerChecks.of(rs, check))))) {
+            HealthLab.Transitions changes = HealthLab.Transitions.of(h, rs);
             h.start();
-            await().atMost(Duration.ofSeconds(5)).until(() -> h.lastResults(rs).get(0) != null && h.lastResults(rs).get(0).up());
+            await().atMost(HealthLab.LIVENESS).until(() -> h.lastResults(rs).get(0) != null && h.lastResults(rs).get(0).up());
             assertTrue(h.isUp(rs));
-            Duration latest = D.plus(T).multipliedBy(2);
             window(() -> {
                 try {
                     stopNginx();
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-            }, () -> weightIn(vs, rs) == -1, D, latest);
+            }, () -> weightIn(vs, rs) == -1, changes, ROUNDS, D);
             window(() -> {
                 try {
                     startNginx();
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            }, () -> weightIn(vs, rs) == 4, D, latest.plus(Duration.ofSeconds(1)));
+            }, () -> weightIn(vs, rs) == 4, changes, ROUNDS, D);
             window(() -> {
                 try {
                     Files.writeString(dir.resolve("www/index.html"), "<html><body>defaced</body></html>\n");
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            }, () -> !h.isUp(rs), D, latest);
+            }, () -> !h.isUp(rs), changes, ROUNDS, D);
             assertNotNull(h.lastResults(rs).get(0));
             assertTrue(h.lastResults(rs).get(0).reason().contains("MD5 digest"), h.lastResults(rs).get(0).reason());
         }

@@ -45,38 +45,58 @@ class EpollVrrpRouterIT {
 
     @Test
     void shouldAnswerArpForTheVipOnlyWhileMasterAndFaultWhileItsTrackedLinkIsDown() throws Exception {
-        try (Lab lab = Lab.builder().host("client").host("lvs").build()) {
+        try (Lab lab = Lab.builder().host("client").host("lvs").host("peer").build()) {
             Host client = lab.host("client");
             Host lvs = lab.host("lvs");
+            Host peer = lab.host("peer");
             String vip = lab.address(200);
-            VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI").interfaceName(lvs.iface()).virtualRouterId(7)
-                    .version(3).advertInterval(Duration.ofSeconds(1))
-                    .priority(150) // backup for ~3.4 s: time to probe ARP
-                    .sourceAddress(InetAddress.getByName(lvs.ip())).virtualIpAddress(InetAddress.getByName(vip))
-                    .trackInterface(new TrackedInterface(lvs.iface(), 0, false)).build();
-            IoEventLoop loop = (IoEventLoop) loops.next();
-            EpollVrrpRouter router = lvs.netns().call(() -> EpollVrrpRouter.builder(loop).instance(config).build().start());
+            // A higher-priority master on the link holds the router in BACKUP for as long as the
+            // test needs, instead of the router's own master-down timer racing the ARP probe.
+            EpollVrrpRouter master = start(peer, vip, 200);
+            EpollVrrpRouter router = null;
             try {
-                assertEquals(VrrpState.BACKUP, router.state("VI"));
-                assertEquals("", arpOwner(client, vip), "a backup does not answer for the VIP");
-                await().atMost(Duration.ofSeconds(5)).until(() -> router.state("VI") == VrrpState.MASTER);
-                assertEquals(lvs.mac(), arpOwner(client, vip));
+                await().atMost(Duration.ofSeconds(10)).until(() -> master.state("VI") == VrrpState.MASTER);
+                router = start(lvs, vip, 150);
+                EpollVrrpRouter backup = router;
+                assertEquals(VrrpState.BACKUP, backup.state("VI"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> backup.packetsReceived(lvs.iface()) >= 2);
+                // The client's ARP probe waits 0.3 s for an answer: retried until it has one.
+                await().atMost(Duration.ofSeconds(10)).until(() -> peer.mac().equals(arpOwner(client, vip)));
+                assertFalse(backup.owns(lvs.iface(), InetAddress.getByName(vip)),
+                        "a backup does not answer for the VIP");
+                assertEquals(VrrpState.BACKUP, backup.state("VI"));
+                master.close(); // its priority-0 advert: the router takes over after its skew time
+                await().atMost(Duration.ofSeconds(5)).until(() -> backup.state("VI") == VrrpState.MASTER);
+                await().atMost(Duration.ofSeconds(10)).until(() -> lvs.mac().equals(arpOwner(client, vip)));
                 assertTrue(router.gratuitousArpsSent(lvs.iface()) >= 1);
                 assertTrue(router.advertsSent(lvs.iface()) >= 1);
 
                 lvs.exec("ip", "link", "set", lvs.iface(), "down").check();
-                await().atMost(Duration.ofSeconds(5)).until(() -> router.state("VI") == VrrpState.FAULT);
+                await().atMost(Duration.ofSeconds(5)).until(() -> backup.state("VI") == VrrpState.FAULT);
                 assertFalse(router.owns(lvs.iface(), InetAddress.getByName(vip)));
 
                 lvs.exec("ip", "link", "set", lvs.iface(), "up").check();
-                await().atMost(Duration.ofSeconds(10)).until(() -> router.state("VI") == VrrpState.MASTER);
+                await().atMost(Duration.ofSeconds(10)).until(() -> backup.state("VI") == VrrpState.MASTER);
                 assertTrue(router.owns(lvs.iface(), InetAddress.getByName(vip)));
                 await().atMost(Duration.ofSeconds(10)).until(() -> lvs.mac().equals(arpOwner(client, vip)));
             } finally {
-                router.close();
+                master.close();
+                if (router != null) {
+                    router.close();
+                }
             }
             assertEquals("", arpOwner(client, vip), "a closed router no longer answers for the VIP");
         }
+    }
+
+    /** Starts a VRRPv3 router (1 s adverts, VRID 7) tracking its own link, in a host's namespace. */
+    private static EpollVrrpRouter start(Host host, String vip, int priority) throws Exception {
+        VrrpInstanceConfig config = VrrpInstanceConfig.builder("VI").interfaceName(host.iface()).virtualRouterId(7)
+                .version(3).advertInterval(Duration.ofSeconds(1)).priority(priority)
+                .sourceAddress(InetAddress.getByName(host.ip())).virtualIpAddress(InetAddress.getByName(vip))
+                .trackInterface(new TrackedInterface(host.iface(), 0, false)).build();
+        IoEventLoop loop = (IoEventLoop) loops.next();
+        return host.netns().call(() -> EpollVrrpRouter.builder(loop).instance(config).build().start());
     }
 
     private static String arpOwner(Host client, String vip) {
