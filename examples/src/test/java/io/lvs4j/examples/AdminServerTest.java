@@ -175,7 +175,7 @@ class AdminServerTest {
                 + "server=\"198.18.0.12:80\",vip=\"198.18.0.10:80\"}"));
         assertEquals(0.0, samples.get("lvs_server_up{protocol=\"tcp\",server=\"198.18.0.11:80\",vip=\"198.18.0.10:80\"}"));
         assertEquals(3.0, samples.get("lvs_frames_dropped_total{reason=\"ethernet_truncated\"}"));
-        assertEquals(1.0, samples.get("lvs_vrrp_state{vrrp_instance=\"VI_1\",state=\"MASTER\"}"));
+        assertEquals(1.0, samples.get("lvs_vrrp_state{state=\"MASTER\",vrrp_instance=\"VI_1\"}"));
         assertEquals(1.0, samples.get("lvs_vrrp_transitions_total{vrrp_instance=\"VI_1\"}"));
         assertEquals(12.0, samples.get("node_ipvs_connections_total{}"), "node_exporter's name of the total");
         assertEquals(12_000.0, samples.get("node_ipvs_incoming_bytes_total{}"));

@@ -197,6 +197,12 @@ final class EcmpLab implements AutoCloseable {
         return AdminJson.mapper().readValue(admin(i, "/connections"), new TypeReference<List<ConnectionEntry>>() { });
     }
 
+    /** @return whether director i's admin endpoint answers (it opens after the director starts and announces) */
+    boolean adminUp(int i) {
+        return director(i).netns().exec(Duration.ofSeconds(10), "curl", "-sf", "--max-time", "2",
+                "http://" + ADMIN + "/status").ok();
+    }
+
     private String admin(int i, String path) {
         return director(i).netns().exec(Duration.ofSeconds(10), "curl", "-s", "--max-time", "5",
                 "http://" + ADMIN + path).check().stdout();

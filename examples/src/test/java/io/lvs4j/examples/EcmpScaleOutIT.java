@@ -54,6 +54,9 @@ class EcmpScaleOutIT {
             }
             await("all 3 directors announce").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(50))
                     .until(() -> lab.nextHops().size() == DIRECTORS);
+            // The admin endpoint opens after the director has started (and may have announced).
+            await("all 3 admin endpoints").atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100))
+                    .until(() -> lab.adminUp(1) && lab.adminUp(2) && lab.adminUp(3));
             System.out.printf("[ecmp] 3 JVMs started to 3 paths on the router: %d ms%n", millisSince(started));
             for (int i = 1; i <= DIRECTORS; i++) {
                 AnnouncementStatus a = lab.status(i).announcement();
@@ -126,6 +129,8 @@ class EcmpScaleOutIT {
                         .pollInterval(Duration.ofMillis(20)).until(() -> lab.nextHops().contains(victimIp));
                 System.out.printf("[ecmp] d%d back: JVM start to its path on the router %d ms%n", victim,
                         millisSince(restarted));
+                await("d" + victim + "'s admin endpoint").atMost(60, TimeUnit.SECONDS)
+                        .pollInterval(Duration.ofMillis(100)).until(() -> lab.adminUp(victim));
                 assertSameServers(held, servers, "after d" + victim + " came back");
                 List<Integer> ports = held.stream().map(KeepAliveConnection::localPort).toList();
                 long moved = lab.connections(victim).stream().filter(e -> ports.contains(e.clientPort())).count();

@@ -20,15 +20,16 @@ import java.util.Optional;
  *     ({@code vrrp_strict}, default false)
  * @param scriptUser the user scripts run as when a script names none ({@code script_user})
  * @param enableScriptSecurity refuse scripts that a non-root user could change
+ * @param syncDaemon {@code lvs_sync_daemon}: connection synchronisation; empty: none
  *     ({@code enable_script_security}, default false)
  */
 public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVersion,
         boolean vrrpSkipCheckAdvAddr, boolean vrrpStrict, Optional<String> scriptUser,
-        boolean enableScriptSecurity) {
+        boolean enableScriptSecurity, Optional<SyncDaemonConfig> syncDaemon) {
 
-    /** Keepalived's defaults: no router id (the host name), VRRP version 2. */
+    /** Keepalived's defaults: no router id (the host name), VRRP version 2, no connection sync. */
     public static final GlobalDefs DEFAULTS = new GlobalDefs(Optional.empty(), GarpConfig.DEFAULTS, 2,
-            false, false, Optional.empty(), false);
+            false, false, Optional.empty(), false, Optional.empty());
 
     /**
      * Checks the values.
@@ -41,6 +42,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         Objects.requireNonNull(garp, "garp");
         Require.range("vrrp_version", vrrpVersion, 2, 3);
         Objects.requireNonNull(scriptUser, "scriptUser");
+        Objects.requireNonNull(syncDaemon, "syncDaemon");
     }
 
     /**
@@ -61,6 +63,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         private boolean vrrpStrict;
         private Optional<String> scriptUser = Optional.empty();
         private boolean enableScriptSecurity;
+        private Optional<SyncDaemonConfig> syncDaemon = Optional.empty();
 
         private Builder() {
         }
@@ -143,6 +146,17 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
         }
 
         /**
+         * Sets {@code lvs_sync_daemon}.
+         *
+         * @param value the connection synchronisation
+         * @return this builder
+         */
+        public Builder syncDaemon(SyncDaemonConfig value) {
+            syncDaemon = Optional.of(Objects.requireNonNull(value, "syncDaemon"));
+            return this;
+        }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
@@ -150,7 +164,7 @@ public record GlobalDefs(Optional<String> routerId, GarpConfig garp, int vrrpVer
          */
         public GlobalDefs build() {
             return new GlobalDefs(routerId, garp, vrrpVersion, vrrpSkipCheckAdvAddr, vrrpStrict,
-                    scriptUser, enableScriptSecurity);
+                    scriptUser, enableScriptSecurity, syncDaemon);
         }
     }
 }

@@ -23,6 +23,7 @@ import io.lvs4j.core.time.NanoClock;
 import io.lvs4j.transport.epoll.bgp.RouteAnnouncer;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
+import io.lvs4j.transport.epoll.vrrp.MasterAction;
 import io.lvs4j.vrrp.AdvertCheck;
 import io.lvs4j.vrrp.AdvertValidator;
 import io.lvs4j.vrrp.ProcessScriptRunner;
@@ -186,7 +187,7 @@ public final class Director implements AutoCloseable, StatusProvider {
                         .listener(new StateLog())
                         .scriptRunner(config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
                 if (data != null) {
-                    rb.masterAction(EpollVrrpRouter.MasterAction.forwarding(data));
+                    rb.masterAction(MasterAction.forwarding(data));
                 }
                 config.listeners.forEach(rb::listener);
                 config.instances.forEach(rb::instance);

@@ -36,6 +36,17 @@ public final class ConfigReader {
         this.diagnostics = diagnostics;
     }
 
+    private static SourcePosition syncDaemonPosition(List<Statement> globals, Path file) throws ConfigException {
+        for (Statement block : globals) {
+            for (Statement s : block.requireBlock()) {
+                if (s.name().equals("lvs_sync_daemon") && s.args().size() > 1) {
+                    return s.args().get(1).position();
+                }
+            }
+        }
+        return SourcePosition.ofFile(file);
+    }
+
     /**
      * Reads the configuration.
      *
@@ -108,6 +119,10 @@ public final class ConfigReader {
             }
         }
         checkInstances(instanceDecls, instances);
+        if (globalDefs.syncDaemon().isPresent() && !instances.containsKey(globalDefs.syncDaemon().get().vrrpInstance())) {
+            throw new ConfigException(syncDaemonPosition(globals, file), "lvs_sync_daemon follows vrrp_instance "
+                    + globalDefs.syncDaemon().get().vrrpInstance() + ", which is not declared");
+        }
         virtualServers.checkLocalAddresses(localGroups);
         Map<String, Statement> groupNames = new HashMap<>();
         Map<String, String> groupOf = new HashMap<>();

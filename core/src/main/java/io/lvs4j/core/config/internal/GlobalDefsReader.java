@@ -3,8 +3,13 @@ package io.lvs4j.core.config.internal;
 import io.lvs4j.core.config.ConfigException;
 import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.GlobalDefs;
+import io.lvs4j.core.config.SyncDaemonConfig;
+import io.lvs4j.core.sync.SyncDefaults;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Reads {@code global_defs} blocks into {@link GlobalDefs}. */
@@ -14,7 +19,7 @@ final class GlobalDefsReader {
             "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_lower_prio_delay",
             "vrrp_garp_lower_prio_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
             "vrrp_min_garp", "vrrp_version", "vrrp_skip_check_adv_addr", "vrrp_strict", "script_user",
-            "enable_script_security");
+            "enable_script_security", "lvs_sync_daemon");
 
     /** The longest delay keepalived accepts for GARP timers (2^32 microseconds). */
     static final Duration MAX_DELAY = Duration.ofSeconds(4294);
@@ -52,8 +57,41 @@ final class GlobalDefsReader {
                 b.scriptUser(s.args().size() > 1 ? user + ":" + s.args().get(1).text().replaceFirst("^:", "") : user);
             }
             case "enable_script_security" -> b.enableScriptSecurity(Values.optionalBool(s, 0));
+            case "lvs_sync_daemon" -> b.syncDaemon(syncDaemon(s));
             default -> Keywords.other(s, "global_defs", Keywords.GLOBAL_DEFS, SUPPORTED, diagnostics);
         }
+    }
+
+    /** {@code lvs_sync_daemon IFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR] [peer ADDR]...}. */
+    private static SyncDaemonConfig syncDaemon(Statement s) throws ConfigException {
+        s.noBlock();
+        List<Token> args = s.args();
+        String iface = s.arg(0, "an interface").text();
+        String instance = s.arg(1, "a vrrp_instance").text();
+        int id = 0;
+        int maxlen = 0;
+        int port = SyncDefaults.PORT;
+        int ttl = SyncDefaults.TTL;
+        Optional<InetAddress> group = Optional.empty();
+        List<InetAddress> peers = new ArrayList<>();
+        for (int i = 2; i < args.size(); i += 2) {
+            Token option = args.get(i);
+            if (i + 1 >= args.size()) {
+                throw new ConfigException(option.position(), "'" + option.text() + "' needs a value");
+            }
+            Token value = args.get(i + 1);
+            switch (option.text()) {
+                case "id" -> id = Values.integer(value, "sync id", 0, 255);
+                case "maxlen" -> maxlen = Values.integer(value, "maxlen", 1, 65507);
+                case "port" -> port = Values.integer(value, "port", 1, 65535);
+                case "ttl" -> ttl = Values.integer(value, "ttl", 1, 255);
+                case "group" -> group = Optional.of(Values.address(value, "a sync group"));
+                case "peer" -> peers.add(Values.address(value, "a sync peer"));
+                default -> throw new ConfigException(option.position(), "unknown lvs_sync_daemon option "
+                        + option.describe() + " (expected id, maxlen, port, ttl, group or peer)");
+            }
+        }
+        return new SyncDaemonConfig(iface, instance, id, maxlen, port, ttl, group, peers);
     }
 
     /**
