@@ -12,10 +12,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * The JSON of the admin endpoint: core's status records as Jackson writes records (one field
- * per component), with addresses as plain numeric text ({@code "198.18.0.10"}). The same
+ * per component), with addresses as plain numeric text ({@code "198.18.0.10"}) and instants as
+ * ISO-8601 text ({@code "2026-01-01T12:00:00.123Z"}). The same
  * mapper reads it back, so {@code ./lvs4j status} prints what the director served.
  */
 final class AdminJson {
@@ -23,7 +26,9 @@ final class AdminJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new SimpleModule("lvs4j-addresses")
                     .addSerializer(InetAddress.class, new AddressWriter())
-                    .addDeserializer(InetAddress.class, new AddressReader()))
+                    .addDeserializer(InetAddress.class, new AddressReader())
+                    .addSerializer(Instant.class, new InstantWriter())
+                    .addDeserializer(Instant.class, new InstantReader()))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
@@ -56,6 +61,30 @@ final class AdminJson {
                 return InetAddress.ofLiteral(text);
             } catch (IllegalArgumentException e) {
                 return (InetAddress) ctxt.handleWeirdStringValue(InetAddress.class, text, "not an IP address");
+            }
+        }
+    }
+
+    private static final class InstantWriter extends JsonSerializer<Instant> {
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString(value.toString());
+        }
+
+        @Override
+        public Class<Instant> handledType() {
+            return Instant.class;
+        }
+    }
+
+    private static final class InstantReader extends JsonDeserializer<Instant> {
+        @Override
+        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e) {
+                return (Instant) ctxt.handleWeirdStringValue(Instant.class, text, "not an ISO-8601 instant");
             }
         }
     }

@@ -35,6 +35,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -47,6 +48,7 @@ import org.slf4j.LoggerFactory;
  * The sample director's admin endpoint: HTTP on a loopback address, served by Netty.
  *
  * <ul>
+ *   <li>{@code GET /}: the HTML status page ({@link StatusPage}), which reloads itself.</li>
  *   <li>{@code GET /status}: JSON of {@link DirectorStatus} (services, servers, counters, rates,
  *       drops, VRRP), rates estimated as IPVS does ({@link RateEstimation}).</li>
  *   <li>{@code GET /connections}: JSON list of {@link ConnectionEntry} ({@code ipvsadm -Lnc}).</li>
@@ -215,6 +217,9 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             switch (path) {
+                case "/", "/index.html" -> respond(ctx, HttpResponseStatus.OK, "text/html; charset=utf-8",
+                        StatusPage.render(DirectorStatus.of(estimation), estimation.vrrpCounters(), Version.current(),
+                                Instant.now()));
                 case "/status" -> respond(ctx, HttpResponseStatus.OK, "application/json",
                         AdminJson.mapper().writeValueAsString(DirectorStatus.of(estimation)));
                 case "/metrics" -> {
@@ -226,7 +231,7 @@ public final class AdminServer implements AutoCloseable {
                         .orTimeout(CONNECTIONS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                         .whenComplete((entries, failure) -> connections(ctx, entries, failure));
                 default -> respond(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
-                        "not found; try /status, /connections or /metrics\n");
+                        "not found; try /, /status, /connections or /metrics\n");
             }
         }
 

@@ -1,10 +1,10 @@
 package io.lvs4j.examples;
 
-import io.lvs4j.testkit.Command;
-import io.lvs4j.testkit.Host;
-import io.lvs4j.testkit.NamedHttpServer;
-import io.lvs4j.testkit.Netns;
-import org.awaitility.core.ConditionTimeoutException;
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Host;
+import io.lvs4j.lab.NamedHttpServer;
+import io.lvs4j.lab.Netns;
+import io.lvs4j.lab.Poll;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,6 +16,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +26,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code ./lvs4j lab [--keep]}: the classic LVS + Keepalived experiment on one machine, as
@@ -42,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  * earlier labs.
  */
 @picocli.CommandLine.Command(name = "lab", mixinStandardHelpOptions = true,
-        subcommands = LabCommand.Down.class,
+        subcommands = LabDown.class,
         description = {"Runs the classic LVS-DR + Keepalived failover lab in network namespaces (as root).",
             "Client, LVS1 (.8), LVS2 (.9), nginx1 (.11), nginx2 (.12) on a bridge, VIP 198.18.0.10.",
             "Exit code 0 only if every step held."})
@@ -63,6 +62,11 @@ public final class LabCommand implements Callable<Integer> {
             + " Ctrl-C or `lvs4j lab down`).")
     private boolean keep;
 
+    @Option(names = "--timeline", paramLabel = "FILE", defaultValue = "lvs4j-lab-timeline.svg",
+            description = "Where to write the timeline picture (SVG) of the directors' VRRP states and the client's"
+                    + " requests, default ${DEFAULT-VALUE}.")
+    private Path timelineFile;
+
     @Option(names = "--conf-dir", paramLabel = "DIR",
             description = "Where keepalived-lvs1.conf and keepalived-lvs2.conf are; default: the shipped examples/conf.")
     private Path confDir;
@@ -74,6 +78,7 @@ public final class LabCommand implements Callable<Integer> {
     private final Map<String, Path> logs = new LinkedHashMap<>();
     private final java.util.Set<String> stopped = new java.util.HashSet<>();
     private int step;
+    private LabTimeline timeline = new LabTimeline(System::nanoTime, LocalTime.now());
 
     /** Creates the command; picocli fills its fields. */
     public LabCommand() {
@@ -108,6 +113,7 @@ public final class LabCommand implements Callable<Integer> {
         Thread hook = new Thread(this::tearDown, "lvs4j-lab-teardown");
         Runtime.getRuntime().addShutdownHook(hook);
         Path logDir = Files.createTempDirectory("lvs4j-lab-");
+        timeline = new LabTimeline(System::nanoTime, LocalTime.now());
         boolean ok = false;
         try {
             Files.writeString(state, tag + " " + ProcessHandle.current().pid() + "\n");
@@ -133,6 +139,7 @@ public final class LabCommand implements Callable<Integer> {
         } finally {
             out.flush();
             tearDown();
+            writeTimeline();
             Files.deleteIfExists(state);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -187,8 +194,21 @@ public final class LabCommand implements Callable<Integer> {
         out.flush();
     }
 
+    private void writeTimeline() {
+        for (Map.Entry<String, Path> log : logs.entrySet()) {
+            timeline.directorLog(log.getKey().toUpperCase(java.util.Locale.ROOT), log(log.getKey()));
+        }
+        try {
+            Files.writeString(timelineFile, TimelineSvg.render(timeline.data()));
+            say("timeline of this run: " + timelineFile.toAbsolutePath());
+        } catch (IOException e) {
+            say("cannot write the timeline " + timelineFile + ": " + e.getMessage());
+        }
+    }
+
     private void begin(String text) {
         step++;
+        timeline.step(step, text);
         out.println();
         out.println("== step " + step + ": " + text);
         out.flush();
@@ -265,7 +285,7 @@ public final class LabCommand implements Callable<Integer> {
                 "lvs4j run --config", config.getFileName().toString(), "--interface", IFACE) + " (log " + log + ")");
     }
 
-    private void runSteps(Map<String, Host> hosts) throws StepFailed, IOException {
+    private void runSteps(Map<String, Host> hosts) throws Exception {
         Netns client = hosts.get("client").netns();
         begin("who is MASTER? (keepalived: state MASTER still starts as BACKUP, ~3 adverts)");
         long t0 = System.nanoTime();
@@ -283,11 +303,15 @@ public final class LabCommand implements Callable<Integer> {
         begin("take LVS1's eth0 down");
         hosts.get("lvs1").exec("ip", "link", "set", IFACE, "down").check();
         long down = System.nanoTime();
+        timeline.mark("LVS1 eth0 down");
         say("LVS1: ip link set eth0 down");
-        waitFor("LVS2 MASTER", Duration.ofSeconds(20), () -> "MASTER".equals(state("lvs2")));
-        double takeover = seconds(down);
-        say(String.format("LVS2 is MASTER %.2f s after the link went down", takeover));
-        waitFor("the client served through LVS2", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        double takeover;
+        try (Probe _ = probe(client)) {
+            waitFor("LVS2 MASTER", Duration.ofSeconds(20), () -> "MASTER".equals(state("lvs2")));
+            takeover = seconds(down);
+            say(String.format("LVS2 is MASTER %.2f s after the link went down", takeover));
+            waitFor("the client served through LVS2", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        }
         double served = seconds(down);
         say(String.format("failover time: %.2f s from link down to the first answer through LVS2", served));
 
@@ -312,11 +336,14 @@ public final class LabCommand implements Callable<Integer> {
         begin("bring LVS1's eth0 back: LVS1 (priority 100) preempts LVS2 (priority 90)");
         hosts.get("lvs1").exec("ip", "link", "set", IFACE, "up").check();
         long up = System.nanoTime();
+        timeline.mark("LVS1 eth0 up");
         say("LVS1: ip link set eth0 up");
-        waitFor("LVS1 MASTER and LVS2 BACKUP again", Duration.ofSeconds(20),
-                () -> "MASTER".equals(state("lvs1")) && "BACKUP".equals(state("lvs2")));
-        say(String.format("LVS1 is MASTER again %.2f s after its link came back; LVS2 is BACKUP", seconds(up)));
-        waitFor("the client served through LVS1", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        try (Probe _ = probe(client)) {
+            waitFor("LVS1 MASTER and LVS2 BACKUP again", Duration.ofSeconds(20),
+                    () -> "MASTER".equals(state("lvs1")) && "BACKUP".equals(state("lvs2")));
+            say(String.format("LVS1 is MASTER again %.2f s after its link came back; LVS2 is BACKUP", seconds(up)));
+            waitFor("the client served through LVS1", Duration.ofSeconds(20), () -> curl(client, 1) != null);
+        }
         List<String> back = curlTimes(client, 4);
         checkAlternation(back);
         say("answers alternate: " + String.join(", ", back));
@@ -324,12 +351,16 @@ public final class LabCommand implements Callable<Integer> {
         begin("stop LVS1 cleanly (SIGTERM): it sends a priority-0 advert and releases the VIP; LVS2 takes over at once");
         Process lvs1 = directors.get("lvs1");
         long stop = System.nanoTime();
+        timeline.mark("LVS1 SIGTERM");
         stopped.add("lvs1");
-        lvs1.destroy();
-        waitForExit(lvs1);
-        waitFor("LVS2 MASTER after LVS1's clean stop", Duration.ofSeconds(20),
-                () -> "MASTER".equals(state("lvs2")));
-        double cleanTakeover = seconds(stop);
+        double cleanTakeover;
+        try (Probe _ = probe(client)) {
+            lvs1.destroy();
+            waitForExit(lvs1);
+            waitFor("LVS2 MASTER after LVS1's clean stop", Duration.ofSeconds(20),
+                    () -> "MASTER".equals(state("lvs2")));
+            cleanTakeover = seconds(stop);
+        }
         String lvs1Log = log("lvs1");
         if (!"MASTER".equals(state("lvs1")) || !lvs1Log.substring(lvs1Log.lastIndexOf("Entering MASTER STATE"))
                 .contains("VRRP_Instance(VI_1) Stopped")) {
@@ -376,17 +407,28 @@ public final class LabCommand implements Callable<Integer> {
 
     private void waitFor(String what, Duration atMost, java.util.concurrent.Callable<Boolean> condition)
             throws StepFailed {
+        long start = System.nanoTime();
+        long[] reported = {0};
+        boolean held;
         try {
-            await().atMost(atMost).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
-                    .ignoreExceptions().until(() -> {
-                        for (Map.Entry<String, Process> d : directors.entrySet()) {
-                            if (!d.getValue().isAlive() && !stopped.contains(d.getKey())) {
-                                return true;
-                            }
-                        }
-                        return condition.call();
-                    });
-        } catch (ConditionTimeoutException e) {
+            held = Poll.until(atMost, Duration.ofMillis(100), () -> {
+                for (Map.Entry<String, Process> d : directors.entrySet()) {
+                    if (!d.getValue().isAlive() && !stopped.contains(d.getKey())) {
+                        return true;
+                    }
+                }
+                long waited = (System.nanoTime() - start) / 1_000_000_000L;
+                if (waited >= reported[0] + 2) {
+                    reported[0] = waited;
+                    say("  waiting for " + what + " (" + waited + " s of at most " + atMost.toSeconds() + " s)");
+                }
+                return condition.call();
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepFailed("interrupted while waiting for " + what);
+        }
+        if (!held) {
             throw new StepFailed(what + ": not within " + atMost.toSeconds() + " s (LVS1 " + state("lvs1")
                     + ", LVS2 " + state("lvs2") + ")");
         }
@@ -397,10 +439,44 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
-    private static String curl(Netns client, int timeoutSeconds) {
+    private String curl(Netns client, int timeoutSeconds) {
         Command.Result r = client.exec(Duration.ofSeconds(timeoutSeconds + 5L), "curl", "-s", "-m",
                 String.valueOf(timeoutSeconds), "http://" + VIP + "/");
-        return r.ok() ? r.stdout().strip() : null;
+        String answer = r.ok() ? r.stdout().strip() : null;
+        timeline.request(answer);
+        return answer;
+    }
+
+    /**
+     * Starts asking the VIP from the client four times a second (at most 120 times), so that the
+     * timeline shows the requests that fail across a failover; close it to stop.
+     */
+    private Probe probe(Netns client) {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread prober = Thread.ofVirtual().name("lvs4j-lab-probe").start(() -> {
+            for (int i = 0; i < 120 && !stop.get(); i++) {
+                curl(client, 1);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return () -> {
+            stop.set(true);
+            try {
+                prober.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** Requests from the client in the background, until closed. */
+    private interface Probe extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private List<String> curlTimes(Netns client, int n) throws StepFailed {
@@ -502,59 +578,5 @@ public final class LabCommand implements Callable<Integer> {
             namespaces.get(i).close();
         }
         namespaces.clear();
-    }
-
-    /** {@code ./lvs4j lab down}: stops a lab left up with {@code --keep} and removes stale lab namespaces. */
-    @picocli.CommandLine.Command(name = "down", mixinStandardHelpOptions = true,
-            description = "Stops a lab left up by `lvs4j lab --keep` and removes namespaces of earlier labs.")
-    public static final class Down implements Callable<Integer> {
-
-        @Spec
-        private CommandSpec spec;
-
-        /** Creates the command; picocli fills its fields. */
-        public Down() {
-        }
-
-        /**
-         * Stops the lab process, then deletes every remaining lab namespace.
-         *
-         * @return 0 when nothing of a lab is left
-         */
-        @Override
-        public Integer call() throws IOException {
-            PrintWriter out = spec.commandLine().getOut();
-            Path state = stateFile();
-            if (Files.isRegularFile(state)) {
-                String[] fields = Files.readString(state).strip().split(" ");
-                long pid = Long.parseLong(fields[1]);
-                ProcessHandle.of(pid).ifPresent(p -> {
-                    out.println("stopping lab " + fields[0] + " (pid " + pid + ")");
-                    p.destroy();
-                    try {
-                        p.onExit().get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
-                Files.deleteIfExists(state);
-            }
-            int removed = 0;
-            for (String line : Command.run("ip", "netns", "list").stdout().split("\\R")) {
-                String name = line.split(" ")[0];
-                if (name.matches("lvs4j-[a-z0-9]+-lab[0-9a-f]{6}")) {
-                    for (String pid : Command.run("ip", "netns", "pids", name).stdout().split("\\s+")) {
-                        if (!pid.isBlank()) {
-                            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
-                        }
-                    }
-                    Command.run("ip", "netns", "del", name);
-                    removed++;
-                }
-            }
-            out.println(removed == 0 ? "no lab namespaces left" : "removed " + removed + " lab namespace(s)");
-            out.flush();
-            return 0;
-        }
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The {@code ./lvs4j} command line: the sample director and its tools. */
-@Command(name = "lvs4j", mixinStandardHelpOptions = true, version = "lvs4j 0.1.0",
+@Command(name = "lvs4j", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Layer-4 load balancing with IPVS's schedulers and Keepalived's VRRP, in Java.",
         subcommands = {CommandLine.HelpCommand.class, ScheduleCommand.class, CheckConfig.class, RunCommand.class,
             Status.class, EditCommand.class, ReloadCommand.class, DrainCommand.class, LabCommand.class,

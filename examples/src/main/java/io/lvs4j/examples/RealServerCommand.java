@@ -1,6 +1,6 @@
 package io.lvs4j.examples;
 
-import io.lvs4j.testkit.RealServerSetup;
+import io.lvs4j.lab.RealServerSetup;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
 import io.lvs4j.transport.epoll.tunnel.DecapCounter;
 import io.lvs4j.transport.epoll.tunnel.TunnelDecapsulator;

@@ -171,12 +171,43 @@ class AdminServerTest {
         assertEquals(12.0, samples.get("lvs_service_connections_total{protocol=\"tcp\",vip=\"198.18.0.10:80\"}"));
         assertEquals(7000.0, samples.get("lvs_server_bytes_total{direction=\"in\",protocol=\"tcp\","
                 + "server=\"198.18.0.12:80\",vip=\"198.18.0.10:80\"}"));
-        assertEquals(7.0, samples.get("lvs_server_connections_inactive_connections{protocol=\"tcp\","
+        assertEquals(7.0, samples.get("lvs_server_connections_inactive{protocol=\"tcp\","
                 + "server=\"198.18.0.12:80\",vip=\"198.18.0.10:80\"}"));
         assertEquals(0.0, samples.get("lvs_server_up{protocol=\"tcp\",server=\"198.18.0.11:80\",vip=\"198.18.0.10:80\"}"));
-        assertEquals(3.0, samples.get("lvs_drops_frames_total{reason=\"ethernet_truncated\"}"));
-        assertEquals(1.0, samples.get("lvs_vrrp_state{instance=\"VI_1\",state=\"MASTER\"}"));
-        assertEquals(1.0, samples.get("lvs_vrrp_transitions_total{instance=\"VI_1\"}"));
+        assertEquals(3.0, samples.get("lvs_frames_dropped_total{reason=\"ethernet_truncated\"}"));
+        assertEquals(1.0, samples.get("lvs_vrrp_state{state=\"MASTER\",vrrp_instance=\"VI_1\"}"));
+        assertEquals(1.0, samples.get("lvs_vrrp_transitions_total{vrrp_instance=\"VI_1\"}"));
+        assertEquals(12.0, samples.get("node_ipvs_connections_total{}"), "node_exporter's name of the total");
+        assertEquals(12_000.0, samples.get("node_ipvs_incoming_bytes_total{}"));
+        assertEquals(7.0, samples.get("node_ipvs_backend_connections_inactive{local_address=\"198.18.0.10\","
+                + "local_mark=\"\",local_port=\"80\",proto=\"TCP\",remote_address=\"198.18.0.12\",remote_port=\"80\"}"));
+        for (String sample : samples.keySet()) {
+            List<String> words = List.of(sample.substring(0, sample.indexOf('{')).split("_"));
+            assertEquals(words.size(), words.stream().distinct().count(), "no word (unit) repeated in " + sample);
+        }
+    }
+
+    @Test
+    void shouldServeTheStatusPageAtTheRoot() throws Exception {
+        start();
+
+        HttpResponse<String> response = get("/");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("text/html; charset=utf-8", response.headers().firstValue("content-type").orElseThrow());
+        assertTrue(response.body().contains("TCP 198.18.0.10:80"), response.body());
+        assertTrue(response.body().contains("lvs4j " + Version.current()), response.body());
+    }
+
+    @Test
+    void shouldServeRecentTransitionsInTheJson() throws Exception {
+        start();
+
+        DirectorStatus status = AdminJson.mapper().readValue(get("/status").body(), DirectorStatus.class);
+
+        assertEquals(java.time.Instant.parse("2026-01-01T12:00:03.600Z"),
+                status.vrrp().get(0).recentTransitions().get(0).at());
+        assertEquals("MASTER", status.vrrp().get(0).recentTransitions().get(0).to());
     }
 
     @Test

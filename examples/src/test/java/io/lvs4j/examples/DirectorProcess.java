@@ -1,8 +1,8 @@
 package io.lvs4j.examples;
 
 import io.lvs4j.core.status.DirectorStatus;
-import io.lvs4j.testkit.Command;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Host;
 
 import java.io.IOException;
 import java.nio.file.Files;

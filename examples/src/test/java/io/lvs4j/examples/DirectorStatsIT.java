@@ -4,11 +4,11 @@ import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.IpvsadmFormat;
 import io.lvs4j.core.status.ServiceStatus;
 import io.lvs4j.core.status.TrafficStats;
-import io.lvs4j.testkit.Command;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import io.lvs4j.testkit.NginxServer;
+import io.lvs4j.lab.NginxServer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

@@ -9,7 +9,7 @@ import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.ServerStatus;
 import io.lvs4j.core.status.ServiceStatus;
-import io.lvs4j.testkit.Command;
+import io.lvs4j.lab.Command;
 import io.lvs4j.testkit.NetnsGuard;
 import java.io.IOException;
 import java.security.MessageDigest;

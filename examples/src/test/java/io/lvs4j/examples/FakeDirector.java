@@ -12,8 +12,11 @@ import io.lvs4j.core.status.ServiceStatus;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.status.TrafficRates;
 import io.lvs4j.core.status.TrafficStats;
+import io.lvs4j.core.status.VrrpCounters;
 import io.lvs4j.core.status.VrrpStatus;
+import io.lvs4j.core.status.VrrpTransition;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,8 +24,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * A test double of a director's status: the lab's web service (two DR servers, one found down
- * by its checker) whose traffic counters the test sets, one drop reason, one VRRP instance and
- * two connections.
+ * by its checker) whose traffic counters the test sets, one drop reason, one VRRP instance (with
+ * its transition and the adverts of its interface) and two connections.
  */
 final class FakeDirector implements StatusSource {
 
@@ -58,7 +61,13 @@ final class FakeDirector implements StatusSource {
 
     @Override
     public List<VrrpStatus> vrrp() {
-        return List.of(new VrrpStatus("VI_1", 51, "MASTER", 100, 1));
+        return List.of(new VrrpStatus("VI_1", 51, "MASTER", 100, 1, List.of(
+                new VrrpTransition(Instant.parse("2026-01-01T12:00:03.600Z"), "BACKUP", "MASTER", 100))));
+    }
+
+    @Override
+    public List<VrrpCounters> vrrpCounters() {
+        return List.of(new VrrpCounters("eth0", 120, 3, Map.of("bad_ttl", 0L, "bad_auth", 2L)));
     }
 
     void announcement(AnnouncementStatus value) {

@@ -1,6 +1,6 @@
 package io.lvs4j.examples;
 
-import io.lvs4j.testkit.Netns;
+import io.lvs4j.lab.Netns;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,11 +3,11 @@ package io.lvs4j.examples;
 import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.ServerStatus;
 import io.lvs4j.core.status.VrrpStatus;
-import io.lvs4j.testkit.Command;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import io.lvs4j.testkit.NginxServer;
+import io.lvs4j.lab.NginxServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

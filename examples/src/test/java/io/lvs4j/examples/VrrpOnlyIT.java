@@ -1,10 +1,10 @@
 package io.lvs4j.examples;
 
-import io.lvs4j.testkit.Command;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import io.lvs4j.testkit.NginxServer;
+import io.lvs4j.lab.NginxServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package io.lvs4j.testkit;
 
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Netns;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

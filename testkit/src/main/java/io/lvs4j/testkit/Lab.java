@@ -1,5 +1,8 @@
 package io.lvs4j.testkit;
 
+import io.lvs4j.lab.Netns;
+import io.lvs4j.lab.Host;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

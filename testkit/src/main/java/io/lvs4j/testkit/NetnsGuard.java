@@ -1,5 +1,7 @@
 package io.lvs4j.testkit;
 
+import io.lvs4j.lab.Command;
+
 import org.junit.jupiter.api.Assumptions;
 
 /**

@@ -1,7 +1,8 @@
 /**
- * lvs4j test kit: a lab of network namespaces joined by a bridge, commands and JVM threads run
- * inside a namespace, and real HTTP servers (nginx, or a built-in Netty server) that answer with
- * their own name. For integration tests that run as root. A class-path artifact (no module
- * descriptor): it is used from tests only, and Awaitility has no module name.
+ * lvs4j test kit: a lab of hosts in network namespaces joined by a bridge ({@link
+ * io.lvs4j.testkit.Lab}) and the JUnit guard of every namespace test ({@link
+ * io.lvs4j.testkit.NetnsGuard}), on top of {@code lvs4j-lab} (namespaces, commands, real
+ * servers). For integration tests that run as root. A class-path artifact (no module
+ * descriptor), used in test scope only: it carries JUnit, which the distribution must not.
  */
 package io.lvs4j.testkit;

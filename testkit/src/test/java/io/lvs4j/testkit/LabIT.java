@@ -1,5 +1,10 @@
 package io.lvs4j.testkit;
 
+import io.lvs4j.lab.Command;
+import io.lvs4j.lab.Host;
+import io.lvs4j.lab.NamedHttpServer;
+import io.lvs4j.lab.NettyNameServer;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -114,6 +114,11 @@ public final class RateEstimation implements StatusSource {
     }
 
     @Override
+    public List<VrrpCounters> vrrpCounters() {
+        return source.vrrpCounters();
+    }
+
+    @Override
     public AnnouncementStatus announcement() {
         return source.announcement();
     }

@@ -49,6 +49,15 @@ public interface StatusSource {
     List<VrrpStatus> vrrp();
 
     /**
+     * Returns the adverts the VRRP instances sent and received, per interface.
+     *
+     * @return the counters, empty if the director runs no VRRP instance or counts none
+     */
+    default List<VrrpCounters> vrrpCounters() {
+        return List.of();
+    }
+
+    /**
      * Returns what the director announces over BGP.
      *
      * @return the announcement, or null if the director announces nothing

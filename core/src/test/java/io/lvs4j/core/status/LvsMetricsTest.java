@@ -2,6 +2,7 @@ package io.lvs4j.core.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.Protocol;
@@ -41,9 +42,9 @@ class LvsMetricsTest {
         assertEquals(3, registry.get("lvs.server.connections.active").tags("server", "198.18.0.11:80")
                 .gauge().value());
         assertEquals(0, registry.get("lvs.server.up").gauge().value());
-        assertEquals(5, registry.get("lvs.drops").tags("reason", "ethernet_truncated").functionCounter().count());
-        assertEquals(1, registry.get("lvs.vrrp.state").tags("instance", "VI_1", "state", "MASTER").gauge().value());
-        assertEquals(0, registry.get("lvs.vrrp.state").tags("instance", "VI_1", "state", "BACKUP").gauge().value());
+        assertEquals(5, registry.get("lvs.frames.dropped").tags("reason", "ethernet_truncated").functionCounter().count());
+        assertEquals(1, registry.get("lvs.vrrp.state").tags("vrrp_instance", "VI_1", "state", "MASTER").gauge().value());
+        assertEquals(0, registry.get("lvs.vrrp.state").tags("vrrp_instance", "VI_1", "state", "BACKUP").gauge().value());
         assertEquals(2, registry.get("lvs.vrrp.transitions").functionCounter().count());
     }
 
@@ -85,7 +86,7 @@ class LvsMetricsTest {
 
         source.services = web("198.18.0.12", 1, 1500);
         clock.addAndGet(1_000);
-        registry.get("lvs.drops").tags("reason", "ethernet_truncated").functionCounter().count(); // a scrape
+        registry.get("lvs.frames.dropped").tags("reason", "ethernet_truncated").functionCounter().count(); // a scrape
 
         assertEquals(2, registry.get("lvs.server.weight").tags("server", "198.18.0.12:80").gauge().value());
         assertNull(registry.find("lvs.server.weight").tags("server", "198.18.0.11:80").gauge());
@@ -100,5 +101,55 @@ class LvsMetricsTest {
 
         assertEquals(42, registry.get("lvs.events").tags("event", "forwarded").functionCounter().count());
         assertEquals(3, registry.get("lvs.events").tags("event", "ignored").functionCounter().count());
+    }
+
+    @Test
+    void shouldExposeNodeExporterIpvsMetersWithItsLabels() throws Exception {
+        source.services = web("198.18.0.11", 3, 1500);
+        new LvsMetrics(source, clock::get, 1_000).bindTo(registry);
+
+        assertEquals(10, registry.get("node.ipvs.connections").functionCounter().count());
+        assertEquals(20, registry.get("node.ipvs.incoming.packets").functionCounter().count());
+        assertEquals(1500, registry.get("node.ipvs.incoming.bytes").functionCounter().count());
+        assertEquals(0, registry.get("node.ipvs.outgoing.bytes").functionCounter().count());
+        assertEquals(3, registry.get("node.ipvs.backend.connections.active").tags("local_address", "198.18.0.10",
+                "local_port", "80", "remote_address", "198.18.0.11", "remote_port", "80", "proto", "TCP",
+                "local_mark", "").gauge().value());
+        assertEquals(4, registry.get("node.ipvs.backend.connections.inactive").gauge().value());
+        assertEquals(2, registry.get("node.ipvs.backend.weight").gauge().value());
+    }
+
+    @Test
+    void shouldLeaveNodeExporterNamesOutWhenAsked() throws Exception {
+        source.services = web("198.18.0.11", 3, 1500);
+        new LvsMetrics(source, clock::get, 1_000).nodeExporterNames(false).bindTo(registry);
+
+        assertNull(registry.find("node.ipvs.connections").functionCounter());
+        assertNull(registry.find("node.ipvs.backend.weight").gauge());
+        assertEquals(2, registry.get("lvs.server.weight").gauge().value());
+    }
+
+    @Test
+    void shouldCountVrrpAdvertsPerInterfaceAndDropsByCheck() {
+        source.vrrpCounters = List.of(new VrrpCounters("eth0", 41, 7, Map.of("bad_ttl", 2L, "bad_auth", 0L)));
+        new LvsMetrics(source, clock::get, 1_000).bindTo(registry);
+
+        assertEquals(41, registry.get("lvs.vrrp.adverts.sent").tags("interface", "eth0").functionCounter().count());
+        assertEquals(7, registry.get("lvs.vrrp.adverts.received").functionCounter().count());
+        assertEquals(2, registry.get("lvs.vrrp.adverts.dropped").tags("reason", "bad_ttl").functionCounter().count());
+        assertEquals(0, registry.get("lvs.vrrp.adverts.dropped").tags("reason", "bad_auth").functionCounter().count());
+    }
+
+    @Test
+    void shouldDescribeEveryMeter() throws Exception {
+        source.services = web("198.18.0.11", 3, 1500);
+        source.vrrp = List.of(new VrrpStatus("VI_1", 51, "MASTER", 100, 2));
+        source.vrrpCounters = List.of(new VrrpCounters("eth0", 1, 1, Map.of("bad_ttl", 0L)));
+        source.counters = Map.of("forwarded", 1L);
+        new LvsMetrics(source, clock::get, 1_000).bindTo(registry);
+
+        assertTrue(registry.getMeters().size() > 40, "meters: " + registry.getMeters().size());
+        registry.getMeters().forEach(m -> assertTrue(m.getId().getDescription() != null
+                && !m.getId().getDescription().isBlank(), m.getId() + " has a description (Prometheus HELP)"));
     }
 }

@@ -14,6 +14,7 @@ final class TestStatusSource implements StatusSource {
     volatile Map<DropReason, Long> drops = Map.of();
     volatile List<VrrpStatus> vrrp = List.of();
     volatile Map<String, Long> counters = Map.of();
+    volatile List<VrrpCounters> vrrpCounters = List.of();
     volatile List<ConnectionEntry> connections = List.of();
     volatile int reads;
 
@@ -36,6 +37,11 @@ final class TestStatusSource implements StatusSource {
     @Override
     public List<VrrpStatus> vrrp() {
         return vrrp;
+    }
+
+    @Override
+    public List<VrrpCounters> vrrpCounters() {
+        return vrrpCounters;
     }
 
     @Override

@@ -15,9 +15,12 @@ import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.StatusProvider;
 import io.lvs4j.core.status.StatusSource;
+import io.lvs4j.core.status.VrrpCounters;
+import io.lvs4j.core.status.VrrpTransition;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.vrrp.ProcessScriptRunner;
 import io.lvs4j.vrrp.ScriptRunner;
+import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -73,7 +76,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         this.config = config;
         config.services.forEach(services::add);
         this.vrrp = new DirectorVrrp(config.instances, config.syncGroups,
-                config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
+                config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner(), config.listeners);
     }
 
     /** @return a builder */
@@ -335,6 +338,31 @@ public final class Director implements AutoCloseable, StatusProvider {
         return vrrp.priority(instance);
     }
 
+    /**
+     * Returns the last state changes of a VRRP instance, oldest first.
+     *
+     * @param instance the instance name
+     * @return up to {@value DirectorVrrp#RECENT_TRANSITIONS} changes
+     */
+    List<VrrpTransition> recentTransitions(String instance) {
+        return vrrp.recentTransitions(instance);
+    }
+
+    /** @return the adverts sent and received on each interface of a VRRP instance, in configuration order */
+    List<VrrpCounters> vrrpCounters() {
+        return vrrp.counters();
+    }
+
+    /**
+     * Names a state as keepalived and {@code ipvsadm}-minded users know it.
+     *
+     * @param state the state
+     * @return {@code INIT} for {@link VrrpState#INITIALIZE}, else the state's name
+     */
+    static String name(VrrpState state) {
+        return state == VrrpState.INITIALIZE ? "INIT" : state.name();
+    }
+
     /** @return the health checks, one per virtual service in {@link #services()} order (empty before start) */
     public List<VirtualServiceHealth> healthChecks() {
         return services.healths();
@@ -407,9 +435,23 @@ public final class Director implements AutoCloseable, StatusProvider {
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
         private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
         private ScriptRunner scriptRunner;
+        private final List<VrrpListener> listeners = new ArrayList<>();
         private BgpConfig bgp;
 
         private Builder() {
+        }
+
+        /**
+         * Adds a listener of the VRRP instances' state changes: the Java form of keepalived's
+         * notify scripts. It is called on an event loop after the director's own handling (the
+         * VIPs taken or released, {@link Director#status()} up to date) and must not block.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder vrrpListener(VrrpListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
         }
 
         /** @param name the interface facing clients, real servers and VRRP peers @return this builder */

@@ -10,8 +10,8 @@ import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.status.TrafficSource;
 import io.lvs4j.core.status.TrafficStats;
 import io.lvs4j.core.status.VirtualServiceStatusSource;
+import io.lvs4j.core.status.VrrpCounters;
 import io.lvs4j.core.status.VrrpStatus;
-import io.lvs4j.vrrp.VrrpState;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -83,10 +83,15 @@ final class DirectorStatusSource implements StatusSource, TrafficSource {
     public List<VrrpStatus> vrrp() {
         List<VrrpStatus> result = new ArrayList<>();
         for (Director.InstanceState s : director.vrrpStates()) {
-            String state = s.state() == VrrpState.INITIALIZE ? "INIT" : s.state().name();
-            result.add(new VrrpStatus(s.name(), s.virtualRouterId(), state, s.priority(), s.transitions()));
+            result.add(new VrrpStatus(s.name(), s.virtualRouterId(), Director.name(s.state()), s.priority(),
+                    s.transitions(), director.recentTransitions(s.name())));
         }
         return result;
+    }
+
+    @Override
+    public List<VrrpCounters> vrrpCounters() {
+        return director.vrrpCounters();
     }
 
     @Override

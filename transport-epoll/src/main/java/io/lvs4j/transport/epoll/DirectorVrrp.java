@@ -3,8 +3,12 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.status.VrrpCounters;
+import io.lvs4j.core.status.VrrpTransition;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
 import io.lvs4j.transport.epoll.vrrp.MasterAction;
+import io.lvs4j.vrrp.AdvertCheck;
+import io.lvs4j.vrrp.AdvertValidator;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpState;
@@ -15,8 +19,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -29,9 +38,14 @@ import java.util.function.Supplier;
 final class DirectorVrrp {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectorVrrp.class);
+    /** How many state changes of each VRRP instance the status keeps. */
+    static final int RECENT_TRANSITIONS = 10;
 
     private final Map<String, Director.InstanceState> states = new ConcurrentHashMap<>();
+    private final Map<String, Deque<VrrpTransition>> history = new ConcurrentHashMap<>();
     private final ScriptRunner scripts;
+    private final List<VrrpListener> listeners;
+    private volatile Map<String, AdvertValidator> validators = Map.of();
     private volatile List<VrrpInstanceConfig> instances;
     private volatile List<VrrpSyncGroupConfig> groups;
     private volatile EpollVrrpRouter router;
@@ -41,10 +55,12 @@ final class DirectorVrrp {
     private PacketDirector data;
     private Supplier<List<VirtualService>> services;
 
-    DirectorVrrp(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupConfig> groups, ScriptRunner scripts) {
+    DirectorVrrp(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupConfig> groups, ScriptRunner scripts,
+            List<VrrpListener> listeners) {
         this.instances = List.copyOf(instances);
         this.groups = List.copyOf(groups);
         this.scripts = scripts;
+        this.listeners = List.copyOf(listeners);
     }
 
     /** @return the instances as configured (with their source address once started) */
@@ -101,6 +117,7 @@ final class DirectorVrrp {
         if (!instances.isEmpty()) {
             router = startRouter(instances, groups);
         }
+        readValidators();
     }
 
     private EpollVrrpRouter startRouter(List<VrrpInstanceConfig> list, List<VrrpSyncGroupConfig> syncGroups)
@@ -112,9 +129,58 @@ final class DirectorVrrp {
         if (data != null) {
             rb.masterAction(MasterAction.forwarding(data));
         }
+        listeners.forEach(rb::listener);
         list.forEach(rb::instance);
         syncGroups.forEach(rb::syncGroup);
         return rb.build().start();
+    }
+
+    /** Takes the advert validators of the instances' interfaces, whose counters the status reads. */
+    private void readValidators() {
+        EpollVrrpRouter running = router;
+        Map<String, AdvertValidator> found = new LinkedHashMap<>();
+        if (running != null) {
+            for (VrrpInstanceConfig c : instances) {
+                found.computeIfAbsent(c.interfaceName(), i -> running.query(n -> n.validator(i)));
+            }
+        }
+        validators = found;
+    }
+
+    /**
+     * Returns the last state changes of an instance, oldest first.
+     *
+     * @param instance the instance name
+     * @return up to {@value #RECENT_TRANSITIONS} changes
+     */
+    List<VrrpTransition> recentTransitions(String instance) {
+        Deque<VrrpTransition> recent = history.get(instance);
+        if (recent == null) {
+            return List.of();
+        }
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    /** @return the adverts sent and received on each interface of an instance, in configuration order */
+    List<VrrpCounters> counters() {
+        EpollVrrpRouter running = router;
+        if (running == null) {
+            return List.of();
+        }
+        List<VrrpCounters> result = new ArrayList<>();
+        validators.forEach((iface, validator) -> {
+            Map<String, Long> dropped = new LinkedHashMap<>();
+            for (AdvertCheck check : AdvertCheck.values()) {
+                if (check != AdvertCheck.ACCEPTED) {
+                    dropped.put(check.name().toLowerCase(Locale.ROOT), validator.counter(check));
+                }
+            }
+            result.add(new VrrpCounters(iface, running.advertsSent(iface), validator.counter(AdvertCheck.ACCEPTED),
+                    dropped));
+        });
+        return result;
     }
 
     /**
@@ -152,6 +218,7 @@ final class DirectorVrrp {
             throw e;
         }
         groups = List.copyOf(nextGroups);
+        readValidators();
         serveMasters();
     }
 
@@ -227,6 +294,13 @@ final class DirectorVrrp {
                     .map(VrrpInstanceConfig::virtualRouterId).orElse(0);
             states.merge(instance, new Director.InstanceState(instance, vrid, to, priority, 1),
                     (old, now) -> new Director.InstanceState(instance, vrid, to, priority, old.transitions() + 1));
+            Deque<VrrpTransition> recent = history.computeIfAbsent(instance, k -> new ArrayDeque<>());
+            synchronized (recent) {
+                recent.addLast(new VrrpTransition(Instant.now(), Director.name(from), Director.name(to), priority));
+                while (recent.size() > RECENT_TRANSITIONS) {
+                    recent.removeFirst();
+                }
+            }
         }
     }
 }

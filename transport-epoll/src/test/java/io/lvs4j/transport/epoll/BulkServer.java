@@ -1,6 +1,6 @@
 package io.lvs4j.transport.epoll;
 
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

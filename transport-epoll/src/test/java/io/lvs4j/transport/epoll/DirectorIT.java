@@ -4,9 +4,9 @@ import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.KeepalivedConfigParser;
 import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.model.VirtualService;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
-import io.lvs4j.testkit.NamedHttpServer;
+import io.lvs4j.lab.NamedHttpServer;
 import io.lvs4j.testkit.NetnsGuard;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.lvs4j.transport.epoll;
 
-import io.lvs4j.testkit.Host;
-import io.lvs4j.testkit.NamedHttpServer;
+import io.lvs4j.lab.Host;
+import io.lvs4j.lab.NamedHttpServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

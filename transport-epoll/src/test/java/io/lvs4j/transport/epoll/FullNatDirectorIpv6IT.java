@@ -4,7 +4,7 @@ import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.VirtualService;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

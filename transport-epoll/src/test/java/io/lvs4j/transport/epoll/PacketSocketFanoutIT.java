@@ -4,7 +4,7 @@ import io.lvs4j.core.packet.IcmpHeader;
 import io.lvs4j.core.packet.Icmpv6Header;
 import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.packet.TcpHeader;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.lvs4j.transport.epoll.internal.FanoutProgram;

@@ -13,7 +13,7 @@ import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.packet.TcpHeader;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -1,6 +1,6 @@
 package io.lvs4j.transport.epoll;
 
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.transport.epoll.internal.Libc;
 
 import java.io.IOException;

@@ -24,6 +24,8 @@ final class ChildDaemon {
     private static final Logger LOG = LoggerFactory.getLogger(ChildDaemon.class);
     /** util-linux's {@code setpriv}, which arms the parent-death signal and then runs the daemon. */
     static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    /** How long {@link #start()} waits for setpriv to arm the parent-death signal. */
+    private static final long ARM_TIMEOUT_MILLIS = 5_000;
     private static final String GUARD = "test \"$PPID\" = \"$1\" || exit 111; shift; exec \"$@\"";
 
     private final String name;
@@ -70,7 +72,32 @@ final class ChildDaemon {
         process = new ProcessBuilder(guarded(ProcessHandle.current().pid(), command))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        awaitArmed();
         LOG.info("{} started (pid {}): {}", name, process.pid(), String.join(" ", command));
+    }
+
+    /**
+     * Waits (at most {@value #ARM_TIMEOUT_MILLIS} ms) until the child runs past setpriv, which
+     * arms the parent-death signal before it executes the guard: only then does the child die
+     * with this thread. Without the wait, a thread that ends right after {@link #start()}
+     * (before setpriv's {@code prctl}) leaves the child to another thread of the JVM.
+     */
+    private void awaitArmed() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ARM_TIMEOUT_MILLIS);
+        Path cmdline = Path.of("/proc", Long.toString(process.pid()), "cmdline");
+        while (process.isAlive() && System.nanoTime() < deadline) {
+            try {
+                if (!Files.readString(cmdline).startsWith(SETPRIV + "\0")) {
+                    return;
+                }
+                Thread.sleep(1);
+            } catch (IOException gone) {
+                return; // the child ended: nothing left to arm
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while " + name + " started", e);
+            }
+        }
     }
 
     /** @return whether the daemon runs */

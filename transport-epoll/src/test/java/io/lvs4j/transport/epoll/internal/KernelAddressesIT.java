@@ -1,7 +1,7 @@
 package io.lvs4j.transport.epoll.internal;
 
 import io.lvs4j.core.config.VirtualIpAddress;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.lvs4j.transport.epoll.LinkInfo;

@@ -1,10 +1,10 @@
 package io.lvs4j.transport.epoll.tunnel;
 
 import io.lvs4j.core.packet.PacketBuilder;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import io.lvs4j.testkit.RealServerSetup;
+import io.lvs4j.lab.RealServerSetup;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

@@ -1,6 +1,6 @@
 package io.lvs4j.transport.epoll.tunnel;
 
-import io.lvs4j.testkit.Netns;
+import io.lvs4j.lab.Netns;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,7 +2,7 @@ package io.lvs4j.transport.epoll.vrrp;
 
 import io.lvs4j.core.config.TrackedInterface;
 import io.lvs4j.core.config.VrrpInstanceConfig;
-import io.lvs4j.testkit.Host;
+import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
 import io.lvs4j.transport.epoll.PacketSocketGroup;
