@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The seeds of a Jazzer fuzz test in its committed corpus, {@code <Class>Inputs/<method>/} beside
  * the class in the test resources, where Jazzer replays them in every build and starts fuzzing
  * from them. A seed test of each fuzz test checks that its seeds are there; with
- * {@code -Dlvs4j.fuzz.writeSeeds=true} it writes them (from the module's directory).
+ * {@code -Dlvs4j.fuzz.writeSeeds=true} it writes them instead (run from the module's directory).
  */
 public final class FuzzInputs {
 
@@ -41,6 +41,7 @@ public final class FuzzInputs {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            return;
         }
         for (Map.Entry<String, byte[]> seed : seeds.entrySet()) {
             try (InputStream in = test.getResourceAsStream(directory + seed.getKey())) {
