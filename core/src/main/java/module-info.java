@@ -21,6 +21,7 @@ module io.lvs4j.core {
     exports io.lvs4j.core.time;
     exports io.lvs4j.core.check;
     exports io.lvs4j.core.status;
+    exports io.lvs4j.core.sync;
 
     uses io.lvs4j.core.sched.SchedulerProvider;
 }

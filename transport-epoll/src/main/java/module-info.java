@@ -19,6 +19,7 @@ module io.lvs4j.transport.epoll {
     requires org.slf4j;
 
     exports io.lvs4j.transport.epoll;
+    exports io.lvs4j.transport.epoll.bgp;
     exports io.lvs4j.transport.epoll.check;
     exports io.lvs4j.transport.epoll.tunnel;
     exports io.lvs4j.transport.epoll.vrrp;

@@ -2,6 +2,7 @@ package io.lvs4j.examples;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lvs4j.core.conn.ConnectionEntry;
+import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.IpvsadmFormat;
 import io.lvs4j.core.status.LvsMetrics;
@@ -35,6 +36,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -49,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *       drops, VRRP), rates estimated as IPVS does ({@link RateEstimation}).</li>
  *   <li>{@code GET /connections}: JSON list of {@link ConnectionEntry} ({@code ipvsadm -Lnc}).</li>
  *   <li>{@code GET /metrics}: Prometheus text from Micrometer, through {@link LvsMetrics}.</li>
+ *   <li>{@code POST /drain}, {@code POST /undrain}: withdraw the director's BGP announcement while
+ *       it serves on, or announce again; answered with the announcement as {@code ./lvs4j status}
+ *       prints it (404 if the director announces nothing).</li>
  * </ul>
  * It reads the director only through a {@link StatusSource}. Rates are sampled every second on
  * the admin loop (a sample is taken when two seconds have passed). Close it to stop.
@@ -68,6 +73,19 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
     private final ScheduledFuture<?> sampler;
+    private volatile Drain drain;
+
+    /** Drains a director or ends its drain, as {@code Director.drain} does. */
+    @FunctionalInterface
+    public interface Drain {
+        /**
+         * Drains or ends the drain.
+         *
+         * @param on true to drain
+         * @return the announcement once the BGP daemon has been told
+         */
+        CompletionStage<AnnouncementStatus> drain(boolean on);
+    }
 
     private AdminServer(StatusSource source, LongSupplier nanoClock, InetSocketAddress bind)
             throws InterruptedException {
@@ -128,6 +146,17 @@ public final class AdminServer implements AutoCloseable {
         return new AdminServer(source, nanoClock, bind);
     }
 
+    /**
+     * Lets {@code POST /drain} and {@code POST /undrain} drain the director.
+     *
+     * @param value what drains the director
+     * @return this endpoint
+     */
+    public AdminServer drain(Drain value) {
+        this.drain = value;
+        return this;
+    }
+
     /** @return the address and port the endpoint listens on */
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
@@ -155,6 +184,10 @@ public final class AdminServer implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws JsonProcessingException {
             String path = new QueryStringDecoder(request.uri()).path();
+            if (HttpMethod.POST.equals(request.method()) && (path.equals("/drain") || path.equals("/undrain"))) {
+                drain(ctx, path.equals("/drain"));
+                return;
+            }
             if (!HttpMethod.GET.equals(request.method())) {
                 respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "GET only\n");
                 return;
@@ -173,6 +206,24 @@ public final class AdminServer implements AutoCloseable {
                 default -> respond(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
                         "not found; try /status, /connections or /metrics\n");
             }
+        }
+
+        private void drain(ChannelHandlerContext ctx, boolean on) {
+            Drain d = drain;
+            if (d == null || estimation.announcement() == null) {
+                respond(ctx, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+                        "this director announces nothing over BGP (no bgp_announce)\n");
+                return;
+            }
+            d.drain(on).toCompletableFuture().orTimeout(CONNECTIONS_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .whenComplete((status, failure) -> {
+                        if (failure != null) {
+                            respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain; charset=utf-8",
+                                    "drain failed: " + failure + "\n");
+                        } else {
+                            respond(ctx, HttpResponseStatus.OK, "text/plain; charset=utf-8", status.text());
+                        }
+                    });
         }
 
         private void connections(ChannelHandlerContext ctx, List<ConnectionEntry> entries, Throwable failure) {

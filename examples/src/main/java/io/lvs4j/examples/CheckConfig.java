@@ -88,7 +88,9 @@ public final class CheckConfig implements Callable<Integer> {
                 + count(c.virtualServers().size(), "virtual_server") + ", "
                 + count(realServers, "real_server")
                 + (c.localAddressGroups().isEmpty() ? "" : ", " + count(c.localAddressGroups().size(),
-                        "local_address_group"));
+                        "local_address_group"))
+                + c.bgp().map(b -> ", bgp_announce (" + (b.frr() ? "frr, " + count(b.neighbors().size(), "neighbor")
+                        : "commands") + ")").orElse("");
     }
 
     private static String count(int n, String what) {

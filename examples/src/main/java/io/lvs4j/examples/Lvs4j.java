@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "lvs4j", mixinStandardHelpOptions = true, version = "lvs4j 0.1.0",
         description = "Layer-4 load balancing with IPVS's schedulers and Keepalived's VRRP, in Java.",
         subcommands = {CommandLine.HelpCommand.class, ScheduleCommand.class, CheckConfig.class, RunCommand.class,
-            Status.class, LabCommand.class, RealServerCommand.class})
+            Status.class, DrainCommand.class, LabCommand.class, RealServerCommand.class})
 public final class Lvs4j implements Runnable {
 
     @Spec

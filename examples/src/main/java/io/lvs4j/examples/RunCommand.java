@@ -103,7 +103,8 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 int colon = admin.lastIndexOf(':');
                 endpoint = AdminServer.start(source, new InetSocketAddress(
-                        InetAddress.getByName(admin.substring(0, colon)), Integer.parseInt(admin.substring(colon + 1))));
+                        InetAddress.getByName(admin.substring(0, colon)), Integer.parseInt(admin.substring(colon + 1))))
+                        .drain(director::drain);
             } catch (IOException | RuntimeException e) {
                 director.close();
                 err.println("run: cannot open the admin endpoint " + admin + ": " + e.getMessage());

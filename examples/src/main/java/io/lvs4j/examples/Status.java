@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./lvs4j status [-c] [--rate] [--stats]}: asks a running director's admin endpoint for
- * its table and prints it as {@code ipvsadm -Ln} does; {@code -c} lists connections as
+ * its table and prints it as {@code ipvsadm -Ln} does, followed by its BGP announcement if it
+ * makes one ({@code bgp_announce}); {@code -c} lists connections as
  * {@code ipvsadm -Lnc}. As with ipvsadm, {@code --stats} wins over {@code --rate}. Exits 0, or
  * 1 if the director cannot be asked.
  */
@@ -74,8 +75,9 @@ public final class Status implements Callable<Integer> {
                 text = IpvsadmFormat.connections(AdminJson.mapper().readValue(body,
                         new TypeReference<List<ConnectionEntry>>() { }));
             } else {
-                text = IpvsadmFormat.table(AdminJson.mapper().readValue(body, DirectorStatus.class),
-                        stats ? Columns.STATS : rate ? Columns.RATE : Columns.CONNECTIONS);
+                DirectorStatus status = AdminJson.mapper().readValue(body, DirectorStatus.class);
+                text = IpvsadmFormat.table(status, stats ? Columns.STATS : rate ? Columns.RATE : Columns.CONNECTIONS)
+                        + (status.announcement() == null ? "" : status.announcement().text());
             }
         } catch (IOException e) {
             spec.commandLine().getErr().printf("lvs4j status: unreadable answer from %s (%s)%n", uri, e);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lvs4j.core.status.AnnouncementStatus;
+import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.TrafficStats;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,7 +14,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -50,6 +55,52 @@ class AdminServerTest {
     private HttpResponse<String> get(String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + admin.address().getPort() + path);
         return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + admin.address().getPort() + path);
+        return client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static AnnouncementStatus announcement(boolean drained) {
+        return new AnnouncementStatus("frr", true, drained, List.of(new AnnouncementStatus.Route("198.18.0.10/32",
+                !drained, drained ? "drained" : "serving", drained ? 2 : 1)),
+                List.of(new AnnouncementStatus.Peer("198.18.0.1", "Established")));
+    }
+
+    @Test
+    void shouldDrainAndUndrainOnPostAndShowTheAnnouncementInTheStatus() throws Exception {
+        director.announcement(announcement(false));
+        List<Boolean> asked = new ArrayList<>();
+        start().drain(on -> {
+            asked.add(on);
+            director.announcement(announcement(on));
+            return CompletableFuture.completedFuture(announcement(on));
+        });
+
+        HttpResponse<String> drained = post("/drain");
+        assertEquals(200, drained.statusCode());
+        assertEquals(announcement(true).text(), drained.body());
+        assertTrue(drained.body().contains("DRAINED") && drained.body().contains("withdrawn (drained"),
+                drained.body());
+        assertTrue(AdminJson.mapper().readValue(get("/status").body(), DirectorStatus.class).announcement().drained());
+
+        HttpResponse<String> back = post("/undrain");
+        assertEquals(200, back.statusCode());
+        assertTrue(back.body().contains("announced (serving") && !back.body().contains("DRAINED"), back.body());
+        assertEquals(announcement(false), AdminJson.mapper().readValue(get("/status").body(), DirectorStatus.class)
+                .announcement());
+        assertEquals(List.of(true, false), asked);
+    }
+
+    @Test
+    void shouldRefuseToDrainADirectorThatAnnouncesNothing() throws Exception {
+        start().drain(on -> CompletableFuture.failedFuture(new IllegalStateException("not called")));
+        HttpResponse<String> response = post("/drain");
+        assertEquals(404, response.statusCode());
+        assertTrue(response.body().contains("announces nothing"), response.body());
+        assertEquals(405, post("/status").statusCode());
     }
 
     @Test

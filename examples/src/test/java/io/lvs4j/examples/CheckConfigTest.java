@@ -85,6 +85,13 @@ class CheckConfigTest {
         assertEquals(Forwarding.fullNat(), forwarding("conf/keepalived-fnat.conf"));
     }
 
+    @Test
+    void shouldSummariseTheBgpAnnouncementOfTheScaleOutSample() throws Exception {
+        assertEquals(0, run("check-config", "conf/keepalived-ecmp.conf"));
+        assertEquals("conf/keepalived-ecmp.conf: OK (0 vrrp_instances, 0 vrrp_sync_groups, 0 vrrp_scripts,"
+                + " 1 virtual_server, 2 real_servers, bgp_announce (frr, 2 neighbors); 0 warnings)\n", out.toString());
+    }
+
     private static Forwarding forwarding(String file) throws Exception {
         Director director = Director.fromConfig(KeepalivedConfigParser.withoutConfigId().load(Path.of(file)).config(),
                 null).build();

@@ -7,6 +7,7 @@ import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.packet.DropReason;
 import io.lvs4j.core.status.ServerHealth;
 import io.lvs4j.core.status.ServerStatus;
+import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.ServiceStatus;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.status.TrafficRates;
@@ -29,6 +30,7 @@ final class FakeDirector implements StatusSource {
     static final InetAddress NGINX1 = InetAddress.ofLiteral("198.18.0.11");
     static final InetAddress NGINX2 = InetAddress.ofLiteral("198.18.0.12");
 
+    private volatile AnnouncementStatus announcement;
     private volatile TrafficStats nginx1 = TrafficStats.ZERO;
     private volatile TrafficStats nginx2 = TrafficStats.ZERO;
 
@@ -57,6 +59,15 @@ final class FakeDirector implements StatusSource {
     @Override
     public List<VrrpStatus> vrrp() {
         return List.of(new VrrpStatus("VI_1", 51, "MASTER", 100, 1));
+    }
+
+    void announcement(AnnouncementStatus value) {
+        announcement = value;
+    }
+
+    @Override
+    public AnnouncementStatus announcement() {
+        return announcement;
     }
 
     @Override

@@ -67,7 +67,8 @@ class InstallPackagesTest {
             assertTrue(log.contains("apt-get install: policy 101"), "every start forbidden during the install: " + log);
             assertTrue(log.stream().anyMatch(l -> l.startsWith("apt-get install") && l.contains(" nginx")
                     && l.contains(" keepalived")), log.toString());
-            assertEquals(List.of("systemctl disable --quiet keepalived.service", "systemctl disable --quiet nginx.service"),
+            assertEquals(List.of("systemctl disable --quiet frr.service", "systemctl disable --quiet keepalived.service",
+                    "systemctl disable --quiet nginx.service"),
                     log.stream().filter(l -> l.startsWith("systemctl")).sorted().toList(),
                     "only the units of the packages it installed, disabled, never stopped");
             assertFalse(Files.exists(policy), "its policy-rc.d is removed afterwards");
@@ -104,7 +105,7 @@ class InstallPackagesTest {
     void shouldDoNothingWhenEveryCommandIsThere() throws Exception {
         Path policy = policy();
         Path bin = stubs();
-        for (String command : List.of("ip", "nginx", "keepalived", "curl", "wrk", "tshark", "ping", "nft")) {
+        for (String command : List.of("ip", "nginx", "keepalived", "curl", "wrk", "tshark", "ping", "nft", "vtysh")) {
             stub(bin, command, "exit 0");
         }
         Run run = run(bin, policy, Map.of());

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * Everything a director is made of, as one keepalived.conf declares it: {@code global_defs},
  * {@code vrrp_script}s, {@code vrrp_sync_group}s, {@code vrrp_instance}s and
- * {@code virtual_server}s. Immutable; the Java builder API and the keepalived.conf parser
+ * {@code virtual_server}s, and lvs4j's own {@code bgp_announce}. Immutable; the Java builder API
+ * and the keepalived.conf parser
  * ({@link KeepalivedConfigParser}) both produce it, and equal declarations give equal objects.
  *
  * @param globalDefs {@code global_defs}
@@ -24,10 +25,12 @@ import java.util.Set;
  * @param vrrpInstances {@code vrrp_instance}s, unique by name
  * @param virtualServers {@code virtual_server}s, unique by protocol, address and port (or fwmark)
  * @param localAddressGroups {@code local_address_group}s, unique by name
+ * @param bgp {@code bgp_announce}: the VIPs announced over BGP; empty if not
  */
 public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpScripts,
         List<VrrpSyncGroupConfig> vrrpSyncGroups, List<VrrpInstanceConfig> vrrpInstances,
-        List<VirtualServerConfig> virtualServers, List<LocalAddressGroupConfig> localAddressGroups) {
+        List<VirtualServerConfig> virtualServers, List<LocalAddressGroupConfig> localAddressGroups,
+        Optional<BgpConfig> bgp) {
 
     /**
      * Checks the values and the references between them.
@@ -46,6 +49,7 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
         vrrpInstances = Require.list("vrrpInstances", vrrpInstances);
         virtualServers = Require.list("virtualServers", virtualServers);
         localAddressGroups = Require.list("localAddressGroups", localAddressGroups);
+        Objects.requireNonNull(bgp, "bgp");
         Set<String> scripts = new HashSet<>();
         for (VrrpScriptConfig s : vrrpScripts) {
             if (!scripts.add(s.name())) {
@@ -211,6 +215,7 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
         private final List<VrrpInstanceConfig> vrrpInstances = new ArrayList<>();
         private final List<VirtualServerConfig> virtualServers = new ArrayList<>();
         private final List<LocalAddressGroupConfig> localAddressGroups = new ArrayList<>();
+        private BgpConfig bgp;
 
         private Builder() {
         }
@@ -282,6 +287,17 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
         }
 
         /**
+         * Sets {@code bgp_announce}.
+         *
+         * @param value the announcement over BGP
+         * @return this builder
+         */
+        public Builder bgp(BgpConfig value) {
+            bgp = Objects.requireNonNull(value, "bgp_announce");
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @return the configuration
@@ -289,7 +305,7 @@ public record DirectorConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpS
          */
         public DirectorConfig build() {
             return new DirectorConfig(globalDefs, vrrpScripts, vrrpSyncGroups, vrrpInstances, virtualServers,
-                    localAddressGroups);
+                    localAddressGroups, Optional.ofNullable(bgp));
         }
     }
 }

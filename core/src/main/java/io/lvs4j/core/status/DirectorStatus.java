@@ -17,9 +17,11 @@ import java.util.TreeMap;
  * @param drops frames dropped by reason (every reason but {@link DropReason#NONE}, zeros included)
  * @param vrrp the VRRP instances
  * @param counters the data path's other counters by name ({@link StatusSource#counters()})
+ * @param announcement what the director announces over BGP; null if nothing
  */
 public record DirectorStatus(int connectionTableSize, List<ServiceStatus> services,
-        Map<DropReason, Long> drops, List<VrrpStatus> vrrp, Map<String, Long> counters) {
+        Map<DropReason, Long> drops, List<VrrpStatus> vrrp, Map<String, Long> counters,
+        AnnouncementStatus announcement) {
 
     /**
      * Copies the collections.
@@ -37,6 +39,20 @@ public record DirectorStatus(int connectionTableSize, List<ServiceStatus> servic
         drops = Collections.unmodifiableMap(all);
         vrrp = List.copyOf(vrrp);
         counters = counters == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(counters));
+    }
+
+    /**
+     * A snapshot without an announcement.
+     *
+     * @param connectionTableSize the connection table's capacity
+     * @param services the virtual services
+     * @param drops frames dropped by reason
+     * @param vrrp the VRRP instances
+     * @param counters the data path's other counters by name
+     */
+    public DirectorStatus(int connectionTableSize, List<ServiceStatus> services, Map<DropReason, Long> drops,
+            List<VrrpStatus> vrrp, Map<String, Long> counters) {
+        this(connectionTableSize, services, drops, vrrp, counters, null);
     }
 
     /**
@@ -60,6 +76,6 @@ public record DirectorStatus(int connectionTableSize, List<ServiceStatus> servic
      */
     public static DirectorStatus of(StatusSource source) {
         return new DirectorStatus(source.connectionTableSize(), source.services(), source.drops(),
-                source.vrrp(), source.counters());
+                source.vrrp(), source.counters(), source.announcement());
     }
 }

@@ -114,6 +114,11 @@ public final class RateEstimation implements StatusSource {
     }
 
     @Override
+    public AnnouncementStatus announcement() {
+        return source.announcement();
+    }
+
+    @Override
     public int connectionTableSize() {
         return source.connectionTableSize();
     }

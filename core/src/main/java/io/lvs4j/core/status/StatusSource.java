@@ -49,6 +49,15 @@ public interface StatusSource {
     List<VrrpStatus> vrrp();
 
     /**
+     * Returns what the director announces over BGP.
+     *
+     * @return the announcement, or null if the director announces nothing
+     */
+    default AnnouncementStatus announcement() {
+        return null;
+    }
+
+    /**
      * Returns the size {@code ipvsadm -Ln} prints in its header ({@code size=4096}): the
      * capacity of the connection table.
      *

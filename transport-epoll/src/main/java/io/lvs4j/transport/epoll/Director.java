@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.check.HealthCheckEngine;
+import io.lvs4j.core.config.BgpConfig;
 import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.DirectorConfig;
@@ -11,13 +12,16 @@ import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
+import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.StatusProvider;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.sched.SchedulerOptions;
 import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.core.time.NanoClock;
+import io.lvs4j.transport.epoll.bgp.RouteAnnouncer;
 import io.lvs4j.transport.epoll.check.EpollHealthCheckEngine;
 import io.lvs4j.transport.epoll.vrrp.EpollVrrpRouter;
+import io.lvs4j.transport.epoll.vrrp.MasterAction;
 import io.lvs4j.vrrp.ProcessScriptRunner;
 import io.lvs4j.vrrp.ScriptRunner;
 import io.lvs4j.vrrp.VrrpListener;
@@ -32,17 +36,14 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Without VRRP instances the director serves its VIPs from {@link #start()} on. With them it
  * starts as backup and serves only while an instance is master; {@link #close()} makes a master
- * send its priority-0 advert and release the VIPs before the sockets close.
+ * send its priority-0 advert and release the VIPs before the sockets close. With
+ * {@link Builder#bgp(BgpConfig) bgp_announce} it announces each VIP over BGP while it can serve
+ * it ({@link RouteAnnouncer}), for scale-out behind ECMP routers; {@link #drain(boolean)}
+ * withdraws them while it serves on.
  *
  * <p>Threading: build and {@link #start()} from a thread of the interface's network namespace;
  * the read methods are thread-safe.
@@ -72,6 +76,7 @@ public final class Director implements AutoCloseable, StatusProvider {
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
     private EpollVrrpRouter vrrp;
+    private volatile RouteAnnouncer announcer;
 
     private Director(Builder config) {
         this.config = config;
@@ -88,14 +93,16 @@ public final class Director implements AutoCloseable, StatusProvider {
      * ports, {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT} with the
      * addresses of its {@code local_address_group}), its
      * scheduler ({@code lb_algo}), real servers and checkers, and every
-     * VRRP instance and sync group, the instances all served on one interface. They run as
+     * VRRP instance and sync group, each instance on its own {@code interface}. A configuration
+     * may be VRRP alone (a floating address for services on the host itself). They run as
      * {@code io.lvs4j.vrrp.VrrpNode} runs the configuration model: with their tracked interfaces
      * and scripts and notify scripts, a group's tracking applied to each member, scripts run as
      * processes of the director's user, and a warning for what it leaves out.
      *
      * @param conf the configuration
-     * @param interfaceName the interface of the data path and of every VRRP instance; null for
-     *     the interface of the first VRRP instance
+     * @param interfaceName the interface of the data path; it also replaces the first VRRP
+     *     instance's interface wherever an instance names that one (so that a configuration
+     *     written for {@code eth0} runs on another name); null for the first instance's interface
      * @return the builder, ready to {@link Builder#build()}, open to more settings
      * @throws IllegalArgumentException if a virtual server is a fwmark service, its servers use
      *     different methods, a tunnel crosses address families, GUE asks for a checksum option,
@@ -103,10 +110,8 @@ public final class Director implements AutoCloseable, StatusProvider {
      *     given or configured
      */
     public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
-        String name = interfaceName;
-        if (name == null && !conf.vrrpInstances().isEmpty()) {
-            name = conf.vrrpInstances().getFirst().interfaceName();
-        }
+        String first = conf.vrrpInstances().isEmpty() ? null : conf.vrrpInstances().getFirst().interfaceName();
+        String name = interfaceName != null ? interfaceName : first;
         if (name == null) {
             throw new IllegalArgumentException("no interface given and no vrrp_instance names one");
         }
@@ -133,8 +138,10 @@ public final class Director implements AutoCloseable, StatusProvider {
         }
         b.localAddresses(ConfigForwarding.localAddresses(conf));
         conf.vrrpSyncGroups().forEach(b::syncGroup);
+        conf.bgp().ifPresent(b::bgp);
         for (VrrpInstanceConfig c : conf.vrrpInstances()) {
-            b.vrrpInstance(c.toBuilder().interfaceName(name).build());
+            // The interface given replaces the first instance's wherever it appears; others stay.
+            b.vrrpInstance(c.interfaceName().equals(first) ? c.toBuilder().interfaceName(name).build() : c);
             b.garp(c.garp());
         }
         return b;
@@ -150,41 +157,31 @@ public final class Director implements AutoCloseable, StatusProvider {
     public Director start() throws IOException {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
-                    : primaryAddress(config.interfaceName);
-            config.instances.replaceAll(c -> c.sourceAddress().isPresent() ? c
-                    : c.toBuilder().sourceAddress(own).build());
+                    : InterfaceAddresses.ipv4(config.interfaceName);
+            for (int i = 0; i < config.instances.size(); i++) {
+                config.instances.set(i, withSource(config.instances.get(i), own));
+            }
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
-            PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
-                    .loops(loops).active(config.instances.isEmpty())
-                    .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
-            for (ServiceEntry e : config.services) {
-                db.virtualService(e.service, e.forwarding);
+            if (!config.services.isEmpty()) {
+                startDataPath(own);
             }
-            if (config.services.stream().anyMatch(e -> e.service.address() instanceof Inet6Address)) {
-                db.directorAddress6(config.directorAddress6 != null ? config.directorAddress6
-                        : primaryAddress6(config.interfaceName));
-            }
-            if (!config.localAddresses.isEmpty()) {
-                db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
-            }
-            data = db.build();
-            data.start();
-            engine = EpollHealthCheckEngine.create(1);
-            for (ServiceEntry e : config.services) {
-                VirtualServiceHealth h = new VirtualServiceHealth(e.service, engine, e.checks);
-                healths.add(h);
-                h.start();
-            }
-            data.syncDestinations();
             if (!config.instances.isEmpty()) {
+                Set<InetAddress> serviceVips = new HashSet<>();
+                config.services.forEach(e -> serviceVips.add(e.service.address()));
                 IoEventLoop loop = loops.next();
                 EpollVrrpRouter.Builder rb = EpollVrrpRouter.builder(loop).ownAddresses(false)
-                        .masterAction(EpollVrrpRouter.MasterAction.forwarding(data))
+                        .onKernel(address -> !serviceVips.contains(address))
                         .listener(new StateLog())
                         .scriptRunner(config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner());
+                if (data != null) {
+                    rb.masterAction(MasterAction.forwarding(data));
+                }
                 config.instances.forEach(rb::instance);
                 config.syncGroups.forEach(rb::syncGroup);
                 vrrp = rb.build().start();
+            }
+            if (config.bgp != null) {
+                announce(own);
             }
             LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s)",
                     config.interfaceName, own.getHostAddress(), config.services.size(), config.instances.size());
@@ -195,52 +192,60 @@ public final class Director implements AutoCloseable, StatusProvider {
         }
     }
 
+    /**
+     * Gives an instance without {@code unicast_src_ip}/{@code mcast_src_ip} its source address:
+     * the director's own address on the data path's interface, else its interface's first IPv4
+     * address, or for an IPv6 instance its interface's link-local address (RFC 5798's source).
+     */
+    private VrrpInstanceConfig withSource(VrrpInstanceConfig c, InetAddress own) throws IOException {
+        if (c.sourceAddress().isPresent()) {
+            return c;
+        }
+        boolean ipv6 = !c.virtualIpAddresses().isEmpty() && c.virtualIpAddresses().getFirst().address()
+                instanceof Inet6Address;
+        InetAddress source = ipv6 ? InterfaceAddresses.ipv6(c.interfaceName(), true)
+                : c.interfaceName().equals(config.interfaceName) ? own : InterfaceAddresses.ipv4(c.interfaceName());
+        return c.toBuilder().sourceAddress(source).build();
+    }
+
+    private void startDataPath(InetAddress own) throws IOException {
+        PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
+                .loops(loops).active(config.instances.isEmpty())
+                .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));
+        for (ServiceEntry e : config.services) {
+            db.virtualService(e.service, e.forwarding);
+        }
+        if (config.services.stream().anyMatch(e -> e.service.address() instanceof Inet6Address)) {
+            db.directorAddress6(config.directorAddress6 != null ? config.directorAddress6
+                    : InterfaceAddresses.ipv6(config.interfaceName, false));
+        }
+        if (!config.localAddresses.isEmpty()) {
+            db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
+        }
+        data = db.build();
+        data.start();
+        engine = EpollHealthCheckEngine.create(1);
+        for (ServiceEntry e : config.services) {
+            VirtualServiceHealth h = new VirtualServiceHealth(e.service, engine, e.checks);
+            healths.add(h);
+            h.start();
+        }
+        data.syncDestinations();
+    }
+
+    private void announce(InetAddress own) throws IOException {
+        if (!(own instanceof Inet4Address routerId)) {
+            throw new IOException("bgp_announce needs the director's IPv4 address for a router id");
+        }
+        long loopTimeout = Math.max(TimeUnit.SECONDS.toNanos(1), 5 * config.bgp.checkInterval().toNanos());
+        ServingReadiness readiness = new ServingReadiness(vip -> data.active(vip), loops, this::services,
+                loopTimeout);
+        announcer = RouteAnnouncer.start(config.bgp, services().stream().map(VirtualService::address).toList(),
+                routerId, readiness);
+    }
+
     private static Duration garpInterval(GarpConfig garp) {
         return garp.interval().isZero() ? Duration.ofMillis(100) : garp.interval();
-    }
-
-    private static InetAddress primaryAddress(String interfaceName) throws IOException {
-        try {
-            NetworkInterface ni = NetworkInterface.getByName(interfaceName);
-            if (ni == null) {
-                throw new IOException("no interface " + interfaceName);
-            }
-            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                if (a instanceof Inet4Address) {
-                    return a;
-                }
-            }
-            throw new IOException("interface " + interfaceName + " has no IPv4 address");
-        } catch (SocketException e) {
-            throw new IOException("cannot read interface " + interfaceName, e);
-        }
-    }
-
-    /**
-     * Finds the interface's IPv6 address, global before link-local, in
-     * {@code /proc/thread-self/net/if_inet6}: the calling thread's network namespace, which
-     * {@link NetworkInterface} does not read for IPv6 (it reads the process's).
-     */
-    private static Inet6Address primaryAddress6(String interfaceName) throws IOException {
-        Path table = Path.of("/proc/thread-self/net/if_inet6");
-        Inet6Address linkLocal = null;
-        for (String line : Files.readAllLines(Files.exists(table) ? table : Path.of("/proc/net/if_inet6"))) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length < 6 || !f[5].equals(interfaceName) || f[0].length() != 32) {
-                continue;
-            }
-            Inet6Address address = (Inet6Address) InetAddress.getByAddress(HexFormat.of().parseHex(f[0]));
-            if (!address.isLinkLocalAddress()) {
-                return address;
-            }
-            if (linkLocal == null) {
-                linkLocal = address;
-            }
-        }
-        if (linkLocal == null) {
-            throw new IOException("interface " + interfaceName + " has no IPv6 address for the IPv6 services");
-        }
-        return linkLocal;
     }
 
     /** @return the full-NAT local addresses (DPVS's {@code laddr}) the data path sends from */
@@ -352,6 +357,28 @@ public final class Director implements AutoCloseable, StatusProvider {
         return config.instances.stream().map(VrrpInstanceConfig::name).toList();
     }
 
+    /**
+     * Drains the director: its VIPs are withdrawn from BGP while it goes on serving the flows that
+     * still reach it, as before maintenance; or ends the drain.
+     *
+     * @param on true to drain, false to announce again what it can serve
+     * @return the announcement once the BGP daemon has been told
+     * @throws IllegalStateException if the director announces nothing (no {@code bgp_announce}, or not started)
+     */
+    public CompletableFuture<AnnouncementStatus> drain(boolean on) {
+        RouteAnnouncer a = announcer;
+        if (a == null) {
+            throw new IllegalStateException("the director announces nothing over BGP: no bgp_announce, or not started");
+        }
+        return a.drain(on);
+    }
+
+    /** @return what the director announces over BGP, or null if it announces nothing */
+    public AnnouncementStatus announcement() {
+        RouteAnnouncer a = announcer;
+        return a == null ? null : a.status();
+    }
+
     /** @return whether the director serves its VIPs now (answers ARP and forwards) */
     public boolean serving() {
         return data != null && data.active();
@@ -363,6 +390,9 @@ public final class Director implements AutoCloseable, StatusProvider {
      */
     @Override
     public void close() {
+        if (announcer != null) {
+            announcer.close();
+        }
         if (vrrp != null) {
             vrrp.close();
         }
@@ -408,6 +438,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         private final List<VrrpInstanceConfig> instances = new ArrayList<>();
         private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
         private ScriptRunner scriptRunner;
+        private BgpConfig bgp;
 
         private Builder() {
         }
@@ -518,6 +549,17 @@ public final class Director implements AutoCloseable, StatusProvider {
             return this;
         }
 
+        /**
+         * Announces the VIPs over BGP while the director can serve them ({@code bgp_announce}).
+         *
+         * @param value the BGP daemon and its routers
+         * @return this builder
+         */
+        public Builder bgp(BgpConfig value) {
+            this.bgp = Objects.requireNonNull(value, "value");
+            return this;
+        }
+
         /** @param value gratuitous ARP settings when becoming master @return this builder */
         public Builder garp(GarpConfig value) {
             this.garp = Objects.requireNonNull(value, "value");
@@ -526,8 +568,8 @@ public final class Director implements AutoCloseable, StatusProvider {
 
         /** @return the director, not started */
         public Director build() {
-            if (interfaceName == null || services.isEmpty()) {
-                throw new IllegalStateException("interfaceName and a virtual service are required");
+            if (interfaceName == null || services.isEmpty() && instances.isEmpty()) {
+                throw new IllegalStateException("interfaceName and a virtual service or a VRRP instance are required");
             }
             return new Director(this);
         }

@@ -5,6 +5,7 @@ import io.lvs4j.core.conn.ConnectionEntry;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.packet.DropReason;
+import io.lvs4j.core.status.AnnouncementStatus;
 import io.lvs4j.core.status.ServiceStatus;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.core.status.TrafficSource;
@@ -89,6 +90,11 @@ final class DirectorStatusSource implements StatusSource, TrafficSource {
             result.add(new VrrpStatus(s.name(), s.virtualRouterId(), state, s.priority(), s.transitions()));
         }
         return result;
+    }
+
+    @Override
+    public AnnouncementStatus announcement() {
+        return director.announcement();
     }
 
     @Override

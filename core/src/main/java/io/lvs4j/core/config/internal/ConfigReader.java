@@ -23,7 +23,7 @@ import java.util.Set;
 public final class ConfigReader {
 
     private static final Set<String> ROOT_KEYWORDS = Set.of("global_defs", "vrrp_script", "vrrp_instance",
-            "vrrp_sync_group", "virtual_server", "local_address_group");
+            "vrrp_sync_group", "virtual_server", "local_address_group", "bgp_announce");
 
     private final Diagnostics diagnostics;
 
@@ -61,6 +61,7 @@ public final class ConfigReader {
         LocalAddressGroupReader localAddresses = new LocalAddressGroupReader(diagnostics);
         Map<String, LocalAddressGroupConfig> localGroups = new HashMap<>();
         Map<String, Statement> localGroupDecls = new HashMap<>();
+        Statement bgpDecl = null;
         for (Statement s : statements) {
             if (s.name().equals("vrrp_script")) {
                 // before the instances and groups, which hold the scripts they track
@@ -94,6 +95,14 @@ public final class ConfigReader {
                     }
                     localGroups.put(group.name(), group);
                     b.localAddressGroup(group);
+                }
+                case "bgp_announce" -> {
+                    if (bgpDecl != null) {
+                        throw new ConfigException(s.position(), "bgp_announce is already declared at "
+                                + bgpDecl.position());
+                    }
+                    bgpDecl = s;
+                    b.bgp(new BgpReader(diagnostics).read(s));
                 }
                 default -> Keywords.other(s, "the top level", Keywords.ROOT, ROOT_KEYWORDS, diagnostics);
             }

@@ -233,6 +233,22 @@ public final class AddressOwner {
         }
     }
 
+    /**
+     * Announces addresses whether owned here or not: addresses the kernel holds, which it
+     * answers for itself but does not announce when they are added.
+     *
+     * @param ipv4 IPv4 addresses as ints
+     * @param ipv6 IPv6 addresses, 16 bytes each
+     */
+    public void announceAll(int[] ipv4, List<byte[]> ipv6) {
+        for (int a : ipv4) {
+            gratuitous(a);
+        }
+        for (byte[] a : ipv6) {
+            unsolicited(MemorySegment.ofArray(a), 0);
+        }
+    }
+
     private void gratuitous(int address) {
         sendArp(ArpPacket.OP_REQUEST, BROADCAST, address, 0, address);
         counters.increment(DirectorCounter.GRATUITOUS_ARPS);

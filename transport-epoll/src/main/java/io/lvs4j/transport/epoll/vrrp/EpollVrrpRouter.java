@@ -4,7 +4,6 @@ import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
-import io.lvs4j.transport.epoll.PacketDirector;
 import io.lvs4j.transport.epoll.LinkInfo;
 import io.lvs4j.vrrp.Advertisement;
 import io.lvs4j.vrrp.ScriptRunner;
@@ -33,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs a {@link VrrpNode} on one Netty epoll event loop with real I/O: a {@link VrrpSocket} per
@@ -56,57 +56,6 @@ import java.util.function.Function;
  */
 public final class EpollVrrpRouter implements AutoCloseable {
 
-    /** Something to do when an instance becomes master or leaves master; called on the loop. */
-    public interface MasterAction {
-        /**
-         * The instance is now master (its addresses are owned and announced).
-         *
-         * @param instance the instance
-         */
-        void becameMaster(VrrpInstanceConfig instance);
-
-        /**
-         * The instance left master (its addresses are released).
-         *
-         * @param instance the instance
-         */
-        void leftMaster(VrrpInstanceConfig instance);
-
-        /**
-         * Makes a director follow mastership, one instance at a time: while an instance is
-         * master the director serves the instance's virtual addresses that are VIPs of its
-         * services (ARP and Neighbor Discovery answers, announcements, forwarding), and stops
-         * when the instance leaves master; two instances with different masters each bring
-         * their own VIPs. Build the director {@code active(false)} and the router
-         * {@code ownAddresses(false)}, so that the director alone answers for its VIPs.
-         *
-         * @param director a started director
-         * @return the action
-         */
-        static MasterAction forwarding(PacketDirector director) {
-            Objects.requireNonNull(director, "director");
-            return new MasterAction() {
-                @Override
-                public void becameMaster(VrrpInstanceConfig instance) {
-                    serve(instance, true);
-                }
-
-                @Override
-                public void leftMaster(VrrpInstanceConfig instance) {
-                    serve(instance, false);
-                }
-
-                private void serve(VrrpInstanceConfig instance, boolean on) {
-                    for (VirtualIpAddress vip : instance.virtualIpAddresses()) {
-                        if (director.services().stream().anyMatch(vs -> vs.address().equals(vip.address()))) {
-                            director.active(vip.address(), on);
-                        }
-                    }
-                }
-            };
-        }
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(EpollVrrpRouter.class);
     private static final int MAX_PACKET = VrrpEncoder.IPV4_HEADER_LENGTH + 16 + 255 * 4 + 8;
     private static final Inet4Address MULTICAST = multicastGroup();
@@ -115,7 +64,6 @@ public final class EpollVrrpRouter implements AutoCloseable {
     private final List<VrrpInstanceConfig> instances;
     private final List<VrrpSyncGroupConfig> groups;
     private final List<MasterAction> actions;
-    private final boolean ownAddresses;
     private final VrrpNode node;
     private final Map<String, VrrpSocket> sockets = new LinkedHashMap<>();
     private final Map<String, VrrpSocket6> sockets6 = new LinkedHashMap<>();
@@ -133,11 +81,10 @@ public final class EpollVrrpRouter implements AutoCloseable {
 
     private EpollVrrpRouter(Builder b) {
         this.loop = b.loop;
-        this.vips = new VipAnnouncer(b.loop);
+        this.vips = new VipAnnouncer(b.loop, b.ownAddresses, b.onKernel);
         this.instances = List.copyOf(b.instances);
         this.groups = List.copyOf(b.groups);
         this.actions = List.copyOf(b.actions);
-        this.ownAddresses = b.ownAddresses;
         // a script result can move a timer (leaving FAULT starts the master-down timer; a
         // finished run makes the next one due), so the loop looks at the deadline again after it
         VrrpNode.Builder nb = VrrpNode.builder(new Port()).clock(System::nanoTime)
@@ -194,9 +141,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
                     sockets.put(name, VrrpSocket.open(loop, name,
                             (segment, offset, length) -> received(name, segment, offset, length)));
                 }
-                if (ownAddresses) {
-                    vips.open(name);
-                }
+                vips.open(c);
             }
             Map<Integer, String> watched = new HashMap<>();
             Map<String, Boolean> initial = new LinkedHashMap<>();
@@ -499,6 +444,7 @@ public final class EpollVrrpRouter implements AutoCloseable {
         private final List<MasterAction> actions = new ArrayList<>();
         private ScriptRunner scriptRunner;
         private boolean ownAddresses = true;
+        private Predicate<InetAddress> onKernel = address -> false;
 
         private Builder(IoEventLoop loop) {
             this.loop = loop;
@@ -558,6 +504,23 @@ public final class EpollVrrpRouter implements AutoCloseable {
          */
         public Builder ownAddresses(boolean value) {
             ownAddresses = value;
+            return this;
+        }
+
+        /**
+         * Puts virtual addresses on the kernel interface while their instance is master, as
+         * keepalived does, instead of owning them in user space: those the predicate selects
+         * among each instance's {@code virtual_ipaddress} and {@code virtual_ipaddress_excluded},
+         * on the address's {@code dev} or the instance's interface. The kernel then answers for
+         * them and the host's own services can use them; the router announces them, removes
+         * them when the instance leaves master or the router stops, and removes such addresses
+         * left by a crash when it starts. Default: none (every address in user space).
+         *
+         * @param which the addresses for the kernel
+         * @return this
+         */
+        public Builder onKernel(Predicate<InetAddress> which) {
+            onKernel = Objects.requireNonNull(which);
             return this;
         }
 

@@ -3,8 +3,12 @@ package io.lvs4j.transport.epoll.vrrp;
 import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInstanceConfig;
+import io.lvs4j.transport.epoll.LinkInfo;
+import io.lvs4j.transport.epoll.internal.KernelAddresses;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -16,54 +20,134 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * The VRRP router's hold on its instances' virtual addresses when it owns them in user space:
- * one {@link VipOwner} per interface; an instance that becomes master owns its addresses there
- * and announces them as keepalived does ({@code garp_master_repeat} gratuitous ARPs or
- * unsolicited neighbour advertisements, {@code vrrp_garp_interval} / {@code vrrp_gna_interval}
- * apart, again after {@code garp_master_delay}, and every {@code garp_master_refresh}); one that
- * leaves master stops announcing and gives them up.
+ * The VRRP router's hold on its instances' virtual addresses while they are master, in one of
+ * two ways per address:
+ * <ul>
+ * <li>in user space (the default): a {@link VipOwner} of the interface answers ARP and
+ *     Neighbor Discovery for it, when the router owns addresses itself (a director's data path
+ *     does it otherwise);
+ * <li>on the kernel interface, as keepalived does (addresses a {@code onKernel} predicate
+ *     selects, and {@code virtual_ipaddress_excluded} ones): added through rtnetlink
+ *     ({@link KernelAddresses}) on the address's {@code dev} or the instance's interface, so that
+ *     the host's own services answer on it, and removed when the instance leaves master or the
+ *     router stops; such addresses left by a crash are removed when the router starts.
+ * </ul>
+ * Either way a new master announces its addresses as keepalived does ({@code garp_master_repeat}
+ * gratuitous ARPs or unsolicited neighbour advertisements, {@code vrrp_garp_interval} /
+ * {@code vrrp_gna_interval} apart, again after {@code garp_master_delay}, and every
+ * {@code garp_master_refresh}).
  *
- * <p>Not thread-safe: every method but {@link #open} and {@link #close} runs on the router's loop.
+ * <p>Not thread-safe: {@link #open} and {@link #close} run in the router's namespace off the
+ * loop, the rest on the router's loop.
  */
 final class VipAnnouncer implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(VipAnnouncer.class);
+
     private final IoEventLoop loop;
+    private final boolean ownInUserSpace;
+    private final Predicate<InetAddress> onKernel;
     private final Map<String, VipOwner> owners = new LinkedHashMap<>();
+    private final Map<String, Integer> ifindexes = new HashMap<>();
     private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
+    private KernelAddresses kernel;
 
-    VipAnnouncer(IoEventLoop loop) {
+    /**
+     * @param loop the router's loop
+     * @param ownInUserSpace whether user-space addresses are answered for here
+     * @param onKernel which virtual addresses go on the kernel interface
+     */
+    VipAnnouncer(IoEventLoop loop, boolean ownInUserSpace, Predicate<InetAddress> onKernel) {
         this.loop = loop;
+        this.ownInUserSpace = ownInUserSpace;
+        this.onKernel = onKernel;
     }
 
-    /** Opens the address socket of an interface, once (calling thread's namespace). */
-    void open(String interfaceName) throws IOException {
-        if (!owners.containsKey(interfaceName)) {
-            owners.put(interfaceName, VipOwner.open(loop, interfaceName));
+    /**
+     * Opens what an instance needs (calling thread's namespace): the address socket of its
+     * interface, and of every interface its kernel addresses go on, and removes its kernel
+     * addresses left behind by a crash.
+     */
+    void open(VrrpInstanceConfig instance) throws IOException {
+        List<VirtualIpAddress> onKernelNow = kernelAddresses(instance);
+        if (ownInUserSpace || !onKernelNow.isEmpty()) {
+            owner(instance.interfaceName());
         }
-    }
-
-    /** Owns and announces a new master's addresses on its interface. */
-    void takeOver(VrrpInstanceConfig instance) {
-        VipOwner owner = owners.get(instance.interfaceName());
-        if (owner == null) {
+        if (onKernelNow.isEmpty()) {
             return;
         }
-        GarpConfig garp = instance.garp();
-        Runnable once;
-        long interval;
-        if (ipv6(instance)) {
-            byte[][] vips = bytes(addresses(instance));
-            owner.own6(vips);
-            once = () -> owner.announce6(vips);
-            interval = garp.gnaInterval().toNanos();
-        } else {
-            int[] vips = ints(addresses(instance));
-            owner.own(vips);
-            once = () -> owner.announce(vips);
-            interval = garp.interval().toNanos();
+        if (kernel == null) {
+            kernel = KernelAddresses.open();
         }
+        for (VirtualIpAddress vip : onKernelNow) {
+            String dev = device(instance, vip);
+            owner(dev);
+            if (kernel.remove(ifindex(dev), vip)) {
+                LOG.info("VRRP {}: removed leftover address {} from {}", instance.name(),
+                        vip.address().getHostAddress(), dev);
+            }
+        }
+    }
+
+    private void owner(String interfaceName) throws IOException {
+        if (!owners.containsKey(interfaceName)) {
+            owners.put(interfaceName, VipOwner.open(loop, interfaceName));
+            ifindexes.put(interfaceName, LinkInfo.of(interfaceName).index());
+        }
+    }
+
+    private int ifindex(String interfaceName) throws IOException {
+        Integer index = ifindexes.get(interfaceName);
+        return index != null ? index : LinkInfo.of(interfaceName).index();
+    }
+
+    private List<VirtualIpAddress> kernelAddresses(VrrpInstanceConfig instance) {
+        List<VirtualIpAddress> all = new ArrayList<>();
+        instance.virtualIpAddresses().stream().filter(v -> onKernel.test(v.address())).forEach(all::add);
+        instance.virtualIpAddressesExcluded().stream().filter(v -> onKernel.test(v.address())).forEach(all::add);
+        return all;
+    }
+
+    private static String device(VrrpInstanceConfig instance, VirtualIpAddress vip) {
+        return vip.device().orElse(instance.interfaceName());
+    }
+
+    /** Takes hold of a new master's addresses and announces them. */
+    void takeOver(VrrpInstanceConfig instance) {
+        List<Runnable> announce = new ArrayList<>();
+        VipOwner own = owners.get(instance.interfaceName());
+        if (ownInUserSpace && own != null) {
+            List<InetAddress> user = instance.virtualIpAddresses().stream().map(VirtualIpAddress::address)
+                    .filter(a -> !onKernel.test(a)).toList();
+            int[] v4 = ints(user);
+            byte[][] v6 = bytes(user);
+            own.own(v4);
+            own.own6(v6);
+            announce.add(() -> {
+                own.announce(v4);
+                own.announce6(v6);
+            });
+        }
+        for (VirtualIpAddress vip : kernelAddresses(instance)) {
+            String dev = device(instance, vip);
+            try {
+                kernel.add(ifindex(dev), vip);
+            } catch (IOException e) {
+                LOG.warn("VRRP {}: cannot add {} to {}: {}", instance.name(), vip.address().getHostAddress(), dev,
+                        e.getMessage());
+                continue;
+            }
+            VipOwner sender = owners.get(dev);
+            int[] v4 = ints(List.of(vip.address()));
+            byte[][] v6 = bytes(List.of(vip.address()));
+            announce.add(() -> sender.announceKernel(v4, v6));
+        }
+        Runnable once = () -> announce.forEach(Runnable::run);
+        GarpConfig garp = instance.garp();
+        long interval = (ipv6(instance) ? garp.gnaInterval() : garp.interval()).toNanos();
         List<ScheduledFuture<?>> timers = new ArrayList<>();
         burst(once, interval, garp.masterRepeat(), 0, timers);
         long delay = garp.masterDelay().toNanos();
@@ -99,15 +183,25 @@ final class VipAnnouncer implements AutoCloseable {
     /** Stops announcing a former master's addresses and gives them up. */
     void release(VrrpInstanceConfig instance) {
         cancel(announcements.remove(instance.name()));
-        VipOwner owner = owners.get(instance.interfaceName());
-        if (owner != null && ipv6(instance)) {
-            owner.disown6(bytes(addresses(instance)));
-        } else if (owner != null) {
-            owner.disown(ints(addresses(instance)));
+        VipOwner own = owners.get(instance.interfaceName());
+        if (ownInUserSpace && own != null) {
+            List<InetAddress> user = instance.virtualIpAddresses().stream().map(VirtualIpAddress::address)
+                    .filter(a -> !onKernel.test(a)).toList();
+            own.disown(ints(user));
+            own.disown6(bytes(user));
+        }
+        for (VirtualIpAddress vip : kernelAddresses(instance)) {
+            String dev = device(instance, vip);
+            try {
+                kernel.remove(ifindex(dev), vip);
+            } catch (IOException e) {
+                LOG.warn("VRRP {}: cannot remove {} from {}: {}", instance.name(), vip.address().getHostAddress(),
+                        dev, e.getMessage());
+            }
         }
     }
 
-    /** @return whether an address is owned on an interface now */
+    /** @return whether an address is held on an interface now: owned in user space there, or on the kernel */
     boolean owns(String interfaceName, InetAddress address) {
         VipOwner owner = owners.get(interfaceName);
         if (owner == null) {
@@ -133,6 +227,10 @@ final class VipAnnouncer implements AutoCloseable {
     public void close() {
         owners.values().forEach(VipOwner::close);
         owners.clear();
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
+        }
     }
 
     private static void cancel(List<ScheduledFuture<?>> timers) {
@@ -145,24 +243,15 @@ final class VipAnnouncer implements AutoCloseable {
         return instance.sourceAddress().orElseThrow() instanceof Inet6Address;
     }
 
-    private static List<InetAddress> addresses(VrrpInstanceConfig instance) {
-        return instance.virtualIpAddresses().stream().map(VirtualIpAddress::address).toList();
-    }
-
     private static byte[][] bytes(List<InetAddress> addresses) {
-        byte[][] out = new byte[addresses.size()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = addresses.get(i).getAddress();
-        }
-        return out;
+        return addresses.stream().filter(a -> a instanceof Inet6Address).map(InetAddress::getAddress)
+                .toArray(byte[][]::new);
     }
 
     private static int[] ints(List<InetAddress> addresses) {
-        int[] out = new int[addresses.size()];
-        for (int i = 0; i < out.length; i++) {
-            byte[] b = addresses.get(i).getAddress();
-            out[i] = ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
-        }
-        return out;
+        return addresses.stream().filter(a -> a instanceof Inet4Address).mapToInt(a -> {
+            byte[] b = a.getAddress();
+            return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+        }).toArray();
     }
 }

@@ -90,6 +90,11 @@ final class VipOwner implements FrameHandler, AutoCloseable {
         owner.announce(addresses, List.of());
     }
 
+    /** Announces addresses the kernel holds (not owned here). @param ipv4 IPv4 addresses @param ipv6 16 bytes each */
+    void announceKernel(int[] ipv4, byte[][] ipv6) {
+        owner.announceAll(ipv4, List.of(ipv6));
+    }
+
     /** Adds IPv6 addresses to the owned ones. @param addresses 16 bytes each */
     void own6(byte[][] addresses) {
         for (byte[] a : addresses) {

@@ -230,7 +230,7 @@ class KeepalivedInteropIT {
                             .neighbourRefresh(Duration.ofSeconds(1)).build().start())) {
                 assertFalse(director.active());
                 try (EpollVrrpRouter router = startRouter(lvs, setup, 100, vip, List.of(), new AtomicLong(),
-                        b -> b.ownAddresses(false).masterAction(EpollVrrpRouter.MasterAction.forwarding(director)))) {
+                        b -> b.ownAddresses(false).masterAction(MasterAction.forwarding(director)))) {
                     await().atMost(LONG).until(() -> router.state("VI") == VrrpState.MASTER && director.active());
                     await().atMost(LONG).until(() -> "rs1".equals(get(client, vip)));
 
@@ -244,7 +244,7 @@ class KeepalivedInteropIT {
 
                 lvs.exec("ip", "link", "set", lvs.iface(), "up").check();
                 try (EpollVrrpRouter router = startRouter(lvs, setup, 100, vip, List.of(), new AtomicLong(),
-                        b -> b.ownAddresses(false).masterAction(EpollVrrpRouter.MasterAction.forwarding(director)))) {
+                        b -> b.ownAddresses(false).masterAction(MasterAction.forwarding(director)))) {
                     await().atMost(LONG).until(() -> router.state("VI") == VrrpState.MASTER);
                     await().atMost(LONG).until(() -> !keepalived.holds(vip));
                     await().atMost(LONG).until(() -> "rs1".equals(get(client, vip)));
