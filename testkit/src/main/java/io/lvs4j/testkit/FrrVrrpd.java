@@ -20,9 +20,10 @@ import java.util.stream.Stream;
  * family on the host's interface, in bridge mode (so that the parent still receives the other
  * routers' adverts), with the virtual MAC of RFC 5798 ({@code 00:00:5e:00:01:VRID} and
  * {@code 00:00:5e:00:02:VRID}), the virtual address on it, and a random IPv6 link-local address
- * (one derived from the shared virtual MAC would be the same on every router). The
- * configuration, sockets, pid files and logs live in a temporary directory, deleted on close.
- * Thread-safe.
+ * (one derived from the shared virtual MAC would be the same on every router). Every interface
+ * of the host answers ARP for its own addresses alone ({@code arp_ignore=1}), as keepalived's
+ * notes on virtual MACs advise, so that a client learns the virtual MAC. The configuration,
+ * sockets, pid files and logs live in a temporary directory, deleted on close. Thread-safe.
  */
 public final class FrrVrrpd implements AutoCloseable {
 
@@ -61,6 +62,10 @@ public final class FrrVrrpd implements AutoCloseable {
      */
     public static FrrVrrpd start(Host host, int vrid, int priority, int advertMillis, String vip4, String vip6)
             throws IOException {
+        // Each interface answers ARP for its own addresses alone, so that a client resolves the VIP
+        // to the IPv4 macvlan's virtual MAC (Linux answers for any local address on any interface,
+        // and in bridge mode every macvlan and the parent see the request).
+        host.exec("sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1").check();
         macvlan(host, "vrrp4-" + vrid, String.format(Locale.ROOT, "00:00:5e:00:01:%02x", vrid), vip4 + "/24");
         macvlan(host, "vrrp6-" + vrid, String.format(Locale.ROOT, "00:00:5e:00:02:%02x", vrid), vip6 + "/64");
         Path dir = Files.createTempDirectory("lvs4j-frr-vrrpd-");
@@ -131,7 +136,7 @@ public final class FrrVrrpd implements AutoCloseable {
      * @return {@code Master}, {@code Backup} or {@code Initialize}; empty if vrrpd does not answer
      */
     public String state(boolean ipv6) {
-        Command.Result r = vtysh("show vrrp " + host.iface() + " " + vrid);
+        Command.Result r = vtysh("show vrrp interface " + host.iface() + " " + vrid);
         Matcher m = STATUS.matcher(r.stdout());
         while (m.find()) {
             if (m.group(1).equals(ipv6 ? "6" : "4")) {
