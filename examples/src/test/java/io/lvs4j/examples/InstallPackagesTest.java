@@ -66,7 +66,7 @@ class InstallPackagesTest {
             List<String> log = run.log();
             assertTrue(log.contains("apt-get install: policy 101"), "every start forbidden during the install: " + log);
             assertTrue(log.stream().anyMatch(l -> l.startsWith("apt-get install") && l.contains(" nginx")
-                    && l.contains(" keepalived")), log.toString());
+                    && l.contains(" keepalived") && l.contains(" frr")), log.toString());
             assertEquals(List.of("systemctl disable --quiet frr.service", "systemctl disable --quiet keepalived.service",
                     "systemctl disable --quiet nginx.service", "systemctl disable --quiet prometheus.service"),
                     log.stream().filter(l -> l.startsWith("systemctl")).sorted().toList(),

@@ -132,6 +132,19 @@ class DrDirectorTest {
     }
 
     @Test
+    void shouldCountAnArpClaimOfTheVipFromItsOwnMacAsIgnored() {
+        // Found by DataPathFuzzTest: the director's own announcement reflected back (or a copy of
+        // it) was neither answered nor counted.
+        feed(new PacketBuilder().ethernet(DIRECTOR_MAC, 0xFFFF_FFFF_FFFFL)
+                .arp(ArpPacket.OP_REQUEST, DIRECTOR_MAC, VIP, 0, VIP).build());
+        feed(new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC)
+                .arp(42, DIRECTOR_MAC, VIP, DIRECTOR_MAC, "198.18.0.12").build());
+        assertEquals(2, director.counter(DirectorCounter.IGNORED));
+        assertEquals(0, director.counter(DirectorCounter.DROP_ARP_SPOOF));
+        assertTrue(sent.isEmpty());
+    }
+
+    @Test
     void shouldSendGratuitousArpsAndResolveRealServers() {
         path.gratuitous();
         path.resolve();

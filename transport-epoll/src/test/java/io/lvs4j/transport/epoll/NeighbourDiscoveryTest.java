@@ -199,6 +199,16 @@ class NeighbourDiscoveryTest {
     }
 
     @Test
+    void shouldCountAnAdvertisementOfAVipFromItsOwnMacAsIgnored() {
+        byte[] own = frame(DIRECTOR_MAC, 0x3333_0000_0001L, VIP, "ff02::1", Icmpv6Header.TYPE_NEIGHBOR_ADVERTISEMENT,
+                NdpMessage.FLAG_OVERRIDE, VIP, 255, NdpMessage.OPTION_TARGET_LINK_LAYER, DIRECTOR_MAC);
+        assertTrue(feed(own, true));
+        assertEquals(1, count(DirectorCounter.IGNORED));
+        assertEquals(0, count(DirectorCounter.DROP_NDP_SPOOF));
+        assertEquals(List.of(), sent);
+    }
+
+    @Test
     void shouldDropAndCountMessagesThatBreakTheReceiveRules() {
         byte[] offLink = frame(CLIENT_MAC, 0x3333_FF00_0100L, CLIENT, "ff02::1:ff00:100",
                 Icmpv6Header.TYPE_NEIGHBOR_SOLICITATION, 0, VIP, 64, NdpMessage.OPTION_SOURCE_LINK_LAYER, CLIENT_MAC);

@@ -114,7 +114,8 @@ public final class AddressOwner {
 
     /**
      * Tells whether an ARP packet's sender claims an owned address; a claim from another MAC
-     * than the link's is counted as a spoof. Such a packet teaches nothing.
+     * than the link's is counted as a spoof, one from the link's own MAC (its own announcement
+     * reflected back, or a copy of it) as ignored. Such a packet teaches nothing.
      *
      * @param arp the packet
      * @return {@code true} if the sender address is owned
@@ -123,9 +124,7 @@ public final class AddressOwner {
         if (!owns(arp.senderIp())) {
             return false;
         }
-        if (arp.senderMac() != mac) {
-            counters.increment(DirectorCounter.DROP_ARP_SPOOF);
-        }
+        counters.increment(arp.senderMac() != mac ? DirectorCounter.DROP_ARP_SPOOF : DirectorCounter.IGNORED);
         return true;
     }
 
@@ -147,7 +146,7 @@ public final class AddressOwner {
     /**
      * Tells whether a valid neighbour advertisement claims an owned address, or a valid
      * solicitation comes from one; a claim from another MAC than the link's is counted as a
-     * spoof. Such a message teaches nothing.
+     * spoof, one from the link's own MAC as ignored. Such a message teaches nothing.
      *
      * @param parser the parser, positioned on the message's frame
      * @param message the validated message
@@ -168,9 +167,7 @@ public final class AddressOwner {
             }
             claimer = parser.ethernet().source();
         }
-        if (claimer != mac) {
-            counters.increment(DirectorCounter.DROP_NDP_SPOOF);
-        }
+        counters.increment(claimer != mac ? DirectorCounter.DROP_NDP_SPOOF : DirectorCounter.IGNORED);
         return true;
     }
 

@@ -35,7 +35,10 @@ public enum DecapCounter {
     DROP_GUE_UNSUPPORTED,
     /** Dropped: a GUE data message whose protocol is neither 4 (IPv4) nor 41 (IPv6). */
     DROP_GUE_PROTOCOL,
-    /** Dropped: the extension fields run past the datagram, or their checksum range is outside the packet. */
+    /**
+     * Dropped: the extension fields run past the datagram, or their checksum range is outside the
+     * inner packet's transport header and payload.
+     */
     DROP_GUE_BAD_OPTION,
     /** Dropped: from a source that is not one of the allowed directors. */
     DROP_UNKNOWN_SOURCE,

@@ -185,10 +185,13 @@ final class Decapsulation {
     /**
      * Completes the inner transport checksum that the director left partial (remote checksum
      * offload): the field holds the pseudo-header sum, and the checksum of the bytes from
-     * {@code start} to the end, that field included, is the one to store there.
+     * {@code start} to the end, that field included, is the one to store there. The range lies
+     * after the inner IP header: a director checksums the transport header and payload, and a
+     * write into the IP header, verified already, would change its addresses unchecked.
      */
     private DecapCounter completeChecksum(MemorySegment s, int start, int field) {
-        if (start >= innerLength || field < start || field + 2 > innerLength) {
+        int ipHeader = u8(s, innerOffset) >>> 4 == 4 ? (u8(s, innerOffset) & 0x0F) << 2 : Ipv6Header.HEADER_LENGTH;
+        if (start < ipHeader || start >= innerLength || field < start || field + 2 > innerLength) {
             return DecapCounter.DROP_GUE_BAD_OPTION;
         }
         int checksum = Checksums.finish(Checksums.add(s, innerOffset + start, innerLength - start, 0));

@@ -25,8 +25,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * {@code RTMGRP_LINK}, on a Netty epoll loop: every {@code RTM_NEWLINK}/{@code RTM_DELLINK}
  * message for a watched ifindex reports the interface up ({@code IFF_RUNNING}) or down.
  *
- * <p>Messages read: {@code struct nlmsghdr { u32 len; u16 type; u16 flags; u32 seq; u32 pid; }}
- * then {@code struct ifinfomsg { u8 family; u8 pad; u16 type; s32 index; u32 flags; u32 change; }}.
+ * {@link LinkMessages} reads the messages; a malformed one is counted ({@link #malformed()}) and
+ * logged.
  *
  * <p>Threading: open and close off the loop; the callback runs on the loop.
  */
@@ -37,10 +37,6 @@ final class LinkMonitor implements AutoCloseable {
     private static final int NETLINK_ROUTE = 0;
     private static final int RTMGRP_LINK = 1;
     private static final int SOCKADDR_NL_SIZE = 12;
-    private static final int NLMSG_HDRLEN = 16;
-    private static final int RTM_NEWLINK = 16;
-    private static final int RTM_DELLINK = 17;
-    private static final int IFF_RUNNING = 0x40;
     private static final long SIOCGIFFLAGS = 0x8913;
     private static final int SLOT = 16384;
     private static final int BATCH = 4;
@@ -53,6 +49,7 @@ final class LinkMonitor implements AutoCloseable {
     private final MemorySegment rxBuffer;
     private final MemorySegment rxVec;
     private final EpollDescriptor descriptor;
+    private long malformed;
 
     private LinkMonitor(IoEventLoop loop, int fd, Map<Integer, String> names, BiConsumer<String, Boolean> callback) {
         this.fd = fd;
@@ -111,7 +108,7 @@ final class LinkMonitor implements AutoCloseable {
     static boolean running(String name) throws NativeIoException {
         byte[] ifru = PacketSocketFd.ifreq(name, SIOCGIFFLAGS);
         int flags = (ifru[0] & 0xFF) | (ifru[1] & 0xFF) << 8; // a native (little-endian) short
-        return (flags & IFF_RUNNING) != 0;
+        return (flags & LinkMessages.IFF_RUNNING) != 0;
     }
 
     private void drain() {
@@ -126,30 +123,17 @@ final class LinkMonitor implements AutoCloseable {
             }
             for (int i = 0; i < n; i++) {
                 int length = rxVec.get(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_LEN);
-                parse((long) i * SLOT, length);
+                if (LinkMessages.read(rxBuffer, (long) i * SLOT, length, names, callback) != 0) {
+                    malformed++;
+                    LOG.warn("malformed rtnetlink message ignored ({} so far)", malformed);
+                }
             }
         }
     }
 
-    private void parse(long base, int length) {
-        long at = 0;
-        while (at + NLMSG_HDRLEN + 16 <= length) {
-            int messageLength = rxBuffer.get(JAVA_INT, base + at);
-            int type = rxBuffer.get(JAVA_SHORT, base + at + 4) & 0xFFFF;
-            if (messageLength < NLMSG_HDRLEN || at + messageLength > length) {
-                return;
-            }
-            if (type == RTM_NEWLINK || type == RTM_DELLINK) {
-                long info = base + at + NLMSG_HDRLEN;
-                int index = rxBuffer.get(JAVA_INT, info + 4);
-                int flags = rxBuffer.get(JAVA_INT, info + 8);
-                String name = names.get(index);
-                if (name != null) {
-                    callback.accept(name, type == RTM_NEWLINK && (flags & IFF_RUNNING) != 0);
-                }
-            }
-            at += (messageLength + 3) & ~3;
-        }
+    /** @return the datagrams that held a malformed message, since the monitor opened */
+    long malformed() {
+        return malformed;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.lvs4j.transport.epoll.tunnel;
 
-import io.lvs4j.core.packet.Checksums;
 import io.lvs4j.core.packet.PacketBuilder;
 import io.lvs4j.core.packet.TcpHeader;
 import org.junit.jupiter.api.Test;
@@ -108,17 +107,6 @@ class DecapsulationTest {
     }
 
     /** A TCP segment as GRO leaves it: 3000 bytes of data, only the pseudo-header sum in its checksum. */
-    private static byte[] merged(byte[] segment, int ipHeaderLength, int addressesOffset, int addressesLength) {
-        byte[] b = segment.clone();
-        MemorySegment m = MemorySegment.ofArray(b);
-        int tcpLength = b.length - ipHeaderLength;
-        long pseudo = Checksums.add(m, addressesOffset, addressesLength, 0) + 6 + tcpLength;
-        int folded = ~Checksums.finish(pseudo) & 0xFFFF;
-        b[ipHeaderLength + 16] = (byte) (folded >>> 8);
-        b[ipHeaderLength + 17] = (byte) folded;
-        return b;
-    }
-
     private static byte[] tcp4() {
         byte[] data = new byte[3000];
         new java.util.Random(8).nextBytes(data);
@@ -129,7 +117,7 @@ class DecapsulationTest {
     @Test
     void shouldCompleteTheTcpChecksumOfASegmentThatGroMergedInIpip() {
         byte[] segment = tcp4();
-        byte[] partial = merged(segment, 20, 12, 8);
+        byte[] partial = GuePackets.merged(segment, 20, 12, 8);
         byte[] outer = ipip(partial);
         MemorySegment s = at(0, outer);
         assertEquals(DecapCounter.DECAPSULATED, decap.ipip(s, 0, outer.length));
@@ -143,7 +131,7 @@ class DecapsulationTest {
         new java.util.Random(6).nextBytes(data);
         byte[] segment = new PacketBuilder().ipv6(CLIENT6, VIP6).tcp(40000, 80, TcpHeader.ACK).sequence(7, 9)
                 .payload(data).buildIpPacket();
-        byte[] partial = merged(segment, 40, 8, 32);
+        byte[] partial = GuePackets.merged(segment, 40, 8, 32);
         MemorySegment s = at(0, partial);
         assertEquals(DecapCounter.DECAPSULATED, decap.ip6ip6(s, 0, partial.length));
         assertTrue(decap.checksumCompleted());
@@ -249,6 +237,21 @@ class DecapsulationTest {
         byte[] other = GuePackets.remoteChecksum(inner, 20, 26);
         other[7] = 1;
         assertEquals(DecapCounter.DROP_GUE_UNSUPPORTED, decap.gue(at(0, other), 0, other.length));
+    }
+
+    @Test
+    void shouldRefuseRemoteChecksumOffloadThatWouldWriteIntoTheVerifiedInnerIpHeader() {
+        // Found by DecapsulationFuzzTest: a range from byte 4 let the checksum overwrite the
+        // inner destination address after the inner header had been verified.
+        byte[] inner = inner4();
+        byte[] intoHeader = GuePackets.remoteChecksum(inner, 4, 16);
+        byte[] before = intoHeader.clone();
+        MemorySegment s = at(0, intoHeader);
+        assertEquals(DecapCounter.DROP_GUE_BAD_OPTION, decap.gue(s, 0, intoHeader.length));
+        assertArrayEquals(before, s.asSlice(0, before.length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                "nothing written");
+        byte[] fromOptions = GuePackets.remoteChecksum(inner, 19, 26);
+        assertEquals(DecapCounter.DROP_GUE_BAD_OPTION, decap.gue(at(0, fromOptions), 0, fromOptions.length));
     }
 
     @Test

@@ -54,4 +54,25 @@ final class GuePackets {
         System.arraycopy(partial, 0, b, 12, partial.length);
         return b;
     }
+
+    /**
+     * A TCP segment as the kernel's GRO hands a merged one to a raw socket: its checksum field
+     * holds only the pseudo-header sum.
+     *
+     * @param segment a complete IP packet carrying TCP right after its header
+     * @param ipHeaderLength the IP header's length
+     * @param addressesOffset where the source and destination addresses start
+     * @param addressesLength their length (8 or 32)
+     * @return the segment with its checksum partial
+     */
+    static byte[] merged(byte[] segment, int ipHeaderLength, int addressesOffset, int addressesLength) {
+        byte[] b = segment.clone();
+        MemorySegment m = MemorySegment.ofArray(b);
+        int tcpLength = b.length - ipHeaderLength;
+        long pseudo = Checksums.add(m, addressesOffset, addressesLength, 0) + 6 + tcpLength;
+        int folded = ~Checksums.finish(pseudo) & 0xFFFF;
+        b[ipHeaderLength + 16] = (byte) (folded >>> 8);
+        b[ipHeaderLength + 17] = (byte) folded;
+        return b;
+    }
 }

@@ -7,25 +7,19 @@ import io.lvs4j.core.config.DnsCheckConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.dns.DatagramDnsQuery;
 import io.netty.handler.codec.dns.DatagramDnsQueryEncoder;
-import io.netty.handler.codec.dns.DatagramDnsResponse;
 import io.netty.handler.codec.dns.DatagramDnsResponseDecoder;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DnsRecordType;
-import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsSection;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The query of a {@link DnsCheck} through Netty's DNS codec, from a connected UDP socket: a
- * response with the query's ID decides by its RCODE; others are ignored until the deadline.
+ * The query of a {@link DnsCheck} through Netty's DNS codec, from a connected UDP socket;
+ * {@link DnsReply} judges the replies.
  */
 final class DnsProbe {
 
@@ -43,27 +37,7 @@ final class DnsProbe {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new DatagramDnsQueryEncoder(), new DatagramDnsResponseDecoder(),
-                        new ChannelInboundHandlerAdapter() {
-                            @Override
-                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                                try {
-                                    if (msg instanceof DatagramDnsResponse r && r.id() == id) {
-                                        attempt.complete(r.code() == DnsResponseCode.NOERROR
-                                                ? CheckResult.success()
-                                                : CheckResult.failure("DNS rcode " + r.code()));
-                                    }
-                                } finally {
-                                    ReferenceCountUtil.release(msg);
-                                }
-                            }
-
-                            @Override
-                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                if (cause instanceof PortUnreachableException) {
-                                    attempt.complete(CheckResult.failure("ICMP port unreachable from " + remote));
-                                }
-                            }
-                        });
+                        new DnsReply(id, attempt, remote));
             }
         }).connect(remote, Endpoints.local(config.timing()));
         Channel ch = f.channel();
