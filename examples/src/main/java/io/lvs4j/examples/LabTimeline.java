@@ -36,9 +36,13 @@ final class LabTimeline {
     record Data(List<Step> steps, List<Mark> marks, List<Request> requests, List<State> states, double end) {
     }
 
-    /** slf4j-simple's line of the director's VRRP change: {@code 12:00:03.600 [INFO] Director - VRRP instance VI_1 BACKUP -> MASTER}. */
+    /**
+     * slf4j-simple's line of a VRRP change, in keepalived's words:
+     * {@code 12:00:03.600 [INFO] Instance - VRRP_Instance(VI_1) Entering MASTER STATE}, or
+     * {@code ... VRRP_Instance(VI_1) Stopped} when the instance stops.
+     */
     private static final Pattern CHANGE = Pattern.compile(
-            "(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*Director - VRRP instance \\S+ \\S+ -> (\\S+)");
+            "(?m)^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*VRRP_Instance\\(\\S+\\) (?:Entering (\\S+) STATE|Stopped)$");
 
     private final LongSupplier nanoClock;
     private final long startNanos;
@@ -90,7 +94,7 @@ final class LabTimeline {
             if (at < -3600) {
                 at += 24 * 3600; // the lab ran past midnight
             }
-            states.add(new State(director, Math.max(0, at), m.group(2).equals("INITIALIZE") ? "INIT" : m.group(2)));
+            states.add(new State(director, Math.max(0, at), m.group(2) == null ? "INIT" : m.group(2)));
         }
     }
 

@@ -25,12 +25,12 @@ class TimelineSvgTest {
         timeline.request(null);
         clock.set(20_000_000_000L);
         timeline.directorLog("LVS1", """
-                12:00:00.100 [INFO] Instance - VRRP instance VI_1 INITIALIZE -> BACKUP (priority 100)
-                12:00:00.100 [INFO] Director - VRRP instance VI_1 INITIALIZE -> BACKUP (priority 100)
-                12:00:03.700 [INFO] Director - VRRP instance VI_1 BACKUP -> MASTER (priority 100)
-                12:00:15.000 [INFO] Director - VRRP instance VI_1 MASTER -> INITIALIZE (priority 100)
+                12:00:00.100 [INFO] Instance - VRRP_Instance(VI_1) Entering BACKUP STATE
+                12:00:00.150 [INFO] Director - director started on eth0 (198.18.0.8): 1 virtual service(s)
+                12:00:03.700 [INFO] Instance - VRRP_Instance(VI_1) Entering MASTER STATE
+                12:00:15.000 [INFO] Instance - VRRP_Instance(VI_1) Stopped
                 """);
-        timeline.directorLog("LVS2", "12:00:00.200 [INFO] Director - VRRP instance VI_1 INITIALIZE -> BACKUP\n");
+        timeline.directorLog("LVS2", "12:00:00.200 [INFO] Instance - VRRP_Instance(VI_1) Entering BACKUP STATE\n");
         return timeline;
     }
 
