@@ -69,7 +69,7 @@ class DistributionIT {
                 "--config", conf.toString(), "--admin", ADMIN))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))
-                .until(() -> Files.readString(log).contains("VI_1 BACKUP -> MASTER")
+                .until(() -> Files.readString(log).contains("VRRP_Instance(VI_1) Entering MASTER STATE")
                         && curl(lab.host("client"), "http://" + vip + "/").ok());
     }
 
