@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Without VRRP instances the director serves its VIPs from {@link #start()} on. With them it
  * starts as backup and serves only while an instance is master; {@link #close()} makes a master
  * send its priority-0 advert and release the VIPs before the sockets close. With
- * {@link Builder#bgp(BgpConfig) bgp_announce} it announces each VIP over BGP while it can serve
+ * {@link DirectorBuilder#bgp(BgpConfig) bgp_announce} it announces each VIP over BGP while it can serve
  * it ({@code RouteAnnouncer}), for scale-out behind ECMP routers; {@link #drain(boolean)}
  * withdraws them while it serves on.
  *
@@ -62,7 +62,7 @@ public final class Director implements AutoCloseable, StatusProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(Director.class);
 
-    private final Builder config;
+    private final DirectorBuilder config;
     private final StatusSource status = new DirectorStatusSource(this);
     private final DirectorServices services = new DirectorServices();
     private final RuntimeChanges changes = new RuntimeChanges(services);
@@ -72,7 +72,7 @@ public final class Director implements AutoCloseable, StatusProvider {
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
 
-    private Director(Builder config) {
+    Director(DirectorBuilder config) {
         this.config = config;
         config.services.forEach(services::add);
         this.vrrp = new DirectorVrrp(config.instances, config.syncGroups,
@@ -80,8 +80,8 @@ public final class Director implements AutoCloseable, StatusProvider {
     }
 
     /** @return a builder */
-    public static Builder builder() {
-        return new Builder();
+    public static DirectorBuilder builder() {
+        return new DirectorBuilder();
     }
 
     /**
@@ -100,19 +100,19 @@ public final class Director implements AutoCloseable, StatusProvider {
      * @param interfaceName the interface of the data path; it also replaces the first VRRP
      *     instance's interface wherever an instance names that one (so that a configuration
      *     written for {@code eth0} runs on another name); null for the first instance's interface
-     * @return the builder, ready to {@link Builder#build()}, open to more settings
+     * @return the builder, ready to {@link DirectorBuilder#build()}, open to more settings
      * @throws IllegalArgumentException if a virtual server is a fwmark service, its servers use
      *     different methods, a tunnel crosses address families, GUE asks for a checksum option,
      *     full-NAT services of one family name different local addresses, or no interface is
      *     given or configured
      */
-    public static Builder fromConfig(DirectorConfig conf, String interfaceName) {
+    public static DirectorBuilder fromConfig(DirectorConfig conf, String interfaceName) {
         String first = conf.vrrpInstances().isEmpty() ? null : conf.vrrpInstances().getFirst().interfaceName();
         String name = interfaceName != null ? interfaceName : first;
         if (name == null) {
             throw new IllegalArgumentException("no interface given and no vrrp_instance names one");
         }
-        Builder b = builder().interfaceName(name);
+        DirectorBuilder b = builder().interfaceName(name);
         for (VirtualServerConfig vs : conf.virtualServers()) {
             b.services.add(DirectorService.of(vs));
         }
@@ -242,7 +242,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         return garp.interval().isZero() ? Duration.ofMillis(100) : garp.interval();
     }
 
-    Builder settings() {
+    DirectorBuilder settings() {
         return config;
     }
 
@@ -417,222 +417,5 @@ public final class Director implements AutoCloseable, StatusProvider {
             loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         LOG.info("director stopped");
-    }
-
-    /** Configures a {@link Director}. Not thread-safe. */
-    public static final class Builder {
-        private String interfaceName;
-        private InetAddress directorAddress;
-        private Inet6Address directorAddress6;
-        private final List<InetAddress> localAddresses = new ArrayList<>();
-        private int loops = 1;
-        private int connectionCapacity = 1 << 20;
-        private int maxRealServers = 1024;
-        private ConnectionTimeouts timeouts = ConnectionTimeouts.DEFAULTS;
-        private boolean expireNodestConn;
-        private GarpConfig garp = GarpConfig.DEFAULTS;
-        private final List<DirectorService> services = new ArrayList<>();
-        private final List<VrrpInstanceConfig> instances = new ArrayList<>();
-        private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
-        private ScriptRunner scriptRunner;
-        private final List<VrrpListener> listeners = new ArrayList<>();
-        private BgpConfig bgp;
-
-        private Builder() {
-        }
-
-        /**
-         * Adds a listener of the VRRP instances' state changes: the Java form of keepalived's
-         * notify scripts. It is called on an event loop after the director's own handling (the
-         * VIPs taken or released, {@link Director#status()} up to date) and must not block.
-         *
-         * @param listener the listener
-         * @return this builder
-         */
-        public Builder vrrpListener(VrrpListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /** @param name the interface facing clients, real servers and VRRP peers @return this builder */
-        public Builder interfaceName(String name) {
-            this.interfaceName = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /** @param address the director's own address; default the interface's first IPv4 address @return this builder */
-        public Builder directorAddress(InetAddress address) {
-            this.directorAddress = address;
-            return this;
-        }
-
-        /**
-         * Sets the director's own IPv6 address, the source of its neighbour solicitations; used
-         * when a virtual service is IPv6.
-         *
-         * @param address an address of the interface; default its first global IPv6 address,
-         *     else its link-local one
-         * @return this builder
-         */
-        public Builder directorAddress6(Inet6Address address) {
-            this.directorAddress6 = Objects.requireNonNull(address, "address");
-            return this;
-        }
-
-        /**
-         * Sets the local addresses of the full-NAT services (see
-         * {@link PacketDirectorBuilder#localAddresses}).
-         *
-         * @param addresses the addresses; none if no service is full-NAT
-         * @return this builder
-         */
-        public Builder localAddresses(List<InetAddress> addresses) {
-            localAddresses.clear();
-            localAddresses.addAll(List.copyOf(addresses));
-            return this;
-        }
-
-        /** @param count event loops of the data path, default 1 @return this builder */
-        public Builder loops(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("at least one loop: " + count);
-            }
-            this.loops = count;
-            return this;
-        }
-
-        /**
-         * Adds a virtual service whose real servers the checks manage (the service should have
-         * no servers of its own: the checks put them in).
-         *
-         * @param service the virtual service, forwarded by direct routing
-         * @param checks its real servers and their health checks
-         * @return this builder
-         */
-        public Builder virtualService(VirtualService service, ServiceChecks checks) {
-            return virtualService(service, checks, Forwarding.directRoute());
-        }
-
-        /**
-         * Adds a virtual service whose real servers the checks manage, forwarded by a method.
-         *
-         * @param service the virtual service
-         * @param checks its real servers and their health checks
-         * @param forwarding how its packets reach the real servers
-         * @return this builder
-         */
-        public Builder virtualService(VirtualService service, ServiceChecks checks, Forwarding forwarding) {
-            services.add(new DirectorService(service, forwarding,
-                    new DirectorService.SchedulerSpec(service.scheduler().name(), Set.of()), checks));
-            return this;
-        }
-
-        /**
-         * @param entries connections each loop's table holds, default 2^20 ({@code ipvsadm}'s "size"
-         *     is the sum over the loops)
-         * @return this builder
-         */
-        public Builder connectionCapacity(int entries) {
-            if (entries < 1) {
-                throw new IllegalArgumentException("connection capacity must be positive: " + entries);
-            }
-            this.connectionCapacity = entries;
-            return this;
-        }
-
-        /** @param count real servers known at once (see {@link PacketDirectorBuilder#maxRealServers}) @return this builder */
-        public Builder maxRealServers(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("maxRealServers must be positive: " + count);
-            }
-            this.maxRealServers = count;
-            return this;
-        }
-
-        /**
-         * @param value connection timeouts (keepalived's {@code lvs_timeouts}, which
-         *     {@link #fromConfig} applies), default IPVS's
-         * @return this builder
-         */
-        public Builder timeouts(ConnectionTimeouts value) {
-            this.timeouts = Objects.requireNonNull(value, "value");
-            return this;
-        }
-
-        /**
-         * @param on IPVS's {@code expire_nodest_conn} (see {@link PacketDirectorBuilder#expireNodestConn}),
-         *     default off
-         * @return this builder
-         */
-        public Builder expireNodestConn(boolean on) {
-            this.expireNodestConn = on;
-            return this;
-        }
-
-        /**
-         * Adds a VRRP instance on the interface; its mastership serves the VIPs.
-         *
-         * @param instance the instance; without a source address it sends from the director's address
-         * @return this builder
-         */
-        public Builder vrrpInstance(VrrpInstanceConfig instance) {
-            instances.add(Objects.requireNonNull(instance, "instance"));
-            return this;
-        }
-
-        /**
-         * Adds a sync group of VRRP instances, which change state together.
-         *
-         * @param group the group; its members are instances of this director
-         * @return this builder
-         */
-        public Builder syncGroup(VrrpSyncGroupConfig group) {
-            syncGroups.add(Objects.requireNonNull(group, "group"));
-            return this;
-        }
-
-        /**
-         * Sets what runs the tracked and notify scripts of the VRRP instances and sync groups.
-         *
-         * @param runner the runner; default a {@link ProcessScriptRunner}
-         * @return this builder
-         */
-        public Builder scriptRunner(ScriptRunner runner) {
-            this.scriptRunner = Objects.requireNonNull(runner, "runner");
-            return this;
-        }
-
-        /**
-         * Announces the VIPs over BGP while the director can serve them ({@code bgp_announce}).
-         *
-         * @param value the BGP daemon and its routers
-         * @return this builder
-         */
-        public Builder bgp(BgpConfig value) {
-            this.bgp = Objects.requireNonNull(value, "value");
-            return this;
-        }
-
-        /** @param value gratuitous ARP settings when becoming master @return this builder */
-        public Builder garp(GarpConfig value) {
-            this.garp = Objects.requireNonNull(value, "value");
-            return this;
-        }
-
-        String interfaceName() {
-            return interfaceName;
-        }
-
-        ConnectionTimeouts timeouts() {
-            return timeouts;
-        }
-
-        /** @return the director, not started */
-        public Director build() {
-            if (interfaceName == null || services.isEmpty() && instances.isEmpty()) {
-                throw new IllegalStateException("interfaceName and a virtual service or a VRRP instance are required");
-            }
-            return new Director(this);
-        }
     }
 }
