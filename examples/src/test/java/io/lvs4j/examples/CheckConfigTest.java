@@ -35,9 +35,9 @@ class CheckConfigTest {
         assertEquals(0, lvs1);
         assertEquals(0, lvs2);
         assertEquals("conf/keepalived-lvs1.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
-                + " 1 virtual_server, 2 real_servers; 4 warnings)\n"
+                + " 1 virtual_server, 2 real_servers; 5 warnings)\n"
                 + "conf/keepalived-lvs2.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
-                + " 1 virtual_server, 2 real_servers; 4 warnings)\n", out.toString());
+                + " 1 virtual_server, 2 real_servers; 5 warnings)\n", out.toString());
         assertEquals("conf/keepalived-lvs1.conf:9:1: warning: 'smtp_server' in global_defs is not supported"
                 + " by lvs4j; ignored", err.toString().lines().toList().get(2));
     }

@@ -180,8 +180,22 @@ final class VirtualServerReader {
                     inhibit = Values.optionalBool(s, 0);
                     b.inhibitOnFailure(inhibit);
                 }
-                case "omega" -> b.omega(Values.optionalBool(s, 0));
-                case "ha_suspend" -> b.haSuspend(Values.optionalBool(s, 0));
+                case "omega" -> {
+                    boolean omega = Values.optionalBool(s, 0);
+                    b.omega(omega);
+                    if (omega) {
+                        diagnostics.warn(s.position(), "omega is read but not acted on: lvs4j runs no quorum_down"
+                                + " or notify_down script when it stops");
+                    }
+                }
+                case "ha_suspend" -> {
+                    boolean suspend = Values.optionalBool(s, 0);
+                    b.haSuspend(suspend);
+                    if (suspend) {
+                        diagnostics.warn(s.position(), "ha_suspend is read but not acted on: lvs4j checks the real"
+                                + " servers whether or not it holds the VIP");
+                    }
+                }
                 case "ops" -> {
                     opsToken = s.keyword();
                     b.onePacketScheduling(Values.optionalBool(s, 0));

@@ -30,6 +30,20 @@ import java.util.Set;
  */
 final class VrrpReader {
 
+    /** The warning of {@code vrrp_strict} and {@code strict_mode}. */
+    static final String STRICT = "strict mode is read but only partly acted on: lvs4j sends no gratuitous ARPs"
+            + " after a lower-priority advert, but it neither refuses unicast peers nor authentication, nor drops"
+            + " traffic to the VIPs with firewall rules, as keepalived's strict mode does";
+
+    /** The warning of a script's {@code weight N reverse}. */
+    static final String REVERSE = "weight reverse is not supported by lvs4j: a tracked script with it is left out of"
+            + " the priority";
+
+    /** The warning of {@code vrrp_skip_check_adv_addr} and {@code skip_check_adv_addr}. */
+    static final String SKIP_CHECK_ADV_ADDR = "skip_check_adv_addr is read but not acted on: lvs4j checks the"
+            + " addresses of every advert and drops one whose list differs from the instance's";
+
+
     private static final Set<String> SCRIPT_KEYWORDS = Set.of("script", "interval", "timeout", "weight", "rise",
             "fall", "user", "init_fail");
     private static final Set<String> INSTANCE_KEYWORDS = Set.of("state", "interface", "virtual_router_id",
@@ -79,7 +93,11 @@ final class VrrpReader {
                     s.noBlock();
                     int weight = Values.integer(s.arg(0, "a weight -253..253"), "weight", -253, 253);
                     s.maxArgs(2);
-                    b.weight(weight, s.args().size() > 1 && reverse(s.args().get(1)));
+                    boolean reverse = s.args().size() > 1 && reverse(s.args().get(1));
+                    if (reverse && weight != 0) {
+                        diagnostics.warn(s.args().get(1).position(), REVERSE);
+                    }
+                    b.weight(weight, reverse);
                 }
                 case "rise" -> b.rise(Values.integer(GlobalDefsReader.single(s, "a count"), "rise", 1,
                         Integer.MAX_VALUE));
@@ -188,7 +206,7 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(trackInterface(line));
+                        b.trackInterface(trackInterface(line, diagnostics));
                     }
                 }
                 case "track_script" -> {
@@ -202,10 +220,19 @@ final class VrrpReader {
                 case "notify_fault" -> b.notifyFault(notify(s));
                 case "notify_stop" -> b.notifyStop(notify(s));
                 case "notify" -> b.notifyAny(notify(s));
-                case "skip_check_adv_addr" -> b.skipCheckAdvAddr(Values.optionalBool(s, 0));
+                case "skip_check_adv_addr" -> {
+                    boolean skip = Values.optionalBool(s, 0);
+                    b.skipCheckAdvAddr(skip);
+                    if (skip) {
+                        diagnostics.warn(s.position(), SKIP_CHECK_ADV_ADDR);
+                    }
+                }
                 case "strict_mode" -> {
                     strict = Values.optionalBool(s, 0);
                     b.strictMode(strict);
+                    if (strict) {
+                        diagnostics.warn(s.position(), STRICT);
+                    }
                 }
                 case "dont_track_primary" -> b.dontTrackPrimary(Values.optionalBool(s, 0));
                 default -> Keywords.other(s, "vrrp_instance", Keywords.VRRP_INSTANCE, INSTANCE_KEYWORDS, diagnostics);
@@ -422,7 +449,7 @@ final class VrrpReader {
         return address;
     }
 
-    private static TrackedInterface trackInterface(Statement line) throws ConfigException {
+    private static TrackedInterface trackInterface(Statement line, Diagnostics diagnostics) throws ConfigException {
         line.noBlock();
         String name = line.keyword().text();
         if (line.args().isEmpty()) {
@@ -436,6 +463,10 @@ final class VrrpReader {
         int weight = Values.integer(line.arg(1, "a weight -253..253"), "weight", -253, 253);
         line.maxArgs(3);
         boolean reverse = line.args().size() > 2 && reverse(line.args().get(2));
+        if (reverse && weight != 0) {
+            diagnostics.warn(line.args().get(2).position(), "track_interface " + name + " weight " + weight
+                    + " reverse is not supported by lvs4j; the weight applies unreversed");
+        }
         return new TrackedInterface(name, weight, reverse);
     }
 
@@ -456,6 +487,9 @@ final class VrrpReader {
         }
         if (i < args.size()) {
             reverse = reverse(args.get(i));
+            if (reverse && weight.orElse(1) != 0) {
+                diagnostics.warn(args.get(i).position(), REVERSE);
+            }
             i++;
         }
         line.maxArgs(i);
@@ -500,7 +534,7 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(trackInterface(line));
+                        b.trackInterface(trackInterface(line, diagnostics));
                     }
                 }
                 case "track_script" -> {
