@@ -55,14 +55,14 @@ final class GlobalDefsReader {
                 boolean skip = Values.optionalBool(s, 0);
                 b.vrrpSkipCheckAdvAddr(skip);
                 if (skip) {
-                    diagnostics.warn(s.position(), VrrpReader.SKIP_CHECK_ADV_ADDR);
+                    diagnostics.warn(s.position(), NotActedOn.SKIP_CHECK_ADV_ADDR);
                 }
             }
             case "vrrp_strict" -> {
                 boolean strict = Values.optionalBool(s, 0);
                 b.vrrpStrict(strict);
                 if (strict) {
-                    diagnostics.warn(s.position(), VrrpReader.STRICT);
+                    diagnostics.warn(s.position(), NotActedOn.STRICT);
                 }
             }
             case "script_user" -> {

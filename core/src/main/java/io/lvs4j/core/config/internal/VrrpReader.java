@@ -5,7 +5,6 @@ import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.GlobalDefs;
 import io.lvs4j.core.config.Script;
 import io.lvs4j.core.config.SourcePosition;
-import io.lvs4j.core.config.TrackedInterface;
 import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInitialState;
 import io.lvs4j.core.config.VrrpInstanceConfig;
@@ -29,20 +28,6 @@ import java.util.Set;
  * the line's weight, so that keepalived's references end here.
  */
 final class VrrpReader {
-
-    /** The warning of {@code vrrp_strict} and {@code strict_mode}. */
-    static final String STRICT = "strict mode is read but only partly acted on: lvs4j sends no gratuitous ARPs"
-            + " after a lower-priority advert, but it neither refuses unicast peers nor authentication, nor drops"
-            + " traffic to the VIPs with firewall rules, as keepalived's strict mode does";
-
-    /** The warning of a script's {@code weight N reverse}. */
-    static final String REVERSE = "weight reverse is not supported by lvs4j: a tracked script with it is left out of"
-            + " the priority";
-
-    /** The warning of {@code vrrp_skip_check_adv_addr} and {@code skip_check_adv_addr}. */
-    static final String SKIP_CHECK_ADV_ADDR = "skip_check_adv_addr is read but not acted on: lvs4j checks the"
-            + " addresses of every advert and drops one whose list differs from the instance's";
-
 
     private static final Set<String> SCRIPT_KEYWORDS = Set.of("script", "interval", "timeout", "weight", "rise",
             "fall", "user", "init_fail");
@@ -93,9 +78,9 @@ final class VrrpReader {
                     s.noBlock();
                     int weight = Values.integer(s.arg(0, "a weight -253..253"), "weight", -253, 253);
                     s.maxArgs(2);
-                    boolean reverse = s.args().size() > 1 && reverse(s.args().get(1));
+                    boolean reverse = s.args().size() > 1 && NotActedOn.reverse(s.args().get(1));
                     if (reverse && weight != 0) {
-                        diagnostics.warn(s.args().get(1).position(), REVERSE);
+                        diagnostics.warn(s.args().get(1).position(), NotActedOn.REVERSE);
                     }
                     b.weight(weight, reverse);
                 }
@@ -206,7 +191,7 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(trackInterface(line, diagnostics));
+                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
                     }
                 }
                 case "track_script" -> {
@@ -224,14 +209,14 @@ final class VrrpReader {
                     boolean skip = Values.optionalBool(s, 0);
                     b.skipCheckAdvAddr(skip);
                     if (skip) {
-                        diagnostics.warn(s.position(), SKIP_CHECK_ADV_ADDR);
+                        diagnostics.warn(s.position(), NotActedOn.SKIP_CHECK_ADV_ADDR);
                     }
                 }
                 case "strict_mode" -> {
                     strict = Values.optionalBool(s, 0);
                     b.strictMode(strict);
                     if (strict) {
-                        diagnostics.warn(s.position(), STRICT);
+                        diagnostics.warn(s.position(), NotActedOn.STRICT);
                     }
                 }
                 case "dont_track_primary" -> b.dontTrackPrimary(Values.optionalBool(s, 0));
@@ -449,27 +434,6 @@ final class VrrpReader {
         return address;
     }
 
-    private static TrackedInterface trackInterface(Statement line, Diagnostics diagnostics) throws ConfigException {
-        line.noBlock();
-        String name = line.keyword().text();
-        if (line.args().isEmpty()) {
-            return TrackedInterface.of(name);
-        }
-        Token w = line.args().getFirst();
-        if (!w.text().equals("weight")) {
-            throw new ConfigException(w.position(), "expected 'weight' after interface " + name + ", not "
-                    + w.describe());
-        }
-        int weight = Values.integer(line.arg(1, "a weight -253..253"), "weight", -253, 253);
-        line.maxArgs(3);
-        boolean reverse = line.args().size() > 2 && reverse(line.args().get(2));
-        if (reverse && weight != 0) {
-            diagnostics.warn(line.args().get(2).position(), "track_interface " + name + " weight " + weight
-                    + " reverse is not supported by lvs4j; the weight applies unreversed");
-        }
-        return new TrackedInterface(name, weight, reverse);
-    }
-
     /**
      * Reads a {@code track_script} line: the {@code vrrp_script} it names, with the line's
      * weight if it gives one, reversed if the line or the script says so.
@@ -486,9 +450,9 @@ final class VrrpReader {
             i += 2;
         }
         if (i < args.size()) {
-            reverse = reverse(args.get(i));
+            reverse = NotActedOn.reverse(args.get(i));
             if (reverse && weight.orElse(1) != 0) {
-                diagnostics.warn(args.get(i).position(), REVERSE);
+                diagnostics.warn(args.get(i).position(), NotActedOn.REVERSE);
             }
             i++;
         }
@@ -502,14 +466,6 @@ final class VrrpReader {
             return script;
         }
         return script.withWeight(weight.orElse(script.weight()), reverse || script.reverse());
-    }
-
-    private static boolean reverse(Token t) throws ConfigException {
-        return switch (t.text()) {
-            case "reverse" -> true;
-            case "noreverse" -> false;
-            default -> throw new ConfigException(t.position(), "expected reverse or noreverse, not " + t.describe());
-        };
     }
 
     // ---------------------------------------------------------------- vrrp_sync_group
@@ -534,7 +490,7 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(trackInterface(line, diagnostics));
+                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
                     }
                 }
                 case "track_script" -> {
