@@ -6,6 +6,7 @@ import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.KeepalivedConfigParser;
 import io.lvs4j.core.config.LoadedConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
+import io.lvs4j.transport.epoll.Director;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ./lvs4j check-config FILE}: reads a keepalived.conf as the director would, prints
  * each warning and the first error as {@code file:line:column: ...}, and exits with 0 if the
- * configuration can be used, 1 if not.
+ * configuration can be used, 1 if not: also when the file is read but {@code run} would refuse
+ * it (a {@code virtual_server fwmark}, real servers of mixed methods, ...).
  */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
         description = {"Checks a keepalived.conf without running anything.",
@@ -61,6 +63,14 @@ public final class CheckConfig implements Callable<Integer> {
             loaded = parser.load(file);
         } catch (ConfigException e) {
             err.println(e.position() + ": error: " + e.detail());
+            err.flush();
+            return 1;
+        }
+        try {
+            // what run would refuse after reading the file (a fwmark service, mixed methods, ...)
+            Director.fromConfig(loaded.config(), loaded.config().vrrpInstances().isEmpty() ? "eth0" : null);
+        } catch (IllegalArgumentException e) {
+            err.println(file + ": error: the director cannot run this configuration: " + e.getMessage());
             err.flush();
             return 1;
         }

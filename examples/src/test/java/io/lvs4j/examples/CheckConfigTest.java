@@ -35,9 +35,9 @@ class CheckConfigTest {
         assertEquals(0, lvs1);
         assertEquals(0, lvs2);
         assertEquals("conf/keepalived-lvs1.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
-                + " 1 virtual_server, 2 real_servers; 4 warnings)\n"
+                + " 1 virtual_server, 2 real_servers; 5 warnings)\n"
                 + "conf/keepalived-lvs2.conf: OK (1 vrrp_instance, 0 vrrp_sync_groups, 0 vrrp_scripts,"
-                + " 1 virtual_server, 2 real_servers; 4 warnings)\n", out.toString());
+                + " 1 virtual_server, 2 real_servers; 5 warnings)\n", out.toString());
         assertEquals("conf/keepalived-lvs1.conf:9:1: warning: 'smtp_server' in global_defs is not supported"
                 + " by lvs4j; ignored", err.toString().lines().toList().get(2));
     }
@@ -110,5 +110,21 @@ class CheckConfigTest {
         assertEquals(0, code);
         assertEquals(conf + ": OK (0 vrrp_instances, 0 vrrp_sync_groups, 0 vrrp_scripts, 1 virtual_server,"
                 + " 1 real_server, 1 local_address_group; 0 warnings)\n", out.toString());
+    }
+
+    @Test
+    void shouldRefuseWhatRunWouldRefuseSuchAsAFwmarkService(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("fwmark.conf");
+        Files.writeString(conf, "virtual_server fwmark 1 {\n    lb_kind DR\n    persistence_timeout 60\n"
+                + "    real_server 198.18.0.11 80 {\n    }\n}\n");
+
+        int code = run("check-config", conf.toString());
+
+        assertEquals(1, code);
+        assertEquals(conf + ": error: the director cannot run this configuration: virtual_server FWM 1: fwmark services"
+                + " cannot be served: lvs4j reads frames from a packet socket, which sees them before any nftables,"
+                + " iptables or tc rule can mark them; declare the marked addresses and ports as virtual_servers"
+                + " (a virtual_server_group shares one block among many)\n", err.toString());
+        assertEquals("", out.toString());
     }
 }

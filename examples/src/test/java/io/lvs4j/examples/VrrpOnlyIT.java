@@ -1,6 +1,5 @@
 package io.lvs4j.examples;
 
-import io.lvs4j.lab.Command;
 import io.lvs4j.lab.Host;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
@@ -11,14 +10,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
+import static io.lvs4j.examples.VipEvents.curl;
+import static io.lvs4j.examples.VipEvents.describe;
+import static io.lvs4j.examples.VipEvents.holds;
+import static io.lvs4j.examples.VipEvents.intervals;
+import static io.lvs4j.examples.VipEvents.monitor;
+import static io.lvs4j.examples.VipEvents.overlap;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,8 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * announces itself as it takes over; the other gives up on that advert).
  */
 class VrrpOnlyIT {
-
-    private static final Pattern EVENT = Pattern.compile("^\\[([0-9T:.-]+)] (Deleted )?\\d+: (\\S+)\\s+inet ([0-9.]+)/");
 
     @Test
     void shouldFloatAnAddressBetweenTwoHostsWithoutVirtualServers() throws Exception {
@@ -95,13 +94,8 @@ class VrrpOnlyIT {
             long handOver = heldB.get(0)[0] - heldA.get(0)[1];
             System.out.println("SIGTERM hand-over: a released, b took the VIP " + handOver + " ms later");
             assertTrue(handOver >= 0 && handOver <= 1000, "b holds the VIP within 1 s of a's release: " + handOver);
-            long overlap = 0;
-            for (long[] x : heldA) {
-                for (long[] y : heldB) {
-                    overlap = Math.max(overlap, Math.min(x[1], y[1]) - Math.max(x[0], y[0]));
-                }
-            }
-            System.out.println("longest time both held the VIP: " + Math.max(0, overlap) + " ms");
+            long overlap = overlap(heldA, heldB);
+            System.out.println("longest time both held the VIP: " + overlap + " ms");
             assertTrue(overlap <= 250, "both held the VIP only for the instant of the preemption: " + overlap + " ms");
         }
     }
@@ -131,49 +125,8 @@ class VrrpOnlyIT {
         return Files.exists(log) && Files.readString(log).contains("VRRP router on");
     }
 
-    private static Process monitor(Host host, Path events) {
-        return host.netns().start(new ProcessBuilder("ip", "-ts", "-o", "monitor", "address")
-                .redirectErrorStream(true).redirectOutput(events.toFile()));
-    }
-
     private static String java() {
         return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
                 "java").toString());
-    }
-
-    private static String curl(Host client, String vip) {
-        Command.Result r = client.netns().exec(Duration.ofSeconds(5), "curl", "-sf", "--max-time", "1",
-                "http://" + vip + "/");
-        return r.ok() ? r.stdout().strip() : null;
-    }
-
-    private static boolean holds(Host host, String vip) {
-        return host.exec("ip", "-o", "-4", "addr", "show", "dev", host.iface()).stdout().contains(" " + vip + "/24 ");
-    }
-
-    /** @return the times (ms since 2000) the VIP was added and deleted, in pairs */
-    private static List<long[]> intervals(Path events, String vip) throws IOException {
-        List<long[]> held = new ArrayList<>();
-        LocalDateTime origin = LocalDateTime.of(2000, 1, 1, 0, 0);
-        long since = -1;
-        for (String line : Files.readAllLines(events)) {
-            Matcher m = EVENT.matcher(line);
-            if (!m.find() || !m.group(4).equals(vip)) {
-                continue;
-            }
-            LocalDateTime at = LocalDateTime.parse(m.group(1));
-            long ms = ChronoUnit.MILLIS.between(origin, at);
-            if (m.group(2) == null) {
-                since = ms;
-            } else if (since >= 0) {
-                held.add(new long[] {since, ms});
-                since = -1;
-            }
-        }
-        return held;
-    }
-
-    private static String describe(List<long[]> held) {
-        return held.stream().map(h -> (h[1] - h[0]) + " ms").toList().toString();
     }
 }

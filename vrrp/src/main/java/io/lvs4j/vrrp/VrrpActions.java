@@ -27,4 +27,12 @@ public interface VrrpActions {
      * @param priority the effective priority at the change
      */
     void stateChanged(VrrpState from, VrrpState to, int priority);
+
+    /**
+     * Tells that the master heard an advert of lower priority (another router that takes itself
+     * for master), so that it may announce its addresses again, as keepalived's
+     * {@code garp_lower_prio_repeat} does. By default nothing.
+     */
+    default void heardLowerPriority() {
+    }
 }

@@ -44,4 +44,13 @@ public interface VrrpPort {
      */
     default void addressesChanged(VrrpInstanceConfig before, VrrpInstanceConfig after) {
     }
+
+    /**
+     * A master heard an advert of lower priority: announce its addresses again as its
+     * {@code garp_lower_prio_repeat} and {@code garp_lower_prio_delay} say. By default nothing.
+     *
+     * @param instance the instance, master
+     */
+    default void heardLowerPriority(VrrpInstanceConfig instance) {
+    }
 }

@@ -241,8 +241,11 @@ public final class VrrpStateMachine {
                 }
                 actions.release();
                 stepDown(now);
-            } else if (!lowerPriorityNoAdvert) {
-                actions.sendAdvert(priority);
+            } else {
+                if (!lowerPriorityNoAdvert) {
+                    actions.sendAdvert(priority);
+                }
+                actions.heardLowerPriority();
             }
         }
     }

@@ -21,6 +21,7 @@ class VrrpStateMachineTest {
 
     private final VirtualClock clock = new VirtualClock();
     private final List<String> actions = new ArrayList<>();
+    private final List<Integer> heardLower = new ArrayList<>();
 
     private VrrpStateMachine machine(int priority, Function<VrrpInstanceConfig.Builder, VrrpInstanceConfig.Builder> more) {
         VrrpInstanceConfig config = more.apply(VrrpInstanceConfig.builder("VI_1").interfaceName("eth0")
@@ -45,6 +46,11 @@ class VrrpStateMachineTest {
             @Override
             public void stateChanged(VrrpState from, VrrpState to, int p) {
                 actions.add(from + "->" + to);
+            }
+
+            @Override
+            public void heardLowerPriority() {
+                heardLower.add(priority);
             }
         });
     }
@@ -154,6 +160,25 @@ class VrrpStateMachineTest {
         quiet.advert(50, 100, HIGHER);
         assertEquals(List.of(), actions);
         assertEquals(VrrpState.MASTER, quiet.state());
+    }
+
+    @Test
+    void shouldTellItsHostOfEveryLowerPriorityAdvertWhileMaster() {
+        VrrpStateMachine m = master(100, b -> b);
+        m.advert(50, 100, HIGHER);
+        m.advert(100, 100, LOWER);
+        assertEquals(List.of(100, 100), heardLower, "a lower priority, and a tie lost by a lower address");
+        m.advert(0, 100, HIGHER);
+        assertEquals(2, heardLower.size(), "a leaving master's priority 0 is no lower-priority advert");
+        VrrpStateMachine quiet = master(100, b -> b.lowerPrioNoAdvert(true));
+        quiet.advert(50, 100, HIGHER);
+        assertEquals(3, heardLower.size(), "lower_prio_no_advert sends no advert but still announces");
+        m.advert(150, 100, HIGHER);
+        assertEquals(3, heardLower.size(), "a higher priority is no lower-priority advert");
+        VrrpStateMachine backup = machine(100, b -> b);
+        backup.start();
+        backup.advert(50, 100, HIGHER);
+        assertEquals(3, heardLower.size(), "only a master announces again");
     }
 
     @Test

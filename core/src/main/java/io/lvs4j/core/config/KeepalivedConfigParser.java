@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code file:line:column}.
  *
  * <p>Differences from keepalived: keepalived logs most configuration errors and carries on
- * with a default; lvs4j refuses the configuration instead. {@code virtual_server_group},
+ * with a default; lvs4j refuses the configuration instead. A {@code virtual_server group NAME}
+ * becomes one {@link VirtualServerConfig} per member of the {@code virtual_server_group}.
  * {@code SMTP_CHECK}, {@code PING_CHECK}, {@code BFD_CHECK} and {@code FILE_CHECK} are read
  * and skipped with a warning. Host names are not resolved: addresses must be literals.
  *

@@ -35,6 +35,7 @@ public final class VirtualService {
     private volatile DestinationSet destinations = DestinationSet.EMPTY;
     /** Persistence timeout in seconds (high bits) and granularity prefix length (low 8 bits); 0: none. */
     private volatile long persistence;
+    private volatile boolean onePacket;
     private long generation;
 
     /**
@@ -216,6 +217,26 @@ public final class VirtualService {
     public int persistenceGranularity() {
         long p = persistence;
         return p == 0 ? addressBits : (int) (p & 0xFF);
+    }
+
+    /**
+     * Turns one-packet scheduling on or off, as {@code ipvsadm -o} (keepalived's {@code ops}):
+     * every datagram of a UDP service is scheduled anew instead of following its flow's
+     * connection entry. A director reads this setting for every datagram.
+     *
+     * @param value true to schedule every datagram
+     * @throws IllegalArgumentException if turned on for a service that is not UDP
+     */
+    public void onePacketScheduling(boolean value) {
+        if (value && protocol != Protocol.UDP) {
+            throw new IllegalArgumentException("one-packet scheduling is for UDP services only: " + this);
+        }
+        onePacket = value;
+    }
+
+    /** @return whether every datagram is scheduled anew (UDP only); no allocation */
+    public boolean onePacketScheduling() {
+        return onePacket;
     }
 
     /** @return {@code TCP 198.18.0.10:80 rr} as ipvsadm prints the service line */

@@ -88,14 +88,16 @@ class ArticleConfigTest {
     }
 
     @Test
-    void shouldWarnAboutEmailSettingsWithTheirLines() throws ConfigException {
+    void shouldWarnAboutEmailSettingsAndSkipCheckAdvAddrWithTheirLines() throws ConfigException {
         LoadedConfig loaded = KeepalivedConfigParser.withoutConfigId().load(LVS1);
 
         assertEquals(List.of(
                 LVS1 + ":3:1: warning: 'notification_email' in global_defs is not supported by lvs4j; ignored with its block",
                 LVS1 + ":8:1: warning: 'notification_email_from' in global_defs is not supported by lvs4j; ignored",
                 LVS1 + ":9:1: warning: 'smtp_server' in global_defs is not supported by lvs4j; ignored",
-                LVS1 + ":10:1: warning: 'smtp_connect_timeout' in global_defs is not supported by lvs4j; ignored"),
+                LVS1 + ":10:1: warning: 'smtp_connect_timeout' in global_defs is not supported by lvs4j; ignored",
+                LVS1 + ":12:1: warning: skip_check_adv_addr is read but not acted on: lvs4j checks the addresses of"
+                        + " every advert and drops one whose list differs from the instance's"),
                 loaded.warnings().stream().map(ConfigWarning::toString).toList());
         assertEquals(List.of(LVS1), loaded.files());
     }

@@ -217,7 +217,7 @@ class KeepalivedFeaturesTest {
     }
 
     @Test
-    void shouldReadIpv6ServicesAndSkipVirtualServerGroups() throws ConfigException {
+    void shouldReadIpv6ServicesAndVirtualServerGroups() throws ConfigException {
         LoadedConfig loaded = parse("""
                 virtual_server_group V6 {
                     2001:db8::2-9 80
@@ -238,12 +238,12 @@ class KeepalivedFeaturesTest {
                 """);
 
         assertEquals(List.of(
-                "1: 'virtual_server_group' in the top level is not supported by lvs4j; ignored with its block",
-                "4: virtual_server group V6 is skipped: virtual_server_group is not supported by lvs4j",
                 "10: 'SMTP_CHECK' in real_server is not supported by lvs4j; ignored with its block",
                 "13: 'PING_CHECK' in real_server is not supported by lvs4j; ignored with its block"),
                 warnings(loaded));
-        VirtualServerConfig vs = loaded.config().virtualServers().getFirst();
+        assertEquals(9, loaded.config().virtualServers().size(), "the group's eight members and one more");
+        assertEquals(ip("2001:db8::9"), loaded.config().virtualServers().get(7).address().orElseThrow());
+        VirtualServerConfig vs = loaded.config().virtualServers().getLast();
         assertEquals(ip("2001:db8::1"), vs.address().orElseThrow());
         assertTrue(vs.realServers().getFirst().checkers().isEmpty());
     }

@@ -29,6 +29,11 @@ import java.lang.foreign.MemorySegment;
  * on, the entry is expired at once and the frame taken as a new connection's (a SYN is
  * scheduled anew, anything else dropped as of no connection).
  *
+ * <p>A UDP service with one-packet scheduling (IPVS's {@code ops}) schedules every datagram: the
+ * entry of the flow's previous datagram is expired first. Unlike IPVS, which keeps no entry at
+ * all, the new entry lives until its timeout, so that a NAT service still translates the replies
+ * to the last datagram.
+ *
  * <p>Not thread-safe: its loop only; allocation-free.
  */
 final class ConnectionTracker {
@@ -76,6 +81,9 @@ final class ConnectionTracker {
         if (entry != ConnectionTable.MISS && tcp && (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN
                 && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
             entry = ConnectionTable.MISS; // a new SYN on a closing tuple is a new connection, as in IPVS
+        }
+        if (entry != ConnectionTable.MISS && !tcp && slot.service().onePacketScheduling() && table.expireNow(entry)) {
+            entry = ConnectionTable.MISS; // ops: each datagram is scheduled; its entry lives for the replies (NAT)
         }
         if (entry != ConnectionTable.MISS && !destinations.registry().available(table.destination(entry))) {
             if (!expireNodestConn || !table.expireNow(entry)) {

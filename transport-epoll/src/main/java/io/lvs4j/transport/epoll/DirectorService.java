@@ -74,8 +74,10 @@ final class DirectorService {
      */
     static DirectorService of(VirtualServerConfig vs) {
         if (vs.isFwmark()) {
-            throw new IllegalArgumentException("virtual_server " + vs.displayName()
-                    + ": fwmark virtual servers are not supported, only address and port");
+            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": fwmark services cannot"
+                    + " be served: lvs4j reads frames from a packet socket, which sees them before any nftables,"
+                    + " iptables or tc rule can mark them; declare the marked addresses and ports as virtual_servers"
+                    + " (a virtual_server_group shares one block among many)");
         }
         SchedulerSpec spec = new SchedulerSpec(vs.scheduler(), vs.schedulerFlags());
         VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(), spec.create());
@@ -83,8 +85,12 @@ final class DirectorService {
         return new DirectorService(service, ConfigForwarding.map(vs), spec, ServiceChecks.from(vs));
     }
 
-    /** Gives a service a virtual server's persistence, none if it has none. */
+    /**
+     * Gives a service a virtual server's persistence (none if it has none) and its one-packet
+     * scheduling ({@code ops}).
+     */
     static void persistence(VirtualService service, VirtualServerConfig vs) {
+        service.onePacketScheduling(vs.onePacketScheduling());
         Duration timeout = vs.persistenceTimeout();
         if (timeout.toSeconds() > 65535) {
             LOG.warn("virtual_server {}: persistence_timeout {} s cut to 65535 s", vs.displayName(),

@@ -196,6 +196,11 @@ public final class Instance implements VrrpActions {
     }
 
     @Override
+    public void heardLowerPriority() {
+        port.heardLowerPriority(config);
+    }
+
+    @Override
     public void stateChanged(VrrpState from, VrrpState to, int priority) {
         if (to == VrrpState.INITIALIZE) {
             LOG.info("VRRP_Instance({}) Stopped", config.name());

@@ -23,7 +23,7 @@ import java.util.Set;
 public final class ConfigReader {
 
     private static final Set<String> ROOT_KEYWORDS = Set.of("global_defs", "vrrp_script", "vrrp_instance",
-            "vrrp_sync_group", "virtual_server", "local_address_group", "bgp_announce");
+            "vrrp_sync_group", "virtual_server", "virtual_server_group", "local_address_group", "bgp_announce");
 
     private final Diagnostics diagnostics;
 
@@ -73,15 +73,19 @@ public final class ConfigReader {
         Map<String, LocalAddressGroupConfig> localGroups = new HashMap<>();
         Map<String, Statement> localGroupDecls = new HashMap<>();
         Statement bgpDecl = null;
+        VirtualServerGroupReader serverGroups = new VirtualServerGroupReader();
         for (Statement s : statements) {
             if (s.name().equals("vrrp_script")) {
                 // before the instances and groups, which hold the scripts they track
                 b.vrrpScript(vrrp.script(s));
+            } else if (s.name().equals("virtual_server_group")) {
+                // before the virtual servers, which may name a group declared after them
+                serverGroups.read(s);
             }
         }
         for (Statement s : statements) {
             switch (s.name()) {
-                case "global_defs", "vrrp_script" -> {
+                case "global_defs", "vrrp_script", "virtual_server_group" -> {
                     // read above
                 }
                 case "vrrp_instance" -> {
@@ -92,9 +96,8 @@ public final class ConfigReader {
                 }
                 case "vrrp_sync_group" -> groupDecls.add(s);
                 case "virtual_server" -> {
-                    var vs = virtualServers.read(s);
-                    if (vs.isPresent()) {
-                        b.virtualServer(vs.get());
+                    for (var vs : virtualServers.read(s, serverGroups)) {
+                        b.virtualServer(vs);
                     }
                 }
                 case "local_address_group" -> {

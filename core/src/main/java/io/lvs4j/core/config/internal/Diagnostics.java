@@ -21,11 +21,17 @@ public final class Diagnostics {
     /**
      * Records a warning.
      *
+     * A warning already recorded (the same position and message) is not recorded again.
+     *
      * @param position where
      * @param message what
      */
     public void warn(SourcePosition position, String message) {
-        warnings.add(new ConfigWarning(position, message));
+        ConfigWarning warning = new ConfigWarning(position, message);
+        // a block read once per member of a virtual_server_group says each thing once
+        if (!warnings.contains(warning)) {
+            warnings.add(warning);
+        }
     }
 
     /**

@@ -51,8 +51,20 @@ final class GlobalDefsReader {
         switch (s.name()) {
             case "router_id" -> b.routerId(single(s, "a name").text());
             case "vrrp_version" -> b.vrrpVersion(Values.integer(single(s, "2 or 3"), "vrrp_version", 2, 3));
-            case "vrrp_skip_check_adv_addr" -> b.vrrpSkipCheckAdvAddr(Values.optionalBool(s, 0));
-            case "vrrp_strict" -> b.vrrpStrict(Values.optionalBool(s, 0));
+            case "vrrp_skip_check_adv_addr" -> {
+                boolean skip = Values.optionalBool(s, 0);
+                b.vrrpSkipCheckAdvAddr(skip);
+                if (skip) {
+                    diagnostics.warn(s.position(), NotActedOn.SKIP_CHECK_ADV_ADDR);
+                }
+            }
+            case "vrrp_strict" -> {
+                boolean strict = Values.optionalBool(s, 0);
+                b.vrrpStrict(strict);
+                if (strict) {
+                    diagnostics.warn(s.position(), NotActedOn.STRICT);
+                }
+            }
             case "script_user" -> {
                 s.noBlock();
                 s.maxArgs(2);

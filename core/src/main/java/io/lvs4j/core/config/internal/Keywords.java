@@ -15,7 +15,7 @@ public final class Keywords {
     public static final Set<String> ROOT = Set.of("linkbeat_use_polling", "net_namespace", "net_namespace_ipvs",
             "namespace_with_ipsets", "use_pid_dir", "instance", "child_wait_time", "track_group",
             "static_ipaddress", "static_routes", "static_rules", "garp_group", "linkbeat_interfaces",
-            "vrrp_track_process", "interface_up_down_delays", "SSL", "virtual_server_group", "track_file",
+            "vrrp_track_process", "interface_up_down_delays", "SSL", "track_file",
             "vrrp_track_file", "bfd_instance");
 
     /** {@code global_defs}. */

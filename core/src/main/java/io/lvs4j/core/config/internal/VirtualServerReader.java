@@ -66,31 +66,50 @@ final class VirtualServerReader {
         this.checkers = new CheckerReader(diagnostics);
     }
 
-    /** Reads a virtual server; returns empty for a {@code virtual_server group}, which is skipped. */
-    Optional<VirtualServerConfig> read(Statement decl) throws ConfigException {
+    /**
+     * Reads a virtual server: one service for {@code ADDRESS PORT} or {@code fwmark N}, one per
+     * member for {@code group NAME} (each with the block's settings and real servers; the same
+     * warning is given once).
+     *
+     * @param decl the {@code virtual_server} statement
+     * @param groups the {@code virtual_server_group}s read so far
+     * @return the services
+     * @throws ConfigException if anything is wrong
+     */
+    List<VirtualServerConfig> read(Statement decl, VirtualServerGroupReader groups) throws ConfigException {
         Token first = decl.arg(0, "an address and port, 'fwmark N' or 'group NAME'");
-        VirtualServerConfig.Builder b;
-        Optional<InetAddress> vip = Optional.empty();
-        int vsPort = 0;
-        if (first.is("group")) {
-            decl.arg(1, "a virtual_server_group name");
-            decl.maxArgs(2);
-            diagnostics.warn(decl.position(), "virtual_server group " + decl.args().get(1).text()
-                    + " is skipped: virtual_server_group is not supported by lvs4j");
-            decl.requireBlock();
-            return Optional.empty();
-        } else if (first.is("fwmark")) {
+        if (!first.is("group")) {
+            return List.of(read(decl, head(decl, first)));
+        }
+        Token name = decl.arg(1, "a virtual_server_group name");
+        decl.maxArgs(2);
+        decl.requireBlock();
+        List<VirtualServerConfig> services = new ArrayList<>();
+        for (VirtualServerGroupReader.Member member : groups.members(name)) {
+            services.add(read(decl, member));
+        }
+        return services;
+    }
+
+    /** Reads the service of {@code ADDRESS [PORT]} or {@code fwmark N}. */
+    private static VirtualServerGroupReader.Member head(Statement decl, Token first) throws ConfigException {
+        if (first.is("fwmark")) {
             int mark = Values.integer(decl.arg(1, "a firewall mark"), "fwmark", 1, Integer.MAX_VALUE);
             decl.maxArgs(2);
-            b = VirtualServerConfig.fwmarkBuilder(mark);
-        } else {
-            InetAddress address = endpoint(first, "a virtual server");
-            int port = decl.args().size() > 1 ? Values.port(decl.args().get(1), "virtual server port") : 0;
-            decl.maxArgs(2);
-            b = VirtualServerConfig.builder(address, port);
-            vip = Optional.of(address);
-            vsPort = port;
+            return new VirtualServerGroupReader.Member(Optional.empty(), 0, mark);
         }
+        InetAddress address = endpoint(first, "a virtual server");
+        int port = decl.args().size() > 1 ? Values.port(decl.args().get(1), "virtual server port") : 0;
+        decl.maxArgs(2);
+        return new VirtualServerGroupReader.Member(Optional.of(address), port, 0);
+    }
+
+    private VirtualServerConfig read(Statement decl, VirtualServerGroupReader.Member head) throws ConfigException {
+        boolean fwmark = head.isFwmark();
+        VirtualServerConfig.Builder b = fwmark ? VirtualServerConfig.fwmarkBuilder(head.fwmark())
+                : VirtualServerConfig.builder(head.address().orElseThrow(), head.port());
+        Optional<InetAddress> vip = head.address();
+        int vsPort = head.port();
         CheckerReader.Inherited defaults = new CheckerReader.Inherited();
         boolean inhibit = false;
         Token persistence = null;
@@ -161,8 +180,22 @@ final class VirtualServerReader {
                     inhibit = Values.optionalBool(s, 0);
                     b.inhibitOnFailure(inhibit);
                 }
-                case "omega" -> b.omega(Values.optionalBool(s, 0));
-                case "ha_suspend" -> b.haSuspend(Values.optionalBool(s, 0));
+                case "omega" -> {
+                    boolean omega = Values.optionalBool(s, 0);
+                    b.omega(omega);
+                    if (omega) {
+                        diagnostics.warn(s.position(), "omega is read but not acted on: lvs4j runs no quorum_down"
+                                + " or notify_down script when it stops");
+                    }
+                }
+                case "ha_suspend" -> {
+                    boolean suspend = Values.optionalBool(s, 0);
+                    b.haSuspend(suspend);
+                    if (suspend) {
+                        diagnostics.warn(s.position(), "ha_suspend is read but not acted on: lvs4j checks the real"
+                                + " servers whether or not it holds the VIP");
+                    }
+                }
                 case "ops" -> {
                     opsToken = s.keyword();
                     b.onePacketScheduling(Values.optionalBool(s, 0));
@@ -186,7 +219,7 @@ final class VirtualServerReader {
             sorry.maxArgs(2);
             Method effective = sorryMethod != null ? sorryMethod : method;
             checkFamily(vip, address, addressToken, effective.method(), "sorry server");
-            port = checkPort(first.is("fwmark"), vsPort, effective.method(), "sorry_server " + address.getHostAddress(),
+            port = checkPort(fwmark, vsPort, effective.method(), "sorry_server " + address.getHostAddress(),
                     port, portToken);
             b.sorryServer(new SorryServerConfig(address, port, Optional.ofNullable(sorryMethod).map(Method::method),
                     Optional.ofNullable(sorryMethod).flatMap(Method::tunnel), sorryInhibit));
@@ -194,7 +227,7 @@ final class VirtualServerReader {
         Map<String, Statement> servers = new HashMap<>();
         Map<RealServerConfig, Token> serverTokens = new HashMap<>();
         for (Statement rs : realServers) {
-            RealServerConfig server = realServer(rs, defaults, inhibit, vip, method, first.is("fwmark"), vsPort);
+            RealServerConfig server = realServer(rs, defaults, inhibit, vip, method, fwmark, vsPort);
             fullNat |= (server.forwarding().orElse(method.method()) == ForwardingMethod.FULL_NAT);
             serverTokens.put(server, rs.args().getFirst());
             Statement previous = servers.putIfAbsent(server.address().getHostAddress() + " " + server.port(), rs);
@@ -229,7 +262,7 @@ final class VirtualServerReader {
             throw new ConfigException(decl.position(), "virtual_server " + vs.displayName()
                     + " is already declared at " + previous.position());
         }
-        return Optional.of(vs);
+        return vs;
     }
 
     /** Where full-NAT is asked for: the virtual server's method, or the first real server's. */

@@ -5,7 +5,6 @@ import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.GlobalDefs;
 import io.lvs4j.core.config.Script;
 import io.lvs4j.core.config.SourcePosition;
-import io.lvs4j.core.config.TrackedInterface;
 import io.lvs4j.core.config.VirtualIpAddress;
 import io.lvs4j.core.config.VrrpInitialState;
 import io.lvs4j.core.config.VrrpInstanceConfig;
@@ -79,7 +78,11 @@ final class VrrpReader {
                     s.noBlock();
                     int weight = Values.integer(s.arg(0, "a weight -253..253"), "weight", -253, 253);
                     s.maxArgs(2);
-                    b.weight(weight, s.args().size() > 1 && reverse(s.args().get(1)));
+                    boolean reverse = s.args().size() > 1 && NotActedOn.reverse(s.args().get(1));
+                    if (reverse && weight != 0) {
+                        diagnostics.warn(s.args().get(1).position(), NotActedOn.REVERSE);
+                    }
+                    b.weight(weight, reverse);
                 }
                 case "rise" -> b.rise(Values.integer(GlobalDefsReader.single(s, "a count"), "rise", 1,
                         Integer.MAX_VALUE));
@@ -188,7 +191,7 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(trackInterface(line));
+                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
                     }
                 }
                 case "track_script" -> {
@@ -202,10 +205,19 @@ final class VrrpReader {
                 case "notify_fault" -> b.notifyFault(notify(s));
                 case "notify_stop" -> b.notifyStop(notify(s));
                 case "notify" -> b.notifyAny(notify(s));
-                case "skip_check_adv_addr" -> b.skipCheckAdvAddr(Values.optionalBool(s, 0));
+                case "skip_check_adv_addr" -> {
+                    boolean skip = Values.optionalBool(s, 0);
+                    b.skipCheckAdvAddr(skip);
+                    if (skip) {
+                        diagnostics.warn(s.position(), NotActedOn.SKIP_CHECK_ADV_ADDR);
+                    }
+                }
                 case "strict_mode" -> {
                     strict = Values.optionalBool(s, 0);
                     b.strictMode(strict);
+                    if (strict) {
+                        diagnostics.warn(s.position(), NotActedOn.STRICT);
+                    }
                 }
                 case "dont_track_primary" -> b.dontTrackPrimary(Values.optionalBool(s, 0));
                 default -> Keywords.other(s, "vrrp_instance", Keywords.VRRP_INSTANCE, INSTANCE_KEYWORDS, diagnostics);
@@ -422,23 +434,6 @@ final class VrrpReader {
         return address;
     }
 
-    private static TrackedInterface trackInterface(Statement line) throws ConfigException {
-        line.noBlock();
-        String name = line.keyword().text();
-        if (line.args().isEmpty()) {
-            return TrackedInterface.of(name);
-        }
-        Token w = line.args().getFirst();
-        if (!w.text().equals("weight")) {
-            throw new ConfigException(w.position(), "expected 'weight' after interface " + name + ", not "
-                    + w.describe());
-        }
-        int weight = Values.integer(line.arg(1, "a weight -253..253"), "weight", -253, 253);
-        line.maxArgs(3);
-        boolean reverse = line.args().size() > 2 && reverse(line.args().get(2));
-        return new TrackedInterface(name, weight, reverse);
-    }
-
     /**
      * Reads a {@code track_script} line: the {@code vrrp_script} it names, with the line's
      * weight if it gives one, reversed if the line or the script says so.
@@ -455,7 +450,10 @@ final class VrrpReader {
             i += 2;
         }
         if (i < args.size()) {
-            reverse = reverse(args.get(i));
+            reverse = NotActedOn.reverse(args.get(i));
+            if (reverse && weight.orElse(1) != 0) {
+                diagnostics.warn(args.get(i).position(), NotActedOn.REVERSE);
+            }
             i++;
         }
         line.maxArgs(i);
@@ -468,14 +466,6 @@ final class VrrpReader {
             return script;
         }
         return script.withWeight(weight.orElse(script.weight()), reverse || script.reverse());
-    }
-
-    private static boolean reverse(Token t) throws ConfigException {
-        return switch (t.text()) {
-            case "reverse" -> true;
-            case "noreverse" -> false;
-            default -> throw new ConfigException(t.position(), "expected reverse or noreverse, not " + t.describe());
-        };
     }
 
     // ---------------------------------------------------------------- vrrp_sync_group
@@ -500,7 +490,7 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(trackInterface(line));
+                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
                     }
                 }
                 case "track_script" -> {

@@ -366,6 +366,11 @@ public final class EpollVrrpRouter implements AutoCloseable {
         }
 
         @Override
+        public void heardLowerPriority(VrrpInstanceConfig instance) {
+            vips.lowerPriority(instance);
+        }
+
+        @Override
         public void release(VrrpInstanceConfig instance) {
             vips.release(instance);
             LOG.info("VRRP_Instance({}) removing protocol VIPs {} on {}", instance.name(), addresses(instance),

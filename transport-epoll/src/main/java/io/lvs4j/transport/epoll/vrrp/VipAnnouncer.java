@@ -38,7 +38,8 @@ import java.util.function.Predicate;
  * Either way a new master announces its addresses as keepalived does ({@code garp_master_repeat}
  * gratuitous ARPs or unsolicited neighbour advertisements, {@code vrrp_garp_interval} /
  * {@code vrrp_gna_interval} apart, again after {@code garp_master_delay}, and every
- * {@code garp_master_refresh}).
+ * {@code garp_master_refresh}), and a master announces them again when it hears a
+ * lower-priority advert ({@code garp_lower_prio_repeat}, again after {@code garp_lower_prio_delay}).
  *
  * <p>Not thread-safe: {@link #open} and {@link #close} run in the router's namespace off the
  * loop, the rest on the router's loop.
@@ -53,6 +54,8 @@ final class VipAnnouncer implements AutoCloseable {
     private final Map<String, VipOwner> owners = new LinkedHashMap<>();
     private final Map<String, Integer> ifindexes = new HashMap<>();
     private final Map<String, List<ScheduledFuture<?>>> announcements = new HashMap<>();
+    /** Per master instance: one announcement of all its addresses. */
+    private final Map<String, Runnable> announcers = new HashMap<>();
     private KernelAddresses kernel;
 
     /**
@@ -160,6 +163,28 @@ final class VipAnnouncer implements AutoCloseable {
                     refresh, refresh, TimeUnit.NANOSECONDS));
         }
         cancel(announcements.put(instance.name(), timers));
+        announcers.put(instance.name(), once);
+    }
+
+    /**
+     * Announces a master's addresses again after it heard a lower-priority advert, as keepalived
+     * does: {@code garp_lower_prio_repeat} messages at once, and as many again after
+     * {@code garp_lower_prio_delay} (when above 0); nothing if the repeat is 0.
+     */
+    void lowerPriority(VrrpInstanceConfig instance) {
+        Runnable once = announcers.get(instance.name());
+        List<ScheduledFuture<?>> timers = announcements.get(instance.name());
+        GarpConfig garp = instance.garp();
+        if (once == null || timers == null || garp.lowerPrioRepeat() == 0) {
+            return;
+        }
+        long interval = (ipv6(instance) ? garp.gnaInterval() : garp.interval()).toNanos();
+        timers.removeIf(java.util.concurrent.Future::isDone);
+        burst(once, interval, garp.lowerPrioRepeat(), 0, timers);
+        long delay = garp.lowerPrioDelay().toNanos();
+        if (delay > 0) {
+            burst(once, interval, garp.lowerPrioRepeat(), delay, timers);
+        }
     }
 
     /**
@@ -182,6 +207,7 @@ final class VipAnnouncer implements AutoCloseable {
 
     /** Stops announcing a former master's addresses and gives them up. */
     void release(VrrpInstanceConfig instance) {
+        announcers.remove(instance.name());
         cancel(announcements.remove(instance.name()));
         VipOwner own = owners.get(instance.interfaceName());
         if (ownInUserSpace && own != null) {

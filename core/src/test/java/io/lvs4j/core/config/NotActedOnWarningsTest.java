@@ -1,0 +1,116 @@
+package io.lvs4j.core.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keywords lvs4j reads but does not (fully) act on warn, so that {@code check-config} never
+ * calls a configuration fine that will not behave as it says; switched off, they say nothing.
+ */
+class NotActedOnWarningsTest {
+
+    private static List<String> warnings(String text) throws ConfigException {
+        return KeepalivedConfigParser.withoutConfigId().parse(Path.of("w.conf"), text).warnings().stream()
+                .map(w -> w.position().line() + ": " + w.message()).toList();
+    }
+
+    @Test
+    void shouldWarnOfEveryKeywordThatDoesNothing() throws ConfigException {
+        List<String> warnings = warnings("""
+                global_defs {
+                    vrrp_strict
+                    vrrp_skip_check_adv_addr
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    strict_mode on
+                    skip_check_adv_addr
+                }
+                virtual_server 198.18.0.10 53 {
+                    protocol UDP
+                    lb_kind DR
+                    omega
+                    ha_suspend
+                    ops
+                }
+                """);
+
+        assertEquals(6, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("2: strict mode is read but only partly acted on"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("3: skip_check_adv_addr is read but not acted on"), warnings.get(1));
+        assertTrue(warnings.get(2).startsWith("8: strict mode is read but only partly acted on"), warnings.get(2));
+        assertTrue(warnings.get(3).startsWith("9: skip_check_adv_addr is read but not acted on"), warnings.get(3));
+        assertEquals("14: omega is read but not acted on: lvs4j runs no quorum_down or notify_down script when it"
+                + " stops", warnings.get(4));
+        assertEquals("15: ha_suspend is read but not acted on: lvs4j checks the real servers whether or not it holds"
+                + " the VIP", warnings.get(5));
+    }
+
+    @Test
+    void shouldWarnThatReverseWeightsAreNotSupported() throws ConfigException {
+        List<String> warnings = warnings("""
+                vrrp_script chk {
+                    script "/bin/true"
+                    weight 10 reverse
+                }
+                vrrp_script other {
+                    script "/bin/false"
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    track_script {
+                        other weight -20 reverse
+                    }
+                    track_interface {
+                        eth1 weight 5 reverse
+                    }
+                }
+                """);
+
+        assertEquals(List.of("3: weight reverse is not supported by lvs4j: a tracked script with it is left out of"
+                        + " the priority",
+                "12: weight reverse is not supported by lvs4j: a tracked script with it is left out of the priority",
+                "15: track_interface eth1 weight 5 reverse is not supported by lvs4j; the weight applies unreversed"),
+                warnings);
+    }
+
+    @Test
+    void shouldSayNothingOfWhatIsActedOnOrSwitchedOff() throws ConfigException {
+        assertEquals(List.of(), warnings("""
+                global_defs {
+                    vrrp_strict off
+                    vrrp_skip_check_adv_addr no
+                    vrrp_garp_master_refresh 60
+                    vrrp_garp_lower_prio_repeat 2
+                }
+                vrrp_script chk {
+                    script "/bin/true"
+                    weight 10 noreverse
+                }
+                vrrp_instance VI_1 {
+                    interface eth0
+                    virtual_router_id 51
+                    garp_lower_prio_delay 5
+                    track_script {
+                        chk weight 20
+                    }
+                    track_interface {
+                        eth1 weight 5 noreverse
+                    }
+                }
+                virtual_server 198.18.0.10 53 {
+                    protocol UDP
+                    lb_kind DR
+                    omega off
+                    ops
+                }
+                """));
+    }
+}
