@@ -7,6 +7,7 @@ import io.lvs4j.core.config.BgpConfig;
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.conn.ConnectionTimeouts;
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.SyncDaemonConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
@@ -68,6 +69,7 @@ public final class Director implements AutoCloseable, StatusProvider {
     private final RuntimeChanges changes = new RuntimeChanges(services);
     private final DirectorVrrp vrrp;
     private final DirectorBgp bgp = new DirectorBgp();
+    private final DirectorSync sync;
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
@@ -75,8 +77,13 @@ public final class Director implements AutoCloseable, StatusProvider {
     private Director(Builder config) {
         this.config = config;
         config.services.forEach(services::add);
+        this.sync = config.syncDaemon == null ? null : new DirectorSync(config.syncDaemon);
+        List<VrrpListener> listeners = new ArrayList<>(config.listeners);
+        if (sync != null) {
+            listeners.addFirst(sync);
+        }
         this.vrrp = new DirectorVrrp(config.instances, config.syncGroups,
-                config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner(), config.listeners);
+                config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner(), listeners);
     }
 
     /** @return a builder */
@@ -120,6 +127,9 @@ public final class Director implements AutoCloseable, StatusProvider {
         b.localAddresses(ConfigForwarding.localAddresses(conf));
         conf.vrrpSyncGroups().forEach(b::syncGroup);
         conf.bgp().ifPresent(b::bgp);
+        conf.globalDefs().syncDaemon().ifPresent(sd -> b.syncDaemon(sd.interfaceName().equals(first)
+                ? new SyncDaemonConfig(name, sd.vrrpInstance(), sd.syncId(), sd.maxLength(), sd.port(), sd.ttl(),
+                        sd.group(), sd.peers()) : sd));
         for (VrrpInstanceConfig c : onInterface(conf.vrrpInstances(), name)) {
             b.vrrpInstance(c);
             b.garp(c.garp());
@@ -153,6 +163,9 @@ public final class Director implements AutoCloseable, StatusProvider {
                 services.startAlone();
             } else {
                 startDataPath(own);
+                if (sync != null) {
+                    sync.start(data, own, config.interfaceName);
+                }
             }
             vrrp.start(loops.next(), data, own, config.interfaceName, this::services);
             if (config.bgp != null) {
@@ -407,6 +420,9 @@ public final class Director implements AutoCloseable, StatusProvider {
             data.active(false);
         }
         services.stop();
+        if (sync != null) {
+            sync.close();
+        }
         if (engine != null) {
             engine.close();
         }
@@ -437,6 +453,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         private ScriptRunner scriptRunner;
         private final List<VrrpListener> listeners = new ArrayList<>();
         private BgpConfig bgp;
+        private SyncDaemonConfig syncDaemon;
 
         private Builder() {
         }
@@ -613,6 +630,20 @@ public final class Director implements AutoCloseable, StatusProvider {
             return this;
         }
 
+        /**
+         * Syncs connections with a peer director as IPVS does ({@code lvs_sync_daemon}): this
+         * director sends its connections while the named VRRP instance is MASTER and installs
+         * its peer's otherwise.
+         *
+         * @param value the sync interface, the VRRP instance (one of this director's), sync id,
+         *     maxlen, port, TTL, group or unicast peers (IPv4)
+         * @return this builder
+         */
+        public Builder syncDaemon(SyncDaemonConfig value) {
+            this.syncDaemon = Objects.requireNonNull(value, "value");
+            return this;
+        }
+
         /** @param value gratuitous ARP settings when becoming master @return this builder */
         public Builder garp(GarpConfig value) {
             this.garp = Objects.requireNonNull(value, "value");
@@ -631,6 +662,10 @@ public final class Director implements AutoCloseable, StatusProvider {
         public Director build() {
             if (interfaceName == null || services.isEmpty() && instances.isEmpty()) {
                 throw new IllegalStateException("interfaceName and a virtual service or a VRRP instance are required");
+            }
+            if (syncDaemon != null && instances.stream().noneMatch(i -> i.name().equals(syncDaemon.vrrpInstance()))) {
+                throw new IllegalStateException("lvs_sync_daemon follows VRRP instance " + syncDaemon.vrrpInstance()
+                        + ", which this director does not have");
             }
             return new Director(this);
         }

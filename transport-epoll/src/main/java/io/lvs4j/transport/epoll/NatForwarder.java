@@ -21,7 +21,10 @@ import java.lang.foreign.ValueLayout;
  *     ({@link #toServer});
  * <li>a real server's reply, found by the connection table's reverse index, gets the virtual
  *     address and port back as source and goes to the MAC address the connection's client
- *     frames last came from ({@link #fromServer});
+ *     frames last came from ({@link #fromServer}); a connection a peer synced
+ *     ({@link #synced}) has none until its first client frame here, and its replies are dropped
+ *     until then (counted in {@link DirectorCounter#DROP_NAT_NO_CLIENT_MAC}): the client's next
+ *     segment or the server's retransmission goes through;
  * <li>an ICMP or ICMPv6 error a real server (or a router on its side) sends about a client's
  *     packet is translated for the client: outer source and quoted destination become the
  *     virtual address and port ({@link #fromServer});
@@ -119,6 +122,9 @@ final class NatForwarder implements Forwarder {
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }
+        if (!knowsClientMac(parser, entry)) {
+            return ConnectionTable.MISS;
+        }
         if (protocol == Ipv4Header.PROTOCOL_TCP) {
             table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
         } else {
@@ -170,6 +176,9 @@ final class NatForwarder implements Forwarder {
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }
+        if (!knowsClientMac(parser, entry)) {
+            return ConnectionTable.MISS;
+        }
         if (parser.ipVersion() == 4) {
             NatRewriter.icmpToClientIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry));
         } else {
@@ -189,6 +198,26 @@ final class NatForwarder implements Forwarder {
 
     private MemorySegment macs(FrameParser parser) {
         return parser.ipVersion() == 4 ? clientMacs : clientMacs6;
+    }
+
+    /**
+     * Forgets the client MAC of a connection a peer synced: its replies wait for the first client
+     * frame this loop forwards for it, which tells where they go.
+     *
+     * @param ipVersion the connection's table's family
+     * @param entry the connection
+     */
+    void synced(int ipVersion, int entry) {
+        (ipVersion == 4 ? clientMacs : clientMacs6).setAtIndex(ValueLayout.JAVA_LONG, entry, 0L);
+    }
+
+    /** @return whether replies of the connection have a MAC to go to (a dropped one is counted) */
+    private boolean knowsClientMac(FrameParser parser, int entry) {
+        if (macs(parser).getAtIndex(ValueLayout.JAVA_LONG, entry) != 0) {
+            return true;
+        }
+        context.counters().increment(DirectorCounter.DROP_NAT_NO_CLIENT_MAC);
+        return false;
     }
 
     private void toClientMac(FrameParser parser, int entry) {
