@@ -1,6 +1,7 @@
 package io.lvs4j.examples;
 
 import io.lvs4j.core.status.DirectorStatus;
+import io.lvs4j.lab.Command;
 import io.lvs4j.lab.Host;
 import io.lvs4j.lab.NginxServer;
 import io.lvs4j.testkit.Lab;
@@ -87,7 +88,7 @@ class SyncFailoverIT {
 
     @Test
     void shouldKeepEveryHeldConnectionAndTheDownloadAcrossAKillAndThePreemptionBack() throws Exception {
-        NetnsGuard.assumeNetns("nginx", "curl");
+        NetnsGuard.assumeNetns("nginx", "curl", "tshark");
         try (Lab lab = Lab.builder().host("client").host("lvs1").host("lvs2").host("rs1").host("rs2").build()) {
             String vip = lab.address(200);
             Host client = lab.host("client");
@@ -104,6 +105,13 @@ class SyncFailoverIT {
             Path conf2 = dir.resolve("lvs2.conf");
             Files.writeString(conf1, config(lvs1, vip, 150, rs1, rs2));
             Files.writeString(conf2, config(lvs2, vip, 100, rs1, rs2));
+            Path pcap = dir.resolve("sync.pcap");
+            Path tsharkLog = dir.resolve("tshark.log");
+            Process tshark = client.netns().start(new ProcessBuilder("tshark", "-n", "-i", client.iface(), "-F", "pcap",
+                    "-f", "udp port 8848", "-w", pcap.toString()).redirectErrorStream(true)
+                    .redirectOutput(tsharkLog.toFile()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.readString(tsharkLog).contains("Capturing on"));
+            List<Integer> heldPorts = new ArrayList<>();
             try (NginxServer one = NginxServer.start(rs1, "nginx1", 80);
                     NginxServer two = NginxServer.start(rs2, "nginx2", 80)) {
                 Files.write(one.files().resolve("blob"), blob);
@@ -121,6 +129,7 @@ class SyncFailoverIT {
                     for (int i = 0; i < HELD; i++) {
                         HeldConnection c = HeldConnection.open(client.netns(), vip, 80);
                         held.add(c);
+                        heldPorts.add(c.localPort());
                         servers.add(c.ask(5000));
                     }
                     assertTrue(servers.contains("nginx1") && servers.contains("nginx2"), "rr: " + servers);
@@ -179,8 +188,48 @@ class SyncFailoverIT {
                         d.close();
                     }
                 }
+            } finally {
+                tshark.destroy();
+                tshark.waitFor(20, TimeUnit.SECONDS);
+            }
+            assertDecodedByTshark(pcap, lvs1.ip(), heldPorts);
+        }
+    }
+
+    /**
+     * tshark's {@code ipvs} dissector reads lvs4j's datagrams on the wire: IPVS sync version 1 from
+     * the first master, a record of each held connection in ESTABLISHED (state 0x0001) to port 80, and
+     * no malformed packet.
+     */
+    private static void assertDecodedByTshark(Path pcap, String master, List<Integer> heldPorts) throws Exception {
+        String fields = Command.run("tshark", "-n", "-r", pcap.toString(), "-Y", "ipvs", "-T", "fields", "-E", "occurrence=a",
+                "-E", "aggregator=,", "-e",
+                "ip.src", "-e", "ipvs.version", "-e", "ipvs.cport", "-e", "ipvs.vport", "-e", "ipvs.state")
+                .check().stdout();
+        List<Integer> seen = new ArrayList<>();
+        int datagrams = 0;
+        for (String line : fields.split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f.length < 5 || !f[0].equals(master)) {
+                continue;
+            }
+            datagrams++;
+            assertEquals("1", f[1], line);
+            String[] cports = f[2].split(",");
+            String[] vports = f[3].split(",");
+            String[] states = f[4].split(",");
+            for (int i = 0; i < cports.length; i++) {
+                if (vports[i].equals("80") && states[i].equals("0x0001")) {
+                    seen.add(Integer.parseInt(cports[i]));
+                }
             }
         }
+        assertTrue(datagrams > 0, "tshark decoded the master's sync datagrams: " + fields);
+        assertTrue(seen.containsAll(heldPorts), "each held connection in a record: " + heldPorts + " in " + seen);
+        String malformed = Command.run("tshark", "-n", "-r", pcap.toString(), "-Y", "_ws.malformed || _ws.expert")
+                .check().stdout();
+        assertEquals("", malformed.strip(), "no malformed packet, no expert warning");
+        System.out.printf("[sync] tshark decoded %d sync datagrams from the first master%n", datagrams);
     }
 
     /** Measures the longest time the download's file did not grow, until curl ends. */
