@@ -84,7 +84,9 @@ public enum DirectorCounter {
     DROP_TUNNEL_TOO_BIG,
     /** Dropped: a frame the tunnel cannot carry (a super-frame of a GSO type other than TCP, too long to build). */
     DROP_TUNNEL_UNSUPPORTED,
-    /** Dropped: a NAT reply (or ICMP error) of a synced connection before its first client frame here (no MAC to send it to). */
+    /** NAT: a synced connection's replies sent to its client's (or the loop's) last client MAC before its own first frame. */
+    NAT_SYNCED_CLIENT_MAC,
+    /** Dropped: a NAT reply (or ICMP error) of a synced connection while this loop has seen no client frame (no MAC). */
     DROP_NAT_NO_CLIENT_MAC,
     /** Sync (master): connection and template records written into sync datagrams. */
     SYNC_RECORDS_SENT,
@@ -104,7 +106,7 @@ public enum DirectorCounter {
     SYNC_DROP_BAD_SOURCE,
     /** Sync: dropped datagrams with another sync id. */
     SYNC_DROP_WRONG_SYNC_ID,
-    /** Sync: dropped datagrams the decoder refused (truncated, malformed; {@code PacketDirector#syncDrops} says why). */
+    /** Sync: dropped datagrams the decoder refused (truncated, malformed; it counts each reason on its own). */
     SYNC_DROP_MALFORMED,
     /** Sync: records the decoder refused on their own (unknown protocol or state, bad options). */
     SYNC_DROP_BAD_RECORD,

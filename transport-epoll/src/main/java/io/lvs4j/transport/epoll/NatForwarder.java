@@ -22,9 +22,9 @@ import java.lang.foreign.ValueLayout;
  * <li>a real server's reply, found by the connection table's reverse index, gets the virtual
  *     address and port back as source and goes to the MAC address the connection's client
  *     frames last came from ({@link #fromServer}); a connection a peer synced
- *     ({@link #synced}) has none until its first client frame here, and its replies are dropped
- *     until then (counted in {@link DirectorCounter#DROP_NAT_NO_CLIENT_MAC}): the client's next
- *     segment or the server's retransmission goes through;
+ *     ({@link #synced}) has none until its first client frame here: its replies go to the MAC
+ *     of its client's last frame on this loop, else of the loop's last client frame (the router
+ *     in front), else are dropped (counted in {@link DirectorCounter#DROP_NAT_NO_CLIENT_MAC});
  * <li>an ICMP or ICMPv6 error a real server (or a router on its side) sends about a client's
  *     packet is translated for the client: outer source and quoted destination become the
  *     virtual address and port ({@link #fromServer});
@@ -45,12 +45,22 @@ import java.lang.foreign.ValueLayout;
  */
 final class NatForwarder implements Forwarder {
 
+    private static final int RECENT_CLIENTS = 4096;
+
     private final LoopContext context;
     private final Arena arena;
     /** The Ethernet source of each IPv4 connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
     /** The same for the IPv6 table, whose entries are numbered on their own. */
     private MemorySegment clientMacs6;
+    /**
+     * The Ethernet source of each client's last frame, by client address (IPv6: its low 32 bits)
+     * in a direct-mapped cache, and of the loop's last client frame at all: where the replies of a
+     * synced connection go before its own first client frame here.
+     */
+    private final int[] recentClients = new int[RECENT_CLIENTS];
+    private final long[] recentMacs = new long[RECENT_CLIENTS];
+    private long lastClientMac;
 
     /**
      * @param context the loop's shared parts
@@ -91,7 +101,13 @@ final class NatForwarder implements Forwarder {
             return false;
         }
         EthernetHeader ethernet = parser.ethernet();
-        macs(parser).setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
+        long source = ethernet.source();
+        macs(parser).setAtIndex(ValueLayout.JAVA_LONG, entry, source);
+        int client = clientKey(parser, parser.sourceAddressOffset());
+        int slot = client & (RECENT_CLIENTS - 1);
+        recentClients[slot] = client;
+        recentMacs[slot] = source;
+        lastClientMac = source;
         if (parser.ipVersion() == 4) {
             NatRewriter.destinationIpv4(parser, table.destinationAddressIpv4(entry), table.destinationPort(entry),
                     partial(frame));
@@ -211,13 +227,33 @@ final class NatForwarder implements Forwarder {
         (ipVersion == 4 ? clientMacs : clientMacs6).setAtIndex(ValueLayout.JAVA_LONG, entry, 0L);
     }
 
-    /** @return whether replies of the connection have a MAC to go to (a dropped one is counted) */
+    /**
+     * Tells whether replies of the connection have a MAC to go to. A synced connection not seen
+     * here yet takes the MAC of its client's last frame on this loop, else of the loop's last
+     * client frame (the router in front of the director, where clients are not on its link);
+     * with neither, the reply is dropped (counted).
+     */
     private boolean knowsClientMac(FrameParser parser, int entry) {
-        if (macs(parser).getAtIndex(ValueLayout.JAVA_LONG, entry) != 0) {
+        MemorySegment macs = macs(parser);
+        if (macs.getAtIndex(ValueLayout.JAVA_LONG, entry) != 0) {
             return true;
         }
-        context.counters().increment(DirectorCounter.DROP_NAT_NO_CLIENT_MAC);
-        return false;
+        int client = clientKey(parser, parser.destinationAddressOffset());
+        int slot = client & (RECENT_CLIENTS - 1);
+        long mac = recentClients[slot] == client && recentMacs[slot] != 0 ? recentMacs[slot] : lastClientMac;
+        if (mac == 0) {
+            context.counters().increment(DirectorCounter.DROP_NAT_NO_CLIENT_MAC);
+            return false;
+        }
+        macs.setAtIndex(ValueLayout.JAVA_LONG, entry, mac);
+        context.counters().increment(DirectorCounter.NAT_SYNCED_CLIENT_MAC);
+        return true;
+    }
+
+    /** @return a client address's key: an IPv4 address, or the low 32 bits of an IPv6 one */
+    private static int clientKey(FrameParser parser, long addressOffset) {
+        int length = parser.ipVersion() == 4 ? 4 : 16;
+        return parser.segment().get(io.lvs4j.core.packet.NetworkOrder.U32, addressOffset + length - 4);
     }
 
     private void toClientMac(FrameParser parser, int entry) {

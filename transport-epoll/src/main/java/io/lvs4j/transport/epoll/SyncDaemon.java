@@ -3,7 +3,6 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.config.SyncDaemonConfig;
 import io.lvs4j.core.status.LoopCounters;
 import io.lvs4j.core.sync.SyncDefaults;
-import io.lvs4j.core.sync.SyncDropReason;
 import io.lvs4j.core.sync.SyncMessageWriter;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -142,16 +141,6 @@ final class SyncDaemon implements AutoCloseable {
     /** @return whether this director sends now */
     boolean master() {
         return master;
-    }
-
-    /**
-     * Returns how many received datagrams the decoder refused for one reason.
-     *
-     * @param reason the reason ({@link SyncDropReason#NONE}: datagrams that passed)
-     * @return the count
-     */
-    long drops(SyncDropReason reason) {
-        return intake == null ? 0 : intake.drops().get(reason);
     }
 
     /** Stops receiving and sending; the loops close their sockets. */

@@ -194,25 +194,49 @@ class SyncReceiverTest {
     }
 
     @Test
-    void shouldRewriteNatRepliesOfASyncedConnectionOnceItsClientIsSeen() throws Exception {
+    void shouldSendNatRepliesOfSyncedConnectionsToTheirClientsMacOnceTheLoopHasSeenIt() throws Exception {
         SyncSide master = side(Forwarding.masquerade(), 8080, 64);
         SyncSide backup = side(Forwarding.masquerade(), 8080, 64);
-        deliver(intake(backup, 0, false), connections(master, 40000, 1), MASTER_ADDRESS);
-        assertEquals(1, backup.counter(DirectorCounter.SYNC_INSTALLED));
-        ConnectionTable table = backup.path.table(4);
-        int entry = table.nextEntry(ConnectionTable.MISS);
-        String server = table.destinationAddressIpv4(entry) == ip(SyncSide.RS1) ? SyncSide.RS1 : SyncSide.RS2;
-        long serverMac = server.equals(SyncSide.RS1) ? SyncSide.RS1_MAC : SyncSide.RS2_MAC;
-        byte[] reply = new PacketBuilder().ethernet(serverMac, SyncSide.DIRECTOR_MAC).ipv4(server, SyncSide.CLIENT)
-                .tcp(8080, 40000, TcpHeader.ACK).payload(new byte[20]).build();
-        assertNull(backup.feed(reply), "no client MAC yet");
+        deliver(intake(backup, 0, false), connections(master, 40000, 2), MASTER_ADDRESS);
+        assertEquals(2, backup.counter(DirectorCounter.SYNC_INSTALLED));
+        assertNull(backup.feed(reply(backup, 40000)), "no client frame seen at all: no MAC to send it to");
         assertEquals(1, backup.counter(DirectorCounter.DROP_NAT_NO_CLIENT_MAC));
-        assertEquals(serverMac, forwardedTo(backup, 40000), "the client's segment goes to the synced server");
-        byte[] out = backup.feed(reply);
-        assertNotNull(out, "the reply goes back now");
+        long server = forwardedTo(backup, 40000);
+        assertEquals(serverMac(backup, 40000), server, "the client's segment goes to the synced server");
+        assertToClient(backup.feed(reply(backup, 40000)));
+        assertToClient(backup.feed(reply(backup, 40001)));
+        assertEquals(1, backup.counter(DirectorCounter.NAT_SYNCED_CLIENT_MAC),
+                "the second connection's reply went to its client's MAC before its own client frame");
+    }
+
+    private void assertToClient(byte[] out) throws Exception {
+        assertNotNull(out, "the reply goes back");
         parser.parse(MemorySegment.ofArray(out), 0, out.length);
         assertEquals(SyncSide.CLIENT_MAC, parser.ethernet().destination());
         assertEquals(ip(SyncSide.VIP), parser.ipv4().source());
         assertEquals(80, parser.sourcePort());
+    }
+
+    private static int entryOf(SyncSide side, int clientPort) {
+        ConnectionTable table = side.path.table(4);
+        for (int e = table.nextEntry(ConnectionTable.MISS); e != ConnectionTable.MISS; e = table.nextEntry(e)) {
+            if (table.clientPort(e) == clientPort) {
+                return e;
+            }
+        }
+        throw new AssertionError("no entry of client port " + clientPort);
+    }
+
+    private static long serverMac(SyncSide side, int clientPort) throws Exception {
+        int address = side.path.table(4).destinationAddressIpv4(entryOf(side, clientPort));
+        return address == ip(SyncSide.RS1) ? SyncSide.RS1_MAC : SyncSide.RS2_MAC;
+    }
+
+    /** A real server's reply of a NAT connection, to the client. */
+    private static byte[] reply(SyncSide side, int clientPort) throws Exception {
+        int address = side.path.table(4).destinationAddressIpv4(entryOf(side, clientPort));
+        String server = address == ip(SyncSide.RS1) ? SyncSide.RS1 : SyncSide.RS2;
+        return new PacketBuilder().ethernet(serverMac(side, clientPort), SyncSide.DIRECTOR_MAC)
+                .ipv4(server, SyncSide.CLIENT).tcp(8080, clientPort, TcpHeader.ACK).payload(new byte[20]).build();
     }
 }
