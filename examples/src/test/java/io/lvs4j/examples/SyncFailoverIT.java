@@ -6,7 +6,8 @@ import io.lvs4j.lab.Host;
 import io.lvs4j.lab.NginxServer;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -26,12 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Connection sync across a crash, as keepalived's {@code lvs_sync_daemon} gives IPVS: two
- * {@code ./lvs4j run} directors (DR, rr, VRRP 51, {@code lvs_sync_daemon eth0 VI_1}) in front of
+ * {@code ./lvs4j run} directors (DR or NAT, rr, VRRP 51, {@code lvs_sync_daemon eth0 VI_1}) in front of
  * two nginx; 20 keep-alive connections are held and a rate-limited download runs through the VIP
  * when the master is killed with SIGKILL. The backup takes over with the master's table: every
  * held connection answers again from the same nginx and the download completes with the right
  * SHA-256. The old master comes back, learns the backup's table while it waits out its
- * {@code preempt_delay}, preempts, and every held connection answers a third time.
+ * {@code preempt_delay}, preempts, and every held connection answers a third time. With NAT the
+ * client is in a network of its own and the real servers route it through a second, floating
+ * address of the instance, so the backup must rewrite the synced connections' replies too.
  */
 class SyncFailoverIT {
 
@@ -41,7 +44,10 @@ class SyncFailoverIT {
     @TempDir
     Path dir;
 
-    private static String config(Host director, String vip, int priority, Host rs1, Host rs2) {
+    private static final String NAT_CLIENT = "198.18.1.11";
+
+    private static String config(String kind, Host director, String vip, String gateway, int priority, Host rs1,
+            Host rs2) {
         StringBuilder real = new StringBuilder();
         for (Host rs : List.of(rs1, rs2)) {
             real.append("""
@@ -66,15 +72,16 @@ class SyncFailoverIT {
                     preempt_delay 6
                     virtual_ipaddress {
                         %2$s
+                        %6$s
                     }
                 }
                 virtual_server %2$s 80 {
                     delay_loop 1
                     lb_algo rr
-                    lb_kind DR
+                    lb_kind %5$s
                     protocol TCP
                 %4$s}
-                """.formatted(director.iface(), vip, priority, real);
+                """.formatted(director.iface(), vip, priority, real, kind, gateway == null ? "" : gateway);
     }
 
     private static String state(DirectorProcess d) throws Exception {
@@ -86,8 +93,9 @@ class SyncFailoverIT {
         return s.counters().getOrDefault(name, 0L);
     }
 
-    @Test
-    void shouldKeepEveryHeldConnectionAndTheDownloadAcrossAKillAndThePreemptionBack() throws Exception {
+    @ParameterizedTest(name = "lb_kind {0}")
+    @ValueSource(strings = {"DR", "NAT"})
+    void shouldKeepEveryHeldConnectionAndTheDownloadAcrossAKillAndThePreemptionBack(String kind) throws Exception {
         NetnsGuard.assumeNetns("nginx", "curl", "tshark");
         try (Lab lab = Lab.builder().host("client").host("lvs1").host("lvs2").host("rs1").host("rs2").build()) {
             String vip = lab.address(200);
@@ -96,15 +104,28 @@ class SyncFailoverIT {
             Host lvs2 = lab.host("lvs2");
             Host rs1 = lab.host("rs1");
             Host rs2 = lab.host("rs2");
-            rs1.holdVipOnLoopback(vip);
-            rs2.holdVipOnLoopback(vip);
+            boolean nat = kind.equals("NAT");
+            String gateway = nat ? lab.address(201) : null;
+            if (nat) {
+                // The client in a network of its own, the VIP on its link; the real servers answer it
+                // through the directors' floating gateway address (on the master's kernel interface).
+                client.exec("ip", "addr", "flush", "dev", client.iface()).check();
+                client.exec("ip", "addr", "add", NAT_CLIENT + "/24", "dev", client.iface()).check();
+                client.exec("ip", "route", "add", vip, "dev", client.iface()).check();
+                for (Host rs : List.of(rs1, rs2)) {
+                    rs.exec("ip", "route", "add", "198.18.1.0/24", "via", gateway).check();
+                }
+            } else {
+                rs1.holdVipOnLoopback(vip);
+                rs2.holdVipOnLoopback(vip);
+            }
             byte[] blob = new byte[DOWNLOAD];
             new Random(15).nextBytes(blob);
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
             Path conf1 = dir.resolve("lvs1.conf");
             Path conf2 = dir.resolve("lvs2.conf");
-            Files.writeString(conf1, config(lvs1, vip, 150, rs1, rs2));
-            Files.writeString(conf2, config(lvs2, vip, 100, rs1, rs2));
+            Files.writeString(conf1, config(kind, lvs1, vip, gateway, 150, rs1, rs2));
+            Files.writeString(conf2, config(kind, lvs2, vip, gateway, 100, rs1, rs2));
             Path pcap = dir.resolve("sync.pcap");
             Path tsharkLog = dir.resolve("tshark.log");
             Process tshark = client.netns().start(new ProcessBuilder("tshark", "-n", "-i", client.iface(), "-F", "pcap",
@@ -136,7 +157,7 @@ class SyncFailoverIT {
                     await().atMost(Duration.ofSeconds(10)).until(() -> counter(d2, "sync_installed") >= HELD);
 
                     Path out = dir.resolve("blob.out");
-                    Process download = client.netns().start(new ProcessBuilder("curl", "-sS", "--limit-rate", "2M",
+                    Process download = client.netns().start(new ProcessBuilder("curl", "-sS", "--limit-rate", "1M",
                             "--max-time", "120", "-o", out.toString(), "http://" + vip + "/files/blob")
                             .redirectErrorStream(true).redirectOutput(dir.resolve("curl.log").toFile()));
                     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(out) && Files.size(out) > 2 << 20
@@ -146,6 +167,8 @@ class SyncFailoverIT {
 
                     AtomicLong longestStall = new AtomicLong();
                     Thread watch = Thread.ofVirtual().start(() -> watchStalls(out, download, longestStall));
+                    long atKill = Files.size(out);
+                    assertTrue(download.isAlive() && atKill < DOWNLOAD, "the download runs when the master dies");
                     long killed = System.nanoTime();
                     d1.kill();
                     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
@@ -161,10 +184,10 @@ class SyncFailoverIT {
                     assertEquals(0, download.exitValue(), Files.readString(dir.resolve("curl.log")));
                     assertEquals(sha, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                             .digest(Files.readAllBytes(out))), "the download is whole");
-                    System.out.printf("[sync] takeover %d ms, all %d held connections answered %d ms after the kill, "
-                            + "longest download stall %d ms; before the kill the master had sent %d records (36 bytes "
+                    System.out.printf("[sync " + kind + "] takeover %d ms, all %d held connections answered %d ms after the kill, "
+                            + "longest download stall %d ms (%d of %d bytes at the kill); before the kill the master had sent %d records (36 bytes "
                             + "each) in %d datagrams for %d connections, the backup installed %d%n",
-                            takeover / 1_000_000, HELD, allAnswered / 1_000_000, longestStall.get() / 1_000_000,
+                            takeover / 1_000_000, HELD, allAnswered / 1_000_000, longestStall.get() / 1_000_000, atKill, DOWNLOAD,
                             sentByMaster, datagramsByMaster, HELD + 1, counter(d2, "sync_installed"));
                     assertEquals(0, counter(d2, "sync_drop_bad_source") + counter(d2, "sync_drop_malformed")
                             + counter(d2, "sync_drop_unknown_server") + counter(d2, "sync_drop_unknown_service"));

@@ -157,7 +157,9 @@ public final class Director implements AutoCloseable, StatusProvider {
     public synchronized Director start() throws IOException {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
-                    : InterfaceAddresses.ipv4(config.interfaceName);
+                    : InterfaceAddresses.ipv4(config.interfaceName, config.instances.stream()
+                            .flatMap(i -> i.virtualIpAddresses().stream()).map(v -> v.address())
+                            .collect(java.util.stream.Collectors.toSet()));
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
             if (services.all().isEmpty()) {
                 services.startAlone();
