@@ -660,6 +660,10 @@ public final class Director implements AutoCloseable, StatusProvider {
             return timeouts;
         }
 
+        SyncDaemonConfig syncDaemon() {
+            return syncDaemon;
+        }
+
         /** @return the director, not started */
         public Director build() {
             if (interfaceName == null || services.isEmpty() && instances.isEmpty()) {
