@@ -46,7 +46,7 @@ class SyncFailoverIT {
 
     private static final String NAT_CLIENT = "198.18.1.11";
 
-    private static String config(String kind, Host director, String vip, String gateway, int priority, Host rs1,
+    static String config(String kind, Host director, String vip, String gateway, int priority, Host rs1,
             Host rs2) {
         StringBuilder real = new StringBuilder();
         for (Host rs : List.of(rs1, rs2)) {
