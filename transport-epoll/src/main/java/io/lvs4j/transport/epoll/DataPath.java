@@ -337,7 +337,7 @@ final class DataPath {
         }
     }
 
-    /** A NAT connection a peer synced: its replies wait for its first client frame. */
+    /** A NAT connection a peer synced: it has no client MAC of its own until its first client frame here. */
     void syncedNat(int ipVersion, int entry) {
         if (nat != null) {
             nat.synced(ipVersion, entry);

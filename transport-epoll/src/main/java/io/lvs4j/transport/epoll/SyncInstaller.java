@@ -19,8 +19,8 @@ import java.lang.foreign.MemorySegment;
  * director's (protocol, address, port) and its real server one of that service's (address and
  * port), else the record is dropped and counted; a connection this loop has is moved to the
  * record's state and timeout (or, bound to another real server, replaced); one it lacks is
- * restored with its state, its activity flag and its remaining timeout, never scheduled; a full
- * table refuses it (counted). The forwarding method is this director's service's, as IPVS's
+ * restored with its state, its activity flag and its remaining timeout (at most a day), never
+ * scheduled; a full table refuses it (counted). The forwarding method is this director's service's, as IPVS's
  * backup takes it from its destination. NAT connections forget any client MAC left in their
  * entry's slot, so that replies go to a MAC this loop has learnt ({@link NatForwarder}).
  *
@@ -30,6 +30,8 @@ import java.lang.foreign.MemorySegment;
 final class SyncInstaller {
 
     private static final long SECOND = 1_000_000_000L;
+    /** The longest time to live a peer may give a connection: a day, far above IPVS's timeouts. */
+    private static final long MAX_TIMEOUT_SECONDS = 86_400;
 
     private final DataPath path;
     private final SyncSender sender;
@@ -114,7 +116,7 @@ final class SyncInstaller {
 
     private void connection(ConnectionTable table, SyncConnection r, int id, ForwardingMethod method) {
         TcpState state = r.protocol() == SyncStates.PROTOCOL_TCP ? SyncStates.tcpState(r.state()) : TcpState.NONE;
-        long timeout = Math.max(1, r.timeoutSeconds() == 0 ? 3 : r.timeoutSeconds()) * SECOND;
+        long timeout = Math.clamp(r.timeoutSeconds() == 0 ? 3 : r.timeoutSeconds(), 1, MAX_TIMEOUT_SECONDS) * SECOND;
         int e = table.lookup(flow);
         if (e != ConnectionTable.MISS) {
             if (table.destination(e) == id) {

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A backup takes a master's records as IPVS's does: installed on the loop that owns the flow,
@@ -191,6 +192,36 @@ class SyncReceiverTest {
         deliver(full, datagrams, MASTER_ADDRESS);
         assertEquals(3, backup.counter(DirectorCounter.SYNC_DROP_BACKLOG));
         assertEquals(0, backup.path.table(4).size());
+    }
+
+    @Test
+    void shouldNeverThrowNorOutgrowTheTableWhateverTheBytes() throws Exception {
+        SyncSide master = side(Forwarding.directRoute(), 80, 256);
+        SyncSide backup = side(Forwarding.directRoute(), 80, 16);
+        byte[] valid = connections(master, 40000, 30).getFirst();
+        SyncIntake intake = intake(backup, 0, false);
+        java.util.Random random = new java.util.Random(15);
+        int rounds = 20_000;
+        for (int i = 0; i < rounds; i++) {
+            byte[] d = valid.clone();
+            for (int n = random.nextInt(8); n >= 0; n--) {
+                d[random.nextInt(d.length)] = (byte) random.nextInt(256);
+            }
+            int length = random.nextInt(10) == 0 ? random.nextInt(d.length + 1) : d.length;
+            intake.onDatagram(MemorySegment.ofArray(d), length, MASTER_ADDRESS);
+            backup.tick(TICK);
+        }
+        long decoded = 0;
+        for (SyncDropReason reason : SyncDropReason.values()) {
+            if (!reason.isRecordReason()) {
+                decoded += intake.drops().get(reason);
+            }
+        }
+        assertEquals(rounds, decoded, "every datagram counted once, passed or refused");
+        assertEquals(rounds, backup.counter(DirectorCounter.SYNC_DATAGRAMS_RECEIVED));
+        assertTrue(backup.path.table(4).size() <= 16, "never past the capacity");
+        assertTrue(backup.counter(DirectorCounter.SYNC_INSTALLED) > 0, "some mutations are still valid records");
+        assertTrue(backup.counter(DirectorCounter.SYNC_DROP_MALFORMED) > 0);
     }
 
     @Test
