@@ -109,6 +109,15 @@ final class DirectorProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Kills the director with SIGKILL, as a crash would, and waits until it is gone. */
+    void kill() throws InterruptedException {
+        if (exit == null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+            exit = -9;
+        }
+    }
+
     /**
      * Stops the director with SIGTERM.
      *

@@ -36,6 +36,11 @@ final class HeldConnection implements AutoCloseable {
         });
     }
 
+    /** @return the client's port of the connection */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** Sends a request without waiting for an answer. */
     void send() throws IOException {
         out.write("GET / HTTP/1.1\r\nHost: lvs4j\r\n\r\n".getBytes(StandardCharsets.US_ASCII));

@@ -51,6 +51,7 @@ final class ConnectionTracker {
     private final LoopCounters<DropReason> drops;
     private final TrafficCounters traffic;
     private final FlowKey flow = new FlowKey();
+    private boolean created;
 
     ConnectionTracker(LoopContext context, boolean expireNodestConn, LoopCounters<DropReason> drops,
             TrafficCounters traffic) {
@@ -77,6 +78,7 @@ final class ConnectionTracker {
         int protocol = parser.protocol();
         boolean tcp = protocol == Protocol.TCP.number();
         int flags = parser.tcpFlags();
+        created = false;
         int entry = table.lookup(context.flow().fromClient(parser));
         if (entry != ConnectionTable.MISS && tcp && (flags & (TCP_SYN | TCP_ACK)) == TCP_SYN
                 && table.reusableByNewSyn(entry, CONN_REUSE_MODE) && table.expireNow(entry)) {
@@ -103,6 +105,7 @@ final class ConnectionTracker {
             if (entry == ConnectionTable.MISS) {
                 return ConnectionTable.MISS;
             }
+            created = true;
         }
         if (tcp) {
             table.onTcpPacket(entry, PacketDirection.INPUT, flags);
@@ -110,6 +113,11 @@ final class ConnectionTracker {
             table.onPacket(entry);
         }
         return entry;
+    }
+
+    /** @return whether the last {@link #track} made a new entry (connection sync starts its count afresh) */
+    boolean created() {
+        return created;
     }
 
     /** Schedules a new connection (templates first); {@link ConnectionTable#MISS} if dropped (counted). */

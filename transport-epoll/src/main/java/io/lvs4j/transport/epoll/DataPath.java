@@ -62,6 +62,10 @@ final class DataPath {
     private final Forwarder[] forwarders6 = new Forwarder[ForwardingMethod.values().length];
     private final NeighbourDiscovery.Served served6 = this::served6;
     private IoEventLoop loop;
+    /** Connection sync: the sender and installer of this loop and its socket, {@code null} without sync. */
+    private SyncSender sync;
+    private SyncInstaller installer;
+    private SyncSocket syncSocket;
     private boolean released;
     /** The control plane's epoch this loop saw at its last tick (see {@link DestinationIds}). */
     private volatile long observedEpoch;
@@ -232,6 +236,12 @@ final class DataPath {
         if (entry == ConnectionTable.MISS) {
             return false;
         }
+        if (sync != null) {
+            if (tracker.created()) {
+                sync.created(connections, entry);
+            }
+            sync.onPacket(connections, entry);
+        }
         traffic.in(connections.destination(entry), packetLength());
         return forwarder.toServer(parser, frame, connections, entry, forwarding);
     }
@@ -297,6 +307,48 @@ final class DataPath {
         if (table6 != null) {
             table6.expire();
         }
+        if (sync != null) {
+            sync.tick(table, table6, table.now());
+        }
+    }
+
+    /**
+     * Starts connection sync on this loop, or stops it. Its loop only.
+     *
+     * @param sender the loop's sender, or null to stop
+     * @param socket what the sender sends through, closed when sync stops or the loop is released
+     */
+    void sync(SyncSender sender, SyncSocket socket) {
+        closeSyncSocket();
+        this.sync = sender;
+        this.installer = sender == null ? null : new SyncInstaller(this, sender);
+        this.syncSocket = socket;
+    }
+
+    /**
+     * Installs a batch of a peer's sync records ({@link SyncInstaller}). Its loop only.
+     *
+     * @param records the records' fixed parts
+     * @param length their bytes
+     */
+    void installSynced(MemorySegment records, long length) {
+        if (installer != null && !released) {
+            installer.install(records, length);
+        }
+    }
+
+    /** A NAT connection a peer synced: it has no client MAC of its own until its first client frame here. */
+    void syncedNat(int ipVersion, int entry) {
+        if (nat != null) {
+            nat.synced(ipVersion, entry);
+        }
+    }
+
+    private void closeSyncSocket() {
+        if (syncSocket != null) {
+            syncSocket.close();
+            syncSocket = null;
+        }
     }
 
     /** Asks for the MAC of every destination not confirmed within the refresh interval. */
@@ -346,6 +398,14 @@ final class DataPath {
         return context;
     }
 
+    Publication publication() {
+        return publication;
+    }
+
+    DestinationTable destinations() {
+        return destinations;
+    }
+
     LoopCounters<DropReason> drops() {
         return drops;
     }
@@ -380,6 +440,7 @@ final class DataPath {
     void release() {
         if (!released) {
             released = true;
+            sync(null, null);
             table.close();
             if (table6 != null) {
                 table6.close();

@@ -7,6 +7,7 @@ import io.lvs4j.core.config.BgpConfig;
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.conn.ConnectionTimeouts;
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.SyncDaemonConfig;
 import io.lvs4j.core.config.VirtualServerConfig;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
@@ -68,6 +69,7 @@ public final class Director implements AutoCloseable, StatusProvider {
     private final RuntimeChanges changes = new RuntimeChanges(services);
     private final DirectorVrrp vrrp;
     private final DirectorBgp bgp = new DirectorBgp();
+    private final DirectorSync sync;
     private MultiThreadIoEventLoopGroup loops;
     private HealthCheckEngine engine;
     private volatile PacketDirector data;
@@ -75,8 +77,13 @@ public final class Director implements AutoCloseable, StatusProvider {
     Director(DirectorBuilder config) {
         this.config = config;
         config.services.forEach(services::add);
+        this.sync = config.syncDaemon == null ? null : new DirectorSync(config.syncDaemon);
+        List<VrrpListener> listeners = new ArrayList<>(config.listeners);
+        if (sync != null) {
+            listeners.addFirst(sync);
+        }
         this.vrrp = new DirectorVrrp(config.instances, config.syncGroups,
-                config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner(), config.listeners);
+                config.scriptRunner != null ? config.scriptRunner : new ProcessScriptRunner(), listeners);
     }
 
     /** @return a builder */
@@ -120,6 +127,9 @@ public final class Director implements AutoCloseable, StatusProvider {
         b.localAddresses(ConfigForwarding.localAddresses(conf));
         conf.vrrpSyncGroups().forEach(b::syncGroup);
         conf.bgp().ifPresent(b::bgp);
+        conf.globalDefs().syncDaemon().ifPresent(sd -> b.syncDaemon(sd.interfaceName().equals(first)
+                ? new SyncDaemonConfig(name, sd.vrrpInstance(), sd.syncId(), sd.maxLength(), sd.port(), sd.ttl(),
+                        sd.group(), sd.peers()) : sd));
         for (VrrpInstanceConfig c : onInterface(conf.vrrpInstances(), name)) {
             b.vrrpInstance(c);
             b.garp(c.garp());
@@ -147,12 +157,17 @@ public final class Director implements AutoCloseable, StatusProvider {
     public synchronized Director start() throws IOException {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
-                    : InterfaceAddresses.ipv4(config.interfaceName);
+                    : InterfaceAddresses.ipv4(config.interfaceName, config.instances.stream()
+                            .flatMap(i -> i.virtualIpAddresses().stream()).map(v -> v.address())
+                            .collect(java.util.stream.Collectors.toSet()));
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
             if (services.all().isEmpty()) {
                 services.startAlone();
             } else {
                 startDataPath(own);
+                if (sync != null) {
+                    sync.start(data, own, config.interfaceName);
+                }
             }
             vrrp.start(loops.next(), data, own, config.interfaceName, this::services);
             if (config.bgp != null) {
@@ -407,6 +422,9 @@ public final class Director implements AutoCloseable, StatusProvider {
             data.active(false);
         }
         services.stop();
+        if (sync != null) {
+            sync.close();
+        }
         if (engine != null) {
             engine.close();
         }

@@ -4,6 +4,7 @@ import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.config.BgpConfig;
 import io.lvs4j.core.conn.ConnectionTimeouts;
 import io.lvs4j.core.config.GarpConfig;
+import io.lvs4j.core.config.SyncDaemonConfig;
 import io.lvs4j.core.config.VrrpInstanceConfig;
 import io.lvs4j.core.config.VrrpSyncGroupConfig;
 import io.lvs4j.core.model.Forwarding;
@@ -37,6 +38,7 @@ public final class DirectorBuilder {
     ScriptRunner scriptRunner;
     final List<VrrpListener> listeners = new ArrayList<>();
     BgpConfig bgp;
+    SyncDaemonConfig syncDaemon;
 
     DirectorBuilder() {
     }
@@ -213,6 +215,20 @@ public final class DirectorBuilder {
         return this;
     }
 
+    /**
+     * Syncs connections with a peer director as IPVS does ({@code lvs_sync_daemon}): this
+     * director sends its connections while the named VRRP instance is MASTER and installs
+     * its peer's otherwise.
+     *
+     * @param value the sync interface, the VRRP instance (one of this director's), sync id,
+     *     maxlen, port, TTL, group or unicast peers (IPv4)
+     * @return this builder
+     */
+    public DirectorBuilder syncDaemon(SyncDaemonConfig value) {
+        this.syncDaemon = Objects.requireNonNull(value, "value");
+        return this;
+    }
+
     /** @param value gratuitous ARP settings when becoming master @return this builder */
     public DirectorBuilder garp(GarpConfig value) {
         this.garp = Objects.requireNonNull(value, "value");
@@ -223,6 +239,10 @@ public final class DirectorBuilder {
         return interfaceName;
     }
 
+    SyncDaemonConfig syncDaemon() {
+        return syncDaemon;
+    }
+
     ConnectionTimeouts timeouts() {
         return timeouts;
     }
@@ -231,6 +251,10 @@ public final class DirectorBuilder {
     public Director build() {
         if (interfaceName == null || services.isEmpty() && instances.isEmpty()) {
             throw new IllegalStateException("interfaceName and a virtual service or a VRRP instance are required");
+        }
+        if (syncDaemon != null && instances.stream().noneMatch(i -> i.name().equals(syncDaemon.vrrpInstance()))) {
+            throw new IllegalStateException("lvs_sync_daemon follows VRRP instance " + syncDaemon.vrrpInstance()
+                    + ", which this director does not have");
         }
         return new Director(this);
     }

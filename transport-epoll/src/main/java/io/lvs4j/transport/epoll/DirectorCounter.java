@@ -83,5 +83,43 @@ public enum DirectorCounter {
     /** Dropped: a DF (or IPv6) packet too big for the tunnel MTU (answered by ICMP, rate-limited). */
     DROP_TUNNEL_TOO_BIG,
     /** Dropped: a frame the tunnel cannot carry (a super-frame of a GSO type other than TCP, too long to build). */
-    DROP_TUNNEL_UNSUPPORTED
+    DROP_TUNNEL_UNSUPPORTED,
+    /** NAT: a synced connection's replies sent to its client's (or the loop's) last client MAC before its own first frame. */
+    NAT_SYNCED_CLIENT_MAC,
+    /** Dropped: a NAT reply (or ICMP error) of a synced connection while this loop has seen no client frame (no MAC). */
+    DROP_NAT_NO_CLIENT_MAC,
+    /** Sync (master): connection and template records written into sync datagrams. */
+    SYNC_RECORDS_SENT,
+    /** Sync (master): sync datagrams sent. */
+    SYNC_DATAGRAMS_SENT,
+    /** Sync (master): sync datagrams the kernel refused (buffer full, no route): lost, as IPVS loses them. */
+    SYNC_SEND_ERRORS,
+    /** Sync (master): connections skipped because the v1 record cannot carry them (full-NAT). */
+    SYNC_NOT_SYNCABLE,
+    /** Sync (backup): sync datagrams received and passed to the decoder. */
+    SYNC_DATAGRAMS_RECEIVED,
+    /** Sync (backup): connections and templates installed from a peer's records. */
+    SYNC_INSTALLED,
+    /** Sync (backup): existing entries moved to a peer's state and timeout. */
+    SYNC_UPDATED,
+    /** Sync: dropped datagrams from a source that is neither a configured peer nor on the sync interface's subnet. */
+    SYNC_DROP_BAD_SOURCE,
+    /** Sync: dropped datagrams with another sync id. */
+    SYNC_DROP_WRONG_SYNC_ID,
+    /** Sync: dropped datagrams the decoder refused (truncated, malformed; it counts each reason on its own). */
+    SYNC_DROP_MALFORMED,
+    /** Sync: records the decoder refused on their own (unknown protocol or state, bad options). */
+    SYNC_DROP_BAD_RECORD,
+    /** Sync: datagrams ignored while this director is master: it never takes a peer's entry over its own. */
+    SYNC_DROP_WHILE_MASTER,
+    /** Sync: records of a virtual service this director does not have (or has with another method). */
+    SYNC_DROP_UNKNOWN_SERVICE,
+    /** Sync: records of a real server that is not in their virtual service here. */
+    SYNC_DROP_UNKNOWN_SERVER,
+    /** Sync: records not installed because the owning loop's table is full. */
+    SYNC_DROP_TABLE_FULL,
+    /** Sync: records of a kind lvs4j does not install (firewall-mark services, an address family without a table). */
+    SYNC_DROP_UNSUPPORTED,
+    /** Sync: records dropped because the owning loop had too many records still waiting to be installed. */
+    SYNC_DROP_BACKLOG
 }

@@ -26,13 +26,24 @@ final class InterfaceAddresses {
      * @throws IOException if there is no such interface or it has no IPv4 address
      */
     static InetAddress ipv4(String interfaceName) throws IOException {
+        return ipv4(interfaceName, java.util.Set.of());
+    }
+
+    /**
+     * @param interfaceName the interface
+     * @param excluded addresses not to take, such as VRRP virtual addresses a crashed master left
+     *     on the interface (a restarted director must not take one for its own)
+     * @return its first IPv4 address that is not excluded
+     * @throws IOException if there is no such interface or it has no such address
+     */
+    static InetAddress ipv4(String interfaceName, java.util.Set<InetAddress> excluded) throws IOException {
         try {
             NetworkInterface ni = NetworkInterface.getByName(interfaceName);
             if (ni == null) {
                 throw new IOException("no interface " + interfaceName);
             }
             for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                if (a instanceof Inet4Address) {
+                if (a instanceof Inet4Address && !excluded.contains(a)) {
                     return a;
                 }
             }

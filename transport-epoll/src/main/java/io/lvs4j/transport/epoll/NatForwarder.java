@@ -21,7 +21,10 @@ import java.lang.foreign.ValueLayout;
  *     ({@link #toServer});
  * <li>a real server's reply, found by the connection table's reverse index, gets the virtual
  *     address and port back as source and goes to the MAC address the connection's client
- *     frames last came from ({@link #fromServer});
+ *     frames last came from ({@link #fromServer}); a connection a peer synced
+ *     ({@link #synced}) has none until its first client frame here: its replies go to the MAC
+ *     of its client's last frame on this loop, else of the loop's last client frame (the router
+ *     in front), else are dropped (counted in {@link DirectorCounter#DROP_NAT_NO_CLIENT_MAC});
  * <li>an ICMP or ICMPv6 error a real server (or a router on its side) sends about a client's
  *     packet is translated for the client: outer source and quoted destination become the
  *     virtual address and port ({@link #fromServer});
@@ -42,12 +45,22 @@ import java.lang.foreign.ValueLayout;
  */
 final class NatForwarder implements Forwarder {
 
+    private static final int RECENT_CLIENTS = 4096;
+
     private final LoopContext context;
     private final Arena arena;
     /** The Ethernet source of each IPv4 connection's last client frame, by entry: where replies go. */
     private final MemorySegment clientMacs;
     /** The same for the IPv6 table, whose entries are numbered on their own. */
     private MemorySegment clientMacs6;
+    /**
+     * The Ethernet source of each client's last frame, by client address (IPv6: its low 32 bits)
+     * in a direct-mapped cache, and of the loop's last client frame at all: where the replies of a
+     * synced connection go before its own first client frame here.
+     */
+    private final int[] recentClients = new int[RECENT_CLIENTS];
+    private final long[] recentMacs = new long[RECENT_CLIENTS];
+    private long lastClientMac;
 
     /**
      * @param context the loop's shared parts
@@ -88,7 +101,13 @@ final class NatForwarder implements Forwarder {
             return false;
         }
         EthernetHeader ethernet = parser.ethernet();
-        macs(parser).setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
+        long source = ethernet.source();
+        macs(parser).setAtIndex(ValueLayout.JAVA_LONG, entry, source);
+        int client = clientKey(parser, parser.sourceAddressOffset());
+        int slot = client & (RECENT_CLIENTS - 1);
+        recentClients[slot] = client;
+        recentMacs[slot] = source;
+        lastClientMac = source;
         if (parser.ipVersion() == 4) {
             NatRewriter.destinationIpv4(parser, table.destinationAddressIpv4(entry), table.destinationPort(entry),
                     partial(frame));
@@ -118,6 +137,9 @@ final class NatForwarder implements Forwarder {
         int entry = table.lookupReply(context.flow().fromServer(parser));
         if (entry == ConnectionTable.MISS) {
             return ignored();
+        }
+        if (!knowsClientMac(parser, entry)) {
+            return ConnectionTable.MISS;
         }
         if (protocol == Ipv4Header.PROTOCOL_TCP) {
             table.onTcpPacket(entry, PacketDirection.OUTPUT, parser.tcpFlags());
@@ -170,6 +192,9 @@ final class NatForwarder implements Forwarder {
         if (entry == ConnectionTable.MISS) {
             return ignored();
         }
+        if (!knowsClientMac(parser, entry)) {
+            return ConnectionTable.MISS;
+        }
         if (parser.ipVersion() == 4) {
             NatRewriter.icmpToClientIpv4(parser, table.virtualAddressIpv4(entry), table.virtualPort(entry));
         } else {
@@ -189,6 +214,46 @@ final class NatForwarder implements Forwarder {
 
     private MemorySegment macs(FrameParser parser) {
         return parser.ipVersion() == 4 ? clientMacs : clientMacs6;
+    }
+
+    /**
+     * Forgets the client MAC of a connection a peer synced: its replies wait for the first client
+     * frame this loop forwards for it, which tells where they go.
+     *
+     * @param ipVersion the connection's table's family
+     * @param entry the connection
+     */
+    void synced(int ipVersion, int entry) {
+        (ipVersion == 4 ? clientMacs : clientMacs6).setAtIndex(ValueLayout.JAVA_LONG, entry, 0L);
+    }
+
+    /**
+     * Tells whether replies of the connection have a MAC to go to. A synced connection not seen
+     * here yet takes the MAC of its client's last frame on this loop, else of the loop's last
+     * client frame (the router in front of the director, where clients are not on its link);
+     * with neither, the reply is dropped (counted).
+     */
+    private boolean knowsClientMac(FrameParser parser, int entry) {
+        MemorySegment macs = macs(parser);
+        if (macs.getAtIndex(ValueLayout.JAVA_LONG, entry) != 0) {
+            return true;
+        }
+        int client = clientKey(parser, parser.destinationAddressOffset());
+        int slot = client & (RECENT_CLIENTS - 1);
+        long mac = recentClients[slot] == client && recentMacs[slot] != 0 ? recentMacs[slot] : lastClientMac;
+        if (mac == 0) {
+            context.counters().increment(DirectorCounter.DROP_NAT_NO_CLIENT_MAC);
+            return false;
+        }
+        macs.setAtIndex(ValueLayout.JAVA_LONG, entry, mac);
+        context.counters().increment(DirectorCounter.NAT_SYNCED_CLIENT_MAC);
+        return true;
+    }
+
+    /** @return a client address's key: an IPv4 address, or the low 32 bits of an IPv6 one */
+    private static int clientKey(FrameParser parser, long addressOffset) {
+        int length = parser.ipVersion() == 4 ? 4 : 16;
+        return parser.segment().get(io.lvs4j.core.packet.NetworkOrder.U32, addressOffset + length - 4);
     }
 
     private void toClientMac(FrameParser parser, int entry) {

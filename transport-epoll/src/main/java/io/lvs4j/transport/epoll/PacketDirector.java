@@ -564,6 +564,16 @@ public final class PacketDirector implements AutoCloseable {
         return path;
     }
 
+    /** @return the loops' data paths, in fanout order (connection sync reaches them through this) */
+    List<DataPath> paths() {
+        return paths;
+    }
+
+    /** @return each loop's connection capacity, per address family */
+    int loopCapacity() {
+        return settings.connectionCapacity;
+    }
+
     /** Sets the interface and own address without opening sockets (for tests of the data path). */
     void bind(LinkInfo info, InetAddress address) {
         this.link = info;

@@ -2,6 +2,7 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.config.DirectorConfig;
 import io.lvs4j.core.config.KeepalivedConfigParser;
+import io.lvs4j.core.config.SyncDaemonConfig;
 import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.VirtualService;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -205,6 +207,27 @@ class DirectorTest {
                 + " [198.18.0.10]:tcp:80 g1, whose IPv4 addresses differ; lvs4j's full-NAT sends from one set of"
                 + " local addresses per address family for the whole director",
                 assertThrows(IllegalArgumentException.class, () -> Director.fromConfig(conf, "eth0")).getMessage());
+    }
+
+    @Test
+    void shouldSyncConnectionsOnTheDataPathInterfaceFollowingTheNamedInstance() throws Exception {
+        DirectorBuilder b = Director.fromConfig(parse("""
+                global_defs {
+                    lvs_sync_daemon eth7 VI_1 id 9 maxlen 1200
+                }
+                """ + VRRP + """
+                virtual_server 198.18.0.10 80 {
+                    lb_algo rr
+                    lb_kind DR
+                    real_server 198.18.0.11 80 { TCP_CHECK { } }
+                }
+                """), "veth7");
+        assertEquals(new SyncDaemonConfig("veth7", "VI_1", 9, 1200, 8848, 1, Optional.empty(), List.of()),
+                b.syncDaemon(), "the sync interface follows the first instance's onto the one given");
+        DirectorBuilder other = Director.builder().interfaceName("eth0")
+                .vrrpInstance(b.build().vrrp().instances().getFirst()).syncDaemon(SyncDaemonConfig.of("eth0", "VI_9"));
+        assertEquals("lvs_sync_daemon follows VRRP instance VI_9, which this director does not have",
+                assertThrows(IllegalStateException.class, other::build).getMessage());
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class Keywords {
             "shutdown_script", "shutdown_script_timeout", "max_auto_priority", "min_auto_priority_delay",
             "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "dynamic_interfaces",
             "no_email_faults", "default_interface", "disable_local_igmp", "v3_checksum_as_v2", "lvs_timeouts",
-            "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_mcast_group4",
+            "lvs_flush", "lvs_flush_on_stop", "lvs_flush_onstop", "vrrp_mcast_group4",
             "vrrp_mcast_group6", "vrrp_down_timer_adverts", "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
             "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_iptables", "vrrp_ipsets",
             "nftables", "nftables_priority", "nftables_ifindex", "vrrp_check_unicast_src", "vrrp_priority",
