@@ -153,7 +153,7 @@ public final class DirectorBuilder {
 
     /**
      * @param value connection timeouts (keepalived's {@code lvs_timeouts}, which
-     *     {@link #fromConfig} applies), default IPVS's
+     *     {@link Director#fromConfig} applies), default IPVS's
      * @return this builder
      */
     public DirectorBuilder timeouts(ConnectionTimeouts value) {
