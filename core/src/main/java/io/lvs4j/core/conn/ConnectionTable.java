@@ -2,7 +2,6 @@ package io.lvs4j.core.conn;
 
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.time.NanoClock;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
@@ -99,8 +98,6 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     /** Flag: a full-NAT connection; its reverse key is (server, local address and port). */
     public static final int FLAG_FULL_NAT = 0x0020;
 
-    /** Tables with at least this many bytes of memory ask for huge pages unless told otherwise. */
-    static final long HUGE_PAGES_THRESHOLD = 64L << 20;
     /** Index slots per entry of capacity: the load factor of a full table is 1/2. */
     private static final int SLOTS_PER_ENTRY = 2;
     private static final long SECOND = 1_000_000_000L;
@@ -109,9 +106,9 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     private static final int RESTORABLE_FLAGS = FLAG_INACTIVE | FLAG_NO_OUTPUT | FLAG_NAT | FLAG_FULL_NAT;
 
     private final int capacity;
-    private final Arena arena;
-    private final long indexBytes;
-    private final boolean onHugePages;
+    private final TableMemory memory;
+    /** Entries kept from a previous run's file. */
+    private final int kept;
     private final NanoClock clock;
     private final boolean expireQuiescentTemplate;
     private final FullNatListener fullNatListener;
@@ -123,32 +120,37 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     private boolean closed;
 
     ConnectionTable(ConnectionTableBuilder b) {
-        int addressBytes = b.ipv6 ? 16 : 4;
-        boolean fullNat = b.fullNatListener != null;
-        long recordBytes = (long) ConnectionRecord.size(addressBytes, fullNat) * b.capacity;
-        boolean huge = b.hugePages != null ? b.hugePages
-                : recordBytes >= HUGE_PAGES_THRESHOLD && HugePages.permitted();
-        long align = huge ? HugePages.SIZE : 64;
-        Arena shared = Arena.ofShared();
-        ConnectionRecord records = new ConnectionRecord(shared.allocate(recordBytes, align), addressBytes, fullNat);
-        EntryAllocator entries = new EntryAllocator(records.another(), b.capacity);
+        TableMemory mem = new TableMemory(b, SLOTS_PER_ENTRY * b.capacity);
+        ConnectionRecord records = new ConnectionRecord(mem.records, mem.spec.addressBytes(), mem.spec.fullNat());
+        EntryAllocator entries = new EntryAllocator(records.another(), b.capacity, mem.highWater);
         super(records, entries);
-        this.arena = shared;
+        this.memory = mem;
         this.allocator = entries;
         this.capacity = b.capacity;
         this.clock = b.clock;
         this.expireQuiescentTemplate = b.expireQuiescentTemplate;
         this.fullNatListener = b.fullNatListener;
-        int slots = SLOTS_PER_ENTRY * capacity;
-        this.indexBytes = (long) slots * 4;
-        MemorySegment forward = arena.allocate(indexBytes, align);
-        MemorySegment reverse = arena.allocate(indexBytes, align);
-        this.onHugePages = huge && HugePages.advise(records.memory()) & HugePages.advise(forward)
-                & HugePages.advise(reverse);
-        this.keys = new ConnectionKeys(records.another(), forward, reverse, slots, b.seed);
+        this.keys = new ConnectionKeys(records.another(), mem.forward, mem.reverse, SLOTS_PER_ENTRY * capacity,
+                b.seed);
         this.accounting = new ConnectionAccounting(b.registry);
-        this.lifecycle = new EntryLifecycle(records.another(), keys, allocator, accounting, b, arena.allocate(16, 8),
-                clock.nanoTime());
+        this.lifecycle = new EntryLifecycle(records.another(), keys, allocator, accounting, b,
+                mem.arena.allocate(16, 8), clock.nanoTime());
+        this.kept = mem.file == null ? 0 : recover(mem.file, b);
+    }
+
+    private int recover(TableFile file, ConnectionTableBuilder b) {
+        int recovered = 0;
+        if (file.kept()) {
+            TableRecovery recovery = new TableRecovery(record().another(), keys, allocator, accounting, b.timeouts,
+                    lifecycle.wheel());
+            DestinationResolver resolver = b.resolver != null ? b.resolver : (flow, template, id) ->
+                    id >= 0 && id < b.registry.capacity() && b.registry.counters(id) != null ? id : MISS;
+            recovery.recover(file.highWater(), file.previousNow(), lifecycle.now(), resolver);
+            file.recovered(recovery.kept(), recovery.dropped());
+            recovered = recovery.kept();
+        }
+        file.commit(memory.spec, lifecycle.now());
+        return recovered;
     }
 
     /**
@@ -460,7 +462,17 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
 
     /** @return whether the kernel took the advice to back the table with transparent huge pages */
     public boolean hugePages() {
-        return onHugePages;
+        return memory.onHugePages;
+    }
+
+    /** @return the file the records live in ({@link ConnectionTableBuilder#file}), or null if in memory */
+    public java.nio.file.Path file() {
+        return memory.file == null ? null : memory.file.path();
+    }
+
+    /** @return entries kept from a previous run's file when the table was built */
+    public int keptEntries() {
+        return kept;
     }
 
     /** @return whether the table holds full-NAT connections ({@link ConnectionTableBuilder#fullNat}) */
@@ -470,7 +482,7 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
 
     /** @return the off-heap bytes of records and both indexes */
     public long memoryBytes() {
-        return memory().byteSize() + 2 * indexBytes;
+        return memory().byteSize() + memory.forward.byteSize() + memory.reverse.byteSize();
     }
 
     /** @return live entries and templates; any thread */
@@ -537,7 +549,7 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         try {
             lifecycle.releaseLocalPorts();
         } finally {
-            arena.close();
+            memory.close();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.lvs4j.core.conn;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -33,6 +35,8 @@ final class EntryAllocator {
 
     private final ConnectionRecord rec;
     private final int capacity;
+    /** Where the number of records ever used is kept (a table file's header, or memory of its own). */
+    private final MemorySegment highWater;
     private int freeHead = -1;
     private int neverUsed;
 
@@ -50,10 +54,37 @@ final class EntryAllocator {
      *
      * @param rec a flyweight of the records, for this object alone
      * @param capacity the number of records
+     * @param highWater 4 bytes that receive the number of records ever used, before a new one is
+     *     handed out (so that a table file's reader knows where records end)
      */
-    EntryAllocator(ConnectionRecord rec, int capacity) {
+    EntryAllocator(ConnectionRecord rec, int capacity, MemorySegment highWater) {
         this.rec = rec;
         this.capacity = capacity;
+        this.highWater = highWater;
+    }
+
+    /**
+     * Takes over records a previous run left (checked already: used ones carry
+     * {@link ConnectionRecord#FLAG_USED}, all others 0): the free ones below the high-water mark
+     * form the free list, lowest first.
+     *
+     * @param mark records at or above it were never used
+     */
+    void recover(int mark) {
+        int used = 0;
+        freeHead = -1;
+        for (int e = mark - 1; e >= 0; e--) {
+            if ((rec.wrap(e).flags() & ConnectionRecord.FLAG_USED) != 0) {
+                used++;
+            } else {
+                rec.nextFree(freeHead);
+                freeHead = e;
+            }
+        }
+        neverUsed = mark;
+        highWater.set(ValueLayout.JAVA_INT, 0, mark);
+        SIZE.setOpaque(this, (long) used);
+        INSERTED.setOpaque(this, (long) used);
     }
 
     /**
@@ -68,6 +99,7 @@ final class EntryAllocator {
             freeHead = rec.wrap(e).nextFree();
         } else if (neverUsed < capacity) {
             e = neverUsed++;
+            highWater.set(ValueLayout.JAVA_INT, 0, neverUsed);
         } else {
             REFUSED.setOpaque(this, (long) REFUSED.getOpaque(this) + 1);
             return -1;
