@@ -81,6 +81,21 @@ public final class RunCommand implements Callable<Integer> {
             description = "Connections each loop's table holds (status shows the sum), default ${DEFAULT-VALUE}.")
     private int connectionCapacity;
 
+    @Option(names = "--table-dir", paramLabel = "DIR", defaultValue = "/dev/shm",
+            description = "Where each loop's connection table is kept, so that the director started again (after a"
+                    + " stop, a crash or kill -9) keeps its connections: DIR/lvs4j-NAME-LOOP-ipv4; default"
+                    + " ${DEFAULT-VALUE} (memory); 'none' keeps the tables in the process only.")
+    private String tableDirectory;
+
+    @Option(names = "--table-name", paramLabel = "NAME",
+            description = "NAME in the table files' names; default: a hash of the network namespace, the"
+                    + " interface option and the config file's path, so that each director has its own.")
+    private String tableName;
+
+    @Option(names = "--fresh-table",
+            description = "Delete this director's table files before starting: start with no connection.")
+    private boolean freshTable;
+
     @Option(names = "--expire-nodest-conn",
             description = "Expire a removed real server's connections at their next packet (IPVS's"
                     + " expire_nodest_conn 1); by default their packets are dropped until they expire.")
@@ -129,8 +144,19 @@ public final class RunCommand implements Callable<Integer> {
         }
         Director director;
         try {
-            director = Director.fromConfig(loaded.config(), interfaceName).loops(loopCount)
-                    .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn).build().start();
+            Director.Builder builder = Director.fromConfig(loaded.config(), interfaceName).loops(loopCount)
+                    .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn);
+            if (!"none".equals(tableDirectory)) {
+                String name = tableName != null ? tableName : TableFiles.defaultName(config, interfaceName);
+                Path directory = Path.of(tableDirectory);
+                if (freshTable) {
+                    TableFiles.delete(directory, name);
+                }
+                builder.keepConnections(directory, name);
+                LOG.info("connection tables kept in {}: delete them (or run with --fresh-table) to start empty",
+                        directory.resolve(TableFiles.pattern(name)));
+            }
+            director = builder.build().start();
         } catch (IOException | RuntimeException e) {
             return fail(err, "run: cannot start the director: " + e.getMessage());
         }

@@ -109,6 +109,15 @@ final class DirectorProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Kills the director with SIGKILL, as a crash would end it, and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the director survived SIGKILL");
+        }
+        exit = process.exitValue();
+    }
+
     /**
      * Stops the director with SIGTERM.
      *

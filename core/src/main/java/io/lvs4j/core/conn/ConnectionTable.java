@@ -107,8 +107,9 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
 
     private final int capacity;
     private final TableMemory memory;
-    /** Entries kept from a previous run's file. */
-    private final int kept;
+    private final FloodGuard guard;
+    /** The entries of a previous run's file; null for a table in memory. */
+    private final TableRecovery recovery;
     private final NanoClock clock;
     private final boolean expireQuiescentTemplate;
     private final FullNatListener fullNatListener;
@@ -135,22 +136,29 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         this.accounting = new ConnectionAccounting(b.registry);
         this.lifecycle = new EntryLifecycle(records.another(), keys, allocator, accounting, b,
                 mem.arena.allocate(16, 8), clock.nanoTime());
-        this.kept = mem.file == null ? 0 : recover(mem.file, b);
+        this.guard = new FloodGuard(b.floodDefense, records.another(), allocator, capacity, b.seed, lifecycle::expireNow);
+        lifecycle.guard(guard);
+        this.recovery = mem.file == null ? null : new TableRecovery(records.another(), keys, allocator, accounting,
+                lifecycle.wheel(), b, mem);
+        if (recovery != null && !b.deferRecovery) {
+            recoverKept();
+        }
     }
 
-    private int recover(TableFile file, ConnectionTableBuilder b) {
-        int recovered = 0;
-        if (file.kept()) {
-            TableRecovery recovery = new TableRecovery(record().another(), keys, allocator, accounting, b.timeouts,
-                    lifecycle.wheel());
-            DestinationResolver resolver = b.resolver != null ? b.resolver : (flow, template, id) ->
-                    id >= 0 && id < b.registry.capacity() && b.registry.counters(id) != null ? id : MISS;
-            recovery.recover(file.highWater(), file.previousNow(), lifecycle.now(), resolver);
-            file.recovered(recovery.kept(), recovery.dropped());
-            recovered = recovery.kept();
-        }
-        file.commit(memory.spec, lifecycle.now());
-        return recovered;
+    /**
+     * Takes over the entries a previous run left in the {@link ConnectionTableBuilder#file} if
+     * that was {@linkplain ConnectionTableBuilder#deferRecovery deferred} (see
+     * {@code TableRecovery}). Owning thread; once (later calls do nothing).
+     *
+     * @return the number of entries kept
+     */
+    public int recoverKept() {
+        return recovery == null ? 0 : recovery.recoverOnce(lifecycle.now());
+    }
+
+    /** @return whether entries of a previous run wait for {@link #recoverKept()} */
+    public boolean recoveryPending() {
+        return recovery != null && recovery.pending();
     }
 
     /**
@@ -399,6 +407,9 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
      */
     public int expire() {
         int removed = lifecycle.expire(clock.nanoTime());
+        if (!recoveryPending()) {
+            lifecycle.secure(guard.update(lifecycle.now()));
+        }
         listing.answer(this);
         return removed;
     }
@@ -470,9 +481,9 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         return memory.file == null ? null : memory.file.path();
     }
 
-    /** @return entries kept from a previous run's file when the table was built */
+    /** @return entries kept from a previous run's file by {@link #recoverKept()} */
     public int keptEntries() {
-        return kept;
+        return recovery == null ? 0 : recovery.kept();
     }
 
     /** @return whether the table holds full-NAT connections ({@link ConnectionTableBuilder#fullNat}) */
@@ -498,6 +509,11 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     /** @return new flows refused because the table was full; any thread */
     public long refusedInserts() {
         return allocator.refused();
+    }
+
+    /** @return what the {@link ConnectionTableBuilder#floodDefense} does; any thread, allocates */
+    public FloodStats floodStats() {
+        return new FloodStats(guard.dropActive(), guard.secureActive(), guard.dropped(), guard.activations());
     }
 
     /** @return entries removed by expiry since creation; any thread */

@@ -27,6 +27,8 @@ public final class ConnectionTableBuilder {
     java.nio.file.Path file;
     long fileOwner;
     DestinationResolver resolver;
+    boolean deferRecovery;
+    FloodDefense floodDefense = FloodDefense.OFF;
     RestartClock restartClock = RestartClock.SYSTEM;
 
     ConnectionTableBuilder() {
@@ -181,9 +183,34 @@ public final class ConnectionTableBuilder {
         return this;
     }
 
+    /**
+     * Defers taking over the entries kept in the {@link #file} until
+     * {@link ConnectionTable#recoverKept()}, for a director whose real servers get their ids
+     * after the table is built: their records are set aside meanwhile, and new entries are
+     * inserted beside them.
+     *
+     * @return this
+     */
+    public ConnectionTableBuilder deferRecovery() {
+        this.deferRecovery = true;
+        return this;
+    }
+
     /** Sets the clock that counts across restarts (tests). */
     ConnectionTableBuilder restartClock(RestartClock value) {
         this.restartClock = Objects.requireNonNull(value, "restartClock");
+        return this;
+    }
+
+    /**
+     * Sets the SYN-flood defence: IPVS's {@code drop_entry} and {@code secure_tcp}
+     * ({@link FloodDefense}); both off by default, as in IPVS.
+     *
+     * @param value the defence
+     * @return this
+     */
+    public ConnectionTableBuilder floodDefense(FloodDefense value) {
+        this.floodDefense = Objects.requireNonNull(value, "value");
         return this;
     }
 

@@ -64,15 +64,25 @@ final class EntryAllocator {
     }
 
     /**
-     * Takes over records a previous run left (checked already: used ones carry
-     * {@link ConnectionRecord#FLAG_USED}, all others 0): the free ones below the high-water mark
-     * form the free list, lowest first.
+     * Sets aside the records a previous run left, below its high-water mark, until
+     * {@link #recover} takes them over: new records come from above the mark.
      *
      * @param mark records at or above it were never used
      */
+    void reserve(int mark) {
+        neverUsed = Math.max(neverUsed, mark);
+        highWater.set(ValueLayout.JAVA_INT, 0, neverUsed);
+    }
+
+    /**
+     * Takes over the records a previous run left below its mark (checked already: kept ones
+     * carry {@link ConnectionRecord#FLAG_USED}, all others 0): the kept ones count as in use,
+     * the others join the free list, lowest first.
+     *
+     * @param mark records at or above it were never used by the previous run
+     */
     void recover(int mark) {
         int used = 0;
-        freeHead = -1;
         for (int e = mark - 1; e >= 0; e--) {
             if ((rec.wrap(e).flags() & ConnectionRecord.FLAG_USED) != 0) {
                 used++;
@@ -81,10 +91,9 @@ final class EntryAllocator {
                 freeHead = e;
             }
         }
-        neverUsed = mark;
-        highWater.set(ValueLayout.JAVA_INT, 0, mark);
-        SIZE.setOpaque(this, (long) used);
-        INSERTED.setOpaque(this, (long) used);
+        reserve(mark);
+        SIZE.setOpaque(this, (long) SIZE.getOpaque(this) + used);
+        INSERTED.setOpaque(this, (long) INSERTED.getOpaque(this) + used);
     }
 
     /**
@@ -134,6 +143,11 @@ final class EntryAllocator {
             }
         }
         return -1;
+    }
+
+    /** @return the number of records ever handed out: all in use are below it */
+    int highWater() {
+        return neverUsed;
     }
 
     /** @return records in use; any thread */

@@ -67,6 +67,7 @@ final class TableFile implements AutoCloseable {
     private final long anchorTable;
     private final long anchorRestart;
     private final boolean cleanlyClosed;
+    private final int highWaterAtOpen;
 
     private TableFile(Path path, FileChannel channel, FileLock lock, MemorySegment memory, RestartClock clock,
             boolean kept) {
@@ -80,6 +81,7 @@ final class TableFile implements AutoCloseable {
         this.anchorTable = memory.get(LONG, 48);
         this.anchorRestart = memory.get(LONG, 56);
         this.cleanlyClosed = kept && memory.get(INT, STATE_OFFSET) == CLOSED;
+        this.highWaterAtOpen = kept ? memory.get(INT, HIGH_WATER_OFFSET) : 0;
     }
 
     /** What the header must say. */
@@ -221,9 +223,9 @@ final class TableFile implements AutoCloseable {
         return memory.asSlice(HIGH_WATER_OFFSET, 4);
     }
 
-    /** @return the high-water mark as the file holds it */
-    int highWater() {
-        return memory.get(INT, HIGH_WATER_OFFSET);
+    /** @return the high-water mark as the file held it when opened: the previous run's records are below */
+    int highWaterAtOpen() {
+        return highWaterAtOpen;
     }
 
     /**

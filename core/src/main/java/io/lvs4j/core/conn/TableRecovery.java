@@ -2,9 +2,11 @@ package io.lvs4j.core.conn;
 
 /**
  * Rebuilds a table from the records a previous run left in its {@link TableFile}: every record
- * below the high-water mark is checked (flags, state, protocol, destination, time left) and
- * either kept or freed; the indexes, the timer wheel, the templates' counts of connections,
- * the real servers' counters and the free list are then built from the kept records alone.
+ * below the previous run's high-water mark is checked (flags, state, protocol, destination,
+ * time left) and either kept or freed; the kept records are then added to the indexes, the
+ * timer wheel, the templates' counts of connections and the real servers' counters, and the
+ * others to the free list. Entries inserted before the recovery (above the mark) stay, and win
+ * over a kept entry with their key.
  * Nothing but the records is trusted, so a process killed in the middle of any write leaves at
  * worst one record that is dropped here (or kept with what it had), never a structure that
  * loops or crashes. Remaining times carry over through the {@link RestartClock}: a deadline
@@ -29,18 +31,60 @@ final class TableRecovery {
     private final ConnectionTimeouts timeouts;
     private final ExpiryWheel wheel;
     private final FlowTuple flow = new FlowTuple();
+    private final TableMemory memory;
+    private final DestinationResolver resolver;
+    private boolean pending;
     private int kept;
     private int dropped;
 
+    /**
+     * Prepares the recovery of a table whose records are in a file: if the file was kept, the
+     * previous run's records are set aside until {@link #recoverOnce}; else the file's header
+     * is written for this run at once.
+     */
     TableRecovery(ConnectionRecord rec, ConnectionKeys keys, EntryAllocator allocator, ConnectionAccounting accounting,
-            ConnectionTimeouts timeouts, ExpiryWheel wheel) {
+            ExpiryWheel wheel, ConnectionTableBuilder b, TableMemory memory) {
         this.rec = rec;
         this.other = rec.another();
         this.keys = keys;
         this.allocator = allocator;
         this.accounting = accounting;
-        this.timeouts = timeouts;
+        this.timeouts = b.timeouts;
         this.wheel = wheel;
+        this.memory = memory;
+        DestinationRegistry registry = b.registry;
+        this.resolver = b.resolver != null ? b.resolver : (f, template, id) ->
+                id >= 0 && id < registry.capacity() && registry.counters(id) != null ? id : ConnectionTable.MISS;
+        this.pending = memory.file.kept();
+        if (pending) {
+            allocator.reserve(memory.file.highWaterAtOpen());
+        } else {
+            memory.file.commit(memory.spec, b.clock.nanoTime());
+        }
+    }
+
+    /** @return whether the previous run's records wait for {@link #recoverOnce} */
+    boolean pending() {
+        return pending;
+    }
+
+    /**
+     * Takes over the previous run's records, once; logs what was kept and writes this run's
+     * header.
+     *
+     * @param now the table's time
+     * @return the entries kept (0 on later calls)
+     */
+    int recoverOnce(long now) {
+        if (!pending) {
+            return 0;
+        }
+        pending = false;
+        TableFile file = memory.file;
+        recover(file.highWaterAtOpen(), file.previousNow(), now, resolver);
+        file.recovered(kept, dropped);
+        file.commit(memory.spec, now);
+        return kept;
     }
 
     /** @return entries kept by the last {@link #recover} */
@@ -56,7 +100,7 @@ final class TableRecovery {
     /**
      * Rebuilds the table from its records.
      *
-     * @param highWater records at or above it were never used
+     * @param highWater records at or above it were never used by the previous run
      * @param previousNow what the previous run's table clock would read now
      * @param now this run's table clock now
      * @param resolver maps each kept entry's server to its id in this run

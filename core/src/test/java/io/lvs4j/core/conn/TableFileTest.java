@@ -308,6 +308,44 @@ class TableFileTest {
     }
 
     @Test
+    void shouldDeferTheRecoveryUntilAskedAndLetNewerEntriesWin() throws IOException {
+        Path file = dir.resolve("table");
+        Run first = new Run(file, 1_000 * S, 1, 4, null);
+        first.established(40000, 1, ForwardingMethod.DIRECT_ROUTE);
+        first.established(40001, 1, ForwardingMethod.DIRECT_ROUTE);
+        Path after = killed(file);
+
+        ConnectionTableTest.ManualClock clock = new ConnectionTableTest.ManualClock(0);
+        DestinationRegistry registry = new DestinationRegistry(8);
+        ConnectionCounters rs1 = new ConnectionCounters();
+        ConnectionCounters rs2 = new ConnectionCounters();
+        try (ConnectionTable table = ConnectionTable.builder().capacity(4).clock(clock).registry(registry)
+                .file(after, 1).restartClock(boot).deferRecovery().build()) {
+            assertEquals(true, table.recoveryPending());
+            assertEquals(0, table.size());
+            // before the servers are known: a new connection with a kept one's key, and another
+            registry.register(2, rs2, 1);
+            int fresh = table.insert(flow.ipv4(TCP, CLIENT, 40001, VIP, 80).server(RS2, 80), 2,
+                    ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            table.insert(flow.ipv4(TCP, CLIENT, 40002, VIP, 80).server(RS2, 80), 2,
+                    ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS);
+            registry.register(1, rs1, 1);
+            assertEquals(1, table.recoverKept());
+            assertEquals(0, table.recoverKept());
+            assertEquals(3, table.size());
+            assertEquals(fresh, table.lookup(flow.ipv4(TCP, CLIENT, 40001, VIP, 80)));
+            assertEquals(1, table.destination(table.lookup(flow.ipv4(TCP, CLIENT, 40000, VIP, 80))));
+            assertCounters(rs1, 1, 0);
+            assertCounters(rs2, 0, 2);
+            // the dropped duplicate's record is free again: the table holds 4
+            assertNotEquals(ConnectionTable.MISS, table.insert(flow.ipv4(TCP, CLIENT, 40003, VIP, 80).server(RS2, 80),
+                    2, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS));
+            assertEquals(ConnectionTable.MISS, table.insert(flow.ipv4(TCP, CLIENT, 40004, VIP, 80).server(RS2, 80),
+                    2, ForwardingMethod.DIRECT_ROUTE, ConnectionTable.MISS));
+        }
+    }
+
+    @Test
     void shouldRefuseAForeignFile() throws IOException {
         Path file = dir.resolve("table");
         byte[] noise = new byte[TableFile.HEADER_BYTES + 64 * 48];

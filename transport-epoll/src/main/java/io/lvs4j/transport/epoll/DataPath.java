@@ -62,7 +62,11 @@ final class DataPath {
     private final Forwarder[] forwarders6 = new Forwarder[ForwardingMethod.values().length];
     private final NeighbourDiscovery.Served served6 = this::served6;
     private IoEventLoop loop;
+    private final int index;
+    private final int loops;
     private boolean released;
+    /** Set once the control plane knows the real servers: kept connections may be taken over. */
+    private boolean recoveryAllowed;
     /** The control plane's epoch this loop saw at its last tick (see {@link DestinationIds}). */
     private volatile long observedEpoch;
 
@@ -100,6 +104,8 @@ final class DataPath {
                 capacity, services.locals4(), List.of(), ports, index % loops, loops) : null;
         fullNat6 = services.fullNat6() || !services.locals6().isEmpty() ? new FullNatForwarder(context, arena,
                 capacity, new int[0], services.locals6(), ports, index % loops, loops) : null;
+        this.index = index;
+        this.loops = loops;
         table = tableBuilder(false, fullNat4).build();
         Forwarder dr = new DirectRouteForwarder(context);
         Forwarder tunnel = new TunnelForwarder(context, arena, index << 12, self6);
@@ -157,6 +163,8 @@ final class DataPath {
         }
         if (fullNat != null) {
             b.fullNat(fullNat::released);
+        } else if (settings.tableDirectory != null) {
+            new KeptConnections(destinations).keep(b, settings.tableDirectory, settings.tableName, ipv6, index, loops);
         }
         return b;
     }
@@ -296,6 +304,22 @@ final class DataPath {
         table.expire();
         if (table6 != null) {
             table6.expire();
+        }
+        if (recoveryAllowed) {
+            recoverKept();
+        }
+    }
+
+    /**
+     * Takes over the connections a previous run kept in the tables' files, now and, for a table
+     * made later (the IPv6 one), at its first tick (see {@link PacketDirector#recoverConnections}).
+     * Its loop only.
+     */
+    void recoverKept() {
+        recoveryAllowed = true;
+        table.recoverKept();
+        if (table6 != null) {
+            table6.recoverKept();
         }
     }
 

@@ -194,10 +194,14 @@ public final class Director implements AutoCloseable, StatusProvider {
         if (!config.localAddresses.isEmpty()) {
             db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
         }
+        if (config.tableDirectory != null) {
+            db.keepConnections(config.tableDirectory, config.tableName);
+        }
         data = db.build();
         data.start();
         engine = EpollHealthCheckEngine.create(1);
         services.start(engine, data);
+        data.recoverConnections();
         data.syncDestinations();
     }
 
@@ -427,6 +431,8 @@ public final class Director implements AutoCloseable, StatusProvider {
         private final List<InetAddress> localAddresses = new ArrayList<>();
         private int loops = 1;
         private int connectionCapacity = 1 << 20;
+        private java.nio.file.Path tableDirectory;
+        private String tableName;
         private int maxRealServers = 1024;
         private ConnectionTimeouts timeouts = ConnectionTimeouts.DEFAULTS;
         private boolean expireNodestConn;
@@ -537,6 +543,20 @@ public final class Director implements AutoCloseable, StatusProvider {
                 throw new IllegalArgumentException("connection capacity must be positive: " + entries);
             }
             this.connectionCapacity = entries;
+            return this;
+        }
+
+        /**
+         * Keeps the connection tables in files across restarts (see
+         * {@link PacketDirectorBuilder#keepConnections}); off by default.
+         *
+         * @param directory an existing directory, such as {@code /dev/shm}
+         * @param name the director's name in the files' names
+         * @return this builder
+         */
+        public Builder keepConnections(java.nio.file.Path directory, String name) {
+            this.tableDirectory = Objects.requireNonNull(directory, "directory");
+            this.tableName = Objects.requireNonNull(name, "name");
             return this;
         }
 

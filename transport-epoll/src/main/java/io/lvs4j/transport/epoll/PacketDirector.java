@@ -168,6 +168,22 @@ public final class PacketDirector implements AutoCloseable {
         return added;
     }
 
+    /**
+     * Takes over the connections a previous run kept in the tables' files
+     * ({@link PacketDirectorBuilder#keepConnections}): call it once the virtual services hold
+     * their real servers ({@link Director} does after its health checks' first sync), as a kept
+     * entry whose real server is in no service now is dropped. Until then the kept entries are
+     * set aside and their packets are treated as those of unknown flows. Each loop checks its
+     * entries and gives them their server's id of this run; waits for every loop. Nothing
+     * happens without kept tables, or a second time. Control plane.
+     */
+    public void recoverConnections() {
+        syncDestinations();
+        for (DataPath path : paths) {
+            onLoop(path, path::recoverKept);
+        }
+    }
+
     /** @return the epoch every loop has ticked at or after; {@link Long#MAX_VALUE} with no loop */
     private long quiescentEpoch() {
         long min = Long.MAX_VALUE;
