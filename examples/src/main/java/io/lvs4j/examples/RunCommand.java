@@ -4,6 +4,7 @@ import io.lvs4j.core.config.ConfigException;
 import io.lvs4j.core.config.ConfigWarning;
 import io.lvs4j.core.config.KeepalivedConfigParser;
 import io.lvs4j.core.config.LoadedConfig;
+import io.lvs4j.core.conn.FloodDefense;
 import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.IpvsadmFormat;
 import io.lvs4j.core.status.StatusSource;
@@ -81,6 +82,22 @@ public final class RunCommand implements Callable<Integer> {
             description = "Connections each loop's table holds (status shows the sum), default ${DEFAULT-VALUE}.")
     private int connectionCapacity;
 
+    @Option(names = "--drop-entry", paramLabel = "MODE", defaultValue = "auto",
+            description = "IPVS's drop_entry against SYN floods: off, auto (on while a table is filled past"
+                    + " --flood-threshold) or on: drop random embryonic entries, never established ones; default"
+                    + " ${DEFAULT-VALUE}.")
+    private String dropEntry;
+
+    @Option(names = "--secure-tcp", paramLabel = "MODE", defaultValue = "auto",
+            description = "IPVS's secure_tcp: off, auto or on: embryonic entries live 5 s instead of SYN_RECV's"
+                    + " 60 s; default ${DEFAULT-VALUE}.")
+    private String secureTcp;
+
+    @Option(names = "--flood-threshold", paramLabel = "PERCENT", defaultValue = "90",
+            description = "The fill of a connection table at which the auto defences switch on (off again below"
+                    + " 7/8 of it); default ${DEFAULT-VALUE}.")
+    private int floodThreshold;
+
     @Option(names = "--table-dir", paramLabel = "DIR", defaultValue = "/dev/shm",
             description = "Where each loop's connection table is kept, so that the director started again (after a"
                     + " stop, a crash or kill -9) keeps its connections: DIR/lvs4j-NAME-LOOP-ipv4; default"
@@ -145,7 +162,9 @@ public final class RunCommand implements Callable<Integer> {
         Director director;
         try {
             Director.Builder builder = Director.fromConfig(loaded.config(), interfaceName).loops(loopCount)
-                    .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn);
+                    .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn)
+                    .floodDefense(new FloodDefense(mode("--drop-entry", dropEntry), mode("--secure-tcp", secureTcp),
+                            floodThreshold, FloodDefense.AUTO.secureTimeout()));
             if (!"none".equals(tableDirectory)) {
                 String name = tableName != null ? tableName : TableFiles.defaultName(config, interfaceName);
                 Path directory = Path.of(tableDirectory);
@@ -244,6 +263,14 @@ public final class RunCommand implements Callable<Integer> {
             } catch (IOException e) {
                 LOG.warn("cannot remove {}: {}", pidFile, e.toString());
             }
+        }
+    }
+
+    private static FloodDefense.Mode mode(String option, String value) {
+        try {
+            return FloodDefense.Mode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " must be off, auto or on: " + value, e);
         }
     }
 

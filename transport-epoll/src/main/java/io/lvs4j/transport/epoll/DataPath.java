@@ -157,7 +157,8 @@ final class DataPath {
 
     private ConnectionTableBuilder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
         ConnectionTableBuilder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
-                .registry(destinations.registry()).clock(settings.clock).timeouts(settings.timeouts);
+                .registry(destinations.registry()).clock(settings.clock).timeouts(settings.timeouts)
+                .floodDefense(settings.floodDefense);
         if (ipv6) {
             b.ipv6();
         }

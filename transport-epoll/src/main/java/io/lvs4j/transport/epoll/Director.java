@@ -194,6 +194,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         if (!config.localAddresses.isEmpty()) {
             db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
         }
+        db.floodDefense(config.floodDefense);
         if (config.tableDirectory != null) {
             db.keepConnections(config.tableDirectory, config.tableName);
         }
@@ -431,6 +432,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         private final List<InetAddress> localAddresses = new ArrayList<>();
         private int loops = 1;
         private int connectionCapacity = 1 << 20;
+        private io.lvs4j.core.conn.FloodDefense floodDefense = io.lvs4j.core.conn.FloodDefense.OFF;
         private java.nio.file.Path tableDirectory;
         private String tableName;
         private int maxRealServers = 1024;
@@ -557,6 +559,16 @@ public final class Director implements AutoCloseable, StatusProvider {
         public Builder keepConnections(java.nio.file.Path directory, String name) {
             this.tableDirectory = Objects.requireNonNull(directory, "directory");
             this.tableName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * @param value the connection tables' SYN-flood defence (see
+         *     {@link PacketDirectorBuilder#floodDefense}), default off
+         * @return this builder
+         */
+        public Builder floodDefense(io.lvs4j.core.conn.FloodDefense value) {
+            this.floodDefense = Objects.requireNonNull(value, "value");
             return this;
         }
 

@@ -39,6 +39,7 @@ public final class PacketDirectorBuilder {
     int firstLocalPort = LocalPortPool.DEFAULT_FIRST_PORT;
     int lastLocalPort = LocalPortPool.DEFAULT_LAST_PORT;
     boolean sloppyTcp;
+    io.lvs4j.core.conn.FloodDefense floodDefense = io.lvs4j.core.conn.FloodDefense.OFF;
     java.nio.file.Path tableDirectory;
     String tableName;
 
@@ -196,6 +197,18 @@ public final class PacketDirectorBuilder {
         }
         this.tableDirectory = Objects.requireNonNull(directory, "directory");
         this.tableName = name;
+        return this;
+    }
+
+    /**
+     * Sets the connection tables' SYN-flood defence (IPVS's {@code drop_entry} and
+     * {@code secure_tcp}, see {@link io.lvs4j.core.conn.FloodDefense}); off by default, as in IPVS.
+     *
+     * @param value the defence
+     * @return this builder
+     */
+    public PacketDirectorBuilder floodDefense(io.lvs4j.core.conn.FloodDefense value) {
+        this.floodDefense = Objects.requireNonNull(value, "value");
         return this;
     }
 
