@@ -48,6 +48,9 @@ final class DirectorProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config",
                 config.toString(), "--interface", host.iface()));
         command.addAll(List.of(options));
+        if (!command.contains("--table-dir")) {
+            command.addAll(List.of("--table-dir", "none")); // a test that keeps tables says where
+        }
         Process process = host.netns().start(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()));
         DirectorProcess d = new DirectorProcess(host, log, process);
