@@ -39,6 +39,8 @@ final class EntryAllocator {
     private final MemorySegment highWater;
     private int freeHead = -1;
     private int neverUsed;
+    /** Records below it are a previous run's, set aside until {@link #recover}: not in use yet. */
+    private int reservedBelow;
 
     @SuppressWarnings("unused") // accessed through VarHandles
     private long size;
@@ -70,6 +72,7 @@ final class EntryAllocator {
      * @param mark records at or above it were never used
      */
     void reserve(int mark) {
+        reservedBelow = mark;
         neverUsed = Math.max(neverUsed, mark);
         highWater.set(ValueLayout.JAVA_INT, 0, neverUsed);
     }
@@ -92,6 +95,7 @@ final class EntryAllocator {
             }
         }
         reserve(mark);
+        reservedBelow = 0;
         SIZE.setOpaque(this, (long) SIZE.getOpaque(this) + used);
         INSERTED.setOpaque(this, (long) INSERTED.getOpaque(this) + used);
     }
@@ -137,7 +141,7 @@ final class EntryAllocator {
      * @return the next record in use after it, or -1 if none
      */
     int nextInUse(int after) {
-        for (int e = Math.max(after + 1, 0); e < neverUsed; e++) {
+        for (int e = Math.max(after + 1, reservedBelow); e < neverUsed; e++) {
             if ((rec.wrap(e).flags() & ConnectionRecord.FLAG_USED) != 0) {
                 return e;
             }

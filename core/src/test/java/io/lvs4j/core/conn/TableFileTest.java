@@ -323,6 +323,7 @@ class TableFileTest {
                 .file(after, 1).restartClock(boot).deferRecovery().build()) {
             assertEquals(true, table.recoveryPending());
             assertEquals(0, table.size());
+            assertEquals(ConnectionTable.MISS, table.nextEntry(ConnectionTable.MISS), "set aside: not listed");
             // before the servers are known: a new connection with a kept one's key, and another
             registry.register(2, rs2, 1);
             int fresh = table.insert(flow.ipv4(TCP, CLIENT, 40001, VIP, 80).server(RS2, 80), 2,
@@ -332,6 +333,7 @@ class TableFileTest {
             registry.register(1, rs1, 1);
             assertEquals(1, table.recoverKept());
             assertEquals(0, table.recoverKept());
+            assertEquals(3, table.entries().size());
             assertEquals(3, table.size());
             assertEquals(fresh, table.lookup(flow.ipv4(TCP, CLIENT, 40001, VIP, 80)));
             assertEquals(1, table.destination(table.lookup(flow.ipv4(TCP, CLIENT, 40000, VIP, 80))));
