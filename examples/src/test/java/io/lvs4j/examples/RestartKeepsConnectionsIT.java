@@ -128,6 +128,62 @@ class RestartKeepsConnectionsIT {
         }
     }
 
+    /**
+     * wrk's keep-alive connections across a {@code kill -9} and restart: no socket error (wrk's
+     * timeout raised above the restart), and the longest stall (wrk's latency maximum) reported.
+     */
+    @Test
+    void shouldKeepWrksConnectionsAcrossAKill() throws Exception {
+        NetnsGuard.assumeNetns("nginx", "wrk");
+        Path tables = Files.createTempDirectory(Path.of("/dev/shm"), "lvs4j-it-");
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            String vip = lab.address(200);
+            Host client = lab.host("client");
+            try (NginxServer rs1 = NginxServer.start(lab.host("rs1"), "nginx1", 80);
+                    NginxServer rs2 = NginxServer.start(lab.host("rs2"), "nginx2", 80)) {
+                lab.host("rs1").holdVipOnLoopback(vip);
+                lab.host("rs2").holdVipOnLoopback(vip);
+                Path conf = Files.createTempFile("lvs4j-restart-", ".conf");
+                Files.writeString(conf, config(vip, lab.host("rs1").ip(), lab.host("rs2").ip()));
+                String[] options = {"--loops", "2", "--table-dir", tables.toString()};
+                DirectorProcess first = DirectorProcess.start(lab.host("director"), conf, options);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> client.exec("curl", "-sf", "--max-time", "2", "http://" + vip + "/").ok());
+                Path out = Files.createTempFile("lvs4j-wrk-", ".txt");
+                Process wrk = client.netns().start(new ProcessBuilder("wrk", "-t2", "-c20", "-d30s", "--timeout", "30s",
+                        "--latency", "http://" + vip + "/").redirectErrorStream(true).redirectOutput(out.toFile()));
+                DirectorProcess second = null;
+                try {
+                    Thread.sleep(8000); // wrk's run: 8 s before the kill; waiting on wrk itself would not bound it
+                    first.kill();
+                    long killedAt = System.nanoTime();
+                    second = DirectorProcess.start(lab.host("director"), conf, options);
+                    long restartMillis = (System.nanoTime() - killedAt) / 1_000_000;
+                    assertTrue(wrk.waitFor(90, TimeUnit.SECONDS), "wrk ends");
+                    String report = Files.readString(out);
+                    System.out.printf("wrk across kill -9 (director back after %d ms):%n%s%n", restartMillis, report);
+                    assertTrue(report.contains("requests in"), report);
+                    assertTrue(!report.contains("Socket errors"), "no socket error:\n" + report);
+                    assertTrue(!report.contains("Non-2xx"), "every answer a 200:\n" + report);
+                } finally {
+                    wrk.destroyForcibly();
+                    System.out.println("---- first director's log ----\n" + first.log());
+                    if (second != null) {
+                        second.close();
+                    }
+                    Files.deleteIfExists(out);
+                }
+            }
+        } finally {
+            try (Stream<Path> files = Files.list(tables)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(tables);
+        }
+    }
+
     private static String config(String vip, String rs1, String rs2) {
         return """
                 virtual_server %1$s 80 {
