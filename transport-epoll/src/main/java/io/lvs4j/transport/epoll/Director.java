@@ -548,25 +548,15 @@ public final class Director implements AutoCloseable, StatusProvider {
             return this;
         }
 
-        /**
-         * Keeps the connection tables in files across restarts (see
-         * {@link PacketDirectorBuilder#keepConnections}); off by default.
-         *
-         * @param directory an existing directory, such as {@code /dev/shm}
-         * @param name the director's name in the files' names
-         * @return this builder
-         */
+        /** @param directory where tables are kept across restarts ({@link PacketDirectorBuilder#keepConnections}),
+         *     off by default @param name the director's name in the files' names @return this builder */
         public Builder keepConnections(java.nio.file.Path directory, String name) {
             this.tableDirectory = Objects.requireNonNull(directory, "directory");
             this.tableName = Objects.requireNonNull(name, "name");
             return this;
         }
 
-        /**
-         * @param value the connection tables' SYN-flood defence (see
-         *     {@link PacketDirectorBuilder#floodDefense}), default off
-         * @return this builder
-         */
+        /** @param value the tables' SYN-flood defence ({@link PacketDirectorBuilder#floodDefense}), default off @return this builder */
         public Builder floodDefense(io.lvs4j.core.conn.FloodDefense value) {
             this.floodDefense = Objects.requireNonNull(value, "value");
             return this;

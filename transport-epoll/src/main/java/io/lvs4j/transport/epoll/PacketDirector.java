@@ -451,40 +451,12 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     /**
-     * Sums what the connection tables' SYN-flood defence did over the loops and tables: counters
-     * by name ({@code flood_embryonic_dropped}, {@code flood_defense_activations}), how many
-     * tables have {@code drop_entry} and {@code secure_tcp} on now ({@code flood_drop_entry_active},
-     * {@code flood_secure_tcp_active}), and new flows refused by a full table
-     * ({@code connection_table_refused}). Any thread.
-     *
-     * @return the counters, in that order
+     * @return by name, summed over the tables: {@code flood_embryonic_dropped}, {@code
+     *     flood_defense_activations}, tables with each defence on ({@code flood_drop_entry_active},
+     *     {@code flood_secure_tcp_active}), {@code connection_table_refused}; any thread
      */
     public Map<String, Long> floodCounters() {
-        long dropped = 0;
-        long activations = 0;
-        long dropActive = 0;
-        long secureActive = 0;
-        long refused = 0;
-        for (DataPath path : paths) {
-            for (int version : new int[] {4, 6}) {
-                ConnectionTable table = path.table(version);
-                if (table != null) {
-                    io.lvs4j.core.conn.FloodStats f = table.floodStats();
-                    dropped += f.embryonicDropped();
-                    activations += f.activations();
-                    dropActive += f.dropEntryActive() ? 1 : 0;
-                    secureActive += f.secureTcpActive() ? 1 : 0;
-                    refused += table.refusedInserts();
-                }
-            }
-        }
-        Map<String, Long> counters = new java.util.LinkedHashMap<>();
-        counters.put("flood_embryonic_dropped", dropped);
-        counters.put("flood_defense_activations", activations);
-        counters.put("flood_drop_entry_active", dropActive);
-        counters.put("flood_secure_tcp_active", secureActive);
-        counters.put("connection_table_refused", refused);
-        return counters;
+        return FloodCounters.sum(paths);
     }
 
     /**
