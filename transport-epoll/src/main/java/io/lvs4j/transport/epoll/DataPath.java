@@ -36,6 +36,8 @@ import java.util.stream.IntStream;
  */
 final class DataPath {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataPath.class);
+
     private final Publication publication;
     private final DestinationTable destinations;
     private final PacketDirectorBuilder settings;
@@ -164,6 +166,10 @@ final class DataPath {
         }
         if (fullNat != null) {
             b.fullNat(fullNat::released);
+            if (settings.tableDirectory != null && index == 0) {
+                LOG.info("the IPv{} connection tables hold full-NAT connections: kept in memory only, not in {}",
+                        ipv6 ? 6 : 4, settings.tableDirectory);
+            }
         } else if (settings.tableDirectory != null) {
             new KeptConnections(destinations).keep(b, settings.tableDirectory, settings.tableName, ipv6, index, loops);
         }
