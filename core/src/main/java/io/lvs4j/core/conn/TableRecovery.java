@@ -33,6 +33,8 @@ final class TableRecovery {
     private final FlowTuple flow = new FlowTuple();
     private final TableMemory memory;
     private final DestinationResolver resolver;
+    /** The table's clock: the header's anchor pairs a reading of it with the restart clock's. */
+    private final io.lvs4j.core.time.NanoClock clock;
     private boolean pending;
     private int kept;
     private int dropped;
@@ -52,6 +54,7 @@ final class TableRecovery {
         this.timeouts = b.timeouts;
         this.wheel = wheel;
         this.memory = memory;
+        this.clock = b.clock;
         DestinationRegistry registry = b.registry;
         this.resolver = b.resolver != null ? b.resolver : (f, template, id) ->
                 id >= 0 && id < registry.capacity() && registry.counters(id) != null ? id : ConnectionTable.MISS;
@@ -59,7 +62,7 @@ final class TableRecovery {
         if (pending) {
             allocator.reserve(memory.file.highWaterAtOpen());
         } else {
-            memory.file.commit(memory.spec, b.clock.nanoTime());
+            memory.file.commit(memory.spec, clock.nanoTime());
         }
     }
 
@@ -83,7 +86,7 @@ final class TableRecovery {
         TableFile file = memory.file;
         recover(file.highWaterAtOpen(), file.previousNow(), now, resolver);
         file.recovered(kept, dropped);
-        file.commit(memory.spec, now);
+        file.commit(memory.spec, clock.nanoTime());
         return kept;
     }
 
