@@ -277,12 +277,13 @@ public final class LabCommand implements Callable<Integer> {
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 Lvs4j.class.getName(), "run", "--config", config.toAbsolutePath().toString(),
-                "--interface", IFACE).redirectErrorStream(true)
+                "--interface", IFACE, "--table-dir", "none").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         directors.put(name, host.netns().start(pb));
         stopped.remove(name);
         say(name.toUpperCase() + ": " + String.join(" ", "ip netns exec", host.netns().name(),
-                "lvs4j run --config", config.getFileName().toString(), "--interface", IFACE) + " (log " + log + ")");
+                "lvs4j run --config", config.getFileName().toString(), "--interface", IFACE, "--table-dir none")
+                + " (log " + log + ")");
     }
 
     private void runSteps(Map<String, Host> hosts) throws Exception {

@@ -4,10 +4,12 @@ import io.lvs4j.core.config.ConfigException;
 import io.lvs4j.core.config.ConfigWarning;
 import io.lvs4j.core.config.KeepalivedConfigParser;
 import io.lvs4j.core.config.LoadedConfig;
+import io.lvs4j.core.conn.FloodDefense;
 import io.lvs4j.core.status.DirectorStatus;
 import io.lvs4j.core.status.IpvsadmFormat;
 import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.transport.epoll.Director;
+import io.lvs4j.transport.epoll.DirectorBuilder;
 import io.lvs4j.transport.epoll.RawSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,37 @@ public final class RunCommand implements Callable<Integer> {
             description = "Connections each loop's table holds (status shows the sum), default ${DEFAULT-VALUE}.")
     private int connectionCapacity;
 
+    @Option(names = "--drop-entry", paramLabel = "MODE", defaultValue = "auto",
+            description = "IPVS's drop_entry against SYN floods: off, auto (on while a table is filled past"
+                    + " --flood-threshold) or on: drop random embryonic entries, never established ones; default"
+                    + " ${DEFAULT-VALUE}.")
+    private String dropEntry;
+
+    @Option(names = "--secure-tcp", paramLabel = "MODE", defaultValue = "auto",
+            description = "IPVS's secure_tcp: off, auto or on: embryonic entries live 5 s instead of SYN_RECV's"
+                    + " 60 s; default ${DEFAULT-VALUE}.")
+    private String secureTcp;
+
+    @Option(names = "--flood-threshold", paramLabel = "PERCENT", defaultValue = "90",
+            description = "The fill of a connection table at which the auto defences switch on (off again below"
+                    + " 7/8 of it); default ${DEFAULT-VALUE}.")
+    private int floodThreshold;
+
+    @Option(names = "--table-dir", paramLabel = "DIR", defaultValue = "/dev/shm",
+            description = "Where each loop's connection table is kept, so that the director started again (after a"
+                    + " stop, a crash or kill -9) keeps its connections: DIR/lvs4j-NAME-LOOP-ipv4; default"
+                    + " ${DEFAULT-VALUE} (memory); 'none' keeps the tables in the process only.")
+    private String tableDirectory;
+
+    @Option(names = "--table-name", paramLabel = "NAME",
+            description = "NAME in the table files' names; default: a hash of the network namespace, the"
+                    + " interface option and the config file's path, so that each director has its own.")
+    private String tableName;
+
+    @Option(names = "--fresh-table",
+            description = "Delete this director's table files before starting: start with no connection.")
+    private boolean freshTable;
+
     @Option(names = "--expire-nodest-conn",
             description = "Expire a removed real server's connections at their next packet (IPVS's"
                     + " expire_nodest_conn 1); by default their packets are dropped until they expire.")
@@ -129,8 +162,21 @@ public final class RunCommand implements Callable<Integer> {
         }
         Director director;
         try {
-            director = Director.fromConfig(loaded.config(), interfaceName).loops(loopCount)
-                    .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn).build().start();
+            DirectorBuilder builder = Director.fromConfig(loaded.config(), interfaceName).loops(loopCount)
+                    .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn)
+                    .floodDefense(new FloodDefense(mode("--drop-entry", dropEntry), mode("--secure-tcp", secureTcp),
+                            floodThreshold, FloodDefense.AUTO.secureTimeout()));
+            if (!"none".equals(tableDirectory)) {
+                String name = tableName != null ? tableName : TableFiles.defaultName(config, interfaceName);
+                Path directory = Path.of(tableDirectory);
+                if (freshTable) {
+                    TableFiles.delete(directory, name);
+                }
+                builder.keepConnections(directory, name);
+                LOG.info("connection tables kept in {}: delete them (or run with --fresh-table) to start empty",
+                        directory.resolve(TableFiles.pattern(name)));
+            }
+            director = builder.build().start();
         } catch (IOException | RuntimeException e) {
             return fail(err, "run: cannot start the director: " + e.getMessage());
         }
@@ -218,6 +264,14 @@ public final class RunCommand implements Callable<Integer> {
             } catch (IOException e) {
                 LOG.warn("cannot remove {}: {}", pidFile, e.toString());
             }
+        }
+    }
+
+    private static FloodDefense.Mode mode(String option, String value) {
+        try {
+            return FloodDefense.Mode.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " must be off, auto or on: " + value, e);
         }
     }
 

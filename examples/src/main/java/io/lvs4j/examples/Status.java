@@ -83,6 +83,7 @@ public final class Status implements Callable<Integer> {
             } else {
                 DirectorStatus status = AdminJson.mapper().readValue(body, DirectorStatus.class);
                 text = IpvsadmFormat.table(status, stats ? Columns.STATS : rate ? Columns.RATE : Columns.CONNECTIONS)
+                        + flood(status.counters())
                         + (status.announcement() == null ? "" : status.announcement().text());
             }
         } catch (IOException e) {
@@ -93,6 +94,28 @@ public final class Status implements Callable<Integer> {
         spec.commandLine().getOut().print(text);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * Describes the SYN-flood defence when it is on or has done anything: which defences are on
+     * (in how many tables), embryonic entries dropped, new flows a full table refused.
+     *
+     * @param counters the director's counters
+     * @return a line, or nothing
+     */
+    static String flood(java.util.Map<String, Long> counters) {
+        long dropActive = counters.getOrDefault("flood_drop_entry_active", 0L);
+        long secureActive = counters.getOrDefault("flood_secure_tcp_active", 0L);
+        long dropped = counters.getOrDefault("flood_embryonic_dropped", 0L);
+        long refused = counters.getOrDefault("connection_table_refused", 0L);
+        long activations = counters.getOrDefault("flood_defense_activations", 0L);
+        if (dropActive + secureActive + dropped + refused + activations == 0) {
+            return "";
+        }
+        return String.format("SYN-flood defence: drop_entry %s, secure_tcp %s; %d embryonic entries dropped,"
+                + " %d new connections refused (table full), switched on %d times%n",
+                dropActive > 0 ? "on (" + dropActive + " tables)" : "off", secureActive > 0 ? "on (" + secureActive
+                        + " tables)" : "off", dropped, refused, activations);
     }
 
     /** @return one line per loop under a header, as the director's {@code /loops} lists them */

@@ -48,6 +48,9 @@ final class DirectorProcess implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config",
                 config.toString(), "--interface", host.iface()));
         command.addAll(List.of(options));
+        if (!command.contains("--table-dir")) {
+            command.addAll(List.of("--table-dir", "none")); // a test that keeps tables says where
+        }
         Process process = host.netns().start(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()));
         DirectorProcess d = new DirectorProcess(host, log, process);
@@ -109,12 +112,14 @@ final class DirectorProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    /** Kills the director with SIGKILL, as a crash would, and waits until it is gone. */
+    /** Kills the director with SIGKILL, as a crash would end it, and waits until it is gone. */
     void kill() throws InterruptedException {
         if (exit == null) {
             process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-            exit = -9;
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the director survived SIGKILL");
+            }
+            exit = process.exitValue();
         }
     }
 

@@ -74,7 +74,7 @@ class DirectorStatsIT {
                 Path log = Files.createTempFile("lvs4j-stats-", ".log");
                 Process run = director.netns().start(new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
                         "-Xmx256m", "-cp", System.getProperty("java.class.path"), Lvs4j.class.getName(), "run",
-                        "--config", conf.toString(), "--interface", director.iface()).redirectErrorStream(true)
+                        "--config", conf.toString(), "--interface", director.iface(), "--table-dir", "none").redirectErrorStream(true)
                         .redirectOutput(log.toFile()));
                 try {
                     // Ready: the VIP answers, and so does the admin endpoint (it opens after the director starts).

@@ -164,7 +164,7 @@ final class EcmpLab implements AutoCloseable {
         Host d = director(i);
         directors[i - 1] = d.netns().start(new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
                 "-Xmx192m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                Lvs4j.class.getName(), "run", "--config", conf.toString(), "--interface", d.iface())
+                Lvs4j.class.getName(), "run", "--config", conf.toString(), "--interface", d.iface(), "--table-dir", "none")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
                         work.resolve("d" + i + ".log").toFile())));
         return directors[i - 1];

@@ -134,4 +134,13 @@ class StatusTest {
                 + "/status"), err::toString);
         assertEquals("", out.toString());
     }
+
+    @Test
+    void shouldShowTheFloodDefenceOnlyWhenItActedOrIsOn() {
+        assertEquals("", Status.flood(java.util.Map.of("flood_embryonic_dropped", 0L, "connection_table_refused", 0L)));
+        assertEquals("SYN-flood defence: drop_entry on (1 tables), secure_tcp off; 120 embryonic entries dropped,"
+                + " 3 new connections refused (table full), switched on 1 times" + System.lineSeparator(),
+                Status.flood(java.util.Map.of("flood_drop_entry_active", 1L, "flood_embryonic_dropped", 120L,
+                        "connection_table_refused", 3L, "flood_defense_activations", 1L)));
+    }
 }

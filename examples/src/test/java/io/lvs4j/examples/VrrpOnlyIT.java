@@ -117,7 +117,7 @@ class VrrpOnlyIT {
         Path log = dir.resolve(host.role() + ".log");
         return host.netns().start(new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx192m", "-cp",
                 System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config", conf.toString(),
-                "--admin", "none").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+                "--admin", "none", "--table-dir", "none").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     }
 
     /** @return whether b's director has its VRRP router running (it starts as a backup) */

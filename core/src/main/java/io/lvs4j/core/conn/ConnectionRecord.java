@@ -226,6 +226,12 @@ final class ConnectionRecord {
         return memory.get(LONG, offset + DEADLINE_OFFSET);
     }
 
+    /** Writes the deadline alone (the wheel's timer links are not touched). */
+    ConnectionRecord deadline(long value) {
+        memory.set(LONG, offset + DEADLINE_OFFSET, value);
+        return this;
+    }
+
     int clientPort() {
         return memory.get(SHORT, offset + CLIENT_PORT_OFFSET) & 0xFFFF;
     }

@@ -2,7 +2,6 @@ package io.lvs4j.core.conn;
 
 import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.time.NanoClock;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Objects;
@@ -99,8 +98,6 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     /** Flag: a full-NAT connection; its reverse key is (server, local address and port). */
     public static final int FLAG_FULL_NAT = 0x0020;
 
-    /** Tables with at least this many bytes of memory ask for huge pages unless told otherwise. */
-    static final long HUGE_PAGES_THRESHOLD = 64L << 20;
     /** Index slots per entry of capacity: the load factor of a full table is 1/2. */
     private static final int SLOTS_PER_ENTRY = 2;
     private static final long SECOND = 1_000_000_000L;
@@ -109,9 +106,10 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     private static final int RESTORABLE_FLAGS = FLAG_INACTIVE | FLAG_NO_OUTPUT | FLAG_NAT | FLAG_FULL_NAT;
 
     private final int capacity;
-    private final Arena arena;
-    private final long indexBytes;
-    private final boolean onHugePages;
+    private final TableMemory memory;
+    private final FloodGuard guard;
+    /** The entries of a previous run's file; null for a table in memory. */
+    private final TableRecovery recovery;
     private final NanoClock clock;
     private final boolean expireQuiescentTemplate;
     private final FullNatListener fullNatListener;
@@ -123,32 +121,44 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     private boolean closed;
 
     ConnectionTable(ConnectionTableBuilder b) {
-        int addressBytes = b.ipv6 ? 16 : 4;
-        boolean fullNat = b.fullNatListener != null;
-        long recordBytes = (long) ConnectionRecord.size(addressBytes, fullNat) * b.capacity;
-        boolean huge = b.hugePages != null ? b.hugePages
-                : recordBytes >= HUGE_PAGES_THRESHOLD && HugePages.permitted();
-        long align = huge ? HugePages.SIZE : 64;
-        Arena shared = Arena.ofShared();
-        ConnectionRecord records = new ConnectionRecord(shared.allocate(recordBytes, align), addressBytes, fullNat);
-        EntryAllocator entries = new EntryAllocator(records.another(), b.capacity);
+        TableMemory mem = new TableMemory(b, SLOTS_PER_ENTRY * b.capacity);
+        ConnectionRecord records = new ConnectionRecord(mem.records, mem.spec.addressBytes(), mem.spec.fullNat());
+        EntryAllocator entries = new EntryAllocator(records.another(), b.capacity, mem.highWater);
         super(records, entries);
-        this.arena = shared;
+        this.memory = mem;
         this.allocator = entries;
         this.capacity = b.capacity;
         this.clock = b.clock;
         this.expireQuiescentTemplate = b.expireQuiescentTemplate;
         this.fullNatListener = b.fullNatListener;
-        int slots = SLOTS_PER_ENTRY * capacity;
-        this.indexBytes = (long) slots * 4;
-        MemorySegment forward = arena.allocate(indexBytes, align);
-        MemorySegment reverse = arena.allocate(indexBytes, align);
-        this.onHugePages = huge && HugePages.advise(records.memory()) & HugePages.advise(forward)
-                & HugePages.advise(reverse);
-        this.keys = new ConnectionKeys(records.another(), forward, reverse, slots, b.seed);
+        this.keys = new ConnectionKeys(records.another(), mem.forward, mem.reverse, SLOTS_PER_ENTRY * capacity,
+                b.seed);
         this.accounting = new ConnectionAccounting(b.registry);
-        this.lifecycle = new EntryLifecycle(records.another(), keys, allocator, accounting, b, arena.allocate(16, 8),
-                clock.nanoTime());
+        this.lifecycle = new EntryLifecycle(records.another(), keys, allocator, accounting, b,
+                mem.arena.allocate(16, 8), clock.nanoTime());
+        this.guard = new FloodGuard(b.floodDefense, records.another(), allocator, capacity, b.seed, lifecycle::expireNow);
+        lifecycle.guard(guard);
+        this.recovery = mem.file == null ? null : new TableRecovery(records.another(), keys, allocator, accounting,
+                lifecycle.wheel(), b, mem);
+        if (recovery != null && !b.deferRecovery) {
+            recoverKept();
+        }
+    }
+
+    /**
+     * Takes over the entries a previous run left in the {@link ConnectionTableBuilder#file} if
+     * that was {@linkplain ConnectionTableBuilder#deferRecovery deferred} (see
+     * {@code TableRecovery}). Owning thread; once (later calls do nothing).
+     *
+     * @return the number of entries kept
+     */
+    public int recoverKept() {
+        return recovery == null ? 0 : recovery.recoverOnce(lifecycle.now());
+    }
+
+    /** @return whether entries of a previous run wait for {@link #recoverKept()} */
+    public boolean recoveryPending() {
+        return recovery != null && recovery.pending();
     }
 
     /**
@@ -397,6 +407,9 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
      */
     public int expire() {
         int removed = lifecycle.expire(clock.nanoTime());
+        if (!recoveryPending()) {
+            lifecycle.secure(guard.update(lifecycle.now()));
+        }
         listing.answer(this);
         return removed;
     }
@@ -460,7 +473,17 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
 
     /** @return whether the kernel took the advice to back the table with transparent huge pages */
     public boolean hugePages() {
-        return onHugePages;
+        return memory.onHugePages;
+    }
+
+    /** @return the file the records live in ({@link ConnectionTableBuilder#file}), or null if in memory */
+    public java.nio.file.Path file() {
+        return memory.file == null ? null : memory.file.path();
+    }
+
+    /** @return entries kept from a previous run's file by {@link #recoverKept()} */
+    public int keptEntries() {
+        return recovery == null ? 0 : recovery.kept();
     }
 
     /** @return whether the table holds full-NAT connections ({@link ConnectionTableBuilder#fullNat}) */
@@ -470,7 +493,7 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
 
     /** @return the off-heap bytes of records and both indexes */
     public long memoryBytes() {
-        return memory().byteSize() + 2 * indexBytes;
+        return memory().byteSize() + memory.forward.byteSize() + memory.reverse.byteSize();
     }
 
     /** @return live entries and templates; any thread */
@@ -486,6 +509,11 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
     /** @return new flows refused because the table was full; any thread */
     public long refusedInserts() {
         return allocator.refused();
+    }
+
+    /** @return what the {@link ConnectionTableBuilder#floodDefense} does; any thread, allocates */
+    public FloodStats floodStats() {
+        return new FloodStats(guard.dropActive(), guard.secureActive(), guard.dropped(), guard.activations());
     }
 
     /** @return entries removed by expiry since creation; any thread */
@@ -537,7 +565,7 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         try {
             lifecycle.releaseLocalPorts();
         } finally {
-            arena.close();
+            memory.close();
         }
     }
 

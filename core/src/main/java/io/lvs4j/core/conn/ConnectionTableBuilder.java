@@ -24,6 +24,12 @@ public final class ConnectionTableBuilder {
     long seed = new SplittableRandom().nextLong();
     Boolean hugePages;
     ConnectionTable.FullNatListener fullNatListener;
+    java.nio.file.Path file;
+    long fileOwner;
+    DestinationResolver resolver;
+    boolean deferRecovery;
+    FloodDefense floodDefense = FloodDefense.OFF;
+    RestartClock restartClock = RestartClock.SYSTEM;
 
     ConnectionTableBuilder() {
     }
@@ -145,6 +151,70 @@ public final class ConnectionTableBuilder {
     }
 
     /**
+     * Keeps the table's records in a file, mapped shared (a file in {@code /dev/shm} is
+     * memory), so that a process started again after a stop, a crash or a {@code kill -9}
+     * finds its connections: at build, a file written by a table of the same capacity, family
+     * and owner is checked record by record and the table rebuilt from it, with the time each
+     * entry had left; any other file (foreign, truncated, corrupt header, another capacity,
+     * owner or boot) is refused with one log line and started afresh; a file another live
+     * process holds (a lock) leaves this table in memory. Delete the file to start empty. Not
+     * for full-NAT tables (their local ports belong to a pool of the process).
+     *
+     * @param path the file (its directory must exist)
+     * @param owner who the table is for: a number that must be equal for the file to be kept
+     *     (a loop's index and the number of loops, for example, so that flows find their loop)
+     * @return this
+     */
+    public ConnectionTableBuilder file(java.nio.file.Path path, long owner) {
+        this.file = Objects.requireNonNull(path, "path");
+        this.fileOwner = owner;
+        return this;
+    }
+
+    /**
+     * Sets how entries kept in a {@link #file} find their real server's id in this run. By
+     * default an entry keeps its id if the registry has it.
+     *
+     * @param value the resolver
+     * @return this
+     */
+    public ConnectionTableBuilder resolver(DestinationResolver value) {
+        this.resolver = Objects.requireNonNull(value, "resolver");
+        return this;
+    }
+
+    /**
+     * Defers taking over the entries kept in the {@link #file} until
+     * {@link ConnectionTable#recoverKept()}, for a director whose real servers get their ids
+     * after the table is built: their records are set aside meanwhile, and new entries are
+     * inserted beside them.
+     *
+     * @return this
+     */
+    public ConnectionTableBuilder deferRecovery() {
+        this.deferRecovery = true;
+        return this;
+    }
+
+    /** Sets the clock that counts across restarts (tests). */
+    ConnectionTableBuilder restartClock(RestartClock value) {
+        this.restartClock = Objects.requireNonNull(value, "restartClock");
+        return this;
+    }
+
+    /**
+     * Sets the SYN-flood defence: IPVS's {@code drop_entry} and {@code secure_tcp}
+     * ({@link FloodDefense}); both off by default, as in IPVS.
+     *
+     * @param value the defence
+     * @return this
+     */
+    public ConnectionTableBuilder floodDefense(FloodDefense value) {
+        this.floodDefense = Objects.requireNonNull(value, "value");
+        return this;
+    }
+
+    /**
      * Sets the hash seed (random by default, against crafted collisions).
      *
      * @param value the seed
@@ -159,11 +229,15 @@ public final class ConnectionTableBuilder {
      * Allocates the table.
      *
      * @return the table
-     * @throws IllegalStateException without a {@link #registry}
+     * @throws IllegalStateException without a {@link #registry}, or with both a {@link #file}
+     *     and {@link #fullNat}
      */
     public ConnectionTable build() {
         if (registry == null) {
             throw new IllegalStateException("a DestinationRegistry is required");
+        }
+        if (file != null && fullNatListener != null) {
+            throw new IllegalStateException("a full-NAT table cannot be kept in a file");
         }
         return new ConnectionTable(this);
     }

@@ -1,5 +1,7 @@
 package io.lvs4j.core.conn;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -33,8 +35,12 @@ final class EntryAllocator {
 
     private final ConnectionRecord rec;
     private final int capacity;
+    /** Where the number of records ever used is kept (a table file's header, or memory of its own). */
+    private final MemorySegment highWater;
     private int freeHead = -1;
     private int neverUsed;
+    /** Records below it are a previous run's, set aside until {@link #recover}: not in use yet. */
+    private int reservedBelow;
 
     @SuppressWarnings("unused") // accessed through VarHandles
     private long size;
@@ -50,10 +56,48 @@ final class EntryAllocator {
      *
      * @param rec a flyweight of the records, for this object alone
      * @param capacity the number of records
+     * @param highWater 4 bytes that receive the number of records ever used, before a new one is
+     *     handed out (so that a table file's reader knows where records end)
      */
-    EntryAllocator(ConnectionRecord rec, int capacity) {
+    EntryAllocator(ConnectionRecord rec, int capacity, MemorySegment highWater) {
         this.rec = rec;
         this.capacity = capacity;
+        this.highWater = highWater;
+    }
+
+    /**
+     * Sets aside the records a previous run left, below its high-water mark, until
+     * {@link #recover} takes them over: new records come from above the mark.
+     *
+     * @param mark records at or above it were never used
+     */
+    void reserve(int mark) {
+        reservedBelow = mark;
+        neverUsed = Math.max(neverUsed, mark);
+        highWater.set(ValueLayout.JAVA_INT, 0, neverUsed);
+    }
+
+    /**
+     * Takes over the records a previous run left below its mark (checked already: kept ones
+     * carry {@link ConnectionRecord#FLAG_USED}, all others 0): the kept ones count as in use,
+     * the others join the free list, lowest first.
+     *
+     * @param mark records at or above it were never used by the previous run
+     */
+    void recover(int mark) {
+        int used = 0;
+        for (int e = mark - 1; e >= 0; e--) {
+            if ((rec.wrap(e).flags() & ConnectionRecord.FLAG_USED) != 0) {
+                used++;
+            } else {
+                rec.nextFree(freeHead);
+                freeHead = e;
+            }
+        }
+        reserve(mark);
+        reservedBelow = 0;
+        SIZE.setOpaque(this, (long) SIZE.getOpaque(this) + used);
+        INSERTED.setOpaque(this, (long) INSERTED.getOpaque(this) + used);
     }
 
     /**
@@ -68,6 +112,7 @@ final class EntryAllocator {
             freeHead = rec.wrap(e).nextFree();
         } else if (neverUsed < capacity) {
             e = neverUsed++;
+            highWater.set(ValueLayout.JAVA_INT, 0, neverUsed);
         } else {
             REFUSED.setOpaque(this, (long) REFUSED.getOpaque(this) + 1);
             return -1;
@@ -96,12 +141,17 @@ final class EntryAllocator {
      * @return the next record in use after it, or -1 if none
      */
     int nextInUse(int after) {
-        for (int e = Math.max(after + 1, 0); e < neverUsed; e++) {
+        for (int e = Math.max(after + 1, reservedBelow); e < neverUsed; e++) {
             if ((rec.wrap(e).flags() & ConnectionRecord.FLAG_USED) != 0) {
                 return e;
             }
         }
         return -1;
+    }
+
+    /** @return the number of records ever handed out: all in use are below it */
+    int highWater() {
+        return neverUsed;
     }
 
     /** @return records in use; any thread */

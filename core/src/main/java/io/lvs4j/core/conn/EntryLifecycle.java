@@ -25,6 +25,12 @@ final class EntryLifecycle {
     private final ConnectionTimeouts timeouts;
     private final ConnectionTable.FullNatListener fullNatListener;
     private final ExpiryWheel wheel;
+    /** TCP timeouts by state: IPVS's, or with {@code secure_tcp}'s short ones for embryonic states. */
+    private final long[] normalTcp;
+    private final long[] secureTcp;
+    private long[] tcp;
+    /** Makes room in a full table for a new flow; null until {@link #guard} is called. */
+    private FloodGuard guard;
     /** Holds the local address of a refused full-NAT insert for the listener. */
     private final MemorySegment refusedLocal;
     private long now;
@@ -53,6 +59,36 @@ final class EntryLifecycle {
         this.now = now;
         this.wheel = new ExpiryWheel(records.memory(), records.size(), config.tickNanos, config.wheelSize, now,
                 this::end);
+        int states = TcpState.values().length;
+        this.normalTcp = new long[states];
+        this.secureTcp = new long[states];
+        long secure = config.floodDefense.secureTimeout().toNanos();
+        for (int s = 0; s < states; s++) {
+            normalTcp[s] = timeouts.tcpNanos(s);
+            boolean embryonic = s == TcpState.NONE.ordinal() || s == TcpState.SYN_SENT.ordinal()
+                    || s == TcpState.SYN_RECV.ordinal() || s == TcpState.SYNACK.ordinal();
+            secureTcp[s] = embryonic ? Math.min(normalTcp[s], secure) : normalTcp[s];
+        }
+        this.tcp = normalTcp;
+    }
+
+    /**
+     * Sets the flood guard that makes room for new flows in a full table.
+     *
+     * @param value the guard
+     */
+    void guard(FloodGuard value) {
+        this.guard = value;
+    }
+
+    /**
+     * Switches {@code secure_tcp}'s short timeouts of embryonic states on or off, for the
+     * packets to come.
+     *
+     * @param on whether they apply
+     */
+    void secure(boolean on) {
+        tcp = on ? secureTcp : normalTcp;
     }
 
     /** @return the time of the last {@link #expire} */
@@ -73,8 +109,11 @@ final class EntryLifecycle {
      * @return the entry, or {@link ConnectionTable#MISS} if the table is full
      */
     int add(FlowTuple flow, int destinationId, int flags, int state, long timeout, int template,
-            boolean rearmTemplate) {
+            boolean fresh) {
         boolean fullNat = (flags & ConnectionTable.FLAG_FULL_NAT) != 0;
+        if (fresh && guard != null) {
+            guard.makeRoom();
+        }
         int e = allocator.allocate();
         if (e == MISS) {
             if (fullNat) {
@@ -93,7 +132,7 @@ final class EntryLifecycle {
         accounting.bind(destinationId, flags);
         if (template != MISS) {
             other.wrap(template).control(other.control() + 1);
-            if (rearmTemplate) {
+            if (fresh) {
                 wheel.reschedule(template, now + other.templateTimeout() * SECOND);
             }
         }
@@ -149,7 +188,7 @@ final class EntryLifecycle {
             rec.state(next);
         }
         rec.flags(flags);
-        wheel.reschedule(entry, now + timeouts.tcpNanos(next));
+        wheel.reschedule(entry, now + tcp[next]);
     }
 
     /** Re-arms a non-TCP connection for the UDP timeout. */

@@ -36,6 +36,8 @@ import java.util.stream.IntStream;
  */
 final class DataPath {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DataPath.class);
+
     private final Publication publication;
     private final DestinationTable destinations;
     private final PacketDirectorBuilder settings;
@@ -66,7 +68,11 @@ final class DataPath {
     private SyncSender sync;
     private SyncInstaller installer;
     private SyncSocket syncSocket;
+    private final int index;
+    private final int loops;
     private boolean released;
+    /** Set once the control plane knows the real servers: kept connections may be taken over. */
+    private boolean recoveryAllowed;
     /** The control plane's epoch this loop saw at its last tick (see {@link DestinationIds}). */
     private volatile long observedEpoch;
 
@@ -104,6 +110,8 @@ final class DataPath {
                 capacity, services.locals4(), List.of(), ports, index % loops, loops) : null;
         fullNat6 = services.fullNat6() || !services.locals6().isEmpty() ? new FullNatForwarder(context, arena,
                 capacity, new int[0], services.locals6(), ports, index % loops, loops) : null;
+        this.index = index;
+        this.loops = loops;
         table = tableBuilder(false, fullNat4).build();
         Forwarder dr = new DirectRouteForwarder(context);
         Forwarder tunnel = new TunnelForwarder(context, arena, index << 12, self6);
@@ -155,12 +163,19 @@ final class DataPath {
 
     private ConnectionTableBuilder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
         ConnectionTableBuilder b = ConnectionTable.builder().capacity(settings.connectionCapacity)
-                .registry(destinations.registry()).clock(settings.clock).timeouts(settings.timeouts);
+                .registry(destinations.registry()).clock(settings.clock).timeouts(settings.timeouts)
+                .floodDefense(settings.floodDefense);
         if (ipv6) {
             b.ipv6();
         }
         if (fullNat != null) {
             b.fullNat(fullNat::released);
+            if (settings.tableDirectory != null && index == 0) {
+                LOG.info("the IPv{} connection tables hold full-NAT connections: kept in memory only, not in {}",
+                        ipv6 ? 6 : 4, settings.tableDirectory);
+            }
+        } else if (settings.tableDirectory != null) {
+            new KeptConnections(destinations).keep(b, settings.tableDirectory, settings.tableName, ipv6, index, loops);
         }
         return b;
     }
@@ -310,6 +325,9 @@ final class DataPath {
         if (sync != null) {
             sync.tick(table, table6, table.now());
         }
+        if (recoveryAllowed) {
+            recoverKept();
+        }
     }
 
     /**
@@ -348,6 +366,19 @@ final class DataPath {
         if (syncSocket != null) {
             syncSocket.close();
             syncSocket = null;
+        }
+    }
+
+    /**
+     * Takes over the connections a previous run kept in the tables' files, now and, for a table
+     * made later (the IPv6 one), at its first tick (see {@link PacketDirector#recoverConnections}).
+     * Its loop only.
+     */
+    void recoverKept() {
+        recoveryAllowed = true;
+        table.recoverKept();
+        if (table6 != null) {
+            table6.recoverKept();
         }
     }
 

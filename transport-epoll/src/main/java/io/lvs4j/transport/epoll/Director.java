@@ -209,10 +209,15 @@ public final class Director implements AutoCloseable, StatusProvider {
         if (!config.localAddresses.isEmpty()) {
             db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
         }
+        db.floodDefense(config.floodDefense);
+        if (config.tableDirectory != null) {
+            db.keepConnections(config.tableDirectory, config.tableName);
+        }
         data = db.build();
         data.start();
         engine = EpollHealthCheckEngine.create(1);
         services.start(engine, data);
+        data.recoverConnections();
         data.syncDestinations();
     }
 

@@ -3,6 +3,7 @@ package io.lvs4j.transport.epoll;
 import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.config.BgpConfig;
 import io.lvs4j.core.conn.ConnectionTimeouts;
+import io.lvs4j.core.conn.FloodDefense;
 import io.lvs4j.core.config.GarpConfig;
 import io.lvs4j.core.config.SyncDaemonConfig;
 import io.lvs4j.core.config.VrrpInstanceConfig;
@@ -15,6 +16,7 @@ import io.lvs4j.vrrp.VrrpListener;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,6 +30,9 @@ public final class DirectorBuilder {
     final List<InetAddress> localAddresses = new ArrayList<>();
     int loops = 1;
     int connectionCapacity = 1 << 20;
+    FloodDefense floodDefense = FloodDefense.OFF;
+    Path tableDirectory;
+    String tableName;
     int maxRealServers = 1024;
     ConnectionTimeouts timeouts = ConnectionTimeouts.DEFAULTS;
     boolean expireNodestConn;
@@ -139,6 +144,28 @@ public final class DirectorBuilder {
             throw new IllegalArgumentException("connection capacity must be positive: " + entries);
         }
         this.connectionCapacity = entries;
+        return this;
+    }
+
+    /**
+     * Keeps each loop's tables in files of a directory, so that a restart keeps the connections.
+     *
+     * @param directory where the tables live ({@link PacketDirectorBuilder#keepConnections}); off by default
+     * @param name the director's name in the files' names
+     * @return this builder
+     */
+    public DirectorBuilder keepConnections(Path directory, String name) {
+        this.tableDirectory = Objects.requireNonNull(directory, "directory");
+        this.tableName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * @param value the tables' SYN-flood defence ({@link PacketDirectorBuilder#floodDefense}), default off
+     * @return this builder
+     */
+    public DirectorBuilder floodDefense(FloodDefense value) {
+        this.floodDefense = Objects.requireNonNull(value, "value");
         return this;
     }
 

@@ -76,6 +76,9 @@ final class DirectorStatusSource implements StatusSource, TrafficSource {
         for (DirectorCounter counter : DirectorCounter.values()) {
             counters.put(counter.name().toLowerCase(Locale.ROOT), data == null ? 0 : data.counter(counter));
         }
+        if (data != null) {
+            counters.putAll(data.floodCounters());
+        }
         return counters;
     }
 

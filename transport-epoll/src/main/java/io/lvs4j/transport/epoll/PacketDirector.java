@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -166,6 +167,20 @@ public final class PacketDirector implements AutoCloseable {
             first.loop().execute(first::resolve);
         }
         return added;
+    }
+
+    /**
+     * Takes over the connections a previous run kept in the tables' files
+     * ({@link PacketDirectorBuilder#keepConnections}) once the services hold their real servers
+     * ({@link Director} calls it after its health checks' first sync): until then kept entries are
+     * set aside; each loop gives them their server's id of this run, and drops those whose server
+     * is in no service. Waits for every loop; does nothing a second time. Control plane.
+     */
+    public void recoverConnections() {
+        syncDestinations();
+        for (DataPath path : paths) {
+            onLoop(path, path::recoverKept);
+        }
     }
 
     /** @return the epoch every loop has ticked at or after; {@link Long#MAX_VALUE} with no loop */
@@ -423,14 +438,14 @@ public final class PacketDirector implements AutoCloseable {
         return false;
     }
 
-    /**
-     * Sums a counter over the loops.
-     *
-     * @param counter the counter
-     * @return its total
-     */
+    /** @param counter a counter @return its total over the loops */
     public long counter(DirectorCounter counter) {
         return LoopCounters.sum(paths.stream().map(DataPath::counters).toList(), counter);
+    }
+
+    /** @return the SYN-flood defence's counters by name, summed over the tables ({@link FloodCounters}); any thread */
+    public Map<String, Long> floodCounters() {
+        return FloodCounters.sum(paths);
     }
 
     /**

@@ -39,6 +39,9 @@ public final class PacketDirectorBuilder {
     int firstLocalPort = LocalPortPool.DEFAULT_FIRST_PORT;
     int lastLocalPort = LocalPortPool.DEFAULT_LAST_PORT;
     boolean sloppyTcp;
+    io.lvs4j.core.conn.FloodDefense floodDefense = io.lvs4j.core.conn.FloodDefense.OFF;
+    java.nio.file.Path tableDirectory;
+    String tableName;
 
     PacketDirectorBuilder() {
     }
@@ -169,6 +172,43 @@ public final class PacketDirectorBuilder {
      */
     public PacketDirectorBuilder sloppyTcp(boolean on) {
         this.sloppyTcp = on;
+        return this;
+    }
+
+    /**
+     * Keeps each loop's connection tables in files, so that the director started again with
+     * the same configuration and number of loops (after a stop, a crash or a {@code kill -9})
+     * keeps forwarding its established connections to the same real servers, with the time
+     * they had left: {@code DIRECTORY/lvs4j-NAME-LOOP-ipv4} (and {@code -ipv6}), memory when
+     * the directory is a tmpfs such as {@code /dev/shm}. A file that does not fit (another
+     * capacity or loop count, foreign, truncated, corrupt) is refused with one log line and the
+     * table starts empty; delete the files to start empty on purpose. Tables of a director with
+     * full-NAT local addresses stay in memory (their local ports belong to the process). The
+     * kept entries are taken over by {@link PacketDirector#recoverConnections()}, once the
+     * services hold their real servers. Off by default.
+     *
+     * @param directory an existing directory
+     * @param name the director's name in the files' names: letters, digits, '.', '_', '-'
+     * @return this builder
+     */
+    public PacketDirectorBuilder keepConnections(java.nio.file.Path directory, String name) {
+        if (!name.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw new IllegalArgumentException("a table name of letters, digits, '.', '_' and '-': " + name);
+        }
+        this.tableDirectory = Objects.requireNonNull(directory, "directory");
+        this.tableName = name;
+        return this;
+    }
+
+    /**
+     * Sets the connection tables' SYN-flood defence (IPVS's {@code drop_entry} and
+     * {@code secure_tcp}, see {@link io.lvs4j.core.conn.FloodDefense}); off by default, as in IPVS.
+     *
+     * @param value the defence
+     * @return this builder
+     */
+    public PacketDirectorBuilder floodDefense(io.lvs4j.core.conn.FloodDefense value) {
+        this.floodDefense = Objects.requireNonNull(value, "value");
         return this;
     }
 
