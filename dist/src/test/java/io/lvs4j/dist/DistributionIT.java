@@ -66,7 +66,7 @@ class DistributionIT {
         Files.writeString(conf, config(lab.host("director").iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip()));
         log = work.resolve("director.log");
         director = new ProcessBuilder(withoutJdk(lab.host("director"), home.resolve("bin/lvs4j").toString(), "run",
-                "--config", conf.toString(), "--admin", ADMIN))
+                "--config", conf.toString(), "--admin", ADMIN, "--table-dir", "none"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(60, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(250))
                 .until(() -> Files.readString(log).contains("VRRP_Instance(VI_1) Entering MASTER STATE")

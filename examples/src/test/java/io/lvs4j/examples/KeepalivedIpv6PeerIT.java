@@ -108,7 +108,7 @@ class KeepalivedIpv6PeerIT {
             Files.writeString(conf, instance);
             pb = new ProcessBuilder(DirectorProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx192m", "-cp",
                     System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config", conf.toString(),
-                    "--admin", "none");
+                    "--admin", "none", "--table-dir", "none");
         } else {
             Files.writeString(conf, "global_defs {\n    router_id ka\n}\n" + instance);
             pb = new ProcessBuilder("keepalived", "-f", conf.toString(), "-p", dir.resolve("ka.pid").toString(),
