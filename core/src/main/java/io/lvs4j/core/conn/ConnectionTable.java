@@ -136,7 +136,8 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         this.accounting = new ConnectionAccounting(b.registry);
         this.lifecycle = new EntryLifecycle(records.another(), keys, allocator, accounting, b,
                 mem.arena.allocate(16, 8), clock.nanoTime());
-        this.guard = new FloodGuard(b.floodDefense, records.another(), allocator, capacity, b.seed, lifecycle::expireNow);
+        this.guard = new FloodGuard(b.floodDefense, b.timeouts, records.another(), allocator, capacity, b.seed,
+                lifecycle::expireNow);
         lifecycle.guard(guard);
         this.recovery = mem.file == null ? null : new TableRecovery(records.another(), keys, allocator, accounting,
                 lifecycle.wheel(), b, mem);

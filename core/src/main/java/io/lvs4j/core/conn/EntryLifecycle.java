@@ -112,7 +112,7 @@ final class EntryLifecycle {
             boolean fresh) {
         boolean fullNat = (flags & ConnectionTable.FLAG_FULL_NAT) != 0;
         if (fresh && guard != null) {
-            guard.makeRoom();
+            guard.makeRoom(now);
         }
         int e = allocator.allocate();
         if (e == MISS) {

@@ -10,6 +10,12 @@ import java.util.SplittableRandom;
  * {@code drop_entry} is on ({@link #scan} every 100 ms, {@link #makeRoom} when an insert finds
  * the table full), and counts.
  *
+ * <p>Unlike IPVS's {@code drop_entry}, which may drop a legitimate client's entry between its
+ * SYN and its ACK, both prefer old entries: a scan spares an entry whose last packet came less
+ * than {@link #MIN_AGE} ago, and an insert into a full table drops the embryonic entry whose
+ * last packet is the oldest among its probes. A client completes its handshake within a round
+ * trip, while a flood's spoofed entries only age.
+ *
  * <p>Single writer (the table's owning thread); the counts and switches are read from any thread
  * (opaque accesses). Allocates nothing after construction.
  */
@@ -19,6 +25,8 @@ final class FloodGuard {
     static final long SCAN_INTERVAL = 100_000_000L;
     /** Random records an insert into a full table looks at for an embryonic entry. */
     static final int PROBES = 8;
+    /** How long a scan spares an embryonic entry after its last packet (a handshake in progress). */
+    static final long MIN_AGE = 1_000_000_000L;
     private static final int TCP = 6;
     private static final VarHandle DROPPED;
     private static final VarHandle ACTIVATIONS;
@@ -50,6 +58,8 @@ final class FloodGuard {
     }
 
     private final FloodDefense defense;
+    private final ConnectionTimeouts timeouts;
+    private final long secureTimeout;
     private final ConnectionRecord rec;
     private final EntryAllocator allocator;
     private final Expiry expiry;
@@ -69,9 +79,11 @@ final class FloodGuard {
     @SuppressWarnings("unused")
     private boolean secureActive;
 
-    FloodGuard(FloodDefense defense, ConnectionRecord rec, EntryAllocator allocator, int capacity, long seed,
-            Expiry expiry) {
+    FloodGuard(FloodDefense defense, ConnectionTimeouts timeouts, ConnectionRecord rec, EntryAllocator allocator,
+            int capacity, long seed, Expiry expiry) {
         this.defense = defense;
+        this.timeouts = timeouts;
+        this.secureTimeout = defense.secureTimeout().toNanos();
         this.rec = rec;
         this.allocator = allocator;
         this.capacity = capacity;
@@ -103,7 +115,7 @@ final class FloodGuard {
         if (drop && (!scanned || now - lastScan >= SCAN_INTERVAL)) {
             scanned = true;
             lastScan = now;
-            scan();
+            scan(now);
         }
         return secure;
     }
@@ -116,15 +128,15 @@ final class FloodGuard {
         };
     }
 
-    /** Drops the embryonic entries among a random 1/32 of the records in use so far. */
-    private void scan() {
+    /** Drops the embryonic entries, but recent ones, among a random 1/32 of the records in use so far. */
+    private void scan(long now) {
         int used = allocator.highWater();
         if (used == 0) {
             return;
         }
         int e = random.nextInt(used);
         for (int i = 0; i < Math.min(scanLength, used); i++) {
-            if (embryonic(e)) {
+            if (embryonic(e) && !recent(now)) {
                 drop(e);
             }
             e = e + 1 == used ? 0 : e + 1;
@@ -132,23 +144,47 @@ final class FloodGuard {
     }
 
     /**
-     * Makes room for a new connection in a full table while {@code drop_entry} is on: drops the
-     * first embryonic entry among {@link #PROBES} random records.
+     * Makes room for a new connection in a full table while {@code drop_entry} is on: drops,
+     * among {@link #PROBES} random records, the embryonic entry whose last packet is the oldest.
      *
+     * @param now the table's time
      * @return true if an entry was dropped
      */
-    boolean makeRoom() {
+    boolean makeRoom(long now) {
         if (!dropActive() || allocator.size() < capacity) {
             return false;
         }
         int used = allocator.highWater();
+        int oldest = -1;
+        long first = Long.MAX_VALUE;
         for (int i = 0; i < PROBES; i++) {
             int e = random.nextInt(used);
             if (embryonic(e)) {
-                return drop(e);
+                long seen = lastSeen(now);
+                if (seen < first) {
+                    oldest = e;
+                    first = seen;
+                }
             }
         }
-        return false;
+        return oldest >= 0 && drop(oldest);
+    }
+
+    /** Tells whether the wrapped entry's last packet came less than {@link #MIN_AGE} ago. */
+    private boolean recent(long now) {
+        return lastSeen(now) > now - MIN_AGE;
+    }
+
+    /**
+     * Returns when the wrapped entry's last packet came, from its deadline and the timeout its
+     * state had then: {@code secure_tcp}'s short one if it is on and the entry has no more time
+     * left than that, else the normal one (an entry from before {@code secure_tcp} switched on).
+     */
+    private long lastSeen(long now) {
+        long deadline = rec.deadline();
+        long normal = timeouts.tcpNanos(rec.state());
+        long secure = Math.min(normal, secureTimeout);
+        return deadline - (secureActive() && deadline - now <= secure ? secure : normal);
     }
 
     private boolean drop(int e) {
