@@ -44,13 +44,9 @@ final class DirectorProcess implements AutoCloseable {
      */
     static DirectorProcess start(Host host, Path config, String... options) throws IOException {
         Path log = Files.createTempFile("lvs4j-run-", ".log");
-        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config",
-                config.toString(), "--interface", host.iface()));
-        command.addAll(List.of(options));
-        if (!command.contains("--table-dir")) {
-            command.addAll(List.of("--table-dir", "none")); // a test that keeps tables says where
-        }
+        List<String> more = new ArrayList<>(List.of("--interface", host.iface()));
+        more.addAll(List.of(options));
+        List<String> command = command("256m", config, more.toArray(String[]::new));
         Process process = host.netns().start(new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()));
         DirectorProcess d = new DirectorProcess(host, log, process);
@@ -60,6 +56,26 @@ final class DirectorProcess implements AutoCloseable {
             throw new IllegalStateException("the director did not start:\n" + d.log());
         }
         return d;
+    }
+
+    /**
+     * Returns the command line of {@code ./lvs4j run} in a JVM of this test's class path; its
+     * tables stay in memory ({@code --table-dir none}) unless the options say where to keep them.
+     *
+     * @param heap the JVM's maximum heap, such as {@code 256m}
+     * @param config the keepalived.conf
+     * @param options more options of {@code run}
+     * @return the command
+     */
+    static List<String> command(String heap, Path config, String... options) {
+        List<String> command = new ArrayList<>(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx" + heap,
+                "-cp", System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config",
+                config.toString()));
+        command.addAll(List.of(options));
+        if (!command.contains("--table-dir")) {
+            command.addAll(List.of("--table-dir", "none")); // a test that keeps tables says where
+        }
+        return command;
     }
 
     static String java() {

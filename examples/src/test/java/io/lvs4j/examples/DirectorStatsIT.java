@@ -72,9 +72,8 @@ class DirectorStatsIT {
                 Path conf = Files.createTempFile("lvs4j-stats-", ".conf");
                 Files.writeString(conf, config(vip, kind, port, lab.host("rs1").ip(), lab.host("rs2").ip()));
                 Path log = Files.createTempFile("lvs4j-stats-", ".log");
-                Process run = director.netns().start(new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
-                        "-Xmx256m", "-cp", System.getProperty("java.class.path"), Lvs4j.class.getName(), "run",
-                        "--config", conf.toString(), "--interface", director.iface(), "--table-dir", "none").redirectErrorStream(true)
+                Process run = director.netns().start(new ProcessBuilder(DirectorProcess.command("256m", conf, "--interface",
+                        director.iface())).redirectErrorStream(true)
                         .redirectOutput(log.toFile()));
                 try {
                     // Ready: the VIP answers, and so does the admin endpoint (it opens after the director starts).
@@ -178,18 +177,13 @@ class DirectorStatsIT {
         }
     }
 
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString());
-    }
-
     private static Command.Result curl(Host host, String url) {
         return host.netns().exec(Duration.ofSeconds(10), "curl", "-sf", "--max-time", "5", url);
     }
 
     private static Command.Result cli(Host director, String... args) {
         String[] command = new String[4 + args.length];
-        command[0] = java();
+        command[0] = DirectorProcess.java();
         command[1] = "-cp";
         command[2] = System.getProperty("java.class.path");
         command[3] = Lvs4j.class.getName();

@@ -106,14 +106,10 @@ class KeepalivedIpv6PeerIT {
         ProcessBuilder pb;
         if (host.role().equals("lvs")) {
             Files.writeString(conf, instance);
-            pb = new ProcessBuilder(DirectorProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx192m", "-cp",
-                    System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config", conf.toString(),
-                    "--admin", "none", "--table-dir", "none");
+            pb = new ProcessBuilder(DirectorProcess.command("192m", conf, "--admin", "none"));
         } else {
             Files.writeString(conf, "global_defs {\n    router_id ka\n}\n" + instance);
-            pb = new ProcessBuilder("keepalived", "-f", conf.toString(), "-p", dir.resolve("ka.pid").toString(),
-                    "-r", dir.resolve("ka-vrrp.pid").toString(), "-c", dir.resolve("ka-checkers.pid").toString(),
-                    "--dont-fork", "--log-console", "--log-detail", "--vrrp", "--no-syslog", "--dont-respawn");
+            pb = new ProcessBuilder(VipEvents.keepalived(conf, dir));
         }
         return host.netns().start(pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     }

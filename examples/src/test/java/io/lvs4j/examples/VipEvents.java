@@ -26,6 +26,20 @@ final class VipEvents {
     private VipEvents() {
     }
 
+    /**
+     * Returns the command line of a real keepalived running VRRP alone in the foreground, its
+     * pid files in a directory of the test's.
+     *
+     * @param conf its keepalived.conf
+     * @param dir the test's directory
+     * @return the command
+     */
+    static List<String> keepalived(Path conf, Path dir) {
+        return List.of("keepalived", "-f", conf.toString(), "-p", dir.resolve("ka.pid").toString(),
+                "-r", dir.resolve("ka-vrrp.pid").toString(), "-c", dir.resolve("ka-checkers.pid").toString(),
+                "--dont-fork", "--log-console", "--log-detail", "--vrrp", "--no-syslog", "--dont-respawn");
+    }
+
     /** Starts {@code ip -ts -o monitor address} in the host's namespace, writing to a file. */
     static Process monitor(Host host, Path events) {
         return host.netns().start(new ProcessBuilder("ip", "-ts", "-o", "monitor", "address")

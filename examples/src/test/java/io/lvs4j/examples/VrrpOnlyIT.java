@@ -115,18 +115,11 @@ class VrrpOnlyIT {
                 }
                 """.formatted(host.iface(), priority, vip));
         Path log = dir.resolve(host.role() + ".log");
-        return host.netns().start(new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx192m", "-cp",
-                System.getProperty("java.class.path"), Lvs4j.class.getName(), "run", "--config", conf.toString(),
-                "--admin", "none", "--table-dir", "none").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+        return host.netns().start(new ProcessBuilder(DirectorProcess.command("192m", conf, "--admin", "none")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     }
 
     /** @return whether b's director has its VRRP router running (it starts as a backup) */
     private static boolean backupLogged(Path log) throws IOException {
         return Files.exists(log) && Files.readString(log).contains("VRRP router on");
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString());
     }
 }
