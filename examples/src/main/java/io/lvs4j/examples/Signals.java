@@ -1,5 +1,10 @@
 package io.lvs4j.examples;
 
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -14,6 +19,11 @@ import java.lang.reflect.Proxy;
  * use), reached reflectively because javac warns about it with no way to suppress the warning.
  * The handler runs on a thread the JVM starts for each signal; it must hand the work over and
  * return.
+ *
+ * <p>A signal the process inherited as ignored (a director started under {@code nohup}, or in the
+ * background of a non-interactive shell, which ignores {@code INT}) is first set back to its
+ * default: the JVM silently refuses to handle an ignored signal, and {@code ./lvs4j reload} would
+ * then do nothing. nginx and keepalived likewise install their handlers whatever they inherited.
  */
 final class Signals {
 
@@ -29,6 +39,7 @@ final class Signals {
      */
     static void handle(String name, Runnable action) {
         try {
+            restoreDefault(number(name));
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");
             Object proxy = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handler},
@@ -37,6 +48,32 @@ final class Signals {
             signal.getMethod("handle", signal, handler).invoke(null, sig, proxy);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("cannot handle SIG" + name + ": " + e, e);
+        }
+    }
+
+    private static int number(String name) {
+        return switch (name) {
+            case "HUP" -> 1;
+            case "INT" -> 2;
+            case "TERM" -> 15;
+            default -> throw new IllegalArgumentException("not a signal lvs4j handles: SIG" + name);
+        };
+    }
+
+    /** Sets a signal's disposition back to {@code SIG_DFL} with libc's {@code signal(2)}. */
+    @SuppressWarnings("restricted")
+    private static void restoreDefault(int signal) {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle call = linker.downcallHandle(linker.defaultLookup().find("signal").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        MemorySegment previous;
+        try {
+            previous = (MemorySegment) call.invokeExact(signal, MemorySegment.NULL);
+        } catch (Throwable e) {
+            throw new IllegalStateException("signal(" + signal + ") failed", e);
+        }
+        if (previous.address() == -1L) {
+            throw new IllegalStateException("signal(" + signal + ", SIG_DFL) was refused");
         }
     }
 
