@@ -99,9 +99,10 @@ public final class HttpExchange {
                 try {
                     if (msg instanceof HttpResponse r) {
                         status = r.status().code();
-                        contentLength = HttpUtil.getContentLength(r, -1L);
                         if (r.decoderResult().isFailure()) {
                             report("bad HTTP response: " + r.decoderResult().cause());
+                        } else {
+                            contentLength(r);
                         }
                     }
                     if (msg instanceof LastHttpContent) {
@@ -112,6 +113,15 @@ public final class HttpExchange {
                 }
             }
         };
+    }
+
+    /** Reads Content-Length; a value that is not a number is the server's error, judged at once. */
+    private void contentLength(HttpResponse r) {
+        try {
+            contentLength = HttpUtil.getContentLength(r, -1L);
+        } catch (NumberFormatException e) {
+            report("bad HTTP response: Content-Length is not a number: " + e.getMessage());
+        }
     }
 
     private void raw(byte[] b, int off, int len) {
