@@ -42,7 +42,10 @@ final class DestinationTable {
     private final int[] generation;
     private final long[] macs;
     private final long[] seen;
+    /** The data-path interface toward each destination ({@link DataLinks#route}), 0 with one interface. */
+    private final int[] egress;
     private final long staleNanos;
+    private volatile DataLinks links;
     private volatile int size;
     private volatile long epoch;
 
@@ -63,7 +66,26 @@ final class DestinationTable {
         generation = new int[capacity];
         macs = new long[capacity];
         seen = new long[capacity];
+        egress = new int[capacity];
         this.staleNanos = staleNanos;
+    }
+
+    /**
+     * Sets the interfaces the destinations are reached through and chooses each given id's
+     * (control plane, before the loops forward; later ids are routed as they are assigned).
+     *
+     * @param value the data path's interfaces
+     */
+    void links(DataLinks value) {
+        links = value;
+        for (int id = 0; id < size; id++) {
+            INTS.setRelease(egress, id, ipv6[id] ? 0 : value.route(address4[id]));
+        }
+    }
+
+    /** @return the slot of the interface toward a destination (IPv6: always 0) */
+    int egress(int id) {
+        return egress[id];
     }
 
     /** @return the registry of counters, weights and availability, by id */
@@ -105,6 +127,8 @@ final class DestinationTable {
             ipv6[id] = true;
         }
         port[id] = serverPort;
+        DataLinks l = links;
+        INTS.setRelease(egress, id, l == null || ipv6[id] ? 0 : l.route(address4[id]));
         OWNERS.setRelease(owner, id, slot);
         INTS.getAndAdd(generation, id, 1);
         LONGS.setRelease(seen, id, 0L);

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,8 +125,11 @@ public final class PacketDirector implements AutoCloseable {
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private int loopCount = 1;
     private LinkInfo link;
+    private DataLinks links;
     private int directorIp;
     private PacketSocketGroup group;
+    /** The socket groups of the server interfaces ({@link PacketDirectorBuilder#serverInterface}). */
+    private final List<PacketSocketGroup> serverGroups = new ArrayList<>();
     private FanoutSteering steering;
     /** Whether a VIP new with an update is served: yes while the director serves all its VIPs (no VRRP). */
     private volatile boolean serveNew;
@@ -280,24 +284,42 @@ public final class PacketDirector implements AutoCloseable {
     public PacketDirector start() throws IOException {
         link = LinkInfo.of(settings.interfaceName);
         directorIp = settings.directorAddress == null ? 0 : ServiceTable.ipv4(settings.directorAddress);
+        links = dataLinks();
+        destinations.links(links);
         ServiceTable services = publication.services();
         loopCount = 0;
         settings.loops.forEach(loop -> loopCount++);
         FanoutSteering steer = new FanoutSteering(FanoutSteering.initial(settings.options, settings.interfaceName,
                 services), loopCount, !settings.localAddresses.isEmpty());
+        // Every loop's path exists before any socket receives: its senders on the interfaces are
+        // bound as their sockets open (until then a frame the path builds for one is not sent).
+        LateSender[][] senders = new LateSender[loopCount][links.size()];
+        for (LateSender[] loopSenders : senders) {
+            Arrays.setAll(loopSenders, i -> new LateSender());
+            newPath(loopSenders);
+        }
         List<PacketSocket> sockets = new ArrayList<>();
-        group = PacketSocketGroup.open(settings.loops, steer.options(), socket -> {
-            DataPath path = newPath(socket::send);
-            sockets.add(socket);
-            return frame -> {
-                if (path.onFrame(frame)) {
-                    frame.forward();
-                }
-            };
-        });
+        group = PacketSocketGroup.open(settings.loops, steer.options(), socket -> handler(socket, sockets, senders, 0));
         try {
             steer.attach(sockets.get(0), services);
-        } catch (IOException e) {
+            for (int slot = 1; slot < links.size(); slot++) {
+                // A fanout group is bound to one device: each interface has its own, steered by
+                // the same program over the same loops, so both directions of a NAT connection
+                // (the client's frames outside, its server's replies inside) meet on one loop.
+                List<PacketSocket> more = new ArrayList<>();
+                int s = slot;
+                serverGroups.add(PacketSocketGroup.open(settings.loops, steer.options().onInterface(
+                        links.link(slot).name(), slot), socket -> handler(socket, more, senders, s)));
+                steer.attach(more.get(0), services);
+                for (int i = 0; i < more.size(); i++) {
+                    if (more.get(i).loop() != sockets.get(i).loop()) {
+                        throw new IllegalStateException("the sockets of " + links.link(slot).name()
+                                + " are not on their paths' loops");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            serverGroups.forEach(PacketSocketGroup::close);
             group.close();
             throw e;
         }
@@ -315,7 +337,53 @@ public final class PacketDirector implements AutoCloseable {
         announce();
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
+        for (int slot = 1; slot < links.size(); slot++) {
+            LOG.info("  and on {} ({}), toward the real servers of its connected subnets", links.link(slot).name(),
+                    links.link(slot).macString());
+        }
         return this;
+    }
+
+    /** Reads the interfaces: the director's, then the server interfaces with their connected subnets. */
+    private DataLinks dataLinks() throws IOException {
+        if (settings.serverInterfaces.isEmpty()) {
+            return DataLinks.single(link, directorIp);
+        }
+        List<LinkInfo> all = new ArrayList<>(List.of(link));
+        List<List<DataLinks.Subnet>> subnets = new ArrayList<>(List.of(DataLinks.connected(link.name())));
+        int[] own = new int[settings.serverInterfaces.size() + 1];
+        own[0] = directorIp;
+        for (Map.Entry<String, InetAddress> e : settings.serverInterfaces.entrySet()) {
+            own[all.size()] = ServiceTable.ipv4(e.getValue());
+            all.add(LinkInfo.of(e.getKey()));
+            subnets.add(DataLinks.connected(e.getKey()));
+        }
+        return new DataLinks(all, own, subnets);
+    }
+
+    /** The handler of one socket of an interface: the frames of its loop's path, sent on toward their egress. */
+    private FrameHandler handler(PacketSocket socket, List<PacketSocket> opened, LateSender[][] senders, int slot) {
+        int loop = opened.size();
+        opened.add(socket);
+        senders[loop][slot].socket = socket;
+        DataPath path = paths.get(loop);
+        DataLinks l = links;
+        return frame -> {
+            if (path.onFrame(frame, slot)) {
+                frame.forward(l.link(path.egress()).index());
+            }
+        };
+    }
+
+    /** Sends through a loop's socket on one interface once it is open. Its loop only. */
+    private static final class LateSender implements FrameSender {
+        private PacketSocket socket;
+
+        @Override
+        public boolean send(MemorySegment frame, long offset, int length) {
+            PacketSocket s = socket;
+            return s != null && s.send(frame, offset, length);
+        }
     }
 
     /**
@@ -554,6 +622,7 @@ public final class PacketDirector implements AutoCloseable {
     @Override
     public void close() {
         timers.forEach(t -> t.cancel(false));
+        serverGroups.forEach(PacketSocketGroup::close);
         if (group != null) {
             group.close();
         }
@@ -572,8 +641,9 @@ public final class PacketDirector implements AutoCloseable {
      * @param sender where the path's own frames (ARP) go
      * @return the path, registered for the sums of counters
      */
-    DataPath newPath(FrameSender sender) {
-        DataPath path = new DataPath(publication, destinations, settings, link, directorIp, sender, paths.size(),
+    DataPath newPath(FrameSender... senders) {
+        DataLinks l = links != null ? links : DataLinks.single(link, directorIp);
+        DataPath path = new DataPath(publication, destinations, settings, l, senders, paths.size(),
                 Math.max(1, loopCount));
         paths.add(path);
         return path;
@@ -593,5 +663,13 @@ public final class PacketDirector implements AutoCloseable {
     void bind(LinkInfo info, InetAddress address) {
         this.link = info;
         this.directorIp = address instanceof java.net.Inet4Address ? ServiceTable.ipv4(address) : 0;
+    }
+
+    /** Sets the interfaces without opening sockets (for tests of the data path on several interfaces). */
+    void bind(DataLinks value) {
+        this.links = value;
+        this.link = value.link(0);
+        this.directorIp = value.address(0);
+        destinations.links(value);
     }
 }
