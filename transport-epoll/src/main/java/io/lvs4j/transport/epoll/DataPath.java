@@ -30,7 +30,10 @@ import java.util.stream.IntStream;
  * {@link ConnectionTracker} and then to the {@link Forwarder} of its service's method, a real
  * server's reply or an ICMP error about a connection to the forwarder that owns it. It counts
  * every drop by reason, every event in {@link DirectorCounter}, and each destination's traffic.
- * It owns the loop's connection tables (one per address family) and its memory.
+ * It owns the loop's connection tables (one per address family) and its memory. It receives on
+ * each of the director's interfaces ({@link DataLinks}, slot 0 the director's) and tells by
+ * {@link #egress()} on which one a forwarded frame leaves; ARP is answered and sent per interface
+ * with its MAC, Neighbor Discovery on the director's interface only.
  *
  * <p>Not thread-safe: its loop only, but for the counters' reads; allocation-free per frame.
  */

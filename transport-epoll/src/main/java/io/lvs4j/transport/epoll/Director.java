@@ -231,7 +231,7 @@ public final class Director implements AutoCloseable, StatusProvider {
      * Adds the server interfaces behind which a real server sits now (one of their connected
      * IPv4 subnets holds it) to the data path, each with the director's own address there.
      */
-    private void serverInterfaces(PacketDirectorBuilder db) throws IOException {
+    private void serverInterfaces(PacketDirectorBuilder db) {
         Set<InetAddress> vips = config.instances.stream().flatMap(i -> i.virtualIpAddresses().stream())
                 .map(v -> v.address()).collect(java.util.stream.Collectors.toSet());
         List<Integer> servers = services.all().stream().flatMap(s -> s.checks().servers().stream())
@@ -241,7 +241,12 @@ public final class Director implements AutoCloseable, StatusProvider {
             if (name.equals(config.interfaceName)) {
                 continue;
             }
-            List<DataLinks.Subnet> subnets = DataLinks.connected(name);
+            List<DataLinks.Subnet> subnets;
+            try {
+                subnets = DataLinks.connected(name);
+            } catch (IOException e) {
+                continue; // its VRRP instance reports the interface's absence
+            }
             if (servers.stream().noneMatch(rs -> subnets.stream().anyMatch(s -> s.holds(rs)))) {
                 continue;
             }

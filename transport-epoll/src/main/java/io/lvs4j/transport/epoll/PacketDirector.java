@@ -73,6 +73,16 @@ import java.util.concurrent.TimeUnit;
  * ({@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}, IPv6 too), so that a real server's reply
  * reaches the loop that owns its connection.
  *
+ * <p>Besides its interface, the director may receive on server interfaces
+ * ({@link PacketDirectorBuilder#serverInterface}), as the inside interface of a two-interface
+ * LVS-NAT director: one socket per loop on each, each interface in a fanout group of its own
+ * steered the same way, so a connection's client frames and its server's replies meet on one
+ * loop. A frame leaves on the interface toward its next hop ({@link DataLinks}): toward a real
+ * server the interface of the connected subnet that holds it, toward a client the interface its
+ * frames came in on; with that interface's MAC as source. The kernel's copy of a reply that comes
+ * in on the inside interface (to the director's inside MAC, for a client) is dropped silently with
+ * forwarding off, as on one interface.
+ *
  * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
  * reach the real server from one of the director's local addresses
  * ({@link PacketDirectorBuilder#localAddresses}) and a local port chosen per connection, so real servers in
