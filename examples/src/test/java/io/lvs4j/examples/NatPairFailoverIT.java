@@ -138,7 +138,7 @@ class NatPairFailoverIT {
                                     && client.exec("curl", "-sf", "--max-time", "2", "http://" + VIP + "/").ok());
                     assertTrue(holds(lvs1, inside, GATEWAY) && !holds(lvs2, inside, GATEWAY),
                             "the master holds the inside gateway on its kernel interface");
-                    assertTrue(d1.log().contains("and on " + inside), "the master's data path runs on " + inside);
+                    assertTrue(d1.log().contains("data path also on " + inside), "the master's data path runs on " + inside);
 
                     List<HeldConnection> held = new ArrayList<>();
                     List<String> servers = new ArrayList<>();

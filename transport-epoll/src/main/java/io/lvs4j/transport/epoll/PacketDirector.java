@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,14 +73,9 @@ import java.util.concurrent.TimeUnit;
  * reaches the loop that owns its connection.
  *
  * <p>Besides its interface, the director may receive on server interfaces
- * ({@link PacketDirectorBuilder#serverInterface}), as the inside interface of a two-interface
- * LVS-NAT director: one socket per loop on each, each interface in a fanout group of its own
- * steered the same way, so a connection's client frames and its server's replies meet on one
- * loop. A frame leaves on the interface toward its next hop ({@link DataLinks}): toward a real
- * server the interface of the connected subnet that holds it, toward a client the interface its
- * frames came in on; with that interface's MAC as source. The kernel's copy of a reply that comes
- * in on the inside interface (to the director's inside MAC, for a client) is dropped silently with
- * forwarding off, as on one interface.
+ * ({@link PacketDirectorBuilder#serverInterface}, {@link DataSockets}), as the inside interface
+ * of a two-interface LVS-NAT director; a frame leaves on the interface toward its next hop
+ * ({@link DataLinks}), with that interface's MAC as source.
  *
  * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
  * reach the real server from one of the director's local addresses
@@ -136,10 +130,7 @@ public final class PacketDirector implements AutoCloseable {
     private int loopCount = 1;
     private LinkInfo link;
     private DataLinks links;
-    private int directorIp;
-    private PacketSocketGroup group;
-    /** The socket groups of the server interfaces ({@link PacketDirectorBuilder#serverInterface}). */
-    private final List<PacketSocketGroup> serverGroups = new ArrayList<>();
+    private DataSockets sockets;
     private FanoutSteering steering;
     /** Whether a VIP new with an update is served: yes while the director serves all its VIPs (no VRRP). */
     private volatile boolean serveNew;
@@ -293,50 +284,23 @@ public final class PacketDirector implements AutoCloseable {
      */
     public PacketDirector start() throws IOException {
         link = LinkInfo.of(settings.interfaceName);
-        directorIp = settings.directorAddress == null ? 0 : ServiceTable.ipv4(settings.directorAddress);
-        links = dataLinks();
+        links = DataSockets.links(settings, link,
+                settings.directorAddress == null ? 0 : ServiceTable.ipv4(settings.directorAddress));
         destinations.links(links);
         ServiceTable services = publication.services();
         loopCount = 0;
         settings.loops.forEach(loop -> loopCount++);
         FanoutSteering steer = new FanoutSteering(FanoutSteering.initial(settings.options, settings.interfaceName,
                 services), loopCount, !settings.localAddresses.isEmpty());
-        // Every loop's path exists before any socket receives: its senders on the interfaces are
-        // bound as their sockets open (until then a frame the path builds for one is not sent).
-        LateSender[][] senders = new LateSender[loopCount][links.size()];
-        for (LateSender[] loopSenders : senders) {
-            Arrays.setAll(loopSenders, i -> new LateSender());
+        FrameSender[][] senders = DataSockets.senders(loopCount, links.size());
+        for (FrameSender[] loopSenders : senders) {
             newPath(loopSenders);
         }
-        List<PacketSocket> sockets = new ArrayList<>();
-        group = PacketSocketGroup.open(settings.loops, steer.options(), socket -> handler(socket, sockets, senders, 0));
-        try {
-            steer.attach(sockets.get(0), services);
-            for (int slot = 1; slot < links.size(); slot++) {
-                // A fanout group is bound to one device: each interface has its own, steered by
-                // the same program over the same loops, so both directions of a NAT connection
-                // (the client's frames outside, its server's replies inside) meet on one loop.
-                List<PacketSocket> more = new ArrayList<>();
-                int s = slot;
-                serverGroups.add(PacketSocketGroup.open(settings.loops, steer.options().onInterface(
-                        links.link(slot).name(), slot), socket -> handler(socket, more, senders, s)));
-                steer.attach(more.get(0), services);
-                for (int i = 0; i < more.size(); i++) {
-                    if (more.get(i).loop() != sockets.get(i).loop()) {
-                        throw new IllegalStateException("the sockets of " + links.link(slot).name()
-                                + " are not on their paths' loops");
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            serverGroups.forEach(PacketSocketGroup::close);
-            group.close();
-            throw e;
-        }
+        sockets = DataSockets.open(settings.loops, links, steer, services, paths, senders);
         steering = steer;
         for (int i = 0; i < paths.size(); i++) {
             DataPath path = paths.get(i);
-            path.loop(sockets.get(i).loop());
+            path.loop(sockets.primary().get(i).loop());
             timers.add(path.loop().scheduleAtFixedRate(path::tick, 100, 100, TimeUnit.MILLISECONDS));
         }
         DataPath first = paths.get(0);
@@ -347,53 +311,7 @@ public final class PacketDirector implements AutoCloseable {
         announce();
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
                 services.size(), paths.size());
-        for (int slot = 1; slot < links.size(); slot++) {
-            LOG.info("  and on {} ({}), toward the real servers of its connected subnets", links.link(slot).name(),
-                    links.link(slot).macString());
-        }
         return this;
-    }
-
-    /** Reads the interfaces: the director's, then the server interfaces with their connected subnets. */
-    private DataLinks dataLinks() throws IOException {
-        if (settings.serverInterfaces.isEmpty()) {
-            return DataLinks.single(link, directorIp);
-        }
-        List<LinkInfo> all = new ArrayList<>(List.of(link));
-        List<List<DataLinks.Subnet>> subnets = new ArrayList<>(List.of(DataLinks.connected(link.name())));
-        int[] own = new int[settings.serverInterfaces.size() + 1];
-        own[0] = directorIp;
-        for (Map.Entry<String, InetAddress> e : settings.serverInterfaces.entrySet()) {
-            own[all.size()] = ServiceTable.ipv4(e.getValue());
-            all.add(LinkInfo.of(e.getKey()));
-            subnets.add(DataLinks.connected(e.getKey()));
-        }
-        return new DataLinks(all, own, subnets);
-    }
-
-    /** The handler of one socket of an interface: the frames of its loop's path, sent on toward their egress. */
-    private FrameHandler handler(PacketSocket socket, List<PacketSocket> opened, LateSender[][] senders, int slot) {
-        int loop = opened.size();
-        opened.add(socket);
-        senders[loop][slot].socket = socket;
-        DataPath path = paths.get(loop);
-        DataLinks l = links;
-        return frame -> {
-            if (path.onFrame(frame, slot)) {
-                frame.forward(l.link(path.egress()).index());
-            }
-        };
-    }
-
-    /** Sends through a loop's socket on one interface once it is open. Its loop only. */
-    private static final class LateSender implements FrameSender {
-        private PacketSocket socket;
-
-        @Override
-        public boolean send(MemorySegment frame, long offset, int length) {
-            PacketSocket s = socket;
-            return s != null && s.send(frame, offset, length);
-        }
     }
 
     /**
@@ -565,7 +483,7 @@ public final class PacketDirector implements AutoCloseable {
 
     /** @return the packet sockets' counters summed */
     public PacketSocketStatistics socketStatistics() {
-        return group.statistics();
+        return sockets.statistics();
     }
 
     /** @return the connection tables' capacity summed over the loops ({@code ipvsadm}'s "size") */
@@ -632,9 +550,8 @@ public final class PacketDirector implements AutoCloseable {
     @Override
     public void close() {
         timers.forEach(t -> t.cancel(false));
-        serverGroups.forEach(PacketSocketGroup::close);
-        if (group != null) {
-            group.close();
+        if (sockets != null) {
+            sockets.close();
         }
         for (DataPath path : paths) {
             if (path.loop() != null && !path.loop().isShuttingDown()) {
@@ -652,8 +569,7 @@ public final class PacketDirector implements AutoCloseable {
      * @return the path, registered for the sums of counters
      */
     DataPath newPath(FrameSender... senders) {
-        DataLinks l = links != null ? links : DataLinks.single(link, directorIp);
-        DataPath path = new DataPath(publication, destinations, settings, l, senders, paths.size(),
+        DataPath path = new DataPath(publication, destinations, settings, links, senders, paths.size(),
                 Math.max(1, loopCount));
         paths.add(path);
         return path;
@@ -671,15 +587,13 @@ public final class PacketDirector implements AutoCloseable {
 
     /** Sets the interface and own address without opening sockets (for tests of the data path). */
     void bind(LinkInfo info, InetAddress address) {
-        this.link = info;
-        this.directorIp = address instanceof java.net.Inet4Address ? ServiceTable.ipv4(address) : 0;
+        bind(DataLinks.single(info, address instanceof java.net.Inet4Address ? ServiceTable.ipv4(address) : 0));
     }
 
     /** Sets the interfaces without opening sockets (for tests of the data path on several interfaces). */
     void bind(DataLinks value) {
         this.links = value;
         this.link = value.link(0);
-        this.directorIp = value.address(0);
         destinations.links(value);
     }
 }
