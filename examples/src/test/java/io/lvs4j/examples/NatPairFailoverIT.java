@@ -5,8 +5,9 @@ import io.lvs4j.lab.Host;
 import io.lvs4j.lab.NginxServer;
 import io.lvs4j.testkit.Lab;
 import io.lvs4j.testkit.NetnsGuard;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * VIP; the master is killed with SIGKILL; the backup then holds both VIPs (the client's and the
  * real servers' ARP caches show its MACs), new requests succeed, and the held keep-alive
  * connections and a download running across the kill answer through it: the real servers'
- * replies come in on its inside interface and leave on its outside one.
+ * replies come in on its inside interface and leave on its outside one, while its kernel drops
+ * its own copy of each silently (forwarding off: no ICMP, no redirect). The same with SIGTERM,
+ * where the old master also gives the inside gateway address back.
  */
 class NatPairFailoverIT {
 
@@ -99,8 +101,10 @@ class NatPairFailoverIT {
                 """.formatted(outside, inside, priority, VIP, GATEWAY, real);
     }
 
-    @Test
-    void shouldMoveBothVipsTogetherAndKeepTheRealServersRepliesFlowingThroughTheNewMaster() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"SIGKILL", "SIGTERM"})
+    void shouldMoveBothVipsTogetherAndKeepTheRealServersRepliesFlowingThroughTheNewMaster(String signal)
+            throws Exception {
         NetnsGuard.assumeNetns("nginx", "curl");
         try (Lab lab = Lab.builder().host("client").host("lvs1").host("lvs2").host("rs1").host("rs2").build()) {
             Host client = lab.host("client");
@@ -160,16 +164,24 @@ class NatPairFailoverIT {
                     Thread watch = Thread.ofVirtual().start(() -> watchStalls(out, download, longestStall));
                     long repliesBefore = counter(d2, "replies_forwarded");
                     long icmpBefore = icmpOut(lvs2);
+                    long droppedBefore = ip(lvs2, "InAddrErrors");
                     long atKill = Files.size(out);
                     assertTrue(download.isAlive() && atKill < DOWNLOAD / 2, "the download runs when the master dies: "
                             + atKill);
 
                     long killed = System.nanoTime();
-                    d1.kill();
+                    if (signal.equals("SIGKILL")) {
+                        d1.kill();
+                    } else {
+                        assertEquals(0, d1.stop(), "a clean stop");
+                    }
                     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                             .until(() -> states(d2).equals(Set.of("MASTER")));
                     long takeover = System.nanoTime() - killed;
                     assertTrue(holds(lvs2, inside, GATEWAY), "the new master holds the inside gateway");
+                    if (signal.equals("SIGTERM")) {
+                        assertTrue(!holds(lvs1, inside, GATEWAY), "the old master gave the inside gateway back");
+                    }
                     for (int i = 0; i < HELD; i++) {
                         assertEquals(servers.get(i), held.get(i).ask(15000),
                                 "held connection " + i + " answers from the same server through the new master");
@@ -199,10 +211,14 @@ class NatPairFailoverIT {
                     assertTrue(replies >= HELD + DOWNLOAD / 4 / 65536, "the servers' replies went through the new master: "
                             + replies);
                     assertEquals(icmpBefore, icmpOut(lvs2), "the new master's kernel sent no ICMP error or redirect");
-                    System.out.printf("[nat pair] takeover of both VIPs %d ms after the kill, all %d held connections "
-                            + "answered %d ms after it, longest download stall %d ms (%d of %d bytes at the kill), %d "
-                            + "reply frames forwarded by the new master since%n", takeover / 1_000_000, HELD,
-                            allAnswered / 1_000_000, longestStall.get() / 1_000_000, atKill, DOWNLOAD, replies);
+                    long dropped = ip(lvs2, "InAddrErrors") - droppedBefore;
+                    assertTrue(dropped >= replies / 2, "its kernel saw the frames lvs4j forwarded and dropped them "
+                            + "(forwarding off): " + dropped + " for " + replies + " replies");
+                    System.out.printf("[nat pair %s] takeover of both VIPs %d ms after the signal, all %d held "
+                            + "connections answered %d ms after it, longest download stall %d ms (%d of %d bytes at "
+                            + "the signal), %d reply frames forwarded by the new master since, %d frames its kernel "
+                            + "dropped (forwarding off)%n", signal, takeover / 1_000_000, HELD, allAnswered / 1_000_000,
+                            longestStall.get() / 1_000_000, atKill, DOWNLOAD, replies, dropped);
                     for (HeldConnection c : held) {
                         c.close();
                     }
@@ -235,17 +251,19 @@ class NatPairFailoverIT {
 
     /** @return the ICMP destination-unreachable and redirect messages the host's kernel sent */
     private static long icmpOut(Host host) {
+        return snmp(host, "Icmp:", "OutDestUnreachs") + snmp(host, "Icmp:", "OutRedirects");
+    }
+
+    /** @return an IP counter of the host's kernel ({@code InAddrErrors}: packets it would have had to forward) */
+    private static long ip(Host host, String name) {
+        return snmp(host, "Ip:", name);
+    }
+
+    private static long snmp(Host host, String group, String name) {
         List<String> lines = host.exec("cat", "/proc/net/snmp").check().stdout().lines()
-                .filter(l -> l.startsWith("Icmp:")).toList();
-        String[] names = lines.get(0).split("\\s+");
-        String[] values = lines.get(1).split("\\s+");
-        long sum = 0;
-        for (int i = 1; i < names.length; i++) {
-            if (Map.of("OutDestUnreachs", 1, "OutRedirects", 1).containsKey(names[i])) {
-                sum += Long.parseLong(values[i]);
-            }
-        }
-        return sum;
+                .filter(l -> l.startsWith(group)).toList();
+        List<String> names = List.of(lines.get(0).split("\\s+"));
+        return Long.parseLong(lines.get(1).split("\\s+")[names.indexOf(name)]);
     }
 
     /** Measures the longest time the download's file did not grow, until curl ends. */
