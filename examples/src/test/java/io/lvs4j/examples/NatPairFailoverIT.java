@@ -142,7 +142,8 @@ class NatPairFailoverIT {
                                     && client.exec("curl", "-sf", "--max-time", "2", "http://" + VIP + "/").ok());
                     assertTrue(holds(lvs1, inside, GATEWAY) && !holds(lvs2, inside, GATEWAY),
                             "the master holds the inside gateway on its kernel interface");
-                    assertTrue(d1.log().contains("data path also on " + inside), "the master's data path runs on " + inside);
+                    assertTrue(d1.log().contains("data path also on " + inside),
+                            "the master's data path runs on " + inside);
 
                     List<HeldConnection> held = new ArrayList<>();
                     List<String> servers = new ArrayList<>();
@@ -201,15 +202,17 @@ class NatPairFailoverIT {
 
                     // Both VIPs moved: the client and the real servers now send to the new master's MACs.
                     assertTrue(neighbour(client, VIP).contains(lvs2.mac()), "client: " + neighbour(client, VIP));
-                    String lvs2Inside = lvs2.exec("cat", "/sys/class/net/" + inside + "/address").check().stdout().strip();
+                    String lvs2Inside = lvs2.exec("cat", "/sys/class/net/" + inside + "/address").check().stdout()
+                            .strip();
                     for (Host rs : List.of(rs1, rs2)) {
-                        assertTrue(neighbour(rs, GATEWAY).contains(lvs2Inside), rs.role() + ": " + neighbour(rs, GATEWAY));
+                        assertTrue(neighbour(rs, GATEWAY).contains(lvs2Inside),
+                                rs.role() + ": " + neighbour(rs, GATEWAY));
                     }
                     long replies = counter(d2, "replies_forwarded") - repliesBefore;
                     // Frames, not segments: the download's replies are GSO super-frames of up to 64 KiB,
                     // and more than a quarter of it passes after the kill.
-                    assertTrue(replies >= HELD + DOWNLOAD / 4 / 65536, "the servers' replies went through the new master: "
-                            + replies);
+                    assertTrue(replies >= HELD + DOWNLOAD / 4 / 65536,
+                            "the servers' replies went through the new master: " + replies);
                     assertEquals(icmpBefore, icmpOut(lvs2), "the new master's kernel sent no ICMP error or redirect");
                     long dropped = ip(lvs2, "InAddrErrors") - droppedBefore;
                     assertTrue(dropped >= replies / 2, "its kernel saw the frames lvs4j forwarded and dropped them "

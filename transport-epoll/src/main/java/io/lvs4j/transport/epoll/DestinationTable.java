@@ -79,11 +79,18 @@ final class DestinationTable {
     void links(DataLinks value) {
         links = value;
         for (int id = 0; id < size; id++) {
-            INTS.setRelease(egress, id, ipv6[id] ? 0 : value.route(address4[id]));
+            INTS.setRelease(egress, id, route(value, id));
         }
     }
 
-    /** @return the slot of the interface toward a destination (IPv6: always 0) */
+    /** IPv6 and tunnelled servers are reached through the director's interface (slot 0), where its own address is. */
+    private int route(DataLinks value, int id) {
+        ServiceSlot slot = owner(id);
+        boolean tunnel = slot != null && slot.forwarding().method() == io.lvs4j.core.model.ForwardingMethod.TUNNEL;
+        return ipv6[id] || tunnel ? 0 : value.route(address4[id]);
+    }
+
+    /** @return the slot of the interface toward a destination (IPv6 and tunnelled: always 0) */
     int egress(int id) {
         return egress[id];
     }
@@ -127,9 +134,9 @@ final class DestinationTable {
             ipv6[id] = true;
         }
         port[id] = serverPort;
-        DataLinks l = links;
-        INTS.setRelease(egress, id, l == null || ipv6[id] ? 0 : l.route(address4[id]));
         OWNERS.setRelease(owner, id, slot);
+        DataLinks l = links;
+        INTS.setRelease(egress, id, l == null ? 0 : route(l, id));
         INTS.getAndAdd(generation, id, 1);
         LONGS.setRelease(seen, id, 0L);
     }

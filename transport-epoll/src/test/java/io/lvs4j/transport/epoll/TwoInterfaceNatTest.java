@@ -145,6 +145,32 @@ class TwoInterfaceNatTest {
     }
 
     @Test
+    void shouldRouteAServerAddedLaterByItsSubnetToo() throws Exception {
+        learnServer();
+        String outsideServer = "198.18.0.13";
+        long outsideServerMac = 0x02_00_00_00_00_13L;
+        director.services().getFirst().addRealServer(RealServer.of(InetAddress.getByName(outsideServer), 80, 1));
+        assertEquals(1, director.syncDestinations(), "the new server has an id");
+        feed(0, new PacketBuilder().ethernet(outsideServerMac, OUTSIDE_MAC)
+                .arp(ArpPacket.OP_REPLY, outsideServerMac, outsideServer, OUTSIDE_MAC, OUTSIDE_OWN).build());
+        List<Integer> egress = new ArrayList<>();
+        List<Long> sources = new ArrayList<>();
+        for (int port = 41000; port < 41004; port++) {
+            MemorySegment syn = feed(0, new PacketBuilder().ethernet(CLIENT_MAC, OUTSIDE_MAC).ipv4(CLIENT, VIP)
+                    .tcp(port, 80, 0x02).build());
+            assertNotNull(syn, "SYN from port " + port);
+            parser.parse(syn, 0, syn.byteSize());
+            egress.add(path.egress());
+            sources.add(parser.ethernet().source());
+            assertEquals(path.egress() == 1 ? ip(SERVER) : ip(outsideServer), parser.ipv4().destination());
+        }
+        assertEquals(2, egress.stream().distinct().count(), "rr over the inside and the outside server: " + egress);
+        for (int i = 0; i < egress.size(); i++) {
+            assertEquals(egress.get(i) == 1 ? INSIDE_MAC : OUTSIDE_MAC, sources.get(i), "the egress interface's MAC");
+        }
+    }
+
+    @Test
     void shouldTakeRepliesOnlyToTheMacOfTheInterfaceTheyArriveOn() throws Exception {
         learnServer();
         assertNotNull(feed(0, new PacketBuilder().ethernet(CLIENT_MAC, OUTSIDE_MAC).ipv4(CLIENT, VIP)
