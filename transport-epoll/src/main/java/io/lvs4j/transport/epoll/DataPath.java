@@ -30,7 +30,10 @@ import java.util.stream.IntStream;
  * {@link ConnectionTracker} and then to the {@link Forwarder} of its service's method, a real
  * server's reply or an ICMP error about a connection to the forwarder that owns it. It counts
  * every drop by reason, every event in {@link DirectorCounter}, and each destination's traffic.
- * It owns the loop's connection tables (one per address family) and its memory.
+ * It owns the loop's connection tables (one per address family) and its memory. It receives on
+ * each of the director's interfaces ({@link DataLinks}, slot 0 the director's) and tells by
+ * {@link #egress()} on which one a forwarded frame leaves; ARP is answered and sent per interface
+ * with its MAC, Neighbor Discovery on the director's interface only.
  *
  * <p>Not thread-safe: its loop only, but for the counters' reads; allocation-free per frame.
  */
@@ -42,6 +45,7 @@ final class DataPath {
     private final DestinationTable destinations;
     private final PacketDirectorBuilder settings;
     private final LinkInfo link;
+    private final DataLinks links;
     private final FrameParser parser = new FrameParser();
     private final FrameClassifier classifier = new FrameClassifier();
     private final PlainFrame plain = new PlainFrame();
@@ -51,6 +55,8 @@ final class DataPath {
     private final Arena arena = Arena.ofShared();
     private final LoopContext context;
     private final AddressOwner owner;
+    /** The address owner of each interface, {@link #owner} the first: ARP on that interface, with its MAC. */
+    private final AddressOwner[] owners;
     private final NeighbourDiscovery ndp;
     private final ConnectionTracker tracker;
     private final ConnectionTable table;
@@ -82,23 +88,31 @@ final class DataPath {
      * @param publication the services and the serving switch, as the control plane publishes them
      * @param destinations the destinations, shared by the loops
      * @param settings the director's settings
-     * @param link the interface
-     * @param directorAddress the director's own IPv4 address, 0 if none
-     * @param sender where the loop's own frames go
+     * @param links the interfaces, the director's first, with its own addresses
+     * @param senders where the loop's own frames go, one sender per interface
      * @param index this loop's index in the fanout group
      * @param loops the number of loops
      */
-    DataPath(Publication publication, DestinationTable destinations, PacketDirectorBuilder settings, LinkInfo link,
-            int directorAddress, FrameSender sender, int index, int loops) {
+    DataPath(Publication publication, DestinationTable destinations, PacketDirectorBuilder settings, DataLinks links,
+            FrameSender[] senders, int index, int loops) {
+        if (senders.length != links.size()) {
+            throw new IllegalArgumentException("one sender per interface");
+        }
         this.publication = publication;
         this.destinations = destinations;
         this.settings = settings;
-        this.link = link;
+        this.links = links;
+        this.link = links.link(0);
         ServiceTable services = publication.services();
         int capacity = settings.connectionCapacity;
         traffic = new TrafficCounters(destinations.capacity());
-        context = new LoopContext(link, sender, counters, destinations, directorAddress, arena, System.nanoTime());
-        owner = new AddressOwner(link.mac(), sender, counters, arena);
+        FrameSender sender = senders[0];
+        context = new LoopContext(links, sender, counters, destinations, arena, System.nanoTime());
+        owners = new AddressOwner[links.size()];
+        for (int slot = 0; slot < owners.length; slot++) {
+            owners[slot] = new AddressOwner(links.mac(slot), senders[slot], counters, arena);
+        }
+        owner = owners[0];
         byte[] self6 = settings.directorAddress6 == null ? null : settings.directorAddress6.getAddress();
         ndp = new NeighbourDiscovery(destinations, owner, counters, drops, sender, arena, self6);
         tracker = new ConnectionTracker(context, settings.expireNodestConn, drops, traffic);
@@ -149,7 +163,10 @@ final class DataPath {
         ServiceTable current = publication.services();
         List<byte[]> owned6 = new ArrayList<>(current.owned6());
         owned6.addAll(next.owned6());
-        owner.own(IntStream.concat(Arrays.stream(current.owned4()), Arrays.stream(next.owned4())).toArray(), owned6);
+        int[] owned4 = IntStream.concat(Arrays.stream(current.owned4()), Arrays.stream(next.owned4())).toArray();
+        for (AddressOwner o : owners) {
+            o.own(owned4, owned6);
+        }
     }
 
     /**
@@ -158,7 +175,9 @@ final class DataPath {
      * @param published the table the loops now read
      */
     void own(ServiceTable published) {
-        owner.own(published.owned4(), published.owned6());
+        for (AddressOwner o : owners) {
+            o.own(published.owned4(), published.owned6());
+        }
     }
 
     private ConnectionTableBuilder tableBuilder(boolean ipv6, FullNatForwarder fullNat) {
@@ -187,24 +206,52 @@ final class DataPath {
      * @return {@code true} if the frame is to be sent on as rewritten
      */
     boolean onFrame(MemorySegment buffer, long offset, int length) {
-        return onFrame(plain.wrap(buffer, offset, length));
+        return onFrame(plain.wrap(buffer, offset, length), 0);
+    }
+
+    /**
+     * Handles one frame given by its memory alone, received on an interface of the director.
+     *
+     * @param slot the interface's slot in the {@link DataLinks}
+     * @return {@code true} if the frame is to be sent on as rewritten, on {@link #egress()}
+     */
+    boolean onFrame(MemorySegment buffer, long offset, int length, int slot) {
+        return onFrame(plain.wrap(buffer, offset, length), slot);
+    }
+
+    /**
+     * Handles one frame received on the director's interface, rewriting it in place when it is to be forwarded.
+     *
+     * @return {@code true} if the frame is to be sent on as rewritten
+     */
+    boolean onFrame(ReceivedFrame frame) {
+        return onFrame(frame, 0);
     }
 
     /**
      * Handles one received frame, rewriting it in place when it is to be forwarded.
      *
-     * @return {@code true} if the frame is to be sent on as rewritten
+     * @param frame the frame
+     * @param slot the slot of the interface it came in on
+     * @return {@code true} if the frame is to be sent on as rewritten, on the interface of {@link #egress()}
      */
-    boolean onFrame(ReceivedFrame frame) {
+    boolean onFrame(ReceivedFrame frame, int slot) {
+        context.received(slot);
         DropReason reason = parser.parse(frame.buffer(), frame.offset(), frame.length());
         if (reason != DropReason.NONE) {
             drops.increment(reason);
             return false;
         }
         ServiceTable services = publication.services();
-        switch (classifier.classify(parser, services, link.mac(), publication)) {
-            case ARP -> arp(services);
-            case NEIGHBOUR_DISCOVERY -> ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), served6, context.now());
+        switch (classifier.classify(parser, services, links.mac(slot), publication)) {
+            case ARP -> arp(services, owners[slot]);
+            case NEIGHBOUR_DISCOVERY -> {
+                if (slot == 0) { // IPv6 is served on the director's interface only
+                    ndp.onIcmpv6(parser, !frame.needsChecksum(), link.mac(), served6, context.now());
+                } else {
+                    counters.increment(DirectorCounter.IGNORED);
+                }
+            }
             case TO_SERVICE -> {
                 return toService(frame, services, classifier.service());
             }
@@ -223,7 +270,12 @@ final class DataPath {
         return false;
     }
 
-    private void arp(ServiceTable services) {
+    /** @return the slot of the interface the last frame forwarded is to leave on */
+    int egress() {
+        return context.egress();
+    }
+
+    private void arp(ServiceTable services, AddressOwner owner) {
         ArpPacket arp = parser.arp();
         if (owner.claimed(arp)) {
             return;
@@ -393,7 +445,8 @@ final class DataPath {
             if (destinations.ipv6(id)) {
                 ndp.solicit(id, link.mac());
             } else {
-                owner.request(context.directorAddress(), destinations.address(id));
+                int slot = destinations.egress(id);
+                owners[slot].request(links.address(slot), destinations.address(id));
                 counters.increment(DirectorCounter.ARP_REQUESTS);
             }
         }
@@ -421,7 +474,11 @@ final class DataPath {
             ipv4.add(local);
         }
         ipv6.addAll(services.locals6());
-        owner.announce(ipv4.stream().mapToInt(Integer::intValue).toArray(), ipv6);
+        int[] addresses = ipv4.stream().mapToInt(Integer::intValue).toArray();
+        owner.announce(addresses, ipv6);
+        for (int slot = 1; slot < owners.length; slot++) {
+            owners[slot].announce(addresses, List.of()); // IPv6 is served on the director's interface only
+        }
     }
 
     /** @return the parts of this loop its forwarders share (for tests of a forwarder alone) */

@@ -42,7 +42,10 @@ final class DestinationTable {
     private final int[] generation;
     private final long[] macs;
     private final long[] seen;
+    /** The data-path interface toward each destination ({@link DataLinks#route}), 0 with one interface. */
+    private final int[] egress;
     private final long staleNanos;
+    private volatile DataLinks links;
     private volatile int size;
     private volatile long epoch;
 
@@ -63,7 +66,33 @@ final class DestinationTable {
         generation = new int[capacity];
         macs = new long[capacity];
         seen = new long[capacity];
+        egress = new int[capacity];
         this.staleNanos = staleNanos;
+    }
+
+    /**
+     * Sets the interfaces the destinations are reached through and chooses each given id's
+     * (control plane, before the loops forward; later ids are routed as they are assigned).
+     *
+     * @param value the data path's interfaces
+     */
+    void links(DataLinks value) {
+        links = value;
+        for (int id = 0; id < size; id++) {
+            INTS.setRelease(egress, id, route(value, id));
+        }
+    }
+
+    /** IPv6 and tunnelled servers are reached through the director's interface (slot 0), where its own address is. */
+    private int route(DataLinks value, int id) {
+        ServiceSlot slot = owner(id);
+        boolean tunnel = slot != null && slot.forwarding().method() == io.lvs4j.core.model.ForwardingMethod.TUNNEL;
+        return ipv6[id] || tunnel ? 0 : value.route(address4[id]);
+    }
+
+    /** @return the slot of the interface toward a destination (IPv6 and tunnelled: always 0) */
+    int egress(int id) {
+        return egress[id];
     }
 
     /** @return the registry of counters, weights and availability, by id */
@@ -106,6 +135,8 @@ final class DestinationTable {
         }
         port[id] = serverPort;
         OWNERS.setRelease(owner, id, slot);
+        DataLinks l = links;
+        INTS.setRelease(egress, id, l == null ? 0 : route(l, id));
         INTS.getAndAdd(generation, id, 1);
         LONGS.setRelease(seen, id, 0L);
     }

@@ -52,7 +52,7 @@ final class DirectRouteForwarder implements Forwarder {
         if (mac == 0) {
             return false;
         }
-        parser.ethernet().destination(mac).source(context.link().mac());
+        parser.ethernet().destination(mac).source(context.toDestination(table.destination(entry)));
         return true;
     }
 }

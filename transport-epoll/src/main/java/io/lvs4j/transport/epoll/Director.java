@@ -97,7 +97,9 @@ public final class Director implements AutoCloseable, StatusProvider {
      * ports, {@code TUN type ipip} or {@code TUN type gue port N}, {@code FNAT} with the
      * addresses of its {@code local_address_group}), its
      * scheduler ({@code lb_algo}), real servers and checkers, and every
-     * VRRP instance and sync group, each instance on its own {@code interface}. A configuration
+     * VRRP instance and sync group, each instance on its own {@code interface}; real servers
+     * behind another instance's interface than the director's (the inside of an LVS-NAT pair) are
+     * forwarded to through it ({@link DirectorBuilder#serverInterface}). A configuration
      * may be VRRP alone (a floating address for services on the host itself). They run as
      * {@code io.lvs4j.vrrp.VrrpNode} runs the configuration model: with their tracked interfaces
      * and scripts and notify scripts, a group's tracking applied to each member, scripts run as
@@ -133,6 +135,9 @@ public final class Director implements AutoCloseable, StatusProvider {
         for (VrrpInstanceConfig c : onInterface(conf.vrrpInstances(), name)) {
             b.vrrpInstance(c);
             b.garp(c.garp());
+            if (!c.interfaceName().equals(name)) {
+                b.serverInterface(c.interfaceName());
+            }
         }
         return b;
     }
@@ -209,6 +214,7 @@ public final class Director implements AutoCloseable, StatusProvider {
         if (!config.localAddresses.isEmpty()) {
             db.localAddresses(config.localAddresses.toArray(InetAddress[]::new));
         }
+        serverInterfaces(db);
         db.floodDefense(config.floodDefense);
         if (config.tableDirectory != null) {
             db.keepConnections(config.tableDirectory, config.tableName);
@@ -219,6 +225,37 @@ public final class Director implements AutoCloseable, StatusProvider {
         services.start(engine, data);
         data.recoverConnections();
         data.syncDestinations();
+    }
+
+    /**
+     * Adds the server interfaces behind which a real server sits now (one of their connected
+     * IPv4 subnets holds it) to the data path, each with the director's own address there.
+     */
+    private void serverInterfaces(PacketDirectorBuilder db) {
+        Set<InetAddress> vips = config.instances.stream().flatMap(i -> i.virtualIpAddresses().stream())
+                .map(v -> v.address()).collect(java.util.stream.Collectors.toSet());
+        List<Integer> servers = services.all().stream().flatMap(s -> s.checks().servers().stream())
+                .map(c -> c.server().address()).filter(a -> a instanceof java.net.Inet4Address)
+                .map(ServiceTable::ipv4).toList();
+        for (String name : config.serverInterfaces) {
+            if (name.equals(config.interfaceName)) {
+                continue;
+            }
+            List<DataLinks.Subnet> subnets;
+            try {
+                subnets = DataLinks.connected(name);
+            } catch (IOException e) {
+                continue; // its VRRP instance reports the interface's absence
+            }
+            if (servers.stream().noneMatch(rs -> subnets.stream().anyMatch(s -> s.holds(rs)))) {
+                continue;
+            }
+            try {
+                db.serverInterface(name, InterfaceAddresses.ipv4(name, vips));
+            } catch (IOException e) {
+                LOG.warn("real servers sit behind {}, but the data path cannot use it: {}", name, e.getMessage());
+            }
+        }
     }
 
     /**

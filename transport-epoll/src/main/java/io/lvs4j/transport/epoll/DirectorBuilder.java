@@ -44,6 +44,7 @@ public final class DirectorBuilder {
     final List<VrrpListener> listeners = new ArrayList<>();
     BgpConfig bgp;
     SyncDaemonConfig syncDaemon;
+    final List<String> serverInterfaces = new ArrayList<>();
 
     DirectorBuilder() {
     }
@@ -64,6 +65,25 @@ public final class DirectorBuilder {
     /** @param name the interface facing clients, real servers and VRRP peers @return this builder */
     public DirectorBuilder interfaceName(String name) {
         this.interfaceName = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * Names a further interface real servers may sit behind, as the inside interface of an
+     * LVS-NAT director: if one of its connected IPv4 subnets holds a real server at the start,
+     * the data path receives on it too and forwards to those servers through it
+     * ({@link PacketDirectorBuilder#serverInterface}), its own address there being its first IPv4
+     * address that is no VRRP virtual address. {@link Director#fromConfig} names the interfaces
+     * of the VRRP instances this way.
+     *
+     * @param name the interface
+     * @return this builder
+     */
+    public DirectorBuilder serverInterface(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!serverInterfaces.contains(name)) {
+            serverInterfaces.add(name);
+        }
         return this;
     }
 

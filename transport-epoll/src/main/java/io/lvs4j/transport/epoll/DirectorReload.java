@@ -35,8 +35,8 @@ import java.util.List;
  *       none starts (the director serves once an instance is master); no VRRP where there was
  *       some stops it (the director serves from then on).</li>
  * </ul>
- * Not reloaded, logged instead: the interface, the full-NAT local addresses (a change refuses
- * the reload), {@code lvs_timeouts}, the connection table.
+ * Not reloaded, logged instead: the interface and the server interfaces, the full-NAT local
+ * addresses (a change refuses the reload), {@code lvs_timeouts}, the connection table.
  */
 final class DirectorReload {
 
@@ -98,6 +98,12 @@ final class DirectorReload {
         List<VrrpSyncGroupConfig> groups = next.vrrpSyncGroups();
         checkVrrp(instances, groups);
         warnTimeouts();
+        List<String> interfaces = instances.stream().map(VrrpInstanceConfig::interfaceName)
+                .filter(i -> !i.equals(director.settings().interfaceName())).distinct().toList();
+        if (!director.settings().serverInterfaces.containsAll(interfaces)) {
+            LOG.warn("VRRP instances on new interfaces {}: the data path keeps the interfaces it started with until a "
+                    + "restart", interfaces);
+        }
 
         if (data != null) {
             data.check(services.stream().map(DirectorService::service).toList(),

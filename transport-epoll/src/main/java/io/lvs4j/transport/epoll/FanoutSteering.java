@@ -9,7 +9,8 @@ import java.io.IOException;
  * follows its services: by the IPv4 source address by default; by the client's address in both
  * directions over the VIPs once a service sees replies (NAT) or is IPv6; with full-NAT local
  * addresses, their replies by local port in front of either. The program is set on one socket of
- * the fanout group and applies to all. A fanout by flow hash (given in the socket options) stays
+ * the fanout group and applies to all; a director on several interfaces has a group per interface
+ * ({@link #attach} once each), all given the same program. A fanout by flow hash (given in the socket options) stays
  * as it is and cannot take NAT or IPv6 services over several loops.
  *
  * <p>Not thread-safe: the control plane's.
@@ -20,6 +21,8 @@ final class FanoutSteering {
     private final boolean localAddresses;
     private PacketSocketOptions options;
     private PacketSocket socket;
+    /** A socket of each interface's group, the first interface's first. */
+    private final java.util.List<PacketSocket> groups = new java.util.ArrayList<>();
 
     /**
      * @param options the options the sockets open with
@@ -66,9 +69,12 @@ final class FanoutSteering {
      * full-NAT replies by local port when the director has local addresses.
      */
     void attach(PacketSocket first, ServiceTable services) throws IOException {
-        socket = first;
+        if (socket == null) {
+            socket = first;
+        }
+        groups.add(first);
         if (localAddresses && loops > 1) {
-            socket.fanoutProgram(program(services));
+            first.fanoutProgram(program(services));
         }
     }
 
@@ -108,7 +114,9 @@ final class FanoutSteering {
 
     /** Gives the group a program {@link #next} returned. */
     void apply(int[][] program) throws IOException {
-        socket.fanoutProgram(program);
+        for (PacketSocket s : groups) {
+            s.fanoutProgram(program);
+        }
     }
 
     private int[][] program(ServiceTable services) {

@@ -192,7 +192,7 @@ final class FullNatForwarder implements Forwarder {
             return false;
         }
         EthernetHeader ethernet = parser.ethernet();
-        clientMacs.setAtIndex(ValueLayout.JAVA_LONG, entry, ethernet.source());
+        clientMacs.setAtIndex(ValueLayout.JAVA_LONG, entry, context.tagged(ethernet.source()));
         if (ipv6) {
             FullNatRewriter.rewriteIpv6(parser, table.memory(), table.localAddressOffset(entry), table.localPort(entry),
                     table.memory(), table.destinationAddressOffset(entry), table.destinationPort(entry),
@@ -201,7 +201,7 @@ final class FullNatForwarder implements Forwarder {
             FullNatRewriter.rewriteIpv4(parser, table.localAddressIpv4(entry), table.localPort(entry),
                     table.destinationAddressIpv4(entry), table.destinationPort(entry), frame.needsChecksum());
         }
-        ethernet.destination(mac).source(context.link().mac());
+        ethernet.destination(mac).source(context.toDestination(table.destination(entry)));
         context.counters().increment(DirectorCounter.FORWARDED);
         return true;
     }
@@ -292,14 +292,14 @@ final class FullNatForwarder implements Forwarder {
         int server = table.destinationAddressIpv4(entry);
         FullNatRewriter.icmpIpv4(parser, local, server, server, table.destinationPort(entry), local,
                 table.localPort(entry));
-        parser.ethernet().destination(mac).source(context.link().mac());
+        parser.ethernet().destination(mac).source(context.toDestination(table.destination(entry)));
         context.counters().increment(DirectorCounter.FULL_NAT_ICMP_TO_SERVER);
         return true;
     }
 
     private void toClientMac(FrameParser parser, int entry) {
-        parser.ethernet().destination(clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry))
-                .source(context.link().mac());
+        long tagged = clientMacs.getAtIndex(ValueLayout.JAVA_LONG, entry);
+        parser.ethernet().destination(LoopContext.mac(tagged)).source(context.toLink(tagged));
     }
 
     private int ignored() {

@@ -11,12 +11,19 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * What the parts of one loop's data path share, handed to each at construction: the link, the
+ * What the parts of one loop's data path share, handed to each at construction: the links, the
  * sender of frames the loop builds, the loop's counters, the destination table and the loop's
- * clock reading. Not thread-safe: its loop only.
+ * clock reading; and, for the frame in hand, the interface it came in on and the one it is to
+ * leave on, which a forwarder sets when it picks the frame's next hop ({@link #toDestination},
+ * {@link #toLink}). Not thread-safe: its loop only.
  */
 final class LoopContext {
 
+    /** A client MAC with the slot of the interface it was seen on, in the bits above the 48 of the MAC. */
+    static final int SLOT_SHIFT = 48;
+    private static final long MAC_BITS = (1L << SLOT_SHIFT) - 1;
+
+    private final DataLinks links;
     private final LinkInfo link;
     private final FrameSender sender;
     private final LoopCounters<DirectorCounter> counters;
@@ -25,29 +32,86 @@ final class LoopContext {
     private final MemorySegment serverAddress;
     private final FlowTuple flow = new FlowTuple();
     private long now;
+    private int ingress;
+    private int egress;
 
     /**
-     * @param link the interface
+     * @param links the interfaces, the director's first
      * @param sender where built frames go
      * @param counters the loop's counters
      * @param destinations the destinations, shared by the loops
-     * @param directorAddress the director's own IPv4 address, 0 if none
      * @param arena the loop's memory
      * @param now the loop's first clock reading
      */
-    LoopContext(LinkInfo link, FrameSender sender, LoopCounters<DirectorCounter> counters,
-            DestinationTable destinations, int directorAddress, Arena arena, long now) {
-        this.link = link;
+    LoopContext(DataLinks links, FrameSender sender, LoopCounters<DirectorCounter> counters,
+            DestinationTable destinations, Arena arena, long now) {
+        this.links = links;
+        this.link = links.link(0);
         this.sender = sender;
         this.counters = counters;
         this.destinations = destinations;
-        this.directorAddress = directorAddress;
+        this.directorAddress = links.address(0);
         this.serverAddress = arena.allocate(16, 8);
         this.now = now;
     }
 
+    /** @return the director's interface (slot 0) */
     LinkInfo link() {
         return link;
+    }
+
+    /** @return the interfaces */
+    DataLinks links() {
+        return links;
+    }
+
+    /** Starts a frame received on an interface: it leaves there unless a forwarder says otherwise. */
+    void received(int slot) {
+        ingress = slot;
+        egress = slot;
+    }
+
+    /** @return the slot of the interface the frame in hand came in on */
+    int ingress() {
+        return ingress;
+    }
+
+    /** @return the slot of the interface the frame in hand is to leave on */
+    int egress() {
+        return egress;
+    }
+
+    /**
+     * Sends the frame in hand toward a destination: its interface becomes the egress.
+     *
+     * @param destinationId the destination
+     * @return the MAC of that interface, the frame's new Ethernet source
+     */
+    long toDestination(int destinationId) {
+        egress = destinations.egress(destinationId);
+        return links.mac(egress);
+    }
+
+    /**
+     * Sends the frame in hand toward a MAC remembered with the slot it was seen on
+     * ({@link #tagged}).
+     *
+     * @param tagged the tagged MAC
+     * @return the MAC of that slot's interface, the frame's new Ethernet source
+     */
+    long toLink(long tagged) {
+        egress = (int) (tagged >>> SLOT_SHIFT);
+        return links.mac(egress);
+    }
+
+    /** @return a client's MAC with the slot of the interface of the frame in hand, never 0 for a MAC not 0 */
+    long tagged(long mac) {
+        return (mac & MAC_BITS) | ((long) ingress << SLOT_SHIFT);
+    }
+
+    /** @return the MAC of a tagged MAC */
+    static long mac(long tagged) {
+        return tagged & MAC_BITS;
     }
 
     FrameSender sender() {

@@ -21,7 +21,9 @@ import java.lang.foreign.ValueLayout;
  *     ({@link #toServer});
  * <li>a real server's reply, found by the connection table's reverse index, gets the virtual
  *     address and port back as source and goes to the MAC address the connection's client
- *     frames last came from ({@link #fromServer}); a connection a peer synced
+ *     frames last came from, on the interface they came in on ({@link #fromServer}), while a
+ *     client's frame leaves on the interface toward its real server ({@link DataLinks}), so an
+ *     outside and an inside interface work as one director; a connection a peer synced
  *     ({@link #synced}) has none until its first client frame here: its replies go to the MAC
  *     of its client's last frame on this loop, else of the loop's last client frame (the router
  *     in front), else are dropped (counted in {@link DirectorCounter#DROP_NAT_NO_CLIENT_MAC});
@@ -101,7 +103,7 @@ final class NatForwarder implements Forwarder {
             return false;
         }
         EthernetHeader ethernet = parser.ethernet();
-        long source = ethernet.source();
+        long source = context.tagged(ethernet.source());
         macs(parser).setAtIndex(ValueLayout.JAVA_LONG, entry, source);
         int client = clientKey(parser, parser.sourceAddressOffset());
         int slot = client & (RECENT_CLIENTS - 1);
@@ -115,7 +117,7 @@ final class NatForwarder implements Forwarder {
             NatRewriter.destinationIpv6(parser, table.memory(), table.destinationAddressOffset(entry),
                     table.destinationPort(entry), partial(frame));
         }
-        ethernet.destination(mac).source(context.link().mac());
+        ethernet.destination(mac).source(context.toDestination(table.destination(entry)));
         context.counters().increment(DirectorCounter.FORWARDED);
         return true;
     }
@@ -178,7 +180,7 @@ final class NatForwarder implements Forwarder {
             NatRewriter.icmpToServerIpv6(parser, table.memory(), table.destinationAddressOffset(entry),
                     table.destinationPort(entry));
         }
-        parser.ethernet().destination(mac).source(context.link().mac());
+        parser.ethernet().destination(mac).source(context.toDestination(table.destination(entry)));
         context.counters().increment(DirectorCounter.NAT_ICMP_TO_SERVER);
         return true;
     }
@@ -256,9 +258,10 @@ final class NatForwarder implements Forwarder {
         return parser.segment().get(io.lvs4j.core.packet.NetworkOrder.U32, addressOffset + length - 4);
     }
 
+    /** Addresses a reply to its client's MAC, on the interface the client's frames came in on. */
     private void toClientMac(FrameParser parser, int entry) {
-        parser.ethernet().destination(macs(parser).getAtIndex(ValueLayout.JAVA_LONG, entry))
-                .source(context.link().mac());
+        long tagged = macs(parser).getAtIndex(ValueLayout.JAVA_LONG, entry);
+        parser.ethernet().destination(LoopContext.mac(tagged)).source(context.toLink(tagged));
     }
 
     /** @return whether the frame's TCP/UDP checksum is partial (counted when it is) */

@@ -72,6 +72,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link PacketSocketOptions.Fanout#CLIENT_ADDRESS}, IPv6 too), so that a real server's reply
  * reaches the loop that owns its connection.
  *
+ * <p>Besides its interface, the director may receive on server interfaces
+ * ({@link PacketDirectorBuilder#serverInterface}, {@link DataSockets}), as the inside interface
+ * of a two-interface LVS-NAT director; a frame leaves on the interface toward its next hop
+ * ({@link DataLinks}), with that interface's MAC as source.
+ *
  * <p>Full-NAT ({@link Forwarding#fullNat()}, DPVS's FNAT) rewrites both ends: a client's packets
  * reach the real server from one of the director's local addresses
  * ({@link PacketDirectorBuilder#localAddresses}) and a local port chosen per connection, so real servers in
@@ -124,8 +129,8 @@ public final class PacketDirector implements AutoCloseable {
     private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
     private int loopCount = 1;
     private LinkInfo link;
-    private int directorIp;
-    private PacketSocketGroup group;
+    private DataLinks links;
+    private DataSockets sockets;
     private FanoutSteering steering;
     /** Whether a VIP new with an update is served: yes while the director serves all its VIPs (no VRRP). */
     private volatile boolean serveNew;
@@ -279,32 +284,23 @@ public final class PacketDirector implements AutoCloseable {
      */
     public PacketDirector start() throws IOException {
         link = LinkInfo.of(settings.interfaceName);
-        directorIp = settings.directorAddress == null ? 0 : ServiceTable.ipv4(settings.directorAddress);
+        links = DataSockets.links(settings, link,
+                settings.directorAddress == null ? 0 : ServiceTable.ipv4(settings.directorAddress));
+        destinations.links(links);
         ServiceTable services = publication.services();
         loopCount = 0;
         settings.loops.forEach(loop -> loopCount++);
         FanoutSteering steer = new FanoutSteering(FanoutSteering.initial(settings.options, settings.interfaceName,
                 services), loopCount, !settings.localAddresses.isEmpty());
-        List<PacketSocket> sockets = new ArrayList<>();
-        group = PacketSocketGroup.open(settings.loops, steer.options(), socket -> {
-            DataPath path = newPath(socket::send);
-            sockets.add(socket);
-            return frame -> {
-                if (path.onFrame(frame)) {
-                    frame.forward();
-                }
-            };
-        });
-        try {
-            steer.attach(sockets.get(0), services);
-        } catch (IOException e) {
-            group.close();
-            throw e;
+        FrameSender[][] senders = DataSockets.senders(loopCount, links.size());
+        for (FrameSender[] loopSenders : senders) {
+            newPath(loopSenders);
         }
+        sockets = DataSockets.open(settings.loops, links, steer, services, paths, senders);
         steering = steer;
         for (int i = 0; i < paths.size(); i++) {
             DataPath path = paths.get(i);
-            path.loop(sockets.get(i).loop());
+            path.loop(sockets.primary().get(i).loop());
             timers.add(path.loop().scheduleAtFixedRate(path::tick, 100, 100, TimeUnit.MILLISECONDS));
         }
         DataPath first = paths.get(0);
@@ -487,7 +483,7 @@ public final class PacketDirector implements AutoCloseable {
 
     /** @return the packet sockets' counters summed */
     public PacketSocketStatistics socketStatistics() {
-        return group.statistics();
+        return sockets.statistics();
     }
 
     /** @return the connection tables' capacity summed over the loops ({@code ipvsadm}'s "size") */
@@ -554,8 +550,8 @@ public final class PacketDirector implements AutoCloseable {
     @Override
     public void close() {
         timers.forEach(t -> t.cancel(false));
-        if (group != null) {
-            group.close();
+        if (sockets != null) {
+            sockets.close();
         }
         for (DataPath path : paths) {
             if (path.loop() != null && !path.loop().isShuttingDown()) {
@@ -572,8 +568,8 @@ public final class PacketDirector implements AutoCloseable {
      * @param sender where the path's own frames (ARP) go
      * @return the path, registered for the sums of counters
      */
-    DataPath newPath(FrameSender sender) {
-        DataPath path = new DataPath(publication, destinations, settings, link, directorIp, sender, paths.size(),
+    DataPath newPath(FrameSender... senders) {
+        DataPath path = new DataPath(publication, destinations, settings, links, senders, paths.size(),
                 Math.max(1, loopCount));
         paths.add(path);
         return path;
@@ -591,7 +587,13 @@ public final class PacketDirector implements AutoCloseable {
 
     /** Sets the interface and own address without opening sockets (for tests of the data path). */
     void bind(LinkInfo info, InetAddress address) {
-        this.link = info;
-        this.directorIp = address instanceof java.net.Inet4Address ? ServiceTable.ipv4(address) : 0;
+        bind(DataLinks.single(info, address instanceof java.net.Inet4Address ? ServiceTable.ipv4(address) : 0));
+    }
+
+    /** Sets the interfaces without opening sockets (for tests of the data path on several interfaces). */
+    void bind(DataLinks value) {
+        this.links = value;
+        this.link = value.link(0);
+        destinations.links(value);
     }
 }

@@ -42,6 +42,8 @@ public final class PacketDirectorBuilder {
     io.lvs4j.core.conn.FloodDefense floodDefense = io.lvs4j.core.conn.FloodDefense.OFF;
     java.nio.file.Path tableDirectory;
     String tableName;
+    /** Further interfaces, real servers' sides, with the director's own IPv4 address on each. */
+    final java.util.Map<String, InetAddress> serverInterfaces = new java.util.LinkedHashMap<>();
 
     PacketDirectorBuilder() {
     }
@@ -77,6 +79,26 @@ public final class PacketDirectorBuilder {
      */
     public PacketDirectorBuilder directorAddress6(Inet6Address address) {
         this.directorAddress6 = Objects.requireNonNull(address, "address");
+        return this;
+    }
+
+    /**
+     * Adds an interface real servers sit behind, beside the director's own
+     * ({@link #interfaceName}), as the inside interface of an LVS-NAT director: the data path
+     * receives on it too (one socket per loop), sends a client's frame on the interface whose
+     * connected IPv4 subnet holds its real server (else on the director's), and a reply on the
+     * interface its client's frames came in on; ARP there is answered and sent with that
+     * interface's MAC. IPv6 and tunnelled real servers stay on the director's interface.
+     *
+     * @param name the interface, not the director's
+     * @param address the director's own IPv4 address there, the sender of its ARP requests
+     * @return this builder
+     */
+    public PacketDirectorBuilder serverInterface(String name, InetAddress address) {
+        if (!(address instanceof Inet4Address)) {
+            throw new IllegalArgumentException("an IPv4 address: " + address);
+        }
+        serverInterfaces.put(Objects.requireNonNull(name, "name"), address);
         return this;
     }
 
@@ -309,6 +331,10 @@ public final class PacketDirectorBuilder {
     public PacketDirector build() {
         if (interfaceName == null || loops == null || services.isEmpty()) {
             throw new IllegalStateException("interfaceName, loops and a virtual service are required");
+        }
+        if (serverInterfaces.containsKey(interfaceName)) {
+            throw new IllegalStateException("the director's interface cannot also be a server interface: "
+                    + interfaceName);
         }
         check(services, forwardings);
         return new PacketDirector(this);

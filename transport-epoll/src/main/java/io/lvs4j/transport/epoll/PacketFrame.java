@@ -101,11 +101,22 @@ public final class PacketFrame implements ReceivedFrame {
      * @return {@code true} if queued, {@code false} if already queued
      */
     public boolean forward() {
+        return forward(socket.link().index());
+    }
+
+    /**
+     * Queues this frame as {@link #forward()} does, to leave on another interface of the socket's
+     * network namespace (the data path's egress toward the frame's next hop).
+     *
+     * @param ifindex the interface's index; the socket's own sends as {@link #forward()}
+     * @return {@code true} if queued, {@code false} if already queued
+     */
+    public boolean forward(int ifindex) {
         if (forwarded) {
             return false;
         }
         forwarded = true;
-        socket.queueForward(slot, (int) (offset - slot) + length);
+        socket.queueForward(slot, (int) (offset - slot) + length, ifindex);
         return true;
     }
 }

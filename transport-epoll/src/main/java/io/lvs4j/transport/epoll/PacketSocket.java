@@ -30,7 +30,9 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * epoll event loop: frames are received in batches with {@code recvmmsg}, or a block at a time
  * from a {@code TPACKET_V3} ring ({@link PacketSocketOptions#receiveRing()}), handed to a
  * {@link FrameHandler} one by one, and those it forwards (rewritten in place, no copy) are sent
- * in one {@code sendmmsg} after the batch.
+ * in one {@code sendmmsg} after the batch. A forwarded frame may leave on another interface of
+ * the namespace ({@link PacketFrame#forward(int)}): its message then names that interface
+ * ({@code sockaddr_ll}), as a packet socket may send on any interface, bound or not.
  *
  * <p>Threading: {@link #open} and {@link #close} may be called from any thread but the socket's
  * own loop ({@code open} blocks until the socket is registered); {@link #send} and everything
@@ -64,6 +66,8 @@ public final class PacketSocket implements AutoCloseable {
     private final RingReader ring;
     private final MemorySegment txVec;
     private final MemorySegment txIov;
+    /** A {@code sockaddr_ll} per transmit slot, naming the interface of a frame that leaves on another. */
+    private final MemorySegment txNames;
     private final MemorySegment generated;
     private final int batch;
     private final int txCapacity;
@@ -104,7 +108,11 @@ public final class PacketSocket implements AutoCloseable {
         }
         this.txVec = arena.allocate(Structs.MMSGHDR, txCapacity);
         this.txIov = arena.allocate(Structs.IOVEC, txCapacity);
+        this.txNames = arena.allocate(Structs.SOCKADDR_LL, txCapacity);
         for (int i = 0; i < txCapacity; i++) {
+            long name = i * Structs.SOCKADDR_LL.byteSize();
+            txNames.set(JAVA_SHORT_UNALIGNED, name + Structs.SLL_FAMILY, (short) Libc.AF_PACKET);
+            txNames.set(JAVA_SHORT_UNALIGNED, name + Structs.SLL_PROTOCOL, Short.reverseBytes((short) Libc.ETH_P_ALL));
             long m = i * Structs.MMSGHDR.byteSize();
             txVec.set(ADDRESS, m + Structs.MMSG_IOV, txIov.asSlice(i * Structs.IOVEC.byteSize()));
             txVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
@@ -285,24 +293,35 @@ public final class PacketSocket implements AutoCloseable {
             generated.set(JAVA_SHORT_UNALIGNED, base + 8, (short) 0);
         }
         MemorySegment.copy(source, offset, generated, base + vnetLength, length);
-        queue(generated.address() + base, vnetLength + length);
+        queue(generated.address() + base, vnetLength + length, link.index());
         if (!inBatch) {
             flush();
         }
         return true;
     }
 
-    void queueForward(long slot, int lengthWithHeader) {
+    void queueForward(long slot, int lengthWithHeader, int ifindex) {
         if (txCount == txCapacity) {
             flush();
         }
-        queue(rxBuffer.address() + slot, lengthWithHeader);
+        queue(rxBuffer.address() + slot, lengthWithHeader, ifindex);
     }
 
-    private void queue(long address, int length) {
+    /** Queues a frame to leave on an interface: without a name on the socket's own, as with one interface. */
+    private void queue(long address, int length, int ifindex) {
         long iov = txCount * Structs.IOVEC.byteSize();
         txIov.set(JAVA_LONG, iov + Structs.IOV_BASE, address);
         txIov.set(JAVA_LONG, iov + Structs.IOV_LEN, length);
+        long m = txCount * Structs.MMSGHDR.byteSize();
+        if (ifindex == link.index()) {
+            txVec.set(JAVA_LONG, m + Structs.MMSG_NAME, 0L);
+            txVec.set(JAVA_INT, m + Structs.MMSG_NAMELEN, 0);
+        } else {
+            long name = txCount * Structs.SOCKADDR_LL.byteSize();
+            txNames.set(JAVA_INT, name + Structs.SLL_IFINDEX, ifindex);
+            txVec.set(JAVA_LONG, m + Structs.MMSG_NAME, txNames.address() + name);
+            txVec.set(JAVA_INT, m + Structs.MMSG_NAMELEN, (int) Structs.SOCKADDR_LL.byteSize());
+        }
         txCount++;
     }
 

@@ -187,6 +187,20 @@ public record PacketSocketOptions(String interfaceName, int batchSize, int recei
                 ignoreOutgoing, fanout, fanoutVirtualAddresses, receiveRing, qdiscBypass);
     }
 
+    /**
+     * The options of a director's further interface: the same settings on another interface, in
+     * a fanout group of its own (a group is bound to one device).
+     *
+     * @param name the interface
+     * @param slot the interface's slot among the director's, from 1
+     * @return a copy for that interface
+     */
+    PacketSocketOptions onInterface(String name, int slot) {
+        return new PacketSocketOptions(name, batchSize, receiveBufferBytes, sendBufferBytes,
+                (fanoutGroupId + slot) & 0xFFFF, vnetHeader, ignoreOutgoing, fanout, fanoutVirtualAddresses,
+                receiveRing, qdiscBypass);
+    }
+
     /** @param on whether to use virtio-net headers @return a copy with this setting */
     public PacketSocketOptions withVnetHeader(boolean on) {
         return new PacketSocketOptions(interfaceName, batchSize, receiveBufferBytes, sendBufferBytes, fanoutGroupId, on,

@@ -48,6 +48,41 @@ class DirectorTest {
     }
 
     @Test
+    void shouldNameTheOtherInstancesInterfacesAsServerInterfacesOfTheNatPair() throws Exception {
+        DirectorConfig pair = parse("""
+                vrrp_sync_group VG {
+                    group {
+                        VI_OUT
+                        VI_IN
+                    }
+                }
+                vrrp_instance VI_OUT {
+                    interface eth0
+                    virtual_router_id 51
+                    priority 100
+                    virtual_ipaddress { 198.18.0.10/24 }
+                }
+                vrrp_instance VI_IN {
+                    interface eth1
+                    virtual_router_id 52
+                    priority 100
+                    virtual_ipaddress { 198.19.1.1/24 }
+                }
+                virtual_server 198.18.0.10 80 {
+                    lb_kind NAT
+                    real_server 198.19.1.11 80 { }
+                }
+                """);
+        assertEquals("eth0", Director.fromConfig(pair, null).interfaceName());
+        assertEquals(List.of("eth1"), Director.fromConfig(pair, null).serverInterfaces);
+        DirectorBuilder renamed = Director.fromConfig(pair, "outside0");
+        assertEquals("outside0", renamed.interfaceName());
+        assertEquals(List.of("eth1"), renamed.serverInterfaces, "the inside instance keeps its interface");
+        assertEquals(List.of(), Director.fromConfig(parse(VRRP), null).serverInterfaces,
+                "one interface: no server interface");
+    }
+
+    @Test
     void shouldForwardEachVirtualServerByItsLbKindWithNatPortMapping() throws Exception {
         Director d = Director.fromConfig(parse("""
                 virtual_server 198.18.0.10 80 {

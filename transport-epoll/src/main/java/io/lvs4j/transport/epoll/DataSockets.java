@@ -1,0 +1,166 @@
+package io.lvs4j.transport.epoll;
+
+import io.lvs4j.transport.epoll.internal.FrameSender;
+import io.netty.channel.IoEventLoopGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The packet sockets of a {@link PacketDirector}: on each of its interfaces ({@link DataLinks}),
+ * a {@link PacketSocketGroup} of one socket per loop, the socket of loop {@code i} feeding that
+ * loop's {@link DataPath} and sending its frames toward their egress interface. A fanout group is
+ * bound to one device, so each interface has its own group, steered by the same program over the
+ * same loops: both directions of a NAT connection (the client's frames outside, its server's
+ * replies inside) meet on one loop.
+ *
+ * <p>Threading: opened and closed by the control plane; the handlers run on the loops.
+ */
+final class DataSockets implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataSockets.class);
+
+    private final List<PacketSocketGroup> groups;
+
+    private DataSockets(List<PacketSocketGroup> groups) {
+        this.groups = groups;
+    }
+
+    /**
+     * Reads the interfaces of a director: its own, then the server interfaces with their
+     * connected subnets; one interface alone without any.
+     *
+     * @param settings the director's settings
+     * @param link the director's interface
+     * @param directorIp its own IPv4 address there, 0 if none
+     * @return the links
+     * @throws IOException if an interface cannot be read
+     */
+    static DataLinks links(PacketDirectorBuilder settings, LinkInfo link, int directorIp) throws IOException {
+        if (settings.serverInterfaces.isEmpty()) {
+            return DataLinks.single(link, directorIp);
+        }
+        List<LinkInfo> all = new ArrayList<>(List.of(link));
+        List<List<DataLinks.Subnet>> subnets = new ArrayList<>(List.of(DataLinks.connected(link.name())));
+        int[] own = new int[settings.serverInterfaces.size() + 1];
+        own[0] = directorIp;
+        for (Map.Entry<String, InetAddress> e : settings.serverInterfaces.entrySet()) {
+            own[all.size()] = ServiceTable.ipv4(e.getValue());
+            all.add(LinkInfo.of(e.getKey()));
+            subnets.add(DataLinks.connected(e.getKey()));
+        }
+        return new DataLinks(all, own, subnets);
+    }
+
+    /**
+     * Makes the senders of each loop on each interface, bound to their sockets as
+     * {@link #open} opens them (a frame a path builds before then is not sent): the paths exist
+     * before any socket receives.
+     *
+     * @param loops the number of loops
+     * @param interfaces the number of interfaces
+     * @return the senders, by loop then interface slot
+     */
+    static FrameSender[][] senders(int loops, int interfaces) {
+        FrameSender[][] senders = new FrameSender[loops][interfaces];
+        for (FrameSender[] loop : senders) {
+            for (int slot = 0; slot < interfaces; slot++) {
+                loop[slot] = new LateSender();
+            }
+        }
+        return senders;
+    }
+
+    /**
+     * Opens a socket group on every interface and feeds the paths.
+     *
+     * @param loops the event loops, in the order of the paths
+     * @param links the interfaces
+     * @param steer the fanout steering, given the first socket of each group
+     * @param services the services, for the steering's program
+     * @param paths one path per loop, in loop order
+     * @param senders what {@link #senders} made for them
+     * @return the sockets, receiving
+     * @throws IOException if a socket cannot be opened (those opened are closed)
+     */
+    static DataSockets open(IoEventLoopGroup loops, DataLinks links, FanoutSteering steer, ServiceTable services,
+            List<DataPath> paths, FrameSender[][] senders) throws IOException {
+        List<PacketSocketGroup> groups = new ArrayList<>();
+        List<PacketSocket> first = new ArrayList<>();
+        try {
+            for (int slot = 0; slot < links.size(); slot++) {
+                List<PacketSocket> opened = slot == 0 ? first : new ArrayList<>();
+                int s = slot;
+                PacketSocketOptions options = slot == 0 ? steer.options()
+                        : steer.options().onInterface(links.link(slot).name(), slot);
+                groups.add(PacketSocketGroup.open(loops, options,
+                        socket -> handler(socket, opened, paths, links, (LateSender) senders[opened.size()][s], s)));
+                steer.attach(opened.get(0), services);
+                for (int i = 0; i < opened.size(); i++) {
+                    if (opened.get(i).loop() != first.get(i).loop()) {
+                        throw new IllegalStateException("the sockets of " + links.link(slot).name()
+                                + " are not on their paths' loops");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            groups.forEach(PacketSocketGroup::close);
+            throw e;
+        }
+        for (int slot = 1; slot < links.size(); slot++) {
+            LOG.info("data path also on {} ({}), toward the real servers of its connected subnets",
+                    links.link(slot).name(), links.link(slot).macString());
+        }
+        return new DataSockets(groups);
+    }
+
+    /** The handler of one socket: the frames of its loop's path, sent on toward their egress. */
+    private static FrameHandler handler(PacketSocket socket, List<PacketSocket> opened, List<DataPath> paths,
+            DataLinks links, LateSender sender, int slot) {
+        DataPath path = paths.get(opened.size());
+        opened.add(socket);
+        sender.socket = socket;
+        return frame -> {
+            if (path.onFrame(frame, slot)) {
+                frame.forward(links.link(path.egress()).index());
+            }
+        };
+    }
+
+    /** @return the sockets of the director's interface, one per loop in loop order */
+    List<PacketSocket> primary() {
+        return groups.getFirst().sockets();
+    }
+
+    /** @return the counters of every socket on every interface, summed */
+    PacketSocketStatistics statistics() {
+        PacketSocketStatistics sum = PacketSocketStatistics.zero();
+        for (PacketSocketGroup g : groups) {
+            sum = sum.plus(g.statistics());
+        }
+        return sum;
+    }
+
+    /** Closes every socket. */
+    @Override
+    public void close() {
+        groups.forEach(PacketSocketGroup::close);
+    }
+
+    /** Sends through a loop's socket on one interface once it is open. Its loop only. */
+    private static final class LateSender implements FrameSender {
+        private PacketSocket socket;
+
+        @Override
+        public boolean send(MemorySegment frame, long offset, int length) {
+            PacketSocket s = socket;
+            return s != null && s.send(frame, offset, length);
+        }
+    }
+}
