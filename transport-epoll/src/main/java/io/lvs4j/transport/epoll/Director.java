@@ -162,16 +162,14 @@ public final class Director implements AutoCloseable, StatusProvider {
     public synchronized Director start() throws IOException {
         try {
             InetAddress own = config.directorAddress != null ? config.directorAddress
-                    : InterfaceAddresses.ipv4(config.interfaceName, config.instances.stream()
-                            .flatMap(i -> i.virtualIpAddresses().stream()).map(v -> v.address())
-                            .collect(java.util.stream.Collectors.toSet()));
+                    : InterfaceAddresses.ipv4(config.interfaceName, InterfaceAddresses.virtualAddresses(config.instances));
             loops = new MultiThreadIoEventLoopGroup(config.loops, EpollIoHandler.newFactory());
             if (services.all().isEmpty()) {
                 services.startAlone();
             } else {
                 startDataPath(own);
                 if (sync != null) {
-                    sync.start(data, own, config.interfaceName);
+                    sync.start(data, own, config.interfaceName, InterfaceAddresses.virtualAddresses(config.instances));
                 }
             }
             vrrp.start(loops.next(), data, own, config.interfaceName, this::services);
@@ -232,8 +230,7 @@ public final class Director implements AutoCloseable, StatusProvider {
      * IPv4 subnets holds it) to the data path, each with the director's own address there.
      */
     private void serverInterfaces(PacketDirectorBuilder db) {
-        Set<InetAddress> vips = config.instances.stream().flatMap(i -> i.virtualIpAddresses().stream())
-                .map(v -> v.address()).collect(java.util.stream.Collectors.toSet());
+        Set<InetAddress> vips = InterfaceAddresses.virtualAddresses(config.instances);
         List<Integer> servers = services.all().stream().flatMap(s -> s.checks().servers().stream())
                 .map(c -> c.server().address()).filter(a -> a instanceof java.net.Inet4Address)
                 .map(ServiceTable::ipv4).toList();

@@ -31,11 +31,13 @@ final class DirectorSync implements VrrpListener {
      * @param data the data path
      * @param own the director's address on the data path's interface
      * @param dataInterface the data path's interface
+     * @param vrrpAddresses the VRRP instances' addresses, never a source (one may be left from a crash)
      * @throws IOException if a socket cannot be opened
      */
-    synchronized void start(PacketDirector data, InetAddress own, String dataInterface) throws IOException {
+    synchronized void start(PacketDirector data, InetAddress own, String dataInterface,
+            java.util.Set<InetAddress> vrrpAddresses) throws IOException {
         InetAddress source = config.interfaceName().equals(dataInterface) ? own
-                : InterfaceAddresses.ipv4(config.interfaceName());
+                : InterfaceAddresses.ipv4(config.interfaceName(), vrrpAddresses);
         daemon = SyncDaemon.start(data, config, source, SyncTuning.DEFAULTS);
         daemon.master(master);
     }

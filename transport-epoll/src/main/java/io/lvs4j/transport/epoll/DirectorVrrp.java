@@ -81,6 +81,7 @@ final class DirectorVrrp {
      */
     List<VrrpInstanceConfig> withSource(List<VrrpInstanceConfig> list) throws IOException {
         List<VrrpInstanceConfig> result = new ArrayList<>();
+        java.util.Set<InetAddress> vrrpAddresses = InterfaceAddresses.virtualAddresses(list);
         for (VrrpInstanceConfig c : list) {
             if (c.sourceAddress().isPresent()) {
                 result.add(c);
@@ -89,7 +90,8 @@ final class DirectorVrrp {
             boolean ipv6 = !c.virtualIpAddresses().isEmpty()
                     && c.virtualIpAddresses().getFirst().address() instanceof Inet6Address;
             InetAddress source = ipv6 ? InterfaceAddresses.ipv6(c.interfaceName(), true)
-                    : c.interfaceName().equals(interfaceName) ? own : InterfaceAddresses.ipv4(c.interfaceName());
+                    : c.interfaceName().equals(interfaceName) ? own
+                    : InterfaceAddresses.ipv4(c.interfaceName(), vrrpAddresses);
             result.add(c.toBuilder().sourceAddress(source).build());
         }
         return result;

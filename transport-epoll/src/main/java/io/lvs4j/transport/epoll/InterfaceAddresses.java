@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.config.VrrpInstanceConfig;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -8,8 +9,11 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The addresses the kernel holds on an interface of the calling thread's network namespace: a
@@ -21,12 +25,13 @@ final class InterfaceAddresses {
     }
 
     /**
-     * @param interfaceName the interface
-     * @return its first IPv4 address
-     * @throws IOException if there is no such interface or it has no IPv4 address
+     * @param instances VRRP instances
+     * @return every address of their {@code virtual_ipaddress} blocks, which are never the
+     *     director's own
      */
-    static InetAddress ipv4(String interfaceName) throws IOException {
-        return ipv4(interfaceName, java.util.Set.of());
+    static Set<InetAddress> virtualAddresses(Collection<VrrpInstanceConfig> instances) {
+        return instances.stream().flatMap(i -> i.virtualIpAddresses().stream()).map(v -> v.address())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -36,7 +41,7 @@ final class InterfaceAddresses {
      * @return its first IPv4 address that is not excluded
      * @throws IOException if there is no such interface or it has no such address
      */
-    static InetAddress ipv4(String interfaceName, java.util.Set<InetAddress> excluded) throws IOException {
+    static InetAddress ipv4(String interfaceName, Set<InetAddress> excluded) throws IOException {
         try {
             NetworkInterface ni = NetworkInterface.getByName(interfaceName);
             if (ni == null) {
