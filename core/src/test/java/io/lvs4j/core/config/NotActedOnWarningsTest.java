@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -53,8 +54,8 @@ class NotActedOnWarningsTest {
     }
 
     @Test
-    void shouldWarnThatReverseWeightsAreNotSupported() throws ConfigException {
-        List<String> warnings = warnings("""
+    void shouldReadReverseWeightsWithoutWarningTheLineOverridingTheScript() throws ConfigException {
+        String text = """
                 vrrp_script chk {
                     script "/bin/true"
                     weight 10 reverse
@@ -67,18 +68,31 @@ class NotActedOnWarningsTest {
                     virtual_router_id 51
                     track_script {
                         other weight -20 reverse
+                        chk
                     }
                     track_interface {
                         eth1 weight 5 reverse
+                        eth2 weight 0 reverse
                     }
                 }
-                """);
-
-        assertEquals(List.of("3: weight reverse is not supported by lvs4j: a tracked script with it is left out of"
-                        + " the priority",
-                "12: weight reverse is not supported by lvs4j: a tracked script with it is left out of the priority",
-                "15: track_interface eth1 weight 5 reverse is not supported by lvs4j; the weight applies unreversed"),
-                warnings);
+                vrrp_instance VI_2 {
+                    interface eth0
+                    virtual_router_id 52
+                    track_script {
+                        chk weight 7 noreverse
+                    }
+                }
+                """;
+        assertEquals(List.of(), warnings(text));
+        DirectorConfig config = KeepalivedConfigParser.withoutConfigId().parse(Path.of("w.conf"), text).config();
+        VrrpInstanceConfig vi1 = config.vrrpInstance("VI_1").orElseThrow();
+        assertEquals(List.of("other -20 true", "chk 10 true"), vi1.trackScripts().stream()
+                .map(s -> s.name() + " " + s.weight() + " " + s.reverse()).toList());
+        assertEquals(List.of(new TrackedInterface("eth1", 5, true), new TrackedInterface("eth2", 0, true)),
+                vi1.trackInterfaces());
+        VrrpScriptConfig chk = config.vrrpInstance("VI_2").orElseThrow().trackScripts().getFirst();
+        assertEquals(7, chk.weight());
+        assertFalse(chk.reverse(), "the line's noreverse wins over the script's reverse");
     }
 
     @Test

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -78,10 +77,7 @@ final class VrrpReader {
                     s.noBlock();
                     int weight = Values.integer(s.arg(0, "a weight -253..253"), "weight", -253, 253);
                     s.maxArgs(2);
-                    boolean reverse = s.args().size() > 1 && NotActedOn.reverse(s.args().get(1));
-                    if (reverse && weight != 0) {
-                        diagnostics.warn(s.args().get(1).position(), NotActedOn.REVERSE);
-                    }
+                    boolean reverse = s.args().size() > 1 && TrackReader.reverse(s.args().get(1));
                     b.weight(weight, reverse);
                 }
                 case "rise" -> b.rise(Values.integer(GlobalDefsReader.single(s, "a count"), "rise", 1,
@@ -191,13 +187,13 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
+                        b.trackInterface(TrackReader.trackInterface(line));
                     }
                 }
                 case "track_script" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackScript(trackScript(line, "vrrp_instance " + name));
+                        b.trackScript(TrackReader.trackScript(line, "vrrp_instance " + name, scripts));
                     }
                 }
                 case "notify_master" -> b.notifyMaster(notify(s));
@@ -434,40 +430,6 @@ final class VrrpReader {
         return address;
     }
 
-    /**
-     * Reads a {@code track_script} line: the {@code vrrp_script} it names, with the line's
-     * weight if it gives one, reversed if the line or the script says so.
-     */
-    private VrrpScriptConfig trackScript(Statement line, String owner) throws ConfigException {
-        line.noBlock();
-        String name = line.keyword().text();
-        OptionalInt weight = OptionalInt.empty();
-        boolean reverse = false;
-        List<Token> args = line.args();
-        int i = 0;
-        if (i < args.size() && args.get(i).text().equals("weight")) {
-            weight = OptionalInt.of(Values.integer(line.arg(i + 1, "a weight -253..253"), "weight", -253, 253));
-            i += 2;
-        }
-        if (i < args.size()) {
-            reverse = NotActedOn.reverse(args.get(i));
-            if (reverse && weight.orElse(1) != 0) {
-                diagnostics.warn(args.get(i).position(), NotActedOn.REVERSE);
-            }
-            i++;
-        }
-        line.maxArgs(i);
-        VrrpScriptConfig script = scripts.get(name);
-        if (script == null) {
-            throw new ConfigException(line.position(), owner + " tracks vrrp_script " + name
-                    + ", which is not declared");
-        }
-        if (weight.isEmpty() && !reverse) {
-            return script;
-        }
-        return script.withWeight(weight.orElse(script.weight()), reverse || script.reverse());
-    }
-
     // ---------------------------------------------------------------- vrrp_sync_group
 
     VrrpSyncGroupConfig syncGroup(Statement decl, Map<String, Token> memberTokens) throws ConfigException {
@@ -490,13 +452,13 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
+                        b.trackInterface(TrackReader.trackInterface(line));
                     }
                 }
                 case "track_script" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackScript(trackScript(line, "vrrp_sync_group " + name));
+                        b.trackScript(TrackReader.trackScript(line, "vrrp_sync_group " + name, scripts));
                     }
                 }
                 case "notify_master" -> b.notifyMaster(notify(s));
