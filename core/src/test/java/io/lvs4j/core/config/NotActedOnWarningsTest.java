@@ -1,5 +1,6 @@
 package io.lvs4j.core.config;
 
+import io.lvs4j.core.check.ServiceChecks;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ class NotActedOnWarningsTest {
     }
 
     @Test
-    void shouldWarnOfEveryKeywordThatDoesNothing() throws ConfigException {
+    void shouldWarnOfEveryKeywordThatDoesNothingButOmegaAndHaSuspendWhichAct() throws ConfigException {
         List<String> warnings = warnings("""
                 global_defs {
                     vrrp_strict
@@ -42,15 +43,11 @@ class NotActedOnWarningsTest {
                 }
                 """);
 
-        assertEquals(6, warnings.size(), warnings.toString());
+        assertEquals(4, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("2: strict mode is read but only partly acted on"), warnings.get(0));
         assertTrue(warnings.get(1).startsWith("3: skip_check_adv_addr is read but not acted on"), warnings.get(1));
         assertTrue(warnings.get(2).startsWith("8: strict mode is read but only partly acted on"), warnings.get(2));
         assertTrue(warnings.get(3).startsWith("9: skip_check_adv_addr is read but not acted on"), warnings.get(3));
-        assertEquals("14: omega is read but not acted on: lvs4j runs no quorum_down or notify_down script when it"
-                + " stops", warnings.get(4));
-        assertEquals("15: ha_suspend is read but not acted on: lvs4j checks the real servers whether or not it holds"
-                + " the VIP", warnings.get(5));
     }
 
     @Test
@@ -93,6 +90,28 @@ class NotActedOnWarningsTest {
         VrrpScriptConfig chk = config.vrrpInstance("VI_2").orElseThrow().trackScripts().getFirst();
         assertEquals(7, chk.weight());
         assertFalse(chk.reverse(), "the line's noreverse wins over the script's reverse");
+    }
+
+    @Test
+    void shouldCarryOmegaAndHaSuspendToTheChecksAndClearHaSuspendOfAFwmarkService() throws ConfigException {
+        String text = """
+                virtual_server 198.18.0.10 80 {
+                    lb_kind DR
+                    omega
+                    ha_suspend
+                }
+                virtual_server fwmark 7 {
+                    lb_kind DR
+                    ha_suspend
+                }
+                """;
+        assertEquals(List.of("8: ha_suspend cannot be used with a fwmark service, which has no VIP to follow; cleared,"
+                + " as keepalived does"), warnings(text));
+        DirectorConfig config = KeepalivedConfigParser.withoutConfigId().parse(Path.of("w.conf"), text).config();
+        ServiceChecks checks = ServiceChecks.from(config.virtualServers().getFirst());
+        assertTrue(checks.omega());
+        assertTrue(checks.haSuspend());
+        assertFalse(config.virtualServers().getLast().haSuspend());
     }
 
     @Test

@@ -134,11 +134,26 @@ final class DirectorService {
         return health;
     }
 
-    /** Starts the health checking, which puts the configured real servers in. */
-    void start(HealthCheckEngine engine) {
+    /**
+     * Starts the health checking, which puts the configured real servers in.
+     *
+     * @param engine the loops of the checks
+     * @param vipHeld whether the director holds the VIP now ({@code ha_suspend} starts the
+     *     checks suspended if not)
+     */
+    void start(HealthCheckEngine engine, boolean vipHeld) {
         VirtualServiceHealth h = new VirtualServiceHealth(service, engine, checks);
+        h.vipHeld(vipHeld);
         health = h;
         h.start();
+    }
+
+    /** Tells the health checking whether the director holds the VIP ({@code ha_suspend}). */
+    void vipHeld(boolean held) {
+        VirtualServiceHealth h = health;
+        if (h != null) {
+            h.vipHeld(held);
+        }
     }
 
     /**
@@ -159,6 +174,14 @@ final class DirectorService {
         VirtualServiceHealth h = health;
         if (h != null) {
             h.close();
+        }
+    }
+
+    /** Stops the health checking at the director's shutdown: with {@code omega}, the notifiers run first. */
+    void shutdown() {
+        VirtualServiceHealth h = health;
+        if (h != null) {
+            h.shutdown();
         }
     }
 }
