@@ -272,6 +272,31 @@ class VrrpNodeTest {
         assertEquals(AdvertCheck.UNKNOWN_VRID, node.receiveIpv4("eth9", MemorySegment.ofArray(p), 0, p.length));
     }
 
+    private static byte[] advertFrom(VrrpInstanceConfig config, int priority, String source) {
+        Advertisement ad = Advertisement.of(config, priority);
+        byte[] p = new byte[20 + ad.length()];
+        VrrpEncoder.encodeIpv4Packet(ad, MemorySegment.ofArray(p), 0, (Inet4Address) ip(source),
+                (Inet4Address) ip("224.0.0.18"), 1);
+        return p;
+    }
+
+    @Test
+    void shouldLetAStrictAddressOwnerIgnoreEveryAdvert() {
+        VrrpInstanceConfig strict = config(255).strictMode(true).build();
+        VrrpNode node = node(strict);
+        node.start();
+        byte[] rival = advertFrom(strict, 255, "198.18.0.99");
+        assertEquals(AdvertCheck.STRICT_OWNER_IGNORES, node.receiveIpv4("eth0", MemorySegment.ofArray(rival), 0,
+                rival.length));
+        assertEquals(VrrpState.MASTER, node.state("VI_1"), "a strict owner ignores even a higher-addressed owner");
+        assertEquals(1, node.validator("eth0").counter(AdvertCheck.STRICT_OWNER_IGNORES));
+
+        VrrpNode lax = node(config(255).build());
+        lax.start();
+        assertEquals(AdvertCheck.ACCEPTED, lax.receiveIpv4("eth0", MemorySegment.ofArray(rival), 0, rival.length));
+        assertEquals(VrrpState.BACKUP, lax.state("VI_1"), "without strict mode the higher address wins");
+    }
+
     @Test
     void shouldRefuseScriptsWithoutRunnerAndDuplicateVrids() {
         VrrpScriptConfig s = new VrrpScriptConfig("chk", Script.of("true"), Duration.ofSeconds(1),

@@ -33,6 +33,9 @@ class NotActedOnWarningsTest {
                     virtual_router_id 51
                     strict_mode on
                     skip_check_adv_addr
+                    virtual_ipaddress {
+                        198.18.0.10
+                    }
                 }
                 virtual_server 198.18.0.10 53 {
                     protocol UDP
@@ -44,9 +47,10 @@ class NotActedOnWarningsTest {
                 """);
 
         assertEquals(4, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).startsWith("2: strict mode is read but only partly acted on"), warnings.get(0));
+        assertTrue(warnings.get(0).startsWith("2: strict mode is acted on (see the migration guide), except"),
+                warnings.get(0));
         assertTrue(warnings.get(1).startsWith("3: skip_check_adv_addr is read but not acted on"), warnings.get(1));
-        assertTrue(warnings.get(2).startsWith("8: strict mode is read but only partly acted on"), warnings.get(2));
+        assertTrue(warnings.get(2).startsWith("8: strict mode is acted on"), warnings.get(2));
         assertTrue(warnings.get(3).startsWith("9: skip_check_adv_addr is read but not acted on"), warnings.get(3));
     }
 

@@ -6,11 +6,6 @@ package io.lvs4j.core.config.internal;
  */
 final class NotActedOn {
 
-    /** The warning of {@code vrrp_strict} and {@code strict_mode}. */
-    static final String STRICT = "strict mode is read but only partly acted on: lvs4j sends no gratuitous ARPs"
-            + " after a lower-priority advert, but it neither refuses unicast peers nor authentication, nor drops"
-            + " traffic to the VIPs with firewall rules, as keepalived's strict mode does";
-
     /** The warning of {@code vrrp_skip_check_adv_addr} and {@code skip_check_adv_addr}. */
     static final String SKIP_CHECK_ADV_ADDR = "skip_check_adv_addr is read but not acted on: lvs4j checks the"
             + " addresses of every advert and drops one whose list differs from the instance's";
