@@ -74,10 +74,10 @@ final class DirectorService {
      */
     static DirectorService of(VirtualServerConfig vs) {
         if (vs.isFwmark()) {
-            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": fwmark services cannot"
-                    + " be served: lvs4j reads frames from a packet socket, which sees them before any nftables,"
-                    + " iptables or tc rule can mark them; declare the marked addresses and ports as virtual_servers"
-                    + " (a virtual_server_group shares one block among many)");
+            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": fwmark services are not"
+                    + " served by lvs4j: its packet socket, bound to every protocol, takes each frame before the"
+                    + " netdev ingress hook where nftables marks it, so it sees no mark; declare the marked addresses"
+                    + " and ports as virtual_servers (a virtual_server_group shares one block among many)");
         }
         SchedulerSpec spec = new SchedulerSpec(vs.scheduler(), vs.schedulerFlags());
         VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(), spec.create());
