@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code misc_dynamic} weights, swap in the {@code sorry_server} while quorum is lost, and run
  * the notify hooks (Java {@link HealthListener}s and scripts).
  *
+ * <p>keepalived's {@code ha_suspend}: {@link #vipHeld(boolean)} suspends the checkers while the
+ * director does not hold the VIP; {@code omega}: {@link #shutdown()} runs the notifiers first.
+ *
  * <p>It manages only the servers it is given; other servers of the service are left alone,
  * and a server someone else changed (a runtime change, {@code ipvsadm -e}) stays as changed until
  * its health changes, as keepalived leaves what ipvsadm did. A
