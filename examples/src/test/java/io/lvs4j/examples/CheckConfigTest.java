@@ -122,9 +122,9 @@ class CheckConfigTest {
 
         assertEquals(1, code);
         assertEquals(conf + ": error: the director cannot run this configuration: virtual_server FWM 1: fwmark services"
-                + " cannot be served: lvs4j reads frames from a packet socket, which sees them before any nftables,"
-                + " iptables or tc rule can mark them; declare the marked addresses and ports as virtual_servers"
-                + " (a virtual_server_group shares one block among many)\n", err.toString());
+                + " are not served by lvs4j: its packet socket, bound to every protocol, takes each frame before the"
+                + " netdev ingress hook where nftables marks it, so it sees no mark; declare the marked addresses and"
+                + " ports as virtual_servers (a virtual_server_group shares one block among many)\n", err.toString());
         assertEquals("", out.toString());
     }
 }

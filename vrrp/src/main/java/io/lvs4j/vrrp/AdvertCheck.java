@@ -41,6 +41,12 @@ public enum AdvertCheck {
      */
     LOCAL_OWNER,
     /**
+     * This router owns the virtual addresses (priority 255) of the VRID in strict mode, which
+     * ignores every received advert (keepalived's {@code owner_ignore_adverts}, set by
+     * {@code vrrp_strict}).
+     */
+    STRICT_OWNER_IGNORES,
+    /**
      * A unicast instance got an advert from an address that is none of its unicast peers
      * (keepalived's {@code check_unicast_src}, always on here).
      */

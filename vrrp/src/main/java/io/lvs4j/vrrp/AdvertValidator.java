@@ -28,7 +28,7 @@ public final class AdvertValidator {
     /** What one instance expects of adverts for its VRID; no unicast peers: multicast. */
     private record Expectation(int version, int addressLength, byte[][] addresses,
                                int intervalCentis, int authType, byte[] authData, byte[][] unicastPeers,
-                               boolean owner) {
+                               boolean owner, boolean ignoreAll) {
     }
 
     private final Expectation[] v4 = new Expectation[256];
@@ -74,6 +74,27 @@ public final class AdvertValidator {
     public AdvertValidator expect(VrrpVersion version, int vrid, List<InetAddress> addresses,
                                   int intervalCentis, byte[] authPass, List<InetAddress> unicastPeers,
                                   boolean addressOwner) {
+        return expect(version, vrid, addresses, intervalCentis, authPass, unicastPeers, addressOwner, false);
+    }
+
+    /**
+     * Registers what adverts for one VRID must look like and who may send them, in strict mode
+     * or not.
+     *
+     * @param version the configured version
+     * @param vrid the virtual router id
+     * @param addresses the configured virtual addresses (their family selects IPv4 or IPv6)
+     * @param intervalCentis the configured interval (checked for v2 only)
+     * @param authPass v2 password or null for none
+     * @param unicastPeers the unicast peers, the only senders accepted; empty for multicast
+     * @param addressOwner whether this router owns the addresses (priority 255)
+     * @param strict whether the instance is in strict mode: an address owner then ignores every
+     *     advert ({@link AdvertCheck#STRICT_OWNER_IGNORES})
+     * @return this
+     */
+    public AdvertValidator expect(VrrpVersion version, int vrid, List<InetAddress> addresses,
+                                  int intervalCentis, byte[] authPass, List<InetAddress> unicastPeers,
+                                  boolean addressOwner, boolean strict) {
         Objects.requireNonNull(version, "version");
         boolean ipv4 = addresses.isEmpty() || addresses.getFirst() instanceof Inet4Address;
         byte[][] raw = new byte[addresses.size()][];
@@ -84,7 +105,7 @@ public final class AdvertValidator {
         byte[] auth = authPass == null ? null : Arrays.copyOf(authPass, VrrpAdvert.AUTH_DATA_LENGTH);
         (ipv4 ? v4 : v6)[vrid & 0xff] = new Expectation(version.number(), ipv4 ? 4 : 16, raw,
                 intervalCentis, authPass == null ? VrrpAdvert.AUTH_NONE : VrrpAdvert.AUTH_PASS, auth, peers,
-                addressOwner);
+                addressOwner, addressOwner && strict);
         return this;
     }
 
@@ -174,6 +195,9 @@ public final class AdvertValidator {
         long sum = Checksums.add(seg, at, length, version == 3 ? pseudo : 0);
         if (Checksums.finish(sum) != 0) {
             return count(AdvertCheck.BAD_CHECKSUM);
+        }
+        if (e.ignoreAll) {
+            return count(AdvertCheck.STRICT_OWNER_IGNORES);
         }
         if (e.owner && ad.priority() != 0 && ad.priority() != 255) {
             return count(AdvertCheck.LOCAL_OWNER);

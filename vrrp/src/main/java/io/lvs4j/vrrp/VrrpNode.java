@@ -88,7 +88,7 @@ public final class VrrpNode {
             Advertisement advert = Advertisement.of(c, c.priority());
             validators.computeIfAbsent(c.interfaceName(), k -> new AdvertValidator())
                     .expect(advert.version(), c.virtualRouterId(), advert.addresses(), advert.intervalCentis(),
-                            advert.authPass(), c.unicastPeers(), c.priority() == 255);
+                            advert.authPass(), c.unicastPeers(), c.priority() == 255, c.strictMode());
         }
         instances.values().forEach(i -> i.group(null));
         groups.clear();

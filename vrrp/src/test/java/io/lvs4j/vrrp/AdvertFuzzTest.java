@@ -32,6 +32,7 @@ class AdvertFuzzTest {
         VrrpNode node = node(clock);
 
         List<byte[]> v4 = ipv4Adverts();
+        byte[] strictOwner = strictOwnerAdvert();
         byte[] v6src = ip("fe80::12").getAddress();
         byte[] v6msg = ipv6Advert(v6src);
         // The same from a global address, which no VRRP router on this link sends from.
@@ -45,6 +46,9 @@ class AdvertFuzzTest {
             boolean ipv6 = rnd.nextInt(4) == 0;
             boolean global = ipv6 && rnd.nextInt(8) == 0;
             byte[] base = ipv6 ? (global ? v6globalMsg : v6msg) : v4.get(rnd.nextInt(v4.size()));
+            if (!ipv6 && i % 97 == 0) {
+                base = strictOwner; // drawn as the others are, so the random sequence stays the same
+            }
             int length = base.length;
             System.arraycopy(base, 0, buffer, 0, length);
             int mutations = rnd.nextInt(4);
@@ -151,6 +155,7 @@ class AdvertFuzzTest {
         for (int i = 0; i < v4.size(); i++) {
             seeds.put("seed-ipv4-" + i, record(0, v4.get(i)));
         }
+        seeds.put("seed-ipv4-strict-owner", record(0, strictOwnerAdvert()));
         seeds.put("seed-ipv6", record(2, ipv6Advert(ip("fe80::12").getAddress())));
         seeds.put("seed-ipv6-global", record(3, ipv6Advert(ip("2001:db8::12").getAddress())));
         byte[] takeover = new byte[0];
@@ -178,7 +183,10 @@ class AdvertFuzzTest {
         return c;
     }
 
-    /** A node with instances of every kind the checks tell apart, started: v2, v3, IPv6, an owner, unicast. */
+    /**
+     * A node with instances of every kind the checks tell apart, started: v2, v3, IPv6, an owner,
+     * a strict owner, unicast.
+     */
     static VrrpNode node(VirtualClock clock) {
         VrrpPort port = new VrrpPort() {
             @Override
@@ -203,6 +211,9 @@ class AdvertFuzzTest {
                 .instance(VrrpInstanceConfig.builder("OWNER").interfaceName(SimNetwork.IFACE).version(3)
                         .virtualRouterId(54).priority(255).sourceAddress(ip("198.18.0.99"))
                         .virtualIpAddress(ip("198.18.0.99")).build())
+                .instance(VrrpInstanceConfig.builder("STRICT_OWNER").interfaceName(SimNetwork.IFACE).version(3)
+                        .virtualRouterId(56).priority(255).strictMode(true).sourceAddress(ip("198.18.0.99"))
+                        .virtualIpAddress(ip("198.18.0.98")).build())
                 .instance(VrrpInstanceConfig.builder("UNICAST").interfaceName(SimNetwork.IFACE).version(3)
                         .virtualRouterId(55).sourceAddress(ip("198.18.0.99")).virtualIpAddress(ip("198.18.0.20"))
                         .unicastPeer(ip("198.18.0.13")).build())
@@ -227,6 +238,12 @@ class AdvertFuzzTest {
         v4.add(v3Packet(unicast, "198.18.0.13"));
         v4.add(v3Packet(unicast, "198.18.0.12"));
         return v4;
+    }
+
+    /** An IPv4 advert for VRID 56, which the strict owner ignores. */
+    static byte[] strictOwnerAdvert() {
+        return v3Packet(new Advertisement(VrrpVersion.V3, 56, 255, 100, List.of(ip("198.18.0.98")), null),
+                "198.18.0.12");
     }
 
     /** The VRRP message of a v3 IPv6 advert for VRID 53 from a source, to the VRRP group. */

@@ -28,7 +28,8 @@ class AdvertValidatorTest {
             .expect(VrrpVersion.V3, 53, List.of(ip("2001:db8::10"), ip("2001:db8::11")), 100, null)
             .expect(VrrpVersion.V3, 54, List.of(VIP), 100, null, List.of(PEER), false)
             .expect(VrrpVersion.V2, 55, List.of(VIP), 100, PASS, List.of(), true)
-            .expect(VrrpVersion.V3, 56, List.of(VIP6), 100, null, List.of(PEER6), false);
+            .expect(VrrpVersion.V3, 56, List.of(VIP6), 100, null, List.of(PEER6), false)
+            .expect(VrrpVersion.V3, 57, List.of(VIP), 100, null, List.of(), true, true);
 
     private static byte[] v4Packet(Advertisement ad) {
         return v4Packet(ad, SRC);
@@ -100,12 +101,14 @@ class AdvertValidatorTest {
         assertEquals(AdvertCheck.IPV6_SOURCE_NOT_LINK_LOCAL,
                 checkIpv6(v3(53, 200, ip("2001:db8::10"), ip("2001:db8::11")), ip("2001:db8::99"),
                         VrrpEncoder.MULTICAST_V6), "an IPv6 multicast advert from a global address");
+        assertEquals(AdvertCheck.STRICT_OWNER_IGNORES, check(v4Packet(v3(57, 255, VIP))),
+                "an address owner in strict mode ignores every advert");
         for (AdvertCheck c : AdvertCheck.values()) {
             if (c != AdvertCheck.ACCEPTED) {
                 assertEquals(c == AdvertCheck.BAD_VERSION || c == AdvertCheck.MALFORMED ? 2 : 1, validator.counter(c), c.name());
             }
         }
-        assertEquals(17, validator.total());
+        assertEquals(18, validator.total());
     }
 
     @Test
@@ -120,6 +123,22 @@ class AdvertValidatorTest {
                 PASS))), "a master leaving is heard");
         assertEquals(AdvertCheck.ACCEPTED, check(v4Packet(v2(51, 100, List.of(VIP), PASS))), "a non-owner hears all");
         assertEquals(3, validator.counter(AdvertCheck.LOCAL_OWNER));
+    }
+
+    @Test
+    void shouldLetAStrictAddressOwnerIgnoreEveryAdvertButANonStrictOneHearOwnersAndDepartures() {
+        for (int priority : new int[] {0, 100, 255}) {
+            assertEquals(AdvertCheck.STRICT_OWNER_IGNORES, check(v4Packet(v3(57, priority, VIP))), "priority " + priority);
+        }
+        AdvertValidator lax = new AdvertValidator().expect(VrrpVersion.V3, 57, List.of(VIP), 100, null, List.of(), true,
+                false);
+        byte[] owner = v4Packet(v3(57, 255, VIP));
+        assertEquals(AdvertCheck.ACCEPTED, lax.checkIpv4(MemorySegment.ofArray(owner), 0, owner.length));
+        AdvertValidator notOwner = new AdvertValidator().expect(VrrpVersion.V3, 57, List.of(VIP), 100, null,
+                List.of(), false, true);
+        assertEquals(AdvertCheck.ACCEPTED, notOwner.checkIpv4(MemorySegment.ofArray(owner), 0, owner.length),
+                "strict mode ignores adverts only for the address owner");
+        assertEquals(3, validator.counter(AdvertCheck.STRICT_OWNER_IGNORES));
     }
 
     @Test

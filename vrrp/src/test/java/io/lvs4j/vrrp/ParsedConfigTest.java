@@ -159,10 +159,13 @@ class ParsedConfigTest {
         assertEquals(List.of(
                         new Run("chk_nginx", List.of("/usr/bin/pgrep", "-x", "nginx worker"),
                                 Duration.ofSeconds(2), Duration.ofSeconds(3), 2, 3, -20),
+                        new Run("chk_reversed", List.of("/bin/true"), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                                1, 1, 5),
                         new Run("chk_disk", List.of("/bin/test", "-f", "/run/disk-ok"),
                                 Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, 0)),
                 vi1.scripts().stream().map(Run::of).toList(),
-                "chk_reversed is left out; the group's chk_disk applies to the member");
+                "chk_reversed is tracked; the group's chk_disk applies to the member");
+        assertEquals(List.of(false, true, false), vi1.scripts().stream().map(VrrpScriptConfig::reverse).toList());
         assertEquals(List.of(List.of("/etc/lvs/master.sh", "VI one"), List.of("/etc/lvs/backup.sh"),
                 List.of("/etc/lvs/fault.sh"), List.of("/etc/lvs/stop.sh"), List.of("/etc/lvs/any.sh")),
                 words(conf.vrrpInstance("VI_1").orElseThrow().notifyScripts()));

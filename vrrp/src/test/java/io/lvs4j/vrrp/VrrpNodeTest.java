@@ -132,6 +132,93 @@ class VrrpNodeTest {
     }
 
     @Test
+    void shouldReverseTrackedInterfaceWeights() {
+        VrrpNode node = node(config(100).trackInterface(new TrackedInterface("eth1", -30, true))
+                .trackInterface(new TrackedInterface("eth2", 10, true)).build());
+        node.start();
+        assertEquals(90, node.priority("VI_1"), "a reversed positive weight is subtracted while the link is up");
+        node.linkChanged("eth1", false);
+        assertEquals(120, node.priority("VI_1"), "a reversed negative weight is added while the link is down");
+        node.linkChanged("eth2", false);
+        assertEquals(130, node.priority("VI_1"));
+        node.linkChanged("eth1", true);
+        node.linkChanged("eth2", true);
+        assertEquals(90, node.priority("VI_1"));
+    }
+
+    @Test
+    void shouldFaultWhileAReversedWeightlessLinkIsUp() {
+        VrrpNode node = node(config(255).trackInterface(new TrackedInterface("eth1", 0, true)).build());
+        node.linkChanged("eth1", false);
+        node.start();
+        assertEquals(VrrpState.MASTER, node.state("VI_1"), "down is the good state of a reversed link");
+        node.linkChanged("eth1", true);
+        assertEquals(VrrpState.FAULT, node.state("VI_1"));
+        node.linkChanged("eth1", false);
+        assertEquals(VrrpState.MASTER, node.state("VI_1"));
+    }
+
+    private VrrpNode scripted(boolean[] healthy, VrrpInstanceConfig config) {
+        return VrrpNode.builder(port).clock(clock)
+                .scriptRunner((command, timeout) -> CompletableFuture.completedFuture(
+                        new ScriptResult(healthy[0] ? 0 : 1, false)))
+                .instance(config).build();
+    }
+
+    private static VrrpScriptConfig script(int weight, boolean reverse) {
+        return new VrrpScriptConfig("chk", Script.of("check"), Duration.ofSeconds(1), Duration.ofSeconds(1), weight,
+                reverse, 1, 1, false);
+    }
+
+    @Test
+    void shouldReverseTrackedScriptWeights() {
+        boolean[] healthy = {true};
+        VrrpNode up = scripted(healthy, config(100).trackScript(script(20, true)).build());
+        up.start();
+        assertEquals(80, up.priority("VI_1"), "a reversed positive weight is subtracted while the script succeeds");
+        healthy[0] = false;
+        clock.advanceMillis(1000);
+        up.tick();
+        assertEquals(100, up.priority("VI_1"));
+
+        VrrpNode down = scripted(healthy, config(100).trackScript(script(-20, true)).build());
+        down.start();
+        assertEquals(120, down.priority("VI_1"), "a reversed negative weight is added while the script fails");
+        healthy[0] = true;
+        clock.advanceMillis(1000);
+        down.tick();
+        assertEquals(100, down.priority("VI_1"));
+    }
+
+    @Test
+    void shouldFaultWhileAReversedWeightlessScriptSucceeds() {
+        boolean[] healthy = {false};
+        VrrpNode node = scripted(healthy, config(255).trackScript(script(0, true)).build());
+        node.start();
+        assertEquals(VrrpState.MASTER, node.state("VI_1"), "the first failure (run at start) let it up");
+        healthy[0] = true;
+        clock.advanceMillis(1000);
+        node.tick();
+        assertEquals(VrrpState.FAULT, node.state("VI_1"), "weight 0 reverse: down while the script succeeds");
+        healthy[0] = false;
+        clock.advanceMillis(1000);
+        node.tick();
+        assertEquals(VrrpState.MASTER, node.state("VI_1"));
+    }
+
+    @Test
+    void shouldHoldAWeightlessScriptInFaultUntilItsFirstResult() {
+        ScriptTracker reversed = new ScriptTracker(script(0, true), 0);
+        assertTrue(reversed.faults(), "no result yet");
+        assertTrue(reversed.record(false), "the first result counts though it changes nothing");
+        assertFalse(reversed.faults());
+        assertFalse(reversed.record(false));
+        assertTrue(reversed.record(true));
+        assertTrue(reversed.faults());
+        assertEquals(0, reversed.adjustment());
+    }
+
+    @Test
     void shouldRunNotifyScriptsWithKeepalivedArguments() {
         VrrpNode node = node(config(255).notifyMaster(Script.of("/etc/m.sh")).notifyBackup(Script.of("/etc/b.sh"))
                 .notifyFault(Script.of("/etc/f.sh")).notifyStop(Script.of("/etc/s.sh"))
@@ -183,6 +270,31 @@ class VrrpNodeTest {
         assertEquals(1, node.loopedBack());
         assertEquals(deadline, node.nextDeadline(), "the timer was not reset by our own advert");
         assertEquals(AdvertCheck.UNKNOWN_VRID, node.receiveIpv4("eth9", MemorySegment.ofArray(p), 0, p.length));
+    }
+
+    private static byte[] advertFrom(VrrpInstanceConfig config, int priority, String source) {
+        Advertisement ad = Advertisement.of(config, priority);
+        byte[] p = new byte[20 + ad.length()];
+        VrrpEncoder.encodeIpv4Packet(ad, MemorySegment.ofArray(p), 0, (Inet4Address) ip(source),
+                (Inet4Address) ip("224.0.0.18"), 1);
+        return p;
+    }
+
+    @Test
+    void shouldLetAStrictAddressOwnerIgnoreEveryAdvert() {
+        VrrpInstanceConfig strict = config(255).strictMode(true).build();
+        VrrpNode node = node(strict);
+        node.start();
+        byte[] rival = advertFrom(strict, 255, "198.18.0.99");
+        assertEquals(AdvertCheck.STRICT_OWNER_IGNORES, node.receiveIpv4("eth0", MemorySegment.ofArray(rival), 0,
+                rival.length));
+        assertEquals(VrrpState.MASTER, node.state("VI_1"), "a strict owner ignores even a higher-addressed owner");
+        assertEquals(1, node.validator("eth0").counter(AdvertCheck.STRICT_OWNER_IGNORES));
+
+        VrrpNode lax = node(config(255).build());
+        lax.start();
+        assertEquals(AdvertCheck.ACCEPTED, lax.receiveIpv4("eth0", MemorySegment.ofArray(rival), 0, rival.length));
+        assertEquals(VrrpState.BACKUP, lax.state("VI_1"), "without strict mode the higher address wins");
     }
 
     @Test

@@ -22,9 +22,13 @@ import java.util.List;
  * @param sorryInhibit keep the sorry server at weight 0 instead of removing it while quorum holds
  * @param quorumUp {@code quorum_up} command, empty for none
  * @param quorumDown {@code quorum_down} command, empty for none
+ * @param omega {@code omega}: at shutdown, run the live servers' {@code notify_down} and
+ *     {@code quorum_down}, as keepalived does
+ * @param haSuspend {@code ha_suspend}: suspend the checkers while the director does not hold
+ *     the service's VIP
  */
 public record ServiceChecks(List<ServerChecks> servers, int quorum, int hysteresis, RealServer sorryServer,
-        boolean sorryInhibit, List<String> quorumUp, List<String> quorumDown) {
+        boolean sorryInhibit, List<String> quorumUp, List<String> quorumDown, boolean omega, boolean haSuspend) {
 
     /**
      * Copies and checks the values.
@@ -50,7 +54,7 @@ public record ServiceChecks(List<ServerChecks> servers, int quorum, int hysteres
 
     /**
      * The checks a {@code virtual_server} block describes: its real servers' checkers, quorum,
-     * hysteresis, sorry server and quorum scripts.
+     * hysteresis, sorry server, quorum scripts, {@code omega} and {@code ha_suspend}.
      *
      * @param vs the virtual server's block
      * @return the checks
@@ -69,15 +73,16 @@ public record ServiceChecks(List<ServerChecks> servers, int quorum, int hysteres
             inhibit = s.inhibit();
         }
         return new ServiceChecks(servers, vs.quorum(), vs.hysteresis(), sorry, inhibit,
-                ServerChecks.words(vs.quorumUp()), ServerChecks.words(vs.quorumDown()));
+                ServerChecks.words(vs.quorumUp()), ServerChecks.words(vs.quorumDown()), vs.omega(), vs.haSuspend());
     }
 
     /**
      * @param servers the real servers and their checks
-     * @return checks with keepalived's defaults: quorum 1, no hysteresis, no sorry server
+     * @return checks with keepalived's defaults: quorum 1, no hysteresis, no sorry server, no
+     *     omega, no ha_suspend
      */
     public static ServiceChecks of(List<ServerChecks> servers) {
-        return new ServiceChecks(servers, 1, 0, null, false, List.of(), List.of());
+        return new ServiceChecks(servers, 1, 0, null, false, List.of(), List.of(), false, false);
     }
 
     /**
@@ -86,7 +91,8 @@ public record ServiceChecks(List<ServerChecks> servers, int quorum, int hysteres
      * @return these checks with another quorum
      */
     public ServiceChecks withQuorum(int newQuorum, int newHysteresis) {
-        return new ServiceChecks(servers, newQuorum, newHysteresis, sorryServer, sorryInhibit, quorumUp, quorumDown);
+        return new ServiceChecks(servers, newQuorum, newHysteresis, sorryServer, sorryInhibit, quorumUp, quorumDown,
+                omega, haSuspend);
     }
 
     /**
@@ -94,7 +100,8 @@ public record ServiceChecks(List<ServerChecks> servers, int quorum, int hysteres
      * @return these checks with another sorry server
      */
     public ServiceChecks withSorryServer(RealServer sorry) {
-        return new ServiceChecks(servers, quorum, hysteresis, sorry, sorryInhibit, quorumUp, quorumDown);
+        return new ServiceChecks(servers, quorum, hysteresis, sorry, sorryInhibit, quorumUp, quorumDown, omega,
+                haSuspend);
     }
 
     /**
@@ -103,6 +110,24 @@ public record ServiceChecks(List<ServerChecks> servers, int quorum, int hysteres
      * @return these checks with other quorum scripts
      */
     public ServiceChecks withQuorumScripts(List<String> up, List<String> down) {
-        return new ServiceChecks(servers, quorum, hysteresis, sorryServer, sorryInhibit, up, down);
+        return new ServiceChecks(servers, quorum, hysteresis, sorryServer, sorryInhibit, up, down, omega, haSuspend);
+    }
+
+    /**
+     * @param on {@code omega}
+     * @return these checks with another {@code omega}
+     */
+    public ServiceChecks withOmega(boolean on) {
+        return new ServiceChecks(servers, quorum, hysteresis, sorryServer, sorryInhibit, quorumUp, quorumDown, on,
+                haSuspend);
+    }
+
+    /**
+     * @param on {@code ha_suspend}
+     * @return these checks with another {@code ha_suspend}
+     */
+    public ServiceChecks withHaSuspend(boolean on) {
+        return new ServiceChecks(servers, quorum, hysteresis, sorryServer, sorryInhibit, quorumUp, quorumDown, omega,
+                on);
     }
 }

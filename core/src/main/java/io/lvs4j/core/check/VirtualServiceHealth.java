@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code misc_dynamic} weights, swap in the {@code sorry_server} while quorum is lost, and run
  * the notify hooks (Java {@link HealthListener}s and scripts).
  *
+ * <p>keepalived's {@code ha_suspend}: {@link #vipHeld(boolean)} suspends the checkers while the
+ * director does not hold the VIP; {@code omega}: {@link #shutdown()} runs the notifiers first.
+ *
  * <p>It manages only the servers it is given; other servers of the service are left alone,
  * and a server someone else changed (a runtime change, {@code ipvsadm -e}) stays as changed until
  * its health changes, as keepalived leaves what ipvsadm did. A
@@ -57,6 +60,9 @@ public final class VirtualServiceHealth implements AutoCloseable {
     private RealServer sorryServer;
     private boolean started;
     private boolean closed;
+    /** Whether the director holds the service's VIP (ha_suspend); true until told otherwise. */
+    private boolean vipHeld = true;
+    private boolean suspended;
 
     /**
      * Prepares health checking; nothing runs before {@link #start()}.
@@ -141,6 +147,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
         }
         sorryServer = next.sorryServer();
         config = next;
+        suspendIfNeeded();
         quorum.configure(next.quorum(), next.hysteresis());
         for (Member m : fresh) {
             m.refresh();
@@ -260,6 +267,70 @@ public final class VirtualServiceHealth implements AutoCloseable {
             }
         }
         return max;
+    }
+
+    /**
+     * Tells whether the director holds the service's VIP (a VRRP master of it, or no VRRP). With
+     * {@code ha_suspend} the checkers are suspended while it does not (their servers stay as they
+     * were) and resume when it does, as keepalived suspends them while the address is not on the
+     * host. May be called before {@link #start()}, so that checks start suspended.
+     *
+     * @param held true while the VIP is held
+     */
+    public synchronized void vipHeld(boolean held) {
+        vipHeld = held;
+        if (!closed) {
+            suspendIfNeeded();
+        }
+    }
+
+    /** @return true while {@code ha_suspend} holds the checkers */
+    public synchronized boolean suspended() {
+        return suspended;
+    }
+
+    private void suspendIfNeeded() {
+        boolean want = config.haSuspend() && !vipHeld;
+        if (want == suspended) {
+            return;
+        }
+        suspended = want;
+        LOG.info("{} healthcheckers of VS {} (ha_suspend: its VIP is {}held)", want ? "Suspending" : "Activating",
+                endpoint(service), want ? "not " : "");
+        for (Member m : members.values()) {
+            for (CheckRunner r : m.runners) {
+                r.suspend(want);
+            }
+        }
+    }
+
+    /**
+     * Stops at shutdown: with {@code omega}, as keepalived does, first tells the listeners and
+     * runs {@code notify_down} for every live server ({@code Shutting down service ... from VS
+     * ...}), then runs {@code quorum_down} (the listeners hear of it if quorum was up); then
+     * {@link #close()}. Without {@code omega} it is {@link #close()}.
+     */
+    public synchronized void shutdown() {
+        if (config.omega() && started && !closed) {
+            for (Member m : members.values()) {
+                if (m.alive) {
+                    RealServer s = m.spec.server().withWeight(m.weight);
+                    LOG.info("Shutting down service {} from VS {}", endpoint(s), endpoint(service));
+                    for (HealthListener l : listeners) {
+                        safely(() -> l.realServerDown(service, s, "shutting down"));
+                    }
+                    script(m.spec.notifyDown());
+                }
+            }
+            if (quorum.up()) {
+                for (HealthListener l : listeners) {
+                    safely(() -> l.quorumChanged(service, false, 0));
+                }
+            }
+            LOG.info("Shutting down VS {}: quorum down", endpoint(service));
+            script(config.quorumDown());
+        }
+        close();
     }
 
     /** Stops every checker; the service's servers stay as they are. */
@@ -432,6 +503,9 @@ public final class VirtualServiceHealth implements AutoCloseable {
             RealServer s = spec.server();
             CheckRunner r = new CheckRunner(c.check(), c.timing(), new InetSocketAddress(s.address(), s.port()),
                     engine.nextLoop(), this::runnerChanged);
+            if (suspended) {
+                r.suspend(true);
+            }
             runners.add(r);
             toStart.add(r);
         }

@@ -7,7 +7,8 @@ package io.lvs4j.core.config;
  * @param name the interface name
  * @param weight -253 to 253; 0: the instance goes to FAULT while the interface is down;
  *     positive: added to the priority while up; negative: subtracted while down
- * @param reverse reverses the direction of the adjustment
+ * @param reverse {@code reverse}: subtract a positive weight while up, add a negative one while
+ *     down; with weight 0, FAULT while the interface is up
  */
 public record TrackedInterface(String name, int weight, boolean reverse) {
 

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param interval {@code interval} between runs, default 1 s
  * @param timeout {@code timeout} after which a run counts as failed, default: the interval
  * @param weight {@code weight}, -253 to 253, default 0 (0: failure means FAULT)
- * @param reverse {@code weight N reverse}: adjust in the other direction
+ * @param reverse {@code weight N reverse}: adjust in the other direction (weight 0: FAULT while
+ *     the script succeeds)
  * @param rise {@code rise}: successes needed to become OK, default 1
  * @param fall {@code fall}: failures needed to become KO, default 1
  * @param initFail {@code init_fail}: start in the failed state

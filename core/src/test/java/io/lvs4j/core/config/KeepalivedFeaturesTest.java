@@ -386,6 +386,9 @@ class KeepalivedFeaturesTest {
                     interface eth0
                     virtual_router_id 2
                     strict_mode
+                    virtual_ipaddress {
+                        198.18.0.20
+                    }
                 }
                 """).config();
 

@@ -172,7 +172,7 @@ public final class Director implements AutoCloseable, StatusProvider {
                     sync.start(data, own, config.interfaceName, InterfaceAddresses.virtualAddresses(config.instances));
                 }
             }
-            vrrp.start(loops.next(), data, own, config.interfaceName, this::services);
+            vrrp.start(loops.next(), data, own, config.interfaceName, this::services, services::servingChanged);
             if (config.bgp != null) {
                 bgp.start(config.bgp, own, data, loops, this::services);
             }

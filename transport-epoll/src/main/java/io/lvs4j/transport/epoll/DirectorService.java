@@ -74,10 +74,10 @@ final class DirectorService {
      */
     static DirectorService of(VirtualServerConfig vs) {
         if (vs.isFwmark()) {
-            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": fwmark services cannot"
-                    + " be served: lvs4j reads frames from a packet socket, which sees them before any nftables,"
-                    + " iptables or tc rule can mark them; declare the marked addresses and ports as virtual_servers"
-                    + " (a virtual_server_group shares one block among many)");
+            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": fwmark services are not"
+                    + " served by lvs4j: its packet socket, bound to every protocol, takes each frame before the"
+                    + " netdev ingress hook where nftables marks it, so it sees no mark; declare the marked addresses"
+                    + " and ports as virtual_servers (a virtual_server_group shares one block among many)");
         }
         SchedulerSpec spec = new SchedulerSpec(vs.scheduler(), vs.schedulerFlags());
         VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(), spec.create());
@@ -134,11 +134,26 @@ final class DirectorService {
         return health;
     }
 
-    /** Starts the health checking, which puts the configured real servers in. */
-    void start(HealthCheckEngine engine) {
+    /**
+     * Starts the health checking, which puts the configured real servers in.
+     *
+     * @param engine the loops of the checks
+     * @param vipHeld whether the director holds the VIP now ({@code ha_suspend} starts the
+     *     checks suspended if not)
+     */
+    void start(HealthCheckEngine engine, boolean vipHeld) {
         VirtualServiceHealth h = new VirtualServiceHealth(service, engine, checks);
+        h.vipHeld(vipHeld);
         health = h;
         h.start();
+    }
+
+    /** Tells the health checking whether the director holds the VIP ({@code ha_suspend}). */
+    void vipHeld(boolean held) {
+        VirtualServiceHealth h = health;
+        if (h != null) {
+            h.vipHeld(held);
+        }
     }
 
     /**
@@ -159,6 +174,14 @@ final class DirectorService {
         VirtualServiceHealth h = health;
         if (h != null) {
             h.close();
+        }
+    }
+
+    /** Stops the health checking at the director's shutdown: with {@code omega}, the notifiers run first. */
+    void shutdown() {
+        VirtualServiceHealth h = health;
+        if (h != null) {
+            h.shutdown();
         }
     }
 }

@@ -21,7 +21,7 @@ final class DirectorServices {
 
     private volatile List<DirectorService> services = List.of();
     private HealthCheckEngine engine;
-    private PacketDirector data;
+    private volatile PacketDirector data;
     /** Started with no service, so with no data path: VRRP alone. */
     private boolean alone;
 
@@ -71,9 +71,23 @@ final class DirectorServices {
     synchronized void start(HealthCheckEngine checks, PacketDirector path) {
         this.engine = checks;
         for (DirectorService s : services) {
-            s.start(checks);
+            s.start(checks, path.active(s.service().address()));
         }
         this.data = path;
+    }
+
+    /**
+     * Tells each service's health checking whether the director serves its VIP now (for
+     * {@code ha_suspend}); called whenever that may have changed (mastership, reload). Any thread.
+     */
+    void servingChanged() {
+        PacketDirector path = data;
+        if (path == null) {
+            return;
+        }
+        for (DirectorService s : services) {
+            s.vipHeld(path.active(s.service().address()));
+        }
     }
 
     /** Notes that the director started with no service and so no data path (VRRP alone). */
@@ -98,7 +112,7 @@ final class DirectorServices {
         List<DirectorService> gone = services.stream().filter(s -> !next.contains(s)).toList();
         if (engine != null) {
             for (DirectorService s : fresh) {
-                s.start(engine);
+                s.start(engine, data == null || data.active(s.service().address()));
             }
         }
         if (data != null) {
@@ -128,8 +142,8 @@ final class DirectorServices {
         return s == null ? null : s.forwarding();
     }
 
-    /** Stops every service's health checking. */
+    /** Stops every service's health checking at the director's shutdown ({@code omega} notifiers run). */
     synchronized void stop() {
-        services.forEach(DirectorService::stop);
+        services.forEach(DirectorService::shutdown);
     }
 }

@@ -54,6 +54,7 @@ final class DirectorVrrp {
     private IoEventLoop loop;
     private PacketDirector data;
     private Supplier<List<VirtualService>> services;
+    private Runnable servingChanged = () -> { };
 
     DirectorVrrp(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupConfig> groups, ScriptRunner scripts,
             List<VrrpListener> listeners) {
@@ -107,9 +108,12 @@ final class DirectorVrrp {
      * @param name the data path's interface
      * @param vs the director's services now (their VIPs are the data path's; other virtual
      *     addresses go on the kernel interface)
+     * @param serving told, after the data path follows, whenever mastership may have changed
+     *     which VIPs it serves
      */
     void start(IoEventLoop eventLoop, PacketDirector path, InetAddress address, String name,
-            Supplier<List<VirtualService>> vs) throws IOException {
+            Supplier<List<VirtualService>> vs, Runnable serving) throws IOException {
+        servingChanged = serving;
         loop = eventLoop;
         data = path;
         own = address;
@@ -130,6 +134,17 @@ final class DirectorVrrp {
                 .scriptRunner(scripts);
         if (data != null) {
             rb.masterAction(MasterAction.forwarding(data));
+            rb.masterAction(new MasterAction() {
+                @Override
+                public void becameMaster(VrrpInstanceConfig instance) {
+                    servingChanged.run();
+                }
+
+                @Override
+                public void leftMaster(VrrpInstanceConfig instance) {
+                    servingChanged.run();
+                }
+            });
         }
         listeners.forEach(rb::listener);
         list.forEach(rb::instance);
@@ -222,6 +237,7 @@ final class DirectorVrrp {
         groups = List.copyOf(nextGroups);
         readValidators();
         serveMasters();
+        servingChanged.run();
     }
 
     /**

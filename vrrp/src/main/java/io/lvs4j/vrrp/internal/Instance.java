@@ -156,11 +156,8 @@ public final class Instance implements VrrpActions {
         boolean fault = false;
         for (TrackedInterface t : tracking.interfaces()) {
             boolean up = linkUp.getOrDefault(t.name(), Boolean.TRUE);
-            if (t.weight() == 0) {
-                fault |= !up;
-            } else if (t.weight() > 0 && up || t.weight() < 0 && !up) {
-                total += t.weight();
-            }
+            fault |= TrackWeight.faults(t.weight(), t.reverse(), up);
+            total += TrackWeight.adjustment(t.weight(), t.reverse(), up);
         }
         for (ScriptTracker s : scripts) {
             fault |= s.faults();

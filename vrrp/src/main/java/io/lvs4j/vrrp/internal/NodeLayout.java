@@ -61,7 +61,7 @@ public record NodeLayout(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupC
                     throw new IllegalArgumentException("sync group " + g.name() + ": no instance " + m);
                 }
             }
-            Tracking.warn("vrrp_sync_group " + g.name(), g.trackInterfaces(), g.trackScripts(), g.notifyScripts());
+            Tracking.warn("vrrp_sync_group " + g.name(), g.trackScripts(), g.notifyScripts());
             if (g.instances().size() < 2) {
                 LOG.warn("vrrp_sync_group {} has one instance: it runs on its own, without the group's notify"
                         + " scripts", g.name());
@@ -73,7 +73,7 @@ public record NodeLayout(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupC
         Map<String, Tracking> tracking = new HashMap<>();
         Set<String> routers = new HashSet<>();
         for (VrrpInstanceConfig c : instances) {
-            Tracking.warn("vrrp_instance " + c.name(), c.trackInterfaces(), c.trackScripts(), c.notifyScripts());
+            Tracking.warn("vrrp_instance " + c.name(), c.trackScripts(), c.notifyScripts());
             tracking.put(c.name(), Tracking.of(c, groupOf.get(c.name())));
             if (!c.notifyScripts().equals(NotifyScripts.NONE)) {
                 instanceScripts.put(c.name(), c.notifyScripts());

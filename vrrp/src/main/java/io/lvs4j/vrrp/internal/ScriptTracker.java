@@ -18,6 +18,7 @@ public final class ScriptTracker {
     private int failures;
     private long nextRun;
     private boolean running;
+    private boolean reported;
 
     /**
      * Creates a tracker, due at once.
@@ -52,10 +53,13 @@ public final class ScriptTracker {
      * Records one outcome.
      *
      * @param success whether the run succeeded
-     * @return true when this outcome changed good to bad or back
+     * @return true when this outcome changed good to bad or back, or was the first (which ends
+     *     the wait of a weight-0 script)
      */
     public boolean record(boolean success) {
         running = false;
+        boolean first = !reported;
+        reported = true;
         if (success) {
             failures = 0;
             if (!good && ++successes >= script.rise()) {
@@ -70,7 +74,7 @@ public final class ScriptTracker {
                 return true;
             }
         }
-        return false;
+        return first;
     }
 
     /** @return when the next run is due, nanoseconds */
@@ -89,17 +93,23 @@ public final class ScriptTracker {
     }
 
     /**
-     * Returns the priority adjustment this script contributes.
+     * Returns the priority adjustment this script contributes ({@link TrackWeight}).
      *
-     * @return +weight when good with a positive weight, weight when bad with a negative one, else 0
+     * @return +weight when good with a positive weight, weight when bad with a negative one, else
+     *     0; negated with {@code reverse}
      */
     public int adjustment() {
-        int w = script.weight();
-        return w > 0 && good ? w : w < 0 && !good ? w : 0;
+        return TrackWeight.adjustment(script.weight(), script.reverse(), good);
     }
 
-    /** @return true when a weight-0 script is bad: the instance is in fault */
+    /**
+     * Tells whether this script puts the instance in fault: a weight-0 script that is bad, or
+     * with {@code reverse} good; either before its first result, as keepalived holds an instance
+     * until its unweighted scripts have reported.
+     *
+     * @return true while the instance must stay in fault for this script
+     */
     public boolean faults() {
-        return script.weight() == 0 && !good;
+        return script.weight() == 0 && (!reported || TrackWeight.faults(0, script.reverse(), good));
     }
 }

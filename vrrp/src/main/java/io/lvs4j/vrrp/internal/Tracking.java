@@ -16,8 +16,7 @@ import java.util.Optional;
 /**
  * What one instance tracks, as keepalived merges it: its own interface (unless
  * {@code dont_track_primary}), its tracked interfaces and scripts, then those of its sync group.
- * Scripts with a weight and {@code reverse} are left out; {@link #warn} says so, and what else
- * runs otherwise than configured, once per instance or group.
+ * {@link #warn} says what runs otherwise than configured, once per instance or group.
  *
  * @param interfaces the interfaces whose link state counts
  * @param scripts the scripts to run, each with its weight
@@ -45,10 +44,10 @@ public record Tracking(List<TrackedInterface> interfaces, List<VrrpScriptConfig>
             interfaces.add(TrackedInterface.of(instance.interfaceName())); // keepalived: own link down = FAULT
         }
         interfaces.addAll(instance.trackInterfaces());
-        List<VrrpScriptConfig> scripts = new ArrayList<>(runnable(instance.trackScripts()));
+        List<VrrpScriptConfig> scripts = new ArrayList<>(instance.trackScripts());
         if (group != null) {
             interfaces.addAll(group.trackInterfaces());
-            scripts.addAll(runnable(group.trackScripts()));
+            scripts.addAll(group.trackScripts());
         }
         return new Tracking(interfaces, scripts);
     }
@@ -68,33 +67,17 @@ public record Tracking(List<TrackedInterface> interfaces, List<VrrpScriptConfig>
         return false;
     }
 
-    private static List<VrrpScriptConfig> runnable(List<VrrpScriptConfig> scripts) {
-        return scripts.stream().filter(s -> s.weight() == 0 || !s.reverse()).toList();
-    }
-
     /**
      * Logs, for one instance or group, what runs otherwise than configured: scripts run as this
-     * process's user, {@code reverse} (left out of a weighted script, not applied to an
-     * interface), {@code init_fail} with a {@code rise} above 1.
+     * process's user, {@code init_fail} with a {@code rise} above 1.
      *
      * @param owner {@code vrrp_instance NAME} or {@code vrrp_sync_group NAME}
-     * @param interfaces its tracked interfaces
      * @param scripts its tracked scripts
      * @param notify its notify scripts
      */
-    public static void warn(String owner, List<TrackedInterface> interfaces, List<VrrpScriptConfig> scripts,
+    public static void warn(String owner, List<VrrpScriptConfig> scripts,
             NotifyScripts notify) {
-        for (TrackedInterface t : interfaces) {
-            if (t.reverse()) {
-                LOG.warn("{}: track_interface {} with reverse is not supported; its weight applies unreversed",
-                        owner, t.name());
-            }
-        }
         for (VrrpScriptConfig s : scripts) {
-            if (s.weight() != 0 && s.reverse()) {
-                LOG.warn("{}: track_script {} with reverse is not supported; left out", owner, s.name());
-                continue;
-            }
             if (s.initFail() && s.rise() > 1) {
                 LOG.warn("{}: vrrp_script {} init_fail: the script starts failed one success short of OK,"
                         + " not {} short", owner, s.name(), s.rise());

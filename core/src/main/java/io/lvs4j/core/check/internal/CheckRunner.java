@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: the loop owns the state; {@link #up()}, {@link #weight()} and the counters are
  * volatile reads for other threads. {@link #start()} and {@link #stop()} may be called from any
- * thread.
+ * thread, and so may {@link #suspend(boolean)}.
  */
 public final class CheckRunner {
 
@@ -51,6 +51,8 @@ public final class CheckRunner {
     private volatile long attempts;
     private volatile long maxLateNanos;
     private volatile boolean stopped;
+    private volatile boolean suspended;
+    private boolean started;
     private Attempt current;
     private Future<?> next;
     private long dueAt;
@@ -73,26 +75,62 @@ public final class CheckRunner {
         this.up = state.up();
     }
 
-    /** Schedules the first attempt after a random warmup delay. */
+    /** Schedules the first attempt after a random warmup delay (unless suspended). */
     public void start() {
+        onLoop(() -> {
+            started = true;
+            if (!suspended) {
+                schedule(warmupDelay());
+            }
+        });
+    }
+
+    private long warmupDelay() {
         long warmup = timing.warmup().toNanos();
-        long delay = warmup == 0 ? 0 : ThreadLocalRandom.current().nextLong(warmup + 1);
-        onLoop(() -> schedule(delay));
+        return warmup == 0 ? 0 : ThreadLocalRandom.current().nextLong(warmup + 1);
     }
 
     /** Stops the checker; an attempt in flight is aborted and its cleanups run. */
     public void stop() {
         stopped = true;
+        onLoop(this::cancel);
+    }
+
+    /**
+     * Suspends or resumes the checker ({@code ha_suspend}): suspended, no attempt runs (one in
+     * flight is aborted without a result) and the state stays as it was; resumed, the next attempt
+     * follows after a random warmup delay, as at start. May be called before {@link #start()}.
+     *
+     * @param on true to suspend, false to resume
+     */
+    public void suspend(boolean on) {
         onLoop(() -> {
-            if (next != null) {
-                next.cancel(false);
-                next = null;
+            if (suspended == on) {
+                return;
             }
-            if (current != null) {
-                current.abort();
-                current = null;
+            suspended = on;
+            if (on) {
+                cancel();
+            } else if (started) {
+                schedule(warmupDelay());
             }
         });
+    }
+
+    /** @return true while suspended */
+    public boolean suspended() {
+        return suspended;
+    }
+
+    private void cancel() {
+        if (next != null) {
+            next.cancel(false);
+            next = null;
+        }
+        if (current != null) {
+            current.abort();
+            current = null;
+        }
     }
 
     private void onLoop(Runnable task) {
@@ -146,7 +184,7 @@ public final class CheckRunner {
     }
 
     private void schedule(long delayNanos) {
-        if (stopped) {
+        if (stopped || suspended) {
             return;
         }
         dueAt = loop.nanoTime() + delayNanos;
@@ -155,7 +193,7 @@ public final class CheckRunner {
 
     private void attempt() {
         next = null;
-        if (stopped) {
+        if (stopped || suspended) {
             return;
         }
         long late = loop.nanoTime() - dueAt;
@@ -174,7 +212,7 @@ public final class CheckRunner {
 
     private void finished(CheckResult result) {
         current = null;
-        if (stopped) {
+        if (stopped || suspended) {
             return;
         }
         attempts++;

@@ -62,7 +62,7 @@ final class GlobalDefsReader {
                 boolean strict = Values.optionalBool(s, 0);
                 b.vrrpStrict(strict);
                 if (strict) {
-                    diagnostics.warn(s.position(), NotActedOn.STRICT);
+                    diagnostics.warn(s.position(), StrictMode.NO_FIREWALL);
                 }
             }
             case "script_user" -> {

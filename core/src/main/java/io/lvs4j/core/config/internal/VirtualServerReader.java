@@ -180,21 +180,15 @@ final class VirtualServerReader {
                     inhibit = Values.optionalBool(s, 0);
                     b.inhibitOnFailure(inhibit);
                 }
-                case "omega" -> {
-                    boolean omega = Values.optionalBool(s, 0);
-                    b.omega(omega);
-                    if (omega) {
-                        diagnostics.warn(s.position(), "omega is read but not acted on: lvs4j runs no quorum_down"
-                                + " or notify_down script when it stops");
-                    }
-                }
+                case "omega" -> b.omega(Values.optionalBool(s, 0));
                 case "ha_suspend" -> {
                     boolean suspend = Values.optionalBool(s, 0);
-                    b.haSuspend(suspend);
-                    if (suspend) {
-                        diagnostics.warn(s.position(), "ha_suspend is read but not acted on: lvs4j checks the real"
-                                + " servers whether or not it holds the VIP");
+                    if (suspend && fwmark) {
+                        diagnostics.warn(s.position(), "ha_suspend cannot be used with a fwmark service, which has"
+                                + " no VIP to follow; cleared, as keepalived does");
+                        suspend = false;
                     }
+                    b.haSuspend(suspend);
                 }
                 case "ops" -> {
                     opsToken = s.keyword();

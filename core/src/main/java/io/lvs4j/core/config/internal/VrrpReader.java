@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -43,6 +42,11 @@ final class VrrpReader {
     private static final Set<String> VIP_FLAGS = Set.of("home", "nodad", "mngtmpaddr", "autojoin", "no_track",
             "use_vmac");
     private static final Set<String> VIP_VALUES = Set.of("peer", "preferred_lft", "track_group");
+
+    /** The most IPv4 addresses an advert holds: its count field is 8 bits. */
+    static final int MAX_IPV4_VIPS = 255;
+    /** The most IPv6 addresses an advert holds in a 1500-byte frame, as keepalived counts it. */
+    static final int MAX_IPV6_VIPS = (1500 - 14 - 40 - 8) / 16;
 
     private final Diagnostics diagnostics;
     private final GlobalDefs globals;
@@ -78,10 +82,7 @@ final class VrrpReader {
                     s.noBlock();
                     int weight = Values.integer(s.arg(0, "a weight -253..253"), "weight", -253, 253);
                     s.maxArgs(2);
-                    boolean reverse = s.args().size() > 1 && NotActedOn.reverse(s.args().get(1));
-                    if (reverse && weight != 0) {
-                        diagnostics.warn(s.args().get(1).position(), NotActedOn.REVERSE);
-                    }
+                    boolean reverse = s.args().size() > 1 && TrackReader.reverse(s.args().get(1));
                     b.weight(weight, reverse);
                 }
                 case "rise" -> b.rise(Values.integer(GlobalDefsReader.single(s, "a count"), "rise", 1,
@@ -109,7 +110,7 @@ final class VrrpReader {
         VrrpInstanceConfig.Builder b = VrrpInstanceConfig.builder(name, globals);
         GarpConfig.Builder garp = globals.garp().toBuilder();
         boolean garpSet = false;
-        boolean lowerPrioSet = false;
+        StrictMode.Seen seen = new StrictMode.Seen();
         boolean strict = globals.vrrpStrict();
         boolean hasInterface = false;
         boolean hasRouterId = false;
@@ -122,18 +123,22 @@ final class VrrpReader {
         for (Statement s : decl.requireBlock()) {
             if (GlobalDefsReader.garp(s, garp, "")) {
                 garpSet = true;
-                lowerPrioSet |= s.name().startsWith("garp_lower_prio_");
+                if (s.name().startsWith("garp_lower_prio_")) {
+                    seen.lowerPrio = s;
+                }
                 continue;
             }
             switch (s.name()) {
                 case "state" -> {
                     Token t = GlobalDefsReader.single(s, "MASTER or BACKUP");
-                    b.initialState(switch (t.text()) {
+                    seen.state = t;
+                    seen.initialState = switch (t.text()) {
                         case "MASTER" -> VrrpInitialState.MASTER;
                         case "BACKUP" -> VrrpInitialState.BACKUP;
                         default -> throw new ConfigException(t.position(), "state must be MASTER or BACKUP, not "
                                 + t.describe());
-                    });
+                    };
+                    b.initialState(seen.initialState);
                 }
                 case "interface" -> {
                     b.interfaceName(GlobalDefsReader.single(s, "an interface name").text());
@@ -144,8 +149,10 @@ final class VrrpReader {
                             "virtual_router_id", 1, 255));
                     hasRouterId = true;
                 }
-                case "priority" -> b.priority(Values.integer(GlobalDefsReader.single(s, "a number 1..255"),
-                        "priority", 1, 255));
+                case "priority" -> {
+                    seen.priority = Values.integer(GlobalDefsReader.single(s, "a number 1..255"), "priority", 1, 255);
+                    b.priority(seen.priority);
+                }
                 case "advert_int" -> advertToken = GlobalDefsReader.single(s, "a number of seconds");
                 case "version" -> {
                     versionToken = GlobalDefsReader.single(s, "2 or 3");
@@ -154,6 +161,7 @@ final class VrrpReader {
                 case "authentication" -> {
                     s.maxArgs(0);
                     authentication = s;
+                    seen.authentication = s;
                     authPass = authentication(s);
                 }
                 case "virtual_ipaddress" -> {
@@ -172,6 +180,7 @@ final class VrrpReader {
                         GlobalDefsReader.single(s, "an address"), s.name()));
                 case "unicast_peer" -> {
                     s.maxArgs(0);
+                    seen.unicastPeer = s;
                     for (Statement line : s.requireBlock()) {
                         b.unicastPeer(peer(line));
                     }
@@ -186,18 +195,21 @@ final class VrrpReader {
                     s.maxArgs(0);
                     b.preempt(true);
                 }
-                case "preempt_delay" -> b.preemptDelay(Values.seconds(GlobalDefsReader.single(s,
-                        "a number of seconds"), "preempt_delay", Duration.ZERO, VrrpInstanceConfig.MAX_PREEMPT_DELAY));
+                case "preempt_delay" -> {
+                    seen.preemptDelay = s;
+                    b.preemptDelay(Values.seconds(GlobalDefsReader.single(s, "a number of seconds"), "preempt_delay",
+                            Duration.ZERO, VrrpInstanceConfig.MAX_PREEMPT_DELAY));
+                }
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
+                        b.trackInterface(TrackReader.trackInterface(line));
                     }
                 }
                 case "track_script" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackScript(trackScript(line, "vrrp_instance " + name));
+                        b.trackScript(TrackReader.trackScript(line, "vrrp_instance " + name, scripts));
                     }
                 }
                 case "notify_master" -> b.notifyMaster(notify(s));
@@ -216,7 +228,7 @@ final class VrrpReader {
                     strict = Values.optionalBool(s, 0);
                     b.strictMode(strict);
                     if (strict) {
-                        diagnostics.warn(s.position(), NotActedOn.STRICT);
+                        diagnostics.warn(s.position(), StrictMode.NO_FIREWALL);
                     }
                 }
                 case "dont_track_primary" -> b.dontTrackPrimary(Values.optionalBool(s, 0));
@@ -231,13 +243,16 @@ final class VrrpReader {
         }
         version = vipFamily(vips, version, versionToken);
         b.version(version);
+        vipLimit(name, vips, b);
+        if (strict) {
+            if (!StrictMode.apply(name, decl, seen, vips, vips.isEmpty() ? null : vipPositions.get(vips.getFirst()),
+                    b, garp, diagnostics)) {
+                authPass = null;
+            }
+            garpSet = true;
+        }
         for (VirtualIpAddress vip : vips) {
             b.virtualIpAddress(vip);
-        }
-        if (strict && !lowerPrioSet) {
-            // keepalived's strict mode sends no repeated gratuitous ARPs after a lower-priority advert
-            garp.lowerPrioRepeat(0).lowerPrioDelay(Duration.ZERO);
-            garpSet = true;
         }
         if (garpSet) {
             b.garp(garp.build());
@@ -254,6 +269,27 @@ final class VrrpReader {
             b.advertInterval(advert(advertToken, version));
         }
         return build(decl, b::build);
+    }
+
+    /**
+     * Moves the virtual addresses an advert has no room for to {@code virtual_ipaddress_excluded},
+     * as keepalived does: at most 255 (the count field is 8 bits), and what fits a 1500-byte
+     * frame (89 for IPv6).
+     */
+    private void vipLimit(String name, List<VirtualIpAddress> vips, VrrpInstanceConfig.Builder b) {
+        if (vips.isEmpty()) {
+            return;
+        }
+        int max = vips.getFirst().address() instanceof Inet6Address ? MAX_IPV6_VIPS : MAX_IPV4_VIPS;
+        if (vips.size() <= max) {
+            return;
+        }
+        diagnostics.warn(vipPositions.get(vips.get(max)), "vrrp_instance " + name + " has " + vips.size()
+                + " virtual_ipaddress, more than an advert holds (" + max + "); the rest are moved to"
+                + " virtual_ipaddress_excluded, as keepalived does");
+        List<VirtualIpAddress> excess = new ArrayList<>(vips.subList(max, vips.size()));
+        vips.subList(max, vips.size()).clear();
+        excess.forEach(b::virtualIpAddressExcluded);
     }
 
     /** Checks that all VIPs are of one family; IPv6 VIPs mean version 3. Returns the version. */
@@ -434,40 +470,6 @@ final class VrrpReader {
         return address;
     }
 
-    /**
-     * Reads a {@code track_script} line: the {@code vrrp_script} it names, with the line's
-     * weight if it gives one, reversed if the line or the script says so.
-     */
-    private VrrpScriptConfig trackScript(Statement line, String owner) throws ConfigException {
-        line.noBlock();
-        String name = line.keyword().text();
-        OptionalInt weight = OptionalInt.empty();
-        boolean reverse = false;
-        List<Token> args = line.args();
-        int i = 0;
-        if (i < args.size() && args.get(i).text().equals("weight")) {
-            weight = OptionalInt.of(Values.integer(line.arg(i + 1, "a weight -253..253"), "weight", -253, 253));
-            i += 2;
-        }
-        if (i < args.size()) {
-            reverse = NotActedOn.reverse(args.get(i));
-            if (reverse && weight.orElse(1) != 0) {
-                diagnostics.warn(args.get(i).position(), NotActedOn.REVERSE);
-            }
-            i++;
-        }
-        line.maxArgs(i);
-        VrrpScriptConfig script = scripts.get(name);
-        if (script == null) {
-            throw new ConfigException(line.position(), owner + " tracks vrrp_script " + name
-                    + ", which is not declared");
-        }
-        if (weight.isEmpty() && !reverse) {
-            return script;
-        }
-        return script.withWeight(weight.orElse(script.weight()), reverse || script.reverse());
-    }
-
     // ---------------------------------------------------------------- vrrp_sync_group
 
     VrrpSyncGroupConfig syncGroup(Statement decl, Map<String, Token> memberTokens) throws ConfigException {
@@ -490,13 +492,13 @@ final class VrrpReader {
                 case "track_interface" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackInterface(NotActedOn.trackInterface(line, diagnostics));
+                        b.trackInterface(TrackReader.trackInterface(line));
                     }
                 }
                 case "track_script" -> {
                     s.maxArgs(0);
                     for (Statement line : s.requireBlock()) {
-                        b.trackScript(trackScript(line, "vrrp_sync_group " + name));
+                        b.trackScript(TrackReader.trackScript(line, "vrrp_sync_group " + name, scripts));
                     }
                 }
                 case "notify_master" -> b.notifyMaster(notify(s));

@@ -144,6 +144,54 @@ class CheckRunnerTest {
     }
 
     @Test
+    void shouldRunNoAttemptWhileSuspendedAndKeepItsState() {
+        Scripted check = new Scripted(loop, "udhu");
+        CheckRunner r = runner(check, timing(0, 0, 1000, 300, 1, 1, false));
+        run(2100);
+        assertEquals(List.of(0L, 1000L, 2000L), check.startsMs);
+        assertEquals(List.of("down@1000"), changes);
+        r.suspend(true);
+        run(3000);
+        assertEquals(3, check.startsMs.size(), "no attempt while suspended");
+        assertTrue(r.suspended());
+        assertFalse(r.up(), "the state stays as it was");
+        r.suspend(false);
+        run(1);
+        assertEquals(5100L, check.startsMs.get(3), "resumed at once (no warmup)");
+        assertEquals(List.of("down@1000", "up@5100"), changes, "the attempt hung at 2000 was dropped");
+        assertEquals(3, r.attempts());
+    }
+
+    @Test
+    void shouldAbortAnAttemptInFlightWhenSuspendedWithoutAResult() {
+        Scripted check = new Scripted(loop, "hu");
+        CheckRunner r = runner(check, timing(0, 0, 1000, 300, 1, 1, false));
+        run(100);
+        r.suspend(true);
+        run(2000);
+        assertEquals(List.of(0L), check.startsMs);
+        assertEquals(1, check.cleanups, "the hung attempt is cleaned up");
+        assertEquals(0, r.attempts(), "and counts as no attempt");
+        assertEquals(List.of(), changes, "its deadline never failed it");
+        assertTrue(r.up());
+    }
+
+    @Test
+    void shouldStartSuspendedWhenSuspendedBeforeStart() {
+        Scripted check = new Scripted(loop, "u");
+        check.t0 = loop.nanoTime();
+        CheckRunner r = new CheckRunner(check, timing(0, 0, 1000, 300, 1, 1, false),
+                new InetSocketAddress("127.0.0.1", 80), loop, (runner, result) -> changes.add("changed"));
+        r.suspend(true);
+        r.start();
+        run(3000);
+        assertEquals(List.of(), check.startsMs);
+        r.suspend(false);
+        run(1);
+        assertEquals(List.of(3000L), check.startsMs);
+    }
+
+    @Test
     void shouldStartWithinTheWarmupDelay() {
         Scripted check = new Scripted(loop, "u");
         CheckerTiming t = CheckerTiming.builder(CheckerType.TCP_CHECK).delayLoop(Duration.ofSeconds(10))
