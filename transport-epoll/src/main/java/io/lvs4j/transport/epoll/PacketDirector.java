@@ -127,6 +127,7 @@ public final class PacketDirector implements AutoCloseable {
     private int directorIp;
     private PacketSocketGroup group;
     private FanoutSteering steering;
+    private XdpTransport xdp;
     /** Whether a VIP new with an update is served: yes while the director serves all its VIPs (no VRRP). */
     private volatile boolean serveNew;
 
@@ -179,7 +180,7 @@ public final class PacketDirector implements AutoCloseable {
     public void recoverConnections() {
         syncDestinations();
         for (DataPath path : paths) {
-            onLoop(path, path::recoverKept);
+            path.onLoop(path::recoverKept);
         }
     }
 
@@ -219,7 +220,7 @@ public final class PacketDirector implements AutoCloseable {
         ServiceTable next = ServiceTable.following(current, services, forwardings, settings);
         int[][] program = steering == null ? null : steering.next(next);
         for (DataPath path : paths) {
-            onLoop(path, () -> path.prepare(next));
+            path.onLoop(() -> path.prepare(next));
         }
         if (program != null) {
             try {
@@ -235,9 +236,12 @@ public final class PacketDirector implements AutoCloseable {
             }
         }
         for (DataPath path : paths) {
-            onLoop(path, () -> path.own(next));
+            path.onLoop(() -> path.own(next));
         }
         syncDestinations();
+        if (xdp != null) {
+            xdp.refreshQuietly();
+        }
         if (active() && !paths.isEmpty() && paths.get(0).loop() != null) {
             announce();
         }
@@ -255,18 +259,6 @@ public final class PacketDirector implements AutoCloseable {
         ServiceTable next = ServiceTable.following(publication.services(), services, forwardings, settings);
         if (steering != null) {
             steering.check(next);
-        }
-    }
-
-    /** Runs a task on a path's loop and waits for it; at once if the path has no loop (tests). */
-    private static void onLoop(DataPath path, Runnable task) {
-        if (path.loop() == null || path.loop().inEventLoop()) {
-            task.run();
-            return;
-        }
-        io.netty.util.concurrent.Future<?> f = path.loop().submit(task).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IllegalStateException("a loop could not take the new services", f.cause());
         }
     }
 
@@ -312,9 +304,10 @@ public final class PacketDirector implements AutoCloseable {
         timers.add(first.loop().scheduleAtFixedRate(first::resolve, 0, Math.max(1, refresh / 4),
                 TimeUnit.NANOSECONDS));
         timers.add(first.loop().scheduleAtFixedRate(this::syncDestinations, 100, 100, TimeUnit.MILLISECONDS));
+        xdp = settings.transport == Transport.XDP ? XdpTransport.openOrFallBack(link, publication, destinations, paths) : null;
         announce();
-        LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
-                services.size(), paths.size());
+        LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s), transport {}", link.name(),
+                link.macString(), services.size(), paths.size(), transport());
         return this;
     }
 
@@ -485,9 +478,14 @@ public final class PacketDirector implements AutoCloseable {
         return id < 0 ? TrafficStats.ZERO : ids.server(id, traffic());
     }
 
-    /** @return the packet sockets' counters summed */
+    /** @return the packet sockets' counters summed, and the AF_XDP sockets' with {@link Transport#XDP} */
     public PacketSocketStatistics socketStatistics() {
-        return group.statistics();
+        return xdp == null ? group.statistics() : group.statistics().plus(xdp.statistics());
+    }
+
+    /** @return the transport in use: {@code packet}, or {@code xdp (native)} or {@code xdp (generic)} */
+    public String transport() {
+        return xdp == null ? "packet" : xdp.describe();
     }
 
     /** @return the connection tables' capacity summed over the loops ({@code ipvsadm}'s "size") */
@@ -554,6 +552,9 @@ public final class PacketDirector implements AutoCloseable {
     @Override
     public void close() {
         timers.forEach(t -> t.cancel(false));
+        if (xdp != null) {
+            xdp.close();
+        }
         if (group != null) {
             group.close();
         }

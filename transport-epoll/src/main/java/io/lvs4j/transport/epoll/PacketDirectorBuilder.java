@@ -42,8 +42,20 @@ public final class PacketDirectorBuilder {
     io.lvs4j.core.conn.FloodDefense floodDefense = io.lvs4j.core.conn.FloodDefense.OFF;
     java.nio.file.Path tableDirectory;
     String tableName;
+    Transport transport = Transport.PACKET;
 
     PacketDirectorBuilder() {
+    }
+
+    /**
+     * Chooses the transport of the data path ({@link Transport#PACKET} by default).
+     *
+     * @param value the transport
+     * @return this builder
+     */
+    public PacketDirectorBuilder transport(Transport value) {
+        this.transport = Objects.requireNonNull(value, "transport");
+        return this;
     }
 
     /** @param name the interface facing clients and real servers @return this builder */
