@@ -240,7 +240,7 @@ public final class PacketDirector implements AutoCloseable {
         }
         syncDestinations();
         if (xdp != null) {
-            xdp.refreshQuietly();
+            xdp.refreshQuietly(true);
         }
         if (active() && !paths.isEmpty() && paths.get(0).loop() != null) {
             announce();
@@ -416,12 +416,7 @@ public final class PacketDirector implements AutoCloseable {
         return services.slot(s);
     }
 
-    /**
-     * Tells whether a real server's MAC address is known and fresh.
-     *
-     * @param address the real server address
-     * @return {@code true} if frames can be forwarded to it
-     */
+    /** @param address a real server address @return {@code true} if its MAC is known and fresh: frames can go to it */
     public boolean resolved(InetAddress address) {
         for (int id = 0; id < destinations.size(); id++) {
             if (destinations.is(id, address) && destinations.mac(id, System.nanoTime()) != 0) {
@@ -481,6 +476,11 @@ public final class PacketDirector implements AutoCloseable {
     /** @return the packet sockets' counters summed, and the AF_XDP sockets' with {@link Transport#XDP} */
     public PacketSocketStatistics socketStatistics() {
         return xdp == null ? group.statistics() : group.statistics().plus(xdp.statistics());
+    }
+
+    /** @return the AF_XDP accelerator, {@code null} on AF_PACKET alone */
+    XdpTransport xdp() {
+        return xdp;
     }
 
     /** @return the transport in use: {@code packet}, or {@code xdp (native)} or {@code xdp (generic)} */

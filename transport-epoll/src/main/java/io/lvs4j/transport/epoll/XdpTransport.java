@@ -56,6 +56,8 @@ final class XdpTransport implements AutoCloseable {
     private final int program;
     private final List<XdpSocket> sockets;
     private final Map<Integer, Integer> installed = new HashMap<>();
+    /** The host's IPv4 addresses as last read from a thread of the interface's namespace. */
+    private List<Integer> host = List.of();
     private int attachment = -1;
     private String mode;
     private ScheduledFuture<?> timer;
@@ -106,10 +108,11 @@ final class XdpTransport implements AutoCloseable {
             }
             XdpTransport transport = new XdpTransport(link, publication, destinations, addressMap, socketMap, program,
                     List.copyOf(sockets));
-            transport.refresh();
+            transport.refresh(true);
             transport.attach();
             DataPath first = paths.get(0);
-            transport.timer = first.loop().scheduleAtFixedRate(transport::refreshQuietly, 1, 1, TimeUnit.SECONDS);
+            transport.timer = first.loop().scheduleAtFixedRate(() -> transport.refreshQuietly(false), 1, 1,
+                    TimeUnit.SECONDS);
             return transport;
         } catch (IOException | RuntimeException e) {
             sockets.forEach(XdpSocket::close);
@@ -175,10 +178,14 @@ final class XdpTransport implements AutoCloseable {
         return sum;
     }
 
-    /** {@link #refresh()}, logging a failure instead of throwing it. */
-    void refreshQuietly() {
+    /**
+     * {@link #refresh}, logging a failure instead of throwing it.
+     *
+     * @param readHost whether to read the host's addresses again (from a thread of the interface's namespace only)
+     */
+    void refreshQuietly(boolean readHost) {
         try {
-            refresh();
+            refresh(readHost);
         } catch (IOException e) {
             LOG.warn("cannot update the XDP program's addresses on {}: {}", link.name(), e.getMessage());
         }
@@ -186,15 +193,22 @@ final class XdpTransport implements AutoCloseable {
 
     /**
      * Brings the program's address map in line with the services, the NAT real servers and the
-     * host's addresses now: only what changed is written.
+     * host's addresses: only what changed is written. The host's addresses are read through the
+     * calling thread's network namespace, so only a thread of the interface's namespace may ask
+     * for them (at start and at a service update; the loops' timer, whose threads may live in
+     * another namespace, keeps the last ones).
      *
+     * @param readHost whether to read the host's addresses again
      * @throws IOException if the kernel refuses an update
      */
-    synchronized void refresh() throws IOException {
+    synchronized void refresh(boolean readHost) throws IOException {
         if (closed) {
             return;
         }
-        Map<Integer, Integer> wanted = wanted(publication.services(), destinations, hostAddresses());
+        if (readHost) {
+            host = hostAddresses();
+        }
+        Map<Integer, Integer> wanted = wanted(publication.services(), destinations, host);
         for (Map.Entry<Integer, Integer> e : wanted.entrySet()) {
             if (!e.getValue().equals(installed.get(e.getKey()))) {
                 Bpf.update(addressMap, key(e.getKey()), XdpSocket.intKey(e.getValue()));
