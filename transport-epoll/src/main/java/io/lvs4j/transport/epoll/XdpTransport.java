@@ -179,6 +179,22 @@ final class XdpTransport implements AutoCloseable {
     }
 
     /**
+     * @return the counters the status shows: {@code xdp_native} (1 native, 0 generic), the
+     *     AF_XDP sockets' frames received and sent, those dropped for a full transmit ring, and
+     *     those the kernel could not deliver (full receive ring, empty fill ring)
+     */
+    Map<String, Long> counters() {
+        PacketSocketStatistics s = statistics();
+        Map<String, Long> counters = new HashMap<>();
+        counters.put("xdp_native", "native".equals(mode) ? 1L : 0L);
+        counters.put("xdp_rx_frames", s.rxFrames());
+        counters.put("xdp_tx_frames", s.txFrames());
+        counters.put("xdp_tx_dropped", s.txDropped());
+        counters.put("xdp_kernel_drops", s.kernelDrops());
+        return counters;
+    }
+
+    /**
      * {@link #refresh}, logging a failure instead of throwing it.
      *
      * @param readHost whether to read the host's addresses again (from a thread of the interface's namespace only)
