@@ -44,6 +44,8 @@ final class XdpSocket implements AutoCloseable {
     static final int RING = 2048;
     private static final int BATCH = 64;
     private static final int BATCHES_PER_WAKEUP = 16;
+    /** Most {@code sendto} calls per batch: enough for a full ring at 32 frames a call. */
+    private static final int MAX_KICKS = RING / 32 + 2;
     private static final int EBUSY = 16;
     private static final int ENOBUFS = 105;
 
@@ -196,19 +198,32 @@ final class XdpSocket implements AutoCloseable {
             counters.add(SocketCounter.TX_PACKETS, queued);
         }
         if (inFlight > 0) {
-            kick();
-            reclaim();
+            transmit(tx);
         }
         refill(n);
     }
 
-    /** Tells the kernel to send what the transmit ring holds (copy mode sends in this call). */
-    private void kick() {
-        long r = Libc.sendto(callState, xsk.fd(), MemorySegment.NULL, 0, Libc.MSG_DONTWAIT, MemorySegment.NULL, 0);
-        if (r < 0) {
-            int errno = Libc.errno(callState);
-            if (errno != Libc.EAGAIN && errno != EBUSY && errno != ENOBUFS && errno != Libc.EINTR) {
-                counters.increment(SocketCounter.TX_ERRORS);
+    /**
+     * Tells the kernel to send what the transmit ring holds. In copy mode each {@code sendto}
+     * sends at most 32 frames and answers {@code EAGAIN} while more wait, so it is repeated
+     * (bounded) until the ring is empty or the kernel answers anything else.
+     */
+    private void transmit(XskRing tx) {
+        for (int kicks = 0; kicks < MAX_KICKS; kicks++) {
+            long r = Libc.sendto(callState, xsk.fd(), MemorySegment.NULL, 0, Libc.MSG_DONTWAIT, MemorySegment.NULL, 0);
+            reclaim();
+            if (tx.free() == RING) {
+                return;
+            }
+            if (r < 0) {
+                int errno = Libc.errno(callState);
+                if (errno == Libc.EAGAIN || errno == Libc.EINTR) {
+                    continue;
+                }
+                if (errno != EBUSY && errno != ENOBUFS) {
+                    counters.increment(SocketCounter.TX_ERRORS);
+                }
+                return;
             }
         }
     }
