@@ -152,6 +152,46 @@ class XdpDirectorIT {
         }
     }
 
+    @Test
+    void shouldFallBackToPacketSocketsWhereTheInterfaceAlreadyHasAnXdpProgram() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            String vip = lab.address(200);
+            lab.host("rs1").holdVipOnLoopback(vip);
+            VirtualService first = service(vip, 80, 80, lab.host("rs1"));
+            try (NamedHttpServer one = NamedHttpServer.start(lab.host("rs1"), "nginx1", 80)) {
+                PacketDirector xdp = director.netns().call(() -> builder(director).virtualService(first).build().start());
+                String attached = xdpLink(director);
+                try {
+                    assertEquals("xdp (native)", xdp.transport());
+                    // A second XDP director on the same interface: the kernel refuses its AF_XDP
+                    // socket (the queue has one) as it would its program (one per interface), so
+                    // it runs on the packet sockets, and the first one's program stays.
+                    VirtualService second = service(lab.address(201), 80, 80, lab.host("rs1"));
+                    try (PacketDirector fallback = director.netns().call(() -> builder(director).virtualService(second)
+                            .build().start())) {
+                        assertEquals("packet", fallback.transport());
+                        assertEquals(null, fallback.xdp());
+                        assertEquals(attached, xdpLink(director), "the first program untouched");
+                    }
+                    assertEquals(attached, xdpLink(director), "still attached after the second closed");
+                } finally {
+                    xdp.close();
+                }
+                assertFalse(xdpLink(director).contains("xdp"), "detached: " + xdpLink(director));
+                // And with no program left, the packet sockets alone forward as before.
+                try (PacketDirector packet = director.netns().call(() -> PacketDirector.builder()
+                        .interfaceName(director.iface()).directorAddress(InetAddress.getByName(director.ip()))
+                        .loops(loops).virtualService(service(vip, 80, 80, lab.host("rs1"))).build().start())) {
+                    assertEquals("packet", packet.transport());
+                    awaitResolved(packet, lab.host("rs1"));
+                    assertEquals("nginx1", curl(client, new ClientPorts(), "http://" + vip + "/"));
+                }
+            }
+        }
+    }
+
     private static PacketDirectorBuilder builder(Host director) throws Exception {
         return PacketDirector.builder().interfaceName(director.iface()).transport(Transport.XDP)
                 .directorAddress(InetAddress.getByName(director.ip())).loops(loops)
