@@ -192,6 +192,27 @@ class XdpDirectorIT {
         }
     }
 
+    @Test
+    void shouldAttachInGenericModeWhereTheDriverRefusesNativeXdp() throws Exception {
+        try (Lab lab = Lab.builder().host("director").host("rs1").build()) {
+            Host director = lab.host("director");
+            // A bridge has no native XDP: the program goes on in generic (skb) mode.
+            director.exec("ip", "link", "add", "genbr0", "type", "bridge").check();
+            director.exec("ip", "addr", "add", "198.18.9.1/24", "dev", "genbr0").check();
+            director.exec("ip", "link", "set", "genbr0", "up").check();
+            VirtualService vs = service("198.18.9.200", 80, 80, lab.host("rs1"));
+            try (PacketDirector dr = director.netns().call(() -> PacketDirector.builder().interfaceName("genbr0")
+                    .transport(Transport.XDP).directorAddress(InetAddress.getByName("198.18.9.1")).loops(loops)
+                    .virtualService(vs).gratuitousArp(1, Duration.ofMillis(100)).build().start())) {
+                assertEquals("xdp (generic)", dr.transport());
+                String link = director.exec("ip", "-d", "link", "show", "dev", "genbr0").check().stdout();
+                assertTrue(link.contains("xdpgeneric"), link);
+            }
+            String link = director.exec("ip", "-d", "link", "show", "dev", "genbr0").check().stdout();
+            assertFalse(link.contains("xdp"), "detached: " + link);
+        }
+    }
+
     private static PacketDirectorBuilder builder(Host director) throws Exception {
         return PacketDirector.builder().interfaceName(director.iface()).transport(Transport.XDP)
                 .directorAddress(InetAddress.getByName(director.ip())).loops(loops)
