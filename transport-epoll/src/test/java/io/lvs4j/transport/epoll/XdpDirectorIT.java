@@ -153,6 +153,50 @@ class XdpDirectorIT {
     }
 
     @Test
+    void shouldForwardFullNatThroughAfXdpRepliesToTheLocalAddressIncluded() throws Exception {
+        try (Lab lab = Lab.builder().host("client").host("director").host("rs1").host("rs2").build()) {
+            Host client = lab.host("client");
+            Host director = lab.host("director");
+            Host rs1 = lab.host("rs1");
+            Host rs2 = lab.host("rs2");
+            // The real servers only know the servers' network, so they answer the local address.
+            for (Host rs : List.of(rs1, rs2)) {
+                rs.exec("ip", "addr", "flush", "dev", rs.iface()).check();
+                rs.exec("ip", "addr", "add", (rs == rs1 ? "198.18.1.13" : "198.18.1.14") + "/24", "dev", rs.iface())
+                        .check();
+                assertFalse(TxChecksumOffload.set(rs, false));
+            }
+            assertFalse(TxChecksumOffload.set(client, false));
+            director.exec("ip", "addr", "add", "198.18.1.2/24", "dev", director.iface()).check();
+            String vip = lab.address(200);
+            VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName(vip), 80,
+                    Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+            vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.1.13"), 80, 1));
+            vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.1.14"), 80, 1));
+            try (NamedHttpServer one = NamedHttpServer.start(rs1, "nginx1", 80);
+                    NamedHttpServer two = NamedHttpServer.start(rs2, "nginx2", 80);
+                    PacketDirector dr = director.netns().call(() -> PacketDirector.builder()
+                            .interfaceName(director.iface()).transport(Transport.XDP)
+                            .directorAddress(InetAddress.getByName("198.18.1.2")).loops(loops)
+                            .localAddresses(InetAddress.getByName("198.18.1.254"))
+                            .virtualService(vs, Forwarding.fullNat()).gratuitousArp(2, Duration.ofMillis(100))
+                            .neighbourRefresh(Duration.ofSeconds(2)).build().start())) {
+                assertEquals("xdp (native)", dr.transport());
+                await().atMost(10, TimeUnit.SECONDS).until(() -> dr.resolved(InetAddress.getByName("198.18.1.13"))
+                        && dr.resolved(InetAddress.getByName("198.18.1.14")));
+                ClientPorts ports = new ClientPorts();
+                Map<String, Integer> answers = new HashMap<>();
+                for (int i = 0; i < 10; i++) {
+                    answers.merge(curl(client, ports, "http://" + vip + "/"), 1, Integer::sum);
+                }
+                assertEquals(Map.of("nginx1", 5, "nginx2", 5), answers);
+                PacketSocketStatistics xsk = dr.xdp().statistics();
+                assertTrue(xsk.rxFrames() >= 10 * 6 && xsk.txFrames() >= 10 * 6, "both directions: " + xsk);
+            }
+        }
+    }
+
+    @Test
     void shouldFallBackToPacketSocketsWhereTheInterfaceAlreadyHasAnXdpProgram() throws Exception {
         try (Lab lab = Lab.builder().host("client").host("director").host("rs1").build()) {
             Host client = lab.host("client");
