@@ -18,7 +18,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * so a frame the program passes is handled by the same code as without XDP.
  *
  * <p>The program's address map follows the director: its VIPs and full-NAT local addresses,
- * its NAT real servers and the host's own IPv4 addresses are refreshed every second on the
- * first loop and at once on {@link #refresh()}. The program is attached through a BPF link,
+ * its NAT real servers and the host's own IPv4 addresses are refreshed every second by a thread
+ * of the interface's namespace and at once on a service update. The program is attached through a BPF link,
  * natively if the driver takes it, else in generic (skb) mode; the kernel detaches a link when
  * its last descriptor closes, so a director that dies leaves no program on the interface.
  *
@@ -60,8 +61,15 @@ final class XdpTransport implements AutoCloseable {
     private List<Integer> host = List.of();
     private int attachment = -1;
     private String mode;
-    private ScheduledFuture<?> timer;
+    /**
+     * The thread that refreshes the address map every second. It is started by the thread that
+     * opens the transport, so it lives in the interface's network namespace (a thread inherits
+     * its creator's), where it reads the host's addresses; the loops' threads may live in another.
+     */
+    private ScheduledExecutorService refresher;
     private boolean closed;
+    /** Whether the last refresh failed (its warning is logged once). */
+    private volatile boolean failing;
 
     private XdpTransport(LinkInfo link, Publication publication, DestinationTable destinations, int addressMap,
             int socketMap, int program, List<XdpSocket> sockets) {
@@ -110,9 +118,12 @@ final class XdpTransport implements AutoCloseable {
                     List.copyOf(sockets));
             transport.refresh(true);
             transport.attach();
-            DataPath first = paths.get(0);
-            transport.timer = first.loop().scheduleAtFixedRate(() -> transport.refreshQuietly(false), 1, 1,
-                    TimeUnit.SECONDS);
+            transport.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "lvs4j-xdp-" + link.name());
+                t.setDaemon(true);
+                return t;
+            });
+            transport.refresher.scheduleAtFixedRate(() -> transport.refreshQuietly(true), 1, 1, TimeUnit.SECONDS);
             return transport;
         } catch (IOException | RuntimeException e) {
             sockets.forEach(XdpSocket::close);
@@ -202,8 +213,13 @@ final class XdpTransport implements AutoCloseable {
     void refreshQuietly(boolean readHost) {
         try {
             refresh(readHost);
-        } catch (IOException e) {
-            LOG.warn("cannot update the XDP program's addresses on {}: {}", link.name(), e.getMessage());
+            failing = false;
+        } catch (IOException | RuntimeException e) {
+            if (!failing) {
+                failing = true;
+                LOG.warn("cannot update the XDP program's addresses on {}: {} (said once until it works again)",
+                        link.name(), e.getMessage());
+            }
         }
     }
 
@@ -211,8 +227,9 @@ final class XdpTransport implements AutoCloseable {
      * Brings the program's address map in line with the services, the NAT real servers and the
      * host's addresses: only what changed is written. The host's addresses are read through the
      * calling thread's network namespace, so only a thread of the interface's namespace may ask
-     * for them (at start and at a service update; the loops' timer, whose threads may live in
-     * another namespace, keeps the last ones).
+     * for them (at start, at a service update, and the refresher every second: an address the
+     * host gains later, such as a VRRP virtual address on the interface, is passed to the
+     * kernel within a second).
      *
      * @param readHost whether to read the host's addresses again
      * @throws IOException if the kernel refuses an update
@@ -290,8 +307,8 @@ final class XdpTransport implements AutoCloseable {
             }
             closed = true;
         }
-        if (timer != null) {
-            timer.cancel(false);
+        if (refresher != null) {
+            refresher.shutdownNow();
         }
         if (attachment >= 0) {
             PacketSocketFd.close(attachment);
