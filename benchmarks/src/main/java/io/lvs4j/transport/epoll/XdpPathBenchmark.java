@@ -99,7 +99,8 @@ public class XdpPathBenchmark extends AbstractBenchmark {
         kernelFill = new XskRing(fill, PRODUCER, CONSUMER, ENTRIES, 8, RING);
         kernelCompletion = new XskRing(completion, PRODUCER, CONSUMER, ENTRIES, 8, RING);
         pump = new XskPump(new XskRing(rx, PRODUCER, CONSUMER, ENTRIES, 16, RING),
-                new XskRing(tx, PRODUCER, CONSUMER, ENTRIES, 16, RING), new XskRing(fill, PRODUCER, CONSUMER, ENTRIES, 8, RING),
+                new XskRing(tx, PRODUCER, CONSUMER, ENTRIES, 16, RING),
+                new XskRing(fill, PRODUCER, CONSUMER, ENTRIES, 8, RING),
                 new XskRing(completion, PRODUCER, CONSUMER, ENTRIES, 8, RING), umem, CHUNK, path::onFrame, this::sendto,
                 counters);
         batch();

@@ -304,7 +304,8 @@ public final class PacketDirector implements AutoCloseable {
         timers.add(first.loop().scheduleAtFixedRate(first::resolve, 0, Math.max(1, refresh / 4),
                 TimeUnit.NANOSECONDS));
         timers.add(first.loop().scheduleAtFixedRate(this::syncDestinations, 100, 100, TimeUnit.MILLISECONDS));
-        xdp = settings.transport == Transport.XDP ? XdpTransport.openOrFallBack(link, publication, destinations, paths) : null;
+        xdp = settings.transport == Transport.XDP
+                ? XdpTransport.openOrFallBack(link, publication, destinations, paths) : null;
         announce();
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s), transport {}", link.name(),
                 link.macString(), services.size(), paths.size(), transport());

@@ -73,7 +73,8 @@ final class XdpSocket implements AutoCloseable {
      * @return the socket, receiving
      * @throws IOException if the kernel refuses the socket (no {@code AF_XDP}, no such queue)
      */
-    static XdpSocket open(IoEventLoop loop, int ifindex, int queue, int socketMap, XskPump.Handler handler) throws IOException {
+    static XdpSocket open(IoEventLoop loop, int ifindex, int queue, int socketMap, XskPump.Handler handler)
+            throws IOException {
         Epoll.ensureAvailability();
         Arena arena = Arena.ofShared();
         XdpSocket socket;
@@ -151,7 +152,10 @@ final class XdpSocket implements AutoCloseable {
         }
     }
 
-    /** Deregisters and closes the socket (the kernel takes it out of the {@code XSKMAP}), then frees the UMEM; idempotent. */
+    /**
+     * Deregisters and closes the socket (the kernel takes it out of the {@code XSKMAP}), then
+     * frees the UMEM; idempotent.
+     */
     @Override
     public void close() {
         descriptor.close();

@@ -45,7 +45,8 @@ public final class Bpf {
     private static final int LOG_SIZE = 1 << 16;
 
     private static final MethodHandle SYSCALL = Libc.link("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
 
     private Bpf() {
     }
@@ -163,8 +164,8 @@ public final class Bpf {
             if (r < 0) {
                 int errno = Libc.errno(cs);
                 String text = log.getString(0).strip();
-                throw new NativeIoException("bpf(BPF_PROG_LOAD " + name + ")" + (text.isEmpty() ? "" : ", verifier: " + text),
-                        errno);
+                String verifier = text.isEmpty() ? "" : ", verifier: " + text;
+                throw new NativeIoException("bpf(BPF_PROG_LOAD " + name + ")" + verifier, errno);
             }
             return (int) r;
         }

@@ -102,12 +102,28 @@ public final class Ebpf {
         return this;
     }
 
-    /** {@code dst = *(size *)(src + offset)}. @param size {@link #W}, {@link #H}, {@link #B} or {@link #DW} @param dst register @param src register @param offset offset @return this */
+    /**
+     * {@code dst = *(size *)(src + offset)}.
+     *
+     * @param size {@link #W}, {@link #H}, {@link #B} or {@link #DW}
+     * @param dst register
+     * @param src register
+     * @param offset offset
+     * @return this
+     */
     public Ebpf load(int size, int dst, int src, int offset) {
         return emit(LDX_MEM | size, dst, src, offset, 0);
     }
 
-    /** {@code *(size *)(dst + offset) = src}. @param size access size @param dst register @param offset offset @param src register @return this */
+    /**
+     * {@code *(size *)(dst + offset) = src}.
+     *
+     * @param size access size
+     * @param dst register
+     * @param offset offset
+     * @param src register
+     * @return this
+     */
     public Ebpf store(int size, int dst, int offset, int src) {
         return emit(STX_MEM | size, dst, src, offset, 0);
     }
@@ -165,7 +181,14 @@ public final class Ebpf {
         return jump(JNE_K, dst, 0, imm, label);
     }
 
-    /** Jumps if {@code dst > src}, unsigned. @param dst register @param src register @param label where to @return this */
+    /**
+     * Jumps if {@code dst > src}, unsigned.
+     *
+     * @param dst register
+     * @param src register
+     * @param label where to
+     * @return this
+     */
     public Ebpf jumpIfGreater(int dst, int src, String label) {
         return jump(JGT_X, dst, src, 0, label);
     }

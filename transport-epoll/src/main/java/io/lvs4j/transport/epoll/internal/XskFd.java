@@ -43,6 +43,8 @@ public final class XskFd implements AutoCloseable {
     public static final int DESC_SIZE = 16;
     /** Offset of {@code len} in {@code struct xdp_desc}. */
     public static final int DESC_LEN = 8;
+    /** {@code MAP_POPULATE}: the rings' pages are mapped at once, not at the first touch on the loop. */
+    static final int MAP_POPULATE = 0x8000;
     /** {@code struct xdp_statistics}: six {@code u64} counters. */
     static final int STATISTICS_SIZE = 48;
 
@@ -128,10 +130,11 @@ public final class XskFd implements AutoCloseable {
     }
 
     private static MemorySegment map(MemorySegment cs, int fd, long length, long offset) throws NativeIoException {
-        MemorySegment m = Libc.mmap(cs, MemorySegment.NULL, length, Libc.PROT_READ_WRITE, Libc.MAP_SHARED | 0x8000 /* MAP_POPULATE */,
+        MemorySegment m = Libc.mmap(cs, MemorySegment.NULL, length, Libc.PROT_READ_WRITE, Libc.MAP_SHARED | MAP_POPULATE,
                 fd, offset);
         if (m.address() == -1L) {
-            throw new NativeIoException("mmap of an AF_XDP ring at page offset 0x" + Long.toHexString(offset), Libc.errno(cs));
+            throw new NativeIoException("mmap of an AF_XDP ring at page offset 0x" + Long.toHexString(offset),
+                    Libc.errno(cs));
         }
         return m;
     }

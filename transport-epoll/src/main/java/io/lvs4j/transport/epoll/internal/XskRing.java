@@ -41,7 +41,8 @@ public final class XskRing {
      * @param producer the producer index's offset
      * @param consumer the consumer index's offset
      * @param entries the entries' offset
-     * @param entrySize 8 for the fill and completion rings (an address), 16 for receive and transmit ({@code struct xdp_desc})
+     * @param entrySize 8 for the fill and completion rings (an address), 16 for receive and
+     *     transmit ({@code struct xdp_desc})
      * @param size the number of entries, a power of two
      */
     public XskRing(MemorySegment memory, long producer, long consumer, long entries, int entrySize, int size) {
