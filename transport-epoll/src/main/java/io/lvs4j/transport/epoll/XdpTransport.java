@@ -168,6 +168,12 @@ final class XdpTransport implements AutoCloseable {
         }
         LOG.info("AF_XDP on {}: program attached ({} mode), {} socket(s) on queue(s) 0-{}", link.name(), mode,
                 sockets.size(), sockets.size() - 1);
+        if (sockets.size() > 1) {
+            LOG.warn("AF_XDP on {}: {} receive queues, each read by its own loop: the NIC's hashing, not the"
+                    + " fanout, now decides which loop sees a frame, so NAT and full-NAT replies and a persistent"
+                    + " service's connections of one client must be steered to one queue by the NIC, or run with"
+                    + " one loop", link.name(), sockets.size());
+        }
     }
 
     /** @return what the data path runs on, for logs and status: {@code xdp (native)} or {@code xdp (generic)} */
