@@ -167,7 +167,8 @@ final class XskPump {
     /**
      * Asks the kernel to send until the transmit ring is empty or it answers anything but
      * {@code EAGAIN} (in copy mode a call sends at most 32 frames and answers {@code EAGAIN}
-     * while more wait), at most {@link #maxKicks} times.
+     * while more wait; a zero-copy driver answers 0 and sends on its own), at most
+     * {@link #maxKicks} times.
      */
     private void transmit() {
         for (int kicks = 0; kicks < maxKicks; kicks++) {
@@ -176,7 +177,10 @@ final class XskPump {
             if (tx.free() == tx.size()) {
                 return;
             }
-            if (errno == EAGAIN || errno == EINTR || errno == 0) {
+            if (errno == 0) {
+                return;   // copy mode sent everything; zero-copy mode has woken the driver, completions follow
+            }
+            if (errno == EAGAIN || errno == EINTR) {
                 continue;
             }
             if (errno != EBUSY && errno != ENOBUFS) {
