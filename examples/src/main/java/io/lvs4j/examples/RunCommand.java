@@ -11,6 +11,7 @@ import io.lvs4j.core.status.StatusSource;
 import io.lvs4j.transport.epoll.Director;
 import io.lvs4j.transport.epoll.DirectorBuilder;
 import io.lvs4j.transport.epoll.RawSockets;
+import io.lvs4j.transport.epoll.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -78,6 +79,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "Event loops of the data path, one packet socket each; default: the cores of the process's"
                     + " CPU set.")
     private Integer loops;
+
+    @Option(names = "--transport", paramLabel = "KIND", defaultValue = "packet",
+            description = "The data path's transport: packet (AF_PACKET sockets) or xdp (an XDP program redirecting the"
+                    + " forwarded IPv4 frames to AF_XDP sockets, the rest left to the packet sockets; falls back to"
+                    + " packet where the kernel refuses it), default ${DEFAULT-VALUE}.")
+    private String transport;
 
     @Option(names = "--connection-capacity", paramLabel = "N", defaultValue = "1048576",
             description = "Connections each loop's table holds (status shows the sum), default ${DEFAULT-VALUE}.")
@@ -163,6 +170,7 @@ public final class RunCommand implements Callable<Integer> {
         Director director;
         try {
             DirectorBuilder builder = Director.fromConfig(loaded.config(), interfaceName).loops(loopCount)
+                    .transport(transport(transport))
                     .connectionCapacity(connectionCapacity).expireNodestConn(expireNodestConn)
                     .floodDefense(new FloodDefense(mode("--drop-entry", dropEntry), mode("--secure-tcp", secureTcp),
                             floodThreshold, FloodDefense.AUTO.secureTimeout()));
@@ -273,6 +281,14 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(option + " must be off, auto or on: " + value, e);
         }
+    }
+
+    private static Transport transport(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "packet" -> Transport.PACKET;
+            case "xdp" -> Transport.XDP;
+            default -> throw new IllegalArgumentException("--transport must be packet or xdp: " + value);
+        };
     }
 
     private static int fail(PrintWriter err, String message) {

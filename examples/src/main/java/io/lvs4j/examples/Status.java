@@ -83,7 +83,7 @@ public final class Status implements Callable<Integer> {
             } else {
                 DirectorStatus status = AdminJson.mapper().readValue(body, DirectorStatus.class);
                 text = IpvsadmFormat.table(status, stats ? Columns.STATS : rate ? Columns.RATE : Columns.CONNECTIONS)
-                        + flood(status.counters())
+                        + flood(status.counters()) + transport(status.counters())
                         + (status.announcement() == null ? "" : status.announcement().text());
             }
         } catch (IOException e) {
@@ -116,6 +116,25 @@ public final class Status implements Callable<Integer> {
                 + " %d new connections refused (table full), switched on %d times%n",
                 dropActive > 0 ? "on (" + dropActive + " tables)" : "off", secureActive > 0 ? "on (" + secureActive
                         + " tables)" : "off", dropped, refused, activations);
+    }
+
+    /**
+     * Describes the AF_XDP transport when the director runs on it (nothing for the packet sockets,
+     * the default).
+     *
+     * @param counters the director's counters
+     * @return a line, or nothing
+     */
+    static String transport(java.util.Map<String, Long> counters) {
+        Long native_ = counters.get("xdp_native");
+        if (native_ == null) {
+            return "";
+        }
+        return String.format("Transport: AF_XDP (%s mode): %d frames received, %d sent, %d dropped (transmit ring"
+                + " full), %d dropped by the kernel (receive ring full, fill ring empty)%n",
+                native_ == 1 ? "native" : "generic", counters.getOrDefault("xdp_rx_frames", 0L),
+                counters.getOrDefault("xdp_tx_frames", 0L), counters.getOrDefault("xdp_tx_dropped", 0L),
+                counters.getOrDefault("xdp_kernel_drops", 0L));
     }
 
     /** @return one line per loop under a header, as the director's {@code /loops} lists them */

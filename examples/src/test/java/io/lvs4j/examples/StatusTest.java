@@ -143,4 +143,13 @@ class StatusTest {
                 Status.flood(java.util.Map.of("flood_drop_entry_active", 1L, "flood_embryonic_dropped", 120L,
                         "connection_table_refused", 3L, "flood_defense_activations", 1L)));
     }
+
+    @Test
+    void shouldNameTheAfXdpTransportOnlyWhenTheDirectorRunsOnIt() {
+        assertEquals("", Status.transport(java.util.Map.of("flood_embryonic_dropped", 0L)));
+        assertEquals("Transport: AF_XDP (generic mode): 10 frames received, 9 sent, 1 dropped (transmit ring full),"
+                + " 2 dropped by the kernel (receive ring full, fill ring empty)" + System.lineSeparator(),
+                Status.transport(java.util.Map.of("xdp_native", 0L, "xdp_rx_frames", 10L, "xdp_tx_frames", 9L,
+                        "xdp_tx_dropped", 1L, "xdp_kernel_drops", 2L)));
+    }
 }

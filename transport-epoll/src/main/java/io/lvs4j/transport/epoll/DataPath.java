@@ -520,6 +520,24 @@ final class DataPath {
         return loop;
     }
 
+    /**
+     * Runs a task of the control plane on this path's loop and waits for it; at once if the path
+     * has no loop (tests) or this is its loop.
+     *
+     * @param task the task
+     * @throws IllegalStateException if the task failed on the loop
+     */
+    void onLoop(Runnable task) {
+        if (loop == null || loop.inEventLoop()) {
+            task.run();
+            return;
+        }
+        io.netty.util.concurrent.Future<?> f = loop.submit(task).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new IllegalStateException("a loop could not take the new services", f.cause());
+        }
+    }
+
     void loop(IoEventLoop value) {
         this.loop = value;
     }

@@ -176,9 +176,9 @@ public final class Director implements AutoCloseable, StatusProvider {
             if (config.bgp != null) {
                 bgp.start(config.bgp, own, data, loops, this::services);
             }
-            LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s), {} loop(s)",
+            LOG.info("director started on {} ({}): {} virtual service(s), {} VRRP instance(s), {} loop(s), transport {}",
                     config.interfaceName, own.getHostAddress(), services.all().size(), vrrp.instances().size(),
-                    config.loops);
+                    config.loops, data == null ? "none" : data.transport());
             return this;
         } catch (IOException | RuntimeException e) {
             close();
@@ -188,7 +188,8 @@ public final class Director implements AutoCloseable, StatusProvider {
 
     private void startDataPath(InetAddress own) throws IOException {
         PacketDirectorBuilder db = PacketDirector.builder().interfaceName(config.interfaceName).directorAddress(own)
-                .loops(loops).active(vrrp.instances().isEmpty()).connectionCapacity(config.connectionCapacity)
+                .loops(loops).transport(config.transport).active(vrrp.instances().isEmpty())
+                .connectionCapacity(config.connectionCapacity)
                 .timeouts(config.timeouts).expireNodestConn(config.expireNodestConn)
                 .maxRealServers(config.maxRealServers)
                 .gratuitousArp(Math.max(1, config.garp.masterRepeat()), garpInterval(config.garp));

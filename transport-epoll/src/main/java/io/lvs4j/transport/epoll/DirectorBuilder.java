@@ -29,6 +29,7 @@ public final class DirectorBuilder {
     Inet6Address directorAddress6;
     final List<InetAddress> localAddresses = new ArrayList<>();
     int loops = 1;
+    Transport transport = Transport.PACKET;
     int connectionCapacity = 1 << 20;
     FloodDefense floodDefense = FloodDefense.OFF;
     Path tableDirectory;
@@ -116,6 +117,18 @@ public final class DirectorBuilder {
     public DirectorBuilder localAddresses(List<InetAddress> addresses) {
         localAddresses.clear();
         localAddresses.addAll(List.copyOf(addresses));
+        return this;
+    }
+
+    /**
+     * Chooses the data path's transport: {@link Transport#PACKET} (the default) or
+     * {@link Transport#XDP}, which falls back to the packet sockets where the kernel refuses it.
+     *
+     * @param value the transport
+     * @return this builder
+     */
+    public DirectorBuilder transport(Transport value) {
+        this.transport = Objects.requireNonNull(value, "transport");
         return this;
     }
 

@@ -78,6 +78,10 @@ final class DirectorStatusSource implements StatusSource, TrafficSource {
         }
         if (data != null) {
             counters.putAll(data.floodCounters());
+            XdpTransport xdp = data.xdp();
+            if (xdp != null) {
+                counters.putAll(xdp.counters());
+            }
         }
         return counters;
     }

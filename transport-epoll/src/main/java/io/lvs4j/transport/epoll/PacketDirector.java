@@ -132,6 +132,7 @@ public final class PacketDirector implements AutoCloseable {
     private DataLinks links;
     private DataSockets sockets;
     private FanoutSteering steering;
+    private XdpTransport xdp;
     /** Whether a VIP new with an update is served: yes while the director serves all its VIPs (no VRRP). */
     private volatile boolean serveNew;
 
@@ -184,7 +185,7 @@ public final class PacketDirector implements AutoCloseable {
     public void recoverConnections() {
         syncDestinations();
         for (DataPath path : paths) {
-            onLoop(path, path::recoverKept);
+            path.onLoop(path::recoverKept);
         }
     }
 
@@ -224,7 +225,7 @@ public final class PacketDirector implements AutoCloseable {
         ServiceTable next = ServiceTable.following(current, services, forwardings, settings);
         int[][] program = steering == null ? null : steering.next(next);
         for (DataPath path : paths) {
-            onLoop(path, () -> path.prepare(next));
+            path.onLoop(() -> path.prepare(next));
         }
         if (program != null) {
             try {
@@ -234,15 +235,14 @@ public final class PacketDirector implements AutoCloseable {
             }
         }
         publication.services(next, serveNew);
-        for (ServiceSlot gone : current.slots()) {
-            if (!next.slots().contains(gone)) {
-                ids.forget(gone);
-            }
-        }
+        current.slots().stream().filter(gone -> !next.slots().contains(gone)).forEach(ids::forget);
         for (DataPath path : paths) {
-            onLoop(path, () -> path.own(next));
+            path.onLoop(() -> path.own(next));
         }
         syncDestinations();
+        if (xdp != null) {
+            xdp.refreshQuietly(true);
+        }
         if (active() && !paths.isEmpty() && paths.get(0).loop() != null) {
             announce();
         }
@@ -260,18 +260,6 @@ public final class PacketDirector implements AutoCloseable {
         ServiceTable next = ServiceTable.following(publication.services(), services, forwardings, settings);
         if (steering != null) {
             steering.check(next);
-        }
-    }
-
-    /** Runs a task on a path's loop and waits for it; at once if the path has no loop (tests). */
-    private static void onLoop(DataPath path, Runnable task) {
-        if (path.loop() == null || path.loop().inEventLoop()) {
-            task.run();
-            return;
-        }
-        io.netty.util.concurrent.Future<?> f = path.loop().submit(task).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            throw new IllegalStateException("a loop could not take the new services", f.cause());
         }
     }
 
@@ -308,9 +296,11 @@ public final class PacketDirector implements AutoCloseable {
         timers.add(first.loop().scheduleAtFixedRate(first::resolve, 0, Math.max(1, refresh / 4),
                 TimeUnit.NANOSECONDS));
         timers.add(first.loop().scheduleAtFixedRate(this::syncDestinations, 100, 100, TimeUnit.MILLISECONDS));
+        xdp = settings.transport == Transport.XDP
+                ? XdpTransport.openOrFallBack(link, links.size(), publication, destinations, paths) : null;
         announce();
-        LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s)", link.name(), link.macString(),
-                services.size(), paths.size());
+        LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s), transport {}", link.name(),
+                link.macString(), services.size(), paths.size(), transport());
         return this;
     }
 
@@ -419,12 +409,7 @@ public final class PacketDirector implements AutoCloseable {
         return services.slot(s);
     }
 
-    /**
-     * Tells whether a real server's MAC address is known and fresh.
-     *
-     * @param address the real server address
-     * @return {@code true} if frames can be forwarded to it
-     */
+    /** @param address a real server address @return {@code true} if its MAC is known and fresh: frames can go to it */
     public boolean resolved(InetAddress address) {
         for (int id = 0; id < destinations.size(); id++) {
             if (destinations.is(id, address) && destinations.mac(id, System.nanoTime()) != 0) {
@@ -481,9 +466,19 @@ public final class PacketDirector implements AutoCloseable {
         return id < 0 ? TrafficStats.ZERO : ids.server(id, traffic());
     }
 
-    /** @return the packet sockets' counters summed */
+    /** @return the packet sockets' counters summed, and the AF_XDP sockets' with {@link Transport#XDP} */
     public PacketSocketStatistics socketStatistics() {
-        return sockets.statistics();
+        return xdp == null ? sockets.statistics() : sockets.statistics().plus(xdp.statistics());
+    }
+
+    /** @return the AF_XDP accelerator, {@code null} on AF_PACKET alone */
+    XdpTransport xdp() {
+        return xdp;
+    }
+
+    /** @return the transport in use: {@code packet}, or {@code xdp (native)} or {@code xdp (generic)} */
+    public String transport() {
+        return xdp == null ? "packet" : xdp.describe();
     }
 
     /** @return the connection tables' capacity summed over the loops ({@code ipvsadm}'s "size") */
@@ -550,6 +545,9 @@ public final class PacketDirector implements AutoCloseable {
     @Override
     public void close() {
         timers.forEach(t -> t.cancel(false));
+        if (xdp != null) {
+            xdp.close();
+        }
         if (sockets != null) {
             sockets.close();
         }

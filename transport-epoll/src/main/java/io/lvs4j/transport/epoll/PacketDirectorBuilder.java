@@ -44,8 +44,20 @@ public final class PacketDirectorBuilder {
     String tableName;
     /** Further interfaces, real servers' sides, with the director's own IPv4 address on each. */
     final java.util.Map<String, InetAddress> serverInterfaces = new java.util.LinkedHashMap<>();
+    Transport transport = Transport.PACKET;
 
     PacketDirectorBuilder() {
+    }
+
+    /**
+     * Chooses the transport of the data path ({@link Transport#PACKET} by default).
+     *
+     * @param value the transport
+     * @return this builder
+     */
+    public PacketDirectorBuilder transport(Transport value) {
+        this.transport = Objects.requireNonNull(value, "transport");
+        return this;
     }
 
     /** @param name the interface facing clients and real servers @return this builder */

@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  */
 public final class UdpEndToEndBenchmark {
 
-    private static final int PORT = 9000;
+    static final int PORT = 9000;
     private static final int BATCH = 64;
 
     /** Sender threads, each with its own sockets (flows). */
@@ -68,7 +68,7 @@ public final class UdpEndToEndBenchmark {
     }
 
     /** One run: what was sent, in how long, and what arrived, in how long. */
-    private record Run(long sent, long sendNanos, long received, long receiveNanos) {
+    record Run(long sent, long sendNanos, long received, long receiveNanos) {
         double sentRate() {
             return sent / (sendNanos / 1e9);
         }
@@ -219,7 +219,7 @@ public final class UdpEndToEndBenchmark {
         System.out.println("  table entries " + dr.connectionCount());
     }
 
-    private static String load() {
+    static String load() {
         try {
             return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).strip();
         } catch (java.io.IOException e) {
@@ -287,7 +287,7 @@ public final class UdpEndToEndBenchmark {
     }
 
     /** The threads' time on a CPU so far ({@code schedstat}'s first field), nanoseconds. */
-    private static long cpuNanos(List<java.nio.file.Path> threads) {
+    static long cpuNanos(List<java.nio.file.Path> threads) {
         long sum = 0;
         for (java.nio.file.Path thread : threads) {
             try {
@@ -301,7 +301,7 @@ public final class UdpEndToEndBenchmark {
     }
 
     /** Blasts at one destination and counts what the real server's UDP layer saw, until it settles. */
-    private static Run measure(Host client, Host rs, String to, int seconds, int flows, int payload, long most)
+    static Run measure(Host client, Host rs, String to, int seconds, int flows, int payload, long most)
             throws Exception {
         long before = udpSeen(rs);
         long start = System.nanoTime();
@@ -322,7 +322,7 @@ public final class UdpEndToEndBenchmark {
     }
 
     /** Datagrams the namespace's UDP layer has seen: InDatagrams + NoPorts + InErrors of /proc/net/snmp. */
-    private static long udpSeen(Host host) {
+    static long udpSeen(Host host) {
         String snmp = host.exec("cat", "/proc/net/snmp").check().stdout();
         String[] header = null;
         for (String line : snmp.split("\n")) {
@@ -346,7 +346,7 @@ public final class UdpEndToEndBenchmark {
     }
 
     /** Runs the sender threads in the client's namespace; returns datagrams sent and when the last one finished. */
-    private static long[] send(Host client, String to, int flows, int payload, int seconds, long most)
+    static long[] send(Host client, String to, int flows, int payload, int seconds, long most)
             throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(senders, client.netns().threadFactory());
         try {
@@ -420,7 +420,7 @@ public final class UdpEndToEndBenchmark {
         }
     }
 
-    private static double median(List<Double> values) {
+    static double median(List<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         Collections.sort(sorted);
         int n = sorted.size();
