@@ -153,15 +153,24 @@ final class XdpTransport implements AutoCloseable {
      */
     static XdpTransport openOrFallBack(LinkInfo link, int interfaces, Publication publication,
             DestinationTable destinations, List<DataPath> paths) {
-        if (interfaces > 1) {
-            return refused(link, "the data path forwards on " + interfaces + " interfaces, and an AF_XDP socket"
-                    + " sends only on its own");
+        String unfit = unfit(interfaces);
+        if (unfit != null) {
+            return refused(link, unfit);
         }
         try {
             return open(link, publication, destinations, paths);
         } catch (IOException | RuntimeException e) {
             return refused(link, "not available: " + e.getMessage());
         }
+    }
+
+    /**
+     * @param interfaces how many interfaces the data path forwards on
+     * @return why AF_XDP cannot carry such a data path, or {@code null} if it can
+     */
+    static String unfit(int interfaces) {
+        return interfaces > 1 ? "the data path forwards on " + interfaces
+                + " interfaces, and an AF_XDP socket sends only on its own" : null;
     }
 
     /**

@@ -15,9 +15,18 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** The layouts the XDP program's maps are filled with. */
 class XdpTransportTest {
+
+    /** The forwarders of a two-interface director choose the interface a frame leaves on; an AF_XDP socket cannot. */
+    @Test
+    void shouldStayOnThePacketSocketsForADataPathOnSeveralInterfaces() {
+        assertEquals("the data path forwards on 2 interfaces, and an AF_XDP socket sends only on its own",
+                XdpTransport.unfit(2));
+        assertNull(XdpTransport.unfit(1));
+    }
 
     @Test
     void shouldKeyAddressesInNetworkOrderAsThePacketHoldsThem() {
