@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A named network namespace (as {@code ip netns} makes them), created with a unique random tag
- * in its name and deleted on {@link #close()} or, failing that, when the JVM exits.
+ * in its name and deleted on {@link #close()} or, failing that, when the JVM exits; whatever
+ * still runs in it is killed first.
  *
  * <p>Commands run inside it with {@link #exec}; JVM code runs inside it with {@link #call} or on
  * the threads of {@link #threadFactory()}: such a thread enters the namespace with
@@ -38,7 +39,7 @@ public final class Netns implements AutoCloseable {
 
     private Netns(String name) {
         this.name = name;
-        this.shutdownHook = new Thread(() -> Command.run("ip", "netns", "del", name), "netns-cleanup-" + name);
+        this.shutdownHook = new Thread(() -> delete(name), "netns-cleanup-" + name);
     }
 
     /**
@@ -184,12 +185,25 @@ public final class Netns implements AutoCloseable {
         }
         closed = true;
         executors.forEach(ExecutorService::shutdownNow);
-        Command.run("ip", "netns", "del", name);
+        delete(name);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyExiting) {
             // the hook is running or about to; deleting twice is harmless
         }
+    }
+
+    /**
+     * Kills what still runs in the namespace, then deletes it: deleting alone leaves its processes
+     * running, detached (an nginx or FRR daemon of a test whose JVM was stopped mid-way).
+     */
+    private static void delete(String name) {
+        for (String pid : Command.run("ip", "netns", "pids", name).stdout().split("\\s+")) {
+            if (!pid.isBlank()) {
+                Command.run("kill", "-KILL", pid);
+            }
+        }
+        Command.run("ip", "netns", "del", name);
     }
 
     @Override

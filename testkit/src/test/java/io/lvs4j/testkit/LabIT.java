@@ -43,6 +43,17 @@ class LabIT {
         }
     }
 
+    /** A process its owner did not stop (a test stopped mid-way) must not outlive the namespace. */
+    @Test
+    void shouldKillWhatStillRunsInTheNamespaceWhenItCloses() throws Exception {
+        Process sleeper;
+        try (Lab lab = Lab.builder().host("solo").build()) {
+            sleeper = lab.host("solo").netns().start(new ProcessBuilder("sleep", "600"));
+            assertTrue(sleeper.isAlive());
+        }
+        assertTrue(sleeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the process ended with its namespace");
+    }
+
     @Test
     void shouldRunJvmThreadsInsideTheNamespace() throws Exception {
         try (Lab lab = Lab.builder().host("solo").build()) {
