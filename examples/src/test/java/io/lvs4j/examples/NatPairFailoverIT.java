@@ -162,7 +162,7 @@ class NatPairFailoverIT {
                     await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(out) && Files.size(out) > 1 << 20
                             && counter(d2, "sync_installed") >= HELD + 1);
                     AtomicLong longestStall = new AtomicLong();
-                    Thread watch = Thread.ofVirtual().start(() -> watchStalls(out, download, longestStall));
+                    Thread watch = Thread.ofVirtual().start(() -> DownloadStalls.watch(out, download, longestStall));
                     long repliesBefore = counter(d2, "replies_forwarded");
                     long icmpBefore = icmpOut(lvs2);
                     long droppedBefore = ip(lvs2, "InAddrErrors");
@@ -267,26 +267,6 @@ class NatPairFailoverIT {
                 .filter(l -> l.startsWith(group)).toList();
         List<String> names = List.of(lines.get(0).split("\\s+"));
         return Long.parseLong(lines.get(1).split("\\s+")[names.indexOf(name)]);
-    }
-
-    /** Measures the longest time the download's file did not grow, until curl ends. */
-    private static void watchStalls(Path out, Process download, AtomicLong longest) {
-        long size = -1;
-        long since = System.nanoTime();
-        while (download.isAlive()) {
-            try {
-                long now = Files.size(out);
-                long t = System.nanoTime();
-                if (now != size) {
-                    longest.accumulateAndGet(t - since, Math::max);
-                    size = now;
-                    since = t;
-                }
-                Thread.sleep(20);
-            } catch (Exception e) {
-                return;
-            }
-        }
     }
 
     /**

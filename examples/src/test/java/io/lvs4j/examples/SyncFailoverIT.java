@@ -166,7 +166,7 @@ class SyncFailoverIT {
                     long datagramsByMaster = counter(d1, "sync_datagrams_sent");
 
                     AtomicLong longestStall = new AtomicLong();
-                    Thread watch = Thread.ofVirtual().start(() -> watchStalls(out, download, longestStall));
+                    Thread watch = Thread.ofVirtual().start(() -> DownloadStalls.watch(out, download, longestStall));
                     long atKill = Files.size(out);
                     assertTrue(download.isAlive() && atKill < DOWNLOAD, "the download runs when the master dies");
                     long killed = System.nanoTime();
@@ -255,23 +255,4 @@ class SyncFailoverIT {
         System.out.printf("[sync] tshark decoded %d sync datagrams from the first master%n", datagrams);
     }
 
-    /** Measures the longest time the download's file did not grow, until curl ends. */
-    private static void watchStalls(Path out, Process download, AtomicLong longest) {
-        long size = -1;
-        long since = System.nanoTime();
-        while (download.isAlive()) {
-            try {
-                long now = Files.size(out);
-                long t = System.nanoTime();
-                if (now != size) {
-                    longest.accumulateAndGet(t - since, Math::max);
-                    size = now;
-                    since = t;
-                }
-                Thread.sleep(20);
-            } catch (Exception e) {
-                return;
-            }
-        }
-    }
 }
