@@ -136,10 +136,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
         for (Member gone : old.values()) {
             gone.stopRunners();
             LOG.info("service {} no longer exist", endpoint(gone.spec.server()));
-            if (gone.applied != null) {
-                LOG.info("Removing service {} from VS {}", endpoint(gone.spec.server()), endpoint(service));
-            }
-            apply(gone.spec.server(), ABSENT, gone.applied);
+            removeMember(gone, "removed by reload");
         }
         if (sorryServer != null && (next.sorryServer() == null || !next.sorryServer().equals(sorryServer))) {
             apply(sorryServer, ABSENT, sorryApplied);
@@ -331,6 +328,54 @@ public final class VirtualServiceHealth implements AutoCloseable {
             script(config.quorumDown());
         }
         close();
+    }
+
+    /**
+     * Stops because a reload removed the whole service: as keepalived does, each server in the
+     * service leaves it, a live one with the listeners told and its {@code notify_down} run, and
+     * if quorum was up the listeners hear it lost and {@code quorum_down} runs; then
+     * {@link #close()}. {@code omega} plays no part: that is for shutdown only.
+     */
+    public synchronized void remove() {
+        if (started && !closed) {
+            for (Member m : members.values()) {
+                m.stopRunners();
+                removeMember(m, "service removed by reload");
+            }
+            if (sorryServer != null) {
+                apply(sorryServer, ABSENT, sorryApplied);
+                sorryApplied = null;
+            }
+            if (quorum.up()) {
+                LOG.info("Lost quorum for VS {}: the service was removed", endpoint(service));
+                for (HealthListener l : listeners) {
+                    safely(() -> l.quorumChanged(service, false, 0));
+                }
+                script(config.quorumDown());
+            }
+        }
+        close();
+    }
+
+    /**
+     * Takes a server that leaves the configuration out of the service. Like keepalived's
+     * {@code clear_service_rs}: a server that was in the service and alive is then down, so the
+     * listeners hear it and its {@code notify_down} runs.
+     */
+    private void removeMember(Member gone, String reason) {
+        if (gone.applied != null) {
+            LOG.info("Removing service {} from VS {}", endpoint(gone.spec.server()), endpoint(service));
+            if (gone.alive) {
+                RealServer s = gone.spec.server().withWeight(gone.weight);
+                for (HealthListener l : listeners) {
+                    safely(() -> l.realServerDown(service, s, reason));
+                }
+                script(gone.spec.notifyDown());
+            }
+        }
+        apply(gone.spec.server(), ABSENT, gone.applied);
+        gone.applied = null;
+        gone.alive = false;
     }
 
     /** Stops every checker; the service's servers stay as they are. */

@@ -177,6 +177,14 @@ final class DirectorService {
         }
     }
 
+    /** Stops the health checking of a service a reload removed: its live servers' {@code notify_down} and {@code quorum_down} run. */
+    void remove() {
+        VirtualServiceHealth h = health;
+        if (h != null) {
+            h.remove();
+        }
+    }
+
     /** Stops the health checking at the director's shutdown: with {@code omega}, the notifiers run first. */
     void shutdown() {
         VirtualServiceHealth h = health;

@@ -97,8 +97,9 @@ final class DirectorServices {
 
     /**
      * Replaces the services: the health checking of new ones starts, the data path forwards
-     * exactly these, the health checking of the services left out stops. Services given again
-     * (the same objects) keep everything.
+     * exactly these, the health checking of the services left out stops (their live servers are
+     * told down, as a keepalived reload does). Services given again (the same objects) keep
+     * everything.
      *
      * @param next the services, in order
      * @throws IllegalArgumentException if the data path cannot serve them, or the director runs
@@ -125,7 +126,7 @@ final class DirectorServices {
             }
         }
         services = List.copyOf(next);
-        gone.forEach(DirectorService::stop);
+        gone.forEach(DirectorService::remove);
     }
 
     /** Tells the data path to follow the services' real servers now. */

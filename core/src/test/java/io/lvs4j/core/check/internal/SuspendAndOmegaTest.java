@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * keepalived's {@code ha_suspend} (checkers suspended while the VIP is not held) and
- * {@code omega} (notify_down and quorum_down at shutdown), on a check loop in virtual time.
+ * keepalived's {@code ha_suspend} (checkers suspended while the VIP is not held),
+ * {@code omega} (notify_down and quorum_down at shutdown) and the notifiers a reload runs for
+ * the servers and services it removes, on a check loop in virtual time.
  */
 class SuspendAndOmegaTest {
 
@@ -217,6 +218,57 @@ class SuspendAndOmegaTest {
         run(3000);
         assertEquals(List.of(), heard, "no notify_down, no quorum change");
         assertEquals(1, up.attempts, "the checks stopped");
+    }
+
+    @Test
+    void shouldTellALiveServerDownWhenAReloadRemovesIt(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("notified");
+        Switch up = new Switch();
+        Switch down = new Switch();
+        down.healthy = false;
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.ofLiteral("198.18.0.10"), 80, first());
+        ServerChecks kept = ServerChecks.of(server(13), checker(new Switch()));
+        VirtualServiceHealth health = new VirtualServiceHealth(vs, engine, ServiceChecks.of(List.of(
+                ServerChecks.of(server(11), checker(up)).withNotify(List.of(),
+                        List.of("/bin/sh", "-c", "echo down-11 >> " + log)),
+                ServerChecks.of(server(12), checker(down)).withNotify(List.of(),
+                        List.of("/bin/sh", "-c", "echo down-12 >> " + log)),
+                kept))).addListener(listener);
+        health.start();
+        run(100);
+        heard.clear();
+        assertEquals(2, destinations(vs));
+
+        health.reload(ServiceChecks.of(List.of(kept)));
+        assertEquals(List.of("down 198.18.0.11 removed by reload"), heard,
+                "the live server removed is told down; the dead one was told already");
+        assertEquals(1, destinations(vs));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)
+                && Files.readAllLines(log).size() == 2);
+        assertEquals(List.of("down-11", "down-12"), sorted(log), "12's when its check failed, 11's at the reload");
+        health.close();
+    }
+
+    @Test
+    void shouldTellLiveServersAndQuorumDownWhenAReloadRemovesTheService(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("notified");
+        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.ofLiteral("198.18.0.10"), 80, first());
+        VirtualServiceHealth health = new VirtualServiceHealth(vs, engine, ServiceChecks.of(List.of(
+                        ServerChecks.of(server(11), checker(new Switch())).withNotify(List.of(),
+                                List.of("/bin/sh", "-c", "echo down-11 >> " + log))))
+                .withQuorumScripts(List.of(), List.of("/bin/sh", "-c", "echo quorum-down >> " + log)))
+                .addListener(listener);
+        health.start();
+        run(100);
+        heard.clear();
+
+        health.remove();
+        assertEquals(List.of("down 198.18.0.11 service removed by reload", "quorum down 0"), heard,
+                "without omega too: this is a reload, not a shutdown");
+        assertEquals(0, destinations(vs));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)
+                && Files.readAllLines(log).size() == 2);
+        assertEquals(List.of("down-11", "quorum-down"), sorted(log));
     }
 
     private static List<String> sorted(Path log) throws java.io.IOException {
