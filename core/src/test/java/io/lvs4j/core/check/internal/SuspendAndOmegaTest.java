@@ -186,8 +186,8 @@ class SuspendAndOmegaTest {
         Switch up = new Switch();
         Switch down = new Switch();
         down.healthy = false;
-        List<String> notifyDown = List.of("/bin/sh", "-c", "echo down-11 >> " + log);
-        List<String> quorumDown = List.of("/bin/sh", "-c", "echo quorum-down >> " + log);
+        List<String> notifyDown = appending(log, "down-11");
+        List<String> quorumDown = appending(log, "quorum-down");
         ServiceChecks checks = ServiceChecks.of(List.of(
                         ServerChecks.of(server(11), checker(up)).withNotify(List.of(), notifyDown),
                         ServerChecks.of(server(12), checker(down))))
@@ -222,17 +222,16 @@ class SuspendAndOmegaTest {
 
     @Test
     void shouldTellALiveServerDownWhenAReloadRemovesIt(@TempDir Path dir) throws Exception {
-        Path log = dir.resolve("notified");
-        Switch up = new Switch();
-        Switch down = new Switch();
-        down.healthy = false;
         VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.ofLiteral("198.18.0.10"), 80, first());
         ServerChecks kept = ServerChecks.of(server(13), checker(new Switch()));
+        Switch down = new Switch();
+        down.healthy = false;
+        Path log = dir.resolve("notified");
         VirtualServiceHealth health = new VirtualServiceHealth(vs, engine, ServiceChecks.of(List.of(
-                ServerChecks.of(server(11), checker(up)).withNotify(List.of(),
-                        List.of("/bin/sh", "-c", "echo down-11 >> " + log)),
+                ServerChecks.of(server(11), checker(new Switch())).withNotify(List.of(),
+                        appending(log, "down-11")),
                 ServerChecks.of(server(12), checker(down)).withNotify(List.of(),
-                        List.of("/bin/sh", "-c", "echo down-12 >> " + log)),
+                        appending(log, "down-12")),
                 kept))).addListener(listener);
         health.start();
         run(100);
@@ -255,8 +254,8 @@ class SuspendAndOmegaTest {
         VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.ofLiteral("198.18.0.10"), 80, first());
         VirtualServiceHealth health = new VirtualServiceHealth(vs, engine, ServiceChecks.of(List.of(
                         ServerChecks.of(server(11), checker(new Switch())).withNotify(List.of(),
-                                List.of("/bin/sh", "-c", "echo down-11 >> " + log))))
-                .withQuorumScripts(List.of(), List.of("/bin/sh", "-c", "echo quorum-down >> " + log)))
+                                appending(log, "down-11"))))
+                .withQuorumScripts(List.of(), appending(log, "quorum-down")))
                 .addListener(listener);
         health.start();
         run(100);
@@ -269,6 +268,11 @@ class SuspendAndOmegaTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)
                 && Files.readAllLines(log).size() == 2);
         assertEquals(List.of("down-11", "quorum-down"), sorted(log));
+    }
+
+    /** @return a script that appends a line to the log */
+    private static List<String> appending(Path log, String line) {
+        return List.of("/bin/sh", "-c", "echo " + line + " >> " + log);
     }
 
     private static List<String> sorted(Path log) throws java.io.IOException {
