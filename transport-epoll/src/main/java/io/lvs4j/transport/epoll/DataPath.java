@@ -243,7 +243,7 @@ final class DataPath {
             return false;
         }
         ServiceTable services = publication.services();
-        switch (classifier.classify(parser, services, links.mac(slot), publication)) {
+        switch (classifier.classify(parser, services, links.mac(slot), publication, frame.mark())) {
             case ARP -> arp(services, owners[slot]);
             case NEIGHBOUR_DISCOVERY -> {
                 if (slot == 0) { // IPv6 is served on the director's interface only
