@@ -13,8 +13,8 @@ public final class MarkFilter {
     private static final int LD_W_ABS = 0x20;
     private static final int JEQ_K = 0x15;
     private static final int RET_K = 0x06;
-    /** {@code SKF_AD_OFF + SKF_AD_MARK}. */
-    private static final int AD_MARK = -0x1000 + 8;
+    /** {@code SKF_AD_OFF + SKF_AD_MARK} ({@code SKF_AD_MARK} is 20; 8 is the interface index). */
+    private static final int AD_MARK = -0x1000 + 20;
     /** The bytes of a kept packet: all of it. */
     private static final int KEEP = -1;
     /** The most marks one program tests: a conditional jump reaches 255 instructions ahead. */

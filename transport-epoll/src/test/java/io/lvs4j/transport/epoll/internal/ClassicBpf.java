@@ -11,7 +11,7 @@ final class ClassicBpf {
 
     private static final int NET_OFF = -0x100000;
     private static final int AD_PROTOCOL = -0x1000;
-    private static final int AD_MARK = -0x1000 + 8;
+    private static final int AD_MARK = -0x1000 + 20;
 
     private ClassicBpf() {
     }

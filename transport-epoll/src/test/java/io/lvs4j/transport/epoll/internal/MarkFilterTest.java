@@ -25,6 +25,14 @@ class MarkFilterTest {
         assertEquals(5, program.length, "the mark twice is tested once");
     }
 
+    /** The interpreter reads what the program names; this pins the name to linux/filter.h's. */
+    @Test
+    void shouldLoadTheMarkAtSkfAdOffPlusSkfAdMark() {
+        int[] load = MarkFilter.program(new int[] {7})[0];
+        assertEquals(0x20, load[0], "ld [k], a word");
+        assertEquals(-0x1000 + 20, load[3], "SKF_AD_OFF + SKF_AD_MARK (20; 8 would be SKF_AD_IFINDEX)");
+    }
+
     @Test
     void shouldKeepNothingWithoutMarks() {
         int[][] program = MarkFilter.program(new int[0]);
