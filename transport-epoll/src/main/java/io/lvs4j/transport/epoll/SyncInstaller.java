@@ -164,8 +164,10 @@ final class SyncInstaller {
     private int server(ServiceSlot slot, SyncConnection r) {
         DestinationTable destinations = path.destinations();
         for (int id = 0; id < destinations.size(); id++) {
-            if (destinations.owner(id) != slot || destinations.port(id) != r.destinationPort()
-                    || destinations.ipv6(id) != r.ipv6()) {
+            int port = destinations.port(id);
+            // A server of port 0 took the connection's virtual port (IPVS's ip_vs_find_dest does the same).
+            boolean samePort = port == r.destinationPort() || port == 0 && r.destinationPort() == r.virtualPort();
+            if (destinations.owner(id) != slot || !samePort || destinations.ipv6(id) != r.ipv6()) {
                 continue;
             }
             if (r.ipv6()) {

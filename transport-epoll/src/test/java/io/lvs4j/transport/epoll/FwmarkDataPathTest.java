@@ -141,4 +141,35 @@ class FwmarkDataPathTest {
         assertEquals(1, sent.size(), "the address service's VIP is answered");
         assertEquals("FWM 7 rr", marked.toString());
     }
+
+    /** A NAT server of port 0 takes the packet's own port, as IPVS does ({@code dest->port ? dest->port : vport}). */
+    @Test
+    void shouldKeepThePacketsPortForANatServerOfPortZero() throws Exception {
+        VirtualService nat = VirtualService.firewallMark(Protocol.TCP, false, 9, Schedulers.create("rr",
+                SchedulerOptions.DEFAULTS));
+        nat.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 0, 1));
+        PacketDirector natDirector = PacketDirector.builder().interfaceName("eth0")
+                .directorAddress(InetAddress.getByName("198.18.0.12")).loops(unusedLoops)
+                .virtualService(nat, io.lvs4j.core.model.Forwarding.masquerade()).connectionCapacity(1024).build();
+        natDirector.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
+        DataPath natPath = natDirector.newPath((f, offset, length) -> true);
+        try {
+            natPath.tick();
+            byte[] arp = new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC)
+                    .arp(ArpPacket.OP_REPLY, RS1_MAC, "198.18.0.13", DIRECTOR_MAC, "198.18.0.12").build();
+            MemorySegment a = arena.allocate(arp.length).copyFrom(MemorySegment.ofArray(arp));
+            natPath.onFrame(frame.wrap(a, 0, arp.length, 0));
+            for (int port : new int[] {80, 8080}) {
+                byte[] syn = syn("198.18.0.11", 40000 + port, MARKED_VIP, port);
+                MemorySegment segment = arena.allocate(syn.length).copyFrom(MemorySegment.ofArray(syn));
+                assertTrue(natPath.onFrame(frame.wrap(segment, 0, syn.length, 9)), "forwarded to port " + port);
+                io.lvs4j.core.packet.FrameParser parser = new io.lvs4j.core.packet.FrameParser();
+                assertEquals(io.lvs4j.core.packet.DropReason.NONE, parser.parse(segment, 0, syn.length));
+                assertEquals(0xC6_12_00_0D, parser.ipv4().destination(), "to the real server");
+                assertEquals(port, parser.destinationPort(), "on the packet's own port");
+            }
+        } finally {
+            natPath.release();
+        }
+    }
 }
