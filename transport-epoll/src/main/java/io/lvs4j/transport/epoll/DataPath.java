@@ -282,7 +282,8 @@ final class DataPath {
         }
         destinations.learn(arp.senderIp(), arp.senderMac(), context.now());
         int target = arp.targetIp();
-        boolean served = services.isLocal(target) ? publication.any() : publication.serving(services.vip4(target));
+        boolean served = services.isLocal(target) ? publication.any() || services.hasMarks()
+                : publication.serving(services.vip4(target));
         if (!served || !owner.answer(arp)) {
             counters.increment(DirectorCounter.IGNORED);
         }

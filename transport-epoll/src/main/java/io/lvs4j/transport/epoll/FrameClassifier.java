@@ -13,7 +13,8 @@ import io.lvs4j.core.packet.NetworkOrder;
  * address or (NAT) to a client, an ICMP error to a virtual address about a connection's reply,
  * a fragment to a virtual address (dropped), or none of the director's business (left to the
  * kernel). Only frames to the director's MAC for a VIP it serves now are forwarded (and the
- * replies and errors of its NAT and full-NAT connections while it serves any). A frame with a
+ * replies and errors of its NAT and full-NAT connections while it serves any, or has a fwmark
+ * service). A frame with a
  * firewall mark (from a marked socket) that a fwmark service has goes to that service first, as
  * IPVS looks up fwmark services first; such a service has no VIP of its own and is served while
  * the director runs: whether marked frames reach this director is decided by whoever holds the
@@ -67,7 +68,9 @@ final class FrameClassifier {
                 return parser.fragment() || !parser.hasPorts() ? Kind.FRAGMENT : Kind.TO_SERVICE;
             }
         }
-        boolean toUs = serving.any() && parser.ethernet().destination() == linkMac;
+        // The replies (NAT) and full-NAT local addresses of a fwmark service, which has no VIP, are
+        // served while the director runs, as the service is.
+        boolean toUs = (serving.any() || services.hasMarks()) && parser.ethernet().destination() == linkMac;
         if (parser.ipVersion() == 4) {
             return ipv4(parser, services, serving, toUs);
         }

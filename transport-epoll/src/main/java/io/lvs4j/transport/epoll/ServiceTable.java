@@ -373,6 +373,11 @@ final class ServiceTable {
         return -1;
     }
 
+    /** @return whether there are fwmark services, which are served while the director runs */
+    boolean hasMarks() {
+        return marks4.length > 0;
+    }
+
     /** @return the distinct marks of the IPv4 firewall-mark services, ascending (empty if none) */
     int[] marks4() {
         return marks4.clone();

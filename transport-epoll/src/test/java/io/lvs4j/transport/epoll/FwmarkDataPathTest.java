@@ -167,7 +167,17 @@ class FwmarkDataPathTest {
                 assertEquals(io.lvs4j.core.packet.DropReason.NONE, parser.parse(segment, 0, syn.length));
                 assertEquals(0xC6_12_00_0D, parser.ipv4().destination(), "to the real server");
                 assertEquals(port, parser.destinationPort(), "on the packet's own port");
+                // The reply: a fwmark service has no VIP, yet its NAT replies are served (no VIP is "served").
+                byte[] reply = new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC).ipv4("198.18.0.13", "198.18.0.11")
+                        .tcp(port, 40000 + port, 0x12).build();
+                MemorySegment back = arena.allocate(reply.length).copyFrom(MemorySegment.ofArray(reply));
+                assertTrue(natPath.onFrame(frame.wrap(back, 0, reply.length, 0)), "the reply goes back");
+                assertEquals(io.lvs4j.core.packet.DropReason.NONE, parser.parse(back, 0, reply.length));
+                assertEquals(0xC6_12_00_0A, parser.ipv4().source(), "from the marked address");
+                assertEquals(port, parser.sourcePort());
             }
+            assertFalse(natDirector.active(), "no VIP is served: the director has none");
+            assertEquals(2, natDirector.counter(DirectorCounter.REPLIES_FORWARDED));
         } finally {
             natPath.release();
         }

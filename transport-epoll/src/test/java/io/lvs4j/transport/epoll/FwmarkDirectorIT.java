@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * input rule drops the marked packets (the kernel holds the VIP, put on the interface by the
  * VRRP instance's {@code virtual_ipaddress}, and would answer them itself). Both ports reach the
  * real servers (nginx), each client sticks to one server across both, and an unmarked port of
- * the same VIP is left to the kernel.
+ * the same VIP is left to the kernel. The same over NAT on two loops, with AF_XDP asked for.
  */
 class FwmarkDirectorIT {
 
@@ -64,22 +64,7 @@ class FwmarkDirectorIT {
                         }
                     }
                     """.formatted(director.iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip());
-            Path rules = dir.resolve("fwmark.nft");
-            Files.writeString(rules, """
-                    table netdev lvs4j_fwmark {
-                        chain ingress {
-                            type filter hook ingress device "%1$s" priority 0;
-                            ip daddr %2$s tcp dport { 80, 8080 } meta mark set 7
-                        }
-                    }
-                    table inet lvs4j_filter {
-                        chain input {
-                            type filter hook input priority 0;
-                            meta mark 7 drop
-                        }
-                    }
-                    """.formatted(director.iface(), vip));
-            director.exec("nft", "-f", rules.toString()).check();
+            markRules(director, vip, dir);
             DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("director.conf"), conf).config();
             List<NamedHttpServer> servers = new ArrayList<>();
             try {
@@ -117,6 +102,100 @@ class FwmarkDirectorIT {
                 servers.forEach(NamedHttpServer::close);
             }
         }
+    }
+
+    /**
+     * The same over NAT with two loops, the director asked for AF_XDP: it stays on the packet
+     * sockets (XDP runs before the mark is set), the marked frames of a client and its servers'
+     * replies meet on one loop, and the real servers (port 0) are reached on each packet's port.
+     */
+    @Test
+    void shouldMasqueradeMarkedPortsOverTwoLoopsOnThePacketSocketsWhenXdpIsAsked(@TempDir Path dir)
+            throws Exception {
+        NetnsGuard.assumeNetns("curl", "nft");
+        try (Lab lab = Lab.builder().host("client").host("client2").host("director").host("rs1").host("rs2")
+                .build()) {
+            Host director = lab.host("director");
+            String vip = lab.address(210);
+            director.exec("ip", "addr", "add", "198.18.1.1/24", "dev", director.iface()).check();
+            String[][] clients = {{"client", "198.18.1.11"}, {"client2", "198.18.1.12"}};
+            for (String[] c : clients) {
+                Host client = lab.host(c[0]);
+                client.exec("ip", "addr", "flush", "dev", client.iface()).check();
+                client.exec("ip", "addr", "add", c[1] + "/24", "dev", client.iface()).check();
+                client.exec("ip", "route", "add", "default", "via", "198.18.1.1").check();
+            }
+            for (String rs : List.of("rs1", "rs2")) {
+                lab.host(rs).exec("ip", "route", "add", "default", "via", director.ip()).check();
+            }
+            assertEquals("0", director.exec("sysctl", "-n", "net.ipv4.ip_forward").check().stdout().strip(),
+                    "the director's kernel forwards nothing");
+            String conf = """
+                    vrrp_instance VI_1 {
+                        interface %1$s
+                        virtual_router_id 65
+                        priority 100
+                        advert_int 1
+                        virtual_ipaddress { %2$s/24 }
+                    }
+                    virtual_server fwmark 7 {
+                        lb_algo rr
+                        lb_kind NAT
+                        persistence_timeout 60
+                        real_server %3$s 0 {
+                        }
+                        real_server %4$s 0 {
+                        }
+                    }
+                    """.formatted(director.iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip());
+            markRules(director, vip, dir);
+            DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("director.conf"), conf).config();
+            List<NamedHttpServer> servers = new ArrayList<>();
+            try {
+                for (String rs : List.of("rs1", "rs2")) {
+                    servers.add(NamedHttpServer.start(lab.host(rs), rs, 80));
+                    servers.add(NamedHttpServer.start(lab.host(rs), rs, 8080));
+                }
+                try (Director d = director.netns().call(() -> Director.fromConfig(config, null).loops(2)
+                        .transport(Transport.XDP).build().start())) {
+                    PacketDirector data = d.dataPath();
+                    assertEquals("packet", data.transport(), "fwmark services keep the packet sockets");
+                    await().atMost(15, TimeUnit.SECONDS).until(() -> d.state("VI_1") == VrrpState.MASTER);
+                    await().atMost(10, TimeUnit.SECONDS).until(() -> director.exec("ip", "-4", "addr", "show", "dev",
+                            director.iface()).stdout().contains(vip + "/"));
+                    VirtualService service = d.services().getFirst();
+                    await().atMost(10, TimeUnit.SECONDS).until(() -> service.destinations().size() == 2);
+                    ClientPorts ports = new ClientPorts();
+                    String first = sameServerOnBothPorts(lab.host("client"), ports, vip);
+                    String second = sameServerOnBothPorts(lab.host("client2"), ports, vip);
+                    assertNotEquals(first, second, "rr gives the second client the other server");
+                    assertEquals(12, data.counter(DirectorCounter.NEW_CONNECTIONS));
+                    assertTrue(data.counter(DirectorCounter.REPLIES_FORWARDED) > 0, "the replies came back through us");
+                }
+            } finally {
+                servers.forEach(NamedHttpServer::close);
+            }
+        }
+    }
+
+    /** The user's rule set: mark the VIP's ports 80 and 8080 at ingress, drop the marked packets at input. */
+    private static void markRules(Host director, String vip, Path dir) throws Exception {
+        Path rules = dir.resolve("fwmark.nft");
+        Files.writeString(rules, """
+                table netdev lvs4j_fwmark {
+                    chain ingress {
+                        type filter hook ingress device "%1$s" priority 0;
+                        ip daddr %2$s tcp dport { 80, 8080 } meta mark set 7
+                    }
+                }
+                table inet lvs4j_filter {
+                    chain input {
+                        type filter hook input priority 0;
+                        meta mark 7 drop
+                    }
+                }
+                """.formatted(director.iface(), vip));
+        director.exec("nft", "-f", rules.toString()).check();
     }
 
     /**
