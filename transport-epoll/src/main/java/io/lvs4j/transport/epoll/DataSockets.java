@@ -133,6 +133,7 @@ final class DataSockets implements AutoCloseable {
                         throw new IllegalStateException("the marked sockets are not on their paths' loops");
                     }
                 }
+                steer.markedSockets();
                 LOG.info("fwmark services: marked IPv4 packet sockets on {} keep marks {}", links.link(0).name(),
                         java.util.Arrays.toString(marks));
             }
@@ -162,22 +163,24 @@ final class DataSockets implements AutoCloseable {
                 .withReceiveRing(null);
     }
 
-    /** @return whether the director's interface has marked sockets */
-    boolean marked() {
-        return marked != null;
-    }
-
     /**
-     * Makes the marked sockets keep these marks (a reload's).
+     * Makes the marked sockets keep the marks of new services (a reload's), if they changed; a
+     * filter the kernel refuses is logged and the old one kept.
      *
-     * @param marks the IPv4 fwmark services' marks (none: the sockets keep nothing)
-     * @throws IOException if the kernel refuses the filter
+     * @param current the services published now
+     * @param next the services about to be
      */
-    void marks(int[] marks) throws IOException {
-        if (marked != null) {
+    void followMarks(ServiceTable current, ServiceTable next) {
+        if (marked == null || java.util.Arrays.equals(current.marks4(), next.marks4())) {
+            return;
+        }
+        try {
             for (PacketSocket socket : marked.sockets()) {
-                socket.marks(marks);
+                socket.marks(next.marks4());
             }
+            LOG.info("marked packet sockets now keep marks {}", java.util.Arrays.toString(next.marks4()));
+        } catch (IOException e) {
+            LOG.warn("cannot give the marked sockets the new fwmark services' marks: {}", e.getMessage());
         }
     }
 

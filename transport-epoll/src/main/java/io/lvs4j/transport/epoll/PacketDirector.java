@@ -223,7 +223,6 @@ public final class PacketDirector implements AutoCloseable {
     public synchronized void update(List<VirtualService> services, List<Forwarding> forwardings) {
         ServiceTable current = publication.services();
         ServiceTable next = ServiceTable.following(current, services, forwardings, settings);
-        checkMarks(next);
         int[][] program = steering == null ? null : steering.next(next);
         for (DataPath path : paths) {
             path.onLoop(() -> path.prepare(next));
@@ -235,12 +234,8 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.warn("cannot steer the new services' frames to their loops: {}", e.getMessage());
             }
         }
-        if (sockets != null && !java.util.Arrays.equals(current.marks4(), next.marks4())) {
-            try {
-                sockets.marks(next.marks4());
-            } catch (IOException e) {
-                LOG.warn("cannot give the marked sockets the new fwmark services' marks: {}", e.getMessage());
-            }
+        if (sockets != null) {
+            sockets.followMarks(current, next);
         }
         publication.services(next, serveNew);
         current.slots().stream().filter(gone -> !next.slots().contains(gone)).forEach(ids::forget);
@@ -258,17 +253,6 @@ public final class PacketDirector implements AutoCloseable {
     }
 
     /**
-     * Refuses fwmark services on a running director that has no marked sockets: they are opened
-     * at the start, for the fwmark services the director starts with.
-     */
-    private void checkMarks(ServiceTable next) {
-        if (sockets != null && !sockets.marked() && next.marks4().length > 0) {
-            throw new IllegalArgumentException("fwmark services need the marked packet sockets, which the director"
-                    + " opens when it starts with a fwmark service: restart it to add the first one");
-        }
-    }
-
-    /**
      * Tells whether {@link #update} would take these services, changing nothing.
      *
      * @param services the virtual services
@@ -277,7 +261,6 @@ public final class PacketDirector implements AutoCloseable {
      */
     void check(List<VirtualService> services, List<Forwarding> forwardings) {
         ServiceTable next = ServiceTable.following(publication.services(), services, forwardings, settings);
-        checkMarks(next);
         if (steering != null) {
             steering.check(next);
         }
@@ -317,8 +300,7 @@ public final class PacketDirector implements AutoCloseable {
                 TimeUnit.NANOSECONDS));
         timers.add(first.loop().scheduleAtFixedRate(this::syncDestinations, 100, 100, TimeUnit.MILLISECONDS));
         xdp = settings.transport == Transport.XDP
-                ? XdpTransport.openOrFallBack(link, links.size(), services.marks4().length > 0, publication,
-                        destinations, paths) : null;
+                ? XdpTransport.openOrFallBack(link, links.size(), publication, destinations, paths) : null;
         announce();
         LOG.info("director on {} ({}) for {} virtual service(s), {} loop(s), transport {}", link.name(),
                 link.macString(), services.size(), paths.size(), transport());
@@ -390,11 +372,6 @@ public final class PacketDirector implements AutoCloseable {
      */
     public boolean active(InetAddress vip) {
         return publication.serving(publication.services().vipIndexOf(vip));
-    }
-
-    /** @return the service table published now (tests) */
-    ServiceTable serviceTable() {
-        return publication.services();
     }
 
     /** @return the interface the director serves, as opened */

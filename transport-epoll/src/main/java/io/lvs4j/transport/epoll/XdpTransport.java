@@ -146,15 +146,14 @@ final class XdpTransport implements AutoCloseable {
      *
      * @param link the interface
      * @param interfaces how many interfaces the data path forwards on
-     * @param fwmark whether the director has fwmark services
-     * @param publication the services as published
+     * @param publication the services as published (with a fwmark service, AF_XDP is not used)
      * @param destinations the real servers
      * @param paths the loops' data paths, each with its loop set
      * @return the accelerator, or {@code null} to stay on {@code AF_PACKET}
      */
-    static XdpTransport openOrFallBack(LinkInfo link, int interfaces, boolean fwmark, Publication publication,
+    static XdpTransport openOrFallBack(LinkInfo link, int interfaces, Publication publication,
             DestinationTable destinations, List<DataPath> paths) {
-        String unfit = unfit(interfaces, fwmark);
+        String unfit = unfit(interfaces, publication.services().hasMarks());
         if (unfit != null) {
             return refused(link, unfit);
         }

@@ -1,5 +1,6 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.core.model.Forwarding;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.RealServer;
 import io.lvs4j.core.model.VirtualService;
@@ -48,6 +49,7 @@ class FwmarkDataPathTest {
     private PacketDirector director;
     private DataPath path;
     private VirtualService marked;
+    private VirtualService plain;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -55,7 +57,7 @@ class FwmarkDataPathTest {
         marked.persistence(Duration.ofSeconds(60), 32);
         marked.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 0, 1));
         marked.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.14"), 0, 1));
-        VirtualService plain = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
+        plain = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
                 Schedulers.create("rr", SchedulerOptions.DEFAULTS));
         plain.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 80, 1));
         unusedLoops = new io.netty.channel.MultiThreadIoEventLoopGroup(1, io.netty.channel.nio.NioIoHandler.newFactory());
@@ -119,7 +121,8 @@ class FwmarkDataPathTest {
 
     @Test
     void shouldOwnNoAddressForAFwmarkService() throws Exception {
-        ServiceTable table = director.serviceTable();
+        ServiceTable table = new ServiceTable(List.of(new ServiceSlot(marked, Forwarding.directRoute()),
+                new ServiceSlot(plain, Forwarding.directRoute())), List.of(), false, null);
         assertEquals(List.of(InetAddress.getByName(VIP)), table.virtualAddresses());
         assertEquals(1, table.vipCount());
         assertArrayEquals(new int[] {0xC6_12_00_C8}, table.owned4());
@@ -150,7 +153,7 @@ class FwmarkDataPathTest {
         nat.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 0, 1));
         PacketDirector natDirector = PacketDirector.builder().interfaceName("eth0")
                 .directorAddress(InetAddress.getByName("198.18.0.12")).loops(unusedLoops)
-                .virtualService(nat, io.lvs4j.core.model.Forwarding.masquerade()).connectionCapacity(1024).build();
+                .virtualService(nat, Forwarding.masquerade()).connectionCapacity(1024).build();
         natDirector.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
         DataPath natPath = natDirector.newPath((f, offset, length) -> true);
         try {

@@ -64,7 +64,7 @@ class FwmarkDirectorIT {
                         }
                     }
                     """.formatted(director.iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip());
-            markRules(director, vip, dir);
+            markRules(director, vip, dir, 7);
             DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("director.conf"), conf).config();
             List<NamedHttpServer> servers = new ArrayList<>();
             try {
@@ -97,6 +97,15 @@ class FwmarkDirectorIT {
                     assertTrue(refused.stderr().contains("onnect"), refused.stderr());
                     assertEquals(12, connections(service), "no connection for the unmarked port");
                     assertEquals(12, data.counter(DirectorCounter.NEW_CONNECTIONS));
+
+                    // A reload turns the service into fwmark 8: the marked sockets' filter follows.
+                    d.reload(KeepalivedConfigParser.create().parse(Path.of("director.conf"),
+                            conf.replace("fwmark 7", "fwmark 8")).config());
+                    assertEquals("FWM 8 rr", d.services().getFirst().toString());
+                    markRules(director, vip, dir, 8);
+                    String after = curl(client, ports, "http://" + vip + ":8080/");
+                    assertTrue(after.equals("rs1") || after.equals("rs2"), after);
+                    assertEquals(13, data.counter(DirectorCounter.NEW_CONNECTIONS), "through the new service");
                 }
             } finally {
                 servers.forEach(NamedHttpServer::close);
@@ -148,7 +157,7 @@ class FwmarkDirectorIT {
                         }
                     }
                     """.formatted(director.iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip());
-            markRules(director, vip, dir);
+            markRules(director, vip, dir, 7);
             DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("director.conf"), conf).config();
             List<NamedHttpServer> servers = new ArrayList<>();
             try {
@@ -179,22 +188,23 @@ class FwmarkDirectorIT {
     }
 
     /** The user's rule set: mark the VIP's ports 80 and 8080 at ingress, drop the marked packets at input. */
-    private static void markRules(Host director, String vip, Path dir) throws Exception {
+    private static void markRules(Host director, String vip, Path dir, int mark) throws Exception {
         Path rules = dir.resolve("fwmark.nft");
         Files.writeString(rules, """
+                flush ruleset
                 table netdev lvs4j_fwmark {
                     chain ingress {
                         type filter hook ingress device "%1$s" priority 0;
-                        ip daddr %2$s tcp dport { 80, 8080 } meta mark set 7
+                        ip daddr %2$s tcp dport { 80, 8080 } meta mark set %3$d
                     }
                 }
                 table inet lvs4j_filter {
                     chain input {
                         type filter hook input priority 0;
-                        meta mark 7 drop
+                        meta mark %3$d drop
                     }
                 }
-                """.formatted(director.iface(), vip));
+                """.formatted(director.iface(), vip, mark));
         director.exec("nft", "-f", rules.toString()).check();
     }
 
