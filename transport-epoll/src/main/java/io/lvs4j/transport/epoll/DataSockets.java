@@ -25,7 +25,7 @@ import java.util.Map;
  * its fanout keys on the client's IPv4 address (or the flow hash, as the main group does), which
  * the main group's client-address program folds the same way, so a NAT connection's marked
  * frames and its replies meet on one loop. Their filter follows the marks a reload publishes
- * ({@link #marks}); a director started without them cannot take fwmark services later.
+ * ({@link #followMarks}); a director started without them cannot take fwmark services later.
  *
  * <p>Threading: opened and closed by the control plane; the handlers run on the loops.
  */
