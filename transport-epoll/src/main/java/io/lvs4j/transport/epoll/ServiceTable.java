@@ -227,7 +227,8 @@ final class ServiceTable {
      * a service given again, forwarded the same way, keeps its slot; any other gets a new one.
      *
      * @param current the table now
-     * @param services the services, unique by protocol, address and port
+     * @param services the services, unique by protocol, address and port (fwmark services by
+     *     family and mark)
      * @param forwardings each one's forwarding
      * @param settings the director's settings, which the services must fit
      * @return the table
@@ -241,7 +242,10 @@ final class ServiceTable {
         }
         Set<String> keys = new HashSet<>();
         for (VirtualService vs : services) {
-            if (!keys.add(vs.protocol() + " " + vs.address().getHostAddress() + " " + vs.port() + " " + vs.fwmark())) {
+            // A fwmark service is one per family and mark, whatever its protocol, as with IPVS.
+            String key = vs.isFwmark() ? "fwmark " + vs.address().getAddress().length + " " + vs.fwmark()
+                    : vs.protocol() + " " + vs.address().getHostAddress() + " " + vs.port();
+            if (!keys.add(key)) {
                 throw new IllegalArgumentException("virtual service given twice: " + vs);
             }
         }

@@ -185,4 +185,22 @@ class FwmarkDataPathTest {
             natPath.release();
         }
     }
+
+    /** As with IPVS, a fwmark service is one per family and mark: another protocol does not make another. */
+    @Test
+    void shouldRefuseTwoFwmarkServicesOfOneMarkWhateverTheirProtocols() throws Exception {
+        VirtualService udp = VirtualService.firewallMark(Protocol.UDP, false, MARK,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> director.update(List.of(marked, udp), List.of(Forwarding.directRoute(), Forwarding.directRoute())));
+        assertEquals("virtual service given twice: FWM 7 rr", e.getMessage());
+        VirtualService eight = VirtualService.firewallMark(Protocol.UDP, false, 8,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        eight.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 0, 1));
+        director.update(List.of(marked, eight), List.of(Forwarding.directRoute(), Forwarding.directRoute()));
+        feed(new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC)
+                .arp(ArpPacket.OP_REPLY, RS1_MAC, "198.18.0.13", DIRECTOR_MAC, "198.18.0.12").build(), 0);
+        assertEquals(-1, feed(syn("198.18.0.11", 40000, VIP, 80), 0), "the address service is gone");
+        assertEquals(RS1_MAC, feed(syn("198.18.0.11", 40000, MARKED_VIP, 80), 8), "mark 8 is served now");
+    }
 }
