@@ -127,6 +127,20 @@ class CheckConfigTest {
     }
 
     @Test
+    void shouldAcceptAGroupWithAFwmarkMember(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("group.conf");
+        Files.writeString(conf, "virtual_server_group WEB {\n    198.18.0.10 80\n    fwmark 7\n}\n"
+                + "virtual_server group WEB {\n    lb_kind NAT\n    real_server 198.18.0.11 80 {\n    }\n}\n");
+
+        int code = run("check-config", conf.toString());
+
+        assertEquals("", err.toString());
+        assertEquals(0, code);
+        assertEquals(conf + ": OK (0 vrrp_instances, 0 vrrp_sync_groups, 0 vrrp_scripts, 2 virtual_servers,"
+                + " 2 real_servers; 0 warnings)\n", out.toString());
+    }
+
+    @Test
     void shouldRefuseWhatRunWouldRefuseSuchAsAnIpv6FwmarkService(@TempDir Path dir) throws IOException {
         Path conf = dir.resolve("fwmark6.conf");
         Files.writeString(conf, "virtual_server fwmark 1 {\n    lb_kind DR\n    persistence_timeout 60\n"
