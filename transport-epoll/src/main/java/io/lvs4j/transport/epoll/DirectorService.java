@@ -74,9 +74,12 @@ final class DirectorService {
      *     its forwarding cannot be served (see {@link ConfigForwarding#map})
      */
     static DirectorService of(VirtualServerConfig vs) {
+        if (vs.isFwmark()) {
+            requireIpv4(vs);
+        }
         SchedulerSpec spec = new SchedulerSpec(vs.scheduler(), vs.schedulerFlags());
         VirtualService service = vs.isFwmark()
-                ? VirtualService.firewallMark(vs.protocol(), fwmarkIpv6(vs), vs.fwmark(), spec.create())
+                ? VirtualService.firewallMark(vs.protocol(), false, vs.fwmark(), spec.create())
                 : new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(), spec.create());
         persistence(service, vs);
         return new DirectorService(service, ConfigForwarding.map(vs), spec, ServiceChecks.from(vs));
@@ -99,21 +102,19 @@ final class DirectorService {
     }
 
     /**
-     * The family of a fwmark service, which has no address to tell it: that of its real servers
-     * (keepalived's default when {@code ip_family} is not given), IPv4 without any. lvs4j serves
-     * IPv4 fwmark services only.
+     * Refuses an IPv6 fwmark service. A fwmark service has no address to tell its family: it is
+     * that of its real servers (keepalived's default when {@code ip_family} is not given), IPv4
+     * without any; lvs4j serves IPv4 fwmark services only.
      *
      * @throws IllegalArgumentException for IPv6 real servers that are not tunnelled
      */
-    private static boolean fwmarkIpv6(VirtualServerConfig vs) {
-        boolean ipv6 = vs.forwarding() != ForwardingMethod.TUNNEL && vs.realServers().stream()
-                .anyMatch(rs -> rs.address() instanceof java.net.Inet6Address);
-        if (ipv6) {
+    private static void requireIpv4(VirtualServerConfig vs) {
+        if (vs.forwarding() != ForwardingMethod.TUNNEL && vs.realServers().stream()
+                .anyMatch(rs -> rs.address() instanceof java.net.Inet6Address)) {
             throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": lvs4j serves IPv4 fwmark"
                     + " services only (its marked packet socket is bound to IPv4); declare the IPv6 addresses and"
                     + " ports as virtual_servers");
         }
-        return false;
     }
 
     VirtualService service() {

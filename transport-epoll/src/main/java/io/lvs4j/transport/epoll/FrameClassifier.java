@@ -14,11 +14,11 @@ import io.lvs4j.core.packet.NetworkOrder;
  * a fragment to a virtual address (dropped), or none of the director's business (left to the
  * kernel). Only frames to the director's MAC for a VIP it serves now are forwarded (and the
  * replies and errors of its NAT and full-NAT connections while it serves any, or has a fwmark
- * service). A frame with a
- * firewall mark (from a marked socket) that a fwmark service has goes to that service first, as
- * IPVS looks up fwmark services first; such a service has no VIP of its own and is served while
- * the director runs: whether marked frames reach this director is decided by whoever holds the
- * marked address (the VRRP master puts it on its kernel interface), as with IPVS.
+ * service). A frame with a firewall mark (from a marked socket) that a fwmark service has goes
+ * to that service first, as IPVS looks up fwmark services first; such a service has no VIP of
+ * its own and is served while the director runs: whether marked frames reach this director is
+ * decided by whoever holds the marked address (the VRRP master puts it on its kernel
+ * interface), as with IPVS.
  *
  * <p>Not thread-safe: one per loop; allocation-free.
  */
