@@ -67,7 +67,7 @@ public final class CheckConfig implements Callable<Integer> {
             return 1;
         }
         try {
-            // what run would refuse after reading the file (a fwmark service, mixed methods, ...)
+            // what run would refuse after reading the file (an IPv6 fwmark service, mixed methods, ...)
             Director.fromConfig(loaded.config(), loaded.config().vrrpInstances().isEmpty() ? "eth0" : null);
         } catch (IllegalArgumentException e) {
             err.println(file + ": error: the director cannot run this configuration: " + e.getMessage());

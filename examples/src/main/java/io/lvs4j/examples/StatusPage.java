@@ -126,11 +126,11 @@ final class StatusPage {
                 + "<th>Conns</th><th>InPkts</th><th>OutPkts</th><th>InBytes</th><th>OutBytes</th><th>CPS</th>"
                 + "<th>InPPS</th><th>OutPPS</th><th>InBPS</th><th>OutBPS</th></tr>\n");
         for (ServiceStatus s : services.stream().sorted(Comparator.comparing(
-                (ServiceStatus x) -> IpvsadmFormat.endpoint(x.address(), x.port()))).toList()) {
+                (ServiceStatus x) -> IpvsadmFormat.vip(x))).toList()) {
             long active = s.servers().stream().mapToLong(ServerStatus::activeConnections).sum();
             long inactive = s.servers().stream().mapToLong(ServerStatus::inactiveConnections).sum();
             html.append("<tr class=\"service\"><td class=\"l\">").append(s.protocol()).append(' ')
-                    .append(escape(IpvsadmFormat.endpoint(s.address(), s.port()))).append("</td><td class=\"l\">")
+                    .append(escape(IpvsadmFormat.vip(s))).append("</td><td class=\"l\">")
                     .append(escape(s.scheduler()));
             if (s.persistenceTimeout() > 0) {
                 html.append(" persistent ").append(s.persistenceTimeout());

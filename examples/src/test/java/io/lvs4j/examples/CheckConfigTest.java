@@ -113,18 +113,45 @@ class CheckConfigTest {
     }
 
     @Test
-    void shouldRefuseWhatRunWouldRefuseSuchAsAFwmarkService(@TempDir Path dir) throws IOException {
+    void shouldAcceptAFwmarkService(@TempDir Path dir) throws IOException {
         Path conf = dir.resolve("fwmark.conf");
         Files.writeString(conf, "virtual_server fwmark 1 {\n    lb_kind DR\n    persistence_timeout 60\n"
-                + "    real_server 198.18.0.11 80 {\n    }\n}\n");
+                + "    real_server 198.18.0.11 0 {\n    }\n}\n");
+
+        int code = run("check-config", conf.toString());
+
+        assertEquals("", err.toString());
+        assertEquals(0, code);
+        assertEquals(conf + ": OK (0 vrrp_instances, 0 vrrp_sync_groups, 0 vrrp_scripts, 1 virtual_server,"
+                + " 1 real_server; 0 warnings)\n", out.toString());
+    }
+
+    @Test
+    void shouldAcceptAGroupWithAFwmarkMember(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("group.conf");
+        Files.writeString(conf, "virtual_server_group WEB {\n    198.18.0.10 80\n    fwmark 7\n}\n"
+                + "virtual_server group WEB {\n    lb_kind NAT\n    real_server 198.18.0.11 80 {\n    }\n}\n");
+
+        int code = run("check-config", conf.toString());
+
+        assertEquals("", err.toString());
+        assertEquals(0, code);
+        assertEquals(conf + ": OK (0 vrrp_instances, 0 vrrp_sync_groups, 0 vrrp_scripts, 2 virtual_servers,"
+                + " 2 real_servers; 0 warnings)\n", out.toString());
+    }
+
+    @Test
+    void shouldRefuseWhatRunWouldRefuseSuchAsAnIpv6FwmarkService(@TempDir Path dir) throws IOException {
+        Path conf = dir.resolve("fwmark6.conf");
+        Files.writeString(conf, "virtual_server fwmark 1 {\n    lb_kind DR\n    persistence_timeout 60\n"
+                + "    real_server 2001:db8::11 0 {\n    }\n}\n");
 
         int code = run("check-config", conf.toString());
 
         assertEquals(1, code);
-        assertEquals(conf + ": error: the director cannot run this configuration: virtual_server FWM 1: fwmark services"
-                + " are not served by lvs4j: its packet socket, bound to every protocol, takes each frame before the"
-                + " netdev ingress hook where nftables marks it, so it sees no mark; declare the marked addresses and"
-                + " ports as virtual_servers (a virtual_server_group shares one block among many)\n", err.toString());
+        assertEquals(conf + ": error: the director cannot run this configuration: virtual_server FWM 1: lvs4j serves"
+                + " IPv4 fwmark services only (its marked packet socket is bound to IPv4); declare the IPv6 addresses"
+                + " and ports as virtual_servers\n", err.toString());
         assertEquals("", out.toString());
     }
 }

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * count its traffic, rewrite by the service's method and hand it back to be sent. The frame is
  * copied from a pristine copy first, as a receive ring would hold it. In the package of the data
  * path, whose classes are not public. Methods: {@code dr} and {@code nat} (client to server),
- * {@code nat-reply} (the server's reply back to the client).
+ * {@code nat-reply} (the server's reply back to the client), {@code dr-fwmark} (a DR fwmark
+ * service's frame, received with its mark as a marked socket reports it).
  */
 public class DataPathBenchmark extends AbstractBenchmark {
 
@@ -39,7 +40,7 @@ public class DataPathBenchmark extends AbstractBenchmark {
     private static final long RS_MAC = 0x02_00_00_00_00_01L;
     private static final int CONNECTIONS = 100_000;
 
-    @Param({"dr", "nat", "nat-reply"})
+    @Param({"dr", "nat", "nat-reply", "dr-fwmark"})
     private String method;
 
     private Arena arena;
@@ -49,14 +50,19 @@ public class DataPathBenchmark extends AbstractBenchmark {
     private MemorySegment frame;
     private int length;
     private DataPath path;
+    private final PlainFrame plain = new PlainFrame();
+    private int mark;
 
     /** Builds the director, resolves its server and opens 100,000 connections. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         arena = Arena.ofShared();
         boolean nat = method.startsWith("nat");
-        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName("198.18.0.200"), 80,
-                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        mark = method.endsWith("fwmark") ? 7 : 0;
+        VirtualService vs = mark != 0
+                ? VirtualService.firewallMark(Protocol.TCP, false, mark, Schedulers.create("rr", SchedulerOptions.DEFAULTS))
+                : new VirtualService(Protocol.TCP, InetAddress.getByName("198.18.0.200"), 80,
+                        Schedulers.create("rr", SchedulerOptions.DEFAULTS));
         vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), nat ? 8080 : 80, 1));
         unusedLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         director = PacketDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName("198.18.0.12"))
@@ -89,12 +95,12 @@ public class DataPathBenchmark extends AbstractBenchmark {
     private void feed(byte[] bytes) {
         MemorySegment s = arena.allocate(bytes.length);
         MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 0, bytes.length);
-        path.onFrame(s, 0, bytes.length);
+        path.onFrame(plain.wrap(s, 0, bytes.length, mark));
     }
 
     private boolean once() {
         MemorySegment.copy(pristine, 0, frame, 0, length);
-        return path.onFrame(frame, 0, length);
+        return path.onFrame(plain.wrap(frame, 0, length, mark));
     }
 
     /** @return whether the frame is to be sent on (always) */

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A virtual service, {@code ipvsadm -A}: protocol, virtual address and port, a scheduler, and
- * the real servers in IPVS's list order (the most recently added first).
+ * A virtual service, {@code ipvsadm -A}: protocol, virtual address and port (or, for a
+ * firewall-mark service, {@code ipvsadm -A -f MARK}, the mark, with the family's any-address and
+ * port 0 as IPVS holds it), a scheduler, and the real servers in IPVS's list order (the most
+ * recently added first).
  *
  * <p>Threading: the methods that change the service are the control plane's; they are
  * synchronized and publish a new immutable {@link DestinationSet} to the scheduler.
@@ -28,6 +30,7 @@ public final class VirtualService {
     private final Protocol protocol;
     private final InetAddress address;
     private final int port;
+    private final int fwmark;
     private final int addressBits;
     private volatile Scheduler scheduler;
     private final List<RealServer> servers = new ArrayList<>();
@@ -47,6 +50,11 @@ public final class VirtualService {
      * @param scheduler the scheduler, used by this service alone
      */
     public VirtualService(Protocol protocol, InetAddress address, int port, Scheduler scheduler) {
+        this(protocol, address, port, 0, scheduler);
+    }
+
+    private VirtualService(Protocol protocol, InetAddress address, int port, int fwmark, Scheduler scheduler) {
+        this.fwmark = fwmark;
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.address = Objects.requireNonNull(address, "address");
         this.addressBits = address.getAddress().length * 8;
@@ -56,6 +64,32 @@ public final class VirtualService {
         this.port = port;
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         scheduler.update(DestinationSet.EMPTY);
+    }
+
+    /**
+     * Creates a firewall-mark service with no real server, as {@code ipvsadm -A -f MARK}: it takes
+     * the packets of its family that carry the mark ({@code skb->mark}), whatever their address
+     * and port; its address is the family's any-address and its port 0. Its persistence keys on
+     * the client and the mark, so one client sticks to one server across every marked address
+     * and port.
+     *
+     * @param protocol the protocol, as configured (IPVS ignores it when matching a mark)
+     * @param ipv6 whether the service takes IPv6 packets, else IPv4
+     * @param fwmark the mark, above 0
+     * @param scheduler the scheduler, used by this service alone
+     * @return the service
+     * @throws IllegalArgumentException if the mark is not above 0
+     */
+    public static VirtualService firewallMark(Protocol protocol, boolean ipv6, int fwmark, Scheduler scheduler) {
+        if (fwmark <= 0) {
+            throw new IllegalArgumentException("a firewall mark is above 0: " + fwmark);
+        }
+        try {
+            InetAddress any = InetAddress.getByAddress(new byte[ipv6 ? 16 : 4]);
+            return new VirtualService(protocol, any, 0, fwmark, scheduler);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -167,6 +201,16 @@ public final class VirtualService {
         return port;
     }
 
+    /** @return the firewall mark of a firewall-mark service, else 0 */
+    public int fwmark() {
+        return fwmark;
+    }
+
+    /** @return whether this is a firewall-mark service ({@link #firewallMark}) */
+    public boolean isFwmark() {
+        return fwmark != 0;
+    }
+
     /** @return the scheduler */
     public Scheduler scheduler() {
         return scheduler;
@@ -239,9 +283,12 @@ public final class VirtualService {
         return onePacket;
     }
 
-    /** @return {@code TCP 198.18.0.10:80 rr} as ipvsadm prints the service line */
+    /** @return {@code TCP 198.18.0.10:80 rr} (or {@code FWM 7 rr}) as ipvsadm prints the service line */
     @Override
     public String toString() {
+        if (fwmark != 0) {
+            return "FWM " + fwmark + " " + scheduler.name();
+        }
         String host = address.getHostAddress();
         return protocol + " " + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + " "
                 + scheduler.name();

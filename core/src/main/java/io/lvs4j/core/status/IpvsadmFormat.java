@@ -13,8 +13,8 @@ import java.util.Locale;
  * Prints status in the layouts of {@code ipvsadm -Ln} (ipvsadm 1.2x): the service table, its
  * {@code --stats} and {@code --rate} variants, and the connection list of {@code -Lnc}.
  *
- * <p>Services are sorted as ipvsadm sorts them (address family, protocol number, address,
- * port) and so are the servers of a service (address, port). Addresses are numeric: IPv4
+ * <p>Services are sorted as ipvsadm sorts them (firewall mark, 0 first, then address family,
+ * protocol number, address, port; a fwmark service reads {@code FWM  7}) and so are the servers of a service (address, port). Addresses are numeric: IPv4
  * dotted, IPv6 in brackets and compressed as {@code inet_ntop} writes them. Large counters take
  * ipvsadm's K, M, G and T suffixes (thousands, powers of ten). Every line ends with a newline.
  * Stateless and thread-safe.
@@ -41,7 +41,8 @@ public final class IpvsadmFormat {
     };
 
     private static final Comparator<ServiceStatus> SERVICE_ORDER = Comparator
-            .comparing((ServiceStatus s) -> s.address().getAddress().length)
+            .comparingInt(ServiceStatus::fwmark)
+            .thenComparing((ServiceStatus s) -> s.address().getAddress().length)
             .thenComparingInt(s -> s.protocol().number())
             .thenComparing(ServiceStatus::address, ADDRESS_ORDER)
             .thenComparingInt(ServiceStatus::port);
@@ -81,8 +82,9 @@ public final class IpvsadmFormat {
     }
 
     private static void service(StringBuilder out, ServiceStatus service, Columns columns) {
-        String name = protocolName(service.protocol().number()) + "  "
-                + endpoint(service.address(), service.port());
+        String name = service.fwmark() != 0 ? "FWM  " + Integer.toUnsignedString(service.fwmark())
+                + (service.address() instanceof Inet6Address ? " IPv6" : "")
+                : protocolName(service.protocol().number()) + "  " + endpoint(service.address(), service.port());
         switch (columns) {
             case STATS -> {
                 out.append(String.format(Locale.ROOT, "%-33s", name));
@@ -192,6 +194,18 @@ public final class IpvsadmFormat {
     private static String protocolName(int number) {
         Protocol protocol = Protocol.ofNumber(number);
         return protocol == null ? "IP" : protocol.name();
+    }
+
+    /**
+     * Names a service's virtual side in one word (metrics labels, status pages): its endpoint, or
+     * {@code fwmark:7} for a fwmark service.
+     *
+     * @param service the service
+     * @return {@code 198.18.0.10:80}, {@code [2001:db8::10]:80} or {@code fwmark:7}
+     */
+    public static String vip(ServiceStatus service) {
+        return service.fwmark() != 0 ? "fwmark:" + Integer.toUnsignedString(service.fwmark())
+                : endpoint(service.address(), service.port());
     }
 
     /**

@@ -324,13 +324,12 @@ public final class LvsMetrics implements MeterBinder {
     }
 
     private static String serviceId(ServiceStatus service) {
-        return service.protocol().name().toLowerCase(Locale.ROOT) + " "
-                + IpvsadmFormat.endpoint(service.address(), service.port());
+        return service.protocol().name().toLowerCase(Locale.ROOT) + " " + IpvsadmFormat.vip(service);
     }
 
     private static Tags serviceTags(ServiceStatus service) {
         return Tags.of("protocol", service.protocol().name().toLowerCase(Locale.ROOT), "vip",
-                IpvsadmFormat.endpoint(service.address(), service.port()));
+                IpvsadmFormat.vip(service));
     }
 
     private static Tags serverTags(String serverId) {

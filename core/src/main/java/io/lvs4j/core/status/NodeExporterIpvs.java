@@ -22,8 +22,10 @@ import java.util.function.ToLongFunction;
  * {@code /proc/net/ip_vs_stats}) and {@code node_ipvs_backend_connections_active},
  * {@code node_ipvs_backend_connections_inactive}, {@code node_ipvs_backend_weight} per real
  * server with the labels {@code local_address}, {@code local_port}, {@code remote_address},
- * {@code remote_port}, {@code proto} ({@code TCP}, {@code UDP}) and {@code local_mark} (empty:
- * lvs4j has no fwmark services). Micrometer's Prometheus registry adds {@code _total} to the
+ * {@code remote_port}, {@code proto} ({@code TCP}, {@code UDP}) and {@code local_mark} (empty);
+ * for a fwmark service, as node_exporter reads {@code /proc/net/ip_vs}'s {@code FWM  00000007}
+ * line, {@code local_address} {@code <nil>}, {@code local_port} 0, {@code proto} {@code FWM} and
+ * {@code local_mark} the mark in eight hexadecimal digits. Micrometer's Prometheus registry adds {@code _total} to the
  * counters. Stateless.
  */
 final class NodeExporterIpvs {
@@ -65,9 +67,12 @@ final class NodeExporterIpvs {
      */
     static void backend(MeterRegistry registry, StatusSource source, ServiceStatus service, ServerStatus server,
             Function<StatusSource, ServerStatus> current, List<Meter> out) {
-        Tags tags = Tags.of("local_address", text(service.address()), "local_port", String.valueOf(service.port()),
+        boolean fwmark = service.fwmark() != 0;
+        Tags tags = Tags.of("local_address", fwmark ? "<nil>" : text(service.address()),
+                "local_port", String.valueOf(service.port()),
                 "remote_address", text(server.address()), "remote_port", String.valueOf(server.port()),
-                "proto", service.protocol().name().toUpperCase(Locale.ROOT), "local_mark", "");
+                "proto", fwmark ? "FWM" : service.protocol().name().toUpperCase(Locale.ROOT),
+                "local_mark", fwmark ? String.format(Locale.ROOT, "%08X", service.fwmark()) : "");
         out.add(gauge(registry, "node.ipvs.backend.connections.active",
                 "The current active connections by local and remote address.", tags, source,
                 s -> current.apply(s) == null ? Double.NaN : current.apply(s).activeConnections()));

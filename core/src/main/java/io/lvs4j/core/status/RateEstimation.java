@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class RateEstimation implements StatusSource {
 
-    private record Key(Object protocol, InetAddress service, int servicePort, InetAddress server,
+    private record Key(Object protocol, InetAddress service, int servicePort, int fwmark, InetAddress server,
             int serverPort) {
     }
 
@@ -75,7 +75,7 @@ public final class RateEstimation implements StatusSource {
     }
 
     private static Key keyOf(ServiceStatus service, ServerStatus server) {
-        return new Key(service.protocol(), service.address(), service.port(),
+        return new Key(service.protocol(), service.address(), service.port(), service.fwmark(),
                 server == null ? null : server.address(), server == null ? -1 : server.port());
     }
 

@@ -9,18 +9,38 @@ import java.util.Objects;
  * One virtual service with its real servers: a block of {@code ipvsadm -Ln}.
  *
  * @param protocol the protocol
- * @param address the virtual address
- * @param port the virtual port
+ * @param address the virtual address (the family's any-address for a fwmark service)
+ * @param port the virtual port (0 for a fwmark service)
  * @param scheduler the scheduler's IPVS name, such as {@code rr}
  * @param persistenceTimeout the persistence timeout in seconds, 0 if not persistent
  * @param persistenceNetmask the persistence granularity as a prefix length (32 or 128: per client)
  * @param stats cumulative traffic counters of the whole service
  * @param rates estimated rates of the whole service
  * @param servers the real servers, in any order
+ * @param fwmark the firewall mark of a fwmark service, else 0
  */
 public record ServiceStatus(Protocol protocol, InetAddress address, int port, String scheduler,
         int persistenceTimeout, int persistenceNetmask, TrafficStats stats, TrafficRates rates,
-        List<ServerStatus> servers) {
+        List<ServerStatus> servers, int fwmark) {
+
+    /**
+     * A service of an address and port (no firewall mark).
+     *
+     * @param protocol the protocol
+     * @param address the virtual address
+     * @param port the virtual port
+     * @param scheduler the scheduler's IPVS name
+     * @param persistenceTimeout the persistence timeout in seconds, 0 if not persistent
+     * @param persistenceNetmask the persistence granularity as a prefix length
+     * @param stats cumulative traffic counters of the whole service
+     * @param rates estimated rates of the whole service
+     * @param servers the real servers, in any order
+     */
+    public ServiceStatus(Protocol protocol, InetAddress address, int port, String scheduler,
+            int persistenceTimeout, int persistenceNetmask, TrafficStats stats, TrafficRates rates,
+            List<ServerStatus> servers) {
+        this(protocol, address, port, scheduler, persistenceTimeout, persistenceNetmask, stats, rates, servers, 0);
+    }
 
     /**
      * Checks the fields and copies the list.
@@ -50,6 +70,6 @@ public record ServiceStatus(Protocol protocol, InetAddress address, int port, St
      */
     public ServiceStatus with(TrafficRates newRates, List<ServerStatus> newServers) {
         return new ServiceStatus(protocol, address, port, scheduler, persistenceTimeout,
-                persistenceNetmask, stats, newRates, newServers);
+                persistenceNetmask, stats, newRates, newServers, fwmark);
     }
 }

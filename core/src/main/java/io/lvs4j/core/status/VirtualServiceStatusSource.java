@@ -110,7 +110,7 @@ public final class VirtualServiceStatusSource implements StatusSource {
             }
             result.add(new ServiceStatus(service.protocol(), service.address(), service.port(),
                     service.scheduler().name(), service.persistenceSeconds(), service.persistenceGranularity(),
-                    traffic.service(service), TrafficRates.ZERO, servers));
+                    traffic.service(service), TrafficRates.ZERO, servers, service.fwmark()));
         }
         return result;
     }

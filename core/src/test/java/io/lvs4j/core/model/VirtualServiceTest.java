@@ -1,6 +1,8 @@
 package io.lvs4j.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -100,5 +102,31 @@ class VirtualServiceTest {
                 new FirstScheduler());
         v6.persistence(java.time.Duration.ofSeconds(60), 64);
         assertEquals(64, v6.persistenceGranularity());
+    }
+
+    /** {@code ipvsadm -A -f 7}: the family's any-address, port 0, keyed and named by the mark. */
+    @Test
+    void shouldMakeAFirewallMarkServiceKeyedByItsMark() throws Exception {
+        VirtualService seven = VirtualService.firewallMark(Protocol.TCP, false, 7,
+                new FirstScheduler());
+        VirtualService six = VirtualService.firewallMark(Protocol.TCP, true, 7,
+                new FirstScheduler());
+        assertEquals(java.net.InetAddress.getByName("0.0.0.0"), seven.address());
+        assertEquals(java.net.InetAddress.getByName("::"), six.address());
+        assertEquals(0, seven.port());
+        assertEquals(7, seven.fwmark());
+        assertTrue(seven.isFwmark());
+        assertEquals("FWM 7 first", seven.toString());
+        ServiceKey key = ServiceKey.of(seven);
+        assertEquals(new ServiceKey(Protocol.TCP, java.net.InetAddress.getByName("0.0.0.0"), 0, 7), key);
+        assertEquals("FWM 7", key.toString());
+        assertTrue(key.matches(seven));
+        assertFalse(new ServiceKey(Protocol.TCP, java.net.InetAddress.getByName("0.0.0.0"), 0, 8).matches(seven));
+        assertFalse(new ServiceKey(Protocol.TCP, java.net.InetAddress.getByName("0.0.0.0"), 0).matches(seven),
+                "the address service 0.0.0.0:0 is another service");
+        seven.persistence(java.time.Duration.ofSeconds(60), 24);
+        assertEquals(24, seven.persistenceGranularity());
+        assertThrows(IllegalArgumentException.class, () -> VirtualService.firewallMark(Protocol.TCP, false, 0,
+                new FirstScheduler()));
     }
 }

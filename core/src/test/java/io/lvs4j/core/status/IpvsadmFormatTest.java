@@ -73,6 +73,35 @@ class IpvsadmFormatTest {
         assertEquals(expected, IpvsadmFormat.table(labStatus(), Columns.CONNECTIONS));
     }
 
+    /** ipvsadm lists fwmark services after the others, by mark, as {@code FWM  7}. */
+    @Test
+    void shouldPrintFwmarkServicesAfterTheOthersByMark() {
+        ServiceStatus web = new ServiceStatus(Protocol.TCP, ip("198.18.0.10"), 80, "rr", 0, 32, TrafficStats.ZERO,
+                TrafficRates.ZERO, List.of());
+        ServiceStatus eight = new ServiceStatus(Protocol.TCP, ip("0.0.0.0"), 0, "wlc", 0, 32, TrafficStats.ZERO,
+                TrafficRates.ZERO, List.of(), 8);
+        ServiceStatus seven = new ServiceStatus(Protocol.TCP, ip("0.0.0.0"), 0, "rr", 60, 24,
+                new TrafficStats(5, 6, 0, 700, 0), TrafficRates.ZERO,
+                List.of(server("198.18.0.11", 0, ForwardingMethod.DIRECT_ROUTE, 1, 2, 3,
+                        TrafficStats.ZERO, TrafficRates.ZERO)), 7);
+        DirectorStatus status = new DirectorStatus(4096, List.of(eight, seven, web), Map.of(), List.of());
+        String expected = """
+                IP Virtual Server version 1.2.1 (size=4096)
+                Prot LocalAddress:Port Scheduler Flags
+                  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+                TCP  198.18.0.10:80 rr
+                FWM  7 rr persistent 60 mask 255.255.255.0
+                  -> 198.18.0.11:0                Route   1      2          3        \s
+                FWM  8 wlc
+                """;
+
+        assertEquals(expected, IpvsadmFormat.table(status, Columns.CONNECTIONS));
+        assertEquals("FWM  7" + " ".repeat(33 - 6) + "        5        6        0      700        0",
+                IpvsadmFormat.table(status, Columns.STATS).lines().toList().get(4));
+        assertEquals("fwmark:7", IpvsadmFormat.vip(seven));
+        assertEquals("198.18.0.10:80", IpvsadmFormat.vip(web));
+    }
+
     @Test
     void shouldAlignServerColumnsUnderTheirHeaders() {
         List<String> lines = IpvsadmFormat.table(labStatus(), Columns.CONNECTIONS).lines().toList();

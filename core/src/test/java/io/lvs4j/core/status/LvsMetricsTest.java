@@ -119,6 +119,22 @@ class LvsMetricsTest {
         assertEquals(2, registry.get("node.ipvs.backend.weight").gauge().value());
     }
 
+    /** node_exporter reads {@code FWM  00000007} in /proc/net/ip_vs: no address, port 0, proto FWM, the mark in hex. */
+    @Test
+    void shouldLabelAFwmarkServiceAsNodeExporterReadsIt() throws Exception {
+        source.services = List.of(new ServiceStatus(Protocol.TCP, InetAddress.getByName("0.0.0.0"), 0, "rr", 0, 32,
+                new TrafficStats(10, 20, 0, 1500, 0), TrafficRates.ZERO,
+                List.of(new ServerStatus(InetAddress.getByName("198.18.0.11"), 0, ForwardingMethod.DIRECT_ROUTE, 2,
+                        3, 4, 0, ServerHealth.DOWN, new TrafficStats(7, 8, 0, 1500, 0), TrafficRates.ZERO)), 26));
+        new LvsMetrics(source, clock::get, 1_000).bindTo(registry);
+
+        assertEquals(3, registry.get("node.ipvs.backend.connections.active").tags("local_address", "<nil>",
+                "local_port", "0", "remote_address", "198.18.0.11", "remote_port", "0", "proto", "FWM",
+                "local_mark", "0000001A").gauge().value());
+        assertEquals(1500, registry.get("lvs.service.bytes").tags("vip", "fwmark:26", "direction", "in")
+                .functionCounter().count());
+    }
+
     @Test
     void shouldLeaveNodeExporterNamesOutWhenAsked() throws Exception {
         source.services = web("198.18.0.11", 3, 1500);

@@ -1,6 +1,7 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.core.conn.ConnectionTable;
+import io.lvs4j.core.conn.FlowTuple;
 import io.lvs4j.core.conn.PacketDirection;
 import io.lvs4j.core.model.Protocol;
 import io.lvs4j.core.model.VirtualService;
@@ -115,6 +116,20 @@ final class ConnectionTracker {
         return entry;
     }
 
+    /**
+     * The tuple a persistence template is keyed on: the client's frame as it is, or for a
+     * firewall-mark service what IPVS keys it on ({@code ip_vs_sched_persist}): protocol 0, the
+     * mark in place of the virtual address and port 0, so that a client keeps its server across
+     * every marked address and port.
+     */
+    private FlowTuple persistenceKey(FrameParser parser, int fwmark) {
+        FlowTuple key = context.flow().fromClient(parser);
+        if (fwmark != 0) {
+            key.protocol(0).virtual(fwmark, 0);
+        }
+        return key;
+    }
+
     /** @return whether the last {@link #track} made a new entry (connection sync starts its count afresh) */
     boolean created() {
         return created;
@@ -129,7 +144,7 @@ final class ConnectionTracker {
         int template = ConnectionTable.MISS;
         int id;
         if (persistence > 0) {
-            template = table.lookupTemplate(context.flow().fromClient(parser), service.persistenceGranularity());
+            template = table.lookupTemplate(persistenceKey(parser, service.fwmark()), service.persistenceGranularity());
         }
         if (template != ConnectionTable.MISS) {
             id = table.destination(template);
@@ -141,7 +156,7 @@ final class ConnectionTracker {
                 return ConnectionTable.MISS;
             }
             if (persistence > 0) {
-                template = table.insertTemplate(context.server(context.flow().fromClient(parser), id),
+                template = table.insertTemplate(context.server(persistenceKey(parser, service.fwmark()), id),
                         service.persistenceGranularity(), id, persistence);
                 if (template == ConnectionTable.MISS) {
                     drops.increment(DropReason.CONNECTION_TABLE_FULL);

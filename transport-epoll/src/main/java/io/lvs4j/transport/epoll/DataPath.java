@@ -243,7 +243,7 @@ final class DataPath {
             return false;
         }
         ServiceTable services = publication.services();
-        switch (classifier.classify(parser, services, links.mac(slot), publication)) {
+        switch (classifier.classify(parser, services, links.mac(slot), publication, frame.mark())) {
             case ARP -> arp(services, owners[slot]);
             case NEIGHBOUR_DISCOVERY -> {
                 if (slot == 0) { // IPv6 is served on the director's interface only
@@ -282,7 +282,8 @@ final class DataPath {
         }
         destinations.learn(arp.senderIp(), arp.senderMac(), context.now());
         int target = arp.targetIp();
-        boolean served = services.isLocal(target) ? publication.any() : publication.serving(services.vip4(target));
+        boolean served = services.isLocal(target) ? publication.any() || services.hasMarks()
+                : publication.serving(services.vip4(target));
         if (!served || !owner.answer(arp)) {
             counters.increment(DirectorCounter.IGNORED);
         }

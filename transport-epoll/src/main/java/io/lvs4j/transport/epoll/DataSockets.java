@@ -20,16 +20,29 @@ import java.util.Map;
  * same loops: both directions of a NAT connection (the client's frames outside, its server's
  * replies inside) meet on one loop.
  *
+ * <p>When the services include IPv4 fwmark services, the director's interface also has a group
+ * of marked sockets ({@link PacketSocket#openMarked}), one per loop, feeding the same paths:
+ * its fanout keys on the client's IPv4 address (or the flow hash, as the main group does), which
+ * the main group's client-address program folds the same way, so a NAT connection's marked
+ * frames and its replies meet on one loop. Their filter follows the marks a reload publishes
+ * ({@link #followMarks}); a director started without them cannot take fwmark services later.
+ *
  * <p>Threading: opened and closed by the control plane; the handlers run on the loops.
  */
 final class DataSockets implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataSockets.class);
 
-    private final List<PacketSocketGroup> groups;
+    /** Offset of the marked sockets' fanout group id from the main group's. */
+    private static final int MARKED_GROUP = 0x8000;
 
-    private DataSockets(List<PacketSocketGroup> groups) {
+    private final List<PacketSocketGroup> groups;
+    /** The marked sockets of the director's interface, or null without fwmark services. */
+    private final PacketSocketGroup marked;
+
+    private DataSockets(List<PacketSocketGroup> groups, PacketSocketGroup marked) {
         this.groups = groups;
+        this.marked = marked;
     }
 
     /**
@@ -93,6 +106,7 @@ final class DataSockets implements AutoCloseable {
             List<DataPath> paths, FrameSender[][] senders) throws IOException {
         List<PacketSocketGroup> groups = new ArrayList<>();
         List<PacketSocket> first = new ArrayList<>();
+        PacketSocketGroup marked = null;
         try {
             for (int slot = 0; slot < links.size(); slot++) {
                 List<PacketSocket> opened = slot == 0 ? first : new ArrayList<>();
@@ -109,15 +123,65 @@ final class DataSockets implements AutoCloseable {
                     }
                 }
             }
+            int[] marks = services.marks4();
+            if (marks.length > 0) {
+                List<PacketSocket> opened = new ArrayList<>();
+                marked = PacketSocketGroup.openMarked(loops, markedOptions(steer.options()), marks,
+                        socket -> handler(socket, opened, paths, links, null, 0));
+                for (int i = 0; i < opened.size(); i++) {
+                    if (opened.get(i).loop() != first.get(i).loop()) {
+                        throw new IllegalStateException("the marked sockets are not on their paths' loops");
+                    }
+                }
+                steer.markedSockets();
+                LOG.info("fwmark services: marked IPv4 packet sockets on {} keep marks {}", links.link(0).name(),
+                        java.util.Arrays.toString(marks));
+            }
         } catch (IOException | RuntimeException e) {
             groups.forEach(PacketSocketGroup::close);
+            if (marked != null) {
+                marked.close();
+            }
             throw e;
         }
         for (int slot = 1; slot < links.size(); slot++) {
             LOG.info("data path also on {} ({}), toward the real servers of its connected subnets",
                     links.link(slot).name(), links.link(slot).macString());
         }
-        return new DataSockets(groups);
+        return new DataSockets(groups, marked);
+    }
+
+    /**
+     * The options of the marked sockets: the main group's, in a group of their own, steering by
+     * the flow hash if the main group does, else by the IPv4 source (every marked frame comes
+     * from a client, and the client-address program keys a client's frames the same way).
+     */
+    static PacketSocketOptions markedOptions(PacketSocketOptions main) {
+        return main.withFanoutGroupId((main.fanoutGroupId() + MARKED_GROUP) & 0xFFFF)
+                .withFanout(main.fanout() == PacketSocketOptions.Fanout.FLOW_HASH ? PacketSocketOptions.Fanout.FLOW_HASH
+                        : PacketSocketOptions.Fanout.IPV4_SOURCE)
+                .withReceiveRing(null);
+    }
+
+    /**
+     * Makes the marked sockets keep the marks of new services (a reload's), if they changed; a
+     * filter the kernel refuses is logged and the old one kept.
+     *
+     * @param current the services published now
+     * @param next the services about to be
+     */
+    void followMarks(ServiceTable current, ServiceTable next) {
+        if (marked == null || java.util.Arrays.equals(current.marks4(), next.marks4())) {
+            return;
+        }
+        try {
+            for (PacketSocket socket : marked.sockets()) {
+                socket.marks(next.marks4());
+            }
+            LOG.info("marked packet sockets now keep marks {}", java.util.Arrays.toString(next.marks4()));
+        } catch (IOException e) {
+            LOG.warn("cannot give the marked sockets the new fwmark services' marks: {}", e.getMessage());
+        }
     }
 
     /** The handler of one socket: the frames of its loop's path, sent on toward their egress. */
@@ -125,7 +189,9 @@ final class DataSockets implements AutoCloseable {
             DataLinks links, LateSender sender, int slot) {
         DataPath path = paths.get(opened.size());
         opened.add(socket);
-        sender.socket = socket;
+        if (sender != null) {
+            sender.socket = socket;
+        }
         return frame -> {
             if (path.onFrame(frame, slot)) {
                 frame.forward(links.link(path.egress()).index());
@@ -144,13 +210,16 @@ final class DataSockets implements AutoCloseable {
         for (PacketSocketGroup g : groups) {
             sum = sum.plus(g.statistics());
         }
-        return sum;
+        return marked == null ? sum : sum.plus(marked.statistics());
     }
 
     /** Closes every socket. */
     @Override
     public void close() {
         groups.forEach(PacketSocketGroup::close);
+        if (marked != null) {
+            marked.close();
+        }
     }
 
     /** Sends through a loop's socket on one interface once it is open. Its loop only. */

@@ -110,7 +110,7 @@ public final class Director implements AutoCloseable, StatusProvider {
      *     instance's interface wherever an instance names that one (so that a configuration
      *     written for {@code eth0} runs on another name); null for the first instance's interface
      * @return the builder, ready to {@link DirectorBuilder#build()}, open to more settings
-     * @throws IllegalArgumentException if a virtual server is a fwmark service, its servers use
+     * @throws IllegalArgumentException if a virtual server is an IPv6 fwmark service, its servers use
      *     different methods, a tunnel crosses address families, GUE asks for a checksum option,
      *     full-NAT services of one family name different local addresses, or no interface is
      *     given or configured
@@ -271,7 +271,8 @@ public final class Director implements AutoCloseable, StatusProvider {
      * <p>Nothing changes if the configuration cannot be applied as a whole.
      *
      * @param next the new configuration, checked whole (as the parser does)
-     * @throws IllegalArgumentException if it cannot be applied (a fwmark service, an unknown
+     * @throws IllegalArgumentException if it cannot be applied (an IPv6 fwmark service, the first
+     *     fwmark service of a director started without one (its marked sockets open at start), an unknown
      *     scheduler, what {@link #fromConfig} refuses, changed full-NAT local addresses, a VRRP
      *     configuration the router refuses); the running configuration stays as it was
      * @throws IllegalStateException before {@link #start()}

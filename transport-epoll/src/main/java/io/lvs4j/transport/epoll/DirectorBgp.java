@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 /**
  * A {@link Director}'s BGP announcement ({@code bgp_announce}): each VIP announced while the
  * director can serve it ({@link RouteAnnouncer}, {@link ServingReadiness}), withdrawn while it
- * drains. The VIPs announced are those of the services at the start; a reload that changes them
- * leaves the announcement as it was (a restart follows them). Thread-safe.
+ * drains. The VIPs announced are those of the services at the start (a fwmark service has none:
+ * its marked addresses are the kernel's); a reload that changes them leaves the announcement as
+ * it was (a restart follows them). Thread-safe.
  */
 final class DirectorBgp implements AutoCloseable {
 
@@ -32,8 +33,12 @@ final class DirectorBgp implements AutoCloseable {
         }
         long loopTimeout = Math.max(TimeUnit.SECONDS.toNanos(1), 5 * config.checkInterval().toNanos());
         ServingReadiness readiness = new ServingReadiness(data::active, loops, services, loopTimeout);
-        announcer = RouteAnnouncer.start(config, services.get().stream().map(VirtualService::address).toList(),
-                routerId, readiness);
+        announcer = RouteAnnouncer.start(config, announced(services.get()), routerId, readiness);
+    }
+
+    /** @return the VIPs of services to announce: every service's but a fwmark service's any-address */
+    static List<InetAddress> announced(List<VirtualService> services) {
+        return services.stream().filter(vs -> !vs.isFwmark()).map(VirtualService::address).toList();
     }
 
     /** @see Director#drain */

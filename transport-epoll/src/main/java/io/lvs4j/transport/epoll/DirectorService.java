@@ -5,6 +5,7 @@ import io.lvs4j.core.check.ServiceChecks;
 import io.lvs4j.core.check.VirtualServiceHealth;
 import io.lvs4j.core.config.VirtualServerConfig;
 import io.lvs4j.core.model.Forwarding;
+import io.lvs4j.core.model.ForwardingMethod;
 import io.lvs4j.core.model.ServiceKey;
 import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.sched.SchedulerOptions;
@@ -69,18 +70,17 @@ final class DirectorService {
      *
      * @param vs the virtual server
      * @return the service, its health not started
-     * @throws IllegalArgumentException if it is a fwmark service, its scheduler is unknown or its
-     *     forwarding cannot be served (see {@link ConfigForwarding#map})
+     * @throws IllegalArgumentException if it is an IPv6 fwmark service, its scheduler is unknown or
+     *     its forwarding cannot be served (see {@link ConfigForwarding#map})
      */
     static DirectorService of(VirtualServerConfig vs) {
         if (vs.isFwmark()) {
-            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": fwmark services are not"
-                    + " served by lvs4j: its packet socket, bound to every protocol, takes each frame before the"
-                    + " netdev ingress hook where nftables marks it, so it sees no mark; declare the marked addresses"
-                    + " and ports as virtual_servers (a virtual_server_group shares one block among many)");
+            requireIpv4(vs);
         }
         SchedulerSpec spec = new SchedulerSpec(vs.scheduler(), vs.schedulerFlags());
-        VirtualService service = new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(), spec.create());
+        VirtualService service = vs.isFwmark()
+                ? VirtualService.firewallMark(vs.protocol(), false, vs.fwmark(), spec.create())
+                : new VirtualService(vs.protocol(), vs.address().orElseThrow(), vs.port(), spec.create());
         persistence(service, vs);
         return new DirectorService(service, ConfigForwarding.map(vs), spec, ServiceChecks.from(vs));
     }
@@ -98,7 +98,23 @@ final class DirectorService {
             timeout = Duration.ofSeconds(65535);
         }
         service.persistence(timeout, vs.persistenceGranularity()
-                .orElse(vs.address().orElseThrow() instanceof Inet4Address ? 32 : 128));
+                .orElse(service.address() instanceof Inet4Address ? 32 : 128));
+    }
+
+    /**
+     * Refuses an IPv6 fwmark service. A fwmark service has no address to tell its family: it is
+     * that of its real servers (keepalived's default when {@code ip_family} is not given), IPv4
+     * without any; lvs4j serves IPv4 fwmark services only.
+     *
+     * @throws IllegalArgumentException for IPv6 real servers that are not tunnelled
+     */
+    private static void requireIpv4(VirtualServerConfig vs) {
+        if (vs.forwarding() != ForwardingMethod.TUNNEL && vs.realServers().stream()
+                .anyMatch(rs -> rs.address() instanceof java.net.Inet6Address)) {
+            throw new IllegalArgumentException("virtual_server " + vs.displayName() + ": lvs4j serves IPv4 fwmark"
+                    + " services only (its marked packet socket is bound to IPv4); declare the IPv6 addresses and"
+                    + " ports as virtual_servers");
+        }
     }
 
     VirtualService service() {

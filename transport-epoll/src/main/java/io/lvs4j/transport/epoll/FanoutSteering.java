@@ -21,6 +21,8 @@ final class FanoutSteering {
     private final boolean localAddresses;
     private PacketSocketOptions options;
     private PacketSocket socket;
+    /** Whether the director's interface has marked sockets, opened at the start for its fwmark services. */
+    private boolean marked;
     /** A socket of each interface's group, the first interface's first. */
     private final java.util.List<PacketSocket> groups = new java.util.ArrayList<>();
 
@@ -99,12 +101,22 @@ final class FanoutSteering {
         return program(next);
     }
 
+    /** Notes that the director's interface has marked sockets ({@link DataSockets}), which fwmark services need. */
+    void markedSockets() {
+        marked = true;
+    }
+
     /**
      * Tells whether the sockets can steer a table's frames, changing nothing.
      *
-     * @throws IllegalArgumentException if NAT or IPv6 services meet sockets that spread by flow hash
+     * @throws IllegalArgumentException if NAT or IPv6 services meet sockets that spread by flow hash,
+     *     or fwmark services a director started without them, which has no marked sockets
      */
     void check(ServiceTable next) {
+        if (socket != null && !marked && next.hasMarks()) {
+            throw new IllegalArgumentException("fwmark services need the marked packet sockets, which the director"
+                    + " opens when it starts with a fwmark service: restart it to add the first one");
+        }
         if (socket != null && loops > 1 && options.fanout() == PacketSocketOptions.Fanout.FLOW_HASH
                 && (next.seesReplies() || !next.vips6().isEmpty())) {
             throw new IllegalArgumentException("NAT and IPv6 services over " + loops

@@ -13,7 +13,12 @@ import io.lvs4j.core.packet.NetworkOrder;
  * address or (NAT) to a client, an ICMP error to a virtual address about a connection's reply,
  * a fragment to a virtual address (dropped), or none of the director's business (left to the
  * kernel). Only frames to the director's MAC for a VIP it serves now are forwarded (and the
- * replies and errors of its NAT and full-NAT connections while it serves any).
+ * replies and errors of its NAT and full-NAT connections while it serves any, or has a fwmark
+ * service). A frame with a firewall mark (from a marked socket) that a fwmark service has goes
+ * to that service first, as IPVS looks up fwmark services first; such a service has no VIP of
+ * its own and is served while the director runs: whether marked frames reach this director is
+ * decided by whoever holds the marked address (the VRRP master puts it on its kernel
+ * interface), as with IPVS.
  *
  * <p>Not thread-safe: one per loop; allocation-free.
  */
@@ -48,14 +53,24 @@ final class FrameClassifier {
      * @param services the services now
      * @param linkMac the director's MAC
      * @param serving which VIPs the director serves now
+     * @param mark the frame's firewall mark, 0 for none
      * @return the kind; for {@link Kind#TO_SERVICE} the service is {@link #service()}
      */
-    Kind classify(FrameParser parser, ServiceTable services, long linkMac, Publication serving) {
+    Kind classify(FrameParser parser, ServiceTable services, long linkMac, Publication serving, int mark) {
         service = -1;
         if (parser.etherType() == EthernetHeader.TYPE_ARP) {
             return Kind.ARP;
         }
-        boolean toUs = serving.any() && parser.ethernet().destination() == linkMac;
+        if (mark != 0 && parser.ethernet().destination() == linkMac) {
+            int s = services.findMark(parser.ipVersion(), mark);
+            if (s >= 0) {
+                service = s;
+                return parser.fragment() || !parser.hasPorts() ? Kind.FRAGMENT : Kind.TO_SERVICE;
+            }
+        }
+        // The replies (NAT) and full-NAT local addresses of a fwmark service, which has no VIP, are
+        // served while the director runs, as the service is.
+        boolean toUs = (serving.any() || services.hasMarks()) && parser.ethernet().destination() == linkMac;
         if (parser.ipVersion() == 4) {
             return ipv4(parser, services, serving, toUs);
         }

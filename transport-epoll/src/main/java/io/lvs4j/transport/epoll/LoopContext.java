@@ -170,17 +170,22 @@ final class LoopContext {
     }
 
     /**
-     * Sets a tuple's real server to a destination's address and port.
+     * Sets a tuple's real server to a destination's address and port; a server of port 0 (all
+     * ports, as a fwmark service's servers are) takes the tuple's virtual port, as IPVS does.
      *
      * @param tuple the tuple
      * @param destinationId the destination
      * @return the tuple
      */
     FlowTuple server(FlowTuple tuple, int destinationId) {
+        int port = destinations.port(destinationId);
+        if (port == 0) {
+            port = tuple.virtualPort(); // IPVS's ip_vs_schedule: dest->port ? dest->port : vport
+        }
         if (destinations.ipv6(destinationId)) {
             destinations.address6(destinationId, serverAddress, 0);
-            return tuple.server(serverAddress, 0, destinations.port(destinationId));
+            return tuple.server(serverAddress, 0, port);
         }
-        return tuple.server(destinations.address(destinationId), destinations.port(destinationId));
+        return tuple.server(destinations.address(destinationId), port);
     }
 }

@@ -234,6 +234,9 @@ public final class PacketDirector implements AutoCloseable {
                 LOG.warn("cannot steer the new services' frames to their loops: {}", e.getMessage());
             }
         }
+        if (sockets != null) {
+            sockets.followMarks(current, next);
+        }
         publication.services(next, serveNew);
         current.slots().stream().filter(gone -> !next.slots().contains(gone)).forEach(ids::forget);
         for (DataPath path : paths) {

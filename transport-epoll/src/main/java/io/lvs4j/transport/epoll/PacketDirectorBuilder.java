@@ -360,6 +360,9 @@ public final class PacketDirectorBuilder {
      */
     void check(List<VirtualService> list, List<Forwarding> methods) {
         for (VirtualService vs : list) {
+            if (vs.isFwmark() && !(vs.address() instanceof Inet4Address)) {
+                throw new IllegalStateException("lvs4j serves IPv4 fwmark services only: " + vs);
+            }
             if (vs.address() instanceof Inet4Address ? directorAddress == null : directorAddress6 == null) {
                 throw new IllegalStateException("directorAddress"
                         + (vs.address() instanceof Inet4Address ? "" : "6") + " is required for " + vs);

@@ -38,6 +38,7 @@ public final class PacketFrame implements ReceivedFrame {
     private long offset;
     private int length;
     private int packetType;
+    private int mark;
     private boolean forwarded;
 
     PacketFrame(PacketSocket socket, MemorySegment buffer, boolean vnet) {
@@ -46,12 +47,19 @@ public final class PacketFrame implements ReceivedFrame {
         this.vnet = vnet;
     }
 
-    void wrap(long slot, long offset, int length, int packetType) {
+    void wrap(long slot, long offset, int length, int packetType, int fwmark) {
         this.slot = slot;
         this.offset = offset;
         this.length = length;
         this.packetType = packetType;
+        this.mark = fwmark;
         this.forwarded = false;
+    }
+
+    /** @return the packet's firewall mark, reported by a marked socket only; 0 otherwise */
+    @Override
+    public int mark() {
+        return mark;
     }
 
     /** @return the socket that received the frame */

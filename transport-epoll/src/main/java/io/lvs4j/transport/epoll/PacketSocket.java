@@ -1,8 +1,10 @@
 package io.lvs4j.transport.epoll;
 
+import io.lvs4j.transport.epoll.internal.ControlMessages;
 import io.lvs4j.transport.epoll.internal.EpollDescriptor;
 import io.lvs4j.transport.epoll.internal.FanoutProgram;
 import io.lvs4j.transport.epoll.internal.Libc;
+import io.lvs4j.transport.epoll.internal.MarkFilter;
 import io.lvs4j.core.status.LoopCounters;
 import io.lvs4j.transport.epoll.internal.SocketCounter;
 import io.lvs4j.transport.epoll.internal.NativeIoException;
@@ -34,6 +36,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * the namespace ({@link PacketFrame#forward(int)}): its message then names that interface
  * ({@code sockaddr_ll}), as a packet socket may send on any interface, bound or not.
  *
+ * <p>A marked socket ({@link #openMarked}) is bound to IPv4 alone, so the kernel serves it after
+ * the netdev {@code ingress} hook (a socket of every protocol is a tap served before it), and
+ * reads each packet's firewall mark from the control message {@code SO_RCVMARK} adds; a socket
+ * filter keeps only the marks the director serves. It receives with {@code recvmmsg}, never
+ * from a ring ({@code tpacket3_hdr} carries no mark).
+ *
  * <p>Threading: {@link #open} and {@link #close} may be called from any thread but the socket's
  * own loop ({@code open} blocks until the socket is registered); {@link #send} and everything
  * the handler does run on the loop; {@link #statistics()} may be called from any thread. The
@@ -51,6 +59,8 @@ public final class PacketSocket implements AutoCloseable {
     private static final int GENERATED_SLOTS = 32;
     private static final int GENERATED_SLOT = 2048;
     private static final int BATCHES_PER_WAKEUP = 16;
+    /** The control buffer of a marked socket's receive slot: room for the mark's message, and more. */
+    private static final int CONTROL_SLOT = 2 * ControlMessages.SPACE_U32;
 
     private final IoEventLoop loop;
     private final LinkInfo link;
@@ -64,6 +74,8 @@ public final class PacketSocket implements AutoCloseable {
     private final MemorySegment rxVec;
     private final MemorySegment rxNames;
     private final RingReader ring;
+    /** The control buffers of the {@code recvmmsg} slots of a marked socket, else null. */
+    private final MemorySegment rxControl;
     private final MemorySegment txVec;
     private final MemorySegment txIov;
     /** A {@code sockaddr_ll} per transmit slot, naming the interface of a frame that leaves on another. */
@@ -81,7 +93,8 @@ public final class PacketSocket implements AutoCloseable {
     private long kernelPackets;
     private long kernelDrops;
 
-    private PacketSocket(IoEventLoop loop, LinkInfo link, PacketSocketOptions options, int fd, MemorySegment ringMemory) {
+    private PacketSocket(IoEventLoop loop, LinkInfo link, PacketSocketOptions options, int fd, MemorySegment ringMemory,
+            boolean marked) {
         this.loop = loop;
         this.link = link;
         this.options = options;
@@ -97,6 +110,7 @@ public final class PacketSocket implements AutoCloseable {
         this.rxVec = arena.allocate(Structs.MMSGHDR, Math.max(1, rxSlots));
         this.rxNames = arena.allocate(Structs.SOCKADDR_LL, Math.max(1, rxSlots));
         MemorySegment rxIov = arena.allocate(Structs.IOVEC, Math.max(1, rxSlots));
+        this.rxControl = marked ? arena.allocate((long) CONTROL_SLOT * Math.max(1, rxSlots), 8) : null;
         for (int i = 0; i < rxSlots; i++) {
             long iov = i * Structs.IOVEC.byteSize();
             rxIov.set(ADDRESS, iov + Structs.IOV_BASE, rxBuffer.asSlice((long) i * SLOT));
@@ -105,6 +119,9 @@ public final class PacketSocket implements AutoCloseable {
             rxVec.set(ADDRESS, m + Structs.MMSG_NAME, rxNames.asSlice(i * Structs.SOCKADDR_LL.byteSize()));
             rxVec.set(ADDRESS, m + Structs.MMSG_IOV, rxIov.asSlice(iov));
             rxVec.set(JAVA_LONG, m + Structs.MMSG_IOVLEN, 1);
+            if (rxControl != null) {
+                rxVec.set(ADDRESS, m + Structs.MMSG_CONTROL, rxControl.asSlice((long) i * CONTROL_SLOT));
+            }
         }
         this.txVec = arena.allocate(Structs.MMSGHDR, txCapacity);
         this.txIov = arena.allocate(Structs.IOVEC, txCapacity);
@@ -176,7 +193,7 @@ public final class PacketSocket implements AutoCloseable {
                 PacketSocketFd.bindPacket(fd, link.index());
             }
             configure(fd, options, fanoutSockets);
-            socket = new PacketSocket(loop, link, options, fd, ringMemory);
+            socket = new PacketSocket(loop, link, options, fd, ringMemory, false);
         } catch (IOException | RuntimeException e) {
             PacketSocketFd.close(fd);
             if (ringMemory != null) {
@@ -189,6 +206,62 @@ public final class PacketSocket implements AutoCloseable {
         LOG.debug("packet socket fd {} on {} (ifindex {}) registered on {}, receiving {}", fd, link.name(), link.index(),
                 loop, ringOptions == null ? "with recvmmsg" : "from a ring " + ringOptions);
         return socket;
+    }
+
+    /**
+     * Opens a marked socket on an interface of the calling thread's namespace and registers it
+     * on a loop: bound to IPv4 alone, reporting each packet's mark, keeping only the given
+     * marks, joining the fanout group of {@code options} (whose fanout must not need the VIPs:
+     * the flow hash or the IPv4 source) when {@code fanoutSockets} is above 0.
+     *
+     * @param loop an epoll event loop
+     * @param options the socket options (a receive ring is ignored)
+     * @param fanoutSockets the number of sockets of the fanout group, or 0 not to join one
+     * @param marks the firewall marks to keep
+     * @param handlerFactory makes the handler of this socket
+     * @return the registered socket, receiving
+     * @throws IOException if the interface does not exist or a socket call fails (a kernel
+     *     before 5.19 refuses {@code SO_RCVMARK})
+     */
+    static PacketSocket openMarked(IoEventLoop loop, PacketSocketOptions options, int fanoutSockets, int[] marks,
+            Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
+        if (loop.inEventLoop()) {
+            throw new IllegalStateException("open blocks: call it from outside the socket's event loop");
+        }
+        if (options.fanout() == PacketSocketOptions.Fanout.CLIENT_ADDRESS) {
+            throw new IllegalArgumentException("a marked socket steers by flow hash or IPv4 source");
+        }
+        RawSockets.ensureAvailability();
+        Epoll.ensureAvailability();
+        LinkInfo link = LinkInfo.of(options.interfaceName());
+        PacketSocketOptions plain = options.withReceiveRing(null);
+        int fd = PacketSocketFd.openPacketUnbound();
+        PacketSocket socket;
+        try {
+            PacketSocketFd.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVMARK, 1);
+            PacketSocketFd.attachFilter(fd, MarkFilter.program(marks));
+            PacketSocketFd.bindPacket(fd, link.index(), Libc.ETH_P_IP);
+            configure(fd, plain, fanoutSockets);
+            socket = new PacketSocket(loop, link, plain, fd, null, true);
+        } catch (IOException | RuntimeException e) {
+            PacketSocketFd.close(fd);
+            throw e;
+        }
+        socket.handler = handlerFactory.apply(socket);
+        socket.descriptor.register("the marked packet socket");
+        LOG.debug("marked packet socket fd {} on {} (ifindex {}) registered on {}, marks {}", fd, link.name(),
+                link.index(), loop, java.util.Arrays.toString(marks));
+        return socket;
+    }
+
+    /**
+     * Replaces the marks a marked socket keeps (its socket filter).
+     *
+     * @param marks the firewall marks to keep
+     * @throws IOException if the kernel refuses the filter
+     */
+    void marks(int[] marks) throws IOException {
+        PacketSocketFd.attachFilter(fd, MarkFilter.program(marks));
     }
 
     private static void configure(int fd, PacketSocketOptions options, int fanoutSockets) throws NativeIoException {
@@ -374,6 +447,9 @@ public final class PacketSocket implements AutoCloseable {
         for (int i = 0; i < batch; i++) {
             rxVec.set(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_NAMELEN,
                     (int) Structs.SOCKADDR_LL.byteSize());
+            if (rxControl != null) {
+                rxVec.set(JAVA_LONG, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_CONTROLLEN, CONTROL_SLOT);
+            }
         }
         int n = Libc.recvmmsg(callState, fd, rxVec, batch, Libc.MSG_DONTWAIT, MemorySegment.NULL);
         if (n <= 0) {
@@ -388,7 +464,9 @@ public final class PacketSocket implements AutoCloseable {
             int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
             int flags = rxVec.get(JAVA_INT, m + Structs.MMSG_FLAGS);
             int packetType = rxNames.get(JAVA_BYTE, i * Structs.SOCKADDR_LL.byteSize() + Structs.SLL_PKTTYPE) & 0xFF;
-            receive((long) i * SLOT, length, (flags & Libc.MSG_TRUNC) != 0, packetType);
+            int mark = rxControl == null ? 0 : ControlMessages.mark(rxControl, (long) i * CONTROL_SLOT,
+                    rxVec.get(JAVA_LONG, m + Structs.MMSG_CONTROLLEN));
+            receive((long) i * SLOT, length, (flags & Libc.MSG_TRUNC) != 0, packetType, mark);
         }
         endBatch();
         return n;
@@ -401,15 +479,16 @@ public final class PacketSocket implements AutoCloseable {
      * @param length its length with that header
      * @param truncated whether the kernel stored less than the whole frame
      * @param packetType its {@code sll_pkttype}
+     * @param mark its firewall mark (a marked socket's), else 0
      */
-    void receive(long slot, int length, boolean truncated, int packetType) {
+    void receive(long slot, int length, boolean truncated, int packetType, int mark) {
         if (truncated || length < vnetLength + 14) {
             counters.increment(SocketCounter.RX_TRUNCATED);
             return;
         }
         counters.increment(SocketCounter.RX_PACKETS);
         counters.add(SocketCounter.RX_BYTES, length - vnetLength);
-        frame.wrap(slot, slot + vnetLength, length - vnetLength, packetType);
+        frame.wrap(slot, slot + vnetLength, length - vnetLength, packetType, mark);
         handler.onFrame(frame);
     }
 

@@ -73,6 +73,35 @@ public final class PacketSocketGroup implements AutoCloseable {
         return new PacketSocketGroup(sockets);
     }
 
+    /**
+     * Opens a marked socket ({@link PacketSocket#openMarked}) on every loop of the group, joined
+     * in one fanout group in loop order.
+     *
+     * @param group an epoll event loop group
+     * @param options the socket options (their fanout: the flow hash or the IPv4 source)
+     * @param marks the firewall marks the sockets keep
+     * @param handlerFactory makes the handler of each socket (called once per socket)
+     * @return the group of sockets, receiving
+     * @throws IOException if a socket cannot be opened (those already open are closed)
+     */
+    static PacketSocketGroup openMarked(IoEventLoopGroup group, PacketSocketOptions options, int[] marks,
+            Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
+        List<PacketSocket> sockets = new ArrayList<>();
+        int size = 0;
+        for (EventExecutor ignored : group) {
+            size++;
+        }
+        try {
+            for (EventExecutor executor : group) {
+                sockets.add(PacketSocket.openMarked((IoEventLoop) executor, options, size, marks, handlerFactory));
+            }
+        } catch (IOException | RuntimeException e) {
+            sockets.forEach(PacketSocket::close);
+            throw e;
+        }
+        return new PacketSocketGroup(sockets);
+    }
+
     /** @return the sockets, one per loop */
     public List<PacketSocket> sockets() {
         return sockets;

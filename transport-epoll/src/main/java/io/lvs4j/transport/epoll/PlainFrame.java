@@ -8,12 +8,23 @@ final class PlainFrame implements ReceivedFrame {
     private MemorySegment buffer;
     private long offset;
     private int length;
+    private int mark;
 
     PlainFrame wrap(MemorySegment memory, long start, int bytes) {
+        return wrap(memory, start, bytes, 0);
+    }
+
+    PlainFrame wrap(MemorySegment memory, long start, int bytes, int fwmark) {
         this.buffer = memory;
         this.offset = start;
         this.length = bytes;
+        this.mark = fwmark;
         return this;
+    }
+
+    @Override
+    public int mark() {
+        return mark;
     }
 
     @Override

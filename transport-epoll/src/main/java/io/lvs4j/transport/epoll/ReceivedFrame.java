@@ -25,4 +25,12 @@ interface ReceivedFrame {
 
     /** @return the segment size of a GSO super-frame, 0 otherwise */
     int gsoSize();
+
+    /**
+     * @return the packet's firewall mark ({@code skb->mark}), as a marked socket reports it with
+     *     {@code SO_RCVMARK}; 0 for a frame of the main sockets, which see no mark
+     */
+    default int mark() {
+        return 0;
+    }
 }

@@ -61,7 +61,7 @@ final class RingReader {
             int length = ring.get(JAVA_INT, header + Structs.TP3_LEN);
             long mac = header + (ring.get(JAVA_SHORT, header + Structs.TP3_MAC) & 0xFFFF);
             int packetType = ring.get(JAVA_BYTE, header + Structs.TPACKET3_SLL + Structs.SLL_PKTTYPE) & 0xFF;
-            socket.receive(mac - vnetLength, stored + vnetLength, stored < length, packetType);
+            socket.receive(mac - vnetLength, stored + vnetLength, stored < length, packetType, 0);
             int step = ring.get(JAVA_INT, header + Structs.TP3_NEXT_OFFSET);
             if (step == 0) {
                 break;

@@ -43,7 +43,8 @@ public final class RuntimeChanges {
     /**
      * Adds a virtual service with no real server, as {@code ipvsadm -A}.
      *
-     * @param key its protocol, address and port
+     * @param key its protocol, address and port, or its firewall mark ({@code ipvsadm -A -f};
+     *     its address then gives the family)
      * @param scheduler the scheduler's name ({@code rr}, {@code wlc}, {@code mh} ...)
      * @param persistence its persistence timeout, zero for none ({@code -p})
      * @param forwarding how its real servers are reached (lvs4j forwards a service by one method)
@@ -56,7 +57,10 @@ public final class RuntimeChanges {
             throw new IllegalArgumentException("service " + key + " exists");
         }
         DirectorService.SchedulerSpec spec = new DirectorService.SchedulerSpec(scheduler, Set.of());
-        VirtualService vs = new VirtualService(key.protocol(), key.address(), key.port(), spec.create());
+        VirtualService vs = key.fwmark() != 0
+                ? VirtualService.firewallMark(key.protocol(), key.address() instanceof java.net.Inet6Address,
+                        key.fwmark(), spec.create())
+                : new VirtualService(key.protocol(), key.address(), key.port(), spec.create());
         persistence(vs, persistence);
         List<DirectorService> next = new ArrayList<>(services.all());
         next.add(new DirectorService(vs, forwarding, spec, ServiceChecks.of(List.of())));

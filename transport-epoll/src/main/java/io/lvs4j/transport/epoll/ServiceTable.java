@@ -36,6 +36,9 @@ final class ServiceTable {
     private final MemorySegment address6;
     private final int[] port;
     private final int[] protocol;
+    /** The firewall mark of each service, 0 for a service of an address and port. */
+    private final int[] mark;
+    private final int[] marks4;
     private final int[] owned4;
     private final int[] locals4;
     private final List<byte[]> vips6;
@@ -68,9 +71,13 @@ final class ServiceTable {
         this.services = slots.stream().map(ServiceSlot::service).toArray(VirtualService[]::new);
         this.forwarding = slots.stream().map(ServiceSlot::forwarding).toArray(Forwarding[]::new);
         sloppy = new boolean[n];
-        vips = Arrays.stream(services).map(VirtualService::address).distinct().toList();
+        // A fwmark service has no VIP: its any-address is neither owned nor served by index.
+        vips = Arrays.stream(services).filter(vs -> !vs.isFwmark()).map(VirtualService::address).distinct().toList();
         vipSlots = indexes(vips, previous == null ? List.of() : previous.vipSlots);
-        vipOf = Arrays.stream(services).mapToInt(vs -> vipSlots.indexOf(vs.address())).toArray();
+        vipOf = Arrays.stream(services).mapToInt(vs -> vs.isFwmark() ? -1 : vipSlots.indexOf(vs.address())).toArray();
+        mark = Arrays.stream(services).mapToInt(VirtualService::fwmark).toArray();
+        marks4 = Arrays.stream(services).filter(vs -> vs.isFwmark() && vs.address() instanceof Inet4Address)
+                .mapToInt(VirtualService::fwmark).distinct().sorted().toArray();
         version = new int[n];
         address4 = new int[n];
         address6 = MemorySegment.ofArray(new byte[16 * Math.max(1, n)]);
@@ -89,7 +96,7 @@ final class ServiceTable {
             } else {
                 version[s] = 6;
                 MemorySegment.copy(MemorySegment.ofArray(vip), 0, address6, 16L * s, 16);
-                if (v6.stream().noneMatch(v -> Arrays.equals(v, vip))) {
+                if (!vs.isFwmark() && v6.stream().noneMatch(v -> Arrays.equals(v, vip))) {
                     v6.add(vip);
                 }
             }
@@ -114,7 +121,8 @@ final class ServiceTable {
         }
         int[] versions = version;
         int[] addresses = address4;
-        IntStream vips4 = IntStream.range(0, n).filter(s -> versions[s] == 4).map(s -> addresses[s]);
+        int[] marks = mark;
+        IntStream vips4 = IntStream.range(0, n).filter(s -> versions[s] == 4 && marks[s] == 0).map(s -> addresses[s]);
         owned4 = IntStream.concat(vips4, Arrays.stream(locals4)).distinct().toArray();
     }
 
@@ -219,7 +227,8 @@ final class ServiceTable {
      * a service given again, forwarded the same way, keeps its slot; any other gets a new one.
      *
      * @param current the table now
-     * @param services the services, unique by protocol, address and port
+     * @param services the services, unique by protocol, address and port (fwmark services by
+     *     family and mark)
      * @param forwardings each one's forwarding
      * @param settings the director's settings, which the services must fit
      * @return the table
@@ -233,7 +242,10 @@ final class ServiceTable {
         }
         Set<String> keys = new HashSet<>();
         for (VirtualService vs : services) {
-            if (!keys.add(vs.protocol() + " " + vs.address().getHostAddress() + " " + vs.port())) {
+            // A fwmark service is one per family and mark, whatever its protocol, as with IPVS.
+            String key = vs.isFwmark() ? "fwmark " + vs.address().getAddress().length + " " + vs.fwmark()
+                    : vs.protocol() + " " + vs.address().getHostAddress() + " " + vs.port();
+            if (!keys.add(key)) {
                 throw new IllegalArgumentException("virtual service given twice: " + vs);
             }
         }
@@ -299,7 +311,7 @@ final class ServiceTable {
     /** @return the index of an IPv4 virtual address, or -1 if no service has it */
     int vip4(int address) {
         for (int s = 0; s < services.length; s++) {
-            if (version[s] == 4 && address4[s] == address) {
+            if (version[s] == 4 && address4[s] == address && mark[s] == 0) {
                 return vipOf[s];
             }
         }
@@ -311,7 +323,7 @@ final class ServiceTable {
         long high = memory.get(NetworkOrder.U64, offset);
         long low = memory.get(NetworkOrder.U64, offset + 8);
         for (int s = 0; s < services.length; s++) {
-            if (version[s] == 6 && address6.get(NetworkOrder.U64, 16L * s + 8) == low
+            if (version[s] == 6 && mark[s] == 0 && address6.get(NetworkOrder.U64, 16L * s + 8) == low
                     && address6.get(NetworkOrder.U64, 16L * s) == high) {
                 return vipOf[s];
             }
@@ -322,7 +334,8 @@ final class ServiceTable {
     /** @return the IPv4 service of a protocol, address and port, or -1 */
     int find(int proto, int address, int destinationPort) {
         for (int s = 0; s < services.length; s++) {
-            if (address4[s] == address && port[s] == destinationPort && protocol[s] == proto && version[s] == 4) {
+            if (address4[s] == address && port[s] == destinationPort && protocol[s] == proto && version[s] == 4
+                    && mark[s] == 0) {
                 return s;
             }
         }
@@ -334,13 +347,44 @@ final class ServiceTable {
         long high = memory.get(NetworkOrder.U64, address);
         long low = memory.get(NetworkOrder.U64, address + 8);
         for (int s = 0; s < services.length; s++) {
-            if (version[s] == 6 && port[s] == destinationPort && protocol[s] == proto
+            if (version[s] == 6 && port[s] == destinationPort && protocol[s] == proto && mark[s] == 0
                     && address6.get(NetworkOrder.U64, 16L * s + 8) == low
                     && address6.get(NetworkOrder.U64, 16L * s) == high) {
                 return s;
             }
         }
         return -1;
+    }
+
+    /**
+     * Finds the firewall-mark service of a packet's mark and IP version, as IPVS's
+     * {@code ip_vs_service_find} looks up fwmark services first: by mark and family alone, the
+     * protocol aside.
+     *
+     * @param ipVersion 4 or 6
+     * @param fwmark the packet's mark, 0 for none
+     * @return the service, or -1
+     */
+    int findMark(int ipVersion, int fwmark) {
+        if (fwmark == 0) {
+            return -1;
+        }
+        for (int s = 0; s < services.length; s++) {
+            if (mark[s] == fwmark && version[s] == ipVersion) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** @return whether there are fwmark services, which are served while the director runs */
+    boolean hasMarks() {
+        return marks4.length > 0;
+    }
+
+    /** @return the distinct marks of the IPv4 firewall-mark services, ascending (empty if none) */
+    int[] marks4() {
+        return marks4.clone();
     }
 
     /** @return whether the director owns an IPv4 address: a VIP or a local address */
@@ -368,7 +412,7 @@ final class ServiceTable {
         long high = memory.get(NetworkOrder.U64, offset);
         long low = memory.get(NetworkOrder.U64, offset + 8);
         for (int s = 0; s < services.length; s++) {
-            if (version[s] == 6 && address6.get(NetworkOrder.U64, 16L * s + 8) == low
+            if (version[s] == 6 && mark[s] == 0 && address6.get(NetworkOrder.U64, 16L * s + 8) == low
                     && address6.get(NetworkOrder.U64, 16L * s) == high) {
                 return true;
             }

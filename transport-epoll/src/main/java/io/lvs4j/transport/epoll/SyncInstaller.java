@@ -16,7 +16,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * Installs a peer's sync records into one loop's connection tables, on that loop, as IPVS's
  * backup does ({@code ip_vs_proc_conn}): the record's virtual service must be one of this
- * director's (protocol, address, port) and its real server one of that service's (address and
+ * director's (the fwmark service of the record's mark, else by protocol, address and port, as
+ * IPVS's {@code ip_vs_service_find}) and its real server one of that service's (address and
  * port), else the record is dropped and counted; a connection this loop has is moved to the
  * record's state and timeout (or, bound to another real server, replaced); one it lacks is
  * restored with its state, its activity flag and its remaining timeout (at most a day), never
@@ -65,14 +66,18 @@ final class SyncInstaller {
     private void install(SyncConnection r) {
         boolean ipv6 = r.ipv6();
         ConnectionTable table = path.table(ipv6 ? 6 : 4);
-        if (table == null || r.fwmark() != 0) {
+        if (table == null) {
             counters.increment(DirectorCounter.SYNC_DROP_UNSUPPORTED);
             return;
         }
         ServiceTable services = path.publication().services();
         int protocol = r.protocol();
-        int s = ipv6 ? services.find6(protocol, r.segment(), r.virtualAddressOffset(), r.virtualPort())
-                : services.find(protocol, r.virtualAddressIpv4(), r.virtualPort());
+        // As IPVS's ip_vs_service_find: the fwmark service of a record's mark first, else by address.
+        int s = services.findMark(ipv6 ? 6 : 4, r.fwmark());
+        if (s < 0) {
+            s = ipv6 ? services.find6(protocol, r.segment(), r.virtualAddressOffset(), r.virtualPort())
+                    : services.find(protocol, r.virtualAddressIpv4(), r.virtualPort());
+        }
         if (s < 0) {
             counters.increment(DirectorCounter.SYNC_DROP_UNKNOWN_SERVICE);
             return;
@@ -159,8 +164,10 @@ final class SyncInstaller {
     private int server(ServiceSlot slot, SyncConnection r) {
         DestinationTable destinations = path.destinations();
         for (int id = 0; id < destinations.size(); id++) {
-            if (destinations.owner(id) != slot || destinations.port(id) != r.destinationPort()
-                    || destinations.ipv6(id) != r.ipv6()) {
+            int port = destinations.port(id);
+            // A server of port 0 took the connection's virtual port (IPVS's ip_vs_find_dest does the same).
+            boolean samePort = port == r.destinationPort() || port == 0 && r.destinationPort() == r.virtualPort();
+            if (destinations.owner(id) != slot || !samePort || destinations.ipv6(id) != r.ipv6()) {
                 continue;
             }
             if (r.ipv6()) {

@@ -188,7 +188,8 @@ final class SyncSender {
         r.protocol(table.protocol(entry)).flags(wire)
                 .state(template ? SyncStates.TEMPLATE_NONE : table.state(entry).ordinal())
                 .clientPort(table.clientPort(entry)).virtualPort(table.virtualPort(entry))
-                .destinationPort(table.destinationPort(entry)).timeoutSeconds(seconds);
+                .destinationPort(table.destinationPort(entry)).fwmark(slot.service().fwmark())
+                .timeoutSeconds(seconds);
         if (ipv6) {
             r.clientAddress(table.memory(), table.clientAddressOffset(entry))
                     .virtualAddress(table.memory(), table.virtualAddressOffset(entry))

@@ -142,18 +142,18 @@ final class XdpTransport implements AutoCloseable {
      *
      * A data path on several interfaces (a two-interface NAT director) stays on the packet
      * sockets: its forwarders choose the interface each frame leaves on, and an AF_XDP socket
-     * sends only on its own.
+     * sends only on its own. So does a director with fwmark services: the mark is set after XDP.
      *
      * @param link the interface
      * @param interfaces how many interfaces the data path forwards on
-     * @param publication the services as published
+     * @param publication the services as published (with a fwmark service, AF_XDP is not used)
      * @param destinations the real servers
      * @param paths the loops' data paths, each with its loop set
      * @return the accelerator, or {@code null} to stay on {@code AF_PACKET}
      */
     static XdpTransport openOrFallBack(LinkInfo link, int interfaces, Publication publication,
             DestinationTable destinations, List<DataPath> paths) {
-        String unfit = unfit(interfaces);
+        String unfit = unfit(interfaces, publication.services().hasMarks());
         if (unfit != null) {
             return refused(link, unfit);
         }
@@ -166,11 +166,15 @@ final class XdpTransport implements AutoCloseable {
 
     /**
      * @param interfaces how many interfaces the data path forwards on
+     * @param fwmark whether the director has fwmark services
      * @return why AF_XDP cannot carry such a data path, or {@code null} if it can
      */
-    static String unfit(int interfaces) {
-        return interfaces > 1 ? "the data path forwards on " + interfaces
-                + " interfaces, and an AF_XDP socket sends only on its own" : null;
+    static String unfit(int interfaces, boolean fwmark) {
+        if (interfaces > 1) {
+            return "the data path forwards on " + interfaces + " interfaces, and an AF_XDP socket sends only on its own";
+        }
+        return fwmark ? "fwmark services: XDP runs before the netdev ingress hook where nftables sets the mark,"
+                + " so the marked frames are read by IPv4 packet sockets after it" : null;
     }
 
     /**

@@ -52,8 +52,18 @@ final class SyncSide implements AutoCloseable {
     private boolean master;
 
     SyncSide(Forwarding forwarding, int serverPort, int capacity, SyncTuning tuning) throws Exception {
-        service = new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
-                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        this(forwarding, serverPort, capacity, tuning, 0);
+    }
+
+    /** A side whose service is the fwmark service of {@code fwmark} (persistent, 60 s) when it is above 0. */
+    SyncSide(Forwarding forwarding, int serverPort, int capacity, SyncTuning tuning, int fwmark) throws Exception {
+        service = fwmark > 0
+                ? VirtualService.firewallMark(Protocol.TCP, false, fwmark, Schedulers.create("rr", SchedulerOptions.DEFAULTS))
+                : new VirtualService(Protocol.TCP, InetAddress.getByName(VIP), 80,
+                        Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        if (fwmark > 0) {
+            service.persistence(java.time.Duration.ofSeconds(60), 32);
+        }
         service.addRealServer(RealServer.of(InetAddress.getByName(RS1), serverPort, 1));
         service.addRealServer(RealServer.of(InetAddress.getByName(RS2), serverPort, 1));
         director = PacketDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName(DIRECTOR))
@@ -86,9 +96,20 @@ final class SyncSide implements AutoCloseable {
 
     /** @return the frame as forwarded, or null if the director did not forward it */
     byte[] feed(byte[] frame) {
+        return feed(frame, 0);
+    }
+
+    /** @return the frame, received with a firewall mark, as forwarded, or null if the director did not forward it */
+    byte[] feed(byte[] frame, int mark) {
         MemorySegment segment = arena.allocate(frame.length);
         MemorySegment.copy(frame, 0, segment, ValueLayout.JAVA_BYTE, 0, frame.length);
-        return path.onFrame(segment, 0, frame.length) ? segment.toArray(ValueLayout.JAVA_BYTE) : null;
+        return path.onFrame(new PlainFrame().wrap(segment, 0, frame.length, mark))
+                ? segment.toArray(ValueLayout.JAVA_BYTE) : null;
+    }
+
+    static byte[] fromClient(int clientPort, int port, int flags, int payload) {
+        return new PacketBuilder().ethernet(CLIENT_MAC, DIRECTOR_MAC).ipv4(CLIENT, VIP).tcp(clientPort, port, flags)
+                .payload(new byte[payload]).build();
     }
 
     static byte[] fromClient(int clientPort, int flags, int payload) {

@@ -24,8 +24,17 @@ class XdpTransportTest {
     @Test
     void shouldStayOnThePacketSocketsForADataPathOnSeveralInterfaces() {
         assertEquals("the data path forwards on 2 interfaces, and an AF_XDP socket sends only on its own",
-                XdpTransport.unfit(2));
-        assertNull(XdpTransport.unfit(1));
+                XdpTransport.unfit(2, false));
+        assertNull(XdpTransport.unfit(1, false));
+    }
+
+    /** XDP runs before the netdev ingress hook where nftables marks packets: fwmark services need the packet sockets. */
+    @Test
+    void shouldStayOnThePacketSocketsForFwmarkServices() {
+        assertEquals("fwmark services: XDP runs before the netdev ingress hook where nftables sets the mark,"
+                + " so the marked frames are read by IPv4 packet sockets after it", XdpTransport.unfit(1, true));
+        assertEquals("the data path forwards on 2 interfaces, and an AF_XDP socket sends only on its own",
+                XdpTransport.unfit(2, true));
     }
 
     @Test

@@ -41,6 +41,14 @@ public final class Libc {
     public static final int ETH_P_ALL = 0x0003;
     /** {@code SOL_SOCKET}. */
     public static final int SOL_SOCKET = 1;
+    /** {@code ETH_P_IP}: IPv4, host byte order. */
+    public static final int ETH_P_IP = 0x0800;
+    /** {@code SO_ATTACH_FILTER}: a classic BPF socket filter. */
+    public static final int SO_ATTACH_FILTER = 26;
+    /** {@code SO_MARK}: the type of the control message {@link #SO_RCVMARK} adds. */
+    public static final int SO_MARK = 36;
+    /** {@code SO_RCVMARK} (Linux 5.19): each received message carries the packet's mark. */
+    public static final int SO_RCVMARK = 75;
     /** {@code SO_SNDBUF}. */
     public static final int SO_SNDBUF = 7;
     /** {@code SO_RCVBUF}. */

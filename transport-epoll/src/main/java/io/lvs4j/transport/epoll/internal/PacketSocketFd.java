@@ -71,11 +71,25 @@ public final class PacketSocketFd {
      * @throws NativeIoException if {@code bind(2)} fails
      */
     public static void bindPacket(int fd, int ifindex) throws NativeIoException {
+        bindPacket(fd, ifindex, Libc.ETH_P_ALL);
+    }
+
+    /**
+     * Binds a packet socket to one interface for one protocol: a socket of {@code ETH_P_IP}
+     * alone is served after the netdev ingress hook (and so sees the mark nftables sets there),
+     * one of {@code ETH_P_ALL} before it.
+     *
+     * @param fd the socket, closed if the bind fails
+     * @param ifindex the interface index
+     * @param protocol the EtherType, host byte order
+     * @throws NativeIoException if {@code bind(2)} fails
+     */
+    public static void bindPacket(int fd, int ifindex, int protocol) throws NativeIoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(arena);
             MemorySegment sll = arena.allocate(Structs.SOCKADDR_LL);
             sll.set(JAVA_SHORT, Structs.SLL_FAMILY, (short) Libc.AF_PACKET);
-            sll.set(JAVA_SHORT, Structs.SLL_PROTOCOL, Short.reverseBytes((short) Libc.ETH_P_ALL));
+            sll.set(JAVA_SHORT, Structs.SLL_PROTOCOL, Short.reverseBytes((short) protocol));
             sll.set(JAVA_INT, Structs.SLL_IFINDEX, ifindex);
             if (Libc.bind(cs, fd, sll, (int) sll.byteSize()) < 0) {
                 int errno = Libc.errno(cs);
@@ -204,6 +218,22 @@ public final class PacketSocketFd {
      * @throws NativeIoException if {@code setsockopt(2)} fails
      */
     public static void setFanoutProgram(int fd, int[][] program) throws NativeIoException {
+        setProgram(fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, "PACKET_FANOUT_DATA", program);
+    }
+
+    /**
+     * Attaches a classic BPF socket filter ({@code SO_ATTACH_FILTER}), replacing the socket's.
+     *
+     * @param fd a socket
+     * @param program the instructions, {@code {code, jt, jf, k}} each
+     * @throws NativeIoException if {@code setsockopt(2)} fails
+     */
+    public static void attachFilter(int fd, int[][] program) throws NativeIoException {
+        setProgram(fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, "SO_ATTACH_FILTER", program);
+    }
+
+    private static void setProgram(int fd, int level, int option, String what, int[][] program)
+            throws NativeIoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = Libc.newCallState(arena);
             MemorySegment filter = arena.allocate(Structs.SOCK_FILTER, program.length);
@@ -217,8 +247,8 @@ public final class PacketSocketFd {
             MemorySegment fprog = arena.allocate(Structs.SOCK_FPROG);
             fprog.set(JAVA_SHORT, Structs.FPROG_LEN, (short) program.length);
             fprog.set(java.lang.foreign.ValueLayout.ADDRESS, Structs.FPROG_FILTER, filter);
-            if (Libc.setsockopt(cs, fd, Libc.SOL_PACKET, Libc.PACKET_FANOUT_DATA, fprog, (int) fprog.byteSize()) < 0) {
-                throw new NativeIoException("setsockopt(PACKET_FANOUT_DATA)", Libc.errno(cs));
+            if (Libc.setsockopt(cs, fd, level, option, fprog, (int) fprog.byteSize()) < 0) {
+                throw new NativeIoException("setsockopt(" + what + ")", Libc.errno(cs));
             }
         }
     }

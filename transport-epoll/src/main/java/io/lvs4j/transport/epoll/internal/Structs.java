@@ -103,6 +103,11 @@ public final class Structs {
     public static final long MMSG_IOV = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_iov"));
     /** Offset of {@code msg_hdr.msg_iovlen}. */
     public static final long MMSG_IOVLEN = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_iovlen"));
+    /** Offset of {@code msg_hdr.msg_control}. */
+    public static final long MMSG_CONTROL = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_control"));
+    /** Offset of {@code msg_hdr.msg_controllen}. */
+    public static final long MMSG_CONTROLLEN = MMSGHDR.byteOffset(groupElement("msg_hdr"),
+            groupElement("msg_controllen"));
     /** Offset of {@code msg_hdr.msg_flags}. */
     public static final long MMSG_FLAGS = MMSGHDR.byteOffset(groupElement("msg_hdr"), groupElement("msg_flags"));
     /** Offset of {@code msg_len}. */

@@ -11,6 +11,7 @@ final class ClassicBpf {
 
     private static final int NET_OFF = -0x100000;
     private static final int AD_PROTOCOL = -0x1000;
+    private static final int AD_MARK = -0x1000 + 20;
 
     private ClassicBpf() {
     }
@@ -24,6 +25,19 @@ final class ClassicBpf {
      * @return the program's result as an unsigned 32-bit value
      */
     static long run(int[][] program, int etherType, byte[] packet) {
+        return run(program, etherType, packet, 0);
+    }
+
+    /**
+     * Runs a program on a packet with a firewall mark ({@code SKF_AD_MARK}).
+     *
+     * @param program {@code {code, jt, jf, k}} rows
+     * @param etherType the frame's EtherType
+     * @param packet the network-layer packet (from the IP header on)
+     * @param mark the packet's {@code skb->mark}
+     * @return the program's result as an unsigned 32-bit value
+     */
+    static long run(int[][] program, int etherType, byte[] packet, int mark) {
         check(program);
         int a = 0;
         int x = 0;
@@ -51,6 +65,10 @@ final class ClassicBpf {
                     };
                     if (offset == AD_PROTOCOL) {
                         a = etherType & 0xFFFF;
+                        continue;
+                    }
+                    if (offset == AD_MARK) {
+                        a = mark;
                         continue;
                     }
                     if (offset < NET_OFF || offset >= AD_PROTOCOL) {
