@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -48,7 +52,13 @@ class LabIT {
     void shouldKillWhatStillRunsInTheNamespaceWhenItCloses() throws Exception {
         Process sleeper;
         try (Lab lab = Lab.builder().host("solo").build()) {
-            sleeper = lab.host("solo").netns().start(new ProcessBuilder("sleep", "600"));
+            io.lvs4j.lab.Netns netns = lab.host("solo").netns();
+            sleeper = netns.start(new ProcessBuilder("sleep", "600"));
+            // `ip netns exec` enters the namespace, then becomes the sleep: wait until it is in
+            Object namespace = Files.getAttribute(Path.of(netns.path()), "unix:ino");
+            Path own = Path.of("/proc/" + sleeper.pid() + "/ns/net");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !sleeper.isAlive()
+                    || Files.readSymbolicLink(own).toString().equals("net:[" + namespace + "]"));
             assertTrue(sleeper.isAlive());
         }
         assertTrue(sleeper.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the process ended with its namespace");
