@@ -5,6 +5,7 @@ import io.lvs4j.core.conn.ConnectionTable;
 import io.lvs4j.core.conn.ConnectionTableBuilder;
 import io.lvs4j.core.conn.DestinationRegistry;
 import io.lvs4j.core.conn.FlowTuple;
+import io.lvs4j.core.conn.LookupPrefetch;
 import io.lvs4j.core.model.ConnectionCounters;
 import io.lvs4j.core.model.ForwardingMethod;
 import java.lang.foreign.Arena;
@@ -49,10 +50,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ConnectionLookupBenchmark {
 
     private static final int VIP = 0xC6120064;
+    /** Lookups per invocation of the batch benchmarks, in calls of {@link #batch} keys. */
+    private static final int LOOKUPS = 256;
 
     /** Entries in the table. */
     @Param({"1000", "10000000"})
     public int entries;
+
+    /** Keys per batch call of the batch benchmarks (each invocation makes {@link #LOOKUPS} lookups). */
+    @Param({"32"})
+    public int batch;
 
     /**
      * Whether the table asks for transparent huge pages: {@code default} leaves it to the
@@ -69,7 +76,9 @@ public class ConnectionLookupBenchmark {
     private int batchCursor;
     private int[] vips;
     private int[] vports;
-    private final int[] results = new int[ConnectionTable.BATCH];
+    private int[] missPorts;
+    private final int[] results = new int[LOOKUPS];
+    private LookupPrefetch prefetch;
     private Arena floorArena;
     private MemorySegment floor;
     private long floorWords;
@@ -108,6 +117,7 @@ public class ConnectionLookupBenchmark {
         vports = new int[entries];
         java.util.Arrays.fill(vips, VIP);
         java.util.Arrays.fill(vports, 80);
+        prefetch = new LookupPrefetch(table, ConnectionTable.BATCH);
         fillFloor(random);
         // Visit the keys in an order unrelated to insertion.
         for (int i = entries - 1; i > 0; i--) {
@@ -118,6 +128,10 @@ public class ConnectionLookupBenchmark {
             int p = ports[i];
             ports[i] = ports[j];
             ports[j] = p;
+        }
+        missPorts = new int[entries];
+        for (int i = 0; i < entries; i++) {
+            missPorts[i] = ports[i] + 32768;
         }
     }
 
@@ -199,23 +213,73 @@ public class ConnectionLookupBenchmark {
     }
 
     /**
-     * Looks up {@link ConnectionTable#BATCH} present connections with one batch call, as a
-     * loop does for a batch of received frames; the score is per lookup.
+     * Looks up {@link #LOOKUPS} present connections with batch calls of {@link #batch} keys, as
+     * a loop does for its batches of received frames; the score is per lookup.
      *
      * @return the last entry found
      */
     @Benchmark
     @HotPath
-    @OperationsPerInvocation(ConnectionTable.BATCH)
+    @OperationsPerInvocation(LOOKUPS)
     public int lookupHitBatch() {
+        return batchOf(ports);
+    }
+
+    /**
+     * Looks up {@link #LOOKUPS} absent connections (the ports of {@link #lookupMiss}) with batch
+     * calls of {@link #batch} keys; the score is per lookup.
+     *
+     * @return {@link ConnectionTable#MISS}
+     */
+    @Benchmark
+    @HotPath
+    @OperationsPerInvocation(LOOKUPS)
+    public int lookupMissBatch() {
+        return batchOf(missPorts);
+    }
+
+    private int batchOf(int[] clientPorts) {
         int from = batchCursor;
-        int n = ConnectionTable.BATCH;
-        if (from + n > entries) {
+        if (from + LOOKUPS > entries) {
             from = 0;
         }
-        batchCursor = from + n;
-        table.lookupBatch(6, clients, ports, vips, vports, from, Math.min(n, entries - from), results);
-        return results[n - 1];
+        batchCursor = from + LOOKUPS;
+        int n = Math.min(LOOKUPS, entries - from);
+        for (int done = 0; done < n; done += batch) {
+            table.lookupBatch(6, clients, clientPorts, vips, vports, from + done, Math.min(batch, n - done), results);
+        }
+        return results[0];
+    }
+
+    /**
+     * Looks up {@link #LOOKUPS} present connections one by one with {@link ConnectionTable#lookup},
+     * each piece of {@link #batch} keys after a {@link LookupPrefetch} of it: what the data
+     * path's pre-pass over a received batch does; the score is per lookup.
+     *
+     * @return the sum of the entries found
+     */
+    @Benchmark
+    @HotPath
+    @OperationsPerInvocation(LOOKUPS)
+    public int lookupHitPrefetched() {
+        int from = batchCursor;
+        if (from + LOOKUPS > entries) {
+            from = 0;
+        }
+        batchCursor = from + LOOKUPS;
+        int end = Math.min(from + LOOKUPS, entries);
+        int sum = 0;
+        for (int start = from; start < end; start += batch) {
+            int stop = Math.min(start + batch, end);
+            for (int i = start; i < stop; i++) {
+                prefetch.connection(6, clients[i], ports[i], VIP, 80);
+            }
+            prefetch.run();
+            for (int i = start; i < stop; i++) {
+                sum += table.lookup(tuple.ipv4(6, clients[i], ports[i], VIP, 80));
+            }
+        }
+        return sum;
     }
 
     /**

@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
 final class ConnectionKeys {
 
     /** How many lookups a batch overlaps at once. */
-    static final int BATCH = 32;
+    static final int BATCH = 64;
     private static final int KIND_FORWARD = 1;
     private static final int KIND_TEMPLATE = 2;
     private static final int KIND_REVERSE = 3;
@@ -36,8 +36,9 @@ final class ConnectionKeys {
     private final OpenAddressingIndex reverse;
     private final FlowTuple templateKey = new FlowTuple();
     private final int[] batchHash = new int[BATCH];
-    private final int[] batchCandidate = new int[BATCH];
-    private int batchSink;
+    private final int[] batchSlot = new int[BATCH];
+    /** Where the reads ahead of a batch go, so that the compiler keeps them. */
+    private long batchSink;
 
     /**
      * Creates the keys of a table.
@@ -137,8 +138,10 @@ final class ConnectionKeys {
     }
 
     /**
-     * Looks up IPv4 connections of one protocol with overlapping memory accesses: the home
-     * slots of all keys first, then their candidate records, then the comparisons.
+     * Looks up IPv4 connections of one protocol with overlapping memory accesses: the hashes
+     * of a piece of up to {@link #BATCH} keys, then their home slots, then their candidate
+     * records, then the comparisons (which find everything in the cache but for keys that
+     * probe past their home slot).
      *
      * @param protocol the IP protocol number
      * @param clients the client addresses, high byte first
@@ -153,14 +156,22 @@ final class ConnectionKeys {
             int offset, int count, int[] results) {
         for (int from = 0; from < count; from += BATCH) {
             int n = Math.min(BATCH, count - from);
+            int base = offset + from;
             for (int i = 0; i < n; i++) {
-                int k = offset + from + i;
+                int k = base + i;
                 batchHash[i] = hashIpv4(KIND_FORWARD, protocol, FlowTuple.nativeIpv4(clients[k]), clientPorts[k],
                         FlowTuple.nativeIpv4(virtuals[k]), virtualPorts[k]);
             }
-            touchCandidates(n);
             for (int i = 0; i < n; i++) {
-                int k = offset + from + i;
+                batchSlot[i] = forward.slot(forward.home(batchHash[i]));
+            }
+            long sink = 0;
+            for (int i = 0; i < n; i++) {
+                sink += rec.touchKey(firstCandidate(forward, batchHash[i]));
+            }
+            batchSink = sink;
+            for (int i = 0; i < n; i++) {
+                int k = base + i;
                 int client = FlowTuple.nativeIpv4(clients[k]);
                 int virtual = FlowTuple.nativeIpv4(virtuals[k]);
                 results[from + i] = LITTLE_ENDIAN
@@ -171,19 +182,57 @@ final class ConnectionKeys {
         }
     }
 
-    /** Loads the home slots, then the candidate records, each in a tight loop of independent loads. */
-    private void touchCandidates(int n) {
-        for (int i = 0; i < n; i++) {
-            batchCandidate[i] = forward.homeCandidate(batchHash[i]);
+    /**
+     * Starts the memory reads of IPv4 lookups to be made soon, connections ({@link #lookup}) or
+     * replies ({@link #lookupReply}), and finds nothing: per key its home slot, then every
+     * cache line of its candidate record, pieces of up to {@link #BATCH} keys at a time.
+     *
+     * @param count how many keys
+     * @param protocols the protocols
+     * @param as a connection's client, or a reply's server address (native order, as
+     *     {@link FlowTuple#nativeIpv4})
+     * @param aPorts its port
+     * @param bs a connection's virtual, or a reply's destination address (native order)
+     * @param bPorts its port
+     * @param replies whether each key is a reply's
+     */
+    void prefetchIpv4(int count, int[] protocols, int[] as, int[] aPorts, int[] bs, int[] bPorts,
+            boolean[] replies) {
+        for (int from = 0; from < count; from += BATCH) {
+            int n = Math.min(BATCH, count - from);
+            for (int i = 0; i < n; i++) {
+                int k = from + i;
+                batchHash[i] = hashIpv4(replies[k] ? KIND_REVERSE : KIND_FORWARD, protocols[k], as[k], aPorts[k],
+                        bs[k], bPorts[k]);
+            }
+            for (int i = 0; i < n; i++) {
+                OpenAddressingIndex index = replies[from + i] ? reverse : forward;
+                batchSlot[i] = index.slot(index.home(batchHash[i]));
+            }
+            long sink = 0;
+            for (int i = 0; i < n; i++) {
+                sink += rec.touchWhole(firstCandidate(replies[from + i] ? reverse : forward, batchHash[i]));
+            }
+            batchSink = sink;
         }
-        int sink = 0;
-        for (int i = 0; i < n; i++) {
-            int e = batchCandidate[i];
-            if (e >= 0) {
-                sink += rec.wrap(e).protocol();
+    }
+
+    /**
+     * Returns the first entry of a hash's probe whose tag matches, the record its lookup will
+     * most likely compare (it is the key's unless two tags collide), or 0 if the probe ends
+     * first (a harmless read): the home slot's entry for most keys, a later one for the keys
+     * that probed past it when they were inserted (about a third at the full table's load).
+     */
+    private static int firstCandidate(OpenAddressingIndex index, int hash) {
+        for (int pos = index.home(hash);; pos = index.next(pos)) {
+            int slot = index.slot(pos);
+            if (slot == 0) {
+                return 0;
+            }
+            if (OpenAddressingIndex.tagMatches(slot, hash)) {
+                return OpenAddressingIndex.entry(slot);
             }
         }
-        batchSink = sink;
     }
 
     private int find(OpenAddressingIndex index, int kind, int protocol, long aHigh, long aLow, int aPort,

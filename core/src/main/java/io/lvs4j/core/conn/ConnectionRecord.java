@@ -154,6 +154,29 @@ final class ConnectionRecord {
         return this;
     }
 
+    /**
+     * Reads the 8 bytes of an entry's key that start its IPv4 lookup comparison, only to bring
+     * the key's cache line in: a lookup batch's read ahead of its comparisons.
+     *
+     * @param entry an entry number below the capacity
+     * @return the bytes read
+     */
+    long touchKey(int entry) {
+        return memory.get(LONG, (long) entry * size + KEY_OFFSET);
+    }
+
+    /**
+     * Reads the first and the last byte of an entry, only to bring in every cache line of it
+     * (one or two) that a packet's handling reads and writes after its lookup.
+     *
+     * @param entry an entry number below the capacity
+     * @return the bytes read, summed
+     */
+    int touchWhole(int entry) {
+        long r = (long) entry * size;
+        return memory.get(BYTE, r) + memory.get(BYTE, r + size - 1);
+    }
+
     /** @return the records' memory */
     MemorySegment memory() {
         return memory;

@@ -72,7 +72,8 @@ import java.util.concurrent.CompletableFuture;
  * table.onTcpPacket(e, PacketDirection.INPUT, parser.tcpFlags());   // or onPacket(e) for UDP
  * // forward to table.destination(e)
  * }</pre>
- * {@link #lookupBatch} looks up a whole receive batch with overlapping memory accesses, which
+ * {@link #lookupBatch} looks up a whole receive batch with overlapping memory accesses, and a
+ * {@link LookupPrefetch} starts the memory reads of a batch's lookups ahead of them, which
  * matters for tables far larger than the CPU caches, as does
  * {@link ConnectionTableBuilder#hugePages}.
  */
@@ -239,6 +240,10 @@ public final class ConnectionTable extends ConnectionEntries implements AutoClos
         }
         keys.lookupBatch(protocol, clientAddresses, clientPorts, virtualAddresses, virtualPorts, offset, count,
                 results);
+    }
+
+    ConnectionKeys keys() {
+        return keys;
     }
 
     // ---------------------------------------------------------------- inserts
