@@ -60,6 +60,7 @@ final class DataPath {
     private final NeighbourDiscovery ndp;
     private final ConnectionTracker tracker;
     private final ConnectionTable table;
+    private final LookupPrepass prepass;
     /** The IPv6 connections, {@code null} until there is an IPv6 virtual service. */
     private ConnectionTable table6;
     private final FullNatForwarder fullNat4;
@@ -127,6 +128,7 @@ final class DataPath {
         this.index = index;
         this.loops = loops;
         table = tableBuilder(false, fullNat4).build();
+        prepass = new LookupPrepass(table);
         Forwarder dr = new DirectRouteForwarder(context);
         Forwarder tunnel = new TunnelForwarder(context, arena, index << 12, self6);
         for (Forwarder[] byMethod : new Forwarder[][] {forwarders4, forwarders6}) {
@@ -268,6 +270,19 @@ final class DataPath {
             case NOT_OURS -> counters.increment(DirectorCounter.IGNORED);
         }
         return false;
+    }
+
+    /**
+     * Shows one frame of a received batch before the batch is handled ({@link FrameHandler#preview}):
+     * notes its IPv4 connection lookup, whose memory reads {@link #previewed()} starts; changes nothing.
+     */
+    void preview(MemorySegment memory, long offset, int length) {
+        prepass.add(memory, offset, length, publication.services(), nat != null || fullNat4 != null);
+    }
+
+    /** Starts the memory reads of the lookups of the frames previewed since the last call. */
+    void previewed() {
+        prepass.run();
     }
 
     /** @return the slot of the interface the last frame forwarded is to leave on */

@@ -192,11 +192,7 @@ final class DataSockets implements AutoCloseable {
         if (sender != null) {
             sender.socket = socket;
         }
-        return frame -> {
-            if (path.onFrame(frame, slot)) {
-                frame.forward(links.link(path.egress()).index());
-            }
-        };
+        return new PathHandler(path, links, slot);
     }
 
     /** @return the sockets of the director's interface, one per loop in loop order */

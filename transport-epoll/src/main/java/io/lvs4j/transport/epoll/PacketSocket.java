@@ -87,6 +87,8 @@ public final class PacketSocket implements AutoCloseable {
     private final PacketFrame frame;
     private final EpollDescriptor descriptor;
     private FrameHandler handler;
+    /** Whether the handler previews each batch's frames before handling them. */
+    private boolean previews;
     private int txCount;
     private int generatedUsed;
     private boolean inBatch;
@@ -202,6 +204,7 @@ public final class PacketSocket implements AutoCloseable {
             throw e;
         }
         socket.handler = handlerFactory.apply(socket);
+        socket.previews = socket.handler.previews();
         socket.descriptor.register("the packet socket");
         LOG.debug("packet socket fd {} on {} (ifindex {}) registered on {}, receiving {}", fd, link.name(), link.index(),
                 loop, ringOptions == null ? "with recvmmsg" : "from a ring " + ringOptions);
@@ -459,6 +462,13 @@ public final class PacketSocket implements AutoCloseable {
             }
             return -1;
         }
+        if (previews) {
+            for (int i = 0; i < n; i++) {
+                int length = rxVec.get(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_LEN);
+                preview((long) i * SLOT, length);
+            }
+            handler.previewed();
+        }
         for (int i = 0; i < n; i++) {
             long m = i * Structs.MMSGHDR.byteSize();
             int length = rxVec.get(JAVA_INT, m + Structs.MMSG_LEN);
@@ -470,6 +480,29 @@ public final class PacketSocket implements AutoCloseable {
         }
         endBatch();
         return n;
+    }
+
+    /**
+     * Shows one frame of a received batch to the handler ahead of the batch's handling (see
+     * {@link FrameHandler#preview}); a truncated frame is shown as far as it was stored.
+     *
+     * @param slot where the frame starts in the receive memory, virtio-net header first
+     * @param length its stored length with that header
+     */
+    void preview(long slot, int length) {
+        if (length >= vnetLength + 14) {
+            handler.preview(rxBuffer, slot + vnetLength, Math.min(length, SLOT) - vnetLength);
+        }
+    }
+
+    /** @return whether the handler previews each batch ({@link FrameHandler#previews()}) */
+    boolean previews() {
+        return previews;
+    }
+
+    /** Tells the handler that the frames of a batch were previewed. */
+    void previewed() {
+        handler.previewed();
     }
 
     /**

@@ -41,6 +41,22 @@ final class RingReader {
         return ring;
     }
 
+    /** Shows the frames of a block to the socket's handler before it handles them ({@link FrameHandler#preview}). */
+    private void preview(PacketSocket socket, int vnetLength, int frames, long first) {
+        long header = first;
+        for (int i = 0; i < frames; i++) {
+            int stored = ring.get(JAVA_INT, header + Structs.TP3_SNAPLEN);
+            long mac = header + (ring.get(JAVA_SHORT, header + Structs.TP3_MAC) & 0xFFFF);
+            socket.preview(mac - vnetLength, stored + vnetLength);
+            int step = ring.get(JAVA_INT, header + Structs.TP3_NEXT_OFFSET);
+            if (step == 0) {
+                break;
+            }
+            header += Integer.toUnsignedLong(step);
+        }
+        socket.previewed();
+    }
+
     /**
      * Reads the next retired block, if there is one, and gives it back to the kernel.
      *
@@ -56,6 +72,9 @@ final class RingReader {
         }
         int frames = ring.get(JAVA_INT, block + Structs.BLOCK_NUM_PKTS);
         long header = block + Integer.toUnsignedLong(ring.get(JAVA_INT, block + Structs.BLOCK_FIRST_PKT));
+        if (socket.previews()) {
+            preview(socket, vnetLength, frames, header);
+        }
         for (int i = 0; i < frames; i++) {
             int stored = ring.get(JAVA_INT, header + Structs.TP3_SNAPLEN);
             int length = ring.get(JAVA_INT, header + Structs.TP3_LEN);

@@ -106,7 +106,7 @@ final class XdpTransport implements AutoCloseable {
             for (int queue = 0; queue < paths.size(); queue++) {
                 DataPath path = paths.get(queue);
                 try {
-                    sockets.add(XdpSocket.open(path.loop(), link.index(), queue, socketMap, path::onFrame));
+                    sockets.add(XdpSocket.open(path.loop(), link.index(), queue, socketMap, new PathHandler(path)));
                 } catch (NativeIoException e) {
                     if (queue == 0) {
                         throw e;

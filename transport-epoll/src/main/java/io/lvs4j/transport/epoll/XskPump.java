@@ -37,6 +37,25 @@ final class XskPump {
          * @return {@code true} to send the frame on as it is now in the UMEM
          */
         boolean onFrame(MemorySegment buffer, long offset, int length);
+
+        /** @return whether {@link #preview} is wanted for each batch, as {@link FrameHandler#previews()} */
+        default boolean previews() {
+            return false;
+        }
+
+        /**
+         * Shows a frame of a received batch before any is handled, as {@link FrameHandler#preview}.
+         *
+         * @param buffer the UMEM
+         * @param offset where the Ethernet header starts
+         * @param length the frame's length
+         */
+        default void preview(MemorySegment buffer, long offset, int length) {
+        }
+
+        /** Called once the frames of a batch were previewed, as {@link FrameHandler#previewed()}. */
+        default void previewed() {
+        }
     }
 
     /** Asks the kernel to send what the transmit ring holds. */
@@ -59,6 +78,7 @@ final class XskPump {
     private final XskRing completion;
     private final MemorySegment umem;
     private final Handler handler;
+    private final boolean previews;
     private final Kernel kernel;
     private final LoopCounters<SocketCounter> counters;
     private final long[] free;
@@ -89,6 +109,7 @@ final class XskPump {
         this.completion = completion;
         this.umem = umem;
         this.handler = handler;
+        this.previews = handler.previews();
         this.kernel = kernel;
         this.counters = counters;
         int frames = (int) (umem.byteSize() / chunk);
@@ -122,6 +143,9 @@ final class XskPump {
         int room = tx.free();
         int queued = 0;
         long bytes = 0;
+        if (previews) {
+            preview(rxMemory, n);
+        }
         for (int i = 0; i < n; i++) {
             long entry = rx.entry(i);
             long address = rxMemory.get(JAVA_LONG, entry);
@@ -162,6 +186,19 @@ final class XskPump {
             transmit();
         }
         refill(n);
+    }
+
+    /** Shows the handler the frames of a batch that lie within the UMEM before they are handled. */
+    private void preview(MemorySegment rxMemory, int n) {
+        for (int i = 0; i < n; i++) {
+            long entry = rx.entry(i);
+            long address = rxMemory.get(JAVA_LONG, entry);
+            int length = rxMemory.get(JAVA_INT, entry + XskFd.DESC_LEN);
+            if (address >= 0 && length >= 14 && address + length <= umem.byteSize()) {
+                handler.preview(umem, address, length);
+            }
+        }
+        handler.previewed();
     }
 
     /**

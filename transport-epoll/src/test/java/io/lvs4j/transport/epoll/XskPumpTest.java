@@ -114,6 +114,37 @@ class XskPumpTest {
     }
 
     @Test
+    void shouldPreviewEveryFrameOfABatchBeforeHandlingAny() {
+        StringBuilder calls = new StringBuilder();
+        XskPump pump = pump(8, 8, new XskPump.Handler() {
+            @Override
+            public boolean onFrame(MemorySegment buffer, long offset, int length) {
+                calls.append("frame ").append(buffer.get(JAVA_BYTE, offset)).append(';');
+                return false;
+            }
+
+            @Override
+            public boolean previews() {
+                return true;
+            }
+
+            @Override
+            public void preview(MemorySegment buffer, long offset, int length) {
+                calls.append("preview ").append(buffer.get(JAVA_BYTE, offset)).append(' ').append(length).append(';');
+            }
+
+            @Override
+            public void previewed() {
+                calls.append("previewed;");
+            }
+        });
+        receive(60, (byte) 7, (byte) 8);
+        pump.drain();
+        assertEquals("preview 7 60;preview 8 60;previewed;frame 7;frame 8;", calls.toString());
+        assertEquals(2, counters.get(SocketCounter.RX_PACKETS));
+    }
+
+    @Test
     void shouldCountAForwardedFrameThatFindsTheTransmitRingFullAndKeepItsFrame() {
         XskPump pump = pump(8, 2, XskPumpTest::forwardMarked);
         sendErrno = 16; // EBUSY: the kernel sends nothing
