@@ -36,6 +36,7 @@ final class ConnectionKeys {
     private final OpenAddressingIndex reverse;
     private final FlowTuple templateKey = new FlowTuple();
     private final int[] batchHash = new int[BATCH];
+    /** A piece's home slots read ahead, then its candidate entries. */
     private final int[] batchSlot = new int[BATCH];
     /** Where the reads ahead of a batch go, so that the compiler keeps them. */
     private long batchSink;
@@ -138,10 +139,10 @@ final class ConnectionKeys {
     }
 
     /**
-     * Looks up IPv4 connections of one protocol with overlapping memory accesses: the hashes
-     * of a piece of up to {@link #BATCH} keys, then their home slots, then their candidate
-     * records, then the comparisons (which find everything in the cache but for keys that
-     * probe past their home slot).
+     * Looks up IPv4 connections of one protocol with overlapping memory accesses, a piece of up
+     * to {@link #BATCH} keys at a time: their hashes; their home slots; the record of each
+     * key's first entry of its tag along its probe (its own but for tag collisions); then the
+     * comparisons with those records, in the cache by then.
      *
      * @param protocol the IP protocol number
      * @param clients the client addresses, high byte first
@@ -167,17 +168,15 @@ final class ConnectionKeys {
             }
             long sink = 0;
             for (int i = 0; i < n; i++) {
-                sink += rec.touchKey(firstCandidate(forward, batchHash[i]));
+                int e = firstCandidate(forward, batchHash[i]);
+                batchSlot[i] = e;
+                sink += rec.touchKey(Math.max(e, 0));
             }
             batchSink = sink;
             for (int i = 0; i < n; i++) {
                 int k = base + i;
-                int client = FlowTuple.nativeIpv4(clients[k]);
-                int virtual = FlowTuple.nativeIpv4(virtuals[k]);
-                results[from + i] = LITTLE_ENDIAN
-                        ? findIpv4(batchHash[i], protocol, client, clientPorts[k], virtual, virtualPorts[k])
-                        : find(forward, KIND_FORWARD, batchHash[i], protocol, client, 0, clientPorts[k], virtual, 0,
-                                virtualPorts[k]);
+                results[from + i] = compare(batchSlot[i], batchHash[i], protocol, FlowTuple.nativeIpv4(clients[k]),
+                        clientPorts[k], FlowTuple.nativeIpv4(virtuals[k]), virtualPorts[k]);
             }
         }
     }
@@ -211,7 +210,7 @@ final class ConnectionKeys {
             }
             long sink = 0;
             for (int i = 0; i < n; i++) {
-                sink += rec.touchWhole(firstCandidate(replies[from + i] ? reverse : forward, batchHash[i]));
+                sink += rec.touchWhole(Math.max(firstCandidate(replies[from + i] ? reverse : forward, batchHash[i]), 0));
             }
             batchSink = sink;
         }
@@ -219,20 +218,38 @@ final class ConnectionKeys {
 
     /**
      * Returns the first entry of a hash's probe whose tag matches, the record its lookup will
-     * most likely compare (it is the key's unless two tags collide), or 0 if the probe ends
-     * first (a harmless read): the home slot's entry for most keys, a later one for the keys
-     * that probed past it when they were inserted (about a third at the full table's load).
+     * most likely compare (it is the key's unless two tags collide), or -1 if the probe ends
+     * first (the key is absent): the home slot's entry for most keys, a later one for the keys
+     * that probed past it when they were inserted (a quarter at the full table's load).
      */
     private static int firstCandidate(OpenAddressingIndex index, int hash) {
         for (int pos = index.home(hash);; pos = index.next(pos)) {
             int slot = index.slot(pos);
             if (slot == 0) {
-                return 0;
+                return MISS;
             }
             if (OpenAddressingIndex.tagMatches(slot, hash)) {
                 return OpenAddressingIndex.entry(slot);
             }
         }
+    }
+
+    /**
+     * The comparison of a batch's lookup with the candidate its read ahead found: the candidate
+     * if it holds the key, a miss if there was none, else (two tags collided) a lookup in full.
+     */
+    private int compare(int candidate, int hash, int protocol, int client, int clientPort, int virtual,
+            int virtualPort) {
+        if (candidate == MISS) {
+            return MISS; // the probe ended without an entry of the key's tag
+        }
+        if (LITTLE_ENDIAN && ((protocol & ~0xFF) | ((clientPort | virtualPort) & ~0xFFFF)) == 0
+                && rec.connectionKeyIpv4(candidate, (long) virtualPort << 48 | (long) clientPort << 32 | protocol,
+                        (long) virtual << 32 | (client & 0xFFFF_FFFFL))) {
+            return candidate;
+        }
+        return LITTLE_ENDIAN ? findIpv4(hash, protocol, client, clientPort, virtual, virtualPort)
+                : find(forward, KIND_FORWARD, hash, protocol, client, 0, clientPort, virtual, 0, virtualPort);
     }
 
     private int find(OpenAddressingIndex index, int kind, int protocol, long aHigh, long aLow, int aPort,

@@ -61,6 +61,19 @@ class LookupPrefetchTest {
                         table.lookupReply(flow.protocol(6).server(SERVER, ports[i]).client(clients[i], ports[i])));
                 assertEquals(ConnectionTable.MISS, table.lookup(flow.ipv4(17, clients[i], ports[i], VIP, 80)));
             }
+            int[] beyond = new int[n];
+            for (int i = 0; i < n; i++) {
+                beyond[i] = ports[i] + 65536; // agrees with a present key in its low 16 bits
+            }
+            table.lookupBatch(6, clients, beyond, vips, vports, 0, n, results);
+            for (int i = 0; i < n; i++) {
+                assertEquals(ConnectionTable.MISS, results[i], "no record holds a port above 65535");
+            }
+            int[] udp = new int[n];
+            table.lookupBatch(17, clients, ports, vips, vports, 0, n, udp);
+            for (int i = 0; i < n; i++) {
+                assertEquals(ConnectionTable.MISS, udp[i], "absent");
+            }
             assertEquals(n, table.size());
             assertEquals(n, counters.inactiveConnections());
         }
