@@ -210,7 +210,8 @@ final class ConnectionKeys {
             }
             long sink = 0;
             for (int i = 0; i < n; i++) {
-                sink += rec.touchWhole(Math.max(firstCandidate(replies[from + i] ? reverse : forward, batchHash[i]), 0));
+                OpenAddressingIndex index = replies[from + i] ? reverse : forward;
+                sink += rec.touchWhole(Math.max(firstCandidate(index, batchHash[i]), 0));
             }
             batchSink = sink;
         }
