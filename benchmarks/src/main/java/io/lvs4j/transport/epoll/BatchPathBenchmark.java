@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A director loop's data path over received batches of {@link #BATCH} frames (a receive call's
  * default), each frame an ACK of an established direct-routing TCP connection drawn at random
- * among {@link #connections} in a table of 12 million entries: with {@code prepass} the batch is
+ * among {@link #connections} in a table of 1.2 times as many entries: with {@link #prepass} the batch is
  * first {@linkplain DataPath#preview previewed} (the pre-pass that starts every frame's
  * connection lookup, as {@link PathHandler} does for a socket), then each frame is handled as
  * the loop does; without, only handled. The score is per frame. Each frame is written into the
@@ -65,9 +65,15 @@ public class BatchPathBenchmark {
     @Param({"10000000"})
     public int connections;
 
-    /** Whether each batch is previewed before it is handled. */
-    @Param({"false", "true"})
-    public boolean prepass;
+    /**
+     * Whether each batch is previewed before it is handled: {@code off} not; {@code on} with
+     * the pre-pass running at any table size; {@code auto} as a socket's handler does, the
+     * pre-pass running from {@link LookupPrepass#MIN_ENTRIES} connections.
+     */
+    @Param({"off", "on"})
+    public String prepass;
+
+    private boolean preview;
 
     private Arena arena;
     private MultiThreadIoEventLoopGroup unusedLoops;
@@ -92,6 +98,15 @@ public class BatchPathBenchmark {
                 .connectionCapacity(connections + connections / 5).build();
         director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
         path = director.newPath((memory, offset, bytes) -> true);
+        switch (prepass) {
+            case "off" -> preview = false;
+            case "on" -> {
+                preview = true;
+                path.prepassFrom(0);
+            }
+            case "auto" -> preview = true;
+            default -> throw new IllegalArgumentException("prepass is off, on or auto: " + prepass);
+        }
         path.tick();
         byte[] arp = new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC)
                 .arp(ArpPacket.OP_REPLY, RS_MAC, "198.18.0.13", DIRECTOR_MAC, "198.18.0.12").build();
@@ -155,7 +170,7 @@ public class BatchPathBenchmark {
             write(i, order[(c + i) & (order.length - 1)], 0x10);
         }
         cursor = c + BATCH;
-        if (prepass) {
+        if (preview) {
             for (int i = 0; i < BATCH; i++) {
                 path.preview(batch, (long) i * SLOT, length);
             }

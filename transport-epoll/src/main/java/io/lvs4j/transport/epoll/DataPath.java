@@ -285,6 +285,21 @@ final class DataPath {
         prepass.run();
     }
 
+    /**
+     * Sets from how many live IPv4 connections the pre-pass of {@link #preview} runs
+     * ({@link LookupPrepass#MIN_ENTRIES} unless set); for tests and benchmarks.
+     *
+     * @param entries the live entries, 0 for always
+     */
+    void prepassFrom(long entries) {
+        prepass.minEntries(entries);
+    }
+
+    /** @return whether the next received batch's {@link #preview} runs the pre-pass */
+    boolean prepassing() {
+        return prepass.active();
+    }
+
     /** @return the slot of the interface the last frame forwarded is to leave on */
     int egress() {
         return context.egress();

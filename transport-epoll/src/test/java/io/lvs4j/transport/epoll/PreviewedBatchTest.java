@@ -54,6 +54,7 @@ class PreviewedBatchTest {
                 .loops(unusedLoops).virtualService(vs).connectionCapacity(1024).build();
         director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
         path = director.newPath((frame, offset, length) -> true);
+        path.prepassFrom(0); // its tables are small: the pre-pass would otherwise not run
         path.tick();
         handle(List.of(
                 new PacketBuilder().ethernet(RS1_MAC, DIRECTOR_MAC)
@@ -121,6 +122,22 @@ class PreviewedBatchTest {
         assertEquals(first, destinationMac(out[5]));
         assertEquals(first == RS1_MAC ? RS2_MAC : RS1_MAC, destinationMac(out[2]), "round robin");
         assertFalse(out[3] != null || out[4] != null, "neither the runt nor the fragment is forwarded");
+    }
+
+    @Test
+    void shouldRunThePrepassOnlyOnceTheTableHoldsItsThreshold() {
+        path.prepassFrom(3);
+        assertFalse(path.prepassing(), "an empty table is in the caches");
+        handle(List.of(tcp("198.18.0.41", 1000, 0x02), tcp("198.18.0.42", 1000, 0x02)), true);
+        assertEquals(2, path.table(4).size());
+        assertFalse(path.prepassing());
+        handle(List.of(tcp("198.18.0.43", 1000, 0x02)), true);
+        assertEquals(3, path.table(4).size());
+        assertFalse(path.prepassing(), "decided when a batch is previewed, before it is handled");
+        handle(List.of(tcp("198.18.0.43", 1000, 0x10)), true);
+        assertTrue(path.prepassing(), "the next batch found 3 entries");
+        assertTrue(LookupPrepass.MIN_ENTRIES * 64 > 1 << 20,
+                "by default from more than a megabyte of table (64 bytes an IPv4 entry)");
     }
 
     @Test
