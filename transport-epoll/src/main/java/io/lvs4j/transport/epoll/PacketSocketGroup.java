@@ -57,20 +57,7 @@ public final class PacketSocketGroup implements AutoCloseable {
      */
     public static PacketSocketGroup open(IoEventLoopGroup group, PacketSocketOptions options,
             Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
-        List<PacketSocket> sockets = new ArrayList<>();
-        int size = 0;
-        for (EventExecutor ignored : group) {
-            size++;
-        }
-        try {
-            for (EventExecutor executor : group) {
-                sockets.add(PacketSocket.open((IoEventLoop) executor, options, size, handlerFactory));
-            }
-        } catch (IOException | RuntimeException e) {
-            sockets.forEach(PacketSocket::close);
-            throw e;
-        }
-        return new PacketSocketGroup(sockets);
+        return openOnEach(group, (loop, size) -> PacketSocket.open(loop, options, size, handlerFactory));
     }
 
     /**
@@ -86,6 +73,17 @@ public final class PacketSocketGroup implements AutoCloseable {
      */
     static PacketSocketGroup openMarked(IoEventLoopGroup group, PacketSocketOptions options, int[] marks,
             Function<PacketSocket, FrameHandler> handlerFactory) throws IOException {
+        return openOnEach(group, (loop, size) -> PacketSocket.openMarked(loop, options, size, marks, handlerFactory));
+    }
+
+    /** Opens one socket of a fanout group of the group's size. */
+    @FunctionalInterface
+    private interface Opener {
+        PacketSocket open(IoEventLoop loop, int fanoutSockets) throws IOException;
+    }
+
+    /** Opens a socket on every loop of the group, in loop order; closes those opened if one fails. */
+    private static PacketSocketGroup openOnEach(IoEventLoopGroup group, Opener opener) throws IOException {
         List<PacketSocket> sockets = new ArrayList<>();
         int size = 0;
         for (EventExecutor ignored : group) {
@@ -93,7 +91,7 @@ public final class PacketSocketGroup implements AutoCloseable {
         }
         try {
             for (EventExecutor executor : group) {
-                sockets.add(PacketSocket.openMarked((IoEventLoop) executor, options, size, marks, handlerFactory));
+                sockets.add(opener.open((IoEventLoop) executor, size));
             }
         } catch (IOException | RuntimeException e) {
             sockets.forEach(PacketSocket::close);

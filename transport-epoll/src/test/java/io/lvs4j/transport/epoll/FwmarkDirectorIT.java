@@ -46,37 +46,15 @@ class FwmarkDirectorIT {
             String vip = lab.address(210);
             lab.host("rs1").holdVipOnLoopback(vip);
             lab.host("rs2").holdVipOnLoopback(vip);
-            String conf = """
-                    vrrp_instance VI_1 {
-                        interface %1$s
-                        virtual_router_id 64
-                        priority 100
-                        advert_int 1
-                        virtual_ipaddress { %2$s/24 }
-                    }
-                    virtual_server fwmark 7 {
-                        lb_algo rr
-                        lb_kind DR
-                        persistence_timeout 60
-                        real_server %3$s 0 {
-                        }
-                        real_server %4$s 0 {
-                        }
-                    }
-                    """.formatted(director.iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip());
+            String conf = fwmarkConf(lab, vip, 64, "DR");
             markRules(director, vip, dir, 7);
             DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("director.conf"), conf).config();
             List<NamedHttpServer> servers = new ArrayList<>();
             try {
-                for (String rs : List.of("rs1", "rs2")) {
-                    servers.add(NamedHttpServer.start(lab.host(rs), rs, 80));
-                    servers.add(NamedHttpServer.start(lab.host(rs), rs, 8080));
-                }
+                startMarkedPortServers(lab, servers);
                 servers.add(NamedHttpServer.start(lab.host("rs1"), "rs1", 9090));
                 try (Director d = director.netns().call(() -> Director.fromConfig(config, null).build().start())) {
-                    await().atMost(15, TimeUnit.SECONDS).until(() -> d.state("VI_1") == VrrpState.MASTER);
-                    await().atMost(10, TimeUnit.SECONDS).until(() -> director.exec("ip", "-4", "addr", "show", "dev",
-                            director.iface()).stdout().contains(vip + "/"));
+                    awaitMasterHoldingTheVip(d, director, vip);
                     VirtualService service = d.services().getFirst();
                     assertEquals("FWM 7 rr", service.toString());
                     await().atMost(10, TimeUnit.SECONDS).until(() -> service.destinations().size() == 2);
@@ -139,39 +117,17 @@ class FwmarkDirectorIT {
             }
             assertEquals("0", director.exec("sysctl", "-n", "net.ipv4.ip_forward").check().stdout().strip(),
                     "the director's kernel forwards nothing");
-            String conf = """
-                    vrrp_instance VI_1 {
-                        interface %1$s
-                        virtual_router_id 65
-                        priority 100
-                        advert_int 1
-                        virtual_ipaddress { %2$s/24 }
-                    }
-                    virtual_server fwmark 7 {
-                        lb_algo rr
-                        lb_kind NAT
-                        persistence_timeout 60
-                        real_server %3$s 0 {
-                        }
-                        real_server %4$s 0 {
-                        }
-                    }
-                    """.formatted(director.iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip());
+            String conf = fwmarkConf(lab, vip, 65, "NAT");
             markRules(director, vip, dir, 7);
             DirectorConfig config = KeepalivedConfigParser.create().parse(Path.of("director.conf"), conf).config();
             List<NamedHttpServer> servers = new ArrayList<>();
             try {
-                for (String rs : List.of("rs1", "rs2")) {
-                    servers.add(NamedHttpServer.start(lab.host(rs), rs, 80));
-                    servers.add(NamedHttpServer.start(lab.host(rs), rs, 8080));
-                }
+                startMarkedPortServers(lab, servers);
                 try (Director d = director.netns().call(() -> Director.fromConfig(config, null).loops(2)
                         .transport(Transport.XDP).build().start())) {
                     PacketDirector data = d.dataPath();
                     assertEquals("packet", data.transport(), "fwmark services keep the packet sockets");
-                    await().atMost(15, TimeUnit.SECONDS).until(() -> d.state("VI_1") == VrrpState.MASTER);
-                    await().atMost(10, TimeUnit.SECONDS).until(() -> director.exec("ip", "-4", "addr", "show", "dev",
-                            director.iface()).stdout().contains(vip + "/"));
+                    awaitMasterHoldingTheVip(d, director, vip);
                     VirtualService service = d.services().getFirst();
                     await().atMost(10, TimeUnit.SECONDS).until(() -> service.destinations().size() == 2);
                     ClientPorts ports = new ClientPorts();
@@ -185,6 +141,48 @@ class FwmarkDirectorIT {
                 servers.forEach(NamedHttpServer::close);
             }
         }
+    }
+
+    /**
+     * @return a keepalived.conf of one VRRP instance whose {@code virtual_ipaddress} (the VIP, on
+     *     the kernel interface) no virtual server uses, and a persistent rr {@code virtual_server
+     *     fwmark 7} of the given {@code lb_kind} over rs1 and rs2 at port 0
+     */
+    private static String fwmarkConf(Lab lab, String vip, int vrid, String kind) {
+        return """
+                vrrp_instance VI_1 {
+                    interface %1$s
+                    virtual_router_id %5$d
+                    priority 100
+                    advert_int 1
+                    virtual_ipaddress { %2$s/24 }
+                }
+                virtual_server fwmark 7 {
+                    lb_algo rr
+                    lb_kind %6$s
+                    persistence_timeout 60
+                    real_server %3$s 0 {
+                    }
+                    real_server %4$s 0 {
+                    }
+                }
+                """.formatted(lab.host("director").iface(), vip, lab.host("rs1").ip(), lab.host("rs2").ip(), vrid,
+                kind);
+    }
+
+    /** Starts a named HTTP server on the marked ports, 80 and 8080, of rs1 and rs2. */
+    private static void startMarkedPortServers(Lab lab, List<NamedHttpServer> servers) throws Exception {
+        for (String rs : List.of("rs1", "rs2")) {
+            servers.add(NamedHttpServer.start(lab.host(rs), rs, 80));
+            servers.add(NamedHttpServer.start(lab.host(rs), rs, 8080));
+        }
+    }
+
+    /** Waits until the director is VI_1's master and the VIP is on its kernel interface. */
+    private static void awaitMasterHoldingTheVip(Director d, Host director, String vip) {
+        await().atMost(15, TimeUnit.SECONDS).until(() -> d.state("VI_1") == VrrpState.MASTER);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> director.exec("ip", "-4", "addr", "show", "dev",
+                director.iface()).stdout().contains(vip + "/"));
     }
 
     /** The user's rule set: mark the VIP's ports 80 and 8080 at ingress, drop the marked packets at input. */
