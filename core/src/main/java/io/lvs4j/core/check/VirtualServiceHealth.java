@@ -1,6 +1,7 @@
 package io.lvs4j.core.check;
 
 import io.lvs4j.core.check.internal.CheckRunner;
+import io.lvs4j.core.check.internal.KeepalivedNames;
 import io.lvs4j.core.check.internal.QuorumState;
 import io.lvs4j.core.check.internal.Scripts;
 import io.lvs4j.core.model.RealServer;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -311,18 +311,12 @@ public final class VirtualServiceHealth implements AutoCloseable {
         if (config.omega() && started && !closed) {
             for (Member m : members.values()) {
                 if (m.alive) {
-                    RealServer s = m.spec.server().withWeight(m.weight);
-                    LOG.info("Shutting down service {} from VS {}", endpoint(s), endpoint(service));
-                    for (HealthListener l : listeners) {
-                        safely(() -> l.realServerDown(service, s, "shutting down"));
-                    }
-                    script(m.spec.notifyDown());
+                    LOG.info("Shutting down service {} from VS {}", endpoint(m.spec.server()), endpoint(service));
+                    tellDown(m, "shutting down");
                 }
             }
             if (quorum.up()) {
-                for (HealthListener l : listeners) {
-                    safely(() -> l.quorumChanged(service, false, 0));
-                }
+                listeners.forEach(l -> safely(() -> l.quorumChanged(service, false, 0)));
             }
             LOG.info("Shutting down VS {}: quorum down", endpoint(service));
             script(config.quorumDown());
@@ -331,10 +325,9 @@ public final class VirtualServiceHealth implements AutoCloseable {
     }
 
     /**
-     * Stops because a reload removed the whole service: as keepalived does, each server in the
-     * service leaves it, a live one with the listeners told and its {@code notify_down} run, and
-     * if quorum was up the listeners hear it lost and {@code quorum_down} runs; then
-     * {@link #close()}. {@code omega} plays no part: that is for shutdown only.
+     * Stops because a reload removed the service, as keepalived does: its live servers are told
+     * down ({@code notify_down}), then a quorum that was up is lost ({@code quorum_down}); then
+     * {@link #close()}. Whatever {@code omega} says, which is for shutdown only.
      */
     public synchronized void remove() {
         if (started && !closed) {
@@ -348,34 +341,31 @@ public final class VirtualServiceHealth implements AutoCloseable {
             }
             if (quorum.up()) {
                 LOG.info("Lost quorum for VS {}: the service was removed", endpoint(service));
-                for (HealthListener l : listeners) {
-                    safely(() -> l.quorumChanged(service, false, 0));
-                }
+                listeners.forEach(l -> safely(() -> l.quorumChanged(service, false, 0)));
                 script(config.quorumDown());
             }
         }
         close();
     }
 
-    /**
-     * Takes a server that leaves the configuration out of the service. Like keepalived's
-     * {@code clear_service_rs}: a server that was in the service and alive is then down, so the
-     * listeners hear it and its {@code notify_down} runs.
-     */
+    /** Takes a server out of the service, telling a live one down (keepalived's {@code clear_service_rs}). */
     private void removeMember(Member gone, String reason) {
         if (gone.applied != null) {
             LOG.info("Removing service {} from VS {}", endpoint(gone.spec.server()), endpoint(service));
             if (gone.alive) {
-                RealServer s = gone.spec.server().withWeight(gone.weight);
-                for (HealthListener l : listeners) {
-                    safely(() -> l.realServerDown(service, s, reason));
-                }
-                script(gone.spec.notifyDown());
+                tellDown(gone, reason);
             }
         }
         apply(gone.spec.server(), ABSENT, gone.applied);
         gone.applied = null;
         gone.alive = false;
+    }
+
+    /** Tells the listeners a server is down and runs its {@code notify_down}. */
+    private void tellDown(Member m, String reason) {
+        RealServer s = m.spec.server().withWeight(m.weight);
+        listeners.forEach(l -> safely(() -> l.realServerDown(service, s, reason)));
+        script(m.spec.notifyDown());
     }
 
     /** Stops every checker; the service's servers stay as they are. */
@@ -401,19 +391,14 @@ public final class VirtualServiceHealth implements AutoCloseable {
                     LOG.info("{} on service {} success.", runner.check().name(), endpoint(s));
                     LOG.info("{} service {} {} VS {}", inhibit ? "Enabling" : "Adding", endpoint(s),
                             inhibit ? "of" : "to", endpoint(service));
-                    for (HealthListener l : listeners) {
-                        safely(() -> l.realServerUp(service, s));
-                    }
+                    listeners.forEach(l -> safely(() -> l.realServerUp(service, s)));
                     script(m.spec.notifyUp());
                 } else {
                     String reason = result.reason() + " (" + runner.check().name() + ")";
                     LOG.info("{} on service {} failed ({}).", runner.check().name(), endpoint(s), result.reason());
                     LOG.info("{} service {} {} VS {}", inhibit ? "Disabling" : "Removing", endpoint(s),
                             inhibit ? "of" : "from", endpoint(service));
-                    for (HealthListener l : listeners) {
-                        safely(() -> l.realServerDown(service, s, reason));
-                    }
-                    script(m.spec.notifyDown());
+                    tellDown(m, reason);
                 }
             }
             if (quorum.update(liveWeight())) {
@@ -434,9 +419,7 @@ public final class VirtualServiceHealth implements AutoCloseable {
         } else {
             LOG.info("Lost quorum {}-{}={} > {} for VS {}", q, h, q - h, weight, endpoint(service));
         }
-        for (HealthListener l : listeners) {
-            safely(() -> l.quorumChanged(service, up, weight));
-        }
+        listeners.forEach(l -> safely(() -> l.quorumChanged(service, up, weight)));
         script(up ? config.quorumUp() : config.quorumDown());
     }
 
@@ -498,19 +481,14 @@ public final class VirtualServiceHealth implements AutoCloseable {
         return s;
     }
 
-    /** @return {@code [198.18.0.11]:tcp:80}, as keepalived names a real server */
+    /** @return the server as keepalived names it ({@link KeepalivedNames}) */
     private String endpoint(RealServer server) {
-        return endpoint(server.address().getHostAddress(), server.port());
+        return KeepalivedNames.realServer(service, server);
     }
 
-    /** @return {@code [198.18.0.10]:tcp:80}, as keepalived names a virtual server */
+    /** @return the service as keepalived names it ({@link KeepalivedNames}) */
     private static String endpoint(VirtualService vs) {
-        return "[" + vs.address().getHostAddress() + "]:" + vs.protocol().name().toLowerCase(Locale.ROOT) + ":"
-                + vs.port();
-    }
-
-    private String endpoint(String host, int port) {
-        return "[" + host + "]:" + service.protocol().name().toLowerCase(Locale.ROOT) + ":" + port;
+        return KeepalivedNames.virtualServer(vs);
     }
 
     private void script(List<String> command) {

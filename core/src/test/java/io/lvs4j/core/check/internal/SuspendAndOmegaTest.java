@@ -87,7 +87,7 @@ class SuspendAndOmegaTest {
         }
     };
 
-    private static Scheduler first() {
+    static Scheduler first() {
         return new Scheduler() {
             private volatile DestinationSet set = DestinationSet.EMPTY;
 
