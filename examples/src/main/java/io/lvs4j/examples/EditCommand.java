@@ -55,6 +55,17 @@ public final class EditCommand implements Callable<Integer> {
         String tcp;
         @Option(names = {"-u", "--udp-service"}, required = true, paramLabel = "VIP:PORT", description = "A UDP service.")
         String udp;
+        @Option(names = {"-f", "--fwmark-service"}, required = true, paramLabel = "MARK",
+                description = "A firewall-mark service (IPv4; -A makes it a TCP service, as keepalived's default).")
+        String fwmark;
+
+        String protocol() {
+            return tcp != null ? "tcp" : udp != null ? "udp" : "fwm";
+        }
+
+        String name() {
+            return tcp != null ? tcp : udp != null ? udp : fwmark;
+        }
     }
 
     /** The forwarding method. */
@@ -117,8 +128,7 @@ public final class EditCommand implements Callable<Integer> {
         if (!serverCommand && (server != null || weight != null)) {
             return fail("-" + letter + " takes no -r or -w (those are for -a, -e, -d)");
         }
-        EditRequest request = new EditRequest(letter, service.tcp != null ? "tcp" : "udp",
-                service.tcp != null ? service.tcp : service.udp, server, weight,
+        EditRequest request = new EditRequest(letter, service.protocol(), service.name(), server, weight,
                 method == null ? null : method.name(), scheduler, persistence);
         URI uri = URI.create("http://" + admin + "/edit");
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build()) {

@@ -18,8 +18,9 @@ import java.util.Locale;
  *
  * @param command {@code A}, {@code E}, {@code D} (a virtual service) or {@code a}, {@code e},
  *     {@code d} (a real server), as ipvsadm's options
- * @param protocol {@code tcp} or {@code udp}
- * @param service the virtual service, {@code VIP:PORT} ({@code [VIP6]:PORT})
+ * @param protocol {@code tcp}, {@code udp}, or {@code fwm} for a firewall-mark service
+ *     ({@code ipvsadm -f}; a new one is a TCP service of IPv4, as keepalived's default)
+ * @param service the virtual service, {@code VIP:PORT} ({@code [VIP6]:PORT}), or its mark
  * @param server the real server, {@code RIP[:PORT]}, for {@code a}, {@code e}, {@code d}
  * @param weight the server's weight, null for ipvsadm's default (1)
  * @param method {@code DR} ({@code -g}), {@code NAT} ({@code -m}) or {@code TUN} ({@code -i}),
@@ -59,8 +60,12 @@ record EditRequest(String command, String protocol, String service, String serve
         Protocol p = switch (protocol == null ? "" : protocol.toLowerCase(Locale.ROOT)) {
             case "tcp" -> Protocol.TCP;
             case "udp" -> Protocol.UDP;
-            default -> throw new IllegalArgumentException("protocol must be tcp or udp: " + protocol);
+            case "fwm" -> null;
+            default -> throw new IllegalArgumentException("protocol must be tcp, udp or fwm: " + protocol);
         };
+        if (p == null) {
+            return new ServiceKey(Protocol.TCP, InetAddress.ofLiteral("0.0.0.0"), 0, mark(service));
+        }
         InetSocketAddress vip = endpoint(service, -1, "virtual service");
         return new ServiceKey(p, vip.getAddress(), vip.getPort());
     }
@@ -78,6 +83,19 @@ record EditRequest(String command, String protocol, String service, String serve
             case "TUN" -> Forwarding.ipip();
             default -> throw new IllegalArgumentException("method must be DR, NAT or TUN: " + method);
         };
+    }
+
+    /** Reads a firewall mark, 1 to 2^32 - 1 as IPVS takes it (Java's int: up to 2^31 - 1). */
+    private static int mark(String text) {
+        try {
+            int mark = Integer.parseInt(text == null ? "" : text.strip());
+            if (mark > 0) {
+                return mark;
+            }
+        } catch (NumberFormatException e) {
+            // told below
+        }
+        throw new IllegalArgumentException("firewall mark '" + text + "': not a number above 0");
     }
 
     /**

@@ -77,6 +77,35 @@ class EditRequestTest {
         assertEquals(List.of(vs), director.services());
     }
 
+    /** {@code ipvsadm -f 7}: a director that started with a fwmark service changes it at run time. */
+    @Test
+    void shouldNameAFirewallMarkServiceByItsMark() {
+        VirtualService marked = VirtualService.firewallMark(Protocol.UDP, false, 7,
+                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
+        Director withMark = Director.builder().interfaceName("eth0")
+                .virtualService(marked, ServiceChecks.of(List.of()), Forwarding.directRoute()).build();
+        new EditRequest("a", "fwm", "7", "198.18.0.12", 2, null, null, null).apply(withMark.changes());
+        assertEquals("198.18.0.12:0", marked.destinations().get(0).server().endpoint(),
+                "a real server of a fwmark service takes each packet's port: 0");
+        new EditRequest("E", "fwm", "7", null, null, null, "wlc", 30L).apply(withMark.changes());
+        assertEquals("wlc", marked.scheduler().name(), "found by its mark, though it is a UDP service");
+        assertEquals(30, marked.persistenceSeconds());
+
+        new EditRequest("A", "fwm", "8", null, null, "NAT", "rr", null).apply(withMark.changes());
+        VirtualService eight = withMark.services().get(1);
+        assertEquals("FWM 8 rr", eight.toString());
+        assertEquals(Forwarding.masquerade(), withMark.forwardingOf(eight));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EditRequest("A", "fwm", "8", null, null, null, null, null).apply(withMark.changes()),
+                "one service per mark");
+        assertThrows(IllegalArgumentException.class,
+                () -> new EditRequest("D", "fwm", "0", null, null, null, null, null).apply(withMark.changes()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EditRequest("D", "fwm", "seven", null, null, null, null, null).apply(withMark.changes()));
+        new EditRequest("D", "fwm", "8", null, null, null, null, null).apply(withMark.changes());
+        assertEquals(List.of(marked), withMark.services());
+    }
+
     @Test
     void shouldRefuseWhatIpvsadmWouldAndWhatOneMethodPerServiceCannotDo() {
         assertThrows(IllegalArgumentException.class,

@@ -57,10 +57,15 @@ public record ServiceKey(Protocol protocol, InetAddress address, int port, int f
      * Tells whether a service has this key.
      *
      * @param service a service
-     * @return true if its protocol, address, port and mark are these
+     * @return true if its protocol, address, port and mark are these; for a firewall-mark key,
+     *     if its mark and address family are these, whatever its protocol (IPVS keeps one
+     *     service per family and mark, and {@code ipvsadm -f} names it so)
      */
     public boolean matches(VirtualService service) {
-        return service.protocol() == protocol && service.port() == port && service.fwmark() == fwmark
+        if (fwmark != 0) {
+            return service.fwmark() == fwmark && service.address().getClass() == address.getClass();
+        }
+        return service.protocol() == protocol && service.port() == port && service.fwmark() == 0
                 && service.address().equals(address);
     }
 

@@ -124,6 +124,10 @@ class VirtualServiceTest {
         assertFalse(new ServiceKey(Protocol.TCP, java.net.InetAddress.getByName("0.0.0.0"), 0, 8).matches(seven));
         assertFalse(new ServiceKey(Protocol.TCP, java.net.InetAddress.getByName("0.0.0.0"), 0).matches(seven),
                 "the address service 0.0.0.0:0 is another service");
+        assertTrue(new ServiceKey(Protocol.UDP, java.net.InetAddress.getByName("0.0.0.0"), 0, 7).matches(seven),
+                "ipvsadm -f 7 names the service of mark 7 whatever its protocol");
+        assertFalse(new ServiceKey(Protocol.TCP, java.net.InetAddress.getByName("::"), 0, 7).matches(seven),
+                "but not the IPv6 one");
         seven.persistence(java.time.Duration.ofSeconds(60), 24);
         assertEquals(24, seven.persistenceGranularity());
         assertThrows(IllegalArgumentException.class, () -> VirtualService.firewallMark(Protocol.TCP, false, 0,
