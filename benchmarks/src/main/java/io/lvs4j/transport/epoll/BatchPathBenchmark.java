@@ -170,7 +170,7 @@ public class BatchPathBenchmark {
             write(i, order[(c + i) & (order.length - 1)], 0x10);
         }
         cursor = c + BATCH;
-        if (preview) {
+        if (preview && path.prepassing()) { // asked per batch, as PathHandler.previews()
             for (int i = 0; i < BATCH; i++) {
                 path.preview(batch, (long) i * SLOT, length);
             }

@@ -295,7 +295,7 @@ final class DataPath {
         prepass.minEntries(entries);
     }
 
-    /** @return whether the next received batch's {@link #preview} runs the pre-pass */
+    /** @return whether a batch received now is to be {@linkplain #preview previewed}: the pre-pass pays at this table size */
     boolean prepassing() {
         return prepass.active();
     }

@@ -22,8 +22,8 @@ public interface FrameHandler {
     }
 
     /**
-     * Tells whether the handler wants {@link #preview} of each batch's frames; asked once,
-     * when the socket opens.
+     * Tells whether the handler wants {@link #preview} of this batch's frames; asked before
+     * each received batch, so a handler may want it only while it pays.
      *
      * @return false unless overridden
      */

@@ -14,8 +14,9 @@ import java.lang.foreign.ValueLayout;
  * reads of the lookup the frame's handling will make: a connection's if the frame goes to a
  * virtual address, else a reply's when the loop has NAT or full-NAT connections. It keeps no
  * result and validates nothing (the handling parses the frame in full); a frame it misreads
- * costs a wasted read. Everything else is left to the handling. It runs only while the table
- * holds {@link #MIN_ENTRIES} or more, where lookups miss the caches.
+ * costs a wasted read. Everything else is left to the handling. The socket asks {@link #active}
+ * before each batch, so a batch is previewed only while the table holds {@link #MIN_ENTRIES} or
+ * more, where lookups miss the caches; below, not even the preview calls are made.
  *
  * <p>Its loop only; allocates nothing.
  */
@@ -35,8 +36,6 @@ final class LookupPrepass {
     private final ConnectionTable table;
     private final LookupPrefetch prefetch;
     private long minEntries = MIN_ENTRIES;
-    /** Whether the table was large enough when the last batch was previewed. */
-    private boolean active;
 
     /**
      * Creates the pre-pass of a table.
@@ -58,7 +57,7 @@ final class LookupPrepass {
      * @param replies whether frames to other addresses may be replies of NAT or full-NAT connections
      */
     void add(MemorySegment memory, long offset, int length, ServiceTable services, boolean replies) {
-        if (!active || length < ETHERNET + 24 || (memory.get(NetworkOrder.U16, offset + 12) & 0xFFFF) != ETHER_TYPE_IPV4) {
+        if (length < ETHERNET + 24 || (memory.get(NetworkOrder.U16, offset + 12) & 0xFFFF) != ETHER_TYPE_IPV4) {
             return;
         }
         long ip = offset + ETHERNET;
@@ -80,29 +79,25 @@ final class LookupPrepass {
         }
     }
 
-    /**
-     * Starts the reads of the lookups added since the last call, then decides from the table's
-     * size (before this batch is handled) whether the next batch is worth a pre-pass
-     * ({@link #MIN_ENTRIES}).
-     */
+    /** Starts the reads of the lookups added since the last call. */
     void run() {
         prefetch.run();
-        active = table.size() >= minEntries;
     }
 
     /**
-     * Sets from how many live entries the pre-pass runs, {@link #MIN_ENTRIES} unless set; from
-     * the next batch on (at once if the table holds as many already).
+     * Sets from how many live entries the pre-pass runs, {@link #MIN_ENTRIES} unless set.
      *
      * @param entries the live entries, 0 for always
      */
     void minEntries(long entries) {
         minEntries = entries;
-        active = table.size() >= entries;
     }
 
-    /** @return whether the frames of the next batch will be pre-passed */
+    /**
+     * @return whether a batch received now is worth the pre-pass: the table holds
+     *     {@link #MIN_ENTRIES} or more (one opaque read, asked once a batch)
+     */
     boolean active() {
-        return active;
+        return table.size() >= minEntries;
     }
 }

@@ -87,8 +87,6 @@ public final class PacketSocket implements AutoCloseable {
     private final PacketFrame frame;
     private final EpollDescriptor descriptor;
     private FrameHandler handler;
-    /** Whether the handler previews each batch's frames before handling them. */
-    private boolean previews;
     private int txCount;
     private int generatedUsed;
     private boolean inBatch;
@@ -204,7 +202,6 @@ public final class PacketSocket implements AutoCloseable {
             throw e;
         }
         socket.handler = handlerFactory.apply(socket);
-        socket.previews = socket.handler.previews();
         socket.descriptor.register("the packet socket");
         LOG.debug("packet socket fd {} on {} (ifindex {}) registered on {}, receiving {}", fd, link.name(), link.index(),
                 loop, ringOptions == null ? "with recvmmsg" : "from a ring " + ringOptions);
@@ -462,7 +459,7 @@ public final class PacketSocket implements AutoCloseable {
             }
             return -1;
         }
-        if (previews) {
+        if (handler.previews()) {
             for (int i = 0; i < n; i++) {
                 int length = rxVec.get(JAVA_INT, i * Structs.MMSGHDR.byteSize() + Structs.MMSG_LEN);
                 preview((long) i * SLOT, length);
@@ -495,9 +492,9 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
-    /** @return whether the handler previews each batch ({@link FrameHandler#previews()}) */
+    /** @return whether the handler previews this batch ({@link FrameHandler#previews()}) */
     boolean previews() {
-        return previews;
+        return handler.previews();
     }
 
     /** Tells the handler that the frames of a batch were previewed. */

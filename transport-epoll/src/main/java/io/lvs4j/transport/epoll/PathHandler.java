@@ -51,7 +51,7 @@ final class PathHandler implements FrameHandler, XskPump.Handler {
 
     @Override
     public boolean previews() {
-        return true;
+        return path.prepassing();
     }
 
     @Override

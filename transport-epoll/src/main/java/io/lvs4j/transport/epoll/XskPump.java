@@ -38,7 +38,7 @@ final class XskPump {
          */
         boolean onFrame(MemorySegment buffer, long offset, int length);
 
-        /** @return whether {@link #preview} is wanted for each batch, as {@link FrameHandler#previews()} */
+        /** @return whether {@link #preview} is wanted for this batch (asked before each), as {@link FrameHandler#previews()} */
         default boolean previews() {
             return false;
         }
@@ -78,7 +78,6 @@ final class XskPump {
     private final XskRing completion;
     private final MemorySegment umem;
     private final Handler handler;
-    private final boolean previews;
     private final Kernel kernel;
     private final LoopCounters<SocketCounter> counters;
     private final long[] free;
@@ -109,7 +108,6 @@ final class XskPump {
         this.completion = completion;
         this.umem = umem;
         this.handler = handler;
-        this.previews = handler.previews();
         this.kernel = kernel;
         this.counters = counters;
         int frames = (int) (umem.byteSize() / chunk);
@@ -143,7 +141,7 @@ final class XskPump {
         int room = tx.free();
         int queued = 0;
         long bytes = 0;
-        if (previews) {
+        if (handler.previews()) {
             preview(rxMemory, n);
         }
         for (int i = 0; i < n; i++) {

@@ -128,14 +128,14 @@ class PreviewedBatchTest {
     void shouldRunThePrepassOnlyOnceTheTableHoldsItsThreshold() {
         path.prepassFrom(3);
         assertFalse(path.prepassing(), "an empty table is in the caches");
-        handle(List.of(tcp("198.18.0.41", 1000, 0x02), tcp("198.18.0.42", 1000, 0x02)), true);
+        handle(List.of(tcp("198.18.0.41", 1000, 0x02), tcp("198.18.0.42", 1000, 0x02)), false);
         assertEquals(2, path.table(4).size());
         assertFalse(path.prepassing());
-        handle(List.of(tcp("198.18.0.43", 1000, 0x02)), true);
+        assertFalse(new PathHandler(path).previews(), "the socket makes no preview call for such a batch");
+        handle(List.of(tcp("198.18.0.43", 1000, 0x02)), false);
         assertEquals(3, path.table(4).size());
-        assertFalse(path.prepassing(), "decided when a batch is previewed, before it is handled");
-        handle(List.of(tcp("198.18.0.43", 1000, 0x10)), true);
-        assertTrue(path.prepassing(), "the next batch found 3 entries");
+        assertTrue(path.prepassing(), "decided for each batch from the table it finds");
+        assertTrue(new PathHandler(path).previews());
         assertTrue(LookupPrepass.MIN_ENTRIES * 64 > 1 << 20,
                 "by default from more than a megabyte of table (64 bytes an IPv4 entry)");
     }
