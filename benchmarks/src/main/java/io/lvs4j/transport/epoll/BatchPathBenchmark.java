@@ -1,17 +1,9 @@
 package io.lvs4j.transport.epoll;
 
 import io.lvs4j.benchmarks.HotPath;
-import io.lvs4j.core.model.Forwarding;
-import io.lvs4j.core.model.Protocol;
-import io.lvs4j.core.model.RealServer;
-import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.packet.ArpPacket;
 import io.lvs4j.core.packet.NetworkOrder;
 import io.lvs4j.core.packet.PacketBuilder;
-import io.lvs4j.core.sched.SchedulerOptions;
-import io.lvs4j.core.sched.Schedulers;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,7 +22,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -54,9 +45,9 @@ public class BatchPathBenchmark {
 
     /** Frames per received batch: {@code PacketSocketOptions}' default batch. */
     static final int BATCH = 64;
-    private static final long DIRECTOR_MAC = 0x02_00_00_00_00_0AL;
+    private static final long DIRECTOR_MAC = DrPathFixture.DIRECTOR_MAC;
     private static final long CLIENT_MAC = 0x02_00_00_00_00_0BL;
-    private static final long RS_MAC = 0x02_00_00_00_00_01L;
+    private static final long RS_MAC = DrPathFixture.RS_MAC;
     private static final int CLIENTS = 0x0A00_0000;
     private static final int PORTS = 4096;
     private static final int SLOT = 128;
@@ -75,9 +66,8 @@ public class BatchPathBenchmark {
 
     private boolean preview;
 
+    private DrPathFixture fixture;
     private Arena arena;
-    private MultiThreadIoEventLoopGroup unusedLoops;
-    private PacketDirector director;
     private DataPath path;
     private MemorySegment template;
     private int length;
@@ -88,16 +78,9 @@ public class BatchPathBenchmark {
     /** Builds the director, resolves its server and opens the connections (SYN, then ACK). */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        arena = Arena.ofShared();
-        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName("198.18.0.200"), 80,
-                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-        vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 80, 1));
-        unusedLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        director = PacketDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName("198.18.0.12"))
-                .loops(unusedLoops).virtualService(vs, Forwarding.directRoute())
-                .connectionCapacity(connections + connections / 5).build();
-        director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
-        path = director.newPath((memory, offset, bytes) -> true);
+        fixture = new DrPathFixture(connections + connections / 5);
+        arena = fixture.arena;
+        path = fixture.path;
         switch (prepass) {
             case "off" -> preview = false;
             case "on" -> {
@@ -107,7 +90,6 @@ public class BatchPathBenchmark {
             case "auto" -> preview = true;
             default -> throw new IllegalArgumentException("prepass is off, on or auto: " + prepass);
         }
-        path.tick();
         byte[] arp = new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC)
                 .arp(ArpPacket.OP_REPLY, RS_MAC, "198.18.0.13", DIRECTOR_MAC, "198.18.0.12").build();
         MemorySegment arpFrame = arena.allocate(arp.length);
@@ -188,9 +170,6 @@ public class BatchPathBenchmark {
     /** Frees the tables and the loops. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        director.close();
-        path.release();
-        unusedLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        arena.close();
+        fixture.close();
     }
 }

@@ -2,19 +2,11 @@ package io.lvs4j.transport.epoll;
 
 import io.lvs4j.benchmarks.AbstractBenchmark;
 import io.lvs4j.benchmarks.HotPath;
-import io.lvs4j.core.model.Forwarding;
-import io.lvs4j.core.model.Protocol;
-import io.lvs4j.core.model.RealServer;
-import io.lvs4j.core.model.VirtualService;
 import io.lvs4j.core.packet.ArpPacket;
 import io.lvs4j.core.packet.PacketBuilder;
-import io.lvs4j.core.sched.SchedulerOptions;
-import io.lvs4j.core.sched.Schedulers;
 import io.lvs4j.core.status.LoopCounters;
 import io.lvs4j.transport.epoll.internal.SocketCounter;
 import io.lvs4j.transport.epoll.internal.XskRing;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -24,7 +16,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,9 +30,9 @@ import java.util.concurrent.TimeUnit;
  */
 public class XdpPathBenchmark extends AbstractBenchmark {
 
-    private static final long DIRECTOR_MAC = 0x02_00_00_00_00_0AL;
+    private static final long DIRECTOR_MAC = DrPathFixture.DIRECTOR_MAC;
     private static final long CLIENT_MAC = 0x02_00_00_00_00_0BL;
-    private static final long RS_MAC = 0x02_00_00_00_00_01L;
+    private static final long RS_MAC = DrPathFixture.RS_MAC;
     private static final int CONNECTIONS = 100_000;
     private static final int BATCH = 64;
     private static final int RING = 4096;
@@ -50,9 +41,8 @@ public class XdpPathBenchmark extends AbstractBenchmark {
     private static final long CONSUMER = 64;
     private static final long ENTRIES = 128;
 
+    private DrPathFixture fixture;
     private Arena arena;
-    private MultiThreadIoEventLoopGroup unusedLoops;
-    private PacketDirector director;
     private DataPath path;
     private MemorySegment pristine;
     private int length;
@@ -67,16 +57,9 @@ public class XdpPathBenchmark extends AbstractBenchmark {
     /** Builds the director, resolves its server, opens 100,000 connections and lays out the rings. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        arena = Arena.ofShared();
-        VirtualService vs = new VirtualService(Protocol.TCP, InetAddress.getByName("198.18.0.200"), 80,
-                Schedulers.create("rr", SchedulerOptions.DEFAULTS));
-        vs.addRealServer(RealServer.of(InetAddress.getByName("198.18.0.13"), 80, 1));
-        unusedLoops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        director = PacketDirector.builder().interfaceName("eth0").directorAddress(InetAddress.getByName("198.18.0.12"))
-                .loops(unusedLoops).virtualService(vs, Forwarding.directRoute()).connectionCapacity(1 << 18).build();
-        director.bind(new LinkInfo("eth0", 2, DIRECTOR_MAC, 1500), InetAddress.getByName("198.18.0.12"));
-        path = director.newPath((memory, offset, bytes) -> true);
-        path.tick();
+        fixture = new DrPathFixture(1 << 18);
+        arena = fixture.arena;
+        path = fixture.path;
         feed(new PacketBuilder().ethernet(RS_MAC, DIRECTOR_MAC)
                 .arp(ArpPacket.OP_REPLY, RS_MAC, "198.18.0.13", DIRECTOR_MAC, "198.18.0.12").build());
         for (int i = 0; i < CONNECTIONS; i++) {
@@ -155,9 +138,6 @@ public class XdpPathBenchmark extends AbstractBenchmark {
     /** Frees the tables and the loops. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        director.close();
-        path.release();
-        unusedLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        arena.close();
+        fixture.close();
     }
 }
